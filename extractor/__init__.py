@@ -1,0 +1,14 @@
+"""Financial news -> validated, source-grounded facts.
+
+    >>> from extractor import extract                                   # doctest: +SKIP
+    >>> extract("Bitcoin traded near $62,692 on Wednesday.", published="2026-02-04")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from extractor.errors import DateError, ExtractorError, InputError, ModelError
+from extractor.pipeline import Extractor, extract
+from extractor.records import ArticleRecord
+from extractor.settings import Settings
+
+__version__ = "0.1.0"
+__all__ = ["extract", "Extractor", "ArticleRecord", "Settings", "ExtractorError", "InputError", "DateError", "ModelError", "__version__"]

@@ -1,0 +1,113 @@
+"""Entry points of cleaning: a path or a string -> ``CleanArticle``."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractor.clean.decode import decode_bytes
+from extractor.clean.html import html_to_text, looks_like_html
+from extractor.clean.meta import Meta, dateline, parse_date, read_sidecar, split_front_matter
+from extractor.clean.text import normalize_text
+from extractor.errors import InputError
+from extractor.settings import Settings
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+
+
+@dataclass
+class CleanArticle:
+    """Cleaned text plus what is known about the article. Every fact offset points into ``text``."""
+
+    text: str
+    source: str
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    language: str = "en"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """sha256 of the cleaned text, hex, first 16 chars."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+
+def clean(
+    raw: str | bytes,
+    *,
+    source: str = "<string>",
+    kind: str | None = None,
+    meta: Meta | None = None,
+    settings: Settings | None = None,
+) -> CleanArticle:
+    """Clean one document.
+
+    ``kind`` is ``"html"``, ``"text"`` or ``None`` (sniff). ``meta`` holds metadata of
+    higher precedence than what the document itself carries (caller or sidecar).
+    """
+    settings = settings or Settings()
+    if isinstance(raw, bytes):
+        if len(raw) > settings.max_file_bytes:
+            raise InputError(f"file is {len(raw):,} bytes, over the limit of {settings.max_file_bytes:,} (max_file_bytes)")
+        raw, _ = decode_bytes(raw)
+    if kind is None:
+        kind = "html" if looks_like_html(raw) else "text"
+    warnings: list[str] = []
+    if kind == "html":
+        text, doc_meta, w = html_to_text(raw)
+        warnings += w
+        text = normalize_text(text, markdown=False)
+    else:
+        doc_meta, body = split_front_matter(raw)
+        text = normalize_text(body, markdown=True)
+        doc_meta = Meta(title=_first_line_title(text)).over(doc_meta) if not doc_meta.title else doc_meta
+    if len(text) > settings.max_text_chars:
+        raise InputError(f"cleaned text is {len(text):,} characters, over the limit of {settings.max_text_chars:,} (max_text_chars)")
+    if kind != "html" and not text.strip():
+        raise InputError("empty document: no text after cleaning")
+    merged = (meta or Meta()).over(doc_meta).over(dateline(text))
+    if merged.published is None:
+        warnings.append("no publication date: relative dates unresolved")
+    return CleanArticle(
+        text=text, source=source, url=merged.url, title=merged.title, published=merged.published, warnings=warnings
+    )
+
+
+def _first_line_title(text: str) -> str | None:
+    """A short first line followed by a blank line is taken as the title."""
+    head, sep, _ = text.partition("\n\n")
+    return head.strip() if sep and 0 < len(head) <= 200 and "\n" not in head else None
+
+
+def load(
+    path: str | Path,
+    *,
+    published: str | None = None,
+    url: str | None = None,
+    settings: Settings | None = None,
+) -> CleanArticle:
+    """Read and clean one file, merging CLI/caller > sidecar > document > dateline metadata."""
+    settings = settings or Settings()
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if not p.is_file():
+        raise InputError(f"{p}: not a regular file")
+    try:
+        size = p.stat().st_size
+        if size > settings.max_file_bytes:
+            raise InputError(f"{p}: file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (max_file_bytes)")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror or exc}") from None
+    caller = Meta(url=url, published=parse_date(published) if published else None)
+    suffix = p.suffix.lower()
+    kind = "html" if suffix in HTML_SUFFIXES else "text" if suffix in TEXT_SUFFIXES else None
+    try:
+        return clean(data, source=str(p), kind=kind, meta=caller.over(read_sidecar(p)), settings=settings)
+    except InputError as exc:
+        if str(exc).startswith(str(p)):
+            raise
+        raise InputError(f"{p}: {exc}") from None

@@ -1,0 +1,183 @@
+"""Article metadata from sidecars, front matter and datelines.
+
+Precedence (highest first): caller/CLI > sidecar NAME.meta.json > document
+metadata (HTML meta, front matter) > dateline in the text.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from pathlib import Path
+
+from extractor.errors import DateError, InputError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Optional metadata; ``None`` means unknown."""
+
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+
+    def over(self, lower: "Meta") -> "Meta":
+        """This metadata, with gaps filled from ``lower`` (lower precedence).
+
+        >>> Meta(title="A").over(Meta(title="B", url="u"))
+        Meta(url='u', title='A', published=None)
+        """
+        return Meta(**{f.name: getattr(self, f.name) or getattr(lower, f.name) for f in fields(self)})
+
+
+_NUMERIC_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+
+
+def parse_date(value: str) -> str:
+    """Parse a user-, sidecar- or document-given date to ISO 8601; raise ``DateError`` if it does not parse.
+
+    ISO dates and datetimes are kept (time included); dotted numeric dates are day-first.
+
+    >>> parse_date("2026-02-11T13:34:26.000Z")
+    '2026-02-11T13:34:26+00:00'
+    >>> parse_date("2025-05-12")
+    '2025-05-12'
+    >>> parse_date("04.02.2026")
+    '2026-02-04'
+    >>> parse_date("Feb. 4, 2026")
+    '2026-02-04'
+    >>> parse_date("next blue moon")
+    Traceback (most recent call last):
+    ...
+    extractor.errors.DateError: not a date: 'next blue moon'
+    """
+    s = str(value).strip()
+    if not s:
+        raise DateError("empty date")
+    try:
+        if len(s) == 10 and s[4] == "-":
+            return date.fromisoformat(s).isoformat()
+        return datetime.fromisoformat(s).isoformat()
+    except ValueError:
+        pass
+    m = _NUMERIC_DMY.match(s)
+    if m:
+        try:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
+        except ValueError:
+            raise DateError(f"not a date: {value!r}") from None
+    import dateparser  # slow import: only when needed
+
+    parsed = dateparser.parse(
+        s,
+        languages=["en"],
+        settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False},
+    )
+    if parsed is None:
+        raise DateError(f"not a date: {value!r}")
+    return parsed.date().isoformat()
+
+
+def _optional_date(value, where: str) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return parse_date(str(value))
+    except DateError as exc:
+        log.warning("%s: ignoring unparseable date (%s)", where, exc)
+        return None
+
+
+def read_sidecar(path: Path) -> Meta:
+    """Metadata from ``NAME.meta.json`` beside ``NAME.txt``/``NAME.html`` (keys url, title, published)."""
+    side = path.with_name(path.stem + ".meta.json")
+    if not side.is_file():
+        return Meta()
+    try:
+        data = json.loads(side.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{side}: unreadable sidecar metadata: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{side}: sidecar metadata must be a JSON object")
+    return Meta(
+        url=_str_or_none(data.get("url")),
+        title=_str_or_none(data.get("title")),
+        published=_optional_date(data.get("published"), str(side)),
+    )
+
+
+def _str_or_none(v) -> str | None:
+    return str(v).strip() or None if v not in (None, "") else None
+
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<body>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FM_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.MULTILINE)
+_DATE_KEYS = ("published", "date", "published_at", "pubdate")
+
+
+def split_front_matter(text: str) -> tuple[Meta, str]:
+    """Split YAML-style (``---`` fenced) or JSON front matter off a markdown document.
+
+    >>> m, body = split_front_matter("---\\ntitle: \\"BTC falls\\"\\ndate: 2026-02-04\\n---\\nBody")
+    >>> m, body
+    (Meta(url=None, title='BTC falls', published='2026-02-04'), 'Body')
+    >>> split_front_matter('{"title": "T", "url": "https://e.x"}\\nBody')[0].url
+    'https://e.x'
+    """
+    data: dict = {}
+    m = _FRONT_MATTER.match(text)
+    if m:
+        for kv in _FM_LINE.finditer(m.group("body")):
+            data[kv.group("key").lower()] = kv.group("value").strip().strip("'\"")
+        text = text[m.end():]
+    elif text.lstrip().startswith("{"):
+        try:
+            obj, end = json.JSONDecoder().raw_decode(text.lstrip())
+        except ValueError:
+            obj = None
+        if isinstance(obj, dict) and ({"title", "url", *_DATE_KEYS} & set(obj)):
+            data = {str(k).lower(): v for k, v in obj.items()}
+            text = text.lstrip()[end:]
+    if not data:
+        return Meta(), text
+    when = next((data[k] for k in _DATE_KEYS if data.get(k)), None)
+    return (
+        Meta(url=_str_or_none(data.get("url")), title=_str_or_none(data.get("title")), published=_optional_date(when, "front matter")),
+        text,
+    )
+
+
+_DATELINE = re.compile(
+    r"""
+    \A\s*\(?\s*
+    (?P<place>[A-Z][A-Za-z.'\- ]{1,40}?)       # SINGAPORE / New York
+    \s*(?:\([A-Za-z ]{2,20}\)\s*)?,?\s*          # optional (Reuters)
+    (?P<date>
+        \d{1,2}[./]\d{1,2}[./]\d{4}                          # 04.02.2026 (day first)
+      | [A-Z][a-z]{2,8}\.?\s\d{1,2},?\s\d{4}                 # Feb. 4, 2026
+      | \d{1,2}\s[A-Z][a-z]{2,8}\.?\s\d{4}                   # 4 February 2026
+    )
+    \s*\)?
+    """,
+    re.VERBOSE,
+)
+
+
+def dateline(text: str) -> Meta:
+    """A publication date from a dateline at the top of the text.
+
+    >>> dateline("(Singapore, 04.02.2026)A sharp selloff ...").published
+    '2026-02-04'
+    >>> dateline("NEW YORK, Feb. 4, 2026 - Bitcoin fell").published
+    '2026-02-04'
+    >>> dateline("Bitcoin fell 5% in 2024.").published is None
+    True
+    """
+    m = _DATELINE.match(text[:200])
+    if not m:
+        return Meta()
+    return Meta(published=_optional_date(m.group("date"), "dateline"))

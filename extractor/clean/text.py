@@ -1,0 +1,127 @@
+"""Plain-text and markdown normalization (no trafilatura: it returns nothing for plain text).
+
+Every step is a small pure function; ``normalize_text`` chains them.
+Curly quotes are kept on purpose: they delimit quotations.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+# Invisible characters that only get in the way of matching: zero-width
+# spaces/joiners, BOMs, bidi marks and embeddings, soft hyphens.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]")
+# C0/C1 control characters except tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+_MD_IMAGE = re.compile(
+    r"""
+    !\[ (?P<alt>[^\]\n]*) \]      # ![alt text]
+    \( [^)\s]* (?:\s+"[^"]*")? \)  # (url "optional title")
+    """,
+    re.VERBOSE,
+)
+_MD_LINK = re.compile(
+    r"""
+    (?<!!)\[ (?P<text>[^\[\]\n]*) \]   # [link text], not an image
+    \( [^)\s]* (?:\s+"[^"]*")? \)       # (url "optional title")
+    """,
+    re.VERBOSE,
+)
+_MD_EMPHASIS = re.compile(
+    r"""
+    (?P<mark>\*{1,4}|_{2})   # **bold**, *em*, ****heading****, __bold__
+    (?=\S) (?P<body>[^*\n]+?) (?<=\S)
+    (?P=mark)
+    """,
+    re.VERBOSE,
+)
+_MD_LINE_PREFIX = re.compile(
+    r"""
+    ^[ \t]*
+    (?: \#{1,6}[ \t]+            # ATX heading marks
+      | (?:>[ \t]?)+             # blockquote marks
+      | [*+][ \t]+               # '*' or '+' bullets ('-' bullets are kept as text)
+    )
+    """,
+    re.VERBOSE | re.MULTILINE,
+)
+_MD_RULE = re.compile(r"^[ \t]*(?:[-=*_][ \t]*){3,}$", re.MULTILINE)  # setext underlines, horizontal rules
+_JSON_ARRAY = re.compile(r'\[\s*"[^"\]\n]{0,80}"(?:\s*,\s*"[^"\]\n]{0,80}"){1,9}\s*\]')  # ["a","b"] left by scrapers
+_SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+(?=[,;:](?:\s|$))")  # "word , next" -> "word, next"
+_HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def strip_invisible(text: str) -> str:
+    """Drop zero-width, bidi and control characters.
+
+    >>> strip_invisible("Bit\\u200bcoin\\x07 \\u200e$70K")
+    'Bitcoin $70K'
+    """
+    return _CONTROL.sub("", _INVISIBLE.sub("", text))
+
+
+def strip_markdown(text: str) -> str:
+    """Reduce markdown to its text: links to their text, images removed, marks dropped.
+
+    >>> strip_markdown("[Bitcoin](https://x.y/btc) rose. ![chart](https://x.y/c.png)")
+    'Bitcoin rose. '
+    >>> strip_markdown("## **Ether** outlook\\n> quoted line\\n* bullet")
+    'Ether outlook\\nquoted line\\nbullet'
+    """
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(lambda m: m.group("text").strip(), text)
+    text = _MD_RULE.sub("", text)
+    text = _MD_LINE_PREFIX.sub("", text)
+    for _ in range(2):  # nested emphasis such as ***x***
+        text = _MD_EMPHASIS.sub(lambda m: m.group("body"), text)
+    return text
+
+
+def reduce_json_fragments(text: str) -> str:
+    """Replace a JSON array of strings left in prose by a scraper with its capitalized names.
+
+    >>> reduce_json_fragments('Salesforce, ["company","Adobe","software company"] and others')
+    'Salesforce, Adobe and others'
+    """
+
+    def repl(m: re.Match) -> str:
+        try:
+            items = json.loads(m.group(0))
+        except ValueError:
+            return m.group(0)
+        names = [s for s in items if isinstance(s, str) and s[:1].isupper()]
+        return ", ".join(dict.fromkeys(names)) if names else m.group(0)
+
+    return _JSON_ARRAY.sub(repl, text)
+
+
+def collapse_whitespace(text: str) -> str:
+    """Collapse runs of spaces; at most one blank line between paragraphs.
+
+    >>> collapse_whitespace("a  \\t b , c\\n\\n\\n\\nd  ")
+    'a b, c\\n\\nd'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _HSPACE.sub(" ", text)
+    text = _SPACE_BEFORE_PUNCT.sub("", text)
+    text = _TRAILING.sub("", text)
+    text = "\n".join(line.lstrip(" ") for line in text.split("\n"))
+    return _BLANK_RUN.sub("\n\n", text).strip()
+
+
+def normalize_text(text: str, *, markdown: bool = True) -> str:
+    """The full plain-text normalization: NFC, invisibles, markdown, scraper JSON, whitespace.
+
+    >>> normalize_text("Bitcoin\\u00a0rose  to [$70K](u).\\n\\n\\n“Wow,” he said.")
+    'Bitcoin rose to $70K.\\n\\n“Wow,” he said.'
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = strip_invisible(text)
+    if markdown:
+        text = strip_markdown(text)
+    text = reduce_json_fragments(text)
+    return collapse_whitespace(text)

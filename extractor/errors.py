@@ -1,0 +1,18 @@
+"""Exception types of the library. Each carries one clear line for the user."""
+from __future__ import annotations
+
+
+class ExtractorError(Exception):
+    """Base of every error the extractor raises on purpose."""
+
+
+class InputError(ExtractorError):
+    """A document cannot be read: missing, unreadable, undecodable, too large, empty."""
+
+
+class DateError(ExtractorError):
+    """A date given by the user (or a sidecar) does not parse."""
+
+
+class ModelError(ExtractorError):
+    """The spaCy model named in the settings cannot be loaded."""

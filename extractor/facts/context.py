@@ -1,0 +1,167 @@
+"""What fact modules share: Doc extensions, cached mentions (money, percents, assets, days),
+data providers, claims between modules, and evidence construction.
+
+Fact modules never import each other; they meet here. Everything cached is
+computed once per Doc and stored in ``doc.user_data``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span
+
+from extractor.normalize.assets import AssetMention, find_assets
+from extractor.normalize.dates import DayRef, find_days
+from extractor.normalize.numbers import PERCENT_RE, Money, finditer_money, percent_from_match
+from extractor.records import Evidence
+
+if not Doc.has_extension("facts"):
+    Doc.set_extension("facts", default=None)
+
+
+def published(doc: Doc) -> str | None:
+    """The article's publication date (ISO), set by the pipeline before extraction."""
+    return doc.user_data.get("published")
+
+
+def facts(doc: Doc) -> list:
+    """The list fact components append to."""
+    if doc._.facts is None:
+        doc._.facts = []
+    return doc._.facts
+
+
+def add_fact(doc: Doc, fact) -> None:
+    facts(doc).append(fact)
+
+
+def evidence(doc: Doc, start: int, end: int) -> Evidence:
+    """Evidence for characters ``start:end`` of the doc text (always consistent)."""
+    return Evidence(start=start, end=end, text=doc.text[start:end])
+
+
+def _cached(doc: Doc, key: str, compute):
+    if key not in doc.user_data:
+        doc.user_data[key] = compute()
+    return doc.user_data[key]
+
+
+def money(doc: Doc) -> list[Money]:
+    """Every money expression in the doc, left to right."""
+    return _cached(doc, "fin_money", lambda: list(finditer_money(doc.text)))
+
+
+def percents(doc: Doc) -> list[tuple[int, int, float]]:
+    """``(start, end, signed percent)`` of every percent/basis-point expression."""
+
+    def compute():
+        out = []
+        for m in PERCENT_RE.finditer(doc.text):
+            try:
+                out.append((m.start(), m.end(), percent_from_match(m)))
+            except ValueError:
+                continue
+        return out
+
+    return _cached(doc, "fin_percents", compute)
+
+
+def assets(doc: Doc) -> list[AssetMention]:
+    """Every asset mention in the doc, left to right."""
+    return _cached(doc, "fin_assets", lambda: find_assets(doc.text))
+
+
+def days(doc: Doc) -> list[DayRef]:
+    """Every day reference in the doc, resolved against the publication date."""
+    return _cached(doc, "fin_days", lambda: find_days(doc.text, published(doc)))
+
+
+def sentence_at(doc: Doc, char: int) -> Span:
+    """The sentence containing character ``char``."""
+    starts = _cached(doc, "fin_sent_starts", lambda: [(s.start_char, s) for s in doc.sents])
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid][0] <= char:
+            lo = mid
+        else:
+            hi = mid - 1
+    return starts[lo][1]
+
+
+def within(items, start: int, end: int):
+    """Items (with ``.start``/``.end`` or tuple positions) lying inside ``start:end``."""
+    for it in items:
+        s, e = (it[0], it[1]) if isinstance(it, tuple) else (it.start, it.end)
+        if s >= start and e <= end:
+            yield it
+
+
+def day_in(doc: Doc, start: int, end: int) -> DayRef | None:
+    """The first day reference inside ``start:end`` (a sentence), if any."""
+    return next(iter(within(days(doc), start, end)), None)
+
+
+# --- claims: a figure used by one fact type is not re-used by another -------
+
+def claim(doc: Doc, start: int, end: int, owner: str) -> None:
+    doc.user_data.setdefault("fin_claims", []).append((start, end, owner))
+
+
+def claimed_by(doc: Doc, start: int, end: int) -> str | None:
+    """The type that already claimed an overlapping span, or ``None``."""
+    for s, e, owner in doc.user_data.get("fin_claims", ()):
+        if s < end and start < e:
+            return owner
+    return None
+
+
+# --- data providers -----------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _provider_re() -> re.Pattern:
+    names = [
+        ln.strip()
+        for ln in resources.files("extractor.data").joinpath("providers.txt").read_text(encoding="utf-8").splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
+    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(
+        rf"""
+        (?:according\s+to|data\s+(?:from|by|compiled\s+by)|compiled\s+by|per|from|via|by|reported\s+by|cited\s+by)  # cue
+        \s+(?:(?:the|data|on-chain\s+analytics\s+firm|analytics\s+firm|crypto\s+data\s+provider|data\s+provider|[a-z]+\s+firm)\s+)*   # filler
+        (?P<name>{alt})(?:['’]s)?\b                                 # a known provider
+        | (?P<name2>{alt})(?:['’]s)?\s+(?:data|figures|numbers)\b    # "SoSoValue data"
+        """,
+        re.VERBOSE,
+    )
+
+
+def source_in(text: str) -> str | None:
+    """The data provider a sentence attributes its figures to.
+
+    >>> source_in("more than US$700 million was liquidated, according to CoinGlass.")
+    'CoinGlass'
+    >>> source_in("Data from SoSoValue shows outflows"), source_in("according to data compiled by Bloomberg")
+    ('SoSoValue', 'Bloomberg')
+    >>> source_in("Bitcoin fell 3%") is None
+    True
+    """
+    m = _provider_re().search(text)
+    if not m:
+        return None
+    return m.group("name") or m.group("name2")
+
+
+class FactComponent:
+    """A pipeline component around a pure ``Doc -> list[Fact]`` function (no logic of its own)."""
+
+    def __init__(self, extract):
+        self.extract = extract
+
+    def __call__(self, doc: Doc) -> Doc:
+        for fact in self.extract(doc):
+            add_fact(doc, fact)
+        return doc

@@ -1,0 +1,18 @@
+"""``quote`` facts (see spec FACTS.md). Not implemented yet: returns no facts."""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractor.facts.context import FactComponent
+from extractor.records import QuoteFact
+
+
+def extract_quotes(doc: Doc) -> list[QuoteFact]:
+    """All ``quote`` facts of ``doc``."""
+    return []
+
+
+@Language.factory("fin_quotes")
+def make_component(nlp: Language, name: str) -> FactComponent:
+    return FactComponent(extract_quotes)

@@ -1,0 +1,1 @@
+"""Pure, doctested normalization functions: numbers & money, percents, periods, dates, assets."""

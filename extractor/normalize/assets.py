@@ -1,0 +1,107 @@
+"""Asset names -> canonical ids (tickers for crypto, plain names otherwise), from ``data/assets.jsonl``.
+
+Three kinds of alias, compiled once into one regex:
+- ``names`` match in any case ("bitcoin", "Bitcoin");
+- ``cased_names`` and ``tickers`` match only as written ("Sui", "BTC");
+- ``ambiguous_tickers`` are ordinary words ("LINK", "NEAR") and match only as
+  ``(LINK)``, ``$LINK`` or ``LINK/USDT``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Asset:
+    id: str
+    kind: str  # crypto | index | etf | commodity | stock
+
+
+@dataclass(frozen=True)
+class AssetMention:
+    start: int
+    end: int
+    text: str
+    asset: Asset
+
+
+@lru_cache(maxsize=1)
+def _lexicon():
+    assets: dict[str, Asset] = {}
+    ci: dict[str, str] = {}  # lower-cased alias -> id
+    exact: dict[str, str] = {}  # alias as written -> id
+    ambiguous: dict[str, str] = {}
+    text = resources.files("extractor.data").joinpath("assets.jsonl").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        assets[row["id"]] = Asset(row["id"], row["kind"])
+        for n in row.get("names", []):
+            ci.setdefault(n.lower(), row["id"])
+        for n in row.get("cased_names", []) + row.get("tickers", []):
+            exact.setdefault(n, row["id"])
+        for n in row.get("ambiguous_tickers", []):
+            ambiguous.setdefault(n, row["id"])
+
+    def alt(words):
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    pattern = re.compile(
+        rf"""
+        (?<![\w$&])(?P<ci>{alt(ci)})(?![\w&])                         # case-insensitive names
+        | (?<![\w$&/])(?-i:(?P<exact>{alt(exact)}))(?![\w&])          # tickers and cased names, as written
+        | (?:(?<=\()|(?<=\$))(?-i:(?P<amb>{alt(ambiguous)}))(?=\)|\b)  # (LINK) or $LINK
+        | (?<![\w$&])(?-i:(?P<pair>{alt(ambiguous)}))(?=/USDT?\b|/USD\b|/BTC\b)  # LINK/USDT
+        """,
+        re.VERBOSE | re.IGNORECASE,
+    )
+    return assets, ci, exact, ambiguous, pattern
+
+
+def canonical_asset(name: str) -> str | None:
+    """Canonical id of an asset name or ticker, or ``None`` if it is not in the lexicon.
+
+    >>> canonical_asset("Ethereum"), canonical_asset("ether"), canonical_asset("BTC"), canonical_asset("S&P 500 Index")
+    ('ETH', 'ETH', 'BTC', 'S&P 500')
+    >>> canonical_asset("LINK"), canonical_asset("Solana"), canonical_asset("Acme Corp") is None
+    ('LINK', 'SOL', True)
+    """
+    assets, ci, exact, ambiguous, _ = _lexicon()
+    s = name.strip()
+    return exact.get(s) or ci.get(s.lower()) or ambiguous.get(s) or (s if s in assets else None)
+
+
+def asset_kind(asset_id: str) -> str | None:
+    """``crypto``, ``index``, ``etf``, ``commodity`` or ``stock``.
+
+    >>> asset_kind("BTC"), asset_kind("gold")
+    ('crypto', 'commodity')
+    """
+    a = _lexicon()[0].get(asset_id)
+    return a.kind if a else None
+
+
+def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
+    """Every asset mention in ``text``, left to right, longest alias first.
+
+    >>> [(m.text, m.asset.id) for m in find_assets("Bitcoin (BTC) and ether fell; LINK rose; (LINK) and DOGE/USDT")]
+    [('Bitcoin', 'BTC'), ('BTC', 'BTC'), ('ether', 'ETH'), ('LINK', 'LINK'), ('DOGE', 'DOGE')]
+    >>> [m.asset.id for m in find_assets("The Nasdaq-100 ETF Invesco QQQ Trust and the S&P 500")]
+    ['QQQ', 'S&P 500']
+    """
+    assets, ci, exact, ambiguous, pattern = _lexicon()
+    out = []
+    for m in pattern.finditer(text):
+        if m.group("ci"):
+            aid = ci[m.group("ci").lower()]
+        elif m.group("exact"):
+            aid = exact[m.group("exact")]
+        else:
+            aid = ambiguous[m.group("amb") or m.group("pair")]
+        out.append(AssetMention(m.start() + offset, m.end() + offset, m.group(0), assets[aid]))
+    return out

@@ -1,0 +1,187 @@
+"""Numbers, money and percents: small pure functions plus the compiled patterns that find them."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+MAX_ABS_VALUE = 1e16  # anything larger is not a market figure ("$1e400", "999,999,999,999 trillion")
+
+_SCALES = {
+    "k": 1e3, "thousand": 1e3,
+    "m": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6,
+    "b": 1e9, "bn": 1e9, "bln": 1e9, "billion": 1e9, "billions": 1e9,
+    "t": 1e12, "tn": 1e12, "trillion": 1e12, "trillions": 1e12,
+}
+_CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "¥": "JPY", "c$": "CAD", "a$": "AUD"}
+
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+SCALE = r"(?:thousand|million|billion|trillion|mln|bln|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"
+CURRENCY = r"(?:US\$|C\$|A\$|\$|€|£|¥)"
+
+MONEY_RE = re.compile(
+    rf"""
+    (?P<cur>{CURRENCY})\s?                # currency sign: $, US$, €, £
+    (?P<num>{NUMBER})                     # 62,692 / 113.8 / 0.26
+    (?:\s?(?P<scale>{SCALE}))?            # optional K, M, bn, million ...
+    |
+    (?P<num2>{NUMBER})\s?                 # or: a number followed by
+    (?:(?P<scale2>{SCALE})\s)?            #   optional scale word and
+    (?P<cur2>USD|dollars)\b               #   a currency word (1.2 billion USD)
+    """,
+    re.VERBOSE,
+)
+
+PERCENT_RE = re.compile(
+    rf"""
+    (?P<sign>[+\-−–])?                    # explicit sign: +82.9% / -3% / −3%
+    (?P<num>{NUMBER})
+    \s?
+    (?:
+        (?P<pct>%|\s?percent\b|\s?per\s?cent\b|\s?pct\b)   # percent forms
+      | (?P<bps>\s?(?:basis\s+points?|bps|bp)\b)            # basis points
+    )
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount of money found in text: ``value`` in ``currency`` units."""
+
+    value: float
+    currency: str
+    scaled: bool  # written with a scale word (K, million...): an amount rather than a quote
+    start: int
+    end: int
+
+
+def parse_number(text: str) -> float:
+    """Parse a plain number with thousands separators.
+
+    >>> parse_number("62,692")
+    62692.0
+    >>> parse_number("0.26")
+    0.26
+    >>> parse_number("1,234.5")
+    1234.5
+    """
+    value = float(text.replace(",", ""))
+    if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
+        raise ValueError(f"number out of range: {text!r}")
+    return value
+
+
+def scale_factor(word: str | None) -> float:
+    """Multiplier of a scale word or suffix.
+
+    >>> scale_factor("K"), scale_factor("bn"), scale_factor("trillion"), scale_factor(None)
+    (1000.0, 1000000000.0, 1000000000000.0, 1.0)
+    """
+    if not word:
+        return 1.0
+    return _SCALES[word.lower()]
+
+
+def currency_code(sign: str) -> str:
+    """ISO code of a currency sign or word.
+
+    >>> currency_code("US$"), currency_code("€"), currency_code("dollars")
+    ('USD', 'EUR', 'USD')
+    """
+    s = sign.lower()
+    return "USD" if s == "dollars" else _CURRENCIES[s]
+
+
+def parse_money(text: str) -> Money:
+    """Parse one money expression.
+
+    >>> parse_money("$62K").value
+    62000.0
+    >>> parse_money("US$467.6 billion").value
+    467600000000.0
+    >>> parse_money("$113.8M").value
+    113800000.0
+    >>> parse_money("$2.23 trillion").value
+    2230000000000.0
+    >>> parse_money("€5 million").currency
+    'EUR'
+    >>> parse_money("$1e400")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a money expression: '$1e400'
+    """
+    m = MONEY_RE.fullmatch(text.strip())
+    if not m:
+        raise ValueError(f"not a money expression: {text!r}")
+    return money_from_match(m)
+
+
+def money_from_match(m: re.Match, offset: int = 0) -> Money:
+    """A ``Money`` from a ``MONEY_RE`` match (``offset`` shifts its positions)."""
+    num = m.group("num") or m.group("num2")
+    scale = m.group("scale") or m.group("scale2")
+    cur = m.group("cur") or m.group("cur2")
+    value = parse_number(num) * scale_factor(scale)
+    if abs(value) > MAX_ABS_VALUE:
+        raise ValueError(f"amount out of range: {m.group(0)!r}")
+    return Money(value=value, currency=currency_code(cur), scaled=bool(scale), start=m.start() + offset, end=m.end() + offset)
+
+
+def parse_percent(text: str) -> float:
+    """Parse a percent or basis-point expression to a (signed) percent.
+
+    >>> parse_percent("+82.9%")
+    82.9
+    >>> parse_percent("500 basis points")
+    5.0
+    >>> parse_percent("-1.03%")
+    -1.03
+    >>> parse_percent("7 percent")
+    7.0
+    """
+    m = PERCENT_RE.fullmatch(text.strip())
+    if not m:
+        raise ValueError(f"not a percent expression: {text!r}")
+    return percent_from_match(m)
+
+
+def percent_from_match(m: re.Match) -> float:
+    """Signed percent value of a ``PERCENT_RE`` match (basis points divided by 100)."""
+    value = parse_number(m.group("num"))
+    if m.group("bps"):
+        value /= 100.0
+    if m.group("sign") in ("-", "−", "–"):
+        value = -value
+    return round(value, 6)
+
+
+_SCORE = re.compile(r"(?P<num>\d{1,3}(?:\.\d+)?)\s?(?:/|out of)\s?(?P<den>100|10)\b")
+
+
+def parse_score(text: str) -> float:
+    """An index reading written as a score.
+
+    >>> parse_score("48/100")
+    48.0
+    >>> parse_score("48 out of 100")
+    48.0
+    """
+    m = _SCORE.search(text)
+    if not m:
+        raise ValueError(f"not a score: {text!r}")
+    return float(m.group("num"))
+
+
+def finditer_money(text: str, offset: int = 0):
+    """Every money expression in ``text`` (out-of-range ones skipped).
+
+    >>> [(m.value, m.scaled) for m in finditer_money("from $88,466.96 to $82.1K, a $1.7 billion wipe")]
+    [(88466.96, False), (82100.0, True), (1700000000.0, True)]
+    """
+    for m in MONEY_RE.finditer(text):
+        try:
+            yield money_from_match(m, offset)
+        except ValueError:
+            continue

@@ -1,0 +1,82 @@
+"""Time spans in prose -> ISO 8601 durations ("over the past three days" -> "P3D")."""
+from __future__ import annotations
+
+import re
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "thirty": 30, "couple": 2,
+}
+_UNIT = {"hour": "H", "day": "D", "session": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
+
+PERIOD_RE = re.compile(
+    r"""
+    (?P<span>
+        (?:(?:over|in|during|for|within)\s+)?(?:the\s+)?(?:past|last|previous|prior)\s+   # over the past ...
+        (?:(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|thirty|couple\s+of)[\s-]+)?
+        (?P<unit>hour|day|session|week|month|quarter|year)s?\b
+      | (?P<n2>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|thirty)[\s-]
+        (?P<unit2>hour|day|session|week|month|quarter|year)s?\b                          # seven-day, 24 hours
+      | (?P<adj>daily|weekly|monthly|quarterly|yearly|annual|intraday|overnight)\b       # weekly decline
+      | (?P<ytd>year[\s-]to[\s-]date|YTD)\b
+      | on\s+the\s+(?P<onthe>day|week|month|year)\b                                      # down 0.31% on the day
+      | (?P<single>in\s+a\s+single\s+(?:day|session))\b
+    )
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+_ADJ = {"daily": "P1D", "weekly": "P7D", "monthly": "P1M", "quarterly": "P3M", "yearly": "P1Y", "annual": "P1Y", "intraday": "P1D", "overnight": "P1D"}
+
+
+def _duration(n: int, unit: str) -> str:
+    unit = unit.lower()
+    if unit == "hour":
+        return "P1D" if n == 24 else f"PT{n}H"
+    if unit == "quarter":
+        return f"P{3 * n}M"
+    if unit == "week" and n == 1:
+        return "P7D"
+    code = _UNIT[unit]
+    return f"P{n}{code}"
+
+
+def period_from_match(m: re.Match) -> str | None:
+    """ISO duration for a ``PERIOD_RE`` match; ``None`` for year-to-date (not a fixed span)."""
+    if m.group("adj"):
+        return _ADJ[m.group("adj").lower()]
+    if m.group("ytd"):
+        return None
+    if m.group("onthe"):
+        return {"day": "P1D", "week": "P7D", "month": "P1M", "year": "P1Y"}[m.group("onthe").lower()]
+    if m.group("single"):
+        return "P1D"
+    unit = m.group("unit") or m.group("unit2")
+    raw = (m.group("n") or m.group("n2") or "1").lower()
+    raw = raw.replace("couple of", "couple").split()[0]
+    n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+    return _duration(n, unit)
+
+
+def parse_period(text: str) -> str | None:
+    """The first period named in ``text`` as an ISO 8601 duration, or ``None``.
+
+    >>> parse_period("over the past three days")
+    'P3D'
+    >>> parse_period("a 16.5% seven-day decline"), parse_period("in the past 24 hours")
+    ('P7D', 'P1D')
+    >>> parse_period("over the past year"), parse_period("past week"), parse_period("in the past four weeks")
+    ('P1Y', 'P7D', 'P4W')
+    >>> parse_period("down 0.31% on the day"), parse_period("over three sessions")
+    ('P1D', 'P3D')
+    >>> parse_period("over the past three months"), parse_period("no span here") is None
+    ('P3M', True)
+    """
+    m = PERIOD_RE.search(text)
+    return period_from_match(m) if m else None
+
+
+def finditer_periods(text: str, offset: int = 0):
+    """``(start, end, duration)`` for every period phrase in ``text``."""
+    for m in PERIOD_RE.finditer(text):
+        yield m.start() + offset, m.end() + offset, period_from_match(m)

@@ -1,0 +1,106 @@
+"""Builds the spaCy pipeline once and turns cleaned articles into validated records.
+
+The pipeline is spaCy's English tokenizer (no statistical model) plus rule
+components; the statistical NER runs only inside ``fin_persons`` on the
+sentences that can name a speaker.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from extractor.clean import CleanArticle, clean, load
+from extractor.clean.meta import Meta, parse_date
+from extractor.facts import FACT_COMPONENTS, register
+from extractor.records import Article, ArticleRecord
+from extractor.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_nlp(settings: Settings | None = None) -> Language:
+    """spaCy's blank English tokenizer + sentence rules + (lazy) NER + the fact components."""
+    settings = settings or Settings()
+    register()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("fin_sentences")
+    nlp.add_pipe("fin_persons", config={"model": settings.model, "enabled": settings.use_model})
+    for name in FACT_COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def _fact_key(fact) -> tuple:
+    return (fact.evidence.start, fact.evidence.end, fact.type, fact.model_dump_json())
+
+
+class Extractor:
+    """A reusable extractor: build once, feed many documents (``pipe``)."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        self.nlp = build_nlp(self.settings)
+
+    def _doc(self, article: CleanArticle):
+        doc = self.nlp.make_doc(article.text)
+        doc.user_data["published"] = article.published
+        return doc
+
+    def _record(self, article: CleanArticle, doc) -> ArticleRecord:
+        facts = sorted({_fact_key(f): f for f in (doc._.facts or [])}.values(), key=_fact_key)
+        warnings = list(article.warnings)
+        if len(facts) > self.settings.max_facts:
+            warnings.append(f"{len(facts)} facts found; kept the first {self.settings.max_facts} (max_facts)")
+            facts = facts[: self.settings.max_facts]
+        return ArticleRecord(
+            article=Article(
+                id=article.id,
+                source=article.source,
+                url=article.url,
+                title=article.title,
+                published=article.published,
+                language=article.language,
+                text=article.text,
+            ),
+            facts=facts,
+            warnings=warnings,
+        )
+
+    def pipe(self, articles: Iterable[CleanArticle]) -> Iterator[ArticleRecord]:
+        """Records for many cleaned articles, through ``nlp.pipe`` in batches."""
+        pending: list[CleanArticle] = []
+
+        def docs():
+            for art in articles:
+                pending.append(art)
+                yield self._doc(art)
+
+        for doc in self.nlp.pipe(docs(), batch_size=self.settings.batch_size):
+            yield self._record(pending.pop(0), doc)
+
+    def extract_article(self, article: CleanArticle) -> ArticleRecord:
+        return next(self.pipe([article]))
+
+    def extract(self, text_or_html: str | bytes, *, source: str | None = None, published: str | None = None, url: str | None = None) -> ArticleRecord:
+        """One document given as a string (HTML or text, sniffed) -> record."""
+        meta = Meta(url=url, published=parse_date(published) if published else None)
+        article = clean(text_or_html, source=source or "<string>", meta=meta, settings=self.settings)
+        return self.extract_article(article)
+
+    def extract_path(self, path: str | Path, *, published: str | None = None, url: str | None = None) -> ArticleRecord:
+        return self.extract_article(load(path, published=published, url=url, settings=self.settings))
+
+
+_DEFAULT: Extractor | None = None
+
+
+def extract(text_or_html: str | bytes, *, source: str | None = None, published: str | None = None, url: str | None = None) -> ArticleRecord:
+    """Extract one article with a process-wide default ``Extractor`` (built on first call)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Extractor()
+    return _DEFAULT.extract(text_or_html, source=source, published=published, url=url)
