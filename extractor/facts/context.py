@@ -165,3 +165,55 @@ class FactComponent:
         for fact in self.extract(doc):
             add_fact(doc, fact)
         return doc
+
+
+# --- attribution helpers shared by prices, levels, moves, flows ---------------
+
+def asset_for(doc: Doc, start: int, end: int | None = None, *, kinds: tuple[str, ...] | None = None, lookback_sents: int = 3) -> AssetMention | None:
+    """The asset a figure at ``start:end`` belongs to.
+
+    1. the nearest asset mention before it in the same sentence;
+    2. else the first one after it in the same sentence;
+    3. else the latest one in up to ``lookback_sents`` earlier sentences of the
+       same paragraph or in the heading just above it (running subject).
+    ``kinds`` restricts to asset kinds (crypto, index, etf, commodity, stock).
+    """
+    end = start if end is None else end
+    sent = sentence_at(doc, start)
+    ok = [a for a in assets(doc) if kinds is None or a.asset.kind in kinds]
+    before = [a for a in ok if sent.start_char <= a.start and a.end <= start]
+    if before:
+        return before[-1]
+    after = [a for a in ok if end <= a.start and a.end <= sent.end_char]
+    if after:
+        return after[0]
+    # running subject: earlier sentences, stopping at a blank line (new section) after the first
+    sents = _cached(doc, "fin_sent_starts", lambda: [(s.start_char, s) for s in doc.sents])
+    idx = next(i for i, (c, s) in enumerate(sents) if s.start == sent.start)
+    for back in range(1, lookback_sents + 1):
+        if idx - back < 0:
+            break
+        prev = sents[idx - back][1]
+        found = [a for a in ok if prev.start_char <= a.start and a.end <= prev.end_char]
+        if found:
+            return found[-1]
+        gap = doc.text[prev.end_char : sents[idx - back + 1][1].start_char]
+        if gap.count("\n") >= 2 and back > 1:
+            break
+    return None
+
+
+def when_for(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
+    """``(when, when_text)`` from the day reference nearest to ``start:end`` in its sentence."""
+    sent = sentence_at(doc, start)
+    refs = list(within(days(doc), sent.start_char, sent.end_char))
+    if not refs:
+        return None, None
+    best = min(refs, key=lambda d: min(abs(d.start - end), abs(start - d.end)))
+    return best.when, best.text
+
+
+def source_for(doc: Doc, start: int) -> str | None:
+    """The data provider named in the sentence of ``start``."""
+    sent = sentence_at(doc, start)
+    return source_in(sent.text)
