@@ -76,9 +76,24 @@ def clean(
 
 
 def _first_line_title(text: str) -> str | None:
-    """A short first line followed by a blank line is taken as the title."""
+    """A short first line followed by a blank line is taken as the title.
+
+    A first paragraph that is a sentence (ends with a full stop) or opens with a dateline is not a title:
+
+    >>> _first_line_title("Bitcoin slides toward $71,000\\n\\nBody.")
+    'Bitcoin slides toward $71,000'
+    >>> _first_line_title("(Hong Kong, 11.02.2026) Asian shares climbed.\\n\\nBody.") is None
+    True
+    >>> _first_line_title("Bitcoin fell 3% on Monday to $70,000.\\n\\nBody.") is None
+    True
+    """
     head, sep, _ = text.partition("\n\n")
-    return head.strip() if sep and 0 < len(head) <= 200 and "\n" not in head else None
+    head = head.strip()
+    if not sep or not 0 < len(head) <= 200 or "\n" in head:
+        return None
+    if head.endswith(".") or dateline(head).published:
+        return None
+    return head
 
 
 def load(

@@ -176,8 +176,27 @@ def dateline(text: str) -> Meta:
     '2026-02-04'
     >>> dateline("Bitcoin fell 5% in 2024.").published is None
     True
+
+    A wire dateline usually follows a one-line headline; the line after it is tried too:
+
+    >>> dateline("Bitcoin slides\\n\\nNEW YORK, Feb. 4, 2026 — Bitcoin fell").published
+    '2026-02-04'
+    >>> dateline("A headline\\n\\nBody text\\n\\nLONDON, Feb. 4, 2026 — late").published is None
+    True
     """
-    m = _DATELINE.match(text[:200])
-    if not m:
-        return Meta()
-    return Meta(published=_optional_date(m.group("date"), "dateline"))
+    for start in _dateline_starts(text):
+        m = _DATELINE.match(text[start : start + 200])
+        if m:
+            return Meta(published=_optional_date(m.group("date"), "dateline"))
+    return Meta()
+
+
+def _dateline_starts(text: str) -> list[int]:
+    """Where a dateline may begin: the top of the text, or the line after a short first (headline) line."""
+    starts = [0]
+    head = text.lstrip()
+    offset = len(text) - len(head)
+    first, sep, rest = head.partition("\n")
+    if sep and len(first) <= 200:
+        starts.append(offset + len(first) + len(sep) + (len(rest) - len(rest.lstrip())))
+    return starts
