@@ -35,6 +35,7 @@ class Meta:
 
 
 _NUMERIC_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")  # an explicit four-digit year
 
 
 def parse_date(value: str) -> str:
@@ -54,6 +55,13 @@ def parse_date(value: str) -> str:
     Traceback (most recent call last):
     ...
     extractor.errors.DateError: not a date: 'next blue moon'
+
+    Relative expressions would change with the clock, so an explicit year is required:
+
+    >>> parse_date("yesterday")
+    Traceback (most recent call last):
+    ...
+    extractor.errors.DateError: not an absolute date (no year): 'yesterday'
     """
     s = str(value).strip()
     if not s:
@@ -79,6 +87,8 @@ def parse_date(value: str) -> str:
     )
     if parsed is None:
         raise DateError(f"not a date: {value!r}")
+    if not _YEAR.search(s):
+        raise DateError(f"not an absolute date (no year): {value!r}")
     return parsed.date().isoformat()
 
 
