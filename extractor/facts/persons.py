@@ -8,9 +8,11 @@ its own tok2vec in en_core_web_sm 3.x), everything else is excluded.
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 from functools import lru_cache
+from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -48,9 +50,23 @@ def load_ner(model: str) -> Language:
     return nlp
 
 
+@lru_cache(maxsize=1)
+def _role_re() -> re.Pattern:
+    """Role nouns that introduce a person ("BitMEX co-founder Arthur Hayes"), from ``data/quote_lexicon.json``."""
+    raw = json.loads(resources.files("extractor.data").joinpath("quote_lexicon.json").read_text(encoding="utf-8"))
+    alt = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in sorted(raw["roles"], key=len, reverse=True))
+    return re.compile(
+        rf"""
+        (?<![\w-])(?:{alt})   # a role noun
+        \s+(?-i:[A-Z])        # right before a Capitalised word (the name)
+        """,
+        re.VERBOSE | re.IGNORECASE,
+    )
+
+
 def candidate_sentences(doc: Doc) -> list[Span]:
-    """Sentences that may carry an attribution."""
-    return [s for s in doc.sents if _NEEDS_NER.search(s.text)]
+    """Sentences that may carry an attribution or introduce a speaker by title."""
+    return [s for s in doc.sents if _NEEDS_NER.search(s.text) or _role_re().search(s.text)]
 
 
 def tag_entities(doc: Doc, ner: Language | None, batch_size: int = 64) -> Doc:

@@ -157,6 +157,7 @@ def _pair_double(line: str, base: int) -> list[QuoteSpan]:
 
 
 _DECADE = re.compile(r"\d0s\b")  # ‘90s, '20s
+_LATER_CLOSER = re.compile(r"\s[\w-]+(?:\s[\w-]+)?[’'](?![\w])")  # one or two words, then a closing mark
 
 
 def _pair_single(line: str, base: int, taken: list[tuple[int, int]]) -> list[QuoteSpan]:
@@ -170,6 +171,8 @@ def _pair_single(line: str, base: int, taken: list[tuple[int, int]]) -> list[Quo
         if ch in "‘'" and prev in _OPENS_AFTER and nxt.isalnum() and not _DECADE.match(line, i + 1):
             open_at = i
         elif ch in "’'" and open_at is not None and not prev.isspace() and not nxt.isalnum():
+            if prev in "sS" and nxt == " " and _LATER_CLOSER.match(line, i + 1):
+                continue  # a plural possessive ("buyers’ strike’") with the real closer just after
             if len(line[open_at + 1 : i].split()) <= MAX_SINGLE_QUOTE_WORDS:
                 out.append(QuoteSpan(base + open_at, base + i))
             open_at = None
@@ -355,16 +358,17 @@ def people(doc: Doc) -> list[Mention]:
         off = ent.text.find(name)
         start = ent.start_char + max(off, 0)
         raw.append((start, start + len(name), name))
+    # a role noun or a role appositive is evidence of a person that outweighs an ORG label
     for m in _role_name_re().finditer(text):
         group = "name" if m.group("name") else "handle"
         name = clean_name(m.group(group))
         if group == "name" and not m.group(group)[:1].isupper():
             continue
-        if is_person_name(name, org_names):
+        if is_person_name(name):
             raw.append((m.start(group), m.start(group) + len(name), name))
     for m in _appositive_name_re().finditer(text):
         name = m.group("name")
-        if role_after(text, m.end("name")) and is_person_name(name, org_names):
+        if role_after(text, m.end("name")) and is_person_name(name):
             raw.append((m.start("name"), m.end("name"), name))
     raw.sort()
     # full names (2+ words) in order of first appearance; surnames resolve to them
