@@ -174,7 +174,6 @@ def test_evidence_points_into_text(full):
         assert text.find(f.evidence.text) >= 0 and f.text in f.evidence.text
 
 
-@pytest.mark.xfail(reason="quotes running across paragraphs (open quote, no closer, next paragraph reopens) are not joined yet")
 def test_multi_paragraph_quote(full):
     text = (
         "“The first leg down was forced selling.\n\n"

@@ -124,7 +124,8 @@ def _appositive_name_re() -> re.Pattern:
 @dataclass(frozen=True)
 class QuoteSpan:
     open: int  # index of the opening mark in the text
-    close: int  # index of the closing mark
+    close: int  # index of the closing mark (the line end for a quote continued in the next paragraph)
+    continued: bool = False  # the quote runs on into the next paragraph
 
     @property
     def inner(self) -> tuple[int, int]:
@@ -134,7 +135,8 @@ class QuoteSpan:
 _OPENS_AFTER = set(" \t([{—–-/>*“‘\"'")
 
 
-def _pair_double(line: str, base: int) -> list[QuoteSpan]:
+def _pair_double(line: str, base: int) -> tuple[list[QuoteSpan], int | None]:
+    """Paired double quotes of one line, and the index of an opener left unclosed."""
     out: list[QuoteSpan] = []
     open_at: int | None = None
     for i, ch in enumerate(line):
@@ -153,7 +155,7 @@ def _pair_double(line: str, base: int) -> list[QuoteSpan]:
             else:
                 out.append(QuoteSpan(base + open_at, base + i))
                 open_at = None
-    return [q for q in out if 0 < q.close - q.open - 1 <= MAX_QUOTE_CHARS]
+    return [q for q in out if 0 < q.close - q.open - 1 <= MAX_QUOTE_CHARS], open_at
 
 
 _DECADE = re.compile(r"\d0s\b")  # ‘90s, '20s
@@ -187,11 +189,21 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     ['It’s over,', 'crypto winter', 'Risk-off']
     >>> find_quote_spans("investors’ money isn’t ‘safe")
     []
+    >>> t = "“First paragraph of a long quote.\\n\\n“Second one,” she said."
+    >>> [t[q.open + 1 : q.close] for q in find_quote_spans(t)]
+    ['First paragraph of a long quote.', 'Second one,']
     """
     out: list[QuoteSpan] = []
     base = 0
-    for line in text.split("\n"):
-        doubles = _pair_double(line, base)
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        doubles, dangling = _pair_double(line, base)
+        # news style for a quote running over paragraphs: no closer, the next paragraph reopens
+        nxt = next((ln.strip() for ln in lines[n + 1 :] if ln.strip()), "")
+        if dangling is not None and not line[:dangling].strip() and nxt[:1] in "“\"":
+            end = len(line.rstrip())
+            if 0 < end - dangling - 1 <= MAX_QUOTE_CHARS:
+                doubles.append(QuoteSpan(base + dangling, base + end, continued=True))
         out.extend(doubles)
         out.extend(_pair_single(line, base, [(q.open, q.close) for q in doubles]))
         base += len(line) + 1
@@ -600,9 +612,20 @@ def extract_quotes(doc: Doc) -> list[QuoteFact]:
         said.append(q)
     said.sort(key=lambda q: q.open)
     events = speaker_events(doc, said)
-    out: list[QuoteFact] = []
+    attributed = []
     for q in said:
         speaker, rule, mention = attribute(doc, q, said, events)
+        attributed.append([q, speaker, rule, mention])
+        if speaker:
+            events.append(SpeakerEvent(q.close, speaker))
+            events.sort(key=lambda e: e.pos)
+    # a paragraph that runs on into the next quote paragraph belongs to that quote's speaker
+    for i in range(len(attributed) - 2, -1, -1):
+        q, nxt = attributed[i][0], attributed[i + 1]
+        if q.continued and nxt[1]:
+            attributed[i][1:] = [nxt[1], "quote_continued_speaker", nxt[3]]
+    out: list[QuoteFact] = []
+    for q, speaker, rule, mention in attributed:
         if not speaker:
             log.debug("quote at %d not attributed (%s)", q.open, rule)
             continue
@@ -629,8 +652,6 @@ def extract_quotes(doc: Doc) -> list[QuoteFact]:
                 kind=quote_kind(inner, starts_sentence(text, q.open)),
             )
         )
-        events.append(SpeakerEvent(q.close, speaker))
-        events.sort(key=lambda e: e.pos)
     return out
 
 
