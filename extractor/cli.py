@@ -123,6 +123,92 @@ def eval_(
         typer.echo("\n".join(rep.misses))
 
 
+@app.command()
+@guarded
+def batch(
+    folder: Path = typer.Argument(..., help="folder of articles, walked recursively (.txt .md .html .htm)"),
+    db: Path = typer.Option(Path("facts.db"), "--db", help="SQLite facts database (created on first use)"),
+    jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="also write the folder's records as JSONL"),
+    parquet: Optional[Path] = typer.Option(None, "--parquet", help="also write the folder's facts as Parquet"),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="worker processes"),
+    glob: Optional[str] = typer.Option(None, "--glob", help="only files whose name or relative path matches"),
+    force: bool = typer.Option(False, "--force", help="re-extract articles already in the database"),
+    allow_errors: bool = typer.Option(False, "--allow-errors", help="exit 0 even when some files failed"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary"),
+    model: Optional[str] = typer.Option(None, help="spaCy model package for person names"),
+    no_model: bool = typer.Option(False, "--no-model", help="rules only: no statistical NER (no speakers)"),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="articles per nlp.pipe batch"),
+) -> None:
+    """Extract a folder of articles into a facts database (resumable; skips what is already stored)."""
+    from extractor.batch import Progress, RichProgress, run_batch
+
+    if not folder.is_dir():
+        fail(f"{folder}: not a folder")
+    update = {k: v for k, v in (("model", model), ("use_model", False if no_model else None), ("batch_size", batch_size)) if v is not None}
+    settings = _settings(None).model_copy(update=update)
+    summary = run_batch(
+        folder, db, settings=settings, workers=workers, pattern=glob, force=force, jsonl=jsonl, parquet=parquet,
+        progress=Progress() if quiet else RichProgress(),
+    )
+    for _, message in summary.errors[:20]:
+        typer.echo(f"error: {message}", err=True)
+    if len(summary.errors) > 20:
+        typer.echo(f"error: ... and {len(summary.errors) - 20} more (see the errors table in {db})", err=True)
+    if not quiet:
+        for line in summary.lines():
+            typer.echo(line, err=True)
+    if summary.files == 0 and not quiet:
+        typer.echo("warning: no article files found (looked for .txt .md .html .htm)", err=True)
+    if summary.errors and not allow_errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+@guarded
+def export(
+    db: Path = typer.Option(Path("facts.db"), "--db", help="SQLite facts database"),
+    fmt: str = typer.Option(..., "--format", "-f", help="jsonl (one record per article) or parquet (one row per fact)"),
+    out: Path = typer.Option(..., "--out", "-o", help="file to write"),
+) -> None:
+    """Write an existing facts database to JSONL or Parquet."""
+    from extractor.store import FORMATS, FactStore
+    from extractor.store import export as export_store
+
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r} (use one of: {', '.join(FORMATS)})")
+    with FactStore(db, create=False) as store:
+        n = export_store(store, fmt, out)
+    typer.echo(f"{n} {'fact rows' if fmt == 'parquet' else 'records'} written to {out}", err=True)
+
+
+@app.command()
+@guarded
+def query(
+    sql: str = typer.Argument(..., help="one read-only SQL statement (tables: articles, facts, errors, meta)"),
+    db: Path = typer.Option(Path("facts.db"), "--db", help="SQLite facts database"),
+    as_json: bool = typer.Option(False, "--json", help="print a JSON list of objects instead of a table"),
+) -> None:
+    """Run SQL against a facts database and print a table (or JSON)."""
+    from extractor.store import FactStore
+
+    with FactStore(db, create=False) as store:
+        columns, rows = store.query(sql)
+    if as_json:
+        typer.echo(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*columns, show_lines=False)
+    for r in rows:
+        table.add_row(*("" if v is None else str(v) for v in r))
+    console = Console()
+    if not console.is_terminal:  # piped: never truncate cells
+        console = Console(width=100_000)
+    console.print(table)
+    typer.echo(f"{len(rows)} rows", err=True)
+
+
 def run() -> None:
     app()
 

@@ -16,3 +16,11 @@ class DateError(ExtractorError):
 
 class ModelError(ExtractorError):
     """The spaCy model named in the settings cannot be loaded."""
+
+
+class StoreError(ExtractorError):
+    """The facts database cannot be opened, read or written (not a database, bad SQL, locked too long)."""
+
+
+class StoreVersionError(StoreError):
+    """The facts database was written with an incompatible schema version."""
