@@ -1,16 +1,549 @@
-"""``etf_flow`` facts (see spec FACTS.md). Not implemented yet: returns no facts."""
+"""``etf_flow`` facts: net money into or out of exchange-traded funds and products (spec FACTS.md).
+
+How a money amount becomes a flow, sentence by sentence:
+
+1. **Product context.** The sentence, or one of the few before it, names a fund:
+   a head noun ("ETFs", "exchange-traded products", "investment products", "Trust")
+   with its modifiers ("US spot Bitcoin", "BlackRock's ETHA", "global crypto"), or a
+   fund ticker (IBIT, FBTC...). Names, tickers, issuers and underlyings come from
+   ``data/etf_products.json``; words from ``data/flow_lexicon.json``.
+2. **Direction.** Each amount owns the stretch of the sentence between its
+   neighbouring amounts. In that stretch the cue nearest to it decides: a direction
+   cue ("net outflows", "withdrawn", "attracted", "in the red") makes it a flow; a
+   block cue ("total assets", "volume", "holdings", "price") means it is something
+   else. A cue right after the amount ("$X in net inflows", "$X in trading volume")
+   is its head noun and wins. Commas and brackets count as distance.
+3. **Inheritance.** An amount with no cue of its own continues a list ("$X on
+   Tuesday, $Y on Wednesday") and takes the direction of the flow before it in the
+   sentence; in a later sentence it does so only when it says it continues the
+   tally ("This brings the weekly total to $Z").
+4. **Attributes.** ``when`` is the day reference nearest to the amount in its own
+   stretch; ``period`` the nearest span ("over the past three days" -> P3D);
+   ``streak_days`` from "outflow streak to four days" / "five straight days";
+   ``source`` from the sentence ("according to SoSoValue").
+
+Amounts used here are claimed (``context.claim``) so later modules skip them.
+"""
 from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractor.facts import context as ctx
 from extractor.facts.context import FactComponent
+from extractor.normalize.assets import asset_kind, canonical_asset
+from extractor.normalize.numbers import Money
+from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact
+
+log = logging.getLogger(__name__)
+
+OWNER = "etf_flow"
+MIN_AMOUNT = 100_000.0  # fund flows are reported in millions; smaller unscaled amounts are prices
+LOOKBACK_SENTS = 3  # how far back a named product keeps a paragraph "about ETF flows"
+TALLY_LOOKBACK_SENTS = 3  # how far back a flow may be continued by "the total for the week..."
+PUNCT_PENALTY = 25  # each comma/semicolon/bracket between an amount and a cue counts as this many characters
+MAX_CUE_DISTANCE = 160
+
+
+# --- data -------------------------------------------------------------------------------
+
+def _alt(fragments) -> str:
+    return "|".join(sorted(fragments, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    cues: re.Pattern  # named groups: block, inflow, outflow
+    continuation: re.Pattern
+    heads: re.Pattern  # named groups: strong, weak
+    modifiers: frozenset
+    multi_words: frozenset
+    determiners: frozenset
+    issuer_words: frozenset
+    tickers: dict  # ticker -> asset (or None), unambiguous tickers
+    ambiguous_tickers: dict
+    ticker_re: re.Pattern
+    periods: list  # (compiled, duration)
+    number_words: dict
+    providers: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    data = resources.files("extractor.data")
+    lex = json.loads(data.joinpath("flow_lexicon.json").read_text(encoding="utf-8"))
+    prods = json.loads(data.joinpath("etf_products.json").read_text(encoding="utf-8"))
+    cues = re.compile(
+        rf"(?<![\w-])(?:(?P<block>{_alt(lex['block'])})|(?P<inflow>{_alt(lex['inflow'])})|(?P<outflow>{_alt(lex['outflow'])}))(?![\w-])",
+        re.IGNORECASE,
+    )
+    continuation = re.compile(rf"(?<![\w-])(?:{_alt(lex['continuation'])})(?![\w-])", re.IGNORECASE)
+    heads = re.compile(
+        rf"(?<![\w-])(?:(?P<strong>{_alt(lex['product_heads_strong'])})|(?P<weak>{_alt(lex['product_heads_weak'])}))(?![\w-])",
+        re.IGNORECASE,
+    )
+    issuer_words = frozenset(w.lower() for name in prods["issuers"] for w in name.split())
+    tickers, ambiguous = {}, {}
+    for p in prods["products"]:
+        (ambiguous if p.get("ambiguous") else tickers)[p["ticker"]] = p["asset"]
+        issuer_words |= {w.lower() for w in p["issuer"].split()}
+    ticker_re = re.compile(rf"(?<![\w$/-])(?:{_alt(map(re.escape, tickers))})(?![\w/-])")
+    periods = [(re.compile(rf"\b(?:{_alt(frags)})\b", re.IGNORECASE), dur) for dur, frags in lex["periods"].items()]
+    names = [
+        ln.strip()
+        for ln in data.joinpath("providers.txt").read_text(encoding="utf-8").splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
+    providers = re.compile(
+        rf"""
+        (?:according\s+to|data\s+(?:from|by)|compiled\s+by|source:|per|via|reported\s+by|tracked\s+by)  # attribution cue
+        (?:\s+[\w.’'-]+){{0,5}}?\s+                                                 # a few words of filler ("European investment firm")
+        (?P<name>{_alt(map(re.escape, names))})(?![\w])                            # a known provider
+        """,
+        re.VERBOSE | re.IGNORECASE,
+    )
+    return _Lexicon(
+        cues=cues,
+        continuation=continuation,
+        heads=heads,
+        modifiers=frozenset(lex["product_modifiers"]),
+        multi_words=frozenset(lex["multi_asset_words"]),
+        determiners=frozenset(lex["determiners"]),
+        issuer_words=frozenset(issuer_words),
+        tickers=tickers,
+        ambiguous_tickers=ambiguous,
+        ticker_re=ticker_re,
+        periods=periods,
+        number_words=lex["number_words"],
+        providers=providers,
+    )
+
+
+# --- product mentions ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Product:
+    """A fund named in the text: where, as written, its underlying, and how specific it is."""
+
+    start: int
+    end: int
+    text: str
+    asset: str | None  # underlying ticker, when the name says it
+    multi: bool  # a multi-asset product ("crypto investment products"): asset stays null
+    specific: bool  # has a name part beyond a bare head ("ETFs", "the funds")
+
+
+_WORD_BEFORE = re.compile(
+    r"""
+    (?P<word>[A-Za-z0-9$+][\w.&+’'-]*?)   # a word (US-listed, U.S., BlackRock’s, 21Shares, +)
+    (?P<poss>['’]s)?                      # possessive of an issuer ("BlackRock’s")
+    [\s]+$                                 # then the space before what follows
+    """,
+    re.VERBOSE,
+)
+_PAREN_AFTER = re.compile(
+    r"""
+    \s*\(\s*                                # an opening bracket right after the head
+    (?P<inner>ETFs?|ETPs?|ETNs?|[A-Z]{2,5}) # "(ETPs)" or a ticker "(IBIT)"
+    \s*\)                                   # closing bracket
+    """,
+    re.VERBOSE,
+)
+
+
+def _word_kind(word: str, lex: _Lexicon) -> str | None:
+    """What a word before a fund's head noun is: asset, multi, issuer, ticker, modifier; ``None`` ends the name."""
+    low = word.lower()
+    if word in lex.tickers or word in lex.ambiguous_tickers and word.isupper() and len(word) > 3:
+        return "ticker"
+    if low in lex.multi_words:
+        return "multi"
+    aid = canonical_asset(word)
+    if aid and asset_kind(aid) == "crypto":
+        return "asset"
+    if low in lex.issuer_words:
+        return "issuer"
+    if low in lex.modifiers or low.rstrip(".") in lex.modifiers:
+        return "modifier"
+    if "-" in word:  # "Bitcoin-linked", "US-listed"
+        kinds = [_word_kind(part, lex) for part in word.split("-") if part]
+        if kinds and all(kinds):
+            return next((k for k in kinds if k != "modifier"), "modifier")
+    return None
+
+
+def _product_from_words(doc_text: str, start: int, end: int, lex: _Lexicon, strong: bool, ticker_asset=None) -> Product | None:
+    """Walk left from a head noun over name words; ``None`` if a weak head has no name."""
+    pos = start
+    kinds: list[str] = []
+    words: list[str] = []
+    while True:
+        m = _WORD_BEFORE.search(doc_text, max(0, pos - 40), pos)
+        if not m:
+            break
+        kind = _word_kind(m.group("word"), lex)
+        if kind is None:
+            break
+        if m.group("poss") and kind not in ("issuer",):
+            break
+        kinds.append(kind)
+        words.append(m.group("word"))
+        pos = m.start()
+        if m.group("poss"):
+            break  # "BlackRock’s" starts the name
+    if not strong and not any(k in ("asset", "issuer", "ticker", "multi") for k in kinds):
+        return None
+    paren = _PAREN_AFTER.match(doc_text, end)
+    if paren:
+        end = paren.end()
+    text = doc_text[pos:end]
+    asset = ticker_asset
+    for w in words + ([paren.group("inner")] if paren else []):
+        if asset is None and w in lex.tickers and lex.tickers[w]:
+            asset = lex.tickers[w]
+    if asset is None:
+        for w in reversed(words):
+            for part in w.split("-"):
+                aid = canonical_asset(part)
+                if aid and asset_kind(aid) == "crypto":
+                    asset = aid
+                    break
+            if asset:
+                break
+    multi = asset is None and "multi" in kinds
+    return Product(pos, end, text, asset, multi, specific=bool(kinds) or bool(paren and paren.group("inner") in lex.tickers))
+
+
+def find_products(text: str) -> list[Product]:
+    """Fund mentions in ``text``, left to right (overlaps resolved to the longest).
+
+    >>> [(p.text, p.asset, p.specific) for p in find_products("US spot Bitcoin ETFs bled $1M; the ETFs and hedge funds rested")]
+    [('US spot Bitcoin ETFs', 'BTC', True), ('ETFs', None, False)]
+    >>> [(p.text, p.asset) for p in find_products("BlackRock’s ETHA fund and the iShares Bitcoin Trust (IBIT)")]
+    [('BlackRock’s ETHA fund', 'ETH'), ('iShares Bitcoin Trust (IBIT)', 'BTC')]
+    >>> [(p.text, p.asset, p.multi) for p in find_products("Cryptocurrency investment products and FBTC")]
+    [('Cryptocurrency investment products', None, True), ('FBTC', 'BTC', False)]
+    >>> find_products("the trust fell and products shipped")
+    []
+    """
+    lex = _lexicon()
+    found: list[Product] = []
+    for m in lex.heads.finditer(text):
+        p = _product_from_words(text, m.start(), m.end(), lex, strong=bool(m.group("strong")))
+        if p:
+            found.append(p)
+    for m in lex.ticker_re.finditer(text):
+        tick = m.group(0)
+        p = _product_from_words(text, m.start(), m.end(), lex, strong=True, ticker_asset=lex.tickers[tick])
+        if p:
+            found.append(Product(p.start, p.end, p.text, p.asset, False, True))
+    found.sort(key=lambda p: (p.start, -(p.end - p.start)))
+    out: list[Product] = []
+    for p in found:
+        if out and p.start < out[-1].end:
+            if p.end > out[-1].end:  # "ETHA" then "BlackRock’s ETHA fund": keep the longer
+                out[-1] = p if p.start <= out[-1].start else out[-1]
+            continue
+        out.append(p)
+    return out
+
+
+# --- small parsers ------------------------------------------------------------------------
+
+_STREAK_RE = re.compile(
+    r"""
+    (?:(?P<dir>inflow|outflow|buying|selling|winning|losing)s?[\s-]+)?  # optional direction of the streak
+    streak\s+(?:to|of|at|reached|hit)\s+                                # "streak to four days"
+    (?P<n>\d+|[a-z]+)\s+(?:straight\s+|consecutive\s+)?(?:trading\s+)?(?:days?|sessions?)\b
+    | (?P<pre>for|over|in|of)?\s*                                      # "for five straight days" (also a period)
+      (?P<n2>\d+|[a-z]+)[\s-]+(?:straight|consecutive|successive)\s+(?:trading\s+)?(?:days?|sessions?)\b
+    | (?P<n3>\d+|[a-z]+)[\s-](?:day|session)\s+(?P<dir3>inflow|outflow|buying|selling|winning|losing)?\s*streak\b  # "a four-day outflow streak"
+    | (?P<ord>[a-z]+|\d+(?:st|nd|rd|th))\s+(?:straight|consecutive|successive)\s+(?:trading\s+)?(?:day|session)\b  # "the fourth straight day"
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def _count(word: str | None) -> int | None:
+    if not word:
+        return None
+    w = word.lower()
+    if w[:1].isdigit():
+        digits = re.match(r"\d+", w).group(0)
+        return int(digits)
+    return _lexicon().number_words.get(w)
+
+
+def find_streaks(text: str) -> list[tuple[int, int, int, str | None, bool]]:
+    """``(start, end, days, direction or None, also_a_period)`` for each streak phrase.
+
+    >>> [s[2:] for s in find_streaks("ETFs extended their outflow streak to four days")]
+    [(4, 'outflow', False)]
+    >>> [s[2:] for s in find_streaks("inflows for five straight days")]
+    [(5, None, True)]
+    >>> [s[2:] for s in find_streaks("a 3-day inflow streak; the sixth consecutive session of outflows")]
+    [(3, 'inflow', False), (6, None, False)]
+    >>> find_streaks("straight talk")
+    []
+    """
+    out = []
+    for m in _STREAK_RE.finditer(text):
+        n = _count(m.group("n") or m.group("n2") or m.group("n3") or m.group("ord"))
+        if not n or n < 2:
+            continue
+        d = (m.group("dir") or m.group("dir3") or "").lower()
+        direction = "inflow" if d in ("inflow", "buying", "winning") else "outflow" if d in ("outflow", "selling", "losing") else None
+        out.append((m.start(), m.end(), n, direction, bool(m.group("pre") and m.group("n2"))))
+    return out
+
+
+def find_periods(text: str, offset: int = 0) -> list[tuple[int, int, str | None]]:
+    """Period phrases (``normalize.periods``) plus the week/day/month phrases of flow reports.
+
+    >>> [p[2] for p in find_periods("over the past three days, and $5M for the week")]
+    ['P3D', 'P7D']
+    """
+    out = list(finditer_periods(text, offset))
+    for rx, dur in _lexicon().periods:
+        for m in rx.finditer(text):
+            s, e = m.start() + offset, m.end() + offset
+            if not any(a < e and s < b for a, b, _ in out):
+                out.append((s, e, dur))
+    return sorted(out)
+
+
+def direction_of(cue: re.Match) -> str:
+    return "block" if cue.group("block") else "inflow" if cue.group("inflow") else "outflow"
+
+
+_GAP_AFTER = re.compile(
+    r"""
+    ^\s*\)?\s*,?\s*                   # a closing bracket may sit between ("($340 million) in ...")
+    (?:(?:in|of|worth\s+of|in\s+the\s+form\s+of)\s+)?   # "$X in ...", "$X of ..."
+    (?:[A-Za-z-]+\s+){0,2}$            # at most two words before the cue ("cumulative net")
+    """,
+    re.VERBOSE,
+)
+
+
+def _gap_cost(text: str) -> float:
+    return len(text) + PUNCT_PENALTY * sum(text.count(c) for c in ",;:()")
+
+
+def provider_in(text: str) -> str | None:
+    """The data provider named in ``text`` (``context.source_in`` first, then a looser cue).
+
+    >>> provider_in("according to data from European crypto investment firm CoinShares")
+    'CoinShares'
+    """
+    src = ctx.source_in(text)
+    if src:
+        return src
+    m = _lexicon().providers.search(text)
+    return m.group("name") if m else None
+
+
+# --- the extractor --------------------------------------------------------------------------
+
+@dataclass
+class _Flow:
+    money: Money
+    direction: str
+    rule: str
+    sent_idx: int
+
+
+def _segment(amounts: list[Money], i: int, s_start: int, s_end: int) -> tuple[int, int]:
+    """The stretch of a sentence an amount owns: from the amount before it to the amount after it."""
+    lo = amounts[i - 1].end if i > 0 else s_start
+    hi = amounts[i + 1].start if i + 1 < len(amounts) else s_end
+    return lo, hi
+
+
+def _nearest(items, m: Money, lo: int, hi: int, text: str):
+    """Items ``(start, end, ...)`` inside ``lo:hi``, nearest to amount ``m`` first (punctuation counts)."""
+    scored = []
+    for it in items:
+        s, e = it[0], it[1]
+        if s < lo or e > hi or (s < m.end and m.start < e):
+            continue
+        cost = _gap_cost(text[e : m.start]) if e <= m.start else _gap_cost(text[m.end : s])
+        scored.append((cost, it))
+    scored.sort(key=lambda x: x[0])
+    return scored
+
+
+def _direction_for(text: str, m: Money, lo: int, hi: int, cues: list[tuple[int, int, str]]):
+    """``(inflow|outflow|block|None, rule, cue span or None)`` for the amount from the cues in its stretch."""
+    for s, e, kind in cues:  # a cue right after the amount is its head noun: "$X in net inflows", "$X in volume"
+        if s >= m.end and lo <= s and e <= hi and _GAP_AFTER.match(text[m.end : s]):
+            return kind, "flow_amount_noun", (s, e)
+    scored = _nearest(cues, m, lo, hi, text)
+    if scored and scored[0][0] <= MAX_CUE_DISTANCE:
+        s, e, kind = scored[0][1]
+        return kind, "flow_cue_nearest", (s, e)
+    return None, "", None
 
 
 def extract_flows(doc: Doc) -> list[EtfFlowFact]:
     """All ``etf_flow`` facts of ``doc``."""
-    return []
+    lex = _lexicon()
+    text = doc.text
+    sents = list(doc.sents)
+    all_money = ctx.money(doc)
+    all_days = ctx.days(doc)
+    products = find_products(text)
+    cues_all = [(m.start(), m.end(), direction_of(m)) for m in lex.cues.finditer(text)]
+    facts: list[EtfFlowFact] = []
+    flows: list[_Flow] = []
+    last_specific: tuple[int, Product] | None = None  # (sentence index, product)
+    last_any_product = -10
+
+    for si, sent in enumerate(sents):
+        s0, s1 = sent.start_char, sent.end_char
+        sent_products = [p for p in products if s0 <= p.start and p.end <= s1]
+        if sent_products:
+            last_any_product = si
+        amounts = [m for m in all_money if s0 <= m.start and m.end <= s1]
+        in_context = bool(sent_products) or si - last_any_product <= LOOKBACK_SENTS
+        if amounts and in_context:
+            cues = [c for c in cues_all if s0 <= c[0] and c[1] <= s1]
+            streaks = find_streaks(sent.text)
+            periods = find_periods(sent.text, s0)
+            streak_spans = [(a + s0, b + s0) for a, b, *_ in streaks]
+            periods = [p for p in periods if not any(a < p[1] and p[0] < b for a, b in streak_spans)]
+            days = [(d.start, d.end, d) for d in all_days if s0 <= d.start and d.end <= s1 and not _in_range(text, d.start)]
+            prev_dir: str | None = None
+            running_product = None
+            for i, m in enumerate(amounts):
+                lo, hi = _segment(amounts, i, s0, s1)
+                if m.value < MIN_AMOUNT and not m.scaled:
+                    prev_dir = None
+                    continue
+                if ctx.claimed_by(doc, m.start, m.end):
+                    continue
+                direction, rule, cue = _direction_for(text, m, lo, hi, cues)
+                if direction == "block":
+                    prev_dir = None
+                    continue
+                if direction is None:
+                    if prev_dir:
+                        direction, rule = prev_dir, "flow_list_continues"
+                    elif flows and si - flows[-1].sent_idx <= TALLY_LOOKBACK_SENTS and lex.continuation.search(text, lo, hi) and not _has_other_money_noun(text, m, hi):
+                        direction, rule = flows[-1].direction, "flow_tally_continues"
+                    else:
+                        continue
+                prev_dir = direction
+                flows.append(_Flow(m, direction, rule, si))
+                product = _product_for(m, sent_products, last_specific, si)
+                if product and product.specific:
+                    running_product = (si, product)
+                facts.append(_make_fact(doc, m, direction, rule, cue, product, last_specific, lo, hi, days, periods, streaks, sent.text))
+                ctx.claim(doc, m.start, m.end, OWNER)
+                last_any_product = si  # a sentence with flows keeps the paragraph about fund flows
+        specific = [p for p in sent_products if p.specific]
+        if specific:
+            last_specific = (si, specific[-1])
+        elif amounts and in_context and running_product:
+            last_specific = running_product  # the product a flow was read for stays the paragraph's subject
+    return facts
+
+
+_NOT_THE_DAY = re.compile(
+    r"""
+    \bbetween\s+\S+(?:\s+\S+)?\s+and\s+$   # second end of "between Jan. 21 and Feb. 5"
+    | \b(?:between|from)\s+$                  # first end of a range
+    | \b(?:a|an|the|its|their|his|her)\s+$    # a date used as an attribute: "a May 12 update"
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def _in_range(text: str, start: int) -> bool:
+    """A day that bounds a range or names a report ("a May 12 update") is not the flow's day.
+
+    >>> t = "inflows between Jan. 21 and Feb. 5, noted in a May 12 update, on May 13"
+    >>> [_in_range(t, t.index(w)) for w in ("Jan.", "Feb.", "May 12", "on May 13")]
+    [True, True, True, False]
+    """
+    before = text[max(0, start - 40) : start]
+    return bool(_NOT_THE_DAY.search(before))
+
+
+def _has_other_money_noun(text: str, m: Money, hi: int) -> bool:
+    """An amount followed by another noun ("$5B in fees") is not a continued tally."""
+    return bool(re.match(r"\s+(?:in|of)\s+(?!net\b|total\b|cumulative\b)[a-z]+", text[m.end : hi]))
+
+
+def _product_for(m: Money, sent_products: list[Product], last_specific, si: int) -> Product | None:
+    specific = [p for p in sent_products if p.specific]
+    before = [p for p in specific if p.end <= m.start]
+    if before:
+        return before[-1]
+    after = [p for p in specific if p.start >= m.end]
+    if after:
+        return after[0]
+    if last_specific and si - last_specific[0] <= LOOKBACK_SENTS:
+        return last_specific[1]
+    return sent_products[0] if sent_products else None
+
+
+def _make_fact(doc, m, direction, rule, cue, product, last_specific, lo, hi, days, periods, streaks, sent_text) -> EtfFlowFact:
+    text = doc.text
+    # asset: the product's underlying; multi-asset products have none; unnamed ones borrow the running product's
+    asset = product.asset if product else None
+    if product is None or (asset is None and not product.multi):
+        if last_specific and last_specific[1].asset and (product is None or not product.multi):
+            asset = last_specific[1].asset
+        else:
+            found = ctx.asset_for(doc, m.start, m.end, kinds=("crypto",), lookback_sents=LOOKBACK_SENTS)
+            asset = found.asset.id if found else None
+    # day: the nearest day reference in the amount's own stretch
+    near_days = _nearest(days, m, lo, hi, text)
+    when, when_text, day_cost = None, None, None
+    if near_days:
+        day_cost, (_, _, d) = near_days[0]
+        when, when_text = d.when, d.text
+    # period: the nearest span in the stretch, unless a day reference is nearer (a daily figure)
+    period = None
+    near_periods = _nearest(periods, m, lo, hi, text)
+    if near_periods and (day_cost is None or near_periods[0][0] < day_cost):
+        period = near_periods[0][1][2]
+    streak = None
+    for a, b, n, sdir, is_period in streaks:
+        if sdir is None or sdir == direction:
+            streak = n
+            if is_period and period is None and not near_days:
+                period = f"P{n}D"
+            break
+    # evidence: the amount with its cue, and the product when it is named just before in the same stretch
+    start, end = m.start, m.end
+    if cue:
+        start, end = min(start, cue[0]), max(end, cue[1])
+    if product and lo <= product.start and product.end <= m.start:
+        start = min(start, product.start)
+    return EtfFlowFact(
+        evidence=ctx.evidence(doc, start, end),
+        rule=rule,
+        when=when,
+        when_text=when_text,
+        source=provider_in(sent_text),
+        asset=asset,
+        product=product.text if product else None,
+        direction=direction,
+        amount=round(m.value, 4),
+        currency=m.currency,
+        period=period,
+        streak_days=streak,
+    )
 
 
 @Language.factory("fin_flows")
