@@ -151,6 +151,18 @@ FULL_CASES = [
         "Bitcoin said nothing new this week, but strategist Helena Varga said the move was “a reset, not a top.”",
         [("Helena Varga", "a reset, not a top.")],
     ),
+    # straight quotes with apostrophes inside; a second speaker introduced by title, then by surname
+    (
+        '"It\'s not over, and we don\'t expect a bottom yet," said Karen Whitfield, chief investment officer at Lumen '
+        'Partners. Her colleague, senior analyst Tomas Richter, disagreed. "Selling is drying up," Richter said.',
+        [("Karen Whitfield", "It's not over, and we don't expect a bottom yet"), ("Tomas Richter", "Selling is drying up")],
+    ),
+    # "she added" in the next sentence: the running speaker
+    (
+        "Ann Dorsey, an economist at Fairbank, said rate cuts were likely. "
+        'She added that the central bank\'s "patience is running out."',
+        [("Ann Dorsey", "patience is running out.")],
+    ),
     # scare quotes next to a person with no reporting verb
     ("Helena Varga keeps calling bitcoin “digital gold” on her podcast.", []),
 ]

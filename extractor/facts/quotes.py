@@ -382,7 +382,7 @@ def people(doc: Doc) -> list[Mention]:
         name = m.group("name")
         if role_after(text, m.end("name")) and is_person_name(name):
             raw.append((m.start("name"), m.end("name"), name))
-    raw.sort()
+    raw.sort(key=lambda r: (r[0], -r[1]))  # at one start, the longest name wins
     # full names (2+ words) in order of first appearance; surnames resolve to them
     fulls: dict[str, str] = {}
     for _, _, name in raw:
