@@ -32,7 +32,17 @@ CASES = [
     ("Inflows lifted the fund's assets under management to $48.5 billion.", [("aum", 4.85e10, "USD")]),
     ("Funding rates on major perpetuals flipped to -0.01%.", [("funding_rate", -0.01, "percent")]),
     ("The network hash rate hit a record 1,050 EH/s.", [("hash_rate", 1050.0, "EH/s")]),
+    (
+        "The value of all cryptocurrencies sank to $2.6 trillion, a loss of about $140 billion in a day.",
+        [("market_cap", 2.6e12, "USD"), ("market_cap_change", -1.4e11, "USD")],
+    ),
+    ("Solana's share of the total crypto market rose to 3.9%.", [("dominance", 3.9, "percent")]),
+    (
+        "Some $900 million in bets were liquidated on Sunday. Longs accounted for $720 million, while shorts lost $180 million.",
+        [("liquidations", 9.0e8, "USD"), ("liquidations", 7.2e8, "USD"), ("liquidations", 1.8e8, "USD")],
+    ),
     # negatives
+    ("Short sellers lost $180 million on the squeeze.", []),
     ("The liquidation heatmap shows a cluster near $91,000.", []),
     ("Ether traded at $2,450 on Tuesday.", []),
     ("Fear returned to markets as stocks slid.", []),

@@ -73,6 +73,7 @@ class _Spec:
     subject: str | None
     default_subject: str | None
     skip_if: re.Pattern | None
+    context: re.Pattern | None
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def _lex() -> _Lex:
             subject=m.get("subject"),
             default_subject=m.get("default_subject"),
             skip_if=re.compile(m["skip_if"], re.I) if m.get("skip_if") else None,
+            context=re.compile(m["context"], re.I) if m.get("context") else None,
         )
         for m in data["metrics"]
     )
@@ -169,21 +171,33 @@ def _all_cues(doc: Doc) -> list[tuple[int, int, str]]:
     return C._cached(doc, "fin_metric_cues", compute)
 
 
-def _pick(doc: Doc, spec: _Spec, sent: Span, cue: re.Match) -> _Value | None:
-    """The value a cue refers to: nearest after it (not past another metric's cue), else nearest before."""
+def _pick(doc: Doc, spec: _Spec, sent: Span, cue: re.Match) -> list[_Value]:
+    """The values a cue refers to: those after it (not past another metric's cue), else the nearest before.
+
+    The first one after the cue, plus any that follow it in a list ("$1.9 billion in longs and $310 million
+    in shorts") or behind a change word ("to $2.41 trillion, a drop of $96 billion").
+    """
+    lx = _lex()
     cues = _all_cues(doc)
     hi = min(sent.end_char, cue.end() + spec.after)
     hi = min([hi] + [s for s, e, m in cues if m != spec.metric and cue.end() <= s < hi])
     after = _candidates(doc, spec, cue.end(), hi)
     if after:
-        return after[0]
+        out = [after[0]]
+        for v in after[1:]:
+            gap = doc.text[out[-1].end : v.start]
+            left = doc.text[max(sent.start_char, v.start - 40) : v.start]
+            listed = len(gap) <= 40 and re.search(r"(?:,|\band\b|\bwhile\b)", gap) and not re.search(r"\b(?:from|to)\s+(?:" + APPROX + r"\s+)*$", gap)
+            if listed or (spec.change and (lx.change_neg.search(left) or lx.change_pos.search(left))):
+                out.append(v)
+        return out
     if spec.before:
         lo = max(sent.start_char, cue.start() - spec.before)
         lo = max([lo] + [e for s, e, m in cues if m != spec.metric and lo < e <= cue.start()])
         before = _candidates(doc, spec, lo, cue.start())
         if before:
-            return before[-1]
-    return None
+            return [before[-1]]
+    return []
 
 
 def _subject(doc: Doc, spec: _Spec, sent: Span, cue: re.Match) -> str | None:
@@ -244,6 +258,16 @@ def _percent_change(doc: Doc, sent: Span, cue: re.Match, spec: _Spec, subject) -
     return None
 
 
+def _in_context(doc: Doc, spec: _Spec, sent: Span) -> bool:
+    """The spec's context word appears in this sentence or the one before it ("... were liquidated. Longs lost $1.9 billion")."""
+    if spec.context.search(sent.text):
+        return True
+    if sent.start_char == 0:
+        return False
+    prev = C.sentence_at(doc, sent.start_char - 1)
+    return bool(spec.context.search(prev.text))
+
+
 def extract_metrics(doc: Doc) -> list[MarketMetricFact]:
     """All ``market_metric`` facts of ``doc``."""
     lx = _lex()
@@ -263,17 +287,17 @@ def extract_metrics(doc: Doc) -> list[MarketMetricFact]:
             for s, e, _ in C.percents(doc):
                 if cue.start() <= s and e <= cue.end():
                     C.claim(doc, s, e, OWNER)
-            v = _pick(doc, spec, sent, cue)
-            if v is None:
+            if spec.context and not _in_context(doc, spec, sent):
                 continue
-            value, name, rule = v.value, metric, f"metric.{metric}"
-            if spec.change:
-                left = doc.text[max(sent.start_char, v.start - 40) : v.start]
-                if lx.change_neg.search(left):
-                    value, name, rule = -abs(value), spec.change, f"metric.{spec.change}"
-                elif lx.change_pos.search(left):
-                    value, name, rule = abs(value), spec.change, f"metric.{spec.change}"
-            out.append(_fact(doc, sent, name, subject, value, spec.unit, cue, v, rule))
+            for v in _pick(doc, spec, sent, cue):
+                value, name, rule = v.value, metric, f"metric.{metric}"
+                if spec.change:
+                    left = doc.text[max(sent.start_char, v.start - 40) : v.start]
+                    if lx.change_neg.search(left):
+                        value, name, rule = -abs(value), spec.change, f"metric.{spec.change}"
+                    elif lx.change_pos.search(left):
+                        value, name, rule = abs(value), spec.change, f"metric.{spec.change}"
+                out.append(_fact(doc, sent, name, subject, value, spec.unit, cue, v, rule))
     return out
 
 

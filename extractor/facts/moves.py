@@ -113,7 +113,7 @@ def _lex() -> _Lex:
             ^[^.;]{{0,25}}?                                    # a few words ("lower", "below")
             (?<![\w-])(?:from|below|than|off|under|above|beneath|since|short\s+of)\s+  # a reference preposition
             (?:(?:its|their|the|a|an|this|that|last\s+\w+['’]s|\w+['’]s)\s+)?          # determiner
-            (?:(?:\w+|[\w-]+)\s+){{0,2}}?                      # up to two modifiers ("2021", "all-time")
+            (?:\S+\s+){{0,2}}?                                  # up to two modifiers ("2021", "all-time", "$109,000")
             (?P<ref>{_phrase_alt(ref_names)})(?![\w-])          # the reference point
             """,
             re.I | re.VERBOSE,
@@ -128,7 +128,7 @@ def _lex() -> _Lex:
 
 # A capitalized name: "Heima Network", "RIZE", "MarketVector Digital Assets 100 Small-Cap Index".
 NAME = r"""
-    (?<![\w$&.’'-])
+    (?<![\w$&.’'/-])
     [A-Z][\w&’'.-]*                       # first word capitalized (or an all-caps ticker)
     (?:[ ](?:[A-Z][\w&’'.-]*|\d[\w.-]*|&))*  # more capitalized words, numbers, "&"
 """
@@ -155,7 +155,17 @@ _NAME_BY = re.compile(
     """,
     re.VERBOSE,
 )
-_POSSESSIVE = re.compile(r"['’]s\s*$")
+_OBJECT_MARKER = re.compile(
+    r"""
+    (?<![\w-])
+    (?:outperform\w*|underperform\w*|outpac\w*|trail\w*|lagg\w*|beat\w*|than|versus|vs\.?|against   # a comparison
+      |of|in|for|on|from|to|about|like|into|behind|toward|towards)                   # or a preposition ("with"/"as" open clauses)
+    \s+(?:the\s+|its\s+|their\s+|a\s+)?$     # right before the name
+    """,
+    re.I | re.VERBOSE,
+)
+_POSSESSIVE_PCT = re.compile(r"['’]s\s+(?:[a-z]+\s+){0,2}?$")  # "ETH's 14%", "Bitcoin's roughly 16.5%"
+_RELATIVE = re.compile(r"\s*,?\s*(?:which|that|who)\b", re.I)  # "bitcoin, which gained 2.1%"
 _JOINER = re.compile(r"^\s*(?:,|,?\s*(?:and|or|to)|–|-)\s*$", re.I)  # between percents of one group
 _BETWEEN = re.compile(r"between\s+$", re.I)
 
@@ -192,7 +202,11 @@ def _clean_name(doc: Doc, start: int, end: int) -> _Cand | None:
     text = re.sub(r"['’]s$", "", text)
     end = start + len(text)
     words = text.split(" ")
-    while words and (words[0] in lx.not_subjects or (len(words) > 1 and re.search(r"['’]s$", words[0]))):
+    poss = [i for i, w in enumerate(words[:-1]) if re.search(r"['’]s$", w)]
+    if poss:  # "South Korea's Kospi" -> "Kospi"
+        start += sum(len(w) + 1 for w in words[: poss[-1] + 1])
+        words = words[poss[-1] + 1 :]
+    while words and words[0] in lx.not_subjects:
         start += len(words[0]) + 1
         words = words[1:]
     while words and words[-1] in lx.not_subjects:
@@ -247,11 +261,33 @@ def _subject(doc: Doc, sent: Span, start: int, cue_start: int | None, explicit: 
         if c:
             cands.append(c)
     if cands:
-        return max(cands, key=lambda c: c.end)
-    if lx.generic.search(before) or start - sent.start_char < 3:
+        return _best(doc, cands, start, cue_start)
+    if lx.generic.search(before) or start - sent.start_char < 3 or re.match(r"\s*(?:The|This|That)\s+[a-z]", before):
         return _running_subject(doc, sent)
+    if _words(before) > 4:  # only a fronted move ("Down 5% on the week, Bitcoin ...") takes a name after it
+        return None
     after = _mentions(doc, start, sent.end_char)
     return after[0] if after else None
+
+
+def _best(doc: Doc, cands: list[_Cand], start: int, cue_start: int | None) -> _Cand:
+    """The likeliest subject among names before a percent at ``start``.
+
+    - a possessive right before the percent wins ("compared to ETH's 14% drop");
+    - else a name opening a relative clause that holds the cue ("bitcoin, which gained 2.1%");
+    - else the nearest name that is not the object of a preposition or comparison
+      ("Ether outperformed bitcoin, rising 8%", "Strategy, the largest holder of bitcoin, dropped 6%");
+    - else the nearest name.
+    """
+    for c in cands:
+        if _POSSESSIVE_PCT.match(doc.text[c.end : start]):
+            return c
+    cue = cue_start if cue_start is not None else start
+    rel = [c for c in cands if c.end <= cue and _RELATIVE.match(doc.text[c.end : cue])]
+    if rel:
+        return max(rel, key=lambda c: c.end)
+    subjects = [c for c in cands if not _OBJECT_MARKER.search(doc.text[max(0, c.start - 25) : c.start])]
+    return max(subjects or cands, key=lambda c: c.end)
 
 
 def _sign_cue(lx: _Lex, left: str) -> tuple[int, int, int] | None:
@@ -329,7 +365,10 @@ def _sentence_moves(doc: Doc, sent: Span, items: list[tuple[int, int, float]]) -
             cue_abs = prev_end_of_group + idx + cue[1] if idx >= 0 else None
         sign = after_sign if after_sign is not None else (cue[0] if cue else None)
         inherited = False
-        if sign is None and prev_sign is not None and re.search(r"\bby\s*$", left_full) and _words(left_full) <= 7:
+        if sign is None and prev_sign is not None and not cue and (
+            (re.search(r"\bby\s*$", left_full) and _words(left_full) <= 7)  # "..., Amazon by 6.6%"
+            or (re.search(r"(?:,|\band)\s*$", left_full) and _words(left_full) <= 5)  # "up 4% on the day and 12% ..."
+        ):
             sign, inherited = prev_sign, True
         if sign is None and not all(explicit):
             continue
@@ -353,7 +392,13 @@ def _sentence_moves(doc: Doc, sent: Span, items: list[tuple[int, int, float]]) -
                 continue
             # between the subject and the percent: a modal (hypothetical) or a word naming a share/rate/odds
             window = doc.text[subj.end : first[0]] if sent.start_char <= subj.end <= first[0] else " ".join(tail_words[-4:])
-            if lx.blockers_before.search(window) or (lx.hypothetical.search(window) and not ex):
+            window = window.rsplit(",", 1)[-1]  # skip an appositive: "MARA, the biggest miner by hashrate, sank 8%"
+            lead = doc.text[max(sent.start_char, subj.start - 40) : subj.start]
+            if re.search(r"(?<![\w-])(?:of|in|on|for)\s+(?:the\s+)?$", lead):
+                # "open interest in bitcoin futures dropped 12%": the figure belongs to the metric, not the asset
+                window = " ".join(re.findall(r"\S+", lead)[-4:]) + " " + window
+            hypothetical = lx.hypothetical.search(window) or lx.hypothetical.search(tail)
+            if lx.blockers_before.search(window) or lx.blockers_before.search(subj.subject) or (hypothetical and not ex):
                 log.debug("percent %r blocked by %r", doc.text[p[0] : p[1]], window)
                 continue
             value = p[2] if ex else abs(p[2]) * sign

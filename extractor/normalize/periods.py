@@ -19,7 +19,7 @@ PERIOD_RE = re.compile(
         (?P<unit2>hour|day|session|week|month|quarter|year)s?\b                          # seven-day, 24 hours
       | (?P<adj>daily|weekly|monthly|quarterly|yearly|annual|intraday|overnight)\b       # weekly decline
       | (?P<ytd>year[\s-]to[\s-]date|YTD)\b
-      | on\s+the\s+(?P<onthe>day|week|month|year)\b                                      # down 0.31% on the day
+      | (?:on|for)\s+the\s+(?P<onthe>day|week|month|year)\b                               # down 0.31% on the day, 12% for the month
       | (?P<single>in\s+a\s+single\s+(?:day|session))\b
     )
     """,
@@ -69,6 +69,8 @@ def parse_period(text: str) -> str | None:
     ('P1Y', 'P7D', 'P4W')
     >>> parse_period("down 0.31% on the day"), parse_period("over three sessions")
     ('P1D', 'P3D')
+    >>> parse_period("up 12% for the month"), parse_period("lower for the week")
+    ('P1M', 'P7D')
     >>> parse_period("over the past three months"), parse_period("no span here") is None
     ('P3M', True)
     """
