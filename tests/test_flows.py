@@ -186,3 +186,43 @@ def test_signed_net_flow(rules_only):
 def test_flow_in_coins(rules_only):
     got = _flows(rules_only, "Spot bitcoin ETFs shed 2,400 BTC in net outflows on Tuesday.")
     assert len(got) == 1
+
+
+BREAKDOWNS = [
+    pytest.param(
+        "Spot bitcoin ETFs took in $240 million on Wednesday, SoSoValue data showed.\n\n"
+        "BlackRock's IBIT accounted for $150 million of that, while Bitwise's BITB added $40 million.",
+        [
+            ("inflow", 240e6, {"when": "2025-06-11", "source": "SoSoValue"}),
+            ("inflow", 150e6, {"when": "2025-06-11", "source": "SoSoValue", "product": "BlackRock's IBIT"}),
+            ("inflow", 40e6, {"when": "2025-06-11", "product": "Bitwise's BITB"}),
+        ],
+        id="fund-shares-inherit-the-day",
+    ),
+    pytest.param(
+        "Crypto funds posted outflows of $610 million last week, CoinShares said in a report on Monday. "
+        "Ether products accounted for $200 million of the total, while Solana funds attracted $9 million.",
+        [
+            ("outflow", 610e6, {"when": None, "period": "P7D", "source": "CoinShares"}),
+            ("outflow", 200e6, {"period": "P7D", "asset": "ETH"}),
+            ("inflow", 9e6, {"asset": "SOL"}),
+        ],
+        id="report-day-is-not-the-flow-day",
+    ),
+    pytest.param(
+        "Spot ether ETFs lost $75 million on Monday, the third day of redemptions in a row. "
+        "Since launch, the funds have gathered $9.1 billion in cumulative net inflows.",
+        [("outflow", 75e6, {"streak_days": 3, "when": "2025-06-09"}), ("inflow", 9.1e9, {"when": None})],
+        id="streak-in-a-row-and-cumulative-keeps-no-day",
+    ),
+    pytest.param(
+        "Bitcoin funds snapped a five-day run of outflows with $95 million of inflows on Tuesday.",
+        [("inflow", 95e6, {"streak_days": None, "when": "2025-06-10"})],
+        id="opposite-streak-is-not-this-flows-streak",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", BREAKDOWNS)
+def test_flow_context(rules_only, text, expected):
+    test_flows(rules_only, text, expected)

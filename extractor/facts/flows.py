@@ -38,7 +38,7 @@ from spacy.tokens import Doc
 
 from extractor.facts import context as ctx
 from extractor.facts.context import FactComponent
-from extractor.normalize.assets import asset_kind, canonical_asset
+from extractor.normalize.assets import asset_kind, canonical_asset, find_assets
 from extractor.normalize.numbers import Money
 from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact
@@ -46,7 +46,7 @@ from extractor.records import EtfFlowFact
 log = logging.getLogger(__name__)
 
 OWNER = "etf_flow"
-MIN_AMOUNT = 100_000.0  # fund flows are reported in millions; smaller unscaled amounts are prices
+MIN_AMOUNT = 500_000.0  # fund flows are reported in millions; smaller amounts are prices ("$104K")
 LOOKBACK_SENTS = 3  # how far back a named product keeps a paragraph "about ETF flows"
 TALLY_LOOKBACK_SENTS = 3  # how far back a flow may be continued by "the total for the week..."
 PUNCT_PENALTY = 25  # each comma/semicolon/bracket between an amount and a cue counts as this many characters
@@ -82,7 +82,8 @@ def _lexicon() -> _Lexicon:
     lex = json.loads(data.joinpath("flow_lexicon.json").read_text(encoding="utf-8"))
     prods = json.loads(data.joinpath("etf_products.json").read_text(encoding="utf-8"))
     cues = re.compile(
-        rf"(?<![\w-])(?:(?P<block>{_alt(lex['block'])})|(?P<inflow>{_alt(lex['inflow'])})|(?P<outflow>{_alt(lex['outflow'])}))(?![\w-])",
+        rf"(?<![\w-])(?:(?P<block>{_alt(lex['block'])})|(?P<inflow>{_alt(lex['inflow'])})|(?P<outflow>{_alt(lex['outflow'])})"
+        rf"|(?P<inflow_weak>{_alt(lex['inflow_weak'])})|(?P<outflow_weak>{_alt(lex['outflow_weak'])}))(?![\w-])",
         re.IGNORECASE,
     )
     continuation = re.compile(rf"(?<![\w-])(?:{_alt(lex['continuation'])})(?![\w-])", re.IGNORECASE)
@@ -107,6 +108,7 @@ def _lexicon() -> _Lexicon:
         (?:according\s+to|data\s+(?:from|by)|compiled\s+by|source:|per|via|reported\s+by|tracked\s+by)  # attribution cue
         (?:\s+[\w.’'-]+){{0,5}}?\s+                                                 # a few words of filler ("European investment firm")
         (?P<name>{_alt(map(re.escape, names))})(?![\w])                            # a known provider
+        | (?P<name2>{_alt(map(re.escape, names))})['’]?s?\s+(?:said|says|reported|noted|wrote|showed|shows|data|figures)\b  # "CoinShares said"
         """,
         re.VERBOSE | re.IGNORECASE,
     )
@@ -231,6 +233,8 @@ def find_products(text: str) -> list[Product]:
     [('BlackRock’s ETHA fund', 'ETH'), ('iShares Bitcoin Trust (IBIT)', 'BTC')]
     >>> [(p.text, p.asset, p.multi) for p in find_products("Cryptocurrency investment products and FBTC")]
     [('Cryptocurrency investment products', None, True), ('FBTC', 'BTC', False)]
+    >>> [(p.text, p.asset, p.multi) for p in find_products("SPDR Gold Shares (GLD) and SPY")]
+    [('SPDR Gold Shares (GLD)', None, True), ('SPY', None, True)]
     >>> find_products("the trust fell and products shipped")
     []
     """
@@ -245,6 +249,11 @@ def find_products(text: str) -> list[Product]:
         p = _product_from_words(text, m.start(), m.end(), lex, strong=True, ticker_asset=lex.tickers[tick])
         if p:
             found.append(Product(p.start, p.end, p.text, p.asset, False, True))
+    for a in find_assets(text):  # other exchange-traded funds of the shared asset lexicon (GLD, SPY, QQQ)
+        if a.asset.kind == "etf":
+            paren = _PAREN_AFTER.match(text, a.end)
+            end = paren.end() if paren else a.end
+            found.append(Product(a.start, end, text[a.start : end], None, True, True))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     out: list[Product] = []
     for p in found:
@@ -260,13 +269,19 @@ def find_products(text: str) -> list[Product]:
 
 _STREAK_RE = re.compile(
     r"""
-    (?:(?P<dir>inflow|outflow|buying|selling|winning|losing)s?[\s-]+)?  # optional direction of the streak
+    (?:                                                                # one of the streak phrasings:
+      (?:(?P<dir>inflow|outflow|buying|selling|winning|losing)s?[\s-]+)?  # optional direction of the streak
     streak\s+(?:to|of|at|reached|hit)\s+                                # "streak to four days"
     (?P<n>\d+|[a-z]+)\s+(?:straight\s+|consecutive\s+)?(?:trading\s+)?(?:days?|sessions?)\b
     | (?P<pre>for|over|in|of)?\s*                                      # "for five straight days" (also a period)
       (?P<n2>\d+|[a-z]+)[\s-]+(?:straight|consecutive|successive)\s+(?:trading\s+)?(?:days?|sessions?)\b
-    | (?P<n3>\d+|[a-z]+)[\s-](?:day|session)\s+(?P<dir3>inflow|outflow|buying|selling|winning|losing)?\s*streak\b  # "a four-day outflow streak"
+    | (?P<n3>\d+|[a-z]+)[\s-](?:trading[\s-])?(?:day|session)\s+         # "a four-day outflow streak", "a four-day run"
+      (?:(?P<dir3>inflow|outflow|buying|selling|winning|losing)\s+)?(?:streak|run|stretch|string)\b
     | (?P<ord>[a-z]+|\d+(?:st|nd|rd|th))\s+(?:straight|consecutive|successive)\s+(?:trading\s+)?(?:day|session)\b  # "the fourth straight day"
+    | (?P<ord2>[a-z]+|\d+(?:st|nd|rd|th)|\d+\s+(?:trading\s+)?(?:days|sessions))\s*   # "the fifth day ... in a row", "3 days in a row"
+      (?:(?:trading\s+)?(?:day|session)\s+)?(?:of\s+(?:net\s+)?[a-z]+\s+)?in\s+a\s+row\b
+    )
+    (?:\s+of\s+(?:net\s+)?(?P<ofdir>[a-z]+))?                          # "... run of redemptions": the streak's direction
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -290,17 +305,25 @@ def find_streaks(text: str) -> list[tuple[int, int, int, str | None, bool]]:
     >>> [s[2:] for s in find_streaks("inflows for five straight days")]
     [(5, None, True)]
     >>> [s[2:] for s in find_streaks("a 3-day inflow streak; the sixth consecutive session of outflows")]
-    [(3, 'inflow', False), (6, None, False)]
+    [(3, 'inflow', False), (6, 'outflow', False)]
+    >>> [s[2:] for s in find_streaks("ending a four-day run of redemptions; the fifth day of withdrawals in a row")]
+    [(4, 'outflow', False), (5, 'outflow', False)]
     >>> find_streaks("straight talk")
     []
     """
     out = []
     for m in _STREAK_RE.finditer(text):
-        n = _count(m.group("n") or m.group("n2") or m.group("n3") or m.group("ord"))
+        n = _count(m.group("n") or m.group("n2") or m.group("n3") or m.group("ord") or m.group("ord2"))
         if not n or n < 2:
             continue
         d = (m.group("dir") or m.group("dir3") or "").lower()
         direction = "inflow" if d in ("inflow", "buying", "winning") else "outflow" if d in ("outflow", "selling", "losing") else None
+        inner = re.search(r"\bof\s+(?:net\s+)?([a-z]+)", m.group(0), re.IGNORECASE)
+        word = m.group("ofdir") or (inner.group(1) if inner else None)
+        if direction is None and word:
+            cue = _lexicon().cues.fullmatch(word)
+            if cue and not cue.group("block"):
+                direction = direction_of(cue)[0]
         out.append((m.start(), m.end(), n, direction, bool(m.group("pre") and m.group("n2"))))
     return out
 
@@ -320,8 +343,12 @@ def find_periods(text: str, offset: int = 0) -> list[tuple[int, int, str | None]
     return sorted(out)
 
 
-def direction_of(cue: re.Match) -> str:
-    return "block" if cue.group("block") else "inflow" if cue.group("inflow") else "outflow"
+def direction_of(cue: re.Match) -> tuple[str, bool]:
+    """``(block|inflow|outflow, weak)`` of a cue match; weak cues ("lost", "added") need a fund in the sentence."""
+    for group in ("block", "inflow", "outflow"):
+        if cue.group(group):
+            return group, False
+    return ("inflow" if cue.group("inflow_weak") else "outflow"), True
 
 
 _GAP_AFTER = re.compile(
@@ -343,12 +370,14 @@ def provider_in(text: str) -> str | None:
 
     >>> provider_in("according to data from European crypto investment firm CoinShares")
     'CoinShares'
+    >>> provider_in("outflows of $1.7 billion, CoinShares said in its weekly report")
+    'CoinShares'
     """
     src = ctx.source_in(text)
     if src:
         return src
     m = _lexicon().providers.search(text)
-    return m.group("name") if m else None
+    return (m.group("name") or m.group("name2")) if m else None
 
 
 # --- the extractor --------------------------------------------------------------------------
@@ -359,6 +388,7 @@ class _Flow:
     direction: str
     rule: str
     sent_idx: int
+    fact: EtfFlowFact | None = None
 
 
 def _segment(amounts: list[Money], i: int, s_start: int, s_end: int) -> tuple[int, int]:
@@ -381,6 +411,43 @@ def _nearest(items, m: Money, lo: int, hi: int, text: str):
     return scored
 
 
+_BREAKDOWN = re.compile(
+    r"""
+    \b(?:accounted\s+for|accounting\s+for|led|leading|contribut(?:ed|ing)|of\s+(?:the|that)\s+(?:total|sum|haul|tally)|of\s+which)\b  # a part of a flow
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+_CUMULATIVE = re.compile(
+    r"""
+    \b(?:since|cumulative(?:ly)?|year[\s-]to[\s-]date|YTD|so\s+far|to\s+date|all[\s-]time|lifetime|total|overall|combined|aggregate)\b  # a running sum, not one day's flow
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+_CONTRAST = re.compile(
+    r"""
+    \b(?:while|whereas|but|although|though|versus|vs\.?|compared\s+(?:with|to)|against|unlike)\b  # a new, contrasting clause
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def _own_cues(text: str, m: Money, cues, products: list[Product]):
+    """Cues that can belong to amount ``m``: not across a contrast ("..., while X funds attracted"),
+    and not after another fund named between the amount and the cue (that fund's own verb)."""
+    out = []
+    for c in cues:
+        s, e = c[0], c[1]
+        gap = (e, m.start) if e <= m.start else (m.end, s)
+        if _CONTRAST.search(text, gap[0], gap[1]):
+            continue
+        if s >= m.end and any(gap[0] <= p.start and p.end <= gap[1] for p in products):
+            continue
+        out.append(c)
+    return out
+
+
 def _direction_for(text: str, m: Money, lo: int, hi: int, cues: list[tuple[int, int, str]]):
     """``(inflow|outflow|block|None, rule, cue span or None)`` for the amount from the cues in its stretch."""
     for s, e, kind in cues:  # a cue right after the amount is its head noun: "$X in net inflows", "$X in volume"
@@ -401,7 +468,7 @@ def extract_flows(doc: Doc) -> list[EtfFlowFact]:
     all_money = ctx.money(doc)
     all_days = ctx.days(doc)
     products = find_products(text)
-    cues_all = [(m.start(), m.end(), direction_of(m)) for m in lex.cues.finditer(text)]
+    cues_all = [(m.start(), m.end(), *direction_of(m)) for m in lex.cues.finditer(text)]
     facts: list[EtfFlowFact] = []
     flows: list[_Flow] = []
     last_specific: tuple[int, Product] | None = None  # (sentence index, product)
@@ -415,7 +482,8 @@ def extract_flows(doc: Doc) -> list[EtfFlowFact]:
         amounts = [m for m in all_money if s0 <= m.start and m.end <= s1]
         in_context = bool(sent_products) or si - last_any_product <= LOOKBACK_SENTS
         if amounts and in_context:
-            cues = [c for c in cues_all if s0 <= c[0] and c[1] <= s1]
+            names_fund = bool(sent_products) or bool(lex.heads.search(sent.text))
+            cues = [c[:3] for c in cues_all if s0 <= c[0] and c[1] <= s1 and (names_fund or not c[3])]
             streaks = find_streaks(sent.text)
             periods = find_periods(sent.text, s0)
             streak_spans = [(a + s0, b + s0) for a, b, *_ in streaks]
@@ -425,12 +493,12 @@ def extract_flows(doc: Doc) -> list[EtfFlowFact]:
             running_product = None
             for i, m in enumerate(amounts):
                 lo, hi = _segment(amounts, i, s0, s1)
-                if m.value < MIN_AMOUNT and not m.scaled:
+                if m.value < MIN_AMOUNT:
                     prev_dir = None
                     continue
                 if ctx.claimed_by(doc, m.start, m.end):
                     continue
-                direction, rule, cue = _direction_for(text, m, lo, hi, cues)
+                direction, rule, cue = _direction_for(text, m, lo, hi, _own_cues(text, m, cues, sent_products))
                 if direction == "block":
                     prev_dir = None
                     continue
@@ -442,11 +510,18 @@ def extract_flows(doc: Doc) -> list[EtfFlowFact]:
                     else:
                         continue
                 prev_dir = direction
-                flows.append(_Flow(m, direction, rule, si))
                 product = _product_for(m, sent_products, last_specific, si)
                 if product and product.specific:
                     running_product = (si, product)
-                facts.append(_make_fact(doc, m, direction, rule, cue, product, last_specific, lo, hi, days, periods, streaks, sent.text))
+                fact = _make_fact(doc, m, direction, rule, cue, product, last_specific, lo, hi, days, periods, streaks, sent.text)
+                if rule == "flow_tally_continues" and _BREAKDOWN.search(text, lo, hi) and fact.when is None and fact.period is None:
+                    parent = flows[-1].fact  # "X accounted for $Y of the total": the part shares the whole's day and span
+                    fact = fact.model_copy(update={"when": parent.when, "when_text": parent.when_text, "period": parent.period, "source": fact.source or parent.source, "rule": "flow_breakdown"})
+                elif flows and si - flows[-1].sent_idx <= 1 and fact.when is None and fact.period is None and not _CUMULATIVE.search(text, *_clause(text, m, lo, hi)):
+                    parent = flows[-1].fact  # a fund's share of the day just reported: "IBIT took in $X, FBTC added $Y"
+                    fact = fact.model_copy(update={"when": parent.when, "when_text": parent.when_text, "period": parent.period, "source": fact.source or parent.source})
+                flows.append(_Flow(m, direction, rule, si, fact))
+                facts.append(fact)
                 ctx.claim(doc, m.start, m.end, OWNER)
                 last_any_product = si  # a sentence with flows keeps the paragraph about fund flows
         specific = [p for p in sent_products if p.specific]
@@ -462,17 +537,29 @@ _NOT_THE_DAY = re.compile(
     \bbetween\s+\S+(?:\s+\S+)?\s+and\s+$   # second end of "between Jan. 21 and Feb. 5"
     | \b(?:between|from)\s+$                  # first end of a range
     | \b(?:a|an|the|its|their|his|her)\s+$    # a date used as an attribute: "a May 12 update"
+    | \b(?:said|says|reported|report|update|noted|wrote|published|released)\b[^,.;]{0,30}$  # when the report came out
     """,
     re.VERBOSE | re.IGNORECASE,
 )
 
 
+def _clause(text: str, m: Money, lo: int, hi: int) -> tuple[int, int]:
+    """The clause around amount ``m`` inside its stretch: up to the nearest comma, semicolon or contrast word."""
+    left = text[lo : m.start]
+    cut = max([left.rfind(c) for c in ",;"] + [x.end() - 1 for x in _CONTRAST.finditer(left)] + [-1])
+    start = lo + cut + 1
+    right = text[m.end : hi]
+    stops = [i for i in (right.find(","), right.find(";")) if i >= 0] + [x.start() for x in _CONTRAST.finditer(right)]
+    end = m.end + min(stops) if stops else hi
+    return start, end
+
+
 def _in_range(text: str, start: int) -> bool:
     """A day that bounds a range or names a report ("a May 12 update") is not the flow's day.
 
-    >>> t = "inflows between Jan. 21 and Feb. 5, noted in a May 12 update, on May 13"
-    >>> [_in_range(t, t.index(w)) for w in ("Jan.", "Feb.", "May 12", "on May 13")]
-    [True, True, True, False]
+    >>> t = "inflows between Jan. 21 and Feb. 5, noted in a May 12 update, on May 13, the firm said on Monday"
+    >>> [_in_range(t, t.index(w)) for w in ("Jan.", "Feb.", "May 12", "on May 13", "on Monday")]
+    [True, True, True, False, True]
     """
     before = text[max(0, start - 40) : start]
     return bool(_NOT_THE_DAY.search(before))
@@ -480,7 +567,17 @@ def _in_range(text: str, start: int) -> bool:
 
 def _has_other_money_noun(text: str, m: Money, hi: int) -> bool:
     """An amount followed by another noun ("$5B in fees") is not a continued tally."""
-    return bool(re.match(r"\s+(?:in|of)\s+(?!net\b|total\b|cumulative\b)[a-z]+", text[m.end : hi]))
+    return bool(_OTHER_NOUN.match(text, m.end, hi))
+
+
+_OTHER_NOUN = re.compile(
+    r"""
+    \s+(?:in|of)\s+                                                        # "$X in ..." / "$X of ..."
+    (?!(?:the\s+|that\s+|this\s+)?(?:net|total|cumulative|combined|overall|week|day|month|haul|tally|sum)\b|(?:that|this|it|which|them)\b)  # not the tally itself
+    [a-z]+                                                                 # some other noun: "$5B in fees"
+    """,
+    re.VERBOSE,
+)
 
 
 def _product_for(m: Money, sent_products: list[Product], last_specific, si: int) -> Product | None:
