@@ -96,6 +96,21 @@ POSITIVES = [
         [("inflow", 4.5e9, {"period": "P1Y", "source": "Farside Investors"})],
         id="pulled-in-is-an-inflow",
     ),
+    pytest.param(
+        "Grayscale trimmed fees on ETHE, which has seen $4.3 billion leave since its conversion.",
+        [("outflow", 4.3e9, {"asset": "ETH", "product": "ETHE"})],
+        id="weak-verb-with-ticker",
+    ),
+    pytest.param(
+        "US ether ETFs saw net inflows of about $1.3 billion in the week through Friday, according to Farside data.",
+        [("inflow", 1.3e9, {"period": "P7D", "source": "Farside"})],
+        id="week-through",
+    ),
+    pytest.param(
+        "Spot bitcoin ETFs' net inflows since launch hit a record $58 billion, while their assets hit $140 billion.",
+        [("inflow", 58e9, {"asset": "BTC"})],
+        id="no-list-inheritance-across-while",
+    ),
 ]
 
 NEGATIVES = [
@@ -112,6 +127,10 @@ NEGATIVES = [
     pytest.param("ETF buyers now sit on roughly $15 billion of unrealized losses.", id="unrealized-losses"),
     pytest.param("Bitcoin rose 4% to $104,500, its highest level in two weeks.", id="no-fund-at-all"),
     pytest.param("Inflows of $300 million lifted the token; no fund was involved.", id="no-product-context"),
+    pytest.param("Spot ether ETFs logged inflows on Tuesday. Ether rose 5%, adding $20 billion to its market value.", id="market-value-after-flow"),
+    pytest.param("Spot bitcoin ETFs saw inflows on Monday. Strategy bought $1.1 billion of bitcoin the same day.", id="weak-verb-without-fund"),
+    pytest.param("BlackRock's bitcoin fund now holds more than $70 billion, making it the largest crypto ETF.", id="fund-holds"),
+    pytest.param("Bitcoin ETF issuers earned $500 million in fees last year.", id="fees"),
 ]
 
 

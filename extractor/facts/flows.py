@@ -503,7 +503,7 @@ def extract_flows(doc: Doc) -> list[EtfFlowFact]:
                     prev_dir = None
                     continue
                 if direction is None:
-                    if prev_dir:
+                    if prev_dir and not _CONTRAST.search(text, lo, m.start):  # "..., while their assets hit $Y" starts anew
                         direction, rule = prev_dir, "flow_list_continues"
                     elif flows and si - flows[-1].sent_idx <= TALLY_LOOKBACK_SENTS and lex.continuation.search(text, lo, hi) and not _has_other_money_noun(text, m, hi):
                         direction, rule = flows[-1].direction, "flow_tally_continues"
