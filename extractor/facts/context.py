@@ -217,3 +217,75 @@ def source_for(doc: Doc, start: int) -> str | None:
     """The data provider named in the sentence of ``start``."""
     sent = sentence_at(doc, start)
     return source_in(sent.text)
+
+
+# --- clause windows shared by prices and levels ---------------------------------
+
+_CLAUSE_BREAK = re.compile(
+    r"""
+    [;:!?]               # hard clause punctuation
+    | \s[—–]\s | —       # dashes used as clause breaks
+    | \bbut\b            # contrast starts a new clause
+    | \bwhile\b          # so does a contrasting 'while'
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def clause_before(doc: Doc, start: int, floor: int | None = None) -> str:
+    """Text of the clause leading up to ``start`` (within its sentence, after ``floor``).
+
+    The window opens after the last clause break (``;``, ``:``, a dash, "but", "while").
+    """
+    sent = sentence_at(doc, start)
+    lo = sent.start_char if floor is None else max(sent.start_char, floor)
+    text = doc.text[lo:start]
+    last = None
+    for last in _CLAUSE_BREAK.finditer(text):
+        pass
+    return text[last.end():] if last else text
+
+
+def clause_after(doc: Doc, end: int, ceil: int | None = None) -> str:
+    """Text of the clause following ``end`` (within its sentence, before ``ceil``)."""
+    sent = sentence_at(doc, max(end - 1, 0))
+    hi = sent.end_char if ceil is None else min(sent.end_char, ceil)
+    text = doc.text[end:hi]
+    m = _CLAUSE_BREAK.search(text)
+    return text[: m.start()] if m else text
+
+
+_HEADING_END = re.compile(r"[.!?:;,\"”’)]\s*$")
+
+
+def _is_heading(text: str) -> bool:
+    """A short line of its own without closing punctuation ("Solana price prediction")."""
+    t = text.strip()
+    if re.match(r"\w+(?:\s\w+)?:\s", t):  # "Source: TradingView", "Image: CoinGlass" are credits
+        return False
+    return 0 < len(t) <= 90 and "\n" not in t and not _HEADING_END.search(t)
+
+
+def section_asset(doc: Doc, start: int, *, max_sents: int = 25) -> AssetMention | None:
+    """The running subject of the section holding ``start``: the latest asset named in the
+    sentences before it, back to (and including) the nearest heading line.
+
+    A fallback after ``asset_for`` for long sections (technical analysis walks through one
+    asset per section: "Ether price prediction" ... "the pair could reach $3,000").
+    """
+    sent = sentence_at(doc, start)
+    sents = _cached(doc, "fin_sent_starts", lambda: [(s.start_char, s) for s in doc.sents])
+    idx = next(i for i, (c, s) in enumerate(sents) if s.start == sent.start)
+    found = [a for a in assets(doc) if sent.start_char <= a.start and a.end <= start]
+    if found:
+        return found[-1]
+    for back in range(1, max_sents + 1):
+        if idx - back < 0:
+            break
+        prev = sents[idx - back][1]
+        found = [a for a in assets(doc) if prev.start_char <= a.start and a.end <= prev.end_char]
+        if found:
+            return found[-1]
+        if _is_heading(prev.text):
+            break
+    return None

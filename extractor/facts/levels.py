@@ -1,16 +1,393 @@
-"""``price_level`` facts (see spec FACTS.md). Not implemented yet: returns no facts."""
+"""``price_level`` facts (see spec FACTS.md): support, resistance, targets, range bounds.
+
+A dollar figure (or, for indices, a bare number) becomes a level when its
+clause names it as one:
+
+- a kind noun next to it ("the $2.50 resistance", "support at $168", "$60,000 as a key support level");
+- a range ("between $55,000 and $75,000", "$1.50-$1.60 support zone", "$1,200-1,300 range");
+- a moving-average value ("the 20-day EMA ($97,238)");
+- a level verb in the present or infinitive ("needs to reclaim $73,000", "defend $644");
+- a hypothetical clause ("could rally to $210", "if the price closes above 5,800") — figures
+  of forecasts and technical scenarios are levels, never traded prices.
+
+Every figure made a level is claimed (``context.claim``) so ``fin_prices`` skips it.
+All cue words live in ``data/level_cues.json`` and ``data/price_context.json``.
+"""
 from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractor.facts.context import FactComponent
+from extractor.facts.context import (
+    FactComponent,
+    asset_for,
+    section_asset,
+    claim,
+    claimed_by,
+    clause_after,
+    clause_before,
+    evidence,
+    money,
+    sentence_at,
+    source_for,
+    when_for,
+)
+from extractor.normalize.assets import canonical_asset
+from extractor.normalize.numbers import NUMBER, parse_number, scale_factor
 from extractor.records import PriceLevelFact
+
+log = logging.getLogger(__name__)
+
+OWNER = "price_level"
+MAX_SCALE = 1e3  # "$62K" may be a level; "$1.7 billion" never is
+
+
+def _alt(words) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Cues:
+    kind_left: dict[str, re.Pattern]
+    kind_right: dict[str, re.Pattern]
+    kind_anywhere: dict[str, re.Pattern]
+    generic_left: re.Pattern
+    generic_right: re.Pattern
+    range_left: re.Pattern
+    range_right: re.Pattern
+    verbs: dict[str, re.Pattern]
+    hyp_verbs: dict[str, re.Pattern]
+    after_target: re.Pattern
+    moving_average: re.Pattern
+    hypothetical: re.Pattern
+    past_motion: re.Pattern
+    not_left: re.Pattern
+    not_right: re.Pattern
+    related: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    """The level lexicon, compiled once."""
+    data = resources.files("extractor.data")
+    lv = json.loads(data.joinpath("level_cues.json").read_text(encoding="utf-8"))
+    ctx = json.loads(data.joinpath("price_context.json").read_text(encoding="utf-8"))
+    fill = rf"(?:\s+|,\s*|\b(?:{_alt(lv['filler'])})\b|\(|\))*"
+    flags = re.IGNORECASE
+    kind_left, kind_right, kind_any = {}, {}, {}
+    for kind, nouns in lv["kind_nouns"].items():
+        n = _alt(nouns)
+        # noun, then only filler words up to the figure: "support level at", "resistance near"
+        kind_left[kind] = re.compile(rf"\b(?:{n})\b(?:\s+\w+){{0,6}}?{fill}$", flags)
+        # figure, then filler words, then the noun: "$2.50 resistance", "$60,000 as a key support level"
+        kind_right[kind] = re.compile(rf"^{fill}\b(?:{n})\b", flags)
+        kind_any[kind] = re.compile(rf"\b(?:{n})\b", flags)
+    generic = _alt(lv["generic_nouns"])
+    verbs = {k: re.compile(rf"\b(?:{_alt(v)}){fill}$", flags) for k, v in lv["verbs"].items()}
+    return Cues(
+        kind_left=kind_left,
+        kind_right=kind_right,
+        kind_anywhere=kind_any,
+        generic_left=re.compile(rf"\b(?:{generic})\s+(?:of|at|near|around)\s+(?:the\s+)?$", flags),
+        generic_right=re.compile(rf"^\s*(?:\w+\s+)?(?:{generic})\b", flags),
+        range_left=re.compile(rf"\b(?:{_alt(lv['range_openers'])})\s+(?:roughly\s+|about\s+|around\s+)?$", flags),
+        range_right=re.compile(rf"^\s*(?:\w+\s+)?(?:trading\s+|price\s+)?(?:{_alt(lv['range_nouns'])})\b", flags),
+        verbs=verbs,
+        hyp_verbs={k: re.compile(rf"\b(?:{_alt(v)}){fill}$", flags) for k, v in lv["hyp_verbs"].items()},
+        after_target=re.compile(rf"^\s*(?:\w+\s+)?(?:{_alt(lv['after_target'])})\b", flags),
+        moving_average=re.compile(rf"{lv['moving_average']}\s*(?:\(|at|near|around|of)\s*$", flags),
+        hypothetical=re.compile(rf"\b(?:{_alt(ctx['hypothetical'])})\b", flags),
+        past_motion=re.compile(rf"\b(?:{_alt(ctx['past_motion'])})\b", flags),
+        not_left=re.compile(rf"\b(?:{_alt(ctx['not_a_price_left'])})\b[^$\d]{{0,25}}$", flags),
+        not_right=re.compile(rf"^\s*(?:{_alt(ctx['not_a_price_right'])})\b", flags),
+        related=re.compile(ctx["related_line"], flags | re.MULTILINE),
+    )
+
+
+# --- candidates -------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    """A number that may be a level: ``start:end`` in the doc text, its value."""
+
+    start: int
+    end: int
+    value: float
+    bare: bool = False  # written without a currency sign
+
+
+@dataclass
+class Group:
+    """Figures joined by connectors: a range ("$2 and $2.65") or a chain ("$0.10 or even $0.08")."""
+
+    figures: list[Figure]
+    is_range: bool = False
+    kinds: list[str | None] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.figures[0].start
+
+    @property
+    def end(self) -> int:
+        return self.figures[-1].end
+
+
+_RANGE_TAIL = re.compile(
+    rf"""
+    \s?[-–]\s?              # a hyphen or en dash right after the first figure
+    (?:US)?\$?              # the second figure may repeat the currency sign
+    (?P<num>{NUMBER})       # 1,300 / 1.60
+    (?:\s?(?P<scale>[kK])(?![A-Za-z]))?  # optional K
+    """,
+    re.VERBOSE,
+)
+
+_BARE = re.compile(
+    rf"""
+    (?<![\w$.,/£€-])                 # not part of a money figure, ticker or date
+    (?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})  # 5,800 / 100.42 / 6147
+    (?![\w%]|[.,]\d|-|\s?(?:%|percent|per\s?cent|points?|pts|bps|basis|x\b|times|days?|weeks?|months?|years?|hours?|BTC|ETH|coins?|tokens?|shares?|contracts?|million|billion|trillion))
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+_CONNECTOR = re.compile(
+    r"""
+    ^\s*(?:,\s*)?
+    (?P<conn>-|–|to|and|or|or\s+even|and\s+then(?:\s+to)?|and\s+thereafter(?:\s+to)?|then(?:\s+to)?|,\s*then(?:\s+to)?)
+    \s*(?:the\s+)?(?:\d{1,3}-(?:day|week)\s+)?(?:(?:exponential|simple)\s+)?(?:moving\s+average|EMA|SMA|MA)?\s*\(?\s*$
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def _figures(doc: Doc) -> list[Figure]:
+    """Dollar figures (K at most), their range tails, and bare numbers next to an index."""
+    out: list[Figure] = []
+    text = doc.text
+    for m in money(doc):
+        if m.currency != "USD" or (m.scaled and m.value / parse_number_safe(text, m) > MAX_SCALE):
+            continue  # "$1.7 billion" is an amount, not a level
+        out.append(Figure(m.start, m.end, m.value))
+        tail = _RANGE_TAIL.match(text, m.end)
+        if tail and not text[tail.end() : tail.end() + 1].isalnum():
+            try:
+                val = parse_number(tail.group("num")) * scale_factor(tail.group("scale"))
+            except ValueError:
+                continue
+            if tail.group("scale") is None and m.scaled:
+                val *= m.value / parse_number_safe(text, m)
+            if "$" not in tail.group(0):
+                out.append(Figure(tail.start("num"), tail.end(), val))
+    taken = [(f.start, f.end) for f in out]
+    for b in _BARE.finditer(text):
+        if any(s <= b.start() < e for s, e in taken):
+            continue
+        try:
+            val = parse_number(b.group("num"))
+        except ValueError:
+            continue
+        if "," not in b.group("num") and "." not in b.group("num") and 1900 <= val <= 2100:
+            continue  # a year
+        near = asset_for(doc, b.start(), b.end()) or section_asset(doc, b.start())
+        if near is None or near.asset.kind != "index":
+            continue
+        out.append(Figure(b.start(), b.end(), val, bare=True))
+    return sorted(out, key=lambda f: f.start)
+
+
+def parse_number_safe(text: str, m) -> float:
+    """The unscaled number of a money mention (for its scale ratio)."""
+    digits = re.search(NUMBER, text[m.start : m.end])
+    return parse_number(digits.group(0)) if digits else 1.0
+
+
+def _groups(doc: Doc, figures: list[Figure]) -> list[Group]:
+    groups: list[Group] = []
+    for f in figures:
+        if groups:
+            prev = groups[-1]
+            gap = doc.text[prev.end : f.start]
+            m = _CONNECTOR.match(gap)
+            if m and sentence_at(doc, prev.end - 1).start == sentence_at(doc, f.start).start:
+                conn = m.group("conn").strip().lower()
+                before = clause_before(doc, prev.start)
+                if conn == "to" and re.search(r"\bfrom\s+(?:\w+\s+)?$", before, re.IGNORECASE):
+                    groups.append(Group([f]))  # "from $X to $Y" is a move, not a range
+                    continue
+                prev.figures.append(f)
+                if conn in ("-", "–") or (conn in ("to", "and") and len(prev.figures) == 2):
+                    prev.is_range = prev.is_range or conn in ("-", "–") or _range_context(doc, prev)
+                continue
+        groups.append(Group([f]))
+    return groups
+
+
+def _range_context(doc: Doc, g: Group) -> bool:
+    c = cues()
+    before = clause_before(doc, g.start)
+    after = clause_after(doc, g.figures[-1].end)
+    return bool(c.range_left.search(before) or c.range_right.search(after) or re.search(r"\bbetween\s+(?:\w+\s+)?$", before, re.I)
+                or any(p.search(after) for p in c.kind_right.values()) or c.generic_right.search(after))
+
+
+# --- classification ---------------------------------------------------------------
+
+def _kind_from_verbs(left: str, hypothetical: bool) -> tuple[bool, str | None]:
+    """``(is_level, kind)`` from a level verb just before the figure."""
+    c = cues()
+    for kind in ("resistance", "support"):
+        if c.verbs[kind].search(left) or (hypothetical and c.hyp_verbs[kind].search(left)):
+            return True, kind
+    if hypothetical and c.verbs["target"].search(left):
+        return True, "target"
+    return False, None
+
+
+def _classify(doc: Doc, g: Group, floor: int) -> tuple[str, str | None] | None:
+    """``(rule, kind)`` when the group is a level, else ``None``."""
+    c = cues()
+    text = doc.text
+    left = clause_before(doc, g.start, floor)
+    right = clause_after(doc, g.end)
+    if c.not_left.search(left[-60:]) or c.not_right.search(right):
+        return None
+    sent = sentence_at(doc, g.start)
+    if c.related.search(text[sent.start_char : g.start]) or c.related.search(_line_of(text, g.start)):
+        return None
+    hyp = bool(c.hypothetical.search(left) and not c.past_motion.search(_after_last(c.hypothetical, left)))
+    hyp = hyp or bool(c.hypothetical.search(right[:60]) and not c.past_motion.search(right[:60]))
+
+    named = _named_kind(left, right)
+    if named:
+        return f"level_noun_{named}", named
+    if re.match(r"^,\s*(?:a|the)\s+(?:\w+\s+)?(?:zone|level|area|region)\b", right, re.I):  # "$0.12, a zone that ... is a crucial support"
+        for kind in ("support", "resistance", "target"):
+            if c.kind_anywhere[kind].search(right):
+                return f"level_appositive_{kind}", kind
+    if c.moving_average.search(left):
+        kind = "resistance" if c.kind_anywhere["resistance"].search(right[:80]) else "support"
+        return "level_moving_average", kind
+    if g.is_range:
+        if hyp and c.verbs["target"].search(left):
+            return "level_range_target", "target"
+        if c.hyp_verbs["resistance"].search(left) or c.verbs["resistance"].search(left):
+            return "level_range_reclaim", "resistance"
+        return "level_range", "range"
+    is_level, kind = _kind_from_verbs(left, hyp)
+    if is_level:
+        return f"level_verb_{kind}", kind
+    if hyp:
+        if re.search(r"\b(?:at|around|near|about|above|below|under|over|of)\s+(?:\w+\s+)?$", left, re.I) or c.generic_right.search(right):
+            kind = "target" if re.search(r"\b(?:trade|be|sit|reach|hit)\s+(?:at\s+)?(?:around|near|about|above|below|at)?\s*$", left, re.I) else None
+            return "level_hypothetical", kind
+        if c.after_target.search(right):
+            return "level_hypothetical", "target"
+    if c.after_target.search(right) and not c.past_motion.search(left):
+        return "level_after_target", "target"
+    if (c.generic_left.search(left) or c.generic_right.search(right)) and not c.past_motion.search(left) and not re.search(
+        r"\b(?:above|below|under|over|near|around)\s+(?:\w+\s+){0,2}$", left, re.I
+    ):
+        return "level_generic", None
+    return None
+
+
+def _named_kind(left: str, right: str) -> str | None:
+    """The kind noun standing nearest the figure ("support at $X", "$X resistance"), if any."""
+    c = cues()
+    best: tuple[int, str] | None = None
+    for kind in ("support", "resistance", "target"):
+        m = c.kind_left[kind].search(left)
+        if m:
+            dist = len(left) - m.start()
+            best = min(best, (dist, kind)) if best else (dist, kind)
+        m = c.kind_right[kind].search(right)
+        if m:
+            dist = m.end()
+            best = min(best, (dist, kind)) if best else (dist, kind)
+    return best[1] if best else None
+
+
+def _after_last(pattern: re.Pattern, text: str) -> str:
+    last = None
+    for last in pattern.finditer(text):
+        pass
+    return text[last.end():] if last else text
+
+
+def _line_of(text: str, pos: int) -> str:
+    lo = text.rfind("\n", 0, pos) + 1
+    return text[lo:pos]
+
+
+def _speaker(doc: Doc, start: int) -> str | None:
+    """A PERSON named in the figure's sentence (the nearest before it, else after), full name if known."""
+    sent = sentence_at(doc, start)
+    persons = [
+        e for e in doc.ents
+        if e.label_ == "PERSON" and sent.start_char <= e.start_char and e.end_char <= sent.end_char
+        and canonical_asset(e.text) is None  # the tagger sometimes takes "Bitcoin" for a person
+    ]
+    if not persons:
+        return None
+    before = [e for e in persons if e.end_char <= start]
+    name = (before[-1] if before else persons[0]).text
+    # a surname resolves to the full name introduced earlier
+    if " " not in name:
+        for e in doc.ents:
+            if e.label_ == "PERSON" and e.start_char < sent.start_char and e.text.split()[-1] == name and " " in e.text:
+                return e.text
+    return name
 
 
 def extract_levels(doc: Doc) -> list[PriceLevelFact]:
     """All ``price_level`` facts of ``doc``."""
-    return []
+    out: list[PriceLevelFact] = []
+    prev_end = 0
+    for g in _groups(doc, _figures(doc)):
+        if any(claimed_by(doc, f.start, f.end) for f in g.figures):
+            prev_end = g.end
+            continue
+        verdict = _classify(doc, g, prev_end)
+        prev_end = g.end
+        if verdict is None:
+            continue
+        rule, kind = verdict
+        asset = asset_for(doc, g.start, g.end) or section_asset(doc, g.start)
+        if asset is None:
+            log.debug("level without asset at %d: %r", g.start, doc.text[g.start : g.end])
+            continue
+        speaker = _speaker(doc, g.start)
+        when, when_text = when_for(doc, g.start, g.end)
+        for i, f in enumerate(g.figures):
+            k = kind
+            if kind == "range":
+                k = "range_low" if i == 0 else "range_high" if i == len(g.figures) - 1 else None
+                if len(g.figures) == 2 and g.figures[0].value > g.figures[1].value:
+                    k = "range_high" if i == 0 else "range_low"
+            claim(doc, f.start, f.end, OWNER)
+            out.append(
+                PriceLevelFact(
+                    asset=asset.asset.id,
+                    value=f.value,
+                    kind=k,
+                    speaker=speaker,
+                    rule=rule,
+                    evidence=evidence(doc, f.start, f.end),
+                    when=when,
+                    when_text=when_text,
+                    source=source_for(doc, f.start),
+                )
+            )
+    return out
 
 
 @Language.factory("fin_levels")
