@@ -146,10 +146,13 @@ def batch(
         fail(f"{folder}: not a folder")
     update = {k: v for k, v in (("model", model), ("use_model", False if no_model else None), ("batch_size", batch_size)) if v is not None}
     settings = _settings(None).model_copy(update=update)
-    summary = run_batch(
-        folder, db, settings=settings, workers=workers, pattern=glob, force=force, jsonl=jsonl, parquet=parquet,
-        progress=Progress() if quiet else RichProgress(),
-    )
+    try:
+        summary = run_batch(
+            folder, db, settings=settings, workers=workers, pattern=glob, force=force, jsonl=jsonl, parquet=parquet,
+            progress=Progress() if quiet else RichProgress(),
+        )
+    except KeyboardInterrupt:
+        fail(f"interrupted: articles written so far are complete in {db}; run the same command again to finish", 130)
     for _, message in summary.errors[:20]:
         typer.echo(f"error: {message}", err=True)
     if len(summary.errors) > 20:

@@ -305,22 +305,12 @@ class FactStore:
             raise StoreError(f"unknown table {table!r}")
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
-    def facts_by_type(self, sources: Iterable[str] | None = None) -> dict[str, int]:
-        if sources is None:
-            rows = self.conn.execute("SELECT type, count(*) FROM facts GROUP BY type ORDER BY type")
-            return dict(rows)
-        out: dict[str, int] = {}
-        for src in sources:
-            for t, n in self.conn.execute("SELECT type, count(*) FROM facts WHERE article_source = ? GROUP BY type", (src,)):
-                out[t] = out.get(t, 0) + n
-        return dict(sorted(out.items()))
-
     def records(self, sources: Iterable[str] | None = None) -> Iterator[dict]:
         """Article records as dicts (the shape ``extract`` writes), ordered by source."""
         wanted = None if sources is None else set(sources)
-        arts = self.conn.execute(
+        arts = self.conn.execute(  # streamed: the facts of each article are read as it comes
             "SELECT source, id, url, title, published, language, text, warnings_json FROM articles ORDER BY source"
-        ).fetchall()
+        )
         for source, aid, url, title, published, language, text, warnings in arts:
             if wanted is not None and source not in wanted:
                 continue
