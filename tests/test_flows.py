@@ -245,3 +245,14 @@ BREAKDOWNS = [
 @pytest.mark.parametrize("text, expected", BREAKDOWNS)
 def test_flow_context(rules_only, text, expected):
     test_flows(rules_only, text, expected)
+
+
+def test_streak_in_next_sentence(rules_only):
+    got = _flows(rules_only, "Spot solana ETFs posted net outflows of $14 million on Tuesday. It was their third straight day of redemptions.")
+    assert [(f.direction, f.amount, f.streak_days) for f in got] == [("outflow", 14e6, 3)]
+
+
+def test_repeated_flow_is_merged(rules_only):
+    text = "- Ether ETFs took in $88.8 million on Tuesday.\n\nSpot ether ETFs drew $88.8 million of net inflows on Tuesday, their sixth straight day of gains, according to SoSoValue."
+    got = _flows(rules_only, text)
+    assert [(f.amount, f.streak_days, f.source, f.when) for f in got] == [(88.8e6, 6, "SoSoValue", "2025-06-10")]

@@ -524,12 +524,47 @@ def extract_flows(doc: Doc) -> list[EtfFlowFact]:
                 facts.append(fact)
                 ctx.claim(doc, m.start, m.end, OWNER)
                 last_any_product = si  # a sentence with flows keeps the paragraph about fund flows
+        if not amounts and flows and flows[-1].sent_idx == si - 1:
+            _streak_from_next_sentence(facts, flows, si - 1, find_streaks(sent.text))
         specific = [p for p in sent_products if p.specific]
         if specific:
             last_specific = (si, specific[-1])
         elif amounts and in_context and running_product:
             last_specific = running_product  # the product a flow was read for stays the paragraph's subject
-    return facts
+    return _merge_repeats(facts)
+
+
+def _streak_from_next_sentence(facts: list[EtfFlowFact], flows: list[_Flow], sent_idx: int, streaks) -> None:
+    """"... $287 million on Monday. It was the fifth straight day of withdrawals." -> streak 5 for that flow."""
+    for a, b, n, sdir, _ in streaks:
+        for k, fl in enumerate(flows):
+            if fl.sent_idx != sent_idx or fl.fact.streak_days is not None or (sdir and sdir != fl.direction):
+                continue
+            updated = fl.fact.model_copy(update={"streak_days": n})
+            facts[facts.index(fl.fact)] = updated
+            flows[k] = _Flow(fl.money, fl.direction, fl.rule, fl.sent_idx, updated)
+        return
+
+
+_FILLABLE = ("when", "when_text", "period", "streak_days", "source", "asset", "product")
+
+
+def _merge_repeats(facts: list[EtfFlowFact]) -> list[EtfFlowFact]:
+    """A flow stated twice (summary bullet, then body) is one fact: the first, with gaps filled from the repeat."""
+    out: list[EtfFlowFact] = []
+    for f in facts:
+        twin = next(
+            (i for i, o in enumerate(out)
+             if o.direction == f.direction and o.amount == f.amount
+             and all(getattr(o, k) is None or getattr(f, k) is None or getattr(o, k) == getattr(f, k) for k in ("when", "asset"))),
+            None,
+        )
+        if twin is None:
+            out.append(f)
+            continue
+        o = out[twin]
+        out[twin] = o.model_copy(update={k: getattr(f, k) for k in _FILLABLE if getattr(o, k) is None and getattr(f, k) is not None})
+    return out
 
 
 _NOT_THE_DAY = re.compile(
