@@ -19,6 +19,7 @@ DAY_RE = re.compile(
     rf"""
     (?P<phrase>
         (?:(?:on|since|by|from|until|through|as\ of)\s+)?        # leading preposition kept in when_text
+        (?P<last>last\s+|this\s+past\s+)?                        # "last Friday": strictly before the base day
         (?:
             (?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?   # on Tuesday / Friday's rebound
           | (?P<mon>{MONTH})\.?,?\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s(?P<year>(?:19|20)\d\d))?(?![\d,.]*\d)   # Oct. 10 / April, 7 / May 5, 2025
@@ -56,8 +57,8 @@ def as_date(published: str | date | datetime | None) -> date | None:
     return date.fromisoformat(str(published)[:10])
 
 
-def resolve_weekday(name: str, base: date) -> date:
-    """The most recent ``name`` day on or before ``base``.
+def resolve_weekday(name: str, base: date, strictly_before: bool = False) -> date:
+    """The most recent ``name`` day on or before ``base`` (before it, for "last Friday").
 
     >>> resolve_weekday("Tuesday", date(2026, 2, 4))   # published Wednesday
     datetime.date(2026, 2, 3)
@@ -65,9 +66,14 @@ def resolve_weekday(name: str, base: date) -> date:
     datetime.date(2025, 2, 3)
     >>> resolve_weekday("Wednesday", date(2026, 2, 11))
     datetime.date(2026, 2, 11)
+    >>> resolve_weekday("Friday", date(2026, 2, 13), strictly_before=True)  # "last Friday", published Friday
+    datetime.date(2026, 2, 6)
     """
     target = _WEEKDAYS.index(name.lower())
-    return base - timedelta(days=(base.weekday() - target) % 7)
+    back = (base.weekday() - target) % 7
+    if strictly_before and back == 0:
+        back = 7
+    return base - timedelta(days=back)
 
 
 def resolve_month_day(month: int, day: int, base: date, year: int | None = None) -> date | None:
@@ -99,7 +105,7 @@ def _resolve(m: re.Match, base: date | None) -> str | None:
     if base is None and not year:
         return None
     if m.group("wd"):
-        return resolve_weekday(m.group("wd"), base).isoformat()
+        return resolve_weekday(m.group("wd"), base, strictly_before=bool(m.group("last"))).isoformat()
     if m.group("rel"):
         rel = m.group("rel").lower()
         return (base - timedelta(days=1) if rel == "yesterday" else base).isoformat()
