@@ -66,6 +66,7 @@ class Cues:
     hyp_verbs: dict[str, re.Pattern]
     after_target: re.Pattern
     moving_average: re.Pattern
+    described_as: re.Pattern
     hypothetical: re.Pattern
     past_motion: re.Pattern
     not_left: re.Pattern
@@ -96,16 +97,19 @@ def cues() -> Cues:
         kind_right=kind_right,
         kind_anywhere=kind_any,
         generic_left=re.compile(rf"\b(?:{generic})\s+(?:of|at|near|around)\s+(?:the\s+)?$", flags),
-        generic_right=re.compile(rf"^\s*(?:\w+\s+)?(?:{generic})\b", flags),
+        generic_right=re.compile(rf"^\s*(?:\w+\s+){{0,2}}(?:{generic})\b", flags),
         range_left=re.compile(rf"\b(?:{_alt(lv['range_openers'])})\s+(?:roughly\s+|about\s+|around\s+)?$", flags),
         range_right=re.compile(rf"^\s*(?:\w+\s+)?(?:trading\s+|price\s+)?(?:{_alt(lv['range_nouns'])})\b", flags),
         verbs=verbs,
         hyp_verbs={k: re.compile(rf"\b(?:{_alt(v)}){fill}$", flags) for k, v in lv["hyp_verbs"].items()},
         after_target=re.compile(rf"^\s*(?:\w+\s+)?(?:{_alt(lv['after_target'])})\b", flags),
-        moving_average=re.compile(rf"{lv['moving_average']}\s*(?:\(|at|near|around|of)\s*$", flags),
+        moving_average=re.compile(rf"{lv['moving_average']}(?:,?\s+\w+){{0,2}}\s*(?:\(|at|near|around|of)\s*$", flags),
+        described_as=re.compile(
+            rf"^,?\s*(?:which|that)\s+(?:is|was|has\s+been|are|were)\s+(?:\w+\s+){{0,2}}(?:{_alt(lv['described_as'])})\s+as\b", flags
+        ),
         hypothetical=re.compile(rf"\b(?:{_alt(ctx['hypothetical'])})\b", flags),
         past_motion=re.compile(rf"\b(?:{_alt(ctx['past_motion'])})\b", flags),
-        not_left=re.compile(rf"\b(?:{_alt(ctx['not_a_price_left'])})\b[^$\d]{{0,25}}$", flags),
+        not_left=re.compile(rf"\b(?:{_alt(ctx['not_a_price_left'])})\b[^$\d]{{0,45}}$", flags),
         not_right=re.compile(rf"^\s*(?:{_alt(ctx['not_a_price_right'])})\b", flags),
         related=re.compile(ctx["related_line"], flags | re.MULTILINE),
     )
@@ -162,7 +166,7 @@ _BARE = re.compile(
 _CONNECTOR = re.compile(
     r"""
     ^\s*(?:,\s*)?
-    (?P<conn>-|–|to|and|or|or\s+even|and\s+then(?:\s+to)?|and\s+thereafter(?:\s+to)?|then(?:\s+to)?|,\s*then(?:\s+to)?)
+    (?P<conn>-|–|to|and|or|or\s+even|and\s+then(?:\s+(?:to|at))?|and\s+thereafter(?:\s+to)?|then(?:\s+(?:to|at))?|followed\s+by|from)
     \s*(?:the\s+)?(?:\d{1,3}-(?:day|week)\s+)?(?:(?:exponential|simple)\s+)?(?:moving\s+average|EMA|SMA|MA)?\s*\(?\s*$
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -263,15 +267,19 @@ def _classify(doc: Doc, g: Group, floor: int) -> tuple[str, str | None] | None:
     sent = sentence_at(doc, g.start)
     if c.related.search(text[sent.start_char : g.start]) or c.related.search(_line_of(text, g.start)):
         return None
-    hyp = bool(c.hypothetical.search(left) and not c.past_motion.search(_after_last(c.hypothetical, left)))
+    whole = clause_before(doc, g.start)  # the clause without the floor: "will have to push above $660 to start a move toward $720"
+    hyp = bool(c.hypothetical.search(whole) and not c.past_motion.search(_after_last(c.hypothetical, whole)))
     hyp = hyp or bool(c.hypothetical.search(right[:60]) and not c.past_motion.search(right[:60]))
 
     named = _named_kind(left, right)
     if named:
         return f"level_noun_{named}", named
-    if re.match(r"^,\s*(?:a|the)\s+(?:\w+\s+)?(?:zone|level|area|region)\b", right, re.I):  # "$0.12, a zone that ... is a crucial support"
+    if c.described_as.search(right):  # "$60,000, which is seen as a key level"
+        kind = next((k for k in ("support", "resistance", "target") if c.kind_anywhere[k].search(right[:100])), None)
+        return "level_described", kind
+    if re.match(r"^,\s*(?:a|the|its)\s+", right, re.I):  # "$0.12, a zone that ... is a crucial support"
         for kind in ("support", "resistance", "target"):
-            if c.kind_anywhere[kind].search(right):
+            if c.kind_anywhere[kind].search(right[:120]):
                 return f"level_appositive_{kind}", kind
     if c.moving_average.search(left):
         kind = "resistance" if c.kind_anywhere["resistance"].search(right[:80]) else "support"

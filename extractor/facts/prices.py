@@ -82,7 +82,7 @@ def cues() -> Cues:
         move_after=re.compile(pc["move_after"], flags),
         hypothetical=re.compile(rf"\b(?:{_alt(ctx['hypothetical'])})\b", flags),
         past_motion=re.compile(rf"\b(?:{_alt(ctx['past_motion'])})\b", flags),
-        not_left=re.compile(rf"\b(?:{_alt(ctx['not_a_price_left'])})\b[^$\d]{{0,25}}$", flags),
+        not_left=re.compile(rf"\b(?:{_alt(ctx['not_a_price_left'])})\b[^$\d]{{0,45}}$", flags),
         not_right=re.compile(rf"^\s*(?:{_alt(ctx['not_a_price_right'])})\b", flags),
         related=re.compile(ctx["related_line"], flags | re.MULTILINE),
     )
@@ -145,7 +145,7 @@ def extract_prices(doc: Doc) -> list[PriceFact]:
         right = clause_after(doc, m.end, next_start)
         if c.not_left.search(near[-60:]) or c.not_right.search(right):
             continue
-        if c.hypothetical.search(near) and not c.past_motion.search(_after_last(c.hypothetical, near)):
+        if c.hypothetical.search(clause) and not c.past_motion.search(_after_last(c.hypothetical, clause)):
             continue
         verdict = None
         if c.price_words.search(_last_words(clause, WORDS_BACK)):

@@ -54,7 +54,7 @@ def _lexicon():
     pattern = re.compile(
         rf"""
         (?<![\w$&])(?P<ci>{alt(ci)})(?![\w&])                         # case-insensitive names
-        | (?<![\w$&/])(?-i:(?P<exact>{alt(exact)}))(?![\w&])          # tickers and cased names, as written
+        | (?<![\w$&/])(?<![A-Z]\.)(?-i:(?P<exact>{alt(exact)}))(?![\w&])  # tickers and cased names, as written (not the S of U.S.)
         | (?:(?<=\()|(?<=\$))(?-i:(?P<amb>{alt(ambiguous)}))(?=\)|\b)  # (LINK) or $LINK
         | (?<![\w$&])(?-i:(?P<pair>{alt(ambiguous)}))(?=/USDT?\b|/USD\b|/BTC\b)  # LINK/USDT
         """,
@@ -93,6 +93,8 @@ def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
     [('Bitcoin', 'BTC'), ('BTC', 'BTC'), ('ether', 'ETH'), ('LINK', 'LINK'), ('DOGE', 'DOGE')]
     >>> [m.asset.id for m in find_assets("The Nasdaq-100 ETF Invesco QQQ Trust and the S&P 500")]
     ['QQQ', 'S&P 500']
+    >>> [m.text for m in find_assets("in early U.S. trading")]
+    []
     """
     assets, ci, exact, ambiguous, pattern = _lexicon()
     out = []
