@@ -318,12 +318,23 @@ def _reference(lx: _Lex, right: str) -> str | None:
 
 
 def _period(doc: Doc, sent: Span, start: int, end: int) -> str | None:
+    """The period of a percent at ``start:end``: the nearest period phrase between the neighbouring percents
+    of its sentence; else a period opening the sentence before any percent ("Over the past week, ...")."""
+    pcts = [(s, e) for s, e, _ in C.percents(doc) if sent.start_char <= s and e <= sent.end_char]
+    lo = max([e for s, e in pcts if e <= start] + [sent.start_char])
+    hi = min([s for s, e in pcts if s >= end] + [sent.end_char])
+    spans = list(finditer_periods(sent.text, sent.start_char))
     best = None
-    for s, e, dur in finditer_periods(sent.text, sent.start_char):
-        dist = s - end if s >= end else start - e
-        if best is None or dist < best[0]:
-            best = (dist, dur)
-    return best[1] if best else None
+    for s, e, dur in spans:
+        if lo <= s and e <= hi:
+            dist = s - end if s >= end else start - e
+            if best is None or dist < best[0]:
+                best = (dist, dur)
+    if best:
+        return best[1]
+    first_pct = min([s for s, e in pcts] + [sent.end_char])
+    opening = [dur for s, e, dur in spans if e <= first_pct]
+    return opening[-1] if len(spans) == 1 and opening else None
 
 
 def _words(text: str) -> int:
