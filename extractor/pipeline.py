@@ -52,6 +52,8 @@ class Extractor:
 
     def _record(self, article: CleanArticle, doc) -> ArticleRecord:
         facts = sorted({_fact_key(f): f for f in (doc._.facts or [])}.values(), key=_fact_key)
+        if article.language != "en":  # every rule is written for English (clean() already warned)
+            facts = []
         warnings = list(article.warnings)
         if len(facts) > self.settings.max_facts:
             warnings.append(f"{len(facts)} facts found; kept the first {self.settings.max_facts} (max_facts)")

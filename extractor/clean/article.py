@@ -7,6 +7,7 @@ from pathlib import Path
 
 from extractor.clean.decode import decode_bytes
 from extractor.clean.html import html_to_text, looks_like_html
+from extractor.clean.lang import detect_language
 from extractor.clean.meta import Meta, dateline, parse_date, read_sidecar, split_front_matter
 from extractor.clean.text import normalize_text
 from extractor.errors import InputError
@@ -48,6 +49,10 @@ def clean(
     higher precedence than what the document itself carries (caller or sidecar).
     """
     settings = settings or Settings()
+    if isinstance(raw, str) and len(raw) > settings.max_file_bytes // 4:  # cheap bound first: a char is at most 4 bytes
+        size = len(raw.encode("utf-8", "surrogatepass"))
+        if size > settings.max_file_bytes:
+            raise InputError(f"input is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (max_file_bytes)")
     if isinstance(raw, bytes):
         if len(raw) > settings.max_file_bytes:
             raise InputError(f"file is {len(raw):,} bytes, over the limit of {settings.max_file_bytes:,} (max_file_bytes)")
@@ -70,8 +75,12 @@ def clean(
     merged = (meta or Meta()).over(doc_meta).over(dateline(text))
     if merged.published is None:
         warnings.append("no publication date: relative dates unresolved")
+    language = detect_language(text)
+    if language != "en":
+        warnings.append(f"language detected as {language!r}, not English: no facts extracted")
     return CleanArticle(
-        text=text, source=source, url=merged.url, title=merged.title, published=merged.published, warnings=warnings
+        text=text, source=source, url=merged.url, title=merged.title, published=merged.published,
+        language=language, warnings=warnings,
     )
 
 

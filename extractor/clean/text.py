@@ -14,6 +14,8 @@ import unicodedata
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]")
 # C0/C1 control characters except tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Lone UTF-16 surrogates (only reachable through Python strings): cannot be encoded to UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _MD_IMAGE = re.compile(
     r"""
@@ -56,12 +58,14 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 
 
 def strip_invisible(text: str) -> str:
-    """Drop zero-width, bidi and control characters.
+    """Drop zero-width, bidi and control characters; lone surrogates (not encodable) become U+FFFD.
 
     >>> strip_invisible("Bit\\u200bcoin\\x07 \\u200e$70K")
     'Bitcoin $70K'
+    >>> strip_invisible("BTC \\ud800 up").encode("utf-8")
+    b'BTC \\xef\\xbf\\xbd up'
     """
-    return _CONTROL.sub("", _INVISIBLE.sub("", text))
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", _INVISIBLE.sub("", text)))
 
 
 def strip_markdown(text: str) -> str:

@@ -16,16 +16,18 @@ _SCALES = {
 _CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "¥": "JPY", "c$": "CAD", "a$": "AUD"}
 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+# After a NUMBER: no exponent ("$1e400" is not $1) and no digits the NUMBER stopped short of ("$1,2345").
+NUMBER_END = r"(?![\d,.]*[eE][+\-]?\d)(?!,?\d)"
 SCALE = r"(?:thousand|million|billion|trillion|mln|bln|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"
 CURRENCY = r"(?:US\$|C\$|A\$|\$|€|£|¥)"
 
 MONEY_RE = re.compile(
     rf"""
     (?P<cur>{CURRENCY})\s?                # currency sign: $, US$, €, £
-    (?P<num>{NUMBER})                     # 62,692 / 113.8 / 0.26
+    (?P<num>{NUMBER}){NUMBER_END}         # 62,692 / 113.8 / 0.26 (not 1e400)
     (?:\s?(?P<scale>{SCALE}))?            # optional K, M, bn, million ...
     |
-    (?P<num2>{NUMBER})\s?                 # or: a number followed by
+    (?P<num2>{NUMBER}){NUMBER_END}\s?     # or: a number followed by
     (?:(?P<scale2>{SCALE})\s)?            #   optional scale word and
     (?P<cur2>USD|dollars)\b               #   a currency word (1.2 billion USD)
     """,
@@ -34,8 +36,9 @@ MONEY_RE = re.compile(
 
 PERCENT_RE = re.compile(
     rf"""
+    (?<![\w.,])                           # not the tail of a longer token ("1e400%")
     (?P<sign>[+\-−–])?                    # explicit sign: +82.9% / -3% / −3%
-    (?P<num>{NUMBER})
+    (?P<num>{NUMBER}){NUMBER_END}         # the number itself
     \s?
     (?:
         (?P<pct>%|\s?percent\b|\s?per\s?cent\b|\s?pct\b)   # percent forms
@@ -111,6 +114,10 @@ def parse_money(text: str) -> Money:
     Traceback (most recent call last):
     ...
     ValueError: not a money expression: '$1e400'
+    >>> parse_money("$999,999,999,999 trillion")
+    Traceback (most recent call last):
+    ...
+    ValueError: amount out of range: '$999,999,999,999 trillion'
     """
     m = MONEY_RE.fullmatch(text.strip())
     if not m:
@@ -179,6 +186,10 @@ def finditer_money(text: str, offset: int = 0):
 
     >>> [(m.value, m.scaled) for m in finditer_money("from $88,466.96 to $82.1K, a $1.7 billion wipe")]
     [(88466.96, False), (82100.0, True), (1700000000.0, True)]
+    >>> list(finditer_money("$1e400, $12e5, $1.5E3 and 999,999,999,999 trillion dollars"))
+    []
+    >>> [m.group(0) for m in PERCENT_RE.finditer("1e400% and 2.5e3 percent, but +3% stays")]
+    ['+3%']
     """
     for m in MONEY_RE.finditer(text):
         try:
