@@ -44,6 +44,7 @@ CASES = [
     # negatives: shares, odds, rates, taxes, depth, levels, hypotheticals
     ("Open interest in Solana futures dropped 9% to $4 billion.", []),
     ("Analysts expect Ether to climb 25% by the end of the quarter.", []),
+    ("Related: Tron Jumps 12% After Exchange Listing", []),
     ("Consumer inflation rose 2.8% in February.", []),
     ("Bitcoin dominance climbed to 61.3% this week.", []),
     ("The exchange said it would lay off 20% of its staff.", []),

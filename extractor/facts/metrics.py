@@ -248,7 +248,7 @@ def _percent_change(doc: Doc, sent: Span, cue: re.Match, spec: _Spec, subject) -
     """"market cap is up 0.65% over the last 24 hours": a change in percent."""
     lx = _lex()
     for s, e, v in C.percents(doc):
-        if not (cue.end() <= s <= min(sent.end_char, cue.end() + 40)) or C.claimed_by(doc, s, e):
+        if not (cue.end() <= s <= min(sent.end_char, cue.end() + 90)) or C.claimed_by(doc, s, e):
             continue
         left = doc.text[cue.end() : s]
         sign = -1 if lx.pct_neg.search(left) else (1 if lx.pct_pos.search(left) else None)

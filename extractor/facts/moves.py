@@ -64,6 +64,7 @@ class _Lex:
     aliases: re.Pattern
     alias_ids: dict
     not_subjects: frozenset
+    teaser: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -123,6 +124,7 @@ def _lex() -> _Lex:
         aliases=re.compile(rf"(?<![\w-])(?:{_phrase_alt(aliases)})(?![\w-])", re.I),
         alias_ids=aliases,
         not_subjects=not_subjects,
+        teaser=re.compile(rf"^\W*(?:{_phrase_alt(lx['teaser_prefixes'])})\s*[:|–-]", re.I),
     )
 
 
@@ -144,7 +146,8 @@ _NAME_BEFORE_VERB = re.compile(
     (?P<name>{NAME})                                          # the name
     (?:['’]s\s+(?:shares|stock|price|token|index)\s*)?        # "Acme's shares"
     (?:\s+(?:shares|stock))?                                  # "Acme shares"
-    \s+(?:(?:has|have|had|was|were|is|are|also|now|all|only|then|just|been|\w+ly)\s+){{0,3}}$   # auxiliaries, adverbs
+    \s+(?:(?:has|have|had|was|were|is|are|also|now|all|only|then|just|been|\w+ly
+        |closed|ended|finished|opened|traded|trading|settled|edged|ticked|moved|went|drifted)\s+){{0,3}}$   # auxiliaries, adverbs, "closed" 
     """,
     re.VERBOSE,
 )
@@ -188,7 +191,11 @@ def _alias_mentions(doc: Doc) -> list[_Cand]:
 
 def _mentions(doc: Doc, start: int, end: int) -> list[_Cand]:
     """Lexicon assets and descriptive aliases inside ``start:end``, left to right."""
-    out = [_Cand(a.start, a.end, a.asset.id) for a in C.assets(doc) if a.start >= start and a.end <= end]
+    out = [
+        _Cand(a.start, a.end, a.asset.id)
+        for a in C.assets(doc)
+        if a.start >= start and a.end <= end and not re.match(r"-[a-z]", doc.text[a.end : a.end + 2])  # not "Nasdaq-listed"
+    ]
     for al in _alias_mentions(doc):
         if al.start >= start and al.end <= end and not any(o.start < al.end and al.start < o.end for o in out):
             out.append(al)
@@ -452,6 +459,8 @@ def extract_moves(doc: Doc) -> list[PercentMoveFact]:
         by_sent.setdefault(sent.start_char, (sent, []))[1].append(p)
     out: list[PercentMoveFact] = []
     for sent, items in by_sent.values():
+        if _lex().teaser.match(sent.text) or sent.text.lstrip().startswith("#"):  # a teaser link or a heading, not body text
+            continue
         out.extend(_sentence_moves(doc, sent, items))
     return out
 
