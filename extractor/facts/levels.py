@@ -40,7 +40,7 @@ from extractor.facts.context import (
     when_for,
 )
 from extractor.normalize.assets import canonical_asset
-from extractor.normalize.numbers import NUMBER, parse_number, scale_factor
+from extractor.normalize.numbers import NUMBER, SCALE, parse_number, scale_factor
 from extractor.records import PriceLevelFact
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ def _figures(doc: Doc) -> list[Figure]:
     out: list[Figure] = []
     text = doc.text
     for m in money(doc):
-        if m.currency != "USD" or (m.scaled and m.value / parse_number_safe(text, m) > MAX_SCALE):
+        if m.currency != "USD" or (m.scaled and _scale_of(text[m.start : m.end]) > MAX_SCALE):
             continue  # "$1.7 billion" is an amount, not a level
         out.append(Figure(m.start, m.end, m.value))
         tail = _RANGE_TAIL.match(text, m.end)
@@ -188,7 +188,7 @@ def _figures(doc: Doc) -> list[Figure]:
             except ValueError:
                 continue
             if tail.group("scale") is None and m.scaled:
-                val *= m.value / parse_number_safe(text, m)
+                val *= _scale_of(text[m.start : m.end])
             if "$" not in tail.group(0):
                 out.append(Figure(tail.start("num"), tail.end(), val))
     taken = [(f.start, f.end) for f in out]
@@ -208,10 +208,14 @@ def _figures(doc: Doc) -> list[Figure]:
     return sorted(out, key=lambda f: f.start)
 
 
-def parse_number_safe(text: str, m) -> float:
-    """The unscaled number of a money mention (for its scale ratio)."""
-    digits = re.search(NUMBER, text[m.start : m.end])
-    return parse_number(digits.group(0)) if digits else 1.0
+def _scale_of(money_text: str) -> float:
+    """The scale factor written in a money expression.
+
+    >>> _scale_of("$62K"), _scale_of("$1.7 billion"), _scale_of("$0K"), _scale_of("$5")
+    (1000.0, 1000000000.0, 1000.0, 1.0)
+    """
+    m = re.search(rf"\d\s?({SCALE})", money_text)
+    return scale_factor(m.group(1)) if m else 1.0
 
 
 def _groups(doc: Doc, figures: list[Figure]) -> list[Group]:

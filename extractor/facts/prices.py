@@ -39,7 +39,7 @@ from extractor.facts.context import (
     source_for,
     when_for,
 )
-from extractor.normalize.numbers import NUMBER, parse_number
+from extractor.normalize.numbers import SCALE, scale_factor
 from extractor.records import PriceFact
 
 log = logging.getLogger(__name__)
@@ -99,9 +99,14 @@ def _last_words(text: str, n: int) -> str:
     return " ".join(text.split()[-n:]) + (" " if text[-1:].isspace() else "")
 
 
-def _unscaled(text: str) -> float:
-    m = re.search(NUMBER, text)
-    return parse_number(m.group(0)) if m else 1.0
+def _scale_of(money_text: str) -> float:
+    """The scale factor written in a money expression.
+
+    >>> _scale_of("$125K"), _scale_of("$113.8M"), _scale_of("$0k"), _scale_of("$97,128")
+    (1000.0, 1000000.0, 1000.0, 1.0)
+    """
+    m = re.search(rf"\d\s?({SCALE})", money_text)
+    return scale_factor(m.group(1)) if m else 1.0
 
 
 def _qualifier(doc: Doc, left_near: str, clause: str) -> tuple[str, str] | None:
@@ -132,7 +137,7 @@ def extract_prices(doc: Doc) -> list[PriceFact]:
     for i, m in enumerate(mentions):
         prev_end = mentions[i - 1].end if i else None
         next_start = mentions[i + 1].start if i + 1 < len(mentions) else None
-        if m.currency != "USD" or (m.scaled and m.value / _unscaled(text[m.start : m.end]) > MAX_SCALE):
+        if m.currency != "USD" or (m.scaled and _scale_of(text[m.start : m.end]) > MAX_SCALE):
             continue
         if claimed_by(doc, m.start, m.end):
             continue
