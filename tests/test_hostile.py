@@ -425,3 +425,159 @@ def test_cli_debug_shows_traceback(tmp_path):
     r = cli("--debug", "extract", str(tmp_path / "missing.txt"))
     assert r.exit_code != 0
     assert isinstance(r.exception, InputError)  # re-raised, so the traceback is printed
+
+
+# ---------------------------------------------------------------- batch over the fuzz corpus
+
+import json  # noqa: E402
+import random  # noqa: E402
+import shutil  # noqa: E402
+import sqlite3  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+FUZZ = Path(__file__).parent / "fuzz"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "articles"
+BATCH = [sys.executable, "-m", "extractor.cli", "batch"]
+
+
+def fuzz_folder(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """tests/fuzz copied, plus a generated megabyte single line and the sample corpus; returns (folder, expected)."""
+    folder = tmp_path / "in"
+    shutil.copytree(FUZZ, folder / "fuzz", ignore=shutil.ignore_patterns("EXPECTED.json"))
+    (folder / "fuzz" / "huge_single_line.txt").write_text((NEWS + " ") * 7000, encoding="utf-8")  # ~1.1 MB, one line
+    expected = {
+        k.split(" ")[0]: v for k, v in json.loads((FUZZ / "EXPECTED.json").read_text(encoding="utf-8")).items() if not k.startswith("_")
+    }
+    if CORPUS.is_dir():
+        shutil.copytree(CORPUS, folder / "corpus")
+    return folder, expected
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_batch_over_fuzz_corpus_records_every_outcome(tmp_path):
+    folder, expected = fuzz_folder(tmp_path)
+    db = tmp_path / "facts.db"
+    r = subprocess.run([*BATCH, str(folder), "--db", str(db), "--no-model", "--quiet"], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 1, r.stderr  # some files failed: non-zero without --allow-errors
+    assert "Traceback" not in r.stderr
+    articles = {Path(s).name: (n, json.loads(w), text, lang) for s, n, w, text, lang in rows(db, "SELECT source, n_facts, warnings_json, text, language FROM articles")}
+    errors = {Path(s).name: m for s, m in rows(db, "SELECT source, message FROM errors")}
+    for name, outcome in expected.items():
+        if outcome == "error":
+            assert name in errors and name not in articles, name
+            assert "\n" not in errors[name]
+        else:
+            assert name in articles and name not in errors, (name, errors.get(name))
+            n, warnings, text, lang = articles[name]
+            if outcome == "empty":
+                assert n == 0 and warnings, name
+    assert "max_text_chars" in errors["huge_single_line.txt"]
+    assert articles["non_english.txt"][3] == "de"
+    assert all("LEAK" not in a[2] and "root:x:" not in a[2] for a in articles.values())
+    assert "Solana gained 6.1%" in articles["nested_5000.html"][2]
+    if CORPUS.is_dir():  # every good article of the sample corpus is stored
+        corpus_files = [p for p in CORPUS.rglob("*") if p.suffix in (".txt", ".md", ".html", ".htm")]
+        stored = {s for (s,) in rows(db, "SELECT source FROM articles") if "/corpus/" in s}
+        assert len(stored) == len(corpus_files)
+    assert len(errors) == sum(v == "error" for v in expected.values())
+
+
+def _snapshot(db: Path) -> str:
+    from extractor.store.sqlite import content_digest
+
+    return content_digest(db)
+
+
+def _stored(db: Path) -> int:
+    """Articles + errors already in the database (0 while it does not exist or is being created)."""
+    try:
+        with sqlite3.connect(db, timeout=5) as con:
+            return sum(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "errors"))
+    except sqlite3.Error:
+        return 0
+
+
+def test_batch_killed_at_random_points_resumes_to_the_same_database(tmp_path):
+    """SIGKILL the batch at 6 random points (one during start-up, five after a random number of stored
+    files), resume each time; the end state equals an uninterrupted run over the same folder."""
+    folder, _ = fuzz_folder(tmp_path)
+    sys.path.insert(0, str(Path(__file__).parent))
+    from synth_news import write_folder
+
+    write_folder(folder / "synth", 80, seed=5, use_corpus=False)
+    n_files = sum(1 for p in folder.rglob("*") if p.suffix in (".txt", ".md", ".html", ".htm"))
+    db = tmp_path / "killed.db"
+    cmd = [*BATCH, str(folder), "--db", str(db), "--no-model", "--quiet", "--batch-size", "2"]
+    rng = random.Random(6)
+    targets = sorted(rng.sample(range(2, n_files - 5), 5))
+    kills = []
+    for target in [0, *targets]:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if target == 0:
+            time.sleep(rng.uniform(0.2, 1.0))  # during start-up / schema creation
+        else:
+            deadline = time.monotonic() + 120
+            while proc.poll() is None and _stored(db) < target and time.monotonic() < deadline:
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0, 0.05))  # land anywhere, not only right after a commit
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            kills.append(_stored(db))
+        if db.exists():  # never a half-written article
+            assert rows(db, "SELECT a.source FROM articles a LEFT JOIN facts f ON f.article_source = a.source "
+                            "GROUP BY a.source HAVING count(f.seq) != a.n_facts") == []
+    assert len(kills) >= 5, f"only {len(kills)} kills landed before the batch finished: {kills}"
+    done = subprocess.run([*cmd, "--allow-errors"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    ref = tmp_path / "ref.db"
+    subprocess.run([*BATCH, str(folder), "--db", str(ref), "--no-model", "--quiet", "--batch-size", "2", "--allow-errors"],
+                   check=True, capture_output=True, timeout=600)
+    assert _stored(db) == n_files
+    assert _snapshot(db) == _snapshot(ref), f"killed at {kills} stored files"
+
+
+# ---------------------------------------------------------------- batch CLI user errors
+
+
+def test_batch_bad_database_path(tmp_path, article):
+    r = subprocess.run([*BATCH, str(article.parent), "--db", str(tmp_path / "no" / "such" / "dir" / "x.db"), "--no-model", "--quiet"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in r.stderr, r.stderr
+
+
+def test_batch_database_of_another_schema_version(tmp_path, article):
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as con:
+        con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        con.execute("INSERT INTO meta VALUES ('schema_version', '0.1'), ('extractor_version', '0.0.1')")
+        con.execute("CREATE TABLE articles (source TEXT PRIMARY KEY)")
+    r = subprocess.run([*BATCH, str(article.parent), "--db", str(db), "--no-model", "--quiet"], capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in r.stderr, r.stderr
+    assert "0.1" in lines[0]
+
+
+def test_batch_database_that_is_not_sqlite(tmp_path, article):
+    db = tmp_path / "junk.db"
+    db.write_bytes(b"this is not a database" * 100)
+    r = subprocess.run([*BATCH, str(article.parent), "--db", str(db), "--no-model", "--quiet"], capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in r.stderr, r.stderr
+
+
+def test_batch_debug_shows_traceback(tmp_path, article):
+    db = tmp_path / "junk.db"
+    db.write_bytes(b"this is not a database" * 100)
+    r = subprocess.run([sys.executable, "-m", "extractor.cli", "--debug", "batch", str(article.parent), "--db", str(db), "--no-model", "--quiet"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and "Traceback" in r.stderr

@@ -62,9 +62,6 @@ def run(ex, raw, name: str, **kw) -> None:
     except InputError as exc:
         assert str(exc).strip() and "\n" not in str(exc)  # one clear line
         return
-    except (ZeroDivisionError, ValidationError):
-        RUNS["known_bug_hits"] += 1
-        raise
     check_record(rec)
 
 
@@ -152,13 +149,26 @@ NEWS = st.lists(sentences(), min_size=1, max_size=8).map(" ".join)
 
 # ---------------------------------------------------------------- properties
 
-# Bugs these properties found in fact modules (owners: levels, and the module building the bad evidence).
-# Non-strict: the marks turn into XPASS once fixed and must then be removed.
-KNOWN_BUGS = pytest.mark.xfail(
-    raises=(ZeroDivisionError, ValidationError), strict=False,
-    reason="facts/levels.py _figures divides by parse_number_safe() == 0 on '$0K'/'$0 million'; "
-    "a fact module builds Evidence with offsets past the text on long odd inputs (pydantic ValidationError)",
+# A failure these properties found that is not fixed yet (kept as a plain xfail regression test so the
+# properties themselves stay green and keep their example count). Found and fixed already: levels divided
+# by a zero figure on "$0K" (fixed in 43bbfa8).
+UNCLOSED_QUOTE_NEAR_END = (
+    "\u00ab\nCardano\nis down\n-34e100%\nrose\n\u201c\ntoday\nbelow\n\u2019\n\u00a0\nhe said\n.\nDogecoin\n;\n"
+    "she wrote in a note\n\u201e. \u201c  Nasdaq  added  31e487x  \u201c! the dollar index was little changed at "
+    "0.00606 million dollars said Jane Roe, an analyst at Northwind Capital! spot bitcoin ETFs\nlost\n$20970\n\u201e\n"
+    "she wrote in a note\n\"? SOL rose 1000000.0% a trader told reporters \u200b \u201e Nasdaq. Dogecoin was little "
+    "changed at 793864.321 bps said Jane Roe, an analyst at Northwind Capital LINK saw inflows of 1,371usd data from "
+    "Farside showed plunged. (LINK) is up 39e847 trillion dollars?"
 )
+
+
+@pytest.mark.xfail(
+    raises=ValidationError, strict=True,
+    reason="facts/quotes.py builds Evidence up to q.close + 1, past the end of the text, for a quote left open "
+    "at the end (pydantic: evidence text length does not match its offsets)",
+)
+def test_found_unclosed_quote_near_the_end(rules_only):
+    run(rules_only, UNCLOSED_QUOTE_NEAR_END, "regression")
 
 
 @fixed(BUDGET["any_text"])
@@ -167,7 +177,6 @@ def test_any_text(rules_only, text):
     run(rules_only, text, "any_text")
 
 
-@KNOWN_BUGS
 @fixed(BUDGET["news"])
 @given(NEWS, st.sampled_from([None, "2026-02-04", "2025-12-31T23:59:59+00:00"]))
 def test_news_like_text(rules_only, text, published):
@@ -192,7 +201,6 @@ def pages(draw) -> str:
     return "".join(out)
 
 
-@KNOWN_BUGS
 @fixed(BUDGET["html"])
 @given(pages())
 def test_html_pages(rules_only, html):
@@ -204,7 +212,6 @@ def test_html_pages(rules_only, html):
     assert "LEAK" not in text
 
 
-@KNOWN_BUGS
 @fixed(BUDGET["bytes"])
 @given(st.one_of(
     st.binary(max_size=600),
@@ -216,7 +223,6 @@ def test_any_bytes(rules_only, data):
     run(rules_only, data, "bytes")
 
 
-@KNOWN_BUGS
 @fixed(BUDGET["news_model"])
 @given(NEWS)
 def test_news_like_text_with_model(full, text):
@@ -225,8 +231,7 @@ def test_news_like_text_with_model(full, text):
 
 def test_zz_example_budget():
     """At least 2,000 generated examples ran across the properties above (when they all ran)."""
-    if RUNS.pop("known_bug_hits", 0):
-        pytest.xfail(f"properties stopped early on the KNOWN_BUGS: {dict(RUNS)}")
+    RUNS.pop("regression", None)
     if set(RUNS) != set(BUDGET):
         pytest.skip(f"only some properties ran: {sorted(RUNS)}")
     assert sum(RUNS.values()) >= MIN_TOTAL, dict(RUNS)

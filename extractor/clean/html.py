@@ -14,7 +14,14 @@ log = logging.getLogger(__name__)
 # Only metadata dates: htmldate's extensive search guesses from body text
 # ("2024 election" -> 2024-01-01), and a guess is worse than null.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
-_HTML_HINT = re.compile(r"<\s*(?:!doctype|html|head|body|p|div|article|span|h[1-6]|ul|li|a|br|table|section|figure|img)\b", re.I)
+_HTML_HINT = re.compile(
+    r"""
+    <\s*(?:!doctype|html|head|body|p|div|article|span|h[1-6]|ul|li|a|br|table|section|figure|img   # structure
+       |script|style|iframe|noscript|template|title|meta|b|i|em|strong|td|tr)\b                     # hidden and inline
+    | <!--                                                                                             # a comment
+    """,
+    re.I | re.VERBOSE,
+)
 
 
 def looks_like_html(text: str) -> bool:
@@ -24,6 +31,8 @@ def looks_like_html(text: str) -> bool:
     True
     >>> looks_like_html("Bitcoin < $70K and ETH > $2K")
     False
+    >>> looks_like_html("<b>Ether rose 2%.<script>track()</script>"), looks_like_html("Ether <!-- x --> rose")
+    (True, True)
     """
     return bool(_HTML_HINT.search(text[:5000]))
 
