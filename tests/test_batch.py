@@ -38,6 +38,18 @@ def counts(db: Path) -> tuple[int, int, int]:
         return st.count("articles"), st.count("facts"), st.count("errors")
 
 
+def assert_consistent(db: Path) -> None:
+    """No corruption, and no half-written article: each article has exactly its ``n_facts`` facts."""
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        bad = con.execute(
+            "SELECT a.source FROM articles a LEFT JOIN facts f ON f.article_source = a.source"
+            " GROUP BY a.source HAVING count(f.seq) != a.n_facts"
+        ).fetchall()
+        orphans = con.execute("SELECT count(*) FROM facts WHERE article_source NOT IN (SELECT source FROM articles)").fetchone()[0]
+    assert bad == [] and orphans == 0
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("news")
@@ -165,13 +177,11 @@ def test_killed_batch_resumes_to_the_same_database(tmp_path):
     assert proc.returncode == -signal.SIGKILL, "the batch finished before it could be killed"
     partial = counts(db)
     assert 0 < partial[0] < 150
-    with FactStore(db, create=False) as st:  # no half-written article: every article has all its facts
-        _, bad = st.query("SELECT a.source FROM articles a LEFT JOIN facts f ON f.article_source = a.source GROUP BY a.source HAVING count(f.seq) != a.n_facts")
-    assert bad == []
+    assert_consistent(db)
     cli("batch", str(news), "--db", str(db), "--no-model", "--quiet")
     ref = tmp_path / "ref.db"  # the uninterrupted run, made right after (the code cannot change in between)
     run_batch(news, ref, settings=RULES)
-    assert content_digest(db) == content_digest(ref)
+    assert content_digest(db) == content_digest(ref), "same content as one uninterrupted run (fails if the rules changed mid-test)"
 
 
 def test_two_concurrent_batches_do_not_corrupt_the_database(tmp_path):
@@ -183,12 +193,11 @@ def test_two_concurrent_batches_do_not_corrupt_the_database(tmp_path):
     for p in procs:
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
-    with sqlite3.connect(db) as con:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert_consistent(db)
     assert counts(db)[0] == 60
     ref = tmp_path / "ref.db"
     run_batch(news, ref, settings=RULES)
-    assert content_digest(db) == content_digest(ref)
+    assert content_digest(db) == content_digest(ref), "same content as one uninterrupted run (fails if the rules changed mid-test)"
 
 
 def test_cli_export_and_query(reference, tmp_path):
