@@ -7,8 +7,9 @@ Builds a corpus of at least ``--n`` articles from corpus/articles (and
 subprocess so peak RSS is per phase:
 
 1. bare ``spacy.load(MODEL)`` + ``nlp.pipe`` over the raw texts (the anchor),
-2. extractor's full extraction (cleaning + all fact types), one process,
-3. the same with 2 worker processes,
+2. extractor's full extraction (reading, cleaning, all fact types, SQLite write:
+   the ``extractor batch`` path, timed from start-up), one process,
+3. the same with ``--workers 2``,
 
 and prints articles/second, the ratios 2/1 and 3/2, peak RSS per process, and
 the core micro F1 of extractor's output on the dev gold (speed is never bought
@@ -66,24 +67,25 @@ def phase_bare(texts: list[str], model: str) -> dict:
     return {"articles": n, "seconds": time.perf_counter() - t, "rss_mb": peak_rss_mb()}
 
 
-def phase_extractor(items: list[tuple[str, str]], model: str, workers: int) -> dict:
-    from extractor.clean import clean
+def write_folder(items: list[tuple[str, str]], folder: Path) -> None:
+    """The benchmark corpus as article files (the extractor reads files, as users run it)."""
+    for name, text in items:
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def phase_extractor(folder: str, model: str, workers: int) -> dict:
+    """Full extraction (reading, cleaning, all fact types) of the folder through the batch path, into a fresh DB."""
+    from extractor.batch import run_batch
     from extractor.settings import Settings
 
-    settings = Settings(model=model)
-    if workers <= 1:
-        from extractor.pipeline import Extractor
-
-        ex = Extractor(settings)
-        ex.extract("Bitcoin rose 1% to $70,000, “we are fine,” Jane Doe said.")  # warm-up: lazy model load
+    with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        n = sum(1 for _ in ex.pipe(clean(text, source=name, settings=settings) for name, text in items))
-        return {"articles": n, "seconds": time.perf_counter() - t, "rss_mb": peak_rss_mb()}
-    from extractor.parallel import extract_parallel
-
-    t = time.perf_counter()
-    n = sum(1 for _ in extract_parallel([(name, text) for name, text in items], settings, workers=workers))
-    return {"articles": n, "seconds": time.perf_counter() - t, "rss_mb": peak_rss_mb(), "worker_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN)}
+        summary = run_batch(Path(folder), Path(tmp) / "bench.db", settings=Settings(model=model), workers=workers)
+        seconds = time.perf_counter() - t
+    res = {"articles": summary.articles, "errors": len(summary.errors), "seconds": seconds, "rss_mb": peak_rss_mb()}
+    if workers > 1:
+        res["worker_rss_mb"] = peak_rss_mb(resource.RUSAGE_CHILDREN)
+    return res
 
 
 def dev_f1(model: str) -> float | None:
@@ -97,18 +99,18 @@ def dev_f1(model: str) -> float | None:
 
 
 def child(args) -> None:
-    items = json.loads(Path(args.items).read_text(encoding="utf-8"))
     if args.phase == "bare":
+        items = json.loads(Path(args.items).read_text(encoding="utf-8"))
         res = phase_bare([t for _, t in items], args.model)
     elif args.phase == "f1":
         res = {"f1": dev_f1(args.model)}
     else:
-        res = phase_extractor(items, args.model, args.workers)
+        res = phase_extractor(args.folder, args.model, args.workers)
     print(json.dumps(res))
 
 
-def run_phase(phase: str, items_file: str, model: str, workers: int = 1) -> dict:
-    cmd = [sys.executable, __file__, "--child", phase, "--items", items_file, "--model", model, "--workers", str(workers)]
+def run_phase(phase: str, items_file: str, model: str, workers: int = 1, folder: str = "") -> dict:
+    cmd = [sys.executable, __file__, "--child", phase, "--items", items_file, "--model", model, "--workers", str(workers), "--folder", folder]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -120,6 +122,7 @@ def main() -> None:
     ap.add_argument("--child", dest="phase", help=argparse.SUPPRESS)
     ap.add_argument("--items", help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--folder", help=argparse.SUPPRESS)
     ap.add_argument("--skip-bare", action="store_true", help="skip the (slow) bare-model anchor")
     args = ap.parse_args()
     if args.phase:
@@ -128,12 +131,14 @@ def main() -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
         json.dump(items, fh)
         items_file = fh.name
+    folder_tmp = tempfile.TemporaryDirectory()
+    write_folder(items, Path(folder_tmp.name))
     print(f"corpus: {len(items)} articles, {sum(len(t) for _, t in items) / len(items):.0f} chars on average; model {args.model}; {os.cpu_count()} cores")
     rows = {}
     if not args.skip_bare:
         rows["bare"] = run_phase("bare", items_file, args.model)
-    rows["extractor"] = run_phase("extractor", items_file, args.model, 1)
-    rows["extractor_w2"] = run_phase("extractor", items_file, args.model, 2)
+    rows["extractor"] = run_phase("extractor", items_file, args.model, 1, folder_tmp.name)
+    rows["extractor_w2"] = run_phase("extractor", items_file, args.model, 2, folder_tmp.name)
     for key, label in (("bare", "1. bare spacy.load + nlp.pipe"), ("extractor", "2. extractor, 1 process"), ("extractor_w2", "3. extractor, --workers 2")):
         if key in rows:
             r = rows[key]
@@ -145,6 +150,7 @@ def main() -> None:
     f1 = run_phase("f1", items_file, args.model)["f1"]
     print(f"dev core micro F1                 {f1 if f1 is not None else 'n/a (no ../shared/dev)'}")
     os.unlink(items_file)
+    folder_tmp.cleanup()
 
 
 if __name__ == "__main__":

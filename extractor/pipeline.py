@@ -54,7 +54,7 @@ class Extractor:
         facts = sorted({_fact_key(f): f for f in (doc._.facts or [])}.values(), key=_fact_key)
         if article.language != "en":  # every rule is written for English (clean() already warned)
             facts = []
-        warnings = list(article.warnings)
+        warnings = list(article.warnings) + list(doc.user_data.get("fin_warnings", ()))
         if len(facts) > self.settings.max_facts:
             warnings.append(f"{len(facts)} facts found; kept the first {self.settings.max_facts} (max_facts)")
             facts = facts[: self.settings.max_facts]

@@ -6,6 +6,7 @@ computed once per Doc and stored in ``doc.user_data``.
 """
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from importlib import resources
@@ -17,8 +18,18 @@ from extractor.normalize.dates import DayRef, find_days
 from extractor.normalize.numbers import PERCENT_RE, Money, finditer_money, percent_from_match
 from extractor.records import Evidence
 
+log = logging.getLogger(__name__)
+
 if not Doc.has_extension("facts"):
     Doc.set_extension("facts", default=None)
+
+
+def doc_text(doc: Doc) -> str:
+    """The doc's text, built once: spaCy's ``Doc.text`` re-joins every token on each access."""
+    text = doc.user_data.get("fin_text")
+    if text is None:
+        text = doc.user_data["fin_text"] = doc.text
+    return text
 
 
 def published(doc: Doc) -> str | None:
@@ -39,7 +50,7 @@ def add_fact(doc: Doc, fact) -> None:
 
 def evidence(doc: Doc, start: int, end: int) -> Evidence:
     """Evidence for characters ``start:end`` of the doc text (always consistent)."""
-    return Evidence(start=start, end=end, text=doc.text[start:end])
+    return Evidence(start=start, end=end, text=doc_text(doc)[start:end])
 
 
 def _cached(doc: Doc, key: str, compute):
@@ -50,7 +61,7 @@ def _cached(doc: Doc, key: str, compute):
 
 def money(doc: Doc) -> list[Money]:
     """Every money expression in the doc, left to right."""
-    return _cached(doc, "fin_money", lambda: list(finditer_money(doc.text)))
+    return _cached(doc, "fin_money", lambda: list(finditer_money(doc_text(doc))))
 
 
 def percents(doc: Doc) -> list[tuple[int, int, float]]:
@@ -58,7 +69,7 @@ def percents(doc: Doc) -> list[tuple[int, int, float]]:
 
     def compute():
         out = []
-        for m in PERCENT_RE.finditer(doc.text):
+        for m in PERCENT_RE.finditer(doc_text(doc)):
             try:
                 out.append((m.start(), m.end(), percent_from_match(m)))
             except ValueError:
@@ -70,12 +81,12 @@ def percents(doc: Doc) -> list[tuple[int, int, float]]:
 
 def assets(doc: Doc) -> list[AssetMention]:
     """Every asset mention in the doc, left to right."""
-    return _cached(doc, "fin_assets", lambda: find_assets(doc.text))
+    return _cached(doc, "fin_assets", lambda: find_assets(doc_text(doc)))
 
 
 def days(doc: Doc) -> list[DayRef]:
     """Every day reference in the doc, resolved against the publication date."""
-    return _cached(doc, "fin_days", lambda: find_days(doc.text, published(doc)))
+    return _cached(doc, "fin_days", lambda: find_days(doc_text(doc), published(doc)))
 
 
 def sentence_at(doc: Doc, char: int) -> Span:
@@ -162,7 +173,14 @@ class FactComponent:
         self.extract = extract
 
     def __call__(self, doc: Doc) -> Doc:
-        for fact in self.extract(doc):
+        try:
+            found = self.extract(doc)
+        except Exception as exc:  # one rule's bug must not cost the article its other facts
+            name = getattr(self.extract, "__name__", "extractor")
+            log.exception("%s failed", name)
+            doc.user_data.setdefault("fin_warnings", []).append(f"{name} failed ({type(exc).__name__}); its facts are missing")
+            return doc
+        for fact in found:
             add_fact(doc, fact)
         return doc
 
@@ -197,7 +215,7 @@ def asset_for(doc: Doc, start: int, end: int | None = None, *, kinds: tuple[str,
         found = [a for a in ok if prev.start_char <= a.start and a.end <= prev.end_char]
         if found:
             return found[-1]
-        gap = doc.text[prev.end_char : sents[idx - back + 1][1].start_char]
+        gap = doc_text(doc)[prev.end_char : sents[idx - back + 1][1].start_char]
         if gap.count("\n") >= 2 and back > 1:
             break
     return None
@@ -239,7 +257,7 @@ def clause_before(doc: Doc, start: int, floor: int | None = None) -> str:
     """
     sent = sentence_at(doc, start)
     lo = sent.start_char if floor is None else max(sent.start_char, floor)
-    text = doc.text[lo:start]
+    text = doc_text(doc)[lo:start]
     last = None
     for last in _CLAUSE_BREAK.finditer(text):
         pass
@@ -250,7 +268,7 @@ def clause_after(doc: Doc, end: int, ceil: int | None = None) -> str:
     """Text of the clause following ``end`` (within its sentence, before ``ceil``)."""
     sent = sentence_at(doc, max(end - 1, 0))
     hi = sent.end_char if ceil is None else min(sent.end_char, ceil)
-    text = doc.text[end:hi]
+    text = doc_text(doc)[end:hi]
     m = _CLAUSE_BREAK.search(text)
     return text[: m.start()] if m else text
 

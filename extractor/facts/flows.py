@@ -37,7 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor.facts import context as ctx
-from extractor.facts.context import FactComponent
+from extractor.facts.context import doc_text, FactComponent
 from extractor.normalize.assets import asset_kind, canonical_asset, find_assets
 from extractor.normalize.numbers import Money
 from extractor.normalize.periods import finditer_periods
@@ -463,7 +463,7 @@ def _direction_for(text: str, m: Money, lo: int, hi: int, cues: list[tuple[int, 
 def extract_flows(doc: Doc) -> list[EtfFlowFact]:
     """All ``etf_flow`` facts of ``doc``."""
     lex = _lexicon()
-    text = doc.text
+    text = doc_text(doc)
     sents = list(doc.sents)
     all_money = ctx.money(doc)
     all_days = ctx.days(doc)
@@ -629,7 +629,7 @@ def _product_for(m: Money, sent_products: list[Product], last_specific, si: int)
 
 
 def _make_fact(doc, m, direction, rule, cue, product, last_specific, lo, hi, days, periods, streaks, sent_text) -> EtfFlowFact:
-    text = doc.text
+    text = doc_text(doc)
     # asset: the product's underlying; multi-asset products have none; unnamed ones borrow the running product's
     asset = product.asset if product else None
     if product is None or (asset is None and not product.multi):

@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor.facts.context import (
+    doc_text,
     FactComponent,
     asset_for,
     section_asset,
@@ -176,7 +177,7 @@ _CONNECTOR = re.compile(
 def _figures(doc: Doc) -> list[Figure]:
     """Dollar figures (K at most), their range tails, and bare numbers next to an index."""
     out: list[Figure] = []
-    text = doc.text
+    text = doc_text(doc)
     for m in money(doc):
         if m.currency != "USD" or (m.scaled and _scale_of(text[m.start : m.end]) > MAX_SCALE):
             continue  # "$1.7 billion" is an amount, not a level
@@ -223,7 +224,7 @@ def _groups(doc: Doc, figures: list[Figure]) -> list[Group]:
     for f in figures:
         if groups:
             prev = groups[-1]
-            gap = doc.text[prev.end : f.start]
+            gap = doc_text(doc)[prev.end : f.start]
             m = _CONNECTOR.match(gap)
             if m and sentence_at(doc, prev.end - 1).start == sentence_at(doc, f.start).start:
                 conn = m.group("conn").strip().lower()
@@ -263,7 +264,7 @@ def _kind_from_verbs(left: str, hypothetical: bool) -> tuple[bool, str | None]:
 def _classify(doc: Doc, g: Group, floor: int) -> tuple[str, str | None] | None:
     """``(rule, kind)`` when the group is a level, else ``None``."""
     c = cues()
-    text = doc.text
+    text = doc_text(doc)
     left = clause_before(doc, g.start, floor)
     right = clause_after(doc, g.end)
     if c.not_left.search(left[-60:]) or c.not_right.search(right):
@@ -375,7 +376,7 @@ def extract_levels(doc: Doc) -> list[PriceLevelFact]:
         rule, kind = verdict
         asset = asset_for(doc, g.start, g.end) or section_asset(doc, g.start)
         if asset is None:
-            log.debug("level without asset at %d: %r", g.start, doc.text[g.start : g.end])
+            log.debug("level without asset at %d: %r", g.start, doc_text(doc)[g.start : g.end])
             continue
         speaker = _speaker(doc, g.start)
         when, when_text = when_for(doc, g.start, g.end)

@@ -20,6 +20,7 @@ from functools import lru_cache
 from importlib import resources
 
 from spacy.language import Language
+from extractor.facts.context import doc_text
 from spacy.tokens import Doc, Span
 
 from extractor.facts import context as C
@@ -148,7 +149,7 @@ def _candidates(doc: Doc, spec: _Spec, lo: int, hi: int) -> list[_Value]:
     elif spec.value == "score":
         days = _day_spans(doc)
         money = [(m.start, m.end) for m in C.money(doc)]
-        for m in _SCORE_RE.finditer(doc.text, lo, hi):
+        for m in _SCORE_RE.finditer(doc_text(doc), lo, hi):
             s, e = m.start(), m.end()
             if any(a <= s < b for a, b in days + money):
                 continue
@@ -157,7 +158,7 @@ def _candidates(doc: Doc, spec: _Spec, lo: int, hi: int) -> list[_Value]:
                 continue
             out.append(_Value(s, e, value, "out_of" if m.group("den") else None))
     elif spec.value == "hashrate":
-        for m in _HASHRATE_RE.finditer(doc.text, lo, hi):
+        for m in _HASHRATE_RE.finditer(doc_text(doc), lo, hi):
             out.append(_Value(m.start(), m.end(), parse_number(m.group("num"))))
     return [v for v in out if not C.claimed_by(doc, v.start, v.end)]
 
@@ -166,7 +167,7 @@ def _all_cues(doc: Doc) -> list[tuple[int, int, str]]:
     """``(start, end, metric)`` of every metric cue in the doc (a value never belongs across another metric's cue)."""
 
     def compute():
-        return sorted((m.start(), m.end(), spec.metric) for spec in _lex().specs for m in spec.cue.finditer(doc.text))
+        return sorted((m.start(), m.end(), spec.metric) for spec in _lex().specs for m in spec.cue.finditer(doc_text(doc)))
 
     return C._cached(doc, "fin_metric_cues", compute)
 
@@ -185,8 +186,8 @@ def _pick(doc: Doc, spec: _Spec, sent: Span, cue: re.Match) -> list[_Value]:
     if after:
         out = [after[0]]
         for v in after[1:]:
-            gap = doc.text[out[-1].end : v.start]
-            left = doc.text[max(sent.start_char, v.start - 40) : v.start]
+            gap = doc_text(doc)[out[-1].end : v.start]
+            left = doc_text(doc)[max(sent.start_char, v.start - 40) : v.start]
             listed = len(gap) <= 40 and re.search(r"(?:,|\band\b|\bwhile\b)", gap) and not re.search(r"\b(?:from|to)\s+(?:" + APPROX + r"\s+)*$", gap)
             if listed or (spec.change and (lx.change_neg.search(left) or lx.change_pos.search(left))):
                 out.append(v)
@@ -250,7 +251,7 @@ def _percent_change(doc: Doc, sent: Span, cue: re.Match, spec: _Spec, subject) -
     for s, e, v in C.percents(doc):
         if not (cue.end() <= s <= min(sent.end_char, cue.end() + 90)) or C.claimed_by(doc, s, e):
             continue
-        left = doc.text[cue.end() : s]
+        left = doc_text(doc)[cue.end() : s]
         sign = -1 if lx.pct_neg.search(left) else (1 if lx.pct_pos.search(left) else None)
         if sign is None:
             return None
@@ -273,9 +274,9 @@ def extract_metrics(doc: Doc) -> list[MarketMetricFact]:
     lx = _lex()
     out: list[MarketMetricFact] = []
     for spec in lx.specs:
-        for cue in spec.cue.finditer(doc.text):
+        for cue in spec.cue.finditer(doc_text(doc)):
             sent = C.sentence_at(doc, cue.start())
-            if spec.skip_if and spec.skip_if.search(doc.text[max(sent.start_char, cue.start() - 20) : cue.end() + 20]):
+            if spec.skip_if and spec.skip_if.search(doc_text(doc)[max(sent.start_char, cue.start() - 20) : cue.end() + 20]):
                 continue
             metric = _metric_name(spec, cue, lx)
             subject = _subject(doc, spec, sent, cue)
@@ -292,7 +293,7 @@ def extract_metrics(doc: Doc) -> list[MarketMetricFact]:
             for v in _pick(doc, spec, sent, cue):
                 value, name, rule = v.value, metric, f"metric.{metric}"
                 if spec.change:
-                    left = doc.text[max(sent.start_char, v.start - 40) : v.start]
+                    left = doc_text(doc)[max(sent.start_char, v.start - 40) : v.start]
                     if lx.change_neg.search(left):
                         value, name, rule = -abs(value), spec.change, f"metric.{spec.change}"
                     elif lx.change_pos.search(left):

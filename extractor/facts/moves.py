@@ -30,6 +30,7 @@ from functools import lru_cache
 from importlib import resources
 
 from spacy.language import Language
+from extractor.facts.context import doc_text
 from spacy.tokens import Doc, Span
 
 from extractor.facts import context as C
@@ -184,7 +185,7 @@ def _alias_mentions(doc: Doc) -> list[_Cand]:
     lx = _lex()
 
     def compute():
-        return [_Cand(m.start(), m.end(), lx.alias_ids[re.sub(r"\s+", " ", m.group(0).lower())]) for m in lx.aliases.finditer(doc.text)]
+        return [_Cand(m.start(), m.end(), lx.alias_ids[re.sub(r"\s+", " ", m.group(0).lower())]) for m in lx.aliases.finditer(doc_text(doc))]
 
     return C._cached(doc, "fin_move_aliases", compute)
 
@@ -194,7 +195,7 @@ def _mentions(doc: Doc, start: int, end: int) -> list[_Cand]:
     out = [
         _Cand(a.start, a.end, a.asset.id)
         for a in C.assets(doc)
-        if a.start >= start and a.end <= end and not re.match(r"-[a-z]", doc.text[a.end : a.end + 2])  # not "Nasdaq-listed"
+        if a.start >= start and a.end <= end and not re.match(r"-[a-z]", doc_text(doc)[a.end : a.end + 2])  # not "Nasdaq-listed"
     ]
     for al in _alias_mentions(doc):
         if al.start >= start and al.end <= end and not any(o.start < al.end and al.start < o.end for o in out):
@@ -205,7 +206,7 @@ def _mentions(doc: Doc, start: int, end: int) -> list[_Cand]:
 def _clean_name(doc: Doc, start: int, end: int) -> _Cand | None:
     """A capitalized-name match trimmed of openers/possessive prefixes; a lexicon asset ending there wins."""
     lx = _lex()
-    text = doc.text[start:end]
+    text = doc_text(doc)[start:end]
     text = re.sub(r"['’]s$", "", text)
     end = start + len(text)
     words = text.split(" ")
@@ -224,7 +225,7 @@ def _clean_name(doc: Doc, start: int, end: int) -> _Cand | None:
     for m in _mentions(doc, start, end):
         if m.end == end:
             return m
-    name = doc.text[start:end].rstrip(".,")
+    name = doc_text(doc)[start:end].rstrip(".,")
     if not name or name in lx.not_subjects:
         return None
     return _Cand(start, start + len(name), name)
@@ -240,7 +241,7 @@ def _running_subject(doc: Doc, sent: Span) -> _Cand | None:
         found = _mentions(doc, prev.start_char, prev.end_char)
         if found:
             return found[-1]
-        if doc.text[prev.end_char : pos].count("\n") >= 2 and pos != sent.start_char:
+        if doc_text(doc)[prev.end_char : pos].count("\n") >= 2 and pos != sent.start_char:
             return None
         pos = prev.start_char
     return None
@@ -249,7 +250,7 @@ def _running_subject(doc: Doc, sent: Span) -> _Cand | None:
 def _subject(doc: Doc, sent: Span, start: int, cue_start: int | None, explicit: bool) -> _Cand | None:
     """The subject of a percent at ``start`` (its verb cue, if any, at ``cue_start``)."""
     lx = _lex()
-    before = doc.text[sent.start_char : start]
+    before = doc_text(doc)[sent.start_char : start]
     cands = _mentions(doc, sent.start_char, start)
     m = _NAME_BEFORE_PCT.search(before)
     if m and (explicit or before.rstrip().endswith("(")):
@@ -257,7 +258,7 @@ def _subject(doc: Doc, sent: Span, start: int, cue_start: int | None, explicit: 
         if c:
             return c
     if cue_start is not None:
-        m = _NAME_BEFORE_VERB.search(doc.text[sent.start_char : cue_start])
+        m = _NAME_BEFORE_VERB.search(doc_text(doc)[sent.start_char : cue_start])
         if m:
             c = _clean_name(doc, sent.start_char + m.start("name"), sent.start_char + m.end("name"))
             if c:
@@ -287,13 +288,13 @@ def _best(doc: Doc, cands: list[_Cand], start: int, cue_start: int | None) -> _C
     - else the nearest name.
     """
     for c in cands:
-        if _POSSESSIVE_PCT.match(doc.text[c.end : start]):
+        if _POSSESSIVE_PCT.match(doc_text(doc)[c.end : start]):
             return c
     cue = cue_start if cue_start is not None else start
-    rel = [c for c in cands if c.end <= cue and _RELATIVE.match(doc.text[c.end : cue])]
+    rel = [c for c in cands if c.end <= cue and _RELATIVE.match(doc_text(doc)[c.end : cue])]
     if rel:
         return max(rel, key=lambda c: c.end)
-    subjects = [c for c in cands if not _OBJECT_MARKER.search(doc.text[max(0, c.start - 25) : c.start])]
+    subjects = [c for c in cands if not _OBJECT_MARKER.search(doc_text(doc)[max(0, c.start - 25) : c.start])]
     return max(subjects or cands, key=lambda c: c.end)
 
 
@@ -310,7 +311,7 @@ def _sign_cue(lx: _Lex, left: str) -> tuple[int, int, int] | None:
 def _groups(doc: Doc, items: list[tuple[int, int, float]]) -> list[list[tuple[int, int, float]]]:
     groups: list[list[tuple[int, int, float]]] = []
     for p in items:
-        if groups and _JOINER.match(doc.text[groups[-1][-1][1] : p[0]]):
+        if groups and _JOINER.match(doc_text(doc)[groups[-1][-1][1] : p[0]]):
             groups[-1].append(p)
         else:
             groups.append([p])
@@ -355,13 +356,13 @@ def _sentence_moves(doc: Doc, sent: Span, items: list[tuple[int, int, float]]) -
     prev_sign: int | None = None
     for group in _groups(doc, items):
         first, last = group[0], group[-1]
-        left_full = doc.text[prev_end : first[0]]
-        right = doc.text[last[1] : sent.end_char]
+        left_full = doc_text(doc)[prev_end : first[0]]
+        right = doc_text(doc)[last[1] : sent.end_char]
         prev_end_of_group = prev_end
         prev_end = last[1]
         # 2. not a move: share / odds / rate ..., a level, hypothetical
-        if any(lx.blockers_after.match(doc.text[p[1] : sent.end_char]) and not lx.allowed_of.match(doc.text[p[1] : sent.end_char]) for p in (first, last)):
-            log.debug("percent %r blocked by the word after it", doc.text[first[0] : last[1]])
+        if any(lx.blockers_after.match(doc_text(doc)[p[1] : sent.end_char]) and not lx.allowed_of.match(doc_text(doc)[p[1] : sent.end_char]) for p in (first, last)):
+            log.debug("percent %r blocked by the word after it", doc_text(doc)[first[0] : last[1]])
             continue
         if lx.level_before.search(left_full) and not _BETWEEN.search(left_full):
             # "climbed to 56.2%", "up from 41.9%": a level, unless a cue word follows ("to trade 27% higher")
@@ -370,7 +371,7 @@ def _sentence_moves(doc: Doc, sent: Span, items: list[tuple[int, int, float]]) -
         tail_words = re.findall(r"\S+", left_full)
         tail = " ".join(tail_words[-8:])
         # 3. the sign
-        explicit = [doc.text[p[0]] in "+-−–" for p in group]
+        explicit = [doc_text(doc)[p[0]] in "+-−–" for p in group]
         am = lx.after_cue.match(right)
         after_sign = None
         if am:
@@ -378,7 +379,7 @@ def _sentence_moves(doc: Doc, sent: Span, items: list[tuple[int, int, float]]) -
         cue = _sign_cue(lx, tail)
         cue_abs = None
         if cue:
-            # absolute position of the cue start in doc.text
+            # absolute position of the cue start in doc_text(doc)
             idx = left_full.rfind(tail)
             cue_abs = prev_end_of_group + idx + cue[1] if idx >= 0 else None
         sign = after_sign if after_sign is not None else (cue[0] if cue else None)
@@ -406,18 +407,18 @@ def _sentence_moves(doc: Doc, sent: Span, items: list[tuple[int, int, float]]) -
             subjects = [_subject(doc, sent, p[0], cue_abs, ex) for p, ex in zip(group, explicit)]
         for p, ex, subj in zip(group, explicit, subjects):
             if subj is None:
-                log.debug("percent %r has no subject", doc.text[p[0] : p[1]])
+                log.debug("percent %r has no subject", doc_text(doc)[p[0] : p[1]])
                 continue
             # between the subject and the percent: a modal (hypothetical) or a word naming a share/rate/odds
-            window = doc.text[subj.end : first[0]] if sent.start_char <= subj.end <= first[0] else " ".join(tail_words[-4:])
+            window = doc_text(doc)[subj.end : first[0]] if sent.start_char <= subj.end <= first[0] else " ".join(tail_words[-4:])
             window = window.rsplit(",", 1)[-1]  # skip an appositive: "MARA, the biggest miner by hashrate, sank 8%"
-            lead = doc.text[max(sent.start_char, subj.start - 40) : subj.start]
+            lead = doc_text(doc)[max(sent.start_char, subj.start - 40) : subj.start]
             if re.search(r"(?<![\w-])(?:of|in|on|for)\s+(?:the\s+)?$", lead):
                 # "open interest in bitcoin futures dropped 12%": the figure belongs to the metric, not the asset
                 window = " ".join(re.findall(r"\S+", lead)[-4:]) + " " + window
             hypothetical = lx.hypothetical.search(window) or lx.hypothetical.search(tail)
             if lx.blockers_before.search(window) or lx.blockers_before.search(subj.subject) or (hypothetical and not ex):
-                log.debug("percent %r blocked by %r", doc.text[p[0] : p[1]], window)
+                log.debug("percent %r blocked by %r", doc_text(doc)[p[0] : p[1]], window)
                 continue
             value = p[2] if ex else abs(p[2]) * sign
             when, when_text = C.when_for(doc, p[0], p[1])
@@ -444,7 +445,7 @@ def _sentence_moves(doc: Doc, sent: Span, items: list[tuple[int, int, float]]) -
 def _listed(doc: Doc, cands: list[_Cand]) -> bool:
     """Names written as a list: "silver and gold", "Ether, XRP and Solana"."""
     for a, b in zip(cands, cands[1:]):
-        if not re.fullmatch(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?", doc.text[a.end : b.start], re.I):
+        if not re.fullmatch(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?", doc_text(doc)[a.end : b.start], re.I):
             return False
     return True
 

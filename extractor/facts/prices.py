@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor.facts.context import (
+    doc_text,
     FactComponent,
     asset_for,
     claim,
@@ -131,7 +132,7 @@ def _qualifier(doc: Doc, left_near: str, clause: str) -> tuple[str, str] | None:
 def extract_prices(doc: Doc) -> list[PriceFact]:
     """All ``price`` facts of ``doc``."""
     c = cues()
-    text = doc.text
+    text = doc_text(doc)
     out: list[PriceFact] = []
     mentions = money(doc)
     for i, m in enumerate(mentions):

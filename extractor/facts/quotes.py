@@ -33,7 +33,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractor.facts.context import FactComponent, evidence, sentence_at, when_for
+from extractor.facts.context import doc_text, FactComponent, evidence, sentence_at, when_for
 from extractor.normalize.assets import canonical_asset
 from extractor.records import QuoteFact
 
@@ -356,7 +356,7 @@ def people(doc: Doc) -> list[Mention]:
     """Person mentions of ``doc``, left to right, each resolved to a full name."""
     if "fin_quote_people" in doc.user_data:
         return doc.user_data["fin_quote_people"]
-    text = doc.text
+    text = doc_text(doc)
     org_labels = {clean_name(e.text).lower() for e in doc.ents if e.label_ == "ORG"}
     person_labels = {clean_name(e.text).lower() for e in doc.ents if e.label_ == "PERSON"}
     org_names = frozenset(org_labels - person_labels)
@@ -486,7 +486,7 @@ def roles(doc: Doc) -> dict[str, list[tuple[int, str]]]:
     out: dict[str, list[tuple[int, str]]] = {}
     for m in people(doc):
         sent = sentence_at(doc, m.start)
-        role = role_before(doc.text, sent.start_char, m.start) or role_after(doc.text, m.end)
+        role = role_before(doc_text(doc), sent.start_char, m.start) or role_after(doc_text(doc), m.end)
         if role:
             out.setdefault(m.name, []).append((m.start, role))
     doc.user_data["fin_quote_roles"] = out
@@ -557,7 +557,7 @@ def _candidates(doc: Doc, a: int, b: int, masked: str, events: list[SpeakerEvent
     ]
     for p in _PRONOUN.finditer(masked):
         pos = a + p.start()
-        cands.append((pos, a + p.end(), _running(events, doc.text, pos) or _last_person(doc, pos), False))
+        cands.append((pos, a + p.end(), _running(events, doc_text(doc), pos) or _last_person(doc, pos), False))
     return cands
 
 
@@ -568,7 +568,7 @@ def _last_person(doc: Doc, pos: int) -> str | None:
 
 def speaker_events(doc: Doc, quotes: list[QuoteSpan]) -> list[SpeakerEvent]:
     """Every reporting verb outside quotes tied to a person: who spoke, and where."""
-    text = doc.text
+    text = doc_text(doc)
     events: list[SpeakerEvent] = []
     for sent in doc.sents:
         a, b = sent.start_char, sent.end_char
@@ -583,7 +583,7 @@ def speaker_events(doc: Doc, quotes: list[QuoteSpan]) -> list[SpeakerEvent]:
 
 def attribute(doc: Doc, q: QuoteSpan, said: list[QuoteSpan], events: list[SpeakerEvent]) -> tuple[str | None, str, Cand | None]:
     """``(speaker, rule, mention)`` for one quote span; speaker ``None`` when nobody can be named."""
-    text = doc.text
+    text = doc_text(doc)
     first, last = sentence_at(doc, q.open), sentence_at(doc, q.close)
     a, b = first.start_char, last.end_char
     masked = _masked(text, a, b, [s for s in said if s.open < b and s.close >= a])
@@ -600,7 +600,7 @@ def attribute(doc: Doc, q: QuoteSpan, said: list[QuoteSpan], events: list[Speake
 
 def extract_quotes(doc: Doc) -> list[QuoteFact]:
     """All ``quote`` facts of ``doc``."""
-    text = doc.text
+    text = doc_text(doc)
     spans = find_quote_spans(text)
     said: list[QuoteSpan] = []
     for q in spans:

@@ -5,6 +5,8 @@ tokens for spaCy's English tokenizer, closing quotes stay with their sentence.
 """
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -21,19 +23,22 @@ def set_sentence_starts(doc: Doc) -> Doc:
     >>> [s.text.strip() for s in doc.sents]
     ['Bitcoin fell on Feb. 5 in the U.S. market.', '“It hurt,” he said.', 'New line here']
     """
+    if not len(doc):
+        return doc
+    # one from_array call: setting token.is_sent_start one by one re-checks the whole doc each time
+    starts = numpy.full(len(doc), -1, dtype="int32")  # -1: not a sentence start
     after_terminal = False
     after_newline = False
     for i, tok in enumerate(doc):
         if i == 0:
-            tok.is_sent_start = True
+            starts[i] = 1
         elif tok.is_space:
-            tok.is_sent_start = False
+            pass
         elif after_newline:
-            tok.is_sent_start = True
+            starts[i] = 1
         elif after_terminal and tok.text not in _CLOSERS and tok.text not in _TERMINAL:
-            tok.is_sent_start = tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.text[:1] in "“\"‘'(*-$"
-        else:
-            tok.is_sent_start = False
+            if tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.text[:1] in "“\"‘'(*-$":
+                starts[i] = 1
         # a newline (always its own space token) ends a paragraph or list item
         after_newline = (after_newline or "\n" in tok.text) if tok.is_space else False
         if tok.text in _TERMINAL:
@@ -42,6 +47,7 @@ def set_sentence_starts(doc: Doc) -> Doc:
             pass
         elif not tok.is_space:
             after_terminal = False
+    doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))  # spaCy stores -1 as wrapped uint64
     return doc
 
 
