@@ -92,3 +92,24 @@ def test_mismatched_length_is_rejected(records):
     raw["facts"][0]["evidence"]["text"] += "x"
     with pytest.raises(ValueError):
         ArticleRecord.model_validate(raw)
+
+
+
+def test_a_crashing_rule_becomes_a_warning_not_a_lost_article():
+    """FactComponent: one rule's exception is logged and reported on the record; other facts survive."""
+    from spacy.language import Language
+
+    from extractor.facts.context import FactComponent
+    from extractor.pipeline import Extractor
+    from extractor.settings import Settings
+
+    def broken(doc):
+        raise RuntimeError("boom")
+
+    if "fin_test_broken" not in Language.factories:
+        Language.factory("fin_test_broken", func=lambda nlp, name: FactComponent(broken))
+    ex = Extractor(Settings(use_model=False))
+    ex.nlp.add_pipe("fin_test_broken")
+    rec = ex.extract("Bitcoin rose 3% to $70,000 on Monday.", published="2026-02-04")
+    assert any("broken failed (RuntimeError)" in w for w in rec.warnings), rec.warnings
+    assert {f.type for f in rec.facts} >= {"price", "percent_move"}, "facts of the other rules must survive"

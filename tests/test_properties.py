@@ -41,6 +41,8 @@ def check_record(rec: ArticleRecord) -> None:
     """The invariants of every record."""
     again = ArticleRecord.model_validate_json(rec.model_dump_json())  # schema round trip
     assert again == rec
+    # a crashing rule is caught and reported as a warning (FactComponent): here it must not happen
+    assert not [w for w in rec.warnings if " failed (" in w], rec.warnings
     text = rec.article.text
     text.encode("utf-8")  # storable: no lone surrogates
     for f in rec.facts:
@@ -55,14 +57,15 @@ def check_record(rec: ArticleRecord) -> None:
         assert rec.facts == []
 
 
-def run(ex, raw, name: str, **kw) -> None:
+def run(ex, raw, name: str, **kw) -> ArticleRecord | None:
     RUNS[name] += 1
     try:
         rec = ex.extract(raw, **kw)
     except InputError as exc:
         assert str(exc).strip() and "\n" not in str(exc)  # one clear line
-        return
+        return None
     check_record(rec)
+    return rec
 
 
 # ---------------------------------------------------------------- strategies
@@ -162,13 +165,9 @@ UNCLOSED_QUOTE_NEAR_END = (
 )
 
 
-@pytest.mark.xfail(
-    raises=ValidationError, strict=True,
-    reason="facts/quotes.py builds Evidence up to q.close + 1, past the end of the text, for a quote left open "
-    "at the end (pydantic: evidence text length does not match its offsets)",
-)
 def test_found_unclosed_quote_near_the_end(rules_only):
-    run(rules_only, UNCLOSED_QUOTE_NEAR_END, "regression")
+    """Regression: quote evidence once ran past the end of the text for a quote left open at the end."""
+    assert run(rules_only, UNCLOSED_QUOTE_NEAR_END, "regression") is not None
 
 
 @fixed(BUDGET["any_text"])

@@ -641,7 +641,7 @@ def extract_quotes(doc: Doc) -> list[QuoteFact]:
         when, when_text = when_for(doc, q.open, q.close)
         out.append(
             QuoteFact(
-                evidence=evidence(doc, sent.start_char, max(end_sent.end_char, q.close + 1)),
+                evidence=evidence(doc, sent.start_char, min(len(text), max(end_sent.end_char, q.close + 1))),
                 rule=rule,
                 when=when,
                 when_text=when_text,
