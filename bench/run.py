@@ -73,18 +73,66 @@ def write_folder(items: list[tuple[str, str]], folder: Path) -> None:
         (folder / name).write_text(text, encoding="utf-8")
 
 
+class DescendantPeak:
+    """Peak RSS (VmHWM) of every descendant process, polled from /proc (forkserver workers are
+    grandchildren, so getrusage(RUSAGE_CHILDREN) never sees them)."""
+
+    def __init__(self, interval: float = 0.2):
+        import threading
+
+        self.peak_kb: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, args=(interval,), daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _poll(self, interval: float) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            parents = {}
+            for entry in os.listdir("/proc"):
+                if entry.isdigit():
+                    try:
+                        with open(f"/proc/{entry}/stat") as fh:
+                            parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+                    except (OSError, IndexError, ValueError):
+                        continue
+            for pid in parents:
+                p, hops = pid, 0
+                while p in parents and p != me and hops < 10:
+                    p, hops = parents[p], hops + 1
+                if p == me and pid != me:
+                    try:
+                        with open(f"/proc/{pid}/status") as fh:
+                            for line in fh:
+                                if line.startswith("VmHWM:"):
+                                    self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), int(line.split()[1]))
+                    except OSError:
+                        continue
+            self._stop.wait(interval)
+
+    def worker_peak_mb(self) -> float:
+        return max(self.peak_kb.values(), default=0) / 1024.0
+
+
 def phase_extractor(folder: str, model: str, workers: int) -> dict:
     """Full extraction (reading, cleaning, all fact types) of the folder through the batch path, into a fresh DB."""
     from extractor.batch import run_batch
     from extractor.settings import Settings
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, DescendantPeak() as peaks:
         t = time.perf_counter()
         summary = run_batch(Path(folder), Path(tmp) / "bench.db", settings=Settings(model=model), workers=workers)
         seconds = time.perf_counter() - t
     res = {"articles": summary.articles, "errors": len(summary.errors), "seconds": seconds, "rss_mb": peak_rss_mb()}
     if workers > 1:
-        res["worker_rss_mb"] = peak_rss_mb(resource.RUSAGE_CHILDREN)
+        res["worker_rss_mb"] = peaks.worker_peak_mb()
     return res
 
 

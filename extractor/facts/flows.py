@@ -224,8 +224,9 @@ def _product_from_words(doc_text: str, start: int, end: int, lex: _Lexicon, stro
     return Product(pos, end, text, asset, multi, specific=bool(kinds) or bool(paren and paren.group("inner") in lex.tickers))
 
 
-def find_products(text: str) -> list[Product]:
+def find_products(text: str, assets=None) -> list[Product]:
     """Fund mentions in ``text``, left to right (overlaps resolved to the longest).
+    ``assets``: the asset mentions of ``text`` when already known (``context.assets``).
 
     >>> [(p.text, p.asset, p.specific) for p in find_products("US spot Bitcoin ETFs bled $1M; the ETFs and hedge funds rested")]
     [('US spot Bitcoin ETFs', 'BTC', True), ('ETFs', None, False)]
@@ -249,7 +250,7 @@ def find_products(text: str) -> list[Product]:
         p = _product_from_words(text, m.start(), m.end(), lex, strong=True, ticker_asset=lex.tickers[tick])
         if p:
             found.append(Product(p.start, p.end, p.text, p.asset, False, True))
-    for a in find_assets(text):  # other exchange-traded funds of the shared asset lexicon (GLD, SPY, QQQ)
+    for a in find_assets(text) if assets is None else assets:  # other exchange-traded funds of the shared asset lexicon (GLD, SPY, QQQ)
         if a.asset.kind == "etf":
             paren = _PAREN_AFTER.match(text, a.end)
             end = paren.end() if paren else a.end
@@ -467,7 +468,7 @@ def extract_flows(doc: Doc) -> list[EtfFlowFact]:
     sents = list(doc.sents)
     all_money = ctx.money(doc)
     all_days = ctx.days(doc)
-    products = find_products(text)
+    products = find_products(text, ctx.assets(doc))
     cues_all = [(m.start(), m.end(), *direction_of(m)) for m in lex.cues.finditer(text)]
     facts: list[EtfFlowFact] = []
     flows: list[_Flow] = []
