@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Main job: extract the sample corpus into a JSONL file and print a summary.
+# Main job: batch the sample corpus into the embedded facts database (out/facts.db, plus
+# out/corpus.jsonl and out/facts.parquet for downstream models), then score it against corpus/gold.
 run: $(STAMP)
-	$(BIN)/extractor extract corpus/articles --out out/corpus.jsonl
+	mkdir -p out
+	$(BIN)/extractor batch corpus/articles --db out/facts.db --jsonl out/corpus.jsonl --parquet out/facts.parquet --workers 2
 	$(BIN)/extractor eval out/corpus.jsonl --gold corpus/gold
 
 test: $(STAMP)
