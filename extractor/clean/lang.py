@@ -10,11 +10,10 @@ clear (a short headline, a ticker table or a page of numbers is treated as Engli
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+from extractor.data import read_json
 
 SAMPLE_CHARS = 20_000  # detection looks at the start of the text only
 MIN_WORDS = 12  # fewer words than this: too little to overrule English
@@ -33,7 +32,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # runs of letters, with an
 @lru_cache(maxsize=1)
 def stopwords() -> dict[str, frozenset[str]]:
     """Stopword sets per language code, from ``data/stopwords.json`` (``en`` first)."""
-    raw = json.loads(resources.files("extractor.data").joinpath("stopwords.json").read_text(encoding="utf-8"))
+    raw = read_json("stopwords.json")
     return {lang: frozenset(words) for lang, words in raw.items() if not lang.startswith("_")}
 
 

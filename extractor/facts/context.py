@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Span
 
@@ -17,6 +16,7 @@ from extractor.normalize.assets import AssetMention, find_assets
 from extractor.normalize.dates import DayRef, find_days
 from extractor.normalize.numbers import PERCENT_RE, Money, finditer_money, percent_from_match
 from extractor.records import Evidence
+from extractor.data import read_lines
 
 log = logging.getLogger(__name__)
 
@@ -133,11 +133,7 @@ def claimed_by(doc: Doc, start: int, end: int) -> str | None:
 
 @lru_cache(maxsize=1)
 def _provider_re() -> re.Pattern:
-    names = [
-        ln.strip()
-        for ln in resources.files("extractor.data").joinpath("providers.txt").read_text(encoding="utf-8").splitlines()
-        if ln.strip() and not ln.startswith("#")
-    ]
+    names = read_lines("providers.txt")
     alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return re.compile(
         rf"""

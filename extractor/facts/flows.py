@@ -26,12 +26,10 @@ Amounts used here are claimed (``context.claim``) so later modules skip them.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -42,6 +40,7 @@ from extractor.normalize.assets import asset_kind, canonical_asset, find_assets
 from extractor.normalize.numbers import Money
 from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact
+from extractor.data import read_json, read_lines
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +77,8 @@ class _Lexicon:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
-    data = resources.files("extractor.data")
-    lex = json.loads(data.joinpath("flow_lexicon.json").read_text(encoding="utf-8"))
-    prods = json.loads(data.joinpath("etf_products.json").read_text(encoding="utf-8"))
+    lex = read_json("flow_lexicon.json")
+    prods = read_json("etf_products.json")
     cues = re.compile(
         rf"(?<![\w-])(?:(?P<block>{_alt(lex['block'])})|(?P<inflow>{_alt(lex['inflow'])})|(?P<outflow>{_alt(lex['outflow'])})"
         rf"|(?P<inflow_weak>{_alt(lex['inflow_weak'])})|(?P<outflow_weak>{_alt(lex['outflow_weak'])}))(?![\w-])",
@@ -98,11 +96,7 @@ def _lexicon() -> _Lexicon:
         issuer_words |= {w.lower() for w in p["issuer"].split()}
     ticker_re = re.compile(rf"(?<![\w$/-])(?:{_alt(map(re.escape, tickers))})(?![\w/-])")
     periods = [(re.compile(rf"\b(?:{_alt(frags)})\b", re.IGNORECASE), dur) for dur, frags in lex["periods"].items()]
-    names = [
-        ln.strip()
-        for ln in data.joinpath("providers.txt").read_text(encoding="utf-8").splitlines()
-        if ln.strip() and not ln.startswith("#")
-    ]
+    names = read_lines("providers.txt")
     providers = re.compile(
         rf"""
         (?:according\s+to|data\s+(?:from|by)|compiled\s+by|source:|per|via|reported\s+by|tracked\s+by)  # attribution cue

@@ -15,12 +15,10 @@ All cue words live in ``data/level_cues.json`` and ``data/price_context.json``.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -43,6 +41,7 @@ from extractor.facts.context import (
 from extractor.normalize.assets import canonical_asset
 from extractor.normalize.numbers import NUMBER, SCALE, parse_number, scale_factor
 from extractor.records import PriceLevelFact
+from extractor.data import read_json
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +77,8 @@ class Cues:
 @lru_cache(maxsize=1)
 def cues() -> Cues:
     """The level lexicon, compiled once."""
-    data = resources.files("extractor.data")
-    lv = json.loads(data.joinpath("level_cues.json").read_text(encoding="utf-8"))
-    ctx = json.loads(data.joinpath("price_context.json").read_text(encoding="utf-8"))
+    lv = read_json("level_cues.json")
+    ctx = read_json("price_context.json")
     fill = rf"(?:\s+|,\s*|\b(?:{_alt(lv['filler'])})\b|\(|\))*"
     flags = re.IGNORECASE
     kind_left, kind_right, kind_any = {}, {}, {}

@@ -12,12 +12,10 @@ gives a change in percent.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from extractor.facts.context import doc_text
@@ -27,6 +25,7 @@ from extractor.facts import context as C
 from extractor.normalize.numbers import parse_number
 from extractor.normalize.periods import finditer_periods
 from extractor.records import MarketMetricFact
+from extractor.data import read_json
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +88,7 @@ class _Lex:
 
 @lru_cache(maxsize=1)
 def _lex() -> _Lex:
-    data = json.loads(resources.files("extractor.data").joinpath("metric_patterns.json").read_text(encoding="utf-8"))
+    data = read_json("metric_patterns.json")
     specs = tuple(
         _Spec(
             metric=m["metric"],

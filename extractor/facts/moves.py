@@ -22,12 +22,10 @@ first and claim dominance, market-cap changes, market depth ...):
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from extractor.facts.context import doc_text
@@ -36,6 +34,7 @@ from spacy.tokens import Doc, Span
 from extractor.facts import context as C
 from extractor.normalize.periods import finditer_periods
 from extractor.records import PercentMoveFact
+from extractor.data import read_json, read_text
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +69,10 @@ class _Lex:
 
 @lru_cache(maxsize=1)
 def _lex() -> _Lex:
-    data = resources.files("extractor.data")
-    lx = json.loads(data.joinpath("move_lexicon.json").read_text(encoding="utf-8"))
-    aliases = {k.lower(): v for k, v in json.loads(data.joinpath("move_subject_aliases.json").read_text(encoding="utf-8")).items() if not k.startswith("_")}
+    lx = read_json("move_lexicon.json")
+    aliases = {k.lower(): v for k, v in read_json("move_subject_aliases.json").items() if not k.startswith("_")}
     not_subjects = frozenset(
-        ln.strip() for ln in data.joinpath("move_not_subjects.txt").read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")
+        ln.strip() for ln in read_text("move_not_subjects.txt").splitlines() if ln.strip() and not ln.startswith("#")
     )
     approx = _phrase_alt(lx["approximators"])
     adjs = _phrase_alt(lx["period_adjectives"])

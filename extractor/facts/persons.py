@@ -8,17 +8,16 @@ its own tok2vec in en_core_web_sm 3.x), everything else is excluded.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractor.errors import ModelError
+from extractor.data import read_json
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ def load_ner(model: str) -> Language:
 @lru_cache(maxsize=1)
 def _role_re() -> re.Pattern:
     """Role nouns that introduce a person ("BitMEX co-founder Arthur Hayes"), from ``data/quote_lexicon.json``."""
-    raw = json.loads(resources.files("extractor.data").joinpath("quote_lexicon.json").read_text(encoding="utf-8"))
+    raw = read_json("quote_lexicon.json")
     alt = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in sorted(raw["roles"], key=len, reverse=True))
     return re.compile(
         rf"""

@@ -15,12 +15,10 @@ Cue words live in ``data/price_cues.json`` and ``data/price_context.json``.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -42,6 +40,7 @@ from extractor.facts.context import (
 )
 from extractor.normalize.numbers import SCALE, scale_factor
 from extractor.records import PriceFact
+from extractor.data import read_json
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +70,8 @@ class Cues:
 @lru_cache(maxsize=1)
 def cues() -> Cues:
     """The price lexicon, compiled once."""
-    data = resources.files("extractor.data")
-    pc = json.loads(data.joinpath("price_cues.json").read_text(encoding="utf-8"))
-    ctx = json.loads(data.joinpath("price_context.json").read_text(encoding="utf-8"))
+    pc = read_json("price_cues.json")
+    ctx = read_json("price_context.json")
     flags = re.IGNORECASE
     return Cues(
         price_words=re.compile(rf"\b(?:{_alt(pc['price_words'])})\b", flags),

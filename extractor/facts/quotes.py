@@ -23,12 +23,10 @@ Four steps, each a small function:
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -36,6 +34,7 @@ from spacy.tokens import Doc
 from extractor.facts.context import doc_text, FactComponent, evidence, sentence_at, when_for
 from extractor.normalize.assets import canonical_asset
 from extractor.records import QuoteFact
+from extractor.data import read_json, read_lines
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +48,15 @@ RUNNING_PARAGRAPHS = 5  # ...and paragraphs
 
 # --- data -------------------------------------------------------------------
 
-def _data_lines(name: str) -> list[str]:
-    text = resources.files("extractor.data").joinpath(name).read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def _lex() -> dict[str, frozenset[str]]:
-    raw = json.loads(resources.files("extractor.data").joinpath("quote_lexicon.json").read_text(encoding="utf-8"))
+    raw = read_json("quote_lexicon.json")
     return {k: frozenset(w.lower() for w in v) for k, v in raw.items() if isinstance(v, list)}
 
 
 @lru_cache(maxsize=1)
 def _verbs() -> frozenset[str]:
-    return frozenset(v.lower() for v in _data_lines("reporting_verbs.txt"))
+    return frozenset(v.lower() for v in read_lines("reporting_verbs.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +74,7 @@ def _cue_re() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _providers() -> frozenset[str]:
-    return frozenset(n.lower() for n in _data_lines("providers.txt"))
+    return frozenset(n.lower() for n in read_lines("providers.txt"))
 
 
 _UPPER = "A-ZÀ-ÖØ-Þ"

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from extractor.data import read_text
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def _lexicon():
     ci: dict[str, str] = {}  # lower-cased alias -> id
     exact: dict[str, str] = {}  # alias as written -> id
     ambiguous: dict[str, str] = {}
-    text = resources.files("extractor.data").joinpath("assets.jsonl").read_text(encoding="utf-8")
+    text = read_text("assets.jsonl")
     for line in text.splitlines():
         if not line.strip():
             continue
