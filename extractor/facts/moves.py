@@ -15,7 +15,7 @@ first and claim dominance, market-cap changes, market depth ...):
    without any of these it is not a move;
 4. the subject is the nearest name before the percent: a lexicon asset, a
    descriptive alias ("the world's largest cryptocurrency"), or a capitalized
-   name written right before the percent or its verb ("Litentry (+55%)",
+   name written right before the percent or its verb ("Zephyr (+41%)",
    "Acme Index has plunged 70%"); a pronoun ("it", "the asset") falls back to
    the running subject of the previous sentences; "respectively" pairs names
    and percents in order.
@@ -127,7 +127,7 @@ def _lex() -> _Lex:
     )
 
 
-# A capitalized name: "Heima Network", "RIZE", "MarketVector Digital Assets 100 Small-Cap Index".
+# A capitalized name: "Orbit Network", "ZPHR", "Acme Digital Assets 50 Index".
 NAME = r"""
     (?<![\w$&.’'/-])
     [A-Z][\w&’'.-]*                       # first word capitalized (or an all-caps ticker)
@@ -136,7 +136,7 @@ NAME = r"""
 _NAME_BEFORE_PCT = re.compile(
     rf"""
     (?P<name>{NAME})        # the name
-    \s*\(?\s*$              # right before the percent, maybe in "(" : "Litentry (+55%"
+    \s*\(?\s*$              # right before the percent, maybe in "(" : "Zephyr (+41%"
     """,
     re.VERBOSE,
 )

@@ -51,7 +51,7 @@ def load_ner(model: str) -> Language:
 
 @lru_cache(maxsize=1)
 def _role_re() -> re.Pattern:
-    """Role nouns that introduce a person ("BitMEX co-founder Arthur Hayes"), from ``data/quote_lexicon.json``."""
+    """Role nouns that introduce a person ("Kestrel Labs co-founder Omar Haddad"), from ``data/quote_lexicon.json``."""
     raw = read_json("quote_lexicon.json")
     alt = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in sorted(raw["roles"], key=len, reverse=True))
     return re.compile(

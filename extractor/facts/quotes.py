@@ -11,9 +11,9 @@ Four steps, each a small function:
    names of shows, days and nicknames (“ETF Edge”, “Liberation Day”).
    Headline lines are skipped altogether.
 3. ``people`` lists person mentions: PERSON entities from ``fin_persons`` plus
-   names right after a role noun ("crypto trader Jelle", "analyst “Handle”"),
-   each resolved to the full name introduced in the article ("De Maere" ->
-   "Jasper De Maere"), behind a guard that keeps assets, data providers and
+   names right after a role noun ("crypto trader Tomasz", "analyst “Handle”"),
+   each resolved to the full name introduced in the article ("van der Berg" ->
+   "Maria van der Berg"), behind a guard that keeps assets, data providers and
    organisations out ("Bitcoin said" is not a speaker).
 4. ``attribute`` picks the speaker: with a reporting verb in the quote's own
    sentence(s), the person (or he/she -> the running speaker) nearest to it;
@@ -83,7 +83,7 @@ _NAME_WORD = rf"[{_UPPER}][\w’'.-]*"
 
 @lru_cache(maxsize=1)
 def _role_name_re() -> re.Pattern:
-    """A name right after a role noun: "strategist Jasper De Maere", "trader “Handle”"."""
+    """A name right after a role noun: "strategist Maria van der Berg", "trader “Handle”"."""
     roles = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in sorted(_lex()["roles"], key=len, reverse=True))
     particles = "|".join(sorted(_lex()["name_particles"]))
     return re.compile(
@@ -212,7 +212,7 @@ _TERMINAL_END = re.compile(r"[.!?:…][”\"’')*_]*\s*$")
 def is_heading(line: str) -> bool:
     """A title or section heading: marked up as one, or short with no closing punctuation.
 
-    >>> is_heading("‘Sell at Any Price’ Conditions"), is_heading("**Market mood “calm,” chop ahead**")
+    >>> is_heading("‘Buy Every Dip’ Mood Returns"), is_heading("**Market mood “calm,” chop ahead**")
     (True, True)
     >>> is_heading("“We are early,” she said.")
     False
@@ -306,7 +306,7 @@ def clean_name(raw: str) -> str:
 def is_person_name(name: str, org_names: frozenset[str] = frozenset()) -> bool:
     """The guard: assets, data providers, organisations and pronouns are never speakers.
 
-    >>> [is_person_name(n) for n in ("Jasper De Maere", "Bitcoin", "Galaxy Digital", "CoinGlass", "it", "Jelle")]
+    >>> [is_person_name(n) for n in ("Maria van der Berg", "Bitcoin", "Galaxy Digital", "CoinGlass", "it", "Tomasz")]
     [True, False, False, False, False, True]
     """
     lex = _lex()
@@ -396,7 +396,7 @@ def people(doc: Doc) -> list[Mention]:
             name = fulls.get(name) or fulls.get(_surname(name), name)
         out.append(Mention(s, e, name))
         covered.append((s, e))
-    # surname-only mentions the NER missed ("Krinsky said")
+    # surname-only mentions the NER missed ("Haddad said")
     for surname, full in fulls.items():
         for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
             if not any(cs <= m.start() < ce for cs, ce in covered):
@@ -426,11 +426,11 @@ def _has_role_word(phrase: str) -> bool:
 
 
 def role_before(text: str, sent_start: int, start: int) -> str | None:
-    """A title written before the name: "Wintermute strategist" Jasper De Maere.
+    """A title written before the name: "Northwind strategist" Maria van der Berg.
 
-    >>> t = "Meanwhile, BitMEX co-founder Arthur Hayes said"
-    >>> role_before(t, 0, t.index("Arthur"))
-    'BitMEX co-founder'
+    >>> t = "Meanwhile, Kestrel Labs co-founder Omar Haddad said"
+    >>> role_before(t, 0, t.index("Omar"))
+    'Kestrel Labs co-founder'
     """
     lex = _lex()
     toks = text[sent_start:start].rstrip().rstrip("“\"").split()
