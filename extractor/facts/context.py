@@ -227,6 +227,19 @@ def when_for(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
     return best.when, best.text
 
 
+def grounding(doc: Doc, start: int, end: int, *, evidence_span: tuple[int, int] | None = None, when_span: tuple[int, int] | None = None) -> dict:
+    """The fields every fact of a figure at ``start:end`` shares: ``evidence`` (the figure, or
+    ``evidence_span``), ``when``/``when_text`` (nearest day to the figure, or to ``when_span``)
+    and ``source`` (the provider named in the figure's sentence)."""
+    when, when_text = when_for(doc, *(when_span or (start, end)))
+    return {
+        "evidence": evidence(doc, *(evidence_span or (start, end))),
+        "when": when,
+        "when_text": when_text,
+        "source": source_for(doc, start),
+    }
+
+
 def source_for(doc: Doc, start: int) -> str | None:
     """The data provider named in the sentence of ``start``."""
     sent = sentence_at(doc, start)

@@ -24,19 +24,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor.facts.context import (
-    doc_text,
     FactComponent,
     asset_for,
-    section_asset,
     claim,
     claimed_by,
     clause_after,
     clause_before,
-    evidence,
+    doc_text,
+    grounding,
     money,
+    section_asset,
     sentence_at,
-    source_for,
-    when_for,
 )
 from extractor.normalize.assets import canonical_asset
 from extractor.normalize.numbers import NUMBER, SCALE, parse_number, scale_factor
@@ -377,7 +375,6 @@ def extract_levels(doc: Doc) -> list[PriceLevelFact]:
             log.debug("level without asset at %d: %r", g.start, doc_text(doc)[g.start : g.end])
             continue
         speaker = _speaker(doc, g.start)
-        when, when_text = when_for(doc, g.start, g.end)
         for i, f in enumerate(g.figures):
             k = kind
             if kind == "range":
@@ -392,10 +389,7 @@ def extract_levels(doc: Doc) -> list[PriceLevelFact]:
                     kind=k,
                     speaker=speaker,
                     rule=rule,
-                    evidence=evidence(doc, f.start, f.end),
-                    when=when,
-                    when_text=when_text,
-                    source=source_for(doc, f.start),
+                    **grounding(doc, f.start, f.end, when_span=(g.start, g.end)),
                 )
             )
     return out

@@ -219,7 +219,6 @@ def _period(sent: Span, start: int, end: int) -> str | None:
 
 
 def _fact(doc: Doc, sent: Span, metric: str, subject, value: float, unit: str, cue: re.Match, v: _Value, rule: str) -> MarketMetricFact:
-    when, when_text = C.when_for(doc, v.start, v.end)
     C.claim(doc, v.start, v.end, OWNER)
     return MarketMetricFact(
         metric=metric,
@@ -227,11 +226,8 @@ def _fact(doc: Doc, sent: Span, metric: str, subject, value: float, unit: str, c
         value=value,
         unit=unit,
         period=_period(sent, v.start, v.end),
-        evidence=C.evidence(doc, min(cue.start(), v.start), max(v.end, cue.end())),
         rule=rule,
-        when=when,
-        when_text=when_text,
-        source=C.source_for(doc, v.start),
+        **C.grounding(doc, v.start, v.end, evidence_span=(min(cue.start(), v.start), max(v.end, cue.end()))),
     )
 
 

@@ -419,7 +419,6 @@ def _sentence_moves(doc: Doc, sent: Span, items: list[tuple[int, int, float]]) -
                 log.debug("percent %r blocked by %r", doc_text(doc)[p[0] : p[1]], window)
                 continue
             value = p[2] if ex else abs(p[2]) * sign
-            when, when_text = C.when_for(doc, p[0], p[1])
             rule = "explicit_sign" if ex else ("ellipsis" if inherited else ("cue_after" if after_sign is not None else "cue_before"))
             out.append(
                 PercentMoveFact(
@@ -427,11 +426,8 @@ def _sentence_moves(doc: Doc, sent: Span, items: list[tuple[int, int, float]]) -
                     percent=value,
                     period=period,
                     reference=reference,
-                    evidence=C.evidence(doc, min(subj.start, p[0]) if subj.start >= sent.start_char else p[0], max(p[1], subj.end) if subj.start >= sent.start_char else p[1]),
                     rule=f"move.{rule}",
-                    when=when,
-                    when_text=when_text,
-                    source=C.source_for(doc, p[0]),
+                    **C.grounding(doc, p[0], p[1], evidence_span=(min(subj.start, p[0]), max(p[1], subj.end)) if subj.start >= sent.start_char else None),
                 )
             )
             C.claim(doc, p[0], p[1], OWNER)

@@ -24,19 +24,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor.facts.context import (
-    doc_text,
     FactComponent,
     asset_for,
     claim,
     claimed_by,
     clause_after,
     clause_before,
-    evidence,
+    doc_text,
+    grounding,
     money,
     section_asset,
     sentence_at,
-    source_for,
-    when_for,
 )
 from extractor.normalize.numbers import SCALE, scale_factor
 from extractor.records import PriceFact
@@ -163,7 +161,6 @@ def extract_prices(doc: Doc) -> list[PriceFact]:
         if asset is None:
             log.debug("price without asset at %d: %r", m.start, text[m.start : m.end])
             continue
-        when, when_text = when_for(doc, m.start, m.end)
         claim(doc, m.start, m.end, OWNER)
         out.append(
             PriceFact(
@@ -171,10 +168,7 @@ def extract_prices(doc: Doc) -> list[PriceFact]:
                 value=m.value,
                 qualifier=qualifier,
                 rule=rule,
-                evidence=evidence(doc, m.start, m.end),
-                when=when,
-                when_text=when_text,
-                source=source_for(doc, m.start),
+                **grounding(doc, m.start, m.end),
             )
         )
     return out
