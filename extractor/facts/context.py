@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.tokens import Doc, Span
+from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.tokens import Doc
 
 from extractor.normalize.assets import AssetMention, find_assets
 from extractor.normalize.dates import DayRef, find_days
@@ -89,17 +91,61 @@ def days(doc: Doc) -> list[DayRef]:
     return _cached(doc, "fin_days", lambda: find_days(doc_text(doc), published(doc)))
 
 
-def sentence_at(doc: Doc, char: int) -> Span:
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a Doc, as plain offsets and text.
+
+    spaCy's ``doc.sents`` walks every token in Python and ``Span.text`` re-joins the tokens on
+    each access; the rules read sentences thousands of times per article, so the table is
+    built once per Doc (``sentences``) from two arrays.
+    """
+
+    i: int  # position in the doc's sentence list
+    start: int  # first token
+    end: int  # token after the last
+    start_char: int
+    end_char: int
+    text: str
+
+
+def sentences(doc: Doc) -> list[Sentence]:
+    """The doc's sentences (from the ``is_sent_start`` marks; the whole doc when there are none).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Ether rose. It hurt.")
+    >>> doc[3].is_sent_start = True
+    >>> [(s.i, s.start, s.end, s.start_char, s.end_char, s.text) for s in sentences(doc)]
+    [(0, 0, 3, 0, 11, 'Ether rose.'), (1, 3, 6, 12, 20, 'It hurt.')]
+    """
+
+    def compute() -> list[Sentence]:
+        if not len(doc):
+            return [Sentence(0, 0, 0, 0, 0, "")]
+        text = doc_text(doc)
+        arr = doc.to_array([SENT_START, IDX, LENGTH])
+        starts = [i for i, v in enumerate(arr[:, 0].tolist()) if v == 1 or i == 0]
+        idx, length = arr[:, 1].tolist(), arr[:, 2].tolist()
+        out = []
+        for k, a in enumerate(starts):
+            b = starts[k + 1] if k + 1 < len(starts) else len(doc)
+            a_char, b_char = idx[a], idx[b - 1] + length[b - 1]
+            out.append(Sentence(k, a, b, a_char, b_char, text[a_char:b_char]))
+        return out
+
+    return _cached(doc, "fin_sentences", compute)
+
+
+def sentence_at(doc: Doc, char: int) -> Sentence:
     """The sentence containing character ``char``."""
-    starts = _cached(doc, "fin_sent_starts", lambda: [(s.start_char, s) for s in doc.sents])
-    lo, hi = 0, len(starts) - 1
+    sents = sentences(doc)
+    lo, hi = 0, len(sents) - 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if starts[mid][0] <= char:
+        if sents[mid].start_char <= char:
             lo = mid
         else:
             hi = mid - 1
-    return starts[lo][1]
+    return sents[lo]
 
 
 def within(items, start: int, end: int):
@@ -202,16 +248,16 @@ def asset_for(doc: Doc, start: int, end: int | None = None, *, kinds: tuple[str,
     if after:
         return after[0]
     # running subject: earlier sentences, stopping at a blank line (new section) after the first
-    sents = _cached(doc, "fin_sent_starts", lambda: [(s.start_char, s) for s in doc.sents])
-    idx = next(i for i, (c, s) in enumerate(sents) if s.start == sent.start)
+    sents = sentences(doc)
+    idx = sent.i
     for back in range(1, lookback_sents + 1):
         if idx - back < 0:
             break
-        prev = sents[idx - back][1]
+        prev = sents[idx - back]
         found = [a for a in ok if prev.start_char <= a.start and a.end <= prev.end_char]
         if found:
             return found[-1]
-        gap = doc_text(doc)[prev.end_char : sents[idx - back + 1][1].start_char]
+        gap = doc_text(doc)[prev.end_char : sents[idx - back + 1].start_char]
         if gap.count("\n") >= 2 and back > 1:
             break
     return None
@@ -301,15 +347,15 @@ def section_asset(doc: Doc, start: int, *, max_sents: int = 25) -> AssetMention 
     asset per section: "Ether price prediction" ... "the pair could reach $3,000").
     """
     sent = sentence_at(doc, start)
-    sents = _cached(doc, "fin_sent_starts", lambda: [(s.start_char, s) for s in doc.sents])
-    idx = next(i for i, (c, s) in enumerate(sents) if s.start == sent.start)
+    sents = sentences(doc)
+    idx = sent.i
     found = [a for a in assets(doc) if sent.start_char <= a.start and a.end <= start]
     if found:
         return found[-1]
     for back in range(1, max_sents + 1):
         if idx - back < 0:
             break
-        prev = sents[idx - back][1]
+        prev = sents[idx - back]
         found = [a for a in assets(doc) if prev.start_char <= a.start and a.end <= prev.end_char]
         if found:
             return found[-1]

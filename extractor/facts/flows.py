@@ -459,7 +459,7 @@ def extract_flows(doc: Doc) -> list[EtfFlowFact]:
     """All ``etf_flow`` facts of ``doc``."""
     lex = _lexicon()
     text = doc_text(doc)
-    sents = list(doc.sents)
+    sents = ctx.sentences(doc)
     all_money = ctx.money(doc)
     all_days = ctx.days(doc)
     products = find_products(text, ctx.assets(doc))

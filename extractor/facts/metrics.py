@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from spacy.language import Language
 from extractor.facts.context import doc_text
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from extractor.facts import context as C
 from extractor.normalize.numbers import parse_number
@@ -171,7 +171,7 @@ def _all_cues(doc: Doc) -> list[tuple[int, int, str]]:
     return C._cached(doc, "fin_metric_cues", compute)
 
 
-def _pick(doc: Doc, spec: _Spec, sent: Span, cue: re.Match) -> list[_Value]:
+def _pick(doc: Doc, spec: _Spec, sent: C.Sentence, cue: re.Match) -> list[_Value]:
     """The values a cue refers to: those after it (not past another metric's cue), else the nearest before.
 
     The first one after the cue, plus any that follow it in a list ("$1.9 billion in longs and $310 million
@@ -200,7 +200,7 @@ def _pick(doc: Doc, spec: _Spec, sent: Span, cue: re.Match) -> list[_Value]:
     return []
 
 
-def _subject(doc: Doc, spec: _Spec, sent: Span, cue: re.Match) -> str | None:
+def _subject(doc: Doc, spec: _Spec, sent: C.Sentence, cue: re.Match) -> str | None:
     if spec.subject != "asset_before":
         return None
     near = [a for a in C.assets(doc) if sent.start_char <= a.start and a.end <= cue.start() and cue.start() - a.end <= 12]
@@ -209,7 +209,7 @@ def _subject(doc: Doc, spec: _Spec, sent: Span, cue: re.Match) -> str | None:
     return spec.default_subject
 
 
-def _period(sent: Span, start: int, end: int) -> str | None:
+def _period(sent: C.Sentence, start: int, end: int) -> str | None:
     best = None
     for s, e, dur in finditer_periods(sent.text, sent.start_char):
         dist = s - end if s >= end else start - e
@@ -218,7 +218,7 @@ def _period(sent: Span, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
-def _fact(doc: Doc, sent: Span, metric: str, subject, value: float, unit: str, cue: re.Match, v: _Value, rule: str) -> MarketMetricFact:
+def _fact(doc: Doc, sent: C.Sentence, metric: str, subject, value: float, unit: str, cue: re.Match, v: _Value, rule: str) -> MarketMetricFact:
     C.claim(doc, v.start, v.end, OWNER)
     return MarketMetricFact(
         metric=metric,
@@ -240,7 +240,7 @@ def _metric_name(spec: _Spec, cue: re.Match, lx: _Lex) -> str | None:
     return lx.volume_kinds.get(kind) or lx.volume_kinds.get(kind.lower()) or "volume"
 
 
-def _percent_change(doc: Doc, sent: Span, cue: re.Match, spec: _Spec, subject) -> MarketMetricFact | None:
+def _percent_change(doc: Doc, sent: C.Sentence, cue: re.Match, spec: _Spec, subject) -> MarketMetricFact | None:
     """"market cap is up 0.65% over the last 24 hours": a change in percent."""
     lx = _lex()
     for s, e, v in C.percents(doc):
@@ -254,7 +254,7 @@ def _percent_change(doc: Doc, sent: Span, cue: re.Match, spec: _Spec, subject) -
     return None
 
 
-def _in_context(doc: Doc, spec: _Spec, sent: Span) -> bool:
+def _in_context(doc: Doc, spec: _Spec, sent: C.Sentence) -> bool:
     """The spec's context word appears in this sentence or the one before it ("... were liquidated. Longs lost $1.9 billion")."""
     if spec.context.search(sent.text):
         return True

