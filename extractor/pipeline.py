@@ -47,6 +47,7 @@ class Extractor:
 
     def _doc(self, article: CleanArticle):
         doc = self.nlp.make_doc(article.text)
+        doc.user_data["fin_text"] = article.text  # the tokenizer keeps every character: no need to rebuild doc.text
         doc.user_data["published"] = article.published
         return doc
 

@@ -36,6 +36,10 @@ def stopwords() -> dict[str, frozenset[str]]:
     return {lang: frozenset(words) for lang, words in raw.items() if not lang.startswith("_")}
 
 
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")  # a letter outside ASCII
+
+
 @lru_cache(maxsize=4096)
 def _script(ch: str) -> str:
     """First word of the Unicode name of a letter ("LATIN", "CYRILLIC", "CJK", ...)."""
@@ -49,10 +53,14 @@ def script_counts(text: str) -> dict[str, int]:
     {'LATIN': 5, 'CJK': 2}
     """
     counts: dict[str, int] = {}
-    for ch in text:
-        if ch.isalpha():
-            s = "LATIN" if ch.isascii() else _script(ch)
-            counts[s] = counts.get(s, 0) + 1
+    ascii_letters = len(_ASCII_LETTERS.findall(text))  # the common case, counted in C
+    if ascii_letters:
+        counts["LATIN"] = ascii_letters
+    for ch in _NON_ASCII_LETTER.findall(text):
+        if not ch.isalpha():  # \w also takes other number signs ("⑤")
+            continue
+        s = _script(ch)
+        counts[s] = counts.get(s, 0) + 1
     return counts
 
 

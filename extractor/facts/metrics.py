@@ -25,7 +25,7 @@ from extractor.facts import context as C
 from extractor.normalize.numbers import parse_number
 from extractor.normalize.periods import finditer_periods
 from extractor.records import MarketMetricFact
-from extractor.data import read_json
+from extractor.data import alternation, read_json
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ _HASHRATE_RE = re.compile(
 
 
 def _alt(words) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    return alternation(set(words))
 
 
 @dataclass(frozen=True)
@@ -162,11 +162,16 @@ def _candidates(doc: Doc, spec: _Spec, lo: int, hi: int) -> list[_Value]:
     return [v for v in out if not C.claimed_by(doc, v.start, v.end)]
 
 
+def _cue_matches(doc: Doc) -> list[list[re.Match]]:
+    """Each spec's cue matches in the doc, in spec order (every cue regex runs once per doc)."""
+    return C._cached(doc, "fin_metric_cue_matches", lambda: [list(spec.cue.finditer(doc_text(doc))) for spec in _lex().specs])
+
+
 def _all_cues(doc: Doc) -> list[tuple[int, int, str]]:
     """``(start, end, metric)`` of every metric cue in the doc (a value never belongs across another metric's cue)."""
 
     def compute():
-        return sorted((m.start(), m.end(), spec.metric) for spec in _lex().specs for m in spec.cue.finditer(doc_text(doc)))
+        return sorted((m.start(), m.end(), spec.metric) for spec, ms in zip(_lex().specs, _cue_matches(doc)) for m in ms)
 
     return C._cached(doc, "fin_metric_cues", compute)
 
@@ -268,8 +273,8 @@ def extract_metrics(doc: Doc) -> list[MarketMetricFact]:
     """All ``market_metric`` facts of ``doc``."""
     lx = _lex()
     out: list[MarketMetricFact] = []
-    for spec in lx.specs:
-        for cue in spec.cue.finditer(doc_text(doc)):
+    for spec, matches in zip(lx.specs, _cue_matches(doc)):
+        for cue in matches:
             sent = C.sentence_at(doc, cue.start())
             if spec.skip_if and spec.skip_if.search(doc_text(doc)[max(sent.start_char, cue.start() - 20) : cue.end() + 20]):
                 continue

@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 from extractor.facts import context as C
 from extractor.normalize.periods import finditer_periods
 from extractor.records import PercentMoveFact
-from extractor.data import read_json, read_text
+from extractor.data import alternation, read_json, read_text
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ OWNER = "percent_move"
 
 def _phrase_alt(words) -> str:
     """Regex alternation of phrases, longest first, spaces matching any whitespace."""
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    return alternation(set(words))
 
 
 @dataclass(frozen=True)

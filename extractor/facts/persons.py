@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractor.errors import ModelError
-from extractor.data import read_json, read_lines
+from extractor.data import alternation, read_json, read_lines
 from extractor.facts.context import Sentence, doc_text, sentences
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def load_ner(model: str) -> Language:
 def _role_re() -> re.Pattern:
     """Role nouns that introduce a person ("Kestrel Labs co-founder Omar Haddad"), from ``data/quote_lexicon.json``."""
     raw = read_json("quote_lexicon.json")
-    alt = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in sorted(raw["roles"], key=len, reverse=True))
+    alt = alternation(raw["roles"], ignore_case=True)
     return re.compile(
         rf"""
         (?<![\w-])(?:{alt})   # a role noun

@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 from extractor.facts.context import doc_text, FactComponent, evidence, sentence_at, sentences, when_for
 from extractor.normalize.assets import canonical_asset
 from extractor.records import QuoteFact
-from extractor.data import read_json, read_lines
+from extractor.data import alternation, read_json, read_lines
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def _verbs() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _cue_re() -> re.Pattern:
-    alt = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(_verbs(), key=len, reverse=True))
+    alt = alternation(_verbs())
     return re.compile(
         rf"""
         (?<![\w-])        # whole word, and not "so-called"
@@ -84,7 +84,7 @@ _NAME_WORD = rf"[{_UPPER}][\w’'.-]*"
 @lru_cache(maxsize=1)
 def _role_name_re() -> re.Pattern:
     """A name right after a role noun: "strategist Maria van der Berg", "trader “Handle”"."""
-    roles = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in sorted(_lex()["roles"], key=len, reverse=True))
+    roles = alternation(_lex()["roles"])
     particles = "|".join(sorted(_lex()["name_particles"]))
     return re.compile(
         rf"""

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from extractor.data import read_text
+from extractor.data import alternation, read_text
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,12 @@ def _lexicon():
         for n in row.get("ambiguous_tickers", []):
             ambiguous.setdefault(n, row["id"])
 
-    def alt(words):
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    def alt(words, ignore_case=False):
+        return alternation(words, ignore_case=ignore_case, any_space=False)
 
     pattern = re.compile(
         rf"""
-        (?<![\w$&])(?P<ci>{alt(ci)})(?![\w&])                         # case-insensitive names
+        (?<![\w$&])(?P<ci>{alt(ci, True)})(?![\w&])                   # case-insensitive names
         | (?<![\w$&/])(?<![A-Z]\.)(?-i:(?P<exact>{alt(exact)}))(?![\w&])  # tickers and cased names, as written (not the S of U.S.)
         | (?:(?<=\()|(?<=\$))(?-i:(?P<amb>{alt(ambiguous)}))(?=\)|\b)  # (LINK) or $LINK
         | (?<![\w$&])(?-i:(?P<pair>{alt(ambiguous)}))(?=/USDT?\b|/USD\b|/BTC\b)  # LINK/USDT
