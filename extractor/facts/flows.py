@@ -41,6 +41,7 @@ from extractor.normalize.numbers import Money
 from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact
 from extractor.data import read_json, read_lines
+from extractor.rx import Caseless
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,8 @@ def _alt(fragments) -> str:
 
 @dataclass(frozen=True)
 class _Lexicon:
-    cues: re.Pattern  # named groups: block, inflow, outflow
-    continuation: re.Pattern
+    cues: Caseless  # named groups: block, inflow, outflow
+    continuation: Caseless
     heads: re.Pattern  # named groups: strong, weak
     modifiers: frozenset
     multi_words: frozenset
@@ -79,12 +80,11 @@ class _Lexicon:
 def _lexicon() -> _Lexicon:
     lex = read_json("flow_lexicon.json")
     prods = read_json("etf_products.json")
-    cues = re.compile(
+    cues = Caseless(
         rf"(?<![\w-])(?:(?P<block>{_alt(lex['block'])})|(?P<inflow>{_alt(lex['inflow'])})|(?P<outflow>{_alt(lex['outflow'])})"
-        rf"|(?P<inflow_weak>{_alt(lex['inflow_weak'])})|(?P<outflow_weak>{_alt(lex['outflow_weak'])}))(?![\w-])",
-        re.IGNORECASE,
+        rf"|(?P<inflow_weak>{_alt(lex['inflow_weak'])})|(?P<outflow_weak>{_alt(lex['outflow_weak'])}))(?![\w-])"
     )
-    continuation = re.compile(rf"(?<![\w-])(?:{_alt(lex['continuation'])})(?![\w-])", re.IGNORECASE)
+    continuation = Caseless(rf"(?<![\w-])(?:{_alt(lex['continuation'])})(?![\w-])")
     heads = re.compile(
         rf"(?<![\w-])(?:(?P<strong>{_alt(lex['product_heads_strong'])})|(?P<weak>{_alt(lex['product_heads_weak'])}))(?![\w-])",
         re.IGNORECASE,
@@ -95,7 +95,7 @@ def _lexicon() -> _Lexicon:
         (ambiguous if p.get("ambiguous") else tickers)[p["ticker"]] = p["asset"]
         issuer_words |= {w.lower() for w in p["issuer"].split()}
     ticker_re = re.compile(rf"(?<![\w$/-])(?:{_alt(map(re.escape, tickers))})(?![\w/-])")
-    periods = [(re.compile(rf"\b(?:{_alt(frags)})\b", re.IGNORECASE), dur) for dur, frags in lex["periods"].items()]
+    periods = [(Caseless(rf"\b(?:{_alt(frags)})\b"), dur) for dur, frags in lex["periods"].items()]
     names = read_lines("providers.txt")
     providers = re.compile(
         rf"""
@@ -262,7 +262,7 @@ def find_products(text: str, assets=None) -> list[Product]:
 
 # --- small parsers ------------------------------------------------------------------------
 
-_STREAK_RE = re.compile(
+_STREAK_RE = Caseless(
     r"""
     (?:                                                                # one of the streak phrasings:
       (?:(?P<dir>inflow|outflow|buying|selling|winning|losing)s?[\s-]+)?  # optional direction of the streak
@@ -278,8 +278,10 @@ _STREAK_RE = re.compile(
     )
     (?:\s+of\s+(?:net\s+)?(?P<ofdir>[a-z]+))?                          # "... run of redemptions": the streak's direction
     """,
-    re.VERBOSE | re.IGNORECASE,
+    re.VERBOSE,
 )
+# every streak phrasing above holds one of these words: a text without them has no streak
+_STREAK_WORDS = ("streak", "straight", "consecutive", "successive", "row", "run", "stretch", "string")
 
 
 def _count(word: str | None) -> int | None:
@@ -307,6 +309,9 @@ def find_streaks(text: str) -> list[tuple[int, int, int, str | None, bool]]:
     []
     """
     out = []
+    low = text.lower()
+    if not any(w in low for w in _STREAK_WORDS):
+        return out
     for m in _STREAK_RE.finditer(text):
         n = _count(m.group("n") or m.group("n2") or m.group("n3") or m.group("ord") or m.group("ord2"))
         if not n or n < 2:

@@ -26,6 +26,7 @@ from extractor.normalize.numbers import parse_number
 from extractor.normalize.periods import finditer_periods
 from extractor.records import MarketMetricFact
 from extractor.data import alternation, read_json
+from extractor.rx import Caseless
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,8 @@ class _Spec:
     percent_change: bool
     subject: str | None
     default_subject: str | None
-    skip_if: re.Pattern | None
-    context: re.Pattern | None
+    skip_if: Caseless | None
+    context: Caseless | None
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _lex() -> _Lex:
     specs = tuple(
         _Spec(
             metric=m["metric"],
-            cue=re.compile(m["cue"], re.I),
+            cue=Caseless(m["cue"]),
             value=m["value"],
             unit=m["unit"],
             after=m.get("after", 60),
@@ -102,8 +103,8 @@ def _lex() -> _Lex:
             percent_change=m.get("percent_change", False),
             subject=m.get("subject"),
             default_subject=m.get("default_subject"),
-            skip_if=re.compile(m["skip_if"], re.I) if m.get("skip_if") else None,
-            context=re.compile(m["context"], re.I) if m.get("context") else None,
+            skip_if=Caseless(m["skip_if"]) if m.get("skip_if") else None,
+            context=Caseless(m["context"]) if m.get("context") else None,
         )
         for m in data["metrics"]
     )

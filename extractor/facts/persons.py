@@ -147,8 +147,6 @@ _RUN = re.compile(
     """,
     re.VERBOSE,
 )
-_WORD_BEFORE = re.compile(r"\S+\s*$")  # the last word before a position
-_WORD_AFTER = re.compile(r"^\s*\S+")  # the next word after a position
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]+")  # a word written in lower case
 
 
@@ -194,6 +192,45 @@ def _maybe_name(run: str, common: frozenset[str] = frozenset()) -> bool:
     return False
 
 
+def _words_before(text: str, pos: int, n: int) -> int:
+    """Where the ``n``-th whitespace-separated word before ``pos`` starts (or the text start).
+
+    >>> t = "one two  three four"
+    >>> t[_words_before(t, 14, 2):14], t[_words_before(t, 3, 5):3]
+    ('two  three', 'one')
+    """
+    for _ in range(n):
+        i = pos
+        while i > 0 and text[i - 1].isspace():
+            i -= 1
+        if i == 0:
+            break
+        while i > 0 and not text[i - 1].isspace():
+            i -= 1
+        pos = i
+    return pos
+
+
+def _words_after(text: str, pos: int, n: int) -> int:
+    """Where the ``n``-th whitespace-separated word after ``pos`` ends (or the text end).
+
+    >>> t = "one two  three four"
+    >>> t[3:_words_after(t, 3, 2)], t[14:_words_after(t, 14, 5)]
+    (' two  three', ' four')
+    """
+    end = len(text)
+    for _ in range(n):
+        i = pos
+        while i < end and text[i].isspace():
+            i += 1
+        if i == end:
+            break
+        while i < end and not text[i].isspace():
+            i += 1
+        pos = i
+    return pos
+
+
 def name_windows(text: str, common: frozenset[str] = frozenset(), context: int = CONTEXT_WORDS) -> list[tuple[int, int]]:
     """Merged ``(start, end)`` ranges of ``text`` around each capitalised run that may be a name,
     with ``context`` words either side.
@@ -208,17 +245,7 @@ def name_windows(text: str, common: frozenset[str] = frozenset(), context: int =
     for m in _RUN.finditer(text):
         if not _maybe_name(m.group(), common):
             continue
-        a, b = m.start(), m.end()
-        for _ in range(context):
-            w = _WORD_BEFORE.search(text, 0, a)
-            if not w:
-                break
-            a = w.start()
-        for _ in range(context):
-            w = _WORD_AFTER.search(text[b:])
-            if not w:
-                break
-            b += w.end()
+        a, b = _words_before(text, m.start(), context), _words_after(text, m.end(), context)
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], b))
         else:

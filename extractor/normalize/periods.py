@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import re
 
+from extractor.rx import Caseless
+
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "thirty": 30, "couple": 2,
 }
 _UNIT = {"hour": "H", "day": "D", "session": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
 
-PERIOD_RE = re.compile(
+PERIOD_RE = Caseless(
     r"""
     (?P<span>
         (?:(?:over|in|during|for|within)\s+)?(?:the\s+)?(?:past|last|previous|prior)\s+   # over the past ...
@@ -18,12 +20,12 @@ PERIOD_RE = re.compile(
       | (?P<n2>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|thirty)[\s-]
         (?P<unit2>hour|day|session|week|month|quarter|year)s?\b                          # seven-day, 24 hours
       | (?P<adj>daily|weekly|monthly|quarterly|yearly|annual|intraday|overnight)\b       # weekly decline
-      | (?P<ytd>year[\s-]to[\s-]date|YTD)\b
+      | (?P<ytd>year[\s-]to[\s-]date|ytd)\b
       | (?:on|for)\s+the\s+(?P<onthe>day|week|month|year)\b                               # down 0.31% on the day, 12% for the month
       | (?P<single>in\s+a\s+single\s+(?:day|session))\b
     )
     """,
-    re.VERBOSE | re.IGNORECASE,
+    re.VERBOSE,
 )
 
 _ADJ = {"daily": "P1D", "weekly": "P7D", "monthly": "P1M", "quarterly": "P3M", "yearly": "P1Y", "annual": "P1Y", "intraday": "P1D", "overnight": "P1D"}

@@ -1,0 +1,75 @@
+"""``extractor.rx.Caseless`` gives exactly the matches of ``re.IGNORECASE``, and the word-list
+tries of ``extractor.data.alternation`` match exactly what a longest-first alternation does."""
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings, strategies as st
+
+from extractor.data import alternation
+from extractor.facts import flows, metrics
+from extractor.normalize import periods
+from extractor.rx import Caseless, lowered_pattern
+
+
+def _project_patterns() -> list[Caseless]:
+    pats = [flows._STREAK_RE, periods.PERIOD_RE, flows._lexicon().cues, flows._lexicon().continuation]
+    pats += [rx for rx, _ in flows._lexicon().periods]
+    for spec in metrics._lex().specs:
+        pats += [p for p in (spec.cue, spec.context, spec.skip_if) if p is not None]
+    return pats
+
+
+PATTERNS = _project_patterns()
+
+# words the patterns know, in odd cases, plus characters that case-fold in unusual ways
+_WORDS = [
+    "Net", "INFLOWS", "outflow", "Streak", "straight", "days", "Market", "Cap", "ETF", "AUM", "open", "Interest",
+    "funding", "Rate", "Liquidations", "past", "Week", "ytd", "YTD", "hash", "Rate", "volume", "TVL", "OI",
+    "ſtreak", "ıNFLOWS", "İstanbul", "µ", "Σ", "ς", "K", "ﬅ", "five", "4-day", "1.5%", "$2.4", "billion",
+]
+texts = st.lists(st.sampled_from(_WORDS) | st.text(alphabet="abcXYZ .,-’'\n0123456789", max_size=6), max_size=25).map(" ".join)
+
+
+def _spans(it):
+    return [(m.span(), m.groups()) for m in it]
+
+
+def test_every_project_pattern_has_a_fast_path():
+    assert all(p.fast is not None for p in PATTERNS)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=texts, which=st.integers(min_value=0, max_value=len(PATTERNS) - 1))
+def test_caseless_equals_ignorecase(text, which):
+    p = PATTERNS[which]
+    assert _spans(p.finditer(text)) == _spans(p.slow.finditer(text))
+    assert _spans(p.finditer(text, 3, max(3, len(text) - 2))) == _spans(p.slow.finditer(text, 3, max(3, len(text) - 2)))
+
+
+def test_lowered_pattern_keeps_escapes_and_names():
+    assert lowered_pattern(r"(?P<Kind>ETF)\S\W\D\B(?P=Kind)") == r"(?P<Kind>etf)\S\W\D\B(?P=Kind)"
+    assert lowered_pattern(r"(?-i:BTC)") is None
+
+
+def test_special_case_folds_take_the_slow_path():
+    p = Caseless("streak|inflows")
+    for text in ("ſtreak", "ıNFLOWS", "İnflows"):  # re.IGNORECASE pairs these beyond lower()
+        assert _spans(p.finditer(text)) == _spans(p.slow.finditer(text))
+
+
+_VOCAB = ["bit", "bitcoin", "bitcoin cash", "ether", "ethereum", "eth", "S&P 500", "s&p", "a.b", "US$", "net flows"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    words=st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=8, unique=True),
+    text=st.lists(st.sampled_from(_VOCAB + ["x", " ", "  ", "-", "Bitcoin", "ETHER"]), max_size=15).map("".join),
+    ignore_case=st.booleans(),
+)
+def test_alternation_equals_longest_first(words, text, ignore_case):
+    flat = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    flags = re.I if ignore_case else 0
+    trie = re.compile(rf"(?<!\w){alternation(words, ignore_case=ignore_case)}(?!\w)", flags)
+    ref = re.compile(rf"(?<!\w)(?:{flat})(?!\w)", flags)
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in ref.finditer(text)]
