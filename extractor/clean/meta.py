@@ -36,6 +36,20 @@ class Meta:
 
 _NUMERIC_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")  # an explicit four-digit year
+_MONTH_NAME = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_MONTH_DAY_YEAR = re.compile(
+    rf"""^{_MONTH_NAME}\.?\s+          # Feb. / February
+    (?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+  # 4, / 4th
+    (?P<year>\d{{4}})$                      # 2026""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DAY_MONTH_YEAR = re.compile(
+    rf"""^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+  # 4 / 4th
+    {_MONTH_NAME}\.?,?\s+                       # February
+    (?P<year>\d{{4}})$                          # 2026""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_MONTH_NUMBERS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 
 
 def parse_date(value: str) -> str:
@@ -49,8 +63,8 @@ def parse_date(value: str) -> str:
     '2025-05-12'
     >>> parse_date("04.02.2026")
     '2026-02-04'
-    >>> parse_date("Feb. 4, 2026")
-    '2026-02-04'
+    >>> parse_date("Feb. 4, 2026"), parse_date("4 February 2026"), parse_date("Sept 30th, 2025")
+    ('2026-02-04', '2026-02-04', '2025-09-30')
     >>> parse_date("next blue moon")
     Traceback (most recent call last):
     ...
@@ -76,6 +90,12 @@ def parse_date(value: str) -> str:
     if m:
         try:
             return date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
+        except ValueError:
+            raise DateError(f"not a date: {value!r}") from None
+    m = _MONTH_DAY_YEAR.match(s) or _DAY_MONTH_YEAR.match(s)
+    if m:  # the common dateline forms, without dateparser's cost ("Feb. 4, 2026", "4 February 2026")
+        try:
+            return date(int(m.group("year")), _MONTH_NUMBERS[m.group("mon").lower()[:3]], int(m.group("day"))).isoformat()
         except ValueError:
             raise DateError(f"not a date: {value!r}") from None
     import dateparser  # slow import: only when needed

@@ -287,9 +287,12 @@ def grounding(doc: Doc, start: int, end: int, *, evidence_span: tuple[int, int] 
 
 
 def source_for(doc: Doc, start: int) -> str | None:
-    """The data provider named in the sentence of ``start``."""
+    """The data provider named in the sentence of ``start`` (looked up once per sentence)."""
     sent = sentence_at(doc, start)
-    return source_in(sent.text)
+    found = doc.user_data.setdefault("fin_sentence_sources", {})
+    if sent.i not in found:
+        found[sent.i] = source_in(sent.text)
+    return found[sent.i]
 
 
 # --- clause windows shared by prices and levels ---------------------------------
