@@ -70,7 +70,7 @@ class Caseless:
     def __init__(self, pattern: str, flags: int = 0):
         self.slow = re.compile(pattern, flags | re.IGNORECASE)
         low = lowered_pattern(pattern)
-        self.fast = re.compile(low, flags & ~re.IGNORECASE) if low is not None else None
+        self.fast = gated(low, flags & ~re.IGNORECASE) if low is not None else None
         self.pattern = pattern
         self.flags = self.slow.flags
 
@@ -108,3 +108,113 @@ class Caseless:
 
     def findall(self, text: str) -> list:
         return [m.group() if not self.slow.groups else (m.groups() if self.slow.groups > 1 else m.group(1)) for m in self.finditer(text)]
+
+
+# --- first-character gates ------------------------------------------------------------------------
+#
+# A pattern that opens with optional words ("(?:on\s+)?(?:last\s+)?(?:Monday|...)") gives re no
+# literal prefix to skip ahead with, so every position of the text runs the whole pattern. A
+# lookahead on the characters a match can start with ("(?=[oMT...])") fails fast instead.
+
+from re import _constants as _c  # noqa: E402  (re's parse tree, stable since Python 3.11)
+from re import _parser as _p  # noqa: E402
+
+_CATEGORY_CLASS = {_c.CATEGORY_DIGIT: r"\d", _c.CATEGORY_SPACE: r"\s", _c.CATEGORY_WORD: r"\w"}
+
+
+class _Any(Exception):
+    """The pattern can start with (nearly) any character: no gate."""
+
+
+def _first(items) -> tuple[set[str], bool]:
+    """Class items a match of the parsed sequence can start with, and whether it can be empty."""
+    out: set[str] = set()
+    for op, av in items:
+        first, nullable = _first_item(op, av)
+        out |= first
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_item(op, av) -> tuple[set[str], bool]:
+    if op is _c.LITERAL:
+        return {re.escape(chr(av))}, False
+    if op is _c.IN:
+        out = set()
+        for iop, iav in av:
+            if iop is _c.LITERAL:
+                out.add(re.escape(chr(iav)))
+            elif iop is _c.RANGE:
+                out.add(f"{re.escape(chr(iav[0]))}-{re.escape(chr(iav[1]))}")
+            elif iop is _c.CATEGORY and iav in _CATEGORY_CLASS:
+                out.add(_CATEGORY_CLASS[iav])
+            else:  # NEGATE, \D, \W, \S ...
+                raise _Any
+        return out, False
+    if op is _c.BRANCH:
+        out, nullable = set(), False
+        for seq in av[1]:
+            first, empty = _first(seq)
+            out |= first
+            nullable |= empty
+        return out, nullable
+    if op is _c.SUBPATTERN:
+        if av[1] or av[2]:  # scoped flags change what a character means
+            raise _Any
+        return _first(av[3])
+    if op is _c.ATOMIC_GROUP:
+        return _first(av)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        first, empty = _first(av[2])
+        return first, empty or av[0] == 0
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero-width: anchors and lookarounds
+        return set(), True
+    raise _Any  # ANY, NOT_LITERAL, group references, ...
+
+
+def _opens_optional(items) -> bool:
+    """Whether the parsed sequence opens (after anchors and lookarounds) with an optional part."""
+    for op, av in items:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            return av[0] == 0
+        if op is _c.SUBPATTERN:
+            return _opens_optional(av[3])
+        if op is _c.BRANCH:
+            return any(_opens_optional(seq) for seq in av[1])
+        return False
+    return False
+
+
+def first_char_gate(pattern: str, flags: int = 0) -> str:
+    r"""A lookahead on the characters a match of ``pattern`` can start with, to put in front of
+    it, or ``""`` where it would not pay: re already skips ahead by itself unless the pattern
+    opens with an optional part, and a gate that lets every word or space through saves nothing.
+    Also ``""`` for case-insensitive patterns and when any character can start a match.
+
+    >>> first_char_gate(r"(?:on\s+)?(?P<wd>Monday|Tuesday)|\d+\s+days")
+    '(?=[MT\\do])'
+    >>> first_char_gate(r"(?<![\w-])(?:net\s+)?inflows?")
+    '(?=[in])'
+    >>> first_char_gate(r"\bdominance\b"), first_char_gate(r"(?:\w+\s+)?volume"), first_char_gate("(?:a)?")
+    ('', '', '')
+    >>> first_char_gate(r"\W*x"), first_char_gate(r"(?:the\s+)?abc", re.IGNORECASE)
+    ('', '')
+    """
+    if flags & re.IGNORECASE or re.match(r"\s*\(\?[aiLmsux]+\)", pattern):
+        return ""
+    try:
+        items = _p.parse(pattern, flags).data
+        first, nullable = _first(items)
+    except _Any:
+        return ""
+    if nullable or not first or not _opens_optional(items) or first & {r"\w", r"\s"}:
+        return ""
+    return "(?=[" + "".join(sorted(first)) + "])"
+
+
+def gated(pattern: str, flags: int = 0) -> re.Pattern:
+    """``re.compile(pattern, flags)`` behind its first-character gate (same matches, found faster)."""
+    return re.compile(first_char_gate(pattern, flags) + pattern, flags)

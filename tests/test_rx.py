@@ -73,3 +73,29 @@ def test_alternation_equals_longest_first(words, text, ignore_case):
     trie = re.compile(rf"(?<!\w){alternation(words, ignore_case=ignore_case)}(?!\w)", flags)
     ref = re.compile(rf"(?<!\w)(?:{flat})(?!\w)", flags)
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in ref.finditer(text)]
+
+
+# --- first-character gates -----------------------------------------------------------------------
+from extractor.normalize import dates  # noqa: E402
+from extractor.rx import first_char_gate  # noqa: E402
+
+_DAY_WORDS = ["on", "since", "last", "this past", "Monday", "Friday's", "Jan.", "Sept", "4", "10th", "2025", ",", "yesterday",
+              "earlier today", "as of", "May", "Mayday", "xMonday", "4-day"]
+day_texts = st.lists(st.sampled_from(_DAY_WORDS) | st.text(alphabet="abMT .,-\n09", max_size=5), max_size=20).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=day_texts)
+def test_gated_day_regex_equals_ungated(text):
+    plain = re.compile(dates.DAY_PATTERN, re.VERBOSE)
+    assert dates.DAY_RE.pattern.startswith("(?=[")  # the gate is in place
+    assert [m.span() for m in dates.DAY_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_gates_are_supersets_of_first_characters():
+    # every match of a gated project pattern starts with a character its gate lets through
+    pattern = r"(?:(?:on|since)\s+)?(?:Monday|\d{1,2}\s+May)"
+    gate = re.compile(first_char_gate(pattern))
+    for text in ("on Monday", "since 4 May", "Monday", "12 May"):
+        m = re.compile(pattern).search(text)
+        assert m and gate.match(text, m.start())

@@ -6,6 +6,8 @@ dateparser (with a pinned RELATIVE_BASE, never "now") handles the rest.
 from __future__ import annotations
 
 import re
+
+from extractor.rx import gated
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -15,8 +17,7 @@ _MONTHS = {
 }
 MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 
-DAY_RE = re.compile(
-    rf"""
+DAY_PATTERN = rf"""
     (?P<phrase>
         (?:(?:on|since|by|from|until|through|as\ of)\s+)?        # leading preposition kept in when_text
         (?P<last>last\s+|this\s+past\s+)?                        # "last Friday": strictly before the base day
@@ -27,9 +28,8 @@ DAY_RE = re.compile(
           | (?P<rel>yesterday|today|tonight|this\s+morning|earlier\s+today)
         )
     )\b
-    """,
-    re.VERBOSE,
-)
+    """
+DAY_RE = gated(DAY_PATTERN, re.VERBOSE)  # behind a lookahead on its first characters: the pattern opens with optional words
 
 
 @dataclass(frozen=True)
