@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from extractor.data import read_json
 
@@ -72,7 +73,8 @@ def stopword_ratios(words: list[str]) -> dict[str, float]:
     (0.5, 0.0)
     """
     n = len(words) or 1
-    return {lang: sum(w in sw for w in words) / n for lang, sw in stopwords().items()}
+    counts = Counter(words)  # count each word once, then look the (short) stopword lists up in it
+    return {lang: sum(counts[w] for w in sw if w in counts) / n for lang, sw in stopwords().items()}
 
 
 def detect_language(text: str) -> str:
