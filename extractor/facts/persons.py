@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import spacy.util
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -158,7 +159,13 @@ def _never_names() -> frozenset[str]:
     words = set(lex["not_first_names"]) | set(lex["org_words"]) | set(lex["roles"]) | set(lex["honorifics"])
     words |= set(read_json("stopwords.json")["en"])
     words |= {w for name in read_lines("providers.txt") for w in name.split()}
+    words |= STOP_WORDS  # spaCy's English stop words: "Many", "Once", "Until" open sentences, not names
     return frozenset(w.lower() for w in words)
+
+
+@lru_cache(maxsize=1)
+def _org_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in read_json("quote_lexicon.json")["org_words"])
 
 
 def lower_words(text: str) -> frozenset[str]:
@@ -175,15 +182,18 @@ def _maybe_name(run: str, common: frozenset[str] = frozenset()) -> bool:
     """Whether a capitalised run may hold a name: it has a word that is not known to be something
     else (a function word, asset, provider, ticker-like acronym or a word of ``common``).
 
-    >>> [_maybe_name(r) for r in ("Bitcoin", "The", "In March", "BTC", "Kaiko.", "Omar Haddad")]
-    [False, False, False, False, False, True]
+    >>> [_maybe_name(r) for r in ("Bitcoin", "The", "In March", "BTC", "Kaiko.", "Many", "Baystone Bank.", "Omar Haddad")]
+    [False, False, False, False, False, False, False, True]
     >>> _maybe_name("Traders", frozenset({"traders"})), _maybe_name("Frank Long", frozenset({"long"}))
     (False, True)
     """
     from extractor.normalize.assets import canonical_asset
 
     never = _never_names()
-    for word in run.split():
+    words = run.split()
+    if len(words) > 1 and words[-1].strip(".,;:’'").removesuffix("’s").removesuffix("'s").lower() in _org_words():
+        return False  # "Harbor Ridge Advisors", "Baystone Bank": an organisation's name ends with its kind
+    for word in words:
         w = word.strip(".,;:’'").removesuffix("’s").removesuffix("'s")
         low = w.lower()
         if not w or low in never or low in common or canonical_asset(w) or (w.isupper() and len(w) <= 5):
@@ -237,7 +247,7 @@ def name_windows(text: str, common: frozenset[str] = frozenset(), context: int =
 
     >>> t = "Bitcoin fell 3% on Monday, and Kestrel Labs co-founder Omar Haddad said the move was over."
     >>> [t[a:b] for a, b in name_windows(t, context=2)]
-    ['Monday, and Kestrel Labs co-founder Omar Haddad said the']
+    ['Labs co-founder Omar Haddad said the']
     >>> name_windows("The market fell in March.")
     []
     """
