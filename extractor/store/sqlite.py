@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -176,7 +177,7 @@ class FactStore:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if create:
-                self._init_schema(extractor_version)
+                self._init_schema_when_free(extractor_version)
             else:
                 self._check_version()
         except sqlite3.DatabaseError as exc:
@@ -187,6 +188,23 @@ class FactStore:
             raise
 
     # -- set-up -----------------------------------------------------------------------------
+    def _init_schema_when_free(self, extractor_version: str | None) -> None:
+        """``_init_schema``, retried while another process holds the lock. Switching a new file to
+        WAL needs an exclusive lock and SQLite reports "database is locked" at once, without
+        waiting for the busy timeout, when two batches open the same new database together."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        delay = 0.01
+        while True:
+            try:
+                return self._init_schema(extractor_version)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
     def _init_schema(self, extractor_version: str | None) -> None:
         mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
