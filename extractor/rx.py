@@ -71,6 +71,7 @@ class Caseless:
         self.slow = re.compile(pattern, flags | re.IGNORECASE)
         low = lowered_pattern(pattern)
         self.fast = gated(low, flags & ~re.IGNORECASE) if low is not None else None
+        self.required = required_words(low, flags & ~re.IGNORECASE) if low is not None else None
         self.pattern = pattern
         self.flags = self.slow.flags
 
@@ -88,6 +89,8 @@ class Caseless:
         if low is None:
             yield from self.slow.finditer(text, pos, endpos)
             return
+        if self.required is not None and not any(word in low for word in self.required):
+            return  # a word every match needs is missing
         for m in self.fast.finditer(low, pos, endpos):
             real = self.slow.match(text, m.start(), endpos)
             # identical semantics: the re-match always reproduces the span; keep the check cheap and honest
@@ -218,3 +221,60 @@ def first_char_gate(pattern: str, flags: int = 0) -> str:
 def gated(pattern: str, flags: int = 0) -> re.Pattern:
     """``re.compile(pattern, flags)`` behind its first-character gate (same matches, found faster)."""
     return re.compile(first_char_gate(pattern, flags) + pattern, flags)
+
+
+# --- required words ------------------------------------------------------------------------------
+#
+# Most cue patterns cannot match unless some word occurs in the text ("liquidat" or "wiped" for
+# liquidations). Checking those words with ``str.__contains__`` (a fast C search) lets a scan be
+# skipped for the many articles that never mention them.
+
+def _required(items) -> set[str] | None:
+    """Strings one of which every match of the parsed sequence contains (``None``: unknown)."""
+    best: set[str] | None = None
+    run: list[str] = []
+
+    def consider(cand: set[str] | None) -> None:
+        nonlocal best
+        if cand and (best is None or min(map(len, cand)) > min(map(len, best))):
+            best = cand
+
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        consider({"".join(run)} if run else None)
+        run = []
+        if op is _c.SUBPATTERN and not (av[1] or av[2]):
+            consider(_required(av[3]))
+        elif op is _c.ATOMIC_GROUP:
+            consider(_required(av))
+        elif op is _c.BRANCH:
+            alts = [_required(seq) for seq in av[1]]
+            consider(None if any(a is None for a in alts) else set().union(*alts))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            consider(_required(av[2]))
+    consider({"".join(run)} if run else None)
+    return best
+
+
+def required_words(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    r"""Strings one of which every match of ``pattern`` contains, for a case-sensitive pattern;
+    ``None`` when there is no such set worth checking (a string shorter than 3 characters).
+
+    >>> sorted(required_words(r"\bliquidat(?:ed|ions?)\b|\bwiped\s+out"))
+    ['liquidat', 'wiped']
+    >>> sorted(required_words(r"(?:total\s+)?market\s+cap(?:italization)?s?"))
+    ['market']
+    >>> required_words(r"\d+\s*%"), required_words("(?:a|bc)d"), required_words("abc", re.IGNORECASE)
+    (None, None, None)
+    """
+    if flags & re.IGNORECASE:
+        return None
+    try:
+        found = _required(_p.parse(pattern, flags).data)
+    except re.error:
+        return None
+    if not found or min(map(len, found)) < 3:
+        return None
+    return frozenset(found)

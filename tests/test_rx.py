@@ -99,3 +99,20 @@ def test_gates_are_supersets_of_first_characters():
     for text in ("on Monday", "since 4 May", "Monday", "12 May"):
         m = re.compile(pattern).search(text)
         assert m and gate.match(text, m.start())
+
+
+def test_caseless_equals_ignorecase_on_the_corpus():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "corpus" / "articles"
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.iterdir()) if not p.name.endswith(".json")]
+    assert len(texts) > 20
+    for p in PATTERNS:
+        for text in texts:
+            assert _spans(p.finditer(text)) == _spans(p.slow.finditer(text)), p.pattern[:60]
+
+
+def test_required_words_skip_only_texts_without_a_match():
+    p = Caseless(r"\bliquidat(?:ed|ions)\b|\bwiped\s+out")
+    assert p.required == {"liquidat", "wiped"}
+    assert p.search("Longs were WIPED   out") is not None and p.search("nothing here") is None
