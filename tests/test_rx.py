@@ -7,13 +7,13 @@ import re
 from hypothesis import given, settings, strategies as st
 
 from extractor.data import alternation
-from extractor.facts import flows, metrics
+from extractor.facts import flows, metrics, quotes
 from extractor.normalize import periods
 from extractor.rx import Caseless, lowered_pattern
 
 
 def _project_patterns() -> list[Caseless]:
-    pats = [flows._STREAK_RE, periods.PERIOD_RE, flows._lexicon().cues, flows._lexicon().continuation]
+    pats = [flows._STREAK_RE, periods.PERIOD_RE, flows._lexicon().cues, flows._lexicon().continuation, quotes._cue_re()]
     pats += [rx for rx, _ in flows._lexicon().periods]
     for spec in metrics._lex().specs:
         pats += [p for p in (spec.cue, spec.context, spec.skip_if) if p is not None]
@@ -26,7 +26,7 @@ PATTERNS = _project_patterns()
 _WORDS = [
     "Net", "INFLOWS", "outflow", "Streak", "straight", "days", "Market", "Cap", "ETF", "AUM", "open", "Interest",
     "funding", "Rate", "Liquidations", "past", "Week", "ytd", "YTD", "hash", "Rate", "volume", "TVL", "OI",
-    "ſtreak", "ıNFLOWS", "İstanbul", "µ", "Σ", "ς", "K", "ﬅ", "five", "4-day", "1.5%", "$2.4", "billion",
+    "said", "Says", "TOLD", "according to", "so-called", "ſtreak", "ıNFLOWS", "İstanbul", "µ", "Σ", "ς", "K", "ﬅ", "five", "4-day", "1.5%", "$2.4", "billion",
 ]
 texts = st.lists(st.sampled_from(_WORDS) | st.text(alphabet="abcXYZ .,-’'\n0123456789", max_size=6), max_size=25).map(" ".join)
 

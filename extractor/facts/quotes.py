@@ -35,6 +35,7 @@ from extractor.facts.context import doc_text, FactComponent, evidence, sentence_
 from extractor.normalize.assets import canonical_asset
 from extractor.records import QuoteFact
 from extractor.data import alternation, read_json, read_lines
+from extractor.rx import Caseless
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +61,15 @@ def _verbs() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _cue_re() -> re.Pattern:
+def _cue_re() -> Caseless:
     alt = alternation(_verbs())
-    return re.compile(
+    return Caseless(
         rf"""
         (?<![\w-])        # whole word, and not "so-called"
         (?:{alt})         # a reporting verb or phrase
         (?![\w-])         # whole word
         """,
-        re.VERBOSE | re.IGNORECASE,
+        re.VERBOSE,
     )
 
 
