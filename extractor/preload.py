@@ -1,0 +1,36 @@
+"""Imported by the batch workers' server (multiprocessing's forkserver) before it forks any worker.
+
+spaCy, the rules and, when ``EXTRACTOR_PRELOAD_SETTINGS`` holds a ``Settings`` JSON, a warmed-up
+``Extractor`` (the NER model loaded, every lexicon compiled) are built once here; each worker is a
+fork of this process and starts with them ready instead of loading its own copy. The variable is
+set by ``extractor.batch`` when it starts the server; without it only the imports are done.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+from extractor.pipeline import Extractor
+from extractor.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ENV = "EXTRACTOR_PRELOAD_SETTINGS"
+WARM: tuple[str, Extractor] | None = None  # (settings JSON, extractor built from it)
+
+
+def _warm() -> None:
+    global WARM
+    raw = os.environ.get(ENV)
+    if not raw:
+        return
+    try:
+        ex = Extractor(Settings.model_validate_json(raw))
+        ex.extract("Bitcoin rose 2% to $70,000 on Monday, said Jane Roe, an analyst at Acme Research.")
+    except Exception:  # a bad setting is reported by the worker that uses it, not by the server
+        log.debug("preloading the extractor failed", exc_info=True)
+        return
+    WARM = (raw, ex)
+
+
+_warm()
