@@ -6,9 +6,18 @@
 from __future__ import annotations
 
 from extractor.errors import DateError, ExtractorError, InputError, ModelError
-from extractor.pipeline import Extractor, extract
 from extractor.records import ArticleRecord
 from extractor.settings import Settings
 
 __version__ = "0.1.0"
 __all__ = ["extract", "Extractor", "ArticleRecord", "Settings", "ExtractorError", "InputError", "DateError", "ModelError", "__version__"]
+
+
+def __getattr__(name: str):
+    """``Extractor`` and ``extract`` import spaCy (about 0.6 s): only when first used, so commands
+    that need no extraction (a batch re-run with nothing new, ``export``, ``query``) start fast."""
+    if name in ("Extractor", "extract"):
+        from extractor import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'extractor' has no attribute {name!r}")
