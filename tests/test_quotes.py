@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from extractor.facts import quotes as Q
 from extractor.facts.quotes import find_quote_spans, is_heading, is_label, is_person_name
 
 
@@ -195,3 +196,37 @@ def test_multi_paragraph_quote(full):
         ("Maria Lopez", "The first leg down was forced selling."),
         ("Maria Lopez", "The second leg is real distribution"),
     ]
+
+
+# --- the person guard against NER labels, with the labels fixed by hand (no model) ---------------
+
+def _doc_with_ents(rules_only, text, ents):
+    """A rule-pipeline Doc of ``text`` whose entities are ``(substring, label)`` (first occurrences)."""
+    from spacy.tokens import Span
+
+    doc = rules_only.nlp.make_doc(text)
+    doc = rules_only.nlp.get_pipe("fin_sentences")(doc)
+    spans = []
+    for sub, label in ents:
+        start = text.index(sub)
+        spans.append(doc.char_span(start, start + len(sub), label=label))
+    doc.ents = spans
+    return doc
+
+
+def test_a_name_after_an_organisation_noun_is_not_a_person(rules_only):
+    text = "Priya Anand, founder of the payments startup Tern Pay, says volumes held up."
+    doc = _doc_with_ents(rules_only, text, [("Priya Anand", "PERSON"), ("Tern Pay", "PERSON")])
+    assert [m.name for m in Q.people(doc)] == ["Priya Anand"]
+
+
+def test_a_surname_taken_for_an_organisation_is_a_person_when_the_full_name_is_written(rules_only):
+    text = "Marisol Quintero ran a commodities desk for years.\n\n“Leverage got ahead of demand,” Quintero said."
+    doc = _doc_with_ents(rules_only, text, [])
+    i = text.rindex("Quintero")  # the NER labels the surname before "said" an organisation
+    doc.ents = [doc.char_span(i, i + len("Quintero"), label="ORG")]
+    assert (i, "Marisol Quintero") in [(m.start, m.name) for m in Q.people(doc)]
+    # without the full name anywhere, an ORG before "said" stays an organisation
+    other = "“Leverage got ahead of demand,” Kestrelbank said."
+    doc = _doc_with_ents(rules_only, other, [("Kestrelbank", "ORG")])
+    assert Q.people(doc) == []

@@ -347,15 +347,52 @@ def _first_name_for(text: str, surname: str, before: int) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _org_head_re() -> re.Pattern:
+    """A name right after a noun that says what kind of organisation it is ("exchange Kraken")."""
+    heads = alternation(_lex()["org_heads"])
+    return re.compile(
+        rf"""
+        (?<![\w-])(?i:{heads})\s+                                  # an organisation noun
+        (?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})            # the Capitalised name after it
+        """,
+        re.VERBOSE,
+    )
+
+
+def _surnames_taken_for_orgs(doc: Doc) -> list[tuple[int, int, str]]:
+    """One-word ORG entities right before or after a reporting verb ("Vasquez said", "said Vasquez")
+    that the article also writes as "First Surname": the NER often takes an unfamiliar surname for
+    an organisation, and the full name elsewhere settles it."""
+    text = doc_text(doc)
+    out = []
+    for ent in doc.ents:
+        name = clean_name(ent.text)
+        if ent.label_ != "ORG" or not name or " " in name or not is_person_name(name):
+            continue
+        after = re.match(r"\s+(\w+)", text[ent.end_char : ent.end_char + 30])
+        before = re.search(r"(\w+)\s+$", text[max(0, ent.start_char - 30) : ent.start_char])
+        if not ((after and after.group(1).lower() in _verbs()) or (before and before.group(1).lower() in _verbs())):
+            continue
+        full = _first_name_for(text, name, ent.start_char)
+        if full and is_person_name(full):
+            start = ent.start_char + max(ent.text.find(name), 0)
+            out.append((start, start + len(name), name))
+    return out
+
+
 def people(doc: Doc) -> list[Mention]:
     """Person mentions of ``doc``, left to right, each resolved to a full name."""
     if "fin_quote_people" in doc.user_data:
         return doc.user_data["fin_quote_people"]
     text = doc_text(doc)
-    org_labels = {clean_name(e.text).lower() for e in doc.ents if e.label_ == "ORG"}
+    surnames = _surnames_taken_for_orgs(doc)
+    org_labels = {clean_name(e.text).lower() for e in doc.ents if e.label_ == "ORG"} - {n.lower() for _, _, n in surnames}
     person_labels = {clean_name(e.text).lower() for e in doc.ents if e.label_ == "PERSON"}
-    org_names = frozenset(org_labels - person_labels)
-    raw: list[tuple[int, int, str]] = []
+    # "the payments company Lattice Pay": a name after an organisation noun is an organisation, whatever the NER says
+    named_orgs = {clean_name(m.group("name")).lower() for m in _org_head_re().finditer(text)}
+    org_names = frozenset((org_labels - person_labels) | named_orgs)
+    raw: list[tuple[int, int, str]] = list(surnames)
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
