@@ -26,6 +26,11 @@ CASES = [
     ("At the time of writing, Cardano is sitting at $0.7215.", [("ADA", 0.7215, "at")]),
     ("Bitcoin Tumbles Below $60K as Traders Flee", [("BTC", 60000.0, "below")]),
     ("Bitcoin later recovered. By the afternoon it was trading around $65,900.", [("BTC", 65900.0, "near")]),
+    # a move that ends at the figure, whatever the verb
+    ("Polkadot lost 6.1% to $4.87 as sellers returned.", [("DOT", 4.87, "at")]),
+    ("Litecoin added 3.3% on Thursday to $92.40.", [("LTC", 92.4, "at")]),
+    # an asset after the figure but past a clause break is not the figure's asset
+    ("Bitcoin slid all week.\nThe coin was changing hands at $86,300 on Friday, but ether fared worse.", [("BTC", 86300.0, "at")]),
     # negatives: levels, forecasts, cost bases, purchases, caps, amounts, strikes, read-more lines
     ("Analysts flagged $58,000 as the key support level for Bitcoin.", []),
     ("The average ETF cost basis for Bitcoin sits near $84,000.", []),

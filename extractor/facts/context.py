@@ -233,7 +233,7 @@ def asset_for(doc: Doc, start: int, end: int | None = None, *, kinds: tuple[str,
     """The asset a figure at ``start:end`` belongs to.
 
     1. the nearest asset mention before it in the same sentence;
-    2. else the first one after it in the same sentence;
+    2. else the first one after it in the same sentence and clause;
     3. else the latest one in up to ``lookback_sents`` earlier sentences of the
        same paragraph or in the heading just above it (running subject).
     ``kinds`` restricts to asset kinds (crypto, index, etf, commodity, stock).
@@ -244,7 +244,8 @@ def asset_for(doc: Doc, start: int, end: int | None = None, *, kinds: tuple[str,
     before = [a for a in ok if sent.start_char <= a.start and a.end <= start]
     if before:
         return before[-1]
-    after = [a for a in ok if end <= a.start and a.end <= sent.end_char]
+    # an asset after the figure, in the same clause ("at $91,300 on Tuesday, but ether fell" is not ether's)
+    after = [a for a in ok if end <= a.start and a.end <= sent.end_char and not _CLAUSE_BREAK.search(doc_text(doc)[end : a.start])]
     if after:
         return after[0]
     # running subject: earlier sentences, stopping at a blank line (new section) after the first

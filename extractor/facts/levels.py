@@ -83,10 +83,11 @@ def cues() -> Cues:
     for kind, nouns in lv["kind_nouns"].items():
         n = _alt(nouns)
         # noun, then only filler words up to the figure: "support level at", "resistance near"
-        kind_left[kind] = re.compile(rf"\b(?:{n})\b(?:\s+\w+){{0,6}}?{fill}$", flags)
+        # (whole words, also within hyphenated compounds: the "cap" of "large-cap" is no ceiling)
+        kind_left[kind] = re.compile(rf"(?<![\w-])(?:{n})(?![\w-])(?:\s+\w+){{0,6}}?{fill}$", flags)
         # figure, then filler words, then the noun: "$2.50 resistance", "$60,000 as a key support level"
-        kind_right[kind] = re.compile(rf"^{fill}\b(?:{n})\b", flags)
-        kind_any[kind] = re.compile(rf"\b(?:{n})\b", flags)
+        kind_right[kind] = re.compile(rf"^{fill}(?<![\w-])(?:{n})(?![\w-])", flags)
+        kind_any[kind] = re.compile(rf"(?<![\w-])(?:{n})(?![\w-])", flags)
     generic = _alt(lv["generic_nouns"])
     verbs = {k: re.compile(rf"\b(?:{_alt(v)}){fill}$", flags) for k, v in lv["verbs"].items()}
     return Cues(

@@ -58,6 +58,7 @@ class Cues:
     from_fall: re.Pattern
     from_rise: re.Pattern
     move_after: re.Pattern
+    move_before: re.Pattern
     hypothetical: re.Pattern
     past_motion: re.Pattern
     not_left: re.Pattern
@@ -77,6 +78,7 @@ def cues() -> Cues:
         from_fall=re.compile(rf"\b(?:{pc['from_fall_verbs']})\b", flags),
         from_rise=re.compile(rf"\b(?:{pc['from_rise_verbs']})\b", flags),
         move_after=re.compile(pc["move_after"], flags),
+        move_before=re.compile(pc["move_before"], flags),
         hypothetical=re.compile(rf"\b(?:{_alt(ctx['hypothetical'])})\b", flags),
         past_motion=re.compile(rf"\b(?:{_alt(ctx['past_motion'])})\b", flags),
         not_left=re.compile(rf"\b(?:{_alt(ctx['not_a_price_left'])})\b[^$\d]{{0,45}}$", flags),
@@ -154,6 +156,8 @@ def extract_prices(doc: Doc) -> list[PriceFact]:
             verdict = _qualifier(doc, near, clause)
         if verdict is None and c.move_after.search(right):
             verdict = ("price_then_move", "at")
+        if verdict is None and c.move_before.search(near):  # "lost 9.8% to $101.70": where the move ended
+            verdict = ("price_after_move", "at")
         if verdict is None:
             continue
         rule, qualifier = verdict
