@@ -20,6 +20,8 @@ CASES = [
     # (sentence, expected [(asset, value, kind)])
     # the "cap" of "large-cap" is no ceiling: a price in an appositive is not a level
     ("Polkadot jumped 9% to $5.12, its best day in a month, as traders bought large-cap altcoins.", []),
+    # a hypothetical move that would expose a figure makes it a target
+    ("Ether held up all week. Losing that would expose $2,880.", [("ETH", 2880.0, "target")]),
     # kind nouns, before or after the figure
     ("Analysts flagged $58,000 as the key support level for Bitcoin.", [("BTC", 58000.0, "support")]),
     ("Solana keeps bumping into the $245 resistance.", [("SOL", 245.0, "resistance")]),
