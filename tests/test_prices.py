@@ -32,6 +32,7 @@ CASES = [
     # an asset after the figure but past a clause break is not the figure's asset
     ("Bitcoin slid all week.\nThe coin was changing hands at $86,300 on Friday, but ether fared worse.", [("BTC", 86300.0, "at")]),
     # negatives: levels, forecasts, cost bases, purchases, caps, amounts, strikes, read-more lines
+    ("Halvard's Nasdaq-listed shares fell 6.2% to $18.40 after the report.", []),  # "Nasdaq-listed" is no index
     ("Analysts flagged $58,000 as the key support level for Bitcoin.", []),
     ("The average ETF cost basis for Bitcoin sits near $84,000.", []),
     ("The firm acquired 4,200 BTC at an average price of $91,300.", []),

@@ -29,6 +29,10 @@ class AssetMention:
     asset: Asset
 
 
+# "Nasdaq-listed shares", "bitcoin-linked stocks": the name is part of an adjective, not the asset
+_NOT_AN_ADJECTIVE = r"(?!-(?:listed|based|linked|backed|focused|traded|denominated|related|native|centric)\b)"
+
+
 @lru_cache(maxsize=1)
 def _lexicon():
     assets: dict[str, Asset] = {}
@@ -53,8 +57,8 @@ def _lexicon():
 
     pattern = re.compile(
         rf"""
-        (?<![\w$&])(?P<ci>{alt(ci, True)})(?![\w&])                   # case-insensitive names
-        | (?<![\w$&/])(?<![A-Z]\.)(?-i:(?P<exact>{alt(exact)}))(?![\w&])  # tickers and cased names, as written (not the S of U.S.)
+        (?<![\w$&])(?P<ci>{alt(ci, True)})(?![\w&]){_NOT_AN_ADJECTIVE}      # case-insensitive names
+        | (?<![\w$&/])(?<![A-Z]\.)(?-i:(?P<exact>{alt(exact)}))(?![\w&]){_NOT_AN_ADJECTIVE}  # tickers and cased names, as written (not the S of U.S.)
         | (?:(?<=\()|(?<=\$))(?-i:(?P<amb>{alt(ambiguous)}))(?=\)|\b)  # (LINK) or $LINK
         | (?<![\w$&])(?-i:(?P<pair>{alt(ambiguous)}))(?=/USDT?\b|/USD\b|/BTC\b)  # LINK/USDT
         """,
@@ -93,6 +97,8 @@ def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
     [('Bitcoin', 'BTC'), ('BTC', 'BTC'), ('ether', 'ETH'), ('LINK', 'LINK'), ('DOGE', 'DOGE')]
     >>> [m.asset.id for m in find_assets("The Nasdaq-100 ETF Invesco QQQ Trust and the S&P 500")]
     ['QQQ', 'S&P 500']
+    >>> [m.text for m in find_assets("Meridian's Nasdaq-listed shares and bitcoin-linked stocks fell; the Nasdaq-100 rose")]
+    ['Nasdaq-100']
     >>> [m.text for m in find_assets("in early U.S. trading")]
     []
     """
