@@ -30,6 +30,7 @@ CASES = [
     ("Spot trading volume reached $64 billion on Tuesday.", [("volume", 6.4e10, "USD")]),
     ("Holders are sitting on about $22 billion in unrealized losses.", [("unrealized_loss", 2.2e10, "USD")]),
     ("Inflows lifted the fund's assets under management to $48.5 billion.", [("aum", 4.85e10, "USD")]),
+    ("Total net assets across the spot Ether ETFs in the U.S. stand at $9.2 billion.", [("aum", 9.2e9, "USD")]),  # a long subject
     ("Funding rates on major perpetuals flipped to -0.01%.", [("funding_rate", -0.01, "percent")]),
     ("The network hash rate hit a record 1,050 EH/s.", [("hash_rate", 1050.0, "EH/s")]),
     (
