@@ -65,6 +65,8 @@ class Caseless:
     ['Net Inflows', 'net outflows']
     >>> cue.search("NET OUTFLOWS").span(), cue.search("none") is None
     ((0, 12), True)
+    >>> cue.fullmatch("Net Inflow").group(), cue.match("net inflows of $5M").end()
+    ('Net Inflow', 11)
     """
 
     def __init__(self, pattern: str, flags: int = 0):
@@ -109,8 +111,6 @@ class Caseless:
     def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         return self.slow.fullmatch(text, pos, len(text) if endpos is None else endpos)
 
-    def findall(self, text: str) -> list:
-        return [m.group() if not self.slow.groups else (m.groups() if self.slow.groups > 1 else m.group(1)) for m in self.finditer(text)]
 
 
 # --- first-character gates ------------------------------------------------------------------------
