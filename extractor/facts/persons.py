@@ -1,10 +1,11 @@
 """People and organizations from the statistical NER, run only where rules need them.
 
-The model is the expensive part of the pipeline, so only sentences that can
-carry an attribution (quotation marks, reporting verbs, "according to",
-person-like appositives) are sent through it; entities are mapped back onto
-the main Doc by character offsets. Only the ``ner`` component is loaded (it has
-its own tok2vec in en_core_web_sm 3.x), everything else is excluded.
+The model is the expensive part of the pipeline, so it reads only short windows:
+in the sentences that can carry an attribution (quotation marks, reporting verbs,
+"according to", role nouns), a few words around each capitalised run that may be
+a name (see ``name_windows``), batched across the Docs of an ``nlp.pipe`` batch.
+Entities are mapped back onto the main Doc by character offsets. Only the ``ner``
+component is loaded (it has its own tok2vec in en_core_web_sm 3.x).
 """
 from __future__ import annotations
 
@@ -13,12 +14,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import spacy.util
-
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.util import filter_spans, minibatch
 
 from extractor.errors import ModelError
 from extractor.data import alternation, read_json, read_lines
@@ -337,7 +336,7 @@ class PersonTagger:
             return
         if self._ner is None:
             self._ner = load_ner(self.model)
-        for batch in spacy.util.minibatch(docs, size=batch_size):
+        for batch in minibatch(docs, size=batch_size):
             yield from tag_entities_many(list(batch), self._ner)
 
 
