@@ -1,8 +1,8 @@
 """Builds the spaCy pipeline once and turns cleaned articles into validated records.
 
 The pipeline is spaCy's English tokenizer (no statistical model) plus rule
-components; the statistical NER runs only inside ``fin_persons`` on the
-sentences that can name a speaker.
+components; the statistical NER runs only inside ``fin_persons``, on short
+windows around possible names in the sentences that can name a speaker.
 """
 from __future__ import annotations
 
