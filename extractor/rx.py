@@ -57,6 +57,20 @@ def lowered_pattern(pattern: str) -> str | None:
     return "".join(out)
 
 
+_LAST_LOWERED: list = [None, None]  # (text, its lowered form): many patterns scan the same doc text in a row
+
+
+def _lower_exactly(text: str) -> str | None:
+    """``text.lower()`` when it keeps every offset and every re.IGNORECASE pairing, else ``None``."""
+    if _LAST_LOWERED[0] is text:
+        return _LAST_LOWERED[1]
+    low = text.lower()
+    if len(low) != len(text) or (not text.isascii() and _SPECIAL.search(text)):
+        low = None
+    _LAST_LOWERED[:] = [text, low]
+    return low
+
+
 class Caseless:
     """A compiled ``re.IGNORECASE`` pattern with a faster scan (see the module docstring).
 
@@ -78,12 +92,7 @@ class Caseless:
         self.flags = self.slow.flags
 
     def _lowered(self, text: str) -> str | None:
-        if self.fast is None:
-            return None
-        low = text.lower()
-        if len(low) != len(text) or (not text.isascii() and _SPECIAL.search(text)):
-            return None
-        return low
+        return None if self.fast is None else _lower_exactly(text)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
         endpos = len(text) if endpos is None else endpos

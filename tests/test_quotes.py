@@ -202,8 +202,6 @@ def test_multi_paragraph_quote(full):
 
 def _doc_with_ents(rules_only, text, ents):
     """A rule-pipeline Doc of ``text`` whose entities are ``(substring, label)`` (first occurrences)."""
-    from spacy.tokens import Span
-
     doc = rules_only.nlp.make_doc(text)
     doc = rules_only.nlp.get_pipe("fin_sentences")(doc)
     spans = []

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from extractor.errors import DateError, InputError
+from extractor.normalize.dates import month_number
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,6 @@ _DAY_MONTH_YEAR = re.compile(
     (?P<year>\d{{4}})$                          # 2026""",
     re.IGNORECASE | re.VERBOSE,
 )
-_MONTH_NUMBERS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 
 
 def parse_date(value: str) -> str:
@@ -95,7 +95,7 @@ def parse_date(value: str) -> str:
     m = _MONTH_DAY_YEAR.match(s) or _DAY_MONTH_YEAR.match(s)
     if m:  # the common dateline forms, without dateparser's cost ("Feb. 4, 2026", "4 February 2026")
         try:
-            return date(int(m.group("year")), _MONTH_NUMBERS[m.group("mon").lower()[:3]], int(m.group("day"))).isoformat()
+            return date(int(m.group("year")), month_number(m.group("mon")), int(m.group("day"))).isoformat()
         except ValueError:
             raise DateError(f"not a date: {value!r}") from None
     import dateparser  # slow import: only when needed

@@ -31,6 +31,15 @@ def read_lines(name: str) -> list[str]:
     return [ln.strip() for ln in read_text(name).splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
+def pattern_alternation(fragments) -> str:
+    r"""``a|b|c`` of regex fragments (word lists that hold regex syntax), longest first.
+
+    >>> print(pattern_alternation(["inflows?", r"net\s+inflows?"]))
+    net\s+inflows?|inflows?
+    """
+    return "|".join(sorted(fragments, key=len, reverse=True))
+
+
 def alternation(words, *, ignore_case: bool = False, any_space: bool = True) -> str:
     """A regex matching any of the literal ``words`` (with ``any_space`` a space matches any run
     of whitespace), factored into a prefix trie.

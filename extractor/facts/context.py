@@ -18,7 +18,7 @@ from extractor.normalize.assets import AssetMention, find_assets
 from extractor.normalize.dates import DayRef, find_days
 from extractor.normalize.numbers import PERCENT_RE, Money, finditer_money, percent_from_match
 from extractor.records import Evidence
-from extractor.data import read_lines
+from extractor.data import pattern_alternation, read_json, read_lines
 
 log = logging.getLogger(__name__)
 
@@ -294,6 +294,43 @@ def source_for(doc: Doc, start: int) -> str | None:
     if sent.i not in found:
         found[sent.i] = source_in(sent.text)
     return found[sent.i]
+
+
+# --- what stops a dollar figure from being a price or a level (prices, levels) ----------
+
+@dataclass(frozen=True)
+class FigureContext:
+    """Patterns from ``data/price_context.json``, compiled once for fin_prices and fin_levels."""
+
+    hypothetical: re.Pattern  # "could", "if", "would": a forecast, not a traded price
+    past_motion: re.Pattern  # "after it rose": a hypothetical word that reports the past
+    not_left: re.Pattern  # words before a figure that make it something else (cost basis, strike)
+    not_right: re.Pattern  # ... and words after it
+    related: re.Pattern  # a "Related:" / "Read more" line
+
+    def is_hypothetical(self, clause: str) -> bool:
+        """The clause's last hypothetical cue is not followed by words of past motion."""
+        last = None
+        for last in self.hypothetical.finditer(clause):
+            pass
+        return last is not None and not self.past_motion.search(clause[last.end() :])
+
+    def rules_out(self, left: str, right: str) -> bool:
+        """The words around a figure say it is not a price ("cost basis of $X", "$X strike")."""
+        return bool(self.not_left.search(left[-60:]) or self.not_right.search(right))
+
+
+@lru_cache(maxsize=1)
+def figure_context() -> FigureContext:
+    ctx = read_json("price_context.json")
+    alt, flags = pattern_alternation, re.IGNORECASE
+    return FigureContext(
+        hypothetical=re.compile(rf"\b(?:{alt(ctx['hypothetical'])})\b", flags),
+        past_motion=re.compile(rf"\b(?:{alt(ctx['past_motion'])})\b", flags),
+        not_left=re.compile(rf"\b(?:{alt(ctx['not_a_price_left'])})\b[^$\d]{{0,45}}$", flags),
+        not_right=re.compile(rf"^\s*(?:{alt(ctx['not_a_price_right'])})\b", flags),
+        related=re.compile(ctx["related_line"], flags | re.MULTILINE),
+    )
 
 
 # --- clause windows shared by prices and levels ---------------------------------

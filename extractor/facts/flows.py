@@ -40,7 +40,7 @@ from extractor.normalize.assets import asset_kind, canonical_asset, find_assets
 from extractor.normalize.numbers import Money
 from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact
-from extractor.data import read_json, read_lines
+from extractor.data import pattern_alternation, read_json, read_lines
 from extractor.rx import Caseless
 
 log = logging.getLogger(__name__)
@@ -54,10 +54,6 @@ MAX_CUE_DISTANCE = 160
 
 
 # --- data -------------------------------------------------------------------------------
-
-def _alt(fragments) -> str:
-    return "|".join(sorted(fragments, key=len, reverse=True))
-
 
 @dataclass(frozen=True)
 class _Lexicon:
@@ -81,12 +77,12 @@ def _lexicon() -> _Lexicon:
     lex = read_json("flow_lexicon.json")
     prods = read_json("etf_products.json")
     cues = Caseless(
-        rf"(?<![\w-])(?:(?P<block>{_alt(lex['block'])})|(?P<inflow>{_alt(lex['inflow'])})|(?P<outflow>{_alt(lex['outflow'])})"
-        rf"|(?P<inflow_weak>{_alt(lex['inflow_weak'])})|(?P<outflow_weak>{_alt(lex['outflow_weak'])}))(?![\w-])"
+        rf"(?<![\w-])(?:(?P<block>{pattern_alternation(lex['block'])})|(?P<inflow>{pattern_alternation(lex['inflow'])})|(?P<outflow>{pattern_alternation(lex['outflow'])})"
+        rf"|(?P<inflow_weak>{pattern_alternation(lex['inflow_weak'])})|(?P<outflow_weak>{pattern_alternation(lex['outflow_weak'])}))(?![\w-])"
     )
-    continuation = Caseless(rf"(?<![\w-])(?:{_alt(lex['continuation'])})(?![\w-])")
+    continuation = Caseless(rf"(?<![\w-])(?:{pattern_alternation(lex['continuation'])})(?![\w-])")
     heads = re.compile(
-        rf"(?<![\w-])(?:(?P<strong>{_alt(lex['product_heads_strong'])})|(?P<weak>{_alt(lex['product_heads_weak'])}))(?![\w-])",
+        rf"(?<![\w-])(?:(?P<strong>{pattern_alternation(lex['product_heads_strong'])})|(?P<weak>{pattern_alternation(lex['product_heads_weak'])}))(?![\w-])",
         re.IGNORECASE,
     )
     issuer_words = frozenset(w.lower() for name in prods["issuers"] for w in name.split())
@@ -94,15 +90,15 @@ def _lexicon() -> _Lexicon:
     for p in prods["products"]:
         (ambiguous if p.get("ambiguous") else tickers)[p["ticker"]] = p["asset"]
         issuer_words |= {w.lower() for w in p["issuer"].split()}
-    ticker_re = re.compile(rf"(?<![\w$/-])(?:{_alt(map(re.escape, tickers))})(?![\w/-])")
-    periods = [(Caseless(rf"\b(?:{_alt(frags)})\b"), dur) for dur, frags in lex["periods"].items()]
+    ticker_re = re.compile(rf"(?<![\w$/-])(?:{pattern_alternation(map(re.escape, tickers))})(?![\w/-])")
+    periods = [(Caseless(rf"\b(?:{pattern_alternation(frags)})\b"), dur) for dur, frags in lex["periods"].items()]
     names = read_lines("providers.txt")
     providers = re.compile(
         rf"""
         (?:according\s+to|data\s+(?:from|by)|compiled\s+by|source:|per|via|reported\s+by|tracked\s+by)  # attribution cue
         (?:\s+[\w.’'-]+){{0,5}}?\s+                                                 # a few words of filler ("European investment firm")
-        (?P<name>{_alt(map(re.escape, names))})(?![\w])                            # a known provider
-        | (?P<name2>{_alt(map(re.escape, names))})['’]?s?\s+(?:said|says|reported|noted|wrote|showed|shows|data|figures)\b  # "CoinShares said"
+        (?P<name>{pattern_alternation(map(re.escape, names))})(?![\w])                            # a known provider
+        | (?P<name2>{pattern_alternation(map(re.escape, names))})['’]?s?\s+(?:said|says|reported|noted|wrote|showed|shows|data|figures)\b  # "CoinShares said"
         """,
         re.VERBOSE | re.IGNORECASE,
     )

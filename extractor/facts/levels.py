@@ -31,6 +31,7 @@ from extractor.facts.context import (
     clause_after,
     clause_before,
     doc_text,
+    figure_context,
     grounding,
     money,
     section_asset,
@@ -39,16 +40,12 @@ from extractor.facts.context import (
 from extractor.normalize.assets import canonical_asset
 from extractor.normalize.numbers import NUMBER, SCALE, parse_number, scale_factor
 from extractor.records import PriceLevelFact
-from extractor.data import read_json
+from extractor.data import pattern_alternation, read_json
 
 log = logging.getLogger(__name__)
 
 OWNER = "price_level"
 MAX_SCALE = 1e3  # "$62K" may be a level; "$1.7 billion" never is
-
-
-def _alt(words) -> str:
-    return "|".join(sorted(words, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -65,51 +62,40 @@ class Cues:
     after_target: re.Pattern
     moving_average: re.Pattern
     described_as: re.Pattern
-    hypothetical: re.Pattern
-    past_motion: re.Pattern
-    not_left: re.Pattern
-    not_right: re.Pattern
-    related: re.Pattern
 
 
 @lru_cache(maxsize=1)
 def cues() -> Cues:
     """The level lexicon, compiled once."""
     lv = read_json("level_cues.json")
-    ctx = read_json("price_context.json")
-    fill = rf"(?:\s+|,\s*|\b(?:{_alt(lv['filler'])})\b|\(|\))*"
+    fill = rf"(?:\s+|,\s*|\b(?:{pattern_alternation(lv['filler'])})\b|\(|\))*"
     flags = re.IGNORECASE
     kind_left, kind_right, kind_any = {}, {}, {}
     for kind, nouns in lv["kind_nouns"].items():
-        n = _alt(nouns)
+        n = pattern_alternation(nouns)
         # noun, then only filler words up to the figure: "support level at", "resistance near"
         # (whole words, also within hyphenated compounds: the "cap" of "large-cap" is no ceiling)
         kind_left[kind] = re.compile(rf"(?<![\w-])(?:{n})(?![\w-])(?:\s+\w+){{0,6}}?{fill}$", flags)
         # figure, then filler words, then the noun: "$2.50 resistance", "$60,000 as a key support level"
         kind_right[kind] = re.compile(rf"^{fill}(?<![\w-])(?:{n})(?![\w-])", flags)
         kind_any[kind] = re.compile(rf"(?<![\w-])(?:{n})(?![\w-])", flags)
-    generic = _alt(lv["generic_nouns"])
-    verbs = {k: re.compile(rf"\b(?:{_alt(v)}){fill}$", flags) for k, v in lv["verbs"].items()}
+    generic = pattern_alternation(lv["generic_nouns"])
+    verbs = {k: re.compile(rf"\b(?:{pattern_alternation(v)}){fill}$", flags) for k, v in lv["verbs"].items()}
     return Cues(
         kind_left=kind_left,
         kind_right=kind_right,
         kind_anywhere=kind_any,
         generic_left=re.compile(rf"\b(?:{generic})\s+(?:of|at|near|around)\s+(?:the\s+)?$", flags),
         generic_right=re.compile(rf"^\s*(?:\w+\s+){{0,2}}(?:{generic})\b", flags),
-        range_left=re.compile(rf"\b(?:{_alt(lv['range_openers'])})\s+(?:roughly\s+|about\s+|around\s+)?$", flags),
-        range_right=re.compile(rf"^\s*(?:\w+\s+)?(?:trading\s+|price\s+)?(?:{_alt(lv['range_nouns'])})\b", flags),
+        range_left=re.compile(rf"\b(?:{pattern_alternation(lv['range_openers'])})\s+(?:roughly\s+|about\s+|around\s+)?$", flags),
+        range_right=re.compile(rf"^\s*(?:\w+\s+)?(?:trading\s+|price\s+)?(?:{pattern_alternation(lv['range_nouns'])})\b", flags),
         verbs=verbs,
-        hyp_verbs={k: re.compile(rf"\b(?:{_alt(v)}){fill}$", flags) for k, v in lv["hyp_verbs"].items()},
-        after_target=re.compile(rf"^\s*(?:\w+\s+)?(?:{_alt(lv['after_target'])})\b", flags),
+        hyp_verbs={k: re.compile(rf"\b(?:{pattern_alternation(v)}){fill}$", flags) for k, v in lv["hyp_verbs"].items()},
+        after_target=re.compile(rf"^\s*(?:\w+\s+)?(?:{pattern_alternation(lv['after_target'])})\b", flags),
         moving_average=re.compile(rf"{lv['moving_average']}(?:,?\s+\w+){{0,2}}\s*(?:\(|at|near|around|of)\s*$", flags),
         described_as=re.compile(
-            rf"^,?\s*(?:which|that)\s+(?:is|was|has\s+been|are|were)\s+(?:\w+\s+){{0,2}}(?:{_alt(lv['described_as'])})\s+as\b", flags
+            rf"^,?\s*(?:which|that)\s+(?:is|was|has\s+been|are|were)\s+(?:\w+\s+){{0,2}}(?:{pattern_alternation(lv['described_as'])})\s+as\b", flags
         ),
-        hypothetical=re.compile(rf"\b(?:{_alt(ctx['hypothetical'])})\b", flags),
-        past_motion=re.compile(rf"\b(?:{_alt(ctx['past_motion'])})\b", flags),
-        not_left=re.compile(rf"\b(?:{_alt(ctx['not_a_price_left'])})\b[^$\d]{{0,45}}$", flags),
-        not_right=re.compile(rf"^\s*(?:{_alt(ctx['not_a_price_right'])})\b", flags),
-        related=re.compile(ctx["related_line"], flags | re.MULTILINE),
     )
 
 
@@ -264,14 +250,14 @@ def _classify(doc: Doc, g: Group, floor: int) -> tuple[str, str | None] | None:
     text = doc_text(doc)
     left = clause_before(doc, g.start, floor)
     right = clause_after(doc, g.end)
-    if c.not_left.search(left[-60:]) or c.not_right.search(right):
+    fc = figure_context()
+    if fc.rules_out(left, right):
         return None
     sent = sentence_at(doc, g.start)
-    if c.related.search(text[sent.start_char : g.start]) or c.related.search(_line_of(text, g.start)):
+    if fc.related.search(text[sent.start_char : g.start]) or fc.related.search(_line_of(text, g.start)):
         return None
     whole = clause_before(doc, g.start)  # the clause without the floor: "will have to push above $660 to start a move toward $720"
-    hyp = bool(c.hypothetical.search(whole) and not c.past_motion.search(_after_last(c.hypothetical, whole)))
-    hyp = hyp or bool(c.hypothetical.search(right[:60]) and not c.past_motion.search(right[:60]))
+    hyp = fc.is_hypothetical(whole) or bool(fc.hypothetical.search(right[:60]) and not fc.past_motion.search(right[:60]))
 
     named = _named_kind(left, right)
     if named:
@@ -301,9 +287,9 @@ def _classify(doc: Doc, g: Group, floor: int) -> tuple[str, str | None] | None:
             return "level_hypothetical", kind
         if c.after_target.search(right):
             return "level_hypothetical", "target"
-    if c.after_target.search(right) and not c.past_motion.search(left):
+    if c.after_target.search(right) and not fc.past_motion.search(left):
         return "level_after_target", "target"
-    if (c.generic_left.search(left) or c.generic_right.search(right)) and not c.past_motion.search(left) and not re.search(
+    if (c.generic_left.search(left) or c.generic_right.search(right)) and not fc.past_motion.search(left) and not re.search(
         r"\b(?:above|below|under|over|near|around)\s+(?:\w+\s+){0,2}$", left, re.I
     ):
         return "level_generic", None
@@ -324,13 +310,6 @@ def _named_kind(left: str, right: str) -> str | None:
             dist = m.end()
             best = min(best, (dist, kind)) if best else (dist, kind)
     return best[1] if best else None
-
-
-def _after_last(pattern: re.Pattern, text: str) -> str:
-    last = None
-    for last in pattern.finditer(text):
-        pass
-    return text[last.end():] if last else text
 
 
 def _line_of(text: str, pos: int) -> str:

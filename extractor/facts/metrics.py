@@ -56,10 +56,6 @@ _HASHRATE_RE = re.compile(
 )
 
 
-def _alt(words) -> str:
-    return alternation(set(words))
-
-
 @dataclass(frozen=True)
 class _Spec:
     metric: str
@@ -110,10 +106,10 @@ def _lex() -> _Lex:
     )
     # a change verb right before the amount: "has fallen by (about) US$467.6 billion"
     def before_amount(words):
-        return re.compile(rf"(?<![\w-])(?:{_alt(words)})\s+(?:{APPROX}\s+)*$", re.I)
+        return re.compile(rf"(?<![\w-])(?:{alternation(words)})\s+(?:{APPROX}\s+)*$", re.I)
 
     def before_pct(words):
-        return re.compile(rf"(?<![\w-])(?:{_alt(words)})(?:\s+by)?\s+(?:{APPROX}\s+)*$", re.I)
+        return re.compile(rf"(?<![\w-])(?:{alternation(words)})(?:\s+by)?\s+(?:{APPROX}\s+)*$", re.I)
 
     return _Lex(
         specs=specs,

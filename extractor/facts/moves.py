@@ -41,11 +41,6 @@ log = logging.getLogger(__name__)
 OWNER = "percent_move"
 
 
-def _phrase_alt(words) -> str:
-    """Regex alternation of phrases, longest first, spaces matching any whitespace."""
-    return alternation(set(words))
-
-
 @dataclass(frozen=True)
 class _Lex:
     neg_before: re.Pattern
@@ -74,39 +69,39 @@ def _lex() -> _Lex:
     not_subjects = frozenset(
         ln.strip() for ln in read_text("move_not_subjects.txt").splitlines() if ln.strip() and not ln.startswith("#")
     )
-    approx = _phrase_alt(lx["approximators"])
-    adjs = _phrase_alt(lx["period_adjectives"])
+    approx = alternation(lx["approximators"])
+    adjs = alternation(lx["period_adjectives"])
     ref_names = {}
     for ref, names in lx["references"].items():
         for n in names:
             ref_names.setdefault(n.lower(), ref)
     after_words = lx["negative_after"] + lx["positive_after"]
-    stops = _phrase_alt(lx["stop_after"] + lx["approximators"] + ["of", "is", "was", "are", "were", "has", "had"])
+    stops = alternation(lx["stop_after"] + lx["approximators"] + ["of", "is", "was", "are", "were", "has", "had"])
     return _Lex(
-        neg_before=re.compile(rf"(?<![\w-])(?:{_phrase_alt(lx['negative_before'])})(?![\w-])", re.I),
-        pos_before=re.compile(rf"(?<![\w-])(?:{_phrase_alt(lx['positive_before'])})(?![\w-])", re.I),
+        neg_before=re.compile(rf"(?<![\w-])(?:{alternation(lx['negative_before'])})(?![\w-])", re.I),
+        pos_before=re.compile(rf"(?<![\w-])(?:{alternation(lx['positive_before'])})(?![\w-])", re.I),
         after_cue=re.compile(
             rf"""
             \s*(?:(?:{adjs})\s+){{0,2}}          # optional "daily", "seven-day", "sharp" ...
             (?:(?!(?:{stops})\b)[a-z][\w-]*\s+)?  # or one other lower-case word ("price"), not "as", "to" ...
-            (?P<cue>{_phrase_alt(after_words)})   # the cue word right after the percent
+            (?P<cue>{alternation(after_words)})   # the cue word right after the percent
             (?![\w-])
             """,
             re.I | re.VERBOSE,
         ),
         neg_after=frozenset(w.lower() for w in lx["negative_after"]),
         approx_tail=re.compile(rf"(?:(?<![\w-])(?:{approx})\s*)+$", re.I),
-        hypothetical=re.compile(rf"(?<![\w-])(?:{_phrase_alt(lx['hypothetical'])})(?![\w-])", re.I),
-        blockers_before=re.compile(rf"(?<![\w-])(?:{_phrase_alt(lx['blockers_before'])})(?![\w-])", re.I),
+        hypothetical=re.compile(rf"(?<![\w-])(?:{alternation(lx['hypothetical'])})(?![\w-])", re.I),
+        blockers_before=re.compile(rf"(?<![\w-])(?:{alternation(lx['blockers_before'])})(?![\w-])", re.I),
         blockers_after=re.compile(
             rf"""
             ^\s*(?:(?:{adjs})\s+)?                     # an optional adjective ("annual")
-            (?:{_phrase_alt(lx['blockers_after'])})    # a word saying this is a share / rate / odds ...
+            (?:{alternation(lx['blockers_after'])})    # a word saying this is a share / rate / odds ...
             (?![\w-])
             """,
             re.I | re.VERBOSE,
         ),
-        allowed_of=re.compile(rf"^\s*(?:{_phrase_alt(lx['allowed_of'])})\b", re.I),
+        allowed_of=re.compile(rf"^\s*(?:{alternation(lx['allowed_of'])})\b", re.I),
         level_before=re.compile(rf"(?<![\w-])(?:to|from|at|up\s+to|is|was|stood\s+at|reached|hit)\s+(?:(?:{approx})\s+)*$", re.I),
         reference=re.compile(
             rf"""
@@ -114,16 +109,16 @@ def _lex() -> _Lex:
             (?<![\w-])(?:from|below|than|off|under|above|beneath|since|short\s+of)\s+  # a reference preposition
             (?:(?:its|their|the|a|an|this|that|last\s+\w+['’]s|\w+['’]s)\s+)?          # determiner
             (?:\S+\s+){{0,2}}?                                  # up to two modifiers ("2021", "all-time", "$109,000")
-            (?P<ref>{_phrase_alt(ref_names)})(?![\w-])          # the reference point
+            (?P<ref>{alternation(ref_names)})(?![\w-])          # the reference point
             """,
             re.I | re.VERBOSE,
         ),
         ref_names=ref_names,
-        generic=re.compile(rf"(?<![\w-])(?:{_phrase_alt(lx['generic_subjects'])})(?![\w-])", re.I),
-        aliases=re.compile(rf"(?<![\w-])(?:{_phrase_alt(aliases)})(?![\w-])", re.I),
+        generic=re.compile(rf"(?<![\w-])(?:{alternation(lx['generic_subjects'])})(?![\w-])", re.I),
+        aliases=re.compile(rf"(?<![\w-])(?:{alternation(aliases)})(?![\w-])", re.I),
         alias_ids=aliases,
         not_subjects=not_subjects,
-        teaser=re.compile(rf"^\W*(?:{_phrase_alt(lx['teaser_prefixes'])})\s*[:|–-]", re.I),
+        teaser=re.compile(rf"^\W*(?:{alternation(lx['teaser_prefixes'])})\s*[:|–-]", re.I),
     )
 
 
@@ -446,7 +441,7 @@ def _listed(doc: Doc, cands: list[_Cand]) -> bool:
 
 def extract_moves(doc: Doc) -> list[PercentMoveFact]:
     """All ``percent_move`` facts of ``doc``."""
-    by_sent: dict[int, tuple[Span, list]] = {}
+    by_sent: dict[int, tuple[C.Sentence, list]] = {}
     for p in C.percents(doc):
         if C.claimed_by(doc, p[0], p[1]):
             continue

@@ -22,6 +22,7 @@ from spacy.util import filter_spans, minibatch
 from extractor.errors import ModelError
 from extractor.data import alternation, read_json, read_lines
 from extractor.facts.context import Sentence, doc_text, sentences
+from extractor.normalize.assets import canonical_asset
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +187,6 @@ def _maybe_name(run: str, common: frozenset[str] = frozenset()) -> bool:
     >>> _maybe_name("Traders", frozenset({"traders"})), _maybe_name("Frank Long", frozenset({"long"}))
     (False, True)
     """
-    from extractor.normalize.assets import canonical_asset
-
     never = _never_names()
     words = run.split()
     if len(words) > 1 and words[-1].strip(".,;:’'").removesuffix("’s").removesuffix("'s").lower() in _org_words():

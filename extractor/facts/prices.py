@@ -31,6 +31,7 @@ from extractor.facts.context import (
     clause_after,
     clause_before,
     doc_text,
+    figure_context,
     grounding,
     money,
     section_asset,
@@ -38,17 +39,13 @@ from extractor.facts.context import (
 )
 from extractor.normalize.numbers import SCALE, scale_factor
 from extractor.records import PriceFact
-from extractor.data import read_json
+from extractor.data import pattern_alternation, read_json
 
 log = logging.getLogger(__name__)
 
 OWNER = "price"
 MAX_SCALE = 1e3  # "$62K" can be a price; "$113.8M" is an amount
 WORDS_BACK = 14  # how far back in the clause a price word may stand
-
-
-def _alt(words) -> str:
-    return "|".join(sorted(words, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -59,39 +56,21 @@ class Cues:
     from_rise: re.Pattern
     move_after: re.Pattern
     move_before: re.Pattern
-    hypothetical: re.Pattern
-    past_motion: re.Pattern
-    not_left: re.Pattern
-    not_right: re.Pattern
-    related: re.Pattern
 
 
 @lru_cache(maxsize=1)
 def cues() -> Cues:
     """The price lexicon, compiled once."""
     pc = read_json("price_cues.json")
-    ctx = read_json("price_context.json")
     flags = re.IGNORECASE
     return Cues(
-        price_words=re.compile(rf"\b(?:{_alt(pc['price_words'])})\b", flags),
+        price_words=re.compile(rf"\b(?:{pattern_alternation(pc['price_words'])})\b", flags),
         qualifiers=tuple((q, re.compile(rf"(?:^|\b|(?<=\s)){pat}", flags)) for q, pat in pc["qualifiers"]),
         from_fall=re.compile(rf"\b(?:{pc['from_fall_verbs']})\b", flags),
         from_rise=re.compile(rf"\b(?:{pc['from_rise_verbs']})\b", flags),
         move_after=re.compile(pc["move_after"], flags),
         move_before=re.compile(pc["move_before"], flags),
-        hypothetical=re.compile(rf"\b(?:{_alt(ctx['hypothetical'])})\b", flags),
-        past_motion=re.compile(rf"\b(?:{_alt(ctx['past_motion'])})\b", flags),
-        not_left=re.compile(rf"\b(?:{_alt(ctx['not_a_price_left'])})\b[^$\d]{{0,45}}$", flags),
-        not_right=re.compile(rf"^\s*(?:{_alt(ctx['not_a_price_right'])})\b", flags),
-        related=re.compile(ctx["related_line"], flags | re.MULTILINE),
     )
-
-
-def _after_last(pattern: re.Pattern, text: str) -> str:
-    last = None
-    for last in pattern.finditer(text):
-        pass
-    return text[last.end():] if last else text
 
 
 def _last_words(text: str, n: int) -> str:
@@ -129,7 +108,7 @@ def _qualifier(doc: Doc, left_near: str, clause: str) -> tuple[str, str] | None:
 
 def extract_prices(doc: Doc) -> list[PriceFact]:
     """All ``price`` facts of ``doc``."""
-    c = cues()
+    c, fc = cues(), figure_context()
     text = doc_text(doc)
     out: list[PriceFact] = []
     mentions = money(doc)
@@ -142,14 +121,12 @@ def extract_prices(doc: Doc) -> list[PriceFact]:
             continue
         sent = sentence_at(doc, m.start)
         line_start = text.rfind("\n", 0, m.start) + 1
-        if c.related.search(text[max(sent.start_char, line_start) : m.start]):
+        if fc.related.search(text[max(sent.start_char, line_start) : m.start]):
             continue
         clause = clause_before(doc, m.start)
         near = clause_before(doc, m.start, prev_end)
         right = clause_after(doc, m.end, next_start)
-        if c.not_left.search(near[-60:]) or c.not_right.search(right):
-            continue
-        if c.hypothetical.search(clause) and not c.past_motion.search(_after_last(c.hypothetical, clause)):
+        if fc.rules_out(near, right) or fc.is_hypothetical(clause):
             continue
         verdict = None
         if c.price_words.search(_last_words(clause, WORDS_BACK)):

@@ -100,6 +100,15 @@ def resolve_month_day(month: int, day: int, base: date, year: int | None = None)
     return d
 
 
+def month_number(name: str) -> int:
+    """The number of an English month name or abbreviation (any case).
+
+    >>> month_number("Sept"), month_number("february"), month_number("DEC")
+    (9, 2, 12)
+    """
+    return _MONTHS[name.lower()[:3]]
+
+
 def _resolve(m: re.Match, base: date | None) -> str | None:
     year = m.group("year") or m.group("year2")
     if base is None and not year:
@@ -111,7 +120,7 @@ def _resolve(m: re.Match, base: date | None) -> str | None:
         return (base - timedelta(days=1) if rel == "yesterday" else base).isoformat()
     mon = m.group("mon") or m.group("mon2")
     day = int(m.group("day") or m.group("day2"))
-    d = resolve_month_day(_MONTHS[mon.lower()[:4].rstrip("t") if mon.lower().startswith("sept") else mon.lower()[:3]], day, base or date(int(year), 1, 1), int(year) if year else None)
+    d = resolve_month_day(month_number(mon), day, base or date(int(year), 1, 1), int(year) if year else None)
     return d.isoformat() if d else None
 
 
