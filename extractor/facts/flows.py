@@ -276,7 +276,8 @@ _STREAK_RE = Caseless(
     """,
     re.VERBOSE,
 )
-# every streak phrasing above holds one of these words: a text without them has no streak
+# every streak phrasing above holds one of these words: a text without them has no streak (keep in step
+# with _STREAK_RE; its automatic required-words gate also accepts "day", which nearly every text has)
 _STREAK_WORDS = ("streak", "straight", "consecutive", "successive", "row", "run", "stretch", "string")
 
 
