@@ -212,6 +212,23 @@ def query(
     typer.echo(f"{len(rows)} rows", err=True)
 
 
+@app.command()
+@guarded
+def explain(
+    path: Path = typer.Argument(..., help="one article file (.txt .md .html .htm)"),
+    at: Optional[int] = typer.Option(None, "--at", help="only the candidates whose span covers this character offset of the cleaned text"),
+    as_json: bool = typer.Option(False, "--json", help="print the explanation as JSON"),
+    published: Optional[str] = typer.Option(None, help="publication date (overrides metadata)"),
+    model: Optional[str] = typer.Option(None, help="spaCy model package for person names"),
+) -> None:
+    """Why every figure, percent and quote of an article did or did not become a fact."""
+    from extractor.facts.explain import render
+    from extractor.pipeline import Extractor
+
+    ex = Extractor(_settings(model)).explain_path(path, at=at, published=published)
+    typer.echo(ex.model_dump_json(indent=2) if as_json else render(ex))
+
+
 def run() -> None:
     app()
 

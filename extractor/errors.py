@@ -24,3 +24,11 @@ class StoreError(ExtractorError):
 
 class StoreVersionError(StoreError):
     """The facts database was written with an incompatible schema version."""
+
+
+class LexiconError(ExtractorError):
+    """A data file (lexicon, pattern list, word list) is missing, malformed or invalid."""
+
+
+class RuleCrash(ExtractorError):
+    """A rule component crashed on an article (raised in strict mode; logged and skipped otherwise)."""

@@ -15,8 +15,10 @@ from spacy.language import Language
 
 from extractor.clean import CleanArticle, clean, load
 from extractor.clean.meta import Meta, parse_date
+from extractor.data import activate
 from extractor.facts import FACT_COMPONENTS, register
-from extractor.records import Article, ArticleRecord
+from extractor.facts.doc import view
+from extractor.records import Article, ArticleRecord, Explanation
 from extractor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,12 +27,14 @@ log = logging.getLogger(__name__)
 def build_nlp(settings: Settings | None = None) -> Language:
     """spaCy's blank English tokenizer + sentence rules + (lazy) NER + the fact components."""
     settings = settings or Settings()
+    activate(settings.data_dir)  # a broken data file fails here, with one line
     register()
     nlp = spacy.blank("en")
     nlp.add_pipe("fin_sentences")
     nlp.add_pipe("fin_persons", config={"model": settings.model, "enabled": settings.use_model})
     for name in FACT_COMPONENTS:
-        nlp.add_pipe(name)
+        takes_strict = "strict" in (nlp.get_factory_meta(name).default_config or {})
+        nlp.add_pipe(name, config={"strict": settings.strict} if takes_strict else {})
     return nlp
 
 
@@ -45,17 +49,18 @@ class Extractor:
         self.settings = settings or Settings()
         self.nlp = build_nlp(self.settings)
 
-    def _doc(self, article: CleanArticle):
+    def _doc(self, article: CleanArticle, tracing: bool = False):
         doc = self.nlp.make_doc(article.text)
+        doc.user_data["fin_tracing"] = tracing
         doc.user_data["fin_text"] = article.text  # the tokenizer keeps every character: no need to rebuild doc.text
         doc.user_data["published"] = article.published
         return doc
 
     def _record(self, article: CleanArticle, doc) -> ArticleRecord:
-        facts = sorted({_fact_key(f): f for f in (doc._.facts or [])}.values(), key=_fact_key)
+        facts = sorted({_fact_key(f): f for f in doc._.facts}.values(), key=_fact_key)
         if article.language != "en":  # every rule is written for English (clean() already warned)
             facts = []
-        warnings = list(article.warnings) + list(doc.user_data.get("fin_warnings", ()))
+        warnings = list(article.warnings) + view(doc).warnings
         if len(facts) > self.settings.max_facts:
             warnings.append(f"{len(facts)} facts found; kept the first {self.settings.max_facts} (max_facts)")
             facts = facts[: self.settings.max_facts]
@@ -73,17 +78,40 @@ class Extractor:
             warnings=warnings,
         )
 
-    def pipe(self, articles: Iterable[CleanArticle]) -> Iterator[ArticleRecord]:
-        """Records for many cleaned articles, through ``nlp.pipe`` in batches."""
+    def docs(self, articles: Iterable[CleanArticle], *, tracing: bool = False) -> Iterator[tuple[CleanArticle, "Doc"]]:
+        """``(article, processed Doc)`` for many cleaned articles, through ``nlp.pipe`` in batches
+        (``tracing``: candidates keep the trace of the rules tried, for ``explain``)."""
         pending: list[CleanArticle] = []
 
-        def docs():
+        def make():
             for art in articles:
                 pending.append(art)
-                yield self._doc(art)
+                yield self._doc(art, tracing)
 
-        for doc in self.nlp.pipe(docs(), batch_size=self.settings.batch_size):
-            yield self._record(pending.pop(0), doc)
+        for doc in self.nlp.pipe(make(), batch_size=self.settings.batch_size):
+            yield pending.pop(0), doc
+
+    def pipe(self, articles: Iterable[CleanArticle]) -> Iterator[ArticleRecord]:
+        """Records for many cleaned articles, through ``nlp.pipe`` in batches."""
+        for article, doc in self.docs(articles):
+            yield self._record(article, doc)
+
+    def explain_article(self, article: CleanArticle, at: int | None = None) -> Explanation:
+        """Every candidate the fact components looked at in ``article`` (those covering offset
+        ``at`` only, when given): its status, the rule that decided, and the rules tried."""
+        from extractor.facts.explain import explanation
+
+        _, doc = next(self.docs([article], tracing=True))
+        return explanation(doc, article, at)
+
+    def explain(self, text_or_html: str | bytes, *, at: int | None = None, source: str | None = None,
+                published: str | None = None, url: str | None = None) -> Explanation:
+        """``explain_article`` for a document given as a string (HTML or text, sniffed)."""
+        meta = Meta(url=url, published=parse_date(published) if published else None)
+        return self.explain_article(clean(text_or_html, source=source or "<string>", meta=meta, settings=self.settings), at)
+
+    def explain_path(self, path: str | Path, *, at: int | None = None, published: str | None = None, url: str | None = None) -> Explanation:
+        return self.explain_article(load(path, published=published, url=url, settings=self.settings), at)
 
     def extract_article(self, article: CleanArticle) -> ArticleRecord:
         return next(self.pipe([article]))

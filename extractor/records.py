@@ -139,6 +139,39 @@ class ArticleRecord(BaseModel):
         return self
 
 
+class TraceStep(BaseModel):
+    """One step of a candidate's evaluation: a rule tried (fired or not), or a note of a choice."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str | None = Field(default=None, description="id of the rule tried (see docs/facts.md)")
+    fired: bool | None = Field(default=None, description="whether the rule fired")
+    note: str | None = Field(default=None, description="what a stage chose and why (asset, subject, speaker ...)")
+
+
+class CandidateReport(BaseModel):
+    """What became of one figure, percent or quoted span a fact component looked at."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    span: tuple[int, int] = Field(description="character offsets of the figure or quote in article.text")
+    text: str = Field(description="article.text[span[0]:span[1]]")
+    type: str = Field(description="the fact type that considered it")
+    status: Literal["fact", "blocked", "dropped"] = Field(description="fact; blocked (a blocker vetoed it); dropped (no rule made it a fact)")
+    rule: str | None = Field(description="the rule that made the fact, or for blocked the blocker that vetoed it, or why it was dropped")
+    fact: Fact | None = Field(default=None, description="the fact, when status is fact")
+    trace: list[TraceStep] = Field(default_factory=list, description="the rules tried, in order")
+
+
+class Explanation(BaseModel):
+    """Every candidate of one article, in text order (``extractor explain``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    candidates: list[CandidateReport]
+
+
 def json_schema() -> dict:
     """The JSON Schema of one article record (what ``schemas/`` holds)."""
     return ArticleRecord.model_json_schema()

@@ -20,3 +20,5 @@ class Settings(BaseModel):
     max_text_chars: int = Field(400_000, ge=1, description="cleaned text longer than this is refused")
     max_facts: int = Field(2_000, ge=1, description="facts beyond this per article are dropped with a warning")
     now: datetime | None = Field(None, description="pinned 'now' for dates when an article has no publication date")
+    strict: bool = Field(False, description="re-raise a crash of a rule component instead of recording a warning (the test suite sets it)")
+    data_dir: str | None = Field(None, description="folder of data files to use instead of the package's (validated when the pipeline is built)")

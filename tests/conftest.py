@@ -10,10 +10,10 @@ from extractor.settings import Settings
 @pytest.fixture(scope="session")
 def rules_only() -> Extractor:
     """Blank tokenizer + rule components; person names are not available."""
-    return Extractor(Settings(use_model=False))
+    return Extractor(Settings(use_model=False, strict=True))
 
 
 @pytest.fixture(scope="session")
 def full() -> Extractor:
     """The full pipeline, statistical NER included (for quotes and speakers)."""
-    return Extractor(Settings())
+    return Extractor(Settings(strict=True))

@@ -1,16 +1,121 @@
-"""Data files (lexicons, patterns, word lists) and the one way to read them."""
+"""Data files (lexicons, patterns, word lists): validated when the pipeline is built, read one way.
+
+Every JSON data file has a pydantic model in ``extractor.data.models`` (unknown keys and empty
+lists are refused; every regex must compile). The file itself says what an entry is: keys that
+end in ``_patterns`` (or ``_pattern``) hold regular-expression fragments, every other list holds
+literal phrases, which the code escapes. ``.txt`` files are literal word lists, one per line.
+
+``lexicon(name)`` returns the validated model of ``NAME.json``; ``words(name)`` the entries of
+``NAME.txt``. ``activate(folder)`` validates every data file of a folder (the package's by
+default) and makes it the one the rules compile from: ``Extractor()`` calls it, so a broken data
+file fails there with one line (``LexiconError``), never per article. Code that compiles
+patterns from lexicons decorates its builder with ``compiled`` so the result is built once and
+rebuilt only when another data folder is activated.
+"""
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+from extractor.errors import LexiconError
+
+PACKAGE_DIR = Path(str(resources.files(__name__)))
+_ACTIVE: list[Path] = [PACKAGE_DIR]
+_CACHES: list = []
+
+F = TypeVar("F", bound=Callable)
 
 
-@lru_cache(maxsize=None)
+def compiled(fn: F) -> F:
+    """``lru_cache`` for a builder of compiled patterns, cleared when the data folder changes."""
+    cached = lru_cache(maxsize=None)(fn)
+    _CACHES.append(cached)
+    return cached  # type: ignore[return-value]
+
+
+def data_dir() -> Path:
+    """The data folder the rules compile from."""
+    return _ACTIVE[0]
+
+
+def activate(folder: str | Path | None = None) -> None:
+    """Validate every data file of ``folder`` (default: the package's) and compile from it."""
+    folder = Path(folder) if folder is not None else PACKAGE_DIR
+    if not folder.is_dir():
+        raise LexiconError(f"{folder}: data folder not found")
+    from extractor.data.models import MODELS, WORD_LISTS
+
+    changed = folder.resolve() != _ACTIVE[0].resolve()
+    if changed:
+        _ACTIVE[0] = folder
+        for cache in _CACHES:
+            cache.cache_clear()
+    try:
+        for name in MODELS:
+            lexicon(name)
+        for name in WORD_LISTS:
+            words(name)
+    except LexiconError:
+        if changed:  # leave the previous folder active
+            _ACTIVE[0] = PACKAGE_DIR
+            for cache in _CACHES:
+                cache.cache_clear()
+        raise
+
+
+def _read(name: str) -> str:
+    path = data_dir() / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LexiconError(f"data file {name}: cannot read: {exc.strerror or exc}") from None
+
+
+@compiled
+def lexicon(name: str):
+    """The validated model of data file ``NAME.json``."""
+    from pydantic import ValidationError
+
+    from extractor.data.models import MODELS
+
+    model = MODELS.get(name)
+    if model is None:
+        raise LexiconError(f"no model for data file {name}.json (add one to extractor/data/models.py)")
+    try:
+        raw = json.loads(_read(f"{name}.json"))
+    except json.JSONDecodeError as exc:
+        raise LexiconError(f"data file {name}.json: not JSON: {exc.msg} at line {exc.lineno}") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(top)"
+        raise LexiconError(f"data file {name}.json: {where}: {err['msg']}") from None
+
+
+@compiled
+def words(name: str) -> tuple[str, ...]:
+    """A literal word list ``NAME.txt``: stripped lines, blank lines and ``#`` comments dropped.
+
+    >>> "CoinGlass" in words("providers")
+    True
+    """
+    out = tuple(ln.strip() for ln in _read(f"{name}.txt").splitlines() if ln.strip() and not ln.lstrip().startswith("#"))
+    if not out:
+        raise LexiconError(f"data file {name}.txt: empty word list")
+    return out
+
+
+# --- the shims the modules not yet moved to validated lexicons read through ------------------
+
 def read_text(name: str) -> str:
-    """The text of data file ``name`` (read once per process)."""
-    return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    """The text of data file ``name``."""
+    return _read(name)
 
 
 def read_json(name: str):
@@ -19,7 +124,7 @@ def read_json(name: str):
     >>> isinstance(read_json("metric_patterns.json"), (dict, list))
     True
     """
-    return json.loads(read_text(name))
+    return json.loads(_read(name))
 
 
 def read_lines(name: str) -> list[str]:
@@ -28,16 +133,24 @@ def read_lines(name: str) -> list[str]:
     >>> "CoinGlass" in read_lines("providers.txt")
     True
     """
-    return [ln.strip() for ln in read_text(name).splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return [ln.strip() for ln in _read(name).splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
 def pattern_alternation(fragments) -> str:
-    r"""``a|b|c`` of regex fragments (word lists that hold regex syntax), longest first.
+    r"""``a|b|c`` of regex fragments, longest first; an empty list is an error (it would match
+    everywhere).
 
     >>> print(pattern_alternation(["inflows?", r"net\s+inflows?"]))
     net\s+inflows?|inflows?
+    >>> pattern_alternation([])
+    Traceback (most recent call last):
+    ...
+    extractor.errors.LexiconError: an empty list of patterns would match everywhere
     """
-    return "|".join(sorted(fragments, key=len, reverse=True))
+    items = sorted(fragments, key=len, reverse=True)
+    if not items:
+        raise LexiconError("an empty list of patterns would match everywhere")
+    return "|".join(items)
 
 
 def alternation(words, *, ignore_case: bool = False, any_space: bool = True) -> str:
@@ -47,7 +160,7 @@ def alternation(words, *, ignore_case: bool = False, any_space: bool = True) -> 
     A flat ``a|b|c`` of a few hundred words makes the regex engine try every word at every
     position of the text; the trie tries one branch per distinct next character. Longer words
     are tried before their prefixes, like a longest-first alternation. With ``ignore_case`` the
-    words are lower-cased (compile the result with ``re.IGNORECASE``).
+    words are lower-cased (compile the result with ``re.IGNORECASE``). An empty list is an error.
 
     >>> alternation(["bitcoin", "bitcoin cash", "bit", "ether"])
     '(?:bit(?:coin(?:\\\\s+cash)?)?|ether)'
@@ -61,6 +174,8 @@ def alternation(words, *, ignore_case: bool = False, any_space: bool = True) -> 
         for ch in word.lower() if ignore_case else word:
             node = node.setdefault(ch, {})
         node[""] = {}
+    if not trie:
+        raise LexiconError("an empty word list would match everywhere")
 
     def emit(node: dict) -> str:
         branches = [(r"\s+" if ch == " " and any_space else re.escape(ch)) + emit(child) for ch, child in sorted(node.items()) if ch]

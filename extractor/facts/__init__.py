@@ -1,8 +1,6 @@
-"""Fact extraction: one module per fact type, each a pure ``Doc -> list[Fact]`` function
-plus a thin ``@Language.factory`` component (registered as spaCy entry points too).
-
-Order matters: a module that claims a figure (flows, levels, metrics) runs before
-the ones that would otherwise read it as something else (prices, moves).
+"""Fact extraction: one module per fact type, each a thin ``@Language.factory`` component around a
+``propose(FinDoc, config) -> Proposal`` of candidates and blockers; ``resolve`` turns the
+candidates of all components into facts (``doc._.facts``) by a declared precedence.
 """
 from __future__ import annotations
 
@@ -10,5 +8,10 @@ FACT_COMPONENTS = ("fin_flows", "fin_levels", "fin_metrics", "fin_prices", "fin_
 
 
 def register() -> None:
-    """Import every module so its factory is registered with spaCy."""
-    from extractor.facts import flows, levels, metrics, moves, persons, prices, quotes, sentences  # noqa: F401
+    """Import every module so its factory is registered with spaCy, and build every rule table so
+    the registry (``rules.REGISTRY``) lists every rule."""
+    from extractor.facts import flows, levels, metrics, moves, persons, prices, quotes, resolve, sentences  # noqa: F401
+
+    for module in (flows, levels, metrics, moves, prices, quotes):
+        if hasattr(module, "tables"):
+            module.tables()

@@ -22,10 +22,6 @@ from extractor.data import pattern_alternation, read_json, read_lines
 
 log = logging.getLogger(__name__)
 
-if not Doc.has_extension("facts"):
-    Doc.set_extension("facts", default=None)
-
-
 def doc_text(doc: Doc) -> str:
     """The doc's text, built once: spaCy's ``Doc.text`` re-joins every token on each access."""
     text = doc.user_data.get("fin_text")
@@ -37,17 +33,6 @@ def doc_text(doc: Doc) -> str:
 def published(doc: Doc) -> str | None:
     """The article's publication date (ISO), set by the pipeline before extraction."""
     return doc.user_data.get("published")
-
-
-def facts(doc: Doc) -> list:
-    """The list fact components append to."""
-    if doc._.facts is None:
-        doc._.facts = []
-    return doc._.facts
-
-
-def add_fact(doc: Doc, fact) -> None:
-    facts(doc).append(fact)
 
 
 def evidence(doc: Doc, start: int, end: int) -> Evidence:
@@ -209,21 +194,30 @@ def source_in(text: str) -> str | None:
 
 
 class FactComponent:
-    """A pipeline component around a pure ``Doc -> list[Fact]`` function (no logic of its own)."""
+    """Transitional adapter for a fact module not yet moved to candidates: its facts become
+    ``fact`` candidates and its claims become blockers of the types below it in precedence."""
 
     def __init__(self, extract):
         self.extract = extract
 
     def __call__(self, doc: Doc) -> Doc:
+        from extractor.facts.candidates import Blocker, Candidate, blockers, candidates
+        from extractor.facts.doc import view
+        from extractor.facts.resolve import PRECEDENCE
+
+        before = len(doc.user_data.get("fin_claims", ()))
         try:
             found = self.extract(doc)
         except Exception as exc:  # one rule's bug must not cost the article its other facts
             name = getattr(self.extract, "__name__", "extractor")
             log.exception("%s failed", name)
-            doc.user_data.setdefault("fin_warnings", []).append(f"{name} failed ({type(exc).__name__}); its facts are missing")
+            view(doc).warnings.append(f"{name} failed ({type(exc).__name__}); its facts are missing")
             return doc
         for fact in found:
-            add_fact(doc, fact)
+            candidates(doc).append(Candidate(fact.type, fact.evidence.start, fact.evidence.end, "fact", fact.rule, fact))
+        for s, e, owner in doc.user_data.get("fin_claims", [])[before:]:
+            below = PRECEDENCE[PRECEDENCE.index(owner) + 1 :]
+            blockers(doc).append(Blocker(s, e, f"{owner}.claimed", frozenset(below)))
         return doc
 
 
@@ -298,39 +292,10 @@ def source_for(doc: Doc, start: int) -> str | None:
 
 # --- what stops a dollar figure from being a price or a level (prices, levels) ----------
 
-@dataclass(frozen=True)
-class FigureContext:
-    """Patterns from ``data/price_context.json``, compiled once for fin_prices and fin_levels."""
+def figure_context():
+    from extractor.facts.figures import figure_context as fc
 
-    hypothetical: re.Pattern  # "could", "if", "would": a forecast, not a traded price
-    past_motion: re.Pattern  # "after it rose": a hypothetical word that reports the past
-    not_left: re.Pattern  # words before a figure that make it something else (cost basis, strike)
-    not_right: re.Pattern  # ... and words after it
-    related: re.Pattern  # a "Related:" / "Read more" line
-
-    def is_hypothetical(self, clause: str) -> bool:
-        """The clause's last hypothetical cue is not followed by words of past motion."""
-        last = None
-        for last in self.hypothetical.finditer(clause):
-            pass
-        return last is not None and not self.past_motion.search(clause[last.end() :])
-
-    def rules_out(self, left: str, right: str) -> bool:
-        """The words around a figure say it is not a price ("cost basis of $X", "$X strike")."""
-        return bool(self.not_left.search(left[-60:]) or self.not_right.search(right))
-
-
-@lru_cache(maxsize=1)
-def figure_context() -> FigureContext:
-    ctx = read_json("price_context.json")
-    alt, flags = pattern_alternation, re.IGNORECASE
-    return FigureContext(
-        hypothetical=re.compile(rf"\b(?:{alt(ctx['hypothetical'])})\b", flags),
-        past_motion=re.compile(rf"\b(?:{alt(ctx['past_motion'])})\b", flags),
-        not_left=re.compile(rf"\b(?:{alt(ctx['not_a_price_left'])})\b[^$\d]{{0,45}}$", flags),
-        not_right=re.compile(rf"^\s*(?:{alt(ctx['not_a_price_right'])})\b", flags),
-        related=re.compile(ctx["related_line"], flags | re.MULTILINE),
-    )
+    return fc()
 
 
 # --- clause windows shared by prices and levels ---------------------------------

@@ -1,160 +1,199 @@
-"""``price`` facts (see spec FACTS.md): traded prices of a named asset.
+"""``price`` facts (spec FACTS.md): traded prices of a named asset.
 
-A dollar figure is a price when
-- no other fact type claimed it (levels, flows and metrics run first and claim theirs);
-- it is not an amount (written with million/billion: flows and metrics) nor a cost basis,
-  average purchase price, strike, market cap... (``not_a_price_*`` in ``data/price_context.json``);
-- its clause is not hypothetical (forecasts and scenarios are levels, never prices);
-- its clause has a price word ("traded", "slid", "hit", "record high"...) and the words right
-  before it fit a price phrase, whose pattern names the qualifier
-  ("near $62,692" -> near, "an all-time high of $109,000" -> record_high), or a move follows
-  it ("$97,000, up 2%");
-- an asset can be attributed to it (``context.asset_for``, then the section's subject).
+Every dollar figure is a candidate. Three tables decide, in this order:
 
-Cue words live in ``data/price_cues.json`` and ``data/price_context.json``.
+1. ``BLOCKERS`` (first that fires vetoes): an amount written with million/billion, a figure on a
+   "Related:" line, a cost basis, strike or market cap (``not_a_price_*`` in
+   ``data/figure_context.json``), a hypothetical clause (forecasts are levels, never prices);
+2. ``KINDS`` (first that fires makes it a price): a price word in the clause and the words right
+   before the figure fit one of the qualifiers of ``data/price_cues.json`` ("near $62,692" ->
+   ``price.qualifier.near``), or a move follows it ("$97,000, up 2%") or ends at it ("lost 9.8%
+   to $101.70");
+3. ``FROM_TO`` refines the plain ``at`` qualifier of a price path: "slid from $X to $Y" makes $X
+   the high and $Y the low.
+
+The asset comes from ``attribution.asset_for`` (then the section's subject); a figure with no
+asset is dropped. Levels, flows and metrics that take the same figure win in the resolver.
 """
 from __future__ import annotations
 
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from extractor.facts.context import (
-    FactComponent,
-    asset_for,
-    claim,
-    claimed_by,
-    clause_after,
-    clause_before,
-    doc_text,
-    figure_context,
-    grounding,
-    money,
-    section_asset,
-    sentence_at,
-)
-from extractor.normalize.numbers import SCALE, scale_factor
+from extractor.data import compiled, lexicon, pattern_alternation
+from extractor.facts.attribution import asset_for, grounding, section_asset
+from extractor.facts.candidates import Candidate
+from extractor.facts.component import FactComponent, Proposal
+from extractor.facts.doc import FinDoc
+from extractor.facts.figures import figure_context, written_scale
+from extractor.facts.rules import Rule, Table, outcome
+from extractor.facts.windows import clause_after, clause_before, line_before
+from extractor.normalize.numbers import Money
 from extractor.records import PriceFact
-from extractor.data import pattern_alternation, read_json
 
 log = logging.getLogger(__name__)
 
-OWNER = "price"
-MAX_SCALE = 1e3  # "$62K" can be a price; "$113.8M" is an amount
-WORDS_BACK = 14  # how far back in the clause a price word may stand
+TYPE = "price"
+
+
+@dataclass(frozen=True)
+class Config:
+    max_scale: float = 1e3  # "$62K" can be a price; "$113.8M" is an amount
+    words_back: int = 14  # how far back in the clause a price word may stand
 
 
 @dataclass(frozen=True)
 class Cues:
     price_words: re.Pattern
-    qualifiers: tuple[tuple[str, re.Pattern], ...]
+    qualifiers: tuple[tuple[str, str, str, re.Pattern], ...]  # (id, qualifier, doc, pattern)
     from_fall: re.Pattern
     from_rise: re.Pattern
     move_after: re.Pattern
     move_before: re.Pattern
 
 
-@lru_cache(maxsize=1)
+@compiled
 def cues() -> Cues:
     """The price lexicon, compiled once."""
-    pc = read_json("price_cues.json")
+    pc = lexicon("price_cues")
     flags = re.IGNORECASE
     return Cues(
-        price_words=re.compile(rf"\b(?:{pattern_alternation(pc['price_words'])})\b", flags),
-        qualifiers=tuple((q, re.compile(rf"(?:^|\b|(?<=\s)){pat}", flags)) for q, pat in pc["qualifiers"]),
-        from_fall=re.compile(rf"\b(?:{pc['from_fall_verbs']})\b", flags),
-        from_rise=re.compile(rf"\b(?:{pc['from_rise_verbs']})\b", flags),
-        move_after=re.compile(pc["move_after"], flags),
-        move_before=re.compile(pc["move_before"], flags),
+        price_words=re.compile(rf"\b(?:{pattern_alternation(pc.price_word_patterns)})\b", flags),
+        qualifiers=tuple((q.id, q.qualifier, q.doc, re.compile(rf"(?:^|\b|(?<=\s)){q.pattern}", flags)) for q in pc.qualifiers),
+        from_fall=re.compile(rf"\b(?:{pc.from_fall_pattern})\b", flags),
+        from_rise=re.compile(rf"\b(?:{pc.from_rise_pattern})\b", flags),
+        move_after=re.compile(pc.move_after_pattern, flags),
+        move_before=re.compile(pc.move_before_pattern, flags),
     )
 
 
-def _last_words(text: str, n: int) -> str:
-    return " ".join(text.split()[-n:]) + (" " if text[-1:].isspace() else "")
+# --- what a rule sees -------------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    """A dollar figure and the windows around it."""
+
+    fd: FinDoc
+    money: Money
+    prev_end: int | None  # end of the money figure before it, if any
+    next_start: int | None
+    config: Config
+
+    @cached_property
+    def clause(self) -> str:
+        return clause_before(self.fd, self.money.start)
+
+    @cached_property
+    def near(self) -> str:
+        """The clause before the figure, back to the previous figure."""
+        return clause_before(self.fd, self.money.start, self.prev_end)
+
+    @cached_property
+    def right(self) -> str:
+        return clause_after(self.fd, self.money.end, self.next_start)
+
+    @cached_property
+    def has_price_word(self) -> bool:
+        words = self.clause.split()[-self.config.words_back :]
+        tail = " ".join(words) + (" " if self.clause[-1:].isspace() else "")
+        return bool(cues().price_words.search(tail))
+
+    @cached_property
+    def written_scale(self) -> float:
+        return written_scale(self.fd.text[self.money.start : self.money.end])
 
 
-def _scale_of(money_text: str) -> float:
-    """The scale factor written in a money expression.
-
-    >>> _scale_of("$125K"), _scale_of("$113.8M"), _scale_of("$0k"), _scale_of("$97,128")
-    (1000.0, 1000000.0, 1000.0, 1.0)
-    """
-    m = re.search(rf"\d\s?({SCALE})", money_text)
-    return scale_factor(m.group(1)) if m else 1.0
+_FROM_END = re.compile(r"\bfrom\s*$", re.I)
+_FROM_TO_END = re.compile(r"\bfrom\s+(?:near\s+|around\s+|about\s+)?\S+\s+to\s*$", re.I)
 
 
-def _qualifier(doc: Doc, left_near: str, clause: str) -> tuple[str, str] | None:
-    """``(rule, qualifier)`` from the words right before the figure."""
-    c = cues()
-    for q, pat in c.qualifiers:
-        if pat.search(left_near):
-            if q == "at" and re.search(r"\bfrom\s*$", left_near, re.I):
-                if c.from_fall.search(clause):
-                    return "price_from_to", "high"
-                if c.from_rise.search(clause):
-                    return "price_from_to", "low"
-            if q == "at" and re.search(r"\bfrom\s+(?:near\s+|around\s+|about\s+)?\S+\s+to\s*$", clause, re.I):
-                if c.from_fall.search(clause):
-                    return "price_from_to", "low"
-                if c.from_rise.search(clause):
-                    return "price_from_to", "high"
-            return f"price_{q}", q
-    return None
+def _related(f: Figure) -> bool:
+    sent = f.fd.sentence_at(f.money.start)
+    left = line_before(f.fd.text, f.money.start)
+    left = left[max(0, len(left) - (f.money.start - sent.start_char)) :]
+    return bool(figure_context().related.search(left))
 
 
-def extract_prices(doc: Doc) -> list[PriceFact]:
-    """All ``price`` facts of ``doc``."""
-    c, fc = cues(), figure_context()
-    text = doc_text(doc)
-    out: list[PriceFact] = []
-    mentions = money(doc)
+BLOCKERS = Table("price.blocked", [
+    Rule("price.blocked.currency", "a figure in a currency other than US dollars", lambda f: f.money.currency != "USD"),
+    Rule("price.blocked.amount", "an amount written with million/billion ('$113.8M'): a flow, cap or volume, not a price",
+         lambda f: f.money.scaled and f.written_scale > f.config.max_scale),
+    Rule("price.blocked.related_line", "a figure on a 'Related:' / 'Read more' line belongs to another story", _related),
+    Rule("price.blocked.not_a_price", "words around the figure make it a cost basis, strike, market cap, fee ...",
+         lambda f: figure_context().rules_out(f.near, f.right)),
+    Rule("price.blocked.hypothetical", "a forecast or scenario clause ('could rally to', 'if it breaks'): a level, not a price",
+         lambda f: figure_context().is_hypothetical(f.clause)),
+])
+
+
+def _qualifier_rule(qid: str, qualifier: str, doc: str, pattern: re.Pattern) -> Rule:
+    return Rule(f"price.qualifier.{qid}", f"a price word in the clause and {doc} (qualifier {qualifier})",
+                lambda f: f.has_price_word and bool(pattern.search(f.near)) and qualifier)
+
+
+@compiled
+def kinds() -> Table:
+    """The qualifier rules of ``data/price_cues.json`` in order, then the two move rules."""
+    rules = [_qualifier_rule(*q) for q in cues().qualifiers]
+    rules += [
+        Rule("price.then_move", "a move right after the figure: '$97,000, up 2%' (qualifier at)",
+             lambda f: bool(cues().move_after.search(f.right)) and "at"),
+        Rule("price.after_move", "a move that ends at the figure, whatever the verb: 'lost 9.8% to $101.70' (qualifier at)",
+             lambda f: bool(cues().move_before.search(f.near)) and "at"),
+    ]
+    return Table("price.kind", rules)
+
+
+FROM_TO = Table("price.from_to", [
+    Rule("price.from_to.fall_start", "'fell from $X': the start of a fall is a high",
+         lambda f: _FROM_END.search(f.near) and cues().from_fall.search(f.clause) and "high"),
+    Rule("price.from_to.rise_start", "'rose from $X': the start of a rise is a low",
+         lambda f: _FROM_END.search(f.near) and cues().from_rise.search(f.clause) and "low"),
+    Rule("price.from_to.fall_end", "'slid from $X to $Y': the end of a fall is a low",
+         lambda f: _FROM_TO_END.search(f.clause) and cues().from_fall.search(f.clause) and "low"),
+    Rule("price.from_to.rise_end", "'climbed from $X to $Y': the end of a rise is a high",
+         lambda f: _FROM_TO_END.search(f.clause) and cues().from_rise.search(f.clause) and "high"),
+])
+
+NO_CUE = outcome("price.dropped.no_cue", "no price word with a qualifier and no move next to the figure: not a traded price")
+NO_ASSET = outcome("price.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
+
+
+def tables() -> tuple[Table, ...]:
+    """Every table of the module, in the order they are evaluated."""
+    return BLOCKERS, kinds(), FROM_TO
+
+
+def propose(fd: FinDoc, config: Config) -> Proposal:
+    """A candidate for every dollar figure of the doc."""
+    out = Proposal(tracing=fd.tracing)
+    mentions = fd.money
     for i, m in enumerate(mentions):
-        prev_end = mentions[i - 1].end if i else None
-        next_start = mentions[i + 1].start if i + 1 < len(mentions) else None
-        if m.currency != "USD" or (m.scaled and _scale_of(text[m.start : m.end]) > MAX_SCALE):
+        cand = out.candidate(TYPE, m.start, m.end)
+        f = Figure(fd, m, mentions[i - 1].end if i else None, mentions[i + 1].start if i + 1 < len(mentions) else None, config)
+        if (hit := BLOCKERS.first(f, cand.trace)) is not None:
+            cand.blocked(hit.id)
             continue
-        if claimed_by(doc, m.start, m.end):
+        kind = kinds().first(f, cand.trace)
+        if kind is None:
+            cand.dropped(NO_CUE.id)
             continue
-        sent = sentence_at(doc, m.start)
-        line_start = text.rfind("\n", 0, m.start) + 1
-        if fc.related.search(text[max(sent.start_char, line_start) : m.start]):
-            continue
-        clause = clause_before(doc, m.start)
-        near = clause_before(doc, m.start, prev_end)
-        right = clause_after(doc, m.end, next_start)
-        if fc.rules_out(near, right) or fc.is_hypothetical(clause):
-            continue
-        verdict = None
-        if c.price_words.search(_last_words(clause, WORDS_BACK)):
-            verdict = _qualifier(doc, near, clause)
-        if verdict is None and c.move_after.search(right):
-            verdict = ("price_then_move", "at")
-        if verdict is None and c.move_before.search(near):  # "lost 9.8% to $101.70": where the move ended
-            verdict = ("price_after_move", "at")
-        if verdict is None:
-            continue
-        rule, qualifier = verdict
-        asset = asset_for(doc, m.start, m.end) or section_asset(doc, m.start)
+        rule, qualifier = kind.id, kind.value
+        if qualifier == "at" and (ft := FROM_TO.first(f, cand.trace)) is not None:
+            rule, qualifier = ft.id, ft.value
+        asset = asset_for(fd, m.start, m.end) or section_asset(fd, m.start)
         if asset is None:
-            log.debug("price without asset at %d: %r", m.start, text[m.start : m.end])
+            cand.dropped(NO_ASSET.id)
             continue
-        claim(doc, m.start, m.end, OWNER)
-        out.append(
-            PriceFact(
-                asset=asset.asset.id,
-                value=m.value,
-                qualifier=qualifier,
-                rule=rule,
-                **grounding(doc, m.start, m.end),
-            )
-        )
+        cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})")
+        cand.made(PriceFact(asset=asset.id, value=m.value, qualifier=qualifier, rule=rule, **grounding(fd, m.start, m.end)), rule)
     return out
 
 
-@Language.factory("fin_prices")
-def make_component(nlp: Language, name: str) -> FactComponent:
-    return FactComponent(extract_prices)
+@Language.factory("fin_prices", assigns=["doc._.fin_candidates"], default_config={"strict": False, "max_scale": 1e3, "words_back": 14})
+def make_component(nlp: Language, name: str, strict: bool, max_scale: float, words_back: int) -> FactComponent:
+    return FactComponent(name, propose, Config(max_scale=max_scale, words_back=words_back), strict=strict)

@@ -1,0 +1,28 @@
+"""Models of the data files of fin_prices."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from annotated_types import Len
+from pydantic import Field, StringConstraints
+
+from extractor.data.models.base import Entry, Lexicon, Pattern, Patterns, Phrase
+
+class Qualifier(Entry):
+    """One price qualifier rule: the words right before a figure that name how it was traded."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")] = Field(description="rule name: price.qualifier.<id>")
+    qualifier: Literal["at", "near", "above", "below", "low", "high", "record_high"]
+    pattern: Pattern = Field(description="regex the text right before the figure ends with")
+    doc: Phrase = Field(description="one line for the rule registry")
+
+
+class PriceCues(Lexicon):
+    """``price_cues.json``: what makes a dollar figure a traded price."""
+
+    price_word_patterns: Patterns = Field(description="price verbs and nouns ('traded', 'slid', 'hit', 'record high') one of which the clause needs")
+    qualifiers: Annotated[list[Qualifier], Len(min_length=1)] = Field(description="ordered: the first that fits the words right before the figure names its qualifier")
+    from_fall_pattern: Pattern = Field(description="verbs of a fall: 'from $X' is the high, 'from ... to $Y' the low")
+    from_rise_pattern: Pattern = Field(description="verbs of a rise: 'from $X' is the low, 'from ... to $Y' the high")
+    move_before_pattern: Pattern = Field(description="a move that ends at the figure: 'lost 9.8% to $101.70'")
+    move_after_pattern: Pattern = Field(description="a move right after the figure: '$97,000, up 2%'")

@@ -1,0 +1,21 @@
+"""Models of the data files several fact types share."""
+from __future__ import annotations
+
+from pydantic import Field
+
+from extractor.data.models.base import Lexicon, Pattern, Patterns, Phrases
+
+class Grammar(Lexicon):
+    """``grammar.json``: words of English that several fact types read the same way."""
+
+    clause_break_words: Phrases = Field(description="words that open a new clause ('but', 'while'): windows stop there")
+
+
+class FigureContext(Lexicon):
+    """``figure_context.json``: what the words around a dollar figure say it is (prices and levels)."""
+
+    hypothetical_patterns: Patterns = Field(description="a forecast or scenario: 'could', 'if', 'expects', 'on track'")
+    past_motion_patterns: Patterns = Field(description="words of past motion that make a preceding hypothetical word a report ('after it rose')")
+    not_a_price_left_patterns: Patterns = Field(description="words before a figure that make it something else: cost basis, strike, market cap")
+    not_a_price_right_patterns: Patterns = Field(description="words right after a figure that make it something else: '$X strike', '$X in inflows'")
+    related_line_pattern: Pattern = Field(description="a 'Related:' / 'Read more' line: its figures belong to another story")

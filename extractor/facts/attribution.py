@@ -1,0 +1,194 @@
+"""Attribution shared by every fact type: which asset a figure belongs to, which day it refers to,
+which data provider the text credits. One implementation of each; fact modules call these.
+
+All look-ups read bounded windows through the Doc view's indexes (``doc.SpanIndex``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.data import alternation, compiled, words
+from extractor.facts.doc import FinDoc, Sentence
+from extractor.facts.windows import MAX_WINDOW, clause_break, is_heading
+from extractor.normalize.assets import AssetMention
+
+LOOKBACK_CHARS = 1500  # how far back in a sentence the asset of a figure is looked for
+RUNNING_SENTS = 3  # earlier sentences a running subject carries over
+SECTION_SENTS = 25  # sentences back to the section's heading
+
+
+def _fits(a: AssetMention, kinds: tuple[str, ...] | None) -> bool:
+    return kinds is None or a.asset.kind in kinds
+
+
+def _last_in(fd: FinDoc, lo: int, hi: int, kinds) -> AssetMention | None:
+    """The last asset mention inside ``lo:hi`` (of ``kinds``)."""
+    for a in reversed(fd.assets.within(lo, hi)):
+        if _fits(a, kinds):
+            return a
+    return None
+
+
+@dataclass(frozen=True)
+class AssetChoice:
+    """The asset a figure belongs to and how it was found (for traces)."""
+
+    mention: AssetMention
+    how: str  # before | after | running | section
+
+    @property
+    def id(self) -> str:
+        return self.mention.asset.id
+
+
+def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[str, ...] | None = None,
+              lookback_sents: int = RUNNING_SENTS) -> AssetChoice | None:
+    """The asset a figure at ``start:end`` belongs to.
+
+    1. the nearest asset mention before it in the same sentence;
+    2. else the first one after it in the same sentence and clause;
+    3. else the latest one in up to ``lookback_sents`` earlier sentences of the same paragraph
+       or in the heading just above it (running subject).
+    ``kinds`` restricts to asset kinds (crypto, index, etf, commodity, stock).
+    """
+    end = start if end is None else end
+    sent = fd.sentence_at(start)
+    found = _last_in(fd, max(sent.start_char, start - LOOKBACK_CHARS), start, kinds)
+    if found:
+        return AssetChoice(found, "before")
+    hi = min(sent.end_char, end + MAX_WINDOW)
+    after = next((a for a in fd.assets.within(end, hi) if _fits(a, kinds)), None)
+    if after is not None and not clause_break().search(fd.text[end : after.start]):
+        return AssetChoice(after, "after")
+    sents = fd.sentences
+    for back in range(1, lookback_sents + 1):
+        if sent.i - back < 0:
+            break
+        prev = sents[sent.i - back]
+        found = _last_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, kinds)
+        if found:
+            return AssetChoice(found, "running")
+        gap = fd.text[prev.end_char : sents[sent.i - back + 1].start_char]
+        if gap.count("\n") >= 2 and back > 1:
+            break
+    return None
+
+
+def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS) -> AssetChoice | None:
+    """The running subject of the section holding ``start``: the latest asset named in the
+    sentences before it, back to (and including) the nearest heading line.
+
+    A fallback after ``asset_for`` for long sections (technical analysis walks through one
+    asset per section: "Ether price prediction" ... "the pair could reach $3,000").
+    """
+    sent = fd.sentence_at(start)
+    found = _last_in(fd, max(sent.start_char, start - LOOKBACK_CHARS), start, None)
+    if found:
+        return AssetChoice(found, "section")
+    sents = fd.sentences
+    for back in range(1, max_sents + 1):
+        if sent.i - back < 0:
+            break
+        prev = sents[sent.i - back]
+        found = _last_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, None)
+        if found:
+            return AssetChoice(found, "section")
+        if is_heading(prev.text):
+            break
+    return None
+
+
+# --- time -----------------------------------------------------------------------------------
+
+def when_for(fd: FinDoc, start: int, end: int) -> tuple[str | None, str | None]:
+    """``(when, when_text)`` from the day reference nearest to ``start:end`` in its sentence."""
+    sent = fd.sentence_at(start)
+    refs = fd.days.within(max(sent.start_char, start - MAX_WINDOW), min(sent.end_char, end + MAX_WINDOW))
+    if not refs:
+        return None, None
+    best = min(refs, key=lambda d: min(abs(d.start - end), abs(start - d.end)))
+    return best.when, best.text
+
+
+# --- data providers -------------------------------------------------------------------------
+
+@compiled
+def _provider_res() -> tuple[re.Pattern, re.Pattern]:
+    """The provider grammar: a strict form (a cue word right before a known provider) and a
+    looser one (a few words of filler after the cue, or "<provider> said")."""
+    names = alternation(words("providers"))
+    strict = re.compile(
+        rf"""
+        (?:according\s+to|data\s+(?:from|by|compiled\s+by)|compiled\s+by|per|from|via|by|reported\s+by|cited\s+by)  # cue
+        \s+(?:(?:the|data|on-chain\s+analytics\s+firm|analytics\s+firm|crypto\s+data\s+provider|data\s+provider|[a-z]+\s+firm)\s+)*   # filler
+        (?P<name>{names})(?:['’]s)?\b                                 # a known provider
+        | (?P<name2>{names})(?:['’]s)?\s+(?:data|figures|numbers)\b    # "SoSoValue data"
+        """,
+        re.VERBOSE,
+    )
+    loose = re.compile(
+        rf"""
+        (?:according\s+to|data\s+(?:from|by)|compiled\s+by|source:|per|via|reported\s+by|tracked\s+by)  # attribution cue
+        (?:\s+[\w.’'-]+){{0,5}}?\s+                                     # a few words of filler ("European investment firm")
+        (?P<name>{names})(?![\w])                                       # a known provider
+        | (?P<name2>{names})['’]?s?\s+(?:said|says|reported|noted|wrote|showed|shows|data|figures)\b  # "CoinShares said"
+        """,
+        re.VERBOSE | re.IGNORECASE,
+    )
+    return strict, loose
+
+
+def source_in(text: str, *, loose: bool = False) -> str | None:
+    """The data provider a sentence attributes its figures to (``loose``: also after a few words
+    of filler or before "said").
+
+    >>> source_in("more than US$700 million was liquidated, according to CoinGlass.")
+    'CoinGlass'
+    >>> source_in("Data from SoSoValue shows outflows"), source_in("according to data compiled by Bloomberg")
+    ('SoSoValue', 'Bloomberg')
+    >>> source_in("Bitcoin fell 3%") is None
+    True
+    >>> source_in("outflows of $1.7 billion, CoinShares said in its weekly report", loose=True)
+    'CoinShares'
+    """
+    strict, lax = _provider_res()
+    m = strict.search(text)
+    if m:
+        return m.group("name") or m.group("name2")
+    if loose:
+        m = lax.search(text)
+        if m:
+            return m.group("name") or m.group("name2")
+    return None
+
+
+def source_for(fd: FinDoc, start: int) -> str | None:
+    """The data provider named in the sentence of ``start`` (looked up once per sentence)."""
+    sent = fd.sentence_at(start)
+    found = fd.cached("sentence_sources", dict)
+    if sent.i not in found:
+        found[sent.i] = source_in(sent.text)
+    return found[sent.i]
+
+
+def grounding(fd: FinDoc, start: int, end: int, *, evidence_span: tuple[int, int] | None = None,
+              when_span: tuple[int, int] | None = None) -> dict:
+    """The fields every fact of a figure at ``start:end`` shares: ``evidence`` (the figure, or
+    ``evidence_span``), ``when``/``when_text`` (nearest day to the figure, or to ``when_span``)
+    and ``source`` (the provider named in the figure's sentence)."""
+    from extractor.records import Evidence
+
+    when, when_text = when_for(fd, *(when_span or (start, end)))
+    s, e = evidence_span or (start, end)
+    return {
+        "evidence": Evidence(start=s, end=e, text=fd.text[s:e]),
+        "when": when,
+        "when_text": when_text,
+        "source": source_for(fd, start),
+    }
+
+
+def sentence_window(fd: FinDoc, sent: Sentence, start: int, end: int, cap: int = MAX_WINDOW) -> tuple[int, int]:
+    """``sent`` clipped to ``cap`` characters either side of ``start:end``."""
+    return max(sent.start_char, start - cap), min(sent.end_char, end + cap)

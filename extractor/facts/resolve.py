@@ -1,0 +1,100 @@
+"""The one resolver: candidates and blockers of all components -> facts, by a declared precedence.
+
+Two rules, applied in this order:
+
+1. a fact candidate whose figure lies in a ``Blocker`` span that names its type is vetoed (the
+   candidate reports the blocker's rule id).
+2. ``resolve.precedence``: when fact candidates of different types consume the same figure, the
+   type that comes first in ``PRECEDENCE`` keeps it; the others are dropped. A fund flow is
+   more specific than a level, a level (named as support, target...) than a metric, a metric
+   than a bare traded price, and a price (a dollar figure) than a percent move; quotes consume
+   quoted spans and never compete with figures.
+
+The resolver is a pure function: it does not change the candidates, it returns their outcomes.
+``doc._.facts`` reads it, so any pipeline of fact components, one alone included, gives facts.
+"""
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from extractor.facts.candidates import Blocker, Candidate
+from extractor.facts.rules import outcome
+
+PRECEDENCE: tuple[str, ...] = ("etf_flow", "price_level", "market_metric", "price", "percent_move", "quote")
+
+PRECEDENCE_RULE = outcome("resolve.precedence", "a figure two fact types want goes to the type that comes first in the precedence table")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one candidate after resolution."""
+
+    candidate: Candidate
+    status: str
+    rule: str | None
+    note: str = ""
+
+    @property
+    def fact(self):
+        return self.candidate.fact if self.status == "fact" else None
+
+
+class _Cover:
+    """Which item owns each character (an array, so a check costs the span's length, not the
+    number of items: linear time whatever the article holds)."""
+
+    def __init__(self, length: int):
+        self.owner = array("i", [-1]) * (length + 1)
+
+    def mark(self, spans, index: int) -> None:
+        for s, e in spans:
+            self.owner[s:e] = array("i", [index]) * (e - s)
+
+    def owners(self, spans) -> set[int]:
+        return {o for s, e in spans for o in self.owner[s:e] if o >= 0}
+
+
+def resolve(cands: list[Candidate], blocks: list[Blocker]) -> list[Outcome]:
+    """Outcomes of ``cands`` in their order (see the module docstring)."""
+    rank = {t: i for i, t in enumerate(PRECEDENCE)}
+    length = max([e for c in cands for _, e in c.consumes] + [b.end for b in blocks] + [0])
+    outcomes: dict[int, Outcome] = {}
+    blocked = _Cover(length)
+    for k, b in enumerate(blocks):
+        blocked.mark(((b.start, b.end),), k)
+    for i, c in enumerate(cands):
+        if c.status != "fact":
+            outcomes[i] = Outcome(c, c.status, c.rule)
+            continue
+        hit = next((blocks[k] for k in sorted(blocked.owners(c.consumes)) if c.type in blocks[k].types), None) if blocks else None
+        if hit is not None:
+            outcomes[i] = Outcome(c, "blocked", hit.rule, f"vetoed by {hit.rule} (a blocker of another fact type)")
+    # precedence: accept in rank order; a figure taken by a higher type is not available below it
+    taken = _Cover(length)
+    order = sorted((i for i in range(len(cands)) if i not in outcomes), key=lambda i: (rank.get(cands[i].type, len(rank)), i))
+    for i in order:
+        c = cands[i]
+        rivals = sorted(j for j in taken.owners(c.consumes) if cands[j].type != c.type)
+        if rivals:
+            w = cands[rivals[0]]
+            outcomes[i] = Outcome(c, "dropped", PRECEDENCE_RULE.id, f"{PRECEDENCE_RULE.id}: taken by {w.type} ({w.rule})")
+            continue
+        outcomes[i] = Outcome(c, "fact", c.rule)
+        taken.mark(c.consumes, i)
+    return [outcomes[i] for i in range(len(cands))]
+
+
+def doc_outcomes(doc: Doc) -> list[Outcome]:
+    return resolve(doc._.fin_candidates or [], doc._.fin_blockers or [])
+
+
+def doc_facts(doc: Doc) -> list:
+    """The facts of a processed Doc (the ``doc._.facts`` getter)."""
+    return [o.candidate.fact for o in doc_outcomes(doc) if o.status == "fact"]
+
+
+if not Doc.has_extension("facts"):
+    Doc.set_extension("facts", getter=doc_facts)

@@ -1,0 +1,90 @@
+"""Bounded clause and line windows around a span.
+
+Every rule reads a window of at most ``MAX_WINDOW`` characters: a clause is cut at a clause
+break (``;``, ``:``, a dash, "but", "while", from ``data/grammar.json``) and never reaches
+further than the cap, so no scan starts from a sentence or text start and the time per figure
+does not grow with the length of a sentence (a scraped table without full stops is one
+"sentence" of thousands of figures).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from extractor.data import lexicon
+from extractor.facts.doc import FinDoc
+
+MAX_WINDOW = 400  # characters a clause window reaches at most, either side of a span
+
+
+@lru_cache(maxsize=1)
+def clause_break() -> re.Pattern:
+    g = lexicon("grammar")
+    words = "|".join(re.escape(w) for w in g.clause_break_words)
+    return re.compile(rf"[;:!?]|\s[—–]\s|—|\b(?:{words})\b", re.IGNORECASE)
+
+
+def clause_before(fd: FinDoc, start: int, floor: int | None = None, cap: int = MAX_WINDOW) -> str:
+    """Text of the clause leading up to ``start``: within its sentence, after ``floor``, after the
+    last clause break, and at most ``cap`` characters.
+
+    >>> from extractor.facts.doc import view
+    >>> import spacy
+    >>> fd = view(spacy.blank("en")("Ether fell; bitcoin traded near $70,000."))
+    >>> clause_before(fd, 32)
+    ' bitcoin traded near '
+    """
+    sent = fd.sentence_at(start)
+    lo = max(sent.start_char, start - cap, floor if floor is not None else 0)
+    text = fd.text[lo:start]
+    last = None
+    for last in clause_break().finditer(text):
+        pass
+    return text[last.end() :] if last else text
+
+
+def clause_after(fd: FinDoc, end: int, ceil: int | None = None, cap: int = MAX_WINDOW) -> str:
+    """Text of the clause following ``end`` (within its sentence, before ``ceil``, at most ``cap``)."""
+    sent = fd.sentence_at(max(end - 1, 0))
+    hi = min(sent.end_char, end + cap, ceil if ceil is not None else len(fd.text))
+    text = fd.text[end:hi]
+    m = clause_break().search(text)
+    return text[: m.start()] if m else text
+
+
+def sentence_before(fd: FinDoc, start: int, cap: int = MAX_WINDOW) -> str:
+    """The sentence text before ``start``, at most ``cap`` characters."""
+    sent = fd.sentence_at(start)
+    return fd.text[max(sent.start_char, start - cap) : start]
+
+
+def sentence_after(fd: FinDoc, end: int, cap: int = MAX_WINDOW) -> str:
+    """The sentence text after ``end``, at most ``cap`` characters."""
+    sent = fd.sentence_at(max(end - 1, 0))
+    return fd.text[end : min(sent.end_char, end + cap)]
+
+
+def line_before(text: str, pos: int, cap: int = MAX_WINDOW) -> str:
+    """The text of ``pos``'s line before it (at most ``cap`` characters).
+
+    >>> line_before("Read more: x\\nBitcoin at $5", 25)
+    'Bitcoin at $'
+    """
+    lo = text.rfind("\n", max(0, pos - cap), pos) + 1
+    return text[max(lo, pos - cap) : pos]
+
+
+_HEADING_END = re.compile(r"[.!?:;,\"”’)]\s*$")
+_CREDIT = re.compile(r"\w+(?:\s\w+)?:\s")
+
+
+def is_heading(text: str) -> bool:
+    """A short line of its own without closing punctuation ("Solana price prediction").
+
+    >>> is_heading("Solana price prediction"), is_heading("Source: TradingView"), is_heading("It fell.")
+    (True, False, False)
+    """
+    t = text.strip()
+    if _CREDIT.match(t):  # "Source: TradingView", "Image: CoinGlass" are credits
+        return False
+    return 0 < len(t) <= 90 and "\n" not in t and not _HEADING_END.search(t)
