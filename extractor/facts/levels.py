@@ -37,7 +37,8 @@ from extractor.facts.context import (
     section_asset,
     sentence_at,
 )
-from extractor.normalize.assets import canonical_asset
+from extractor.facts.doc import view
+from extractor.facts.speakers import person_near
 from extractor.normalize.numbers import NUMBER, SCALE, parse_number, scale_factor
 from extractor.records import PriceLevelFact
 from extractor.data import pattern_alternation, read_json
@@ -317,26 +318,6 @@ def _line_of(text: str, pos: int) -> str:
     return text[lo:pos]
 
 
-def _speaker(doc: Doc, start: int) -> str | None:
-    """A PERSON named in the figure's sentence (the nearest before it, else after), full name if known."""
-    sent = sentence_at(doc, start)
-    persons = [
-        e for e in doc.ents
-        if e.label_ == "PERSON" and sent.start_char <= e.start_char and e.end_char <= sent.end_char
-        and canonical_asset(e.text) is None  # the tagger sometimes takes "Bitcoin" for a person
-    ]
-    if not persons:
-        return None
-    before = [e for e in persons if e.end_char <= start]
-    name = (before[-1] if before else persons[0]).text
-    # a surname resolves to the full name introduced earlier
-    if " " not in name:
-        for e in doc.ents:
-            if e.label_ == "PERSON" and e.start_char < sent.start_char and e.text.split()[-1] == name and " " in e.text:
-                return e.text
-    return name
-
-
 def extract_levels(doc: Doc) -> list[PriceLevelFact]:
     """All ``price_level`` facts of ``doc``."""
     out: list[PriceLevelFact] = []
@@ -354,7 +335,7 @@ def extract_levels(doc: Doc) -> list[PriceLevelFact]:
         if asset is None:
             log.debug("level without asset at %d: %r", g.start, doc_text(doc)[g.start : g.end])
             continue
-        speaker = _speaker(doc, g.start)
+        speaker = person_near(view(doc), g.start)
         for i, f in enumerate(g.figures):
             k = kind
             if kind == "range":
