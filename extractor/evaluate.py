@@ -94,7 +94,8 @@ def matches(t: str, p: dict, g: dict) -> bool:
             return False
         return quote_overlap(p.get("text"), g.get("text")) >= 0.7
     if t == "market_metric":
-        return canon(p.get("metric")) == canon(g.get("metric")) and close(p.get("value"), g.get("value"), rel=0.01)
+        names = {canon(g.get("metric"))} | {canon(a) for a in g.get("aliases") or []}
+        return canon(p.get("metric")) in names and close(p.get("value"), g.get("value"), rel=0.01)
     return False
 
 
@@ -150,10 +151,16 @@ class Report:
         return "\n".join(lines)
 
 
+VALUE_FIELD = {"price": "value", "percent_move": "percent", "etf_flow": "amount", "price_level": "value", "market_metric": "value"}
+
+
 def _dedupe(t: str, facts: list[dict]) -> list[dict]:
+    """Repeated predictions of one fact count once: they match each other and carry the very same
+    value (two distinct levels within the matching tolerance both stay)."""
     out: list[dict] = []
+    key = VALUE_FIELD.get(t)
     for f in facts:
-        if not any(matches(t, f, o) and matches(t, o, f) for o in out):
+        if not any(matches(t, f, o) and matches(t, o, f) and (key is None or o.get(key) == f.get(key)) for o in out):
             out.append(f)
     return out
 

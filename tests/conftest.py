@@ -17,3 +17,16 @@ def rules_only() -> Extractor:
 def full() -> Extractor:
     """The full pipeline, statistical NER included (for quotes and speakers)."""
     return Extractor(Settings(strict=True))
+
+
+@pytest.fixture(scope="session")
+def corpus_records(full) -> dict:
+    """Every corpus article through the full pipeline, keyed by file stem (the gold name)."""
+    from pathlib import Path
+
+    from extractor.clean import load
+    from extractor.sources import expand
+
+    files = expand([Path(__file__).resolve().parents[1] / "corpus" / "articles"])
+    records = list(full.pipe(load(f, settings=full.settings) for f in files))
+    return {Path(r.article.source).stem: r for r in records}
