@@ -22,9 +22,9 @@ class Evidence(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    text: str
+    start: int = Field(ge=0, description="offset of the first character in article.text")
+    end: int = Field(ge=0, description="offset after the last character in article.text")
+    text: str = Field(description="article.text[start:end]")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Evidence":
@@ -40,63 +40,63 @@ class FactBase(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    evidence: Evidence
-    rule: str = Field(description="name of the rule/pattern that produced the fact")
-    when: str | None = Field(default=None, description="ISO date the fact refers to")
-    when_text: str | None = None
-    source: str | None = Field(default=None, description="data provider the figure is attributed to")
+    evidence: Evidence = Field(description="where the fact was read in article.text: the figure or quote and the words that make it a fact")
+    rule: str = Field(description="id of the rule that made the fact (docs/facts.md lists every rule)")
+    when: str | None = Field(default=None, description="ISO date the fact refers to, resolved against article.published; null when unknown")
+    when_text: str | None = Field(default=None, description="the phrase the date came from ('on Tuesday', 'since Jan. 29')")
+    source: str | None = Field(default=None, description="the data provider the article attributes the figure to ('CoinGlass', 'SoSoValue')")
 
 
 class PriceFact(FactBase):
-    type: Literal["price"] = "price"
-    asset: str
-    value: float
-    currency: str = "USD"
-    qualifier: Qualifier | None = None
+    type: Literal["price"] = Field("price", description="a traded price of an asset")
+    asset: str = Field(description="canonical ticker for crypto (BTC, ETH ...), the name as written otherwise")
+    value: float = Field(description="the price, in currency units as written")
+    currency: str = Field("USD", description="ISO 4217 code; GBX for pence; a stablecoin's ticker (USDT)")
+    qualifier: Qualifier | None = Field(default=None, description="how the price was traded: at, near, above, below, low, high, record_high")
 
 
 class PercentMoveFact(FactBase):
-    type: Literal["percent_move"] = "percent_move"
-    subject: str
-    percent: float
-    period: str | None = None
-    reference: str | None = None
+    type: Literal["percent_move"] = Field("percent_move", description="a change of an asset, index or instrument, in percent")
+    subject: str = Field(description="what moved: a ticker or name")
+    percent: float = Field(description="signed percent: a decline is negative; basis points are divided by 100")
+    period: str | None = Field(default=None, description="ISO 8601 duration of the move (P1D, P7D, P1Y), or null")
+    reference: str | None = Field(default=None, description="the point the move is measured from (peak, cycle_high, bottom), or null")
 
 
 class EtfFlowFact(FactBase):
-    type: Literal["etf_flow"] = "etf_flow"
-    asset: str | None = None
-    product: str | None = None
-    direction: Direction
-    amount: float = Field(gt=0)
-    currency: str = "USD"
-    period: str | None = None
-    streak_days: int | None = Field(default=None, ge=1)
+    type: Literal["etf_flow"] = Field("etf_flow", description="net money into or out of exchange-traded funds")
+    asset: str | None = Field(default=None, description="the funds' underlying (BTC, ETH ...), null for multi-asset products")
+    product: str | None = Field(default=None, description="the fund or group of funds as named ('US spot Bitcoin ETFs')")
+    direction: Direction = Field(description="inflow or outflow")
+    amount: float = Field(gt=0, description="positive amount in currency units ($113.8M -> 113800000)")
+    currency: str = Field("USD", description="ISO 4217 code")
+    period: str | None = Field(default=None, description="ISO 8601 duration the flow covers, or null")
+    streak_days: int | None = Field(default=None, ge=1, description="length of a run of same-direction days ('outflow streak to four days' -> 4)")
 
 
 class QuoteFact(FactBase):
-    type: Literal["quote"] = "quote"
-    speaker: str
-    speaker_role: str | None = None
-    text: str = Field(min_length=1)
-    kind: QuoteKind
+    type: Literal["quote"] = Field("quote", description="words attributed to a named person, inside quotation marks")
+    speaker: str = Field(description="the person's full name, resolved from a surname-only mention to the name used earlier")
+    speaker_role: str | None = Field(default=None, description="title or affiliation as written, or null")
+    text: str = Field(min_length=1, description="the quoted words without the marks")
+    kind: QuoteKind = Field(description="direct for a full sentence, partial for a fragment inside a sentence")
 
 
 class PriceLevelFact(FactBase):
-    type: Literal["price_level"] = "price_level"
-    asset: str
-    value: float
-    kind: LevelKind | None = None
-    speaker: str | None = None
+    type: Literal["price_level"] = Field("price_level", description="a price named as a level to watch")
+    asset: str = Field(description="canonical ticker for crypto, the name as written otherwise")
+    value: float = Field(description="the level, in US dollars (or index points)")
+    kind: LevelKind | None = Field(default=None, description="support, resistance, target, range_low or range_high, when the text makes it clear")
+    speaker: str | None = Field(default=None, description="who named the level, or null")
 
 
 class MarketMetricFact(FactBase):
-    type: Literal["market_metric"] = "market_metric"
-    metric: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    subject: str | None = None
-    value: float
-    unit: str
-    period: str | None = None
+    type: Literal["market_metric"] = Field("market_metric", description="any other market-wide figure")
+    metric: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="snake_case name: market_cap, dominance, liquidations, open_interest, treasury_yield ...")
+    subject: str | None = Field(default=None, description="what the metric is of (an asset, a market, a tenor), or null")
+    value: float = Field(description="the reading (signed for changes)")
+    unit: str = Field(description="USD, percent, index, or another unit")
+    period: str | None = Field(default=None, description="ISO 8601 duration, or null")
 
 
 Fact = Annotated[
@@ -111,12 +111,12 @@ class Article(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(description="sha256 of the cleaned text, hex, first 16 chars")
-    source: str
-    url: str | None = None
-    title: str | None = None
+    source: str = Field(description="path or URL the article was read from")
+    url: str | None = Field(default=None, description="canonical URL if known")
+    title: str | None = Field(default=None, description="the article's headline if known")
     published: str | None = Field(default=None, description="ISO 8601 date or datetime")
-    language: str = "en"
-    text: str
+    language: str = Field("en", description="ISO 639-1 code; facts are extracted from English only")
+    text: str = Field(description="the cleaned article text that every evidence offset points into")
 
 
 class ArticleRecord(BaseModel):
@@ -124,10 +124,10 @@ class ArticleRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
-    article: Article
-    facts: list[Fact] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    schema_version: Literal["1.0"] = Field(SCHEMA_VERSION, description="version of this record layout")
+    article: Article = Field(description="the article the facts were read from")
+    facts: list[Fact] = Field(default_factory=list, description="the facts, in evidence order")
+    warnings: list[str] = Field(default_factory=list, description="human-readable notes, e.g. no publication date, a teaser page")
 
     @model_validator(mode="after")
     def _evidence_points_into_text(self) -> "ArticleRecord":
