@@ -278,17 +278,18 @@ def consensus(
     with FactStore(db, create=False) as store:
         update_store(store)
         rows = read_consensus(store.conn, "sqlite", asset=asset, day=day, type_=type_, conflicts_only=conflicts)
+    done = f"{len(rows)} groups, {sum(r.conflict for r in rows)} in conflict" + (f", written to {out}" if out else "")
     if fmt == "parquet":
         write_parquet(rows, out)
-        typer.echo(f"{len(rows)} groups written to {out}", err=True)
+        typer.echo(done, err=True)
         return
     if fmt == "json":
         text = json.dumps(list(iter_rows_as_dicts(rows)), ensure_ascii=False, indent=2) + "\n"
         if out:
             out.write_text(text, encoding="utf-8")
-            typer.echo(f"{len(rows)} groups written to {out}", err=True)
         else:
             typer.echo(text, nl=False)
+        typer.echo(done, err=True)
         return
     from rich.console import Console
     from rich.table import Table
@@ -297,11 +298,13 @@ def consensus(
     for r in rows:
         table.add_row(r.day, r.type, r.subject, r.detail, str(r.articles), str(r.outlets), str(r.copies),
                       *(f"{v:,.6g}" for v in (r.median, r.min_value, r.max_value, r.spread)), "yes" if r.conflict else "")
-    console = Console(file=out.open("w", encoding="utf-8") if out else None, width=100_000 if out else None)
-    if not out and not console.is_terminal:
-        console = Console(width=100_000)
-    console.print(table)
-    typer.echo(f"{len(rows)} groups, {sum(r.conflict for r in rows)} in conflict", err=True)
+    if out:
+        with out.open("w", encoding="utf-8") as fh:
+            Console(file=fh, width=100_000).print(table)
+    else:
+        console = Console()
+        (console if console.is_terminal else Console(width=100_000)).print(table)  # piped: never truncate cells
+    typer.echo(done, err=True)
 
 
 def run() -> None:

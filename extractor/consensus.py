@@ -90,12 +90,18 @@ TOLERANCES: dict[str, Tolerance] = {
 def canonical_subject(name: str | None) -> str | None:
     """The asset's canonical id when the lexicon knows the name, else the name as written.
 
-    >>> canonical_subject("Bitcoin"), canonical_subject("BTC"), canonical_subject(" Acme Corp "), canonical_subject(None)
+    A short all-letter name is also tried as a ticker ("btc", "Eth").
+
+    >>> canonical_subject("Bitcoin"), canonical_subject("btc"), canonical_subject(" Acme Corp "), canonical_subject(None)
     ('BTC', 'BTC', 'Acme Corp', None)
     """
     if name is None:
         return None
-    return canonical_asset(name) or name.strip()
+    name = name.strip()
+    found = canonical_asset(name)
+    if found is None and len(name) <= 6 and name.isalpha():
+        found = canonical_asset(name.upper())
+    return found or name
 
 
 @lru_cache(maxsize=1)
