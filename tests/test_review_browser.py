@@ -86,6 +86,9 @@ def test_corpus_page_in_chromium(browser_page, corpus_records, tmp_path):
         e => { c[e.dataset.factType] = (c[e.dataset.factType] || 0) + 1; }); return c; }""")
     assert by_type == dict(summary.by_type)
     assert page.evaluate("document.querySelectorAll('article.art').length") == len(corpus_records)
+    # the corpus has evidence inside other evidence and crossing evidence: both are in this count
+    assert page.evaluate("document.querySelectorAll('[data-fact-type] [data-fact-type]').length") > 10
+    assert page.evaluate("document.querySelectorAll('[data-ref]').length") > 5
     # nothing but the page itself was loaded, and the page's script ran under its CSP without complaint
     assert requests == [out.resolve().as_uri()], requests
     assert console == [], console

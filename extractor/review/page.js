@@ -60,14 +60,16 @@
       body.appendChild(dl);
     });
     panel.hidden = false;
+    document.body.classList.add("panel-open");
   }
+  function hide() { panel.hidden = true; document.body.classList.remove("panel-open"); }
   document.addEventListener("click", function (ev) {
     var el = ev.target.closest ? ev.target.closest(".f") : null;
     if (el) show(el);
   });
   document.addEventListener("keydown", function (ev) {
-    if (ev.key === "Escape") { panel.hidden = true; return; }
+    if (ev.key === "Escape") { hide(); return; }
     if (ev.key === "Enter" && document.activeElement && document.activeElement.classList.contains("f")) show(document.activeElement);
   });
-  document.getElementById("panel-close").addEventListener("click", function () { panel.hidden = true; });
+  document.getElementById("panel-close").addEventListener("click", hide);
 })();

@@ -21,7 +21,6 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -135,12 +134,14 @@ def _validated(records: Iterable[dict | ArticleRecord], summary: PageSummary) ->
     return out
 
 
-def render_page(records: Iterable[dict | ArticleRecord], *, title: str = "Facts review", generated: str | None = None) -> tuple[str, PageSummary]:
+def render_page(records: Iterable[dict | ArticleRecord], *, title: str = "Facts review") -> tuple[str, PageSummary]:
     """The page's HTML for ``records`` (article records, as dicts or models) and what it holds.
 
     Records that fail validation (evidence that does not match the text, unknown fields) are left
-    out, logged and listed in ``PageSummary.skipped``.
+    out, logged and listed in ``PageSummary.skipped``. The same records give the same bytes.
     """
+    from extractor import __version__
+
     summary = PageSummary()
     recs = _validated(records, summary)
     for r in recs:
@@ -187,14 +188,14 @@ def render_page(records: Iterable[dict | ArticleRecord], *, title: str = "Facts 
 
     style = _style(types)
     script = _static("page.js")
-    fact_json = json.dumps(data, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # insertion order (type, rule, when, source, fields, evidence); no "<", ">" or "&" can end the data block
+    fact_json = json.dumps(data, ensure_ascii=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     csp = f"default-src 'none'; style-src '{_sha256(style)}'; script-src '{_sha256(script)}'; img-src data:; base-uri 'none'; form-action 'none'"
     legend = "".join(
         f'<label class="t-{css_name(t)}"><input type="checkbox" checked data-type="{css_name(t)}"><span class="swatch"></span>'
         f"{_esc(t)} ({summary.by_type[t]})</label>"
         for t in types
     )
-    generated = generated or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     skipped = (f'<p class="warnings">{len(summary.skipped)} records could not be shown: '
                + "; ".join(_esc(f"{label}: {why}") for label, why in summary.skipped) + "</p>") if summary.skipped else ""
     page = f"""<!DOCTYPE html>
@@ -208,7 +209,7 @@ def render_page(records: Iterable[dict | ArticleRecord], *, title: str = "Facts 
 <style>{style}</style>
 </head>
 <body>
-<header><h1>{_esc(title)}</h1><span class="stats">{summary.articles} articles · {summary.facts} facts · {_esc(generated)}</span>
+<header><h1>{_esc(title)}</h1><span class="stats">{summary.articles} articles · {summary.facts} facts · extractor {_esc(__version__)}</span>
 <div class="legend">{legend}</div></header>
 <main>
 {skipped}
@@ -225,9 +226,9 @@ def render_page(records: Iterable[dict | ArticleRecord], *, title: str = "Facts 
     return page, summary
 
 
-def write_page(records: Iterable[dict | ArticleRecord], out: str | Path, *, title: str = "Facts review", generated: str | None = None) -> PageSummary:
+def write_page(records: Iterable[dict | ArticleRecord], out: str | Path, *, title: str = "Facts review") -> PageSummary:
     """Write the review page of ``records`` to ``out``; return what it holds."""
-    page, summary = render_page(records, title=title, generated=generated)
+    page, summary = render_page(records, title=title)
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     tmp.write_text(page, encoding="utf-8")
