@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -217,13 +218,12 @@ def syndication(articles: Sequence[ArticleInfo], threshold: float = SYNDICATION_
     from datasketch import MinHash, MinHashLSH
 
     sets = {a.id: shingles(a.text) for a in articles}
+    ids = [aid for aid in sorted(sets) if sets[aid]]
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    # crc32: a fast deterministic 32-bit hash is enough to find candidates (each is confirmed on the sets)
+    signatures = MinHash.generator(([s.encode("utf-8") for s in sets[aid]] for aid in ids), num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
     hashes: dict[str, MinHash] = {}
-    for aid in sorted(sets):
-        if not sets[aid]:
-            continue
-        m = MinHash(num_perm=NUM_PERM, seed=1)
-        m.update_batch([s.encode("utf-8") for s in sorted(sets[aid])])
+    for aid, m in zip(ids, signatures):
         hashes[aid] = m
         lsh.insert(aid, m)
     parent = {a.id: a.id for a in articles}
@@ -362,6 +362,17 @@ def _check(dialect: str) -> str:
 
 
 @contextmanager
+def _db_errors(what: str):
+    """A database driver's error (sqlite3, psycopg) as one ``ConsensusError`` line."""
+    try:
+        yield
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] not in ("sqlite3", "psycopg"):
+            raise
+        raise ConsensusError(f"{what}: {exc}".strip()) from None
+
+
+@contextmanager
 def _transaction(conn, dialect: str):
     if dialect == "postgresql":
         with conn.transaction():
@@ -384,7 +395,7 @@ def ensure_consensus_view(conn, dialect: str) -> None:
     """Create the helper tables (if missing) and (re)create the two views; the store calls this at
     schema set-up. ``conn`` is a DB-API connection (``sqlite3`` or ``psycopg``)."""
     _check(dialect)
-    with _transaction(conn, dialect) as cur:
+    with _db_errors("cannot create the consensus view"), _transaction(conn, dialect) as cur:
         for ddl in TABLES_SQL:
             cur.execute(ddl)
         cur.execute("DROP VIEW IF EXISTS fact_consensus")
@@ -401,16 +412,14 @@ def refresh_consensus(conn, dialect: str, articles: Iterable[ArticleInfo]) -> in
     story = syndication(articles)
     by_id = {a.id: a for a in articles}
     rows = [(a.id, story[a.id], a.outlet, by_id[story[a.id]].outlet, a.day) for a in articles]
-    cur = conn.cursor()
-    try:
+    with _db_errors("cannot read the facts table"):
+        cur = conn.cursor()
         cur.execute("SELECT DISTINCT asset FROM facts WHERE asset IS NOT NULL")
         subjects = sorted(r[0] for r in cur.fetchall())
         cur.execute("SELECT DISTINCT product FROM facts WHERE product IS NOT NULL")
         products = sorted(r[0] for r in cur.fetchall())
-    except Exception as exc:  # sqlite3.Error / psycopg.Error: no facts table
-        raise ConsensusError(f"cannot read the facts table: {exc}") from None
     names = [("subject", s, canonical_subject(s)) for s in subjects] + [("product", p, flow_scope(p)) for p in products]
-    with _transaction(conn, dialect) as cur:
+    with _db_errors("cannot write the consensus tables"), _transaction(conn, dialect) as cur:
         cur.execute("DELETE FROM consensus_articles")
         cur.execute("DELETE FROM consensus_names")
         cur.executemany(f"INSERT INTO consensus_articles(article_id, story_id, outlet, story_outlet, published_day) VALUES ({', '.join([ph] * 5)})", rows)
@@ -479,18 +488,20 @@ def read_consensus(conn, dialect: str, *, asset: str | None = None, day: str | N
         where.append(f"type = {ph}")
         params.append(type_)
     key = "type, subject, detail, day"
-    cur = conn.cursor()
-    cur.execute(f"SELECT {key}, story_id, outlet, value, copies, facts FROM fact_consensus_reports"
-                f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {key}, value, story_id", params)
-    reports: dict[tuple, list[Report]] = {}
-    for r in cur.fetchall():
-        reports.setdefault(tuple(r[:4]), []).append(Report(r[4], r[5], float(r[6]), int(r[7]), int(r[8])))
-    if conflicts_only:
-        where.append("conflict = 1")
-    cur.execute(f"SELECT {', '.join(ROW_COLUMNS)} FROM fact_consensus{' WHERE ' + ' AND '.join(where) if where else ''}"
-                f" ORDER BY day, type, subject, detail", params)
+    with _db_errors("cannot read the consensus view"):
+        cur = conn.cursor()
+        cur.execute(f"SELECT {key}, story_id, outlet, value, copies, facts FROM fact_consensus_reports"
+                    f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {key}, value, story_id", params)
+        reports: dict[tuple, list[Report]] = {}
+        for r in cur.fetchall():
+            reports.setdefault(tuple(r[:4]), []).append(Report(r[4], r[5], float(r[6]), int(r[7]), int(r[8])))
+        if conflicts_only:
+            where.append("conflict = 1")
+        cur.execute(f"SELECT {', '.join(ROW_COLUMNS)} FROM fact_consensus{' WHERE ' + ' AND '.join(where) if where else ''}"
+                    f" ORDER BY day, type, subject, detail", params)
+        groups = cur.fetchall()
     out = []
-    for g in cur.fetchall():
+    for g in groups:
         t, s, d, dy, arts, outs, copies, facts, med, lo, hi, spread, conflict = g
         out.append(ConsensusRow(t, s, d, dy, int(arts), int(outs), int(copies), int(facts), float(med), float(lo), float(hi),
                                 float(spread), bool(conflict), tuple(reports.get((t, s, d, dy), ()))))

@@ -232,3 +232,19 @@ def test_views_give_the_same_rows_on_postgresql(news_db, postgres):
     _check_groups(pg_rows)
     assert pg_rows == sqlite_rows
     assert [r.subject for r in read_consensus(pg, "postgresql", asset="bitcoin", conflicts_only=True)] == ["BTC", "BTC"]
+
+
+def test_consensus_errors_are_consensus_errors():
+    import sqlite3
+
+    from extractor.consensus import ConsensusError
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    with pytest.raises(ConsensusError, match="unknown SQL dialect 'oracle'"):
+        ensure_consensus_view(conn, "oracle")
+    with pytest.raises(ConsensusError, match="cannot read the consensus view"):
+        read_consensus(conn, "sqlite")
+    with pytest.raises(ConsensusError, match="cannot read the facts table"):
+        refresh_consensus(conn, "sqlite", [])
+    with pytest.raises(ConsensusError, match="consensus covers"):
+        read_consensus(conn, "sqlite", type_="quote")
