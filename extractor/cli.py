@@ -251,9 +251,9 @@ def chart(
     with FactStore(db, create=False) as store:
         data = chart_data(store.records(), asset, start=first, end=last)
     write_chart(data, out)
-    left = f"; left out: {data.undated} undated, {data.outside} outside the dates" if data.undated or data.outside else ""
-    typer.echo(f"{out}: {data.asset} {len(data.prices)} prices from {len(data.outlets)} outlets, {len(data.levels)} levels, "
-               f"{len(data.flows)} days of ETF flows{left}", err=True)
+    typer.echo(f"{out}: {data.asset} {len(data.prices)} prices ({data.undated} without a date) from {len(data.outlets)} outlets, "
+               f"{len(data.levels)} levels, {len(data.flows)} days of ETF flows"
+               + (f"; {data.outside} prices outside --from/--to left out" if data.outside else ""), err=True)
 
 
 @app.command()

@@ -523,6 +523,7 @@ def write_parquet(rows: Sequence[ConsensusRow], out: str | Path) -> int:
              **{c: pa.float64() for c in ("median", "min_value", "max_value", "spread")}}
     schema = pa.schema([(c, types.get(c, pa.string())) for c in ROW_COLUMNS])
     table = pa.table({c: pa.array([getattr(r, c) for r in rows], type=schema.field(c).type) for c in ROW_COLUMNS}, schema=schema)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(str(out) + ".part")
     pq.write_table(table, str(tmp))
     tmp.replace(out)

@@ -2,7 +2,8 @@
 
 * Top panel: one point per price fact of the asset (all names of it: "BTC" and "Bitcoin" are one
   asset), at the fact's ``when`` or else its article's publication day, coloured by the outlet
-  (:func:`extractor.outlets.outlet`). Support, resistance, target and range levels are short
+  (:func:`extractor.outlets.outlet`). Facts with neither date are hollow points in a "no date"
+  column at the right (left out when ``--from``/``--to`` are given: they may be outside). Support, resistance, target and range levels are short
   horizontal marks at the day they were stated.
 * Bottom panel: daily ETF net flows of the asset as bars (inflows up, outflows down). A bar is a
   whole-market daily figure ("spot bitcoin ETFs took in $166.5 million on Thursday": a flow with
@@ -47,7 +48,7 @@ class ChartError(ExtractorError):
 
 @dataclass(frozen=True)
 class PricePoint:
-    day: date
+    day: date | None  # None: neither the fact nor its article has a date
     value: float
     outlet: str
 
@@ -64,15 +65,18 @@ class ChartData:
     """What the chart shows, and what it had to leave out."""
 
     asset: str
-    prices: list[PricePoint] = field(default_factory=list)
+    prices: list[PricePoint] = field(default_factory=list)  # dated, then undated (day None)
     levels: list[LevelMark] = field(default_factory=list)
     flows: dict[date, float] = field(default_factory=dict)  # day -> net flow (signed, currency units)
-    undated: int = 0  # price facts of the asset with no day at all (no when, no published)
-    outside: int = 0  # price facts of the asset outside --from/--to
+    outside: int = 0  # price facts left out: outside --from/--to, or undated while a range is given
 
     @property
     def outlets(self) -> list[str]:
         return sorted({p.outlet for p in self.prices})
+
+    @property
+    def undated(self) -> int:
+        return sum(p.day is None for p in self.prices)
 
 
 def parse_day(text: str | None, what: str) -> date | None:
@@ -112,9 +116,7 @@ def chart_data(records: Iterable[dict], asset: str, *, start: date | None = None
                 continue
             day = _day(f, art)
             if f["type"] == "price":
-                if day is None:
-                    data.undated += 1
-                elif (start and day < start) or (end and day > end):
+                if (day is None and (start or end)) or (day and ((start and day < start) or (end and day > end))):
                     data.outside += 1
                 else:
                     data.prices.append(PricePoint(day, float(f["value"]), where))
@@ -125,7 +127,7 @@ def chart_data(records: Iterable[dict], asset: str, *, start: date | None = None
                 data.levels.append(LevelMark(day, float(f["value"]), f.get("kind")))
             elif f.get("when") and f.get("period") in DAILY_PERIODS and flow_scope(f.get("product")) == "":
                 flows.setdefault(day, []).append(f["amount"] if f["direction"] == "inflow" else -f["amount"])
-    data.prices.sort(key=lambda p: (p.day, p.value, p.outlet))
+    data.prices.sort(key=lambda p: (p.day is None, p.day or date.min, p.value, p.outlet))
     data.levels.sort(key=lambda m: (m.day, m.value, m.kind or ""))
     data.flows = {d: statistics.median(v) for d, v in sorted(flows.items())}
     return data
@@ -140,13 +142,23 @@ def _figure(data: ChartData):
     fig = Figure(figsize=(11, 6.4), dpi=100, layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.3))
     palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
-    for i, name in enumerate(data.outlets):
-        pts = [p for p in data.prices if p.outlet == name]
-        top.scatter([p.day for p in pts], [p.value for p in pts], s=26, color=palette[i % len(palette)], label=name,
-                    zorder=3, edgecolors="white", linewidths=0.5, gid=f"prices-{i}")
-    days = [p.day for p in data.prices] + [m.day for m in data.levels] + list(data.flows)
-    lo, hi = (min(days), max(days)) if days else (date.today(), date.today())
+    dated = [p.day for p in data.prices if p.day is not None]
+    days = dated + [m.day for m in data.levels] + list(data.flows)
+    lo, hi = (min(days), max(days)) if days else (date(2000, 1, 1), date(2000, 1, 1))
     half = max(timedelta(hours=12), (hi - lo) / 60)
+    nodate = hi + 5 * half  # the "no date" column
+    for i, name in enumerate(data.outlets):
+        colour = palette[i % len(palette)]
+        pts = [p for p in data.prices if p.outlet == name and p.day is not None]
+        top.scatter([p.day for p in pts], [p.value for p in pts], s=26, color=colour, label=name,
+                    zorder=3, edgecolors="white", linewidths=0.5, gid=f"prices-{i}")
+        loose = [p for p in data.prices if p.outlet == name and p.day is None]
+        if loose:
+            top.scatter([nodate] * len(loose), [p.value for p in loose], s=30, facecolors="none", edgecolors=colour,
+                        linewidths=1.2, zorder=3, gid=f"prices-undated-{i}")
+    if data.undated:
+        top.axvline(hi + 3 * half, color="#9ca3af", linestyle=":", linewidth=1)
+        top.text(nodate, 1.0, "no date", transform=top.get_xaxis_transform(), ha="center", va="bottom", fontsize=8, color="#6b7280")
     kinds: dict[str, str] = {}
     for m in data.levels:
         colour, label = LEVEL_STYLE.get(m.kind, LEVEL_STYLE[None])
@@ -159,7 +171,8 @@ def _figure(data: ChartData):
         labels.append(f"level: {k}")
     if handles:
         top.legend(handles, labels, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    top.set_title(f"{data.asset}: {len(data.prices)} reported prices from {len(data.outlets)} outlets, {len(data.levels)} price levels", fontsize=11)
+    top.set_title(f"{data.asset}: {len(data.prices)} reported prices from {len(data.outlets)} outlets, {len(data.levels)} price levels",
+                  fontsize=11, pad=14)
     top.set_ylabel("price (USD)")
     top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}"))
     top.grid(True, alpha=0.25)
@@ -177,7 +190,7 @@ def _figure(data: ChartData):
     locator = mdates.AutoDateLocator()
     bottom.xaxis.set_major_locator(locator)
     bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    bottom.set_xlim(lo - 2 * half, hi + 2 * half)
+    bottom.set_xlim(lo - 2 * half, (nodate if data.undated else hi) + 2 * half)
     return fig
 
 
@@ -210,6 +223,7 @@ def write_chart(data: ChartData, out: str | Path) -> Path:
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
             f"<title>{title}</title></head><body>\n{svg}</body></html>\n"
         ).encode("utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(body)
     tmp.replace(out)

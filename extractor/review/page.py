@@ -230,6 +230,7 @@ def write_page(records: Iterable[dict | ArticleRecord], out: str | Path, *, titl
     """Write the review page of ``records`` to ``out``; return what it holds."""
     page, summary = render_page(records, title=title)
     out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(out)
