@@ -297,7 +297,7 @@ def consensus(
     table = Table("day", "type", "subject", "detail", "articles", "outlets", "copies", "median", "min", "max", "spread", "conflict")
     for r in rows:
         table.add_row(r.day, r.type, r.subject, r.detail, str(r.articles), str(r.outlets), str(r.copies),
-                      *(f"{v:,.6g}" for v in (r.median, r.min_value, r.max_value, r.spread)), "yes" if r.conflict else "")
+                      *(_figure(v) for v in (r.median, r.min_value, r.max_value, r.spread)), "yes" if r.conflict else "")
     if out:
         with out.open("w", encoding="utf-8") as fh:
             Console(file=fh, width=100_000).print(table)
@@ -305,6 +305,15 @@ def consensus(
         console = Console()
         (console if console.is_terminal else Console(width=100_000)).print(table)  # piped: never truncate cells
     typer.echo(done, err=True)
+
+
+def _figure(v: float) -> str:
+    """A figure for a table cell: ``240.0M``, ``1.31B``, ``98,400``, ``2,412.5``."""
+    if abs(v) >= 1e9:
+        return f"{v / 1e9:,.2f}B"
+    if abs(v) >= 1e6:
+        return f"{v / 1e6:,.1f}M"
+    return f"{v:,.6g}"
 
 
 def run() -> None:
