@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench install clean schema
+.PHONY: run test bench install clean schema pictures
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,11 @@ bench: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/extractor schema --out schemas/article_record.schema.json
+
+# The README's pictures, from `make run`'s database (needs /usr/bin/chromium).
+pictures: $(STAMP)
+	test -f out/facts.db || $(MAKE) run
+	$(BIN)/python docs/pictures.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
