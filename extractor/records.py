@@ -115,6 +115,10 @@ class Article(BaseModel):
     url: str | None = None
     title: str | None = None
     published: str | None = Field(default=None, description="ISO 8601 date or datetime")
+    modified: str | None = Field(
+        default=None,
+        description="ISO 8601 date or datetime of the last update the document states; relative dates still resolve against published",
+    )
     language: str = "en"
     text: str
 

@@ -26,6 +26,7 @@ class CleanArticle:
     url: str | None = None
     title: str | None = None
     published: str | None = None
+    modified: str | None = None
     language: str = "en"
     warnings: list[str] = field(default_factory=list)
 
@@ -80,7 +81,7 @@ def clean(
         warnings.append(f"language detected as {language!r}, not English: no facts extracted")
     return CleanArticle(
         text=text, source=source, url=merged.url, title=merged.title, published=merged.published,
-        language=language, warnings=warnings,
+        modified=merged.modified, language=language, warnings=warnings,
     )
 
 

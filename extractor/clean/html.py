@@ -1,12 +1,27 @@
 """HTML pages and fragments -> text + metadata, through trafilatura (configured once)."""
 from __future__ import annotations
 
+import copy
 import logging
 import re
+from collections import Counter
 from functools import lru_cache
 from html.parser import HTMLParser
 
+from extractor.clean import embedded
+from extractor.clean.embedded import normalize_title
 from extractor.clean.meta import Meta, _optional_date
+from extractor.clean.page import (
+    PAYWALL_TEXT,
+    PageInfo,
+    article_objects,
+    json_ld,
+    not_free,
+    page_meta,
+    read_page,
+    read_scripts,
+    remove_paywall_prompts,
+)
 from extractor.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -40,40 +55,296 @@ def looks_like_html(text: str) -> bool:
 def html_to_text(html: str) -> tuple[str, Meta, list[str]]:
     """Main text, metadata and warnings of an HTML page or fragment.
 
-    Comments, scripts, styles, navigation and boilerplate are dropped by trafilatura;
-    no network access is made (trafilatura only fetches when given a URL to fetch).
+    Comments, scripts, styles, navigation and boilerplate are dropped by trafilatura; no network
+    access is made (trafilatura only fetches when given a URL to fetch). Before that, the page's
+    structured data is read (``page``, ``embedded``): when it carries the article and the visible
+    HTML holds only part of it (a teaser, an app shell), the embedded body is cleaned the same way
+    and used instead. Title: the visible headline; dates: JSON-LD, then meta tags, then trafilatura.
+    """
+    tree = parse_html(html)
+    info = PageInfo()
+    sources: list[tuple[str, str]] = []
+    markup = html
+    if tree is not None:
+        sources = read_scripts(tree)  # before scripts go: the embedded JSON lives there
+        _strip_hidden_tree(tree)
+        paywall_info = PageInfo()
+        remove_paywall_prompts(tree, paywall_info)
+        info = read_page(tree)
+        info.paywall[:0] = paywall_info.paywall
+        info.prompts_removed = paywall_info.prompts_removed
+        markup = copy.deepcopy(tree)  # trafilatura edits the tree it is given; ours is read again below
+    fragment = _FULL_PAGE.search(html) is None
+    doc = _trafilatura(markup, favor_recall=fragment)
+    visible = (doc.text or "") if doc is not None else ""
+    warnings: list[str] = []
+    if not visible.strip():
+        # lxml gives up on very deep nesting (libxml2 depth limit) and trafilatura then
+        # finds nothing: fall back to a flat, tag-stripping reading of the markup.
+        visible = fallback_text(html)
+        if visible.strip():
+            warnings.append("main text not found by trafilatura: used plain tag stripping")
+    elif tree is not None:
+        visible = restore_headings(tree, visible)
+    visible = drop_label_lines(visible)
+
+    ld_docs = json_ld(sources)
+    ld = article_objects(ld_docs)
+    found, refs = page_meta(info, ld)
+    headline = choose_headline(info, refs, ld)
+    titles = {normalize_title(t) for t in (headline, *refs, *map(title_core, refs)) if t}
+    titles.discard("")
+    text, used = visible, None
+    best = find_embedded_body(sources, ld_docs, visible, [t for t in (headline, *refs[:2]) if t], titles)
+    if best is not None:
+        body = clean_embedded(best)
+        if holds_more(body, visible):
+            text, used = body, best
+            log.debug("article body read from embedded data at %s (%d words)", best.path, best.words)
+    if not text.strip():
+        warnings.append("no article text found in the HTML")
+    warnings += teaser_warnings(text, info, ld, used)
+    url = found.url or info.canonical
+    published = found.published
+    if published is None and tree is not None:
+        published = _htmldate(tree, url)
+    meta = Meta(url=url, title=headline or _fallback_title(refs, info), published=published, modified=found.modified)
+    return text, meta, warnings
+
+
+def _htmldate(tree, url: str | None) -> str | None:
+    """htmldate's reading of the page's date (metadata only, no guessing from the text), as trafilatura would."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(tree, url=url, **_DATE_PARAMS)
+    except Exception as exc:  # htmldate raises on odd markup; a missing date is a warning downstream
+        log.debug("htmldate failed: %s", exc)
+        return None
+    return _optional_date(found, "HTML metadata")
+
+
+def _fallback_title(refs: list[str], info: PageInfo) -> str | None:
+    """The page's stated title when no headline is visible: JSON-LD headline, og:title, then ``<title>`` without the site name."""
+    for r in refs:
+        if r != info.html_title:
+            return r
+    return title_core(info.html_title) if info.html_title else None
+
+
+def find_embedded_body(sources, ld_docs, visible: str, headlines: list[str], titles: set[str]) -> embedded.Candidate | None:
+    """The article body the page's data carries, if one agrees with the visible page (``embedded.choose``).
+
+    JSON-LD is walked whole (it is small); the other scripts are searched for snippets of the visible
+    lead and of the headline, and only the JSON around those places is decoded.
+    """
+    budget = embedded.Budget()
+    leads = embedded.lead_paragraphs(visible, limit=4)
+    needles = embedded.snippets(leads) + embedded.snippets(headlines, per_paragraph=2, words=4)
+    cands = embedded.walk_documents(ld_docs, titles, budget)
+    if needles:
+        texts = embedded.expand_encoded((t for k, t in sources if k != "ld"), budget)
+        cands = embedded.merge(cands, embedded.find_candidates(texts, needles, titles, budget))
+    return embedded.choose(cands, visible)
+
+
+_FULL_PAGE = re.compile(r"<\s*(?:html|body)\b", re.I)
+
+
+def _trafilatura(markup, *, favor_recall: bool, fast: bool = False):
+    """trafilatura's reading of ``markup`` (a page, or a fragment: then ``favor_recall``); None when it finds nothing.
+
+    A full page is read with trafilatura's defaults (precision: menus, tickers and bylines stay out);
+    a fragment is all article, so recall is favoured (lists, short paragraphs). ``fast`` skips the
+    comparison with trafilatura's fallback extractors (for a fragment already known to be the article).
     """
     import trafilatura  # heavy import, only on the HTML path
 
     try:
-        doc = trafilatura.bare_extraction(
-            strip_hidden(html),
+        return trafilatura.bare_extraction(
+            markup,
             include_comments=False,
             include_tables=True,
             include_images=False,
             include_links=False,
-            favor_recall=True,
-            with_metadata=True,
-            date_extraction_params=_DATE_PARAMS,
+            favor_recall=favor_recall,
+            fast=fast,
+            with_metadata=False,  # read by page.py and htmldate, once
         )
     except Exception as exc:  # trafilatura/lxml raise many types on broken markup
         raise InputError(f"HTML could not be parsed: {type(exc).__name__}: {exc}") from None
-    text = (doc.text or "") if doc is not None else ""
-    meta = Meta() if doc is None else Meta(
-        url=doc.url or None,
-        title=doc.title or None,
-        published=_optional_date(doc.date, "HTML metadata"),
+
+
+_LABEL_LINE = re.compile(
+    r"""^[ \t]*(?:read\ (?:more|also|next)|see\ also|also\ read|related(?:\ (?:articles?|stories|coverage|content))?|more\ on\ this|recommended|most\ read)[ \t]*:""",
+    re.I | re.X | re.M,
+)
+
+
+def drop_label_lines(text: str) -> str:
+    """``text`` without short lines that link elsewhere ("Read more: ...", "Related: ...") or are
+    subscription prompts ("Already a subscriber? Sign in").
+
+    >>> drop_label_lines("Gold rose 2%.\\nRead more: Why gold rallies\\nAlready a subscriber? Sign in\\nSilver fell.")
+    'Gold rose 2%.\\nSilver fell.'
+    """
+    if not (_LABEL_LINE.search(text) or PAYWALL_TEXT.search(text)):
+        return text
+    return "\n".join(
+        line for line in text.split("\n") if not (len(line.split()) <= 25 and (_LABEL_LINE.search(line) or PAYWALL_TEXT.search(line)))
     )
-    warnings: list[str] = []
-    if not text.strip():
-        # lxml gives up on very deep nesting (libxml2 depth limit) and trafilatura then
-        # finds nothing: fall back to a flat, tag-stripping reading of the markup.
-        text = fallback_text(html)
-        if text.strip():
-            warnings.append("main text not found by trafilatura: used plain tag stripping")
-        else:
-            warnings.append("no article text found in the HTML")
-    return text, meta, warnings
+
+
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_WS = re.compile(r"\s+")
+
+
+def restore_headings(tree, text: str) -> str:
+    """Put back the subheadings trafilatura dropped between two paragraphs it kept.
+
+    A heading (``h2``-``h6``) is restored when the paragraphs right before and after it in the page
+    are consecutive lines of the extracted text; nothing else is added.
+    """
+    heads = [_WS.sub(" ", h.text_content()).strip() for h in tree.iter(*_HEADINGS)]
+    if all(h in text for h in heads):  # none missing (or none at all)
+        return text
+    lines = text.split("\n")
+    where = {_WS.sub(" ", line).strip(): i for i, line in enumerate(lines)}
+    blocks = []  # (is_heading, text) in document order
+    for el in tree.iter("p", *_HEADINGS):
+        t = _WS.sub(" ", el.text_content()).strip()
+        if t:
+            blocks.append((el.tag in _HEADINGS, t))
+    after: list[str | None] = [None] * len(blocks)  # the next paragraph after each block (one backward pass)
+    nxt = None
+    for i in range(len(blocks) - 1, -1, -1):
+        after[i] = nxt
+        if not blocks[i][0]:
+            nxt = blocks[i][1]
+    inserts: dict[int, list[str]] = {}
+    before = None
+    for i, (is_heading, t) in enumerate(blocks):
+        if not is_heading:
+            before = t
+            continue
+        if t in where or len(t) > 200:
+            continue
+        a = after[i]
+        if before in where and a in where and where[a] == where[before] + 1:
+            inserts.setdefault(where[a], []).append(t)
+    if not inserts:
+        return text
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out += inserts.get(i, [])
+        out.append(line)
+    return "\n".join(out)
+
+
+def clean_embedded(cand: embedded.Candidate) -> str:
+    """The text of an embedded body, cleaned like a page (trafilatura on the fragment).
+
+    When trafilatura keeps less than 80% of the fragment's words (it judged short items boilerplate),
+    the plain reading of the fragment is used: the data already names this as the article body.
+    """
+    if not cand.is_html:
+        return cand.plain
+    doc = _trafilatura(f"<html><body><article>{cand.raw}</article></body></html>", favor_recall=True, fast=True)
+    text = (doc.text or "") if doc is not None else ""
+    if len(text.split()) < 0.8 * len(cand.plain.split()):
+        return cand.plain
+    return text
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+def holds_more(body: str, visible: str) -> bool:
+    """True when ``body`` holds substantially more of the article than ``visible``: at least 25 of its
+    words, and a fifth of them, are not in the visible text (counted as bags of words).
+
+    >>> holds_more("Gold rose 2% on Monday. " * 20, "Gold rose 2% on Monday.")
+    True
+    >>> holds_more("Gold rose 2% on Monday.", "Menu. Gold rose 2% on Monday. Footer.")
+    False
+    """
+    b = Counter(_TOKEN.findall(body.lower()))
+    v = Counter(_TOKEN.findall(visible.lower()))
+    new = sum((b - v).values())
+    return new >= max(25, 0.2 * sum(b.values()))
+
+
+def title_core(title: str) -> str:
+    """The longest part of a title split at site-name separators ("Headline | Site" -> "Headline").
+
+    >>> title_core("Gold hits a record as haven demand grows - Quaystone Finance")
+    'Gold hits a record as haven demand grows'
+    """
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title)]
+    return max(parts, key=len) if parts else title
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•:]{1,2}\s+")
+
+
+def _agree(a: str, b: str) -> bool:
+    """Two titles name the same story: most of their words are shared."""
+    x, y = set(normalize_title(a).split()), set(normalize_title(b).split())
+    return bool(x and y) and len(x & y) >= 0.6 * max(len(x), len(y))
+
+
+def choose_headline(info: PageInfo, refs: list[str], ld: list[dict]) -> str | None:
+    """The page's visible headline: an ``<h1>`` that agrees with the JSON-LD headline, og:title or
+    ``<title>`` (those inside ``<article>``/``<main>`` first), else the first ``<h1>`` inside the
+    article, else a lone ``<h1>`` that is not the site's name; None when no ``<h1>`` qualifies.
+    """
+    ordered = [h for h, inside in info.headings if inside] + [h for h, inside in info.headings if not inside]
+    for h in ordered:
+        if any(_agree(h, r) or _agree(h, title_core(r)) for r in refs):
+            return h
+    inside = [h for h, i in info.headings if i]
+    if inside:
+        return inside[0]
+    sites = {normalize_title(s) for s in _site_names(info, ld, refs)}
+    if len(info.headings) == 1 and normalize_title(info.headings[0][0]) not in sites:
+        return info.headings[0][0]
+    return None
+
+
+def _site_names(info: PageInfo, ld: list[dict], refs: list[str]) -> list[str]:
+    names = [info.meta.get("og:site_name", "")]
+    for o in ld:
+        pub = o.get("publisher")
+        if isinstance(pub, dict) and isinstance(pub.get("name"), str):
+            names.append(pub["name"])
+    for r in refs:
+        parts = [p.strip() for p in _TITLE_SEPARATORS.split(r)]
+        if len(parts) > 1:
+            names.append(min(parts, key=len))
+    return [n for n in names if n]
+
+
+TEASER_WORDS = 400  # a paywalled page whose kept text is shorter than this is taken as a teaser
+
+
+def teaser_warnings(text: str, info: PageInfo, ld: list[dict], used: embedded.Candidate | None) -> list[str]:
+    """A warning when the kept text is probably only the start of the article.
+
+    Signals: a subscription prompt on the page, an article marked not free (JSON-LD
+    ``isAccessibleForFree: false``, ``article:content_tier``), or kept text that is small next to
+    the page's text. None when the body came from the page's embedded data (it is the whole article).
+    """
+    if used is not None:
+        return []
+    words = len(text.split())
+    reasons = list(info.paywall)
+    if not_free(ld):
+        reasons.append("isAccessibleForFree: false")
+    if reasons and (info.prompts_removed or words < TEASER_WORDS):
+        return [f"possible teaser: the page signals a paywall ({'; '.join(reasons)}); kept {words} words"]
+    if info.page_words >= 300 and words < 150 and words < 0.1 * info.page_words:
+        return [f"possible teaser: kept {words} words of a page with {info.page_words} words of text"]
+    return []
 
 
 # Elements whose content is never article text: removed before trafilatura sees the page
@@ -95,6 +366,30 @@ def _safe_parser():
     )
 
 
+def parse_html(html: str):
+    """The lxml tree of ``html`` (no network, no entity loading), or None when it cannot be parsed at all."""
+    from lxml import etree
+    from lxml import html as lhtml
+
+    try:
+        return lhtml.document_fromstring(html.encode("utf-8", "replace"), parser=_safe_parser())
+    except (etree.ParserError, ValueError) as exc:
+        log.debug("markup not parsed (%s); left as is", exc)
+        return None
+
+
+def _strip_hidden_tree(tree) -> None:
+    from lxml import etree
+
+    etree.strip_elements(tree, *_HIDDEN_TAGS, with_tail=False)
+
+
+def _serialize(tree) -> str:
+    from lxml import html as lhtml
+
+    return lhtml.tostring(tree, encoding="unicode")
+
+
 def strip_hidden(html: str) -> str:
     """``html`` without comments, processing instructions and elements that never hold article text.
 
@@ -104,16 +399,11 @@ def strip_hidden(html: str) -> str:
     >>> strip_hidden("<html><body><p>Ether rose</p><iframe>ad</iframe><!-- c --><template>t</template></body></html>")
     '<html><body><p>Ether rose</p></body></html>'
     """
-    from lxml import etree
-    from lxml import html as lhtml
-
-    try:
-        tree = lhtml.document_fromstring(html.encode("utf-8", "replace"), parser=_safe_parser())
-    except (etree.ParserError, ValueError) as exc:
-        log.debug("strip_hidden: markup not parsed (%s); left as is", exc)
+    tree = parse_html(html)
+    if tree is None:
         return html
-    etree.strip_elements(tree, *_HIDDEN_TAGS, with_tail=False)
-    return lhtml.tostring(tree, encoding="unicode")
+    _strip_hidden_tree(tree)
+    return _serialize(tree)
 
 
 # Elements whose content is never article text (kept out of the fallback reading).
