@@ -220,8 +220,7 @@ def project_checks(pages: list[Page]) -> str:
         t, true = tokens(art.text), tokens(p.body)
         recall = sum((t & true).values()) / sum(true.values())
         length = sum(t.values()) / sum(true.values())
-        embedded = "JSON" in p.truth["kind"] or "json" in p.truth["kind"] or "__" in p.truth["kind"]
-        if embedded and "full visible" not in p.truth["kind"]:
+        if p.truth["embedded"]:
             kept.append(recall)
             ratio.append(length)
         teaser = any(w.startswith("possible teaser") for w in art.warnings)

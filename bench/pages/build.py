@@ -28,36 +28,37 @@ HERE = Path(__file__).parent
 SRC = HERE / "src"
 
 # What the record should say about each page. title: the visible headline; og_title: what the social
-# tags say (differs on purpose on most pages); teaser: the page holds only part of the article.
+# tags say (differs on purpose on most pages); teaser: the page holds only part of the article;
+# embedded: the visible HTML holds a teaser or nothing, the whole body is only in the page's JSON.
 PAGES = {
     "p01_jsonld_paywall": dict(
         title="Copper jumps to seven-week high as Andes landslide halts key concentrator",
         og_title="Copper soars on mine outage | Harbor Ledger",
-        published="2025-09-16T09:12:00+00:00", modified="2025-09-16T15:40:00+00:00", teaser=False,
+        published="2025-09-16T09:12:00+00:00", modified="2025-09-16T15:40:00+00:00", teaser=False, embedded=True,
         kind="JSON-LD articleBody (plain text), paywalled visible teaser",
     ),
     "p02_next_data": dict(
         title="Bitcoin slides to $61,000 as leveraged longs are flushed out",
         og_title="Crypto liquidations top $600M - Coinfield Daily",
-        published="2025-09-03T13:05:00+00:00", modified="2025-09-03T17:22:00+00:00", teaser=False,
+        published="2025-09-03T13:05:00+00:00", modified="2025-09-03T17:22:00+00:00", teaser=False, embedded=True,
         kind="Next.js __NEXT_DATA__, body HTML in pageProps",
     ),
     "p03_arc_elements": dict(
         title="Regional bank shares slide as Bluewater flags $310 million office-loan hit",
         og_title="Bluewater Bancorp takes office loan charge",
-        published="2025-10-09T14:30:00+00:00", modified="2025-10-09T20:05:00+00:00", teaser=False,
+        published="2025-10-09T14:30:00+00:00", modified="2025-10-09T20:05:00+00:00", teaser=False, embedded=True,
         kind="Arc XP content_elements in Fusion.globalContent",
     ),
     "p04_window_state": dict(
         title="Yen breaks past 149 per dollar as governor signals readiness to hike",
         og_title="Yen surges on hawkish central bank remarks",
-        published="2025-11-17T02:45:00+00:00", modified="2025-11-17T08:10:00+00:00", teaser=False,
+        published="2025-11-17T02:45:00+00:00", modified="2025-11-17T08:10:00+00:00", teaser=False, embedded=True,
         kind="app-state blob window.__PRELOADED_STATE__ = {...};",
     ),
     "p05_double_encoded": dict(
         title="Gold hits record near $2,970 as tariff fears drive haven demand",
         og_title="Gold record: what is driving the rally",
-        published="2025-02-21T16:20:00+00:00", modified="2025-02-21T18:45:00+00:00", teaser=False,
+        published="2025-02-21T16:20:00+00:00", modified="2025-02-21T18:45:00+00:00", teaser=False, embedded=True,
         kind="JSON.parse(\"...\") double-encoded state",
     ),
     "p06_full_visible": dict(
@@ -86,7 +87,7 @@ PAGES = {
     "p10_app_shell": dict(
         title="Solana leads crypto gains after updated ETF filing",
         og_title="SOL jumps 11% on ETF filing",
-        published="2025-10-04T10:15:00+00:00", modified="2025-10-04T12:00:00+00:00", teaser=False,
+        published="2025-10-04T10:15:00+00:00", modified="2025-10-04T12:00:00+00:00", teaser=False, embedded=True,
         kind="app shell: visible body empty, paragraphs in window.__INITIAL_STATE__",
     ),
     "p11_jsonld_graph": dict(
@@ -98,7 +99,7 @@ PAGES = {
     "p12_portable_text": dict(
         title="Arctura shares surge after data-center sales beat forecasts",
         og_title="Arctura earnings beat: stock jumps after hours",
-        published="2025-08-26T20:40:00+00:00", modified="2025-08-27T07:15:00+00:00", teaser=False,
+        published="2025-08-26T20:40:00+00:00", modified="2025-08-27T07:15:00+00:00", teaser=False, embedded=True,
         kind="Next.js __NEXT_DATA__ with portable-text blocks",
     ),
     "p13_breaking_flash": dict(
@@ -106,6 +107,12 @@ PAGES = {
         og_title="BREAKING: ECB cuts rates",
         published="2025-10-16T12:15:00+00:00", modified="2025-10-16T12:15:00+00:00", teaser=False,
         kind="two-paragraph flash on a full page (not a teaser)",
+    ),
+    "p14_visible_junk_jsonld": dict(
+        title="Halden Motors shares sink after second cut to delivery forecast",
+        og_title="Halden Motors cuts delivery outlook again",
+        published="2025-10-06T09:40:00+00:00", modified="2025-10-06T13:05:00+00:00", teaser=False,
+        kind="full visible body with promos, bio and notes inside the article; JSON-LD articleBody (plain text)",
     ),
 }
 
@@ -222,7 +229,7 @@ def render(name: str) -> tuple[str, dict]:
     out = re.sub(r"\{\{#JSSTRING\}\}(.*?)\{\{/JSSTRING\}\}", lambda m: json.dumps(m.group(1)), out, flags=re.S)
     assert "{{" not in out, f"{name}: unfilled placeholder"
     truth = {"title": spec["title"], "published": spec["published"], "modified": spec["modified"], "teaser": spec["teaser"],
-             "kind": spec["kind"], "body": text}
+             "embedded": spec.get("embedded", False), "kind": spec["kind"], "body": text}
     return out, truth
 
 

@@ -101,6 +101,8 @@ def html_to_text(html: str) -> tuple[str, Meta, list[str]]:
         if holds_more(body, visible):
             text, used = body, best
             log.debug("article body read from embedded data at %s (%d words)", best.path, best.words)
+        elif tree is not None:
+            text = prune_with_body(visible, best.plain, _heading_texts(tree))
     if not text.strip():
         warnings.append("no article text found in the HTML")
     warnings += teaser_warnings(text, info, ld, used)
@@ -193,6 +195,46 @@ def drop_label_lines(text: str) -> str:
     return "\n".join(
         line for line in text.split("\n") if not (len(line.split()) <= 25 and (_LABEL_LINE.search(line) or PAYWALL_TEXT.search(line)))
     )
+
+
+def prune_with_body(visible: str, body: str, headings: set[str]) -> str:
+    """Drop the visible lines the page's own article body does not contain (promos, bios, notes).
+
+    Only when the body is wholly visible (nine in ten of its word runs) and is not a fragment of the
+    visible text (at least 60% of its words): a truncated or partial body changes nothing. Headings stay.
+
+    >>> body = "Gold rose 2% on Monday as the dollar fell to a two-week low against the yen.\\nSilver gained 3% to $33 an ounce."
+    >>> prune_with_body("Gold rose 2% on Monday as the dollar fell to a two-week low against the yen.\\nSign up for our newsletter today.\\nSilver gained 3% to $33 an ounce.", body, set())
+    'Gold rose 2% on Monday as the dollar fell to a two-week low against the yen.\\nSilver gained 3% to $33 an ounce.'
+    """
+    body_sh = _line_shingles(body)
+    if not body_sh or len(body.split()) < 0.6 * len(visible.split()):
+        return visible
+    if len(body_sh & _line_shingles(visible)) < 0.9 * len(body_sh):
+        return visible
+    flat = " ".join(normalize_title(body).split())
+
+    def contained(line: str) -> bool:
+        words = normalize_title(line).split()
+        if len(words) < 6:
+            return " ".join(words) in flat
+        sh = embedded.shingles(line)
+        return len(sh & body_sh) >= 0.5 * len(sh)
+
+    kept = [line for line in visible.split("\n") if not line.strip() or _WS.sub(" ", line).strip() in headings or contained(line)]
+    return "\n".join(kept)
+
+
+def _line_shingles(text: str) -> set[int]:
+    """Word runs of each line (none across a line break: paragraphs may come in another order or with others between)."""
+    out: set[int] = set()
+    for line in text.split("\n"):
+        out |= embedded.shingles(line)
+    return out
+
+
+def _heading_texts(tree) -> set[str]:
+    return {_WS.sub(" ", h.text_content()).strip() for h in tree.iter(*_HEADINGS)}
 
 
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
