@@ -92,7 +92,7 @@ def html_to_text(html: str) -> tuple[str, Meta, list[str]]:
     ld = article_objects(ld_docs)
     found, refs = page_meta(info, ld)
     headline = choose_headline(info, refs, ld)
-    titles = {normalize_title(t) for t in (headline, *refs, *map(title_core, refs)) if t}
+    titles = {normalize_title(t) for t in (headline, *refs, *(title_core(r) for r in refs)) if t}
     titles.discard("")
     text, used = visible, None
     best = find_embedded_body(sources, ld_docs, visible, [t for t in (headline, *refs[:2]) if t], titles)
@@ -316,13 +316,20 @@ def holds_more(body: str, visible: str) -> bool:
     return new >= max(25, 0.2 * sum(b.values()))
 
 
-def title_core(title: str) -> str:
-    """The longest part of a title split at site-name separators ("Headline | Site" -> "Headline").
+def title_core(title: str, sites: set[str] | frozenset[str] = frozenset()) -> str:
+    """A title without the site's name ("Headline | Site" -> "Headline").
 
-    >>> title_core("Gold hits a record as haven demand grows - Quaystone Finance")
-    'Gold hits a record as haven demand grows'
+    The title is split at separators (" | ", " - ", " – ", " · " ...); parts naming the site
+    (``sites``, normalized) go, or else the last part (where sites put their name); the longest
+    remaining part is the headline.
+
+    >>> title_core("Gold hits a record - Quaystone Finance"), title_core("Quaystone | Gold hits a record", {"quaystone"})
+    ('Gold hits a record', 'Gold hits a record')
     """
-    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title)]
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    if len(parts) > 1:
+        rest = [p for p in parts if normalize_title(p) not in sites]
+        parts = rest if 0 < len(rest) < len(parts) else parts[:-1]
     return max(parts, key=len) if parts else title
 
 
@@ -336,33 +343,45 @@ def _agree(a: str, b: str) -> bool:
 
 
 def choose_headline(info: PageInfo, refs: list[str], ld: list[dict]) -> str | None:
-    """The page's visible headline: an ``<h1>`` that agrees with the JSON-LD headline, og:title or
-    ``<title>`` (those inside ``<article>``/``<main>`` first), else the first ``<h1>`` inside the
-    article, else a lone ``<h1>`` that is not the site's name; None when no ``<h1>`` qualifies.
+    """The page's visible headline.
+
+    In order: an ``<h1>`` inside ``<article>``/``<main>`` that agrees with the JSON-LD headline,
+    og:title or ``<title>``; the first ``<h1>`` inside the article; an ``<h1>`` elsewhere that agrees;
+    a lone ``<h1>`` that is not the site's name. None when no ``<h1>`` qualifies.
     """
-    ordered = [h for h, inside in info.headings if inside] + [h for h, inside in info.headings if not inside]
-    for h in ordered:
-        if any(_agree(h, r) or _agree(h, title_core(r)) for r in refs):
-            return h
+    sites = {normalize_title(s) for s in _site_names(info, ld)}
+    cores = [title_core(r, sites) for r in refs]
+
+    def agrees(h: str) -> bool:
+        return normalize_title(h) not in sites and any(_agree(h, c) for c in (*refs, *cores))
+
     inside = [h for h, i in info.headings if i]
+    outside = [h for h, i in info.headings if not i]
+    for h in inside:
+        if agrees(h):
+            return h
     if inside:
         return inside[0]
-    sites = {normalize_title(s) for s in _site_names(info, ld, refs)}
-    if len(info.headings) == 1 and normalize_title(info.headings[0][0]) not in sites:
-        return info.headings[0][0]
+    for h in outside:
+        if agrees(h):
+            return h
+    if len(outside) == 1 and normalize_title(outside[0]) not in sites:
+        return outside[0]
     return None
 
 
-def _site_names(info: PageInfo, ld: list[dict], refs: list[str]) -> list[str]:
-    names = [info.meta.get("og:site_name", "")]
+def _site_names(info: PageInfo, ld: list[dict]) -> list[str]:
+    """The site's name as the page gives it: og:site_name, the JSON-LD publisher, the part of
+    ``<title>`` after its last separator."""
+    names = [info.meta.get("og:site_name", ""), info.meta.get("application-name", "")]
     for o in ld:
         pub = o.get("publisher")
         if isinstance(pub, dict) and isinstance(pub.get("name"), str):
             names.append(pub["name"])
-    for r in refs:
-        parts = [p.strip() for p in _TITLE_SEPARATORS.split(r)]
+    if info.html_title:
+        parts = [p.strip() for p in _TITLE_SEPARATORS.split(info.html_title) if p.strip()]
         if len(parts) > 1:
-            names.append(min(parts, key=len))
+            names.append(parts[-1])
     return [n for n in names if n]
 
 
