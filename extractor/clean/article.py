@@ -62,7 +62,7 @@ def clean(
         kind = "html" if looks_like_html(raw) else "text"
     warnings: list[str] = []
     if kind == "html":
-        text, doc_meta, w = html_to_text(raw)
+        text, doc_meta, w = html_to_text(raw, need_date=not (meta and meta.published))
         warnings += w
         text = normalize_text(text, markdown=False)
     else:

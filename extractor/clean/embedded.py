@@ -44,8 +44,9 @@ MAX_CANDIDATES = 12
 
 _DQ_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _SQ_STRING = re.compile(r"'[^'\\\n]*(?:\\.[^'\\\n]*)*'")
-# How a string literal whose content is itself JSON opens: "{\"a\": ...}", '{"a": ...}', "[{\"...
-_ENCODED_OPENINGS = ('"{\\"', '"[{\\"', '"[\\"', "'{\"", "'[{\"", "'[\"")
+# How a string literal whose content is itself JSON opens: "{\"a\": ...}", "[{\"a\": ...}]", "[\"a\"]"
+# (single-quoted JSON.parse('{"a": ...}') needs no decoding: its content is JSON as it stands).
+_ENCODED_OPENINGS = ('"{\\"', '"[{\\"', '"[\\"')
 _JS_ESCAPE = re.compile(r"""\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|\r\n|[\s\S])""")
 _JS_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0", "\n": "", "\r\n": ""}
 _HTML_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|h[1-6]|ul|ol|li|blockquote|figure|span|a|strong|em|b|i|section|article)\b[^>]*>", re.I)
@@ -122,38 +123,33 @@ def _js_unescape(m: re.Match) -> str:
     return _JS_SIMPLE_ESCAPES.get(e, e)
 
 
-def expand_encoded(texts: Iterable[str], budget: Budget | None = None) -> list[str]:
-    """``texts`` (script sources, at most ``MAX_SOURCES``) plus the JSON double-encoded inside them as
-    string literals (``JSON.parse("{\\"a\\": ...}")``, ``"state": "{\\"a\\": ...}"``), decoded, to three levels.
+def _escaped(text: str, k: int) -> bool:
+    """The string literal around ``text[k]`` opens with an escaped quote: it is JSON inside a string."""
+    q = text.rfind('"', 0, k)
+    return q > 0 and text[q - 1] == "\\"
+
+
+def decode_enclosing_literal(text: str, k: int, budget: Budget) -> str | None:
+    """The content of the string literal around ``text[k]`` when that content is JSON (double-encoded:
+    ``JSON.parse("{\\"a\\": ...}")``, ``"state": "{\\"a\\": ...}"``), decoded; else None.
 
     >>> inner = json.dumps({"body": "Gold rose. " * 30})
-    >>> expand_encoded(["var s = JSON.parse(" + json.dumps(inner) + ");"])[1] == inner
+    >>> js = "var s = JSON.parse(" + json.dumps(inner) + ");"
+    >>> decode_enclosing_literal(js, js.find("Gold rose"), Budget()) == inner
     True
     """
-    budget = budget or Budget()
-    out: list[str] = []
-    queue = [(t, 0) for t in texts]
-    while queue and len(out) < MAX_SOURCES:
-        text, level = queue.pop(0)
-        if len(text) > MAX_SOURCE_CHARS:
-            log.debug("embedded data: a script of %d characters skipped (over %d)", len(text), MAX_SOURCE_CHARS)
-            continue
-        out.append(text)
-        if level >= 3:
-            continue
-        for opening in _ENCODED_OPENINGS:
-            pos = text.find(opening)
-            while pos >= 0 and budget.nested > 0:
-                lit = js_string(text, pos)
-                if lit is None:
-                    pos = text.find(opening, pos + 1)
-                    continue
-                value, end = lit
-                if len(value) >= 200:
-                    budget.nested -= 1
-                    queue.append((value, level + 1))
-                pos = text.find(opening, end)
-    return out
+    pos = k
+    for _ in range(8):
+        j = max(text.rfind(opening, 0, pos) for opening in _ENCODED_OPENINGS)
+        if j < 0 or budget.nested <= 0:
+            return None
+        budget.nested -= 1
+        lit = js_string(text, j)
+        if lit is not None and lit[1] > k:
+            budget.parse_chars -= lit[1] - j
+            return lit[0]
+        pos = j
+    return None
 
 
 # --------------------------------------------------------------------------- locating the article in the sources
@@ -192,27 +188,32 @@ def find_candidates(texts: list[str], needles: list[str], titles: set[str], budg
     """Candidate bodies in the JSON around the places where ``needles`` occur in ``texts``, longest first.
 
     ``titles`` are normalized headlines of the page (``normalize_title``): climbing stops at an object
-    that names one, and a text near one is marked ``near_title``.
+    that names one, and a text near one is marked ``near_title``. A hit inside JSON double-encoded
+    as a string decodes that string, which is then searched like the other texts.
     """
     budget = budget or Budget()
+    texts = [t for t in texts[:MAX_SOURCES] if len(t) <= MAX_SOURCE_CHARS]
     found: dict[str, Candidate] = {}
     seen: set[tuple[int, int]] = set()
     hits = 0
     for needle in needles:
-        for n, text in enumerate(texts):
+        n = 0
+        while n < len(texts) and hits < MAX_HITS:  # texts grows with decoded double-encoded literals
+            text = texts[n]
             k = text.find(needle)
-            if k < 0:
-                continue
-            hits += 1
-            container = _climb(text, k, titles, budget)
-            if container is not None and (n, container[0]) not in seen:
-                seen.add((n, container[0]))
-                for cand in _walk(f"src{n}@{container[0]}", container[1], titles, budget):
-                    _keep(found, cand)
-            if hits >= MAX_HITS:
-                break
-        if hits >= MAX_HITS:
-            break
+            if k >= 0:
+                hits += 1
+                inner = decode_enclosing_literal(text, k, budget) if _escaped(text, k) else None
+                if inner is not None:
+                    if inner not in texts:
+                        texts.append(inner)
+                else:
+                    container = _climb(text, k, titles, budget)
+                    if container is not None and (n, container[0]) not in seen:
+                        seen.add((n, container[0]))
+                        for cand in _walk(f"src{n}@{container[0]}", container[1], titles, budget):
+                            _keep(found, cand)
+            n += 1
     return _best(found)
 
 

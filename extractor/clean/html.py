@@ -52,14 +52,15 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_HINT.search(text[:5000]))
 
 
-def html_to_text(html: str) -> tuple[str, Meta, list[str]]:
+def html_to_text(html: str, *, need_date: bool = True) -> tuple[str, Meta, list[str]]:
     """Main text, metadata and warnings of an HTML page or fragment.
 
     Comments, scripts, styles, navigation and boilerplate are dropped by trafilatura; no network
     access is made (trafilatura only fetches when given a URL to fetch). Before that, the page's
     structured data is read (``page``, ``embedded``): when it carries the article and the visible
     HTML holds only part of it (a teaser, an app shell), the embedded body is cleaned the same way
-    and used instead. Title: the visible headline; dates: JSON-LD, then meta tags, then trafilatura.
+    and used instead. Title: the visible headline; dates: JSON-LD, then meta tags, then htmldate
+    (skipped when ``need_date`` is false: the caller already knows the publication date).
     """
     tree = parse_html(html)
     info = PageInfo()
@@ -108,7 +109,7 @@ def html_to_text(html: str) -> tuple[str, Meta, list[str]]:
     warnings += teaser_warnings(text, info, ld, used)
     url = found.url or info.canonical
     published = found.published
-    if published is None and tree is not None:
+    if published is None and tree is not None and need_date:
         published = _htmldate(tree, url)
     meta = Meta(url=url, title=headline or _fallback_title(refs, info), published=published, modified=found.modified)
     return text, meta, warnings
@@ -145,7 +146,7 @@ def find_embedded_body(sources, ld_docs, visible: str, headlines: list[str], tit
     needles = embedded.snippets(leads) + embedded.snippets(headlines, per_paragraph=2, words=4)
     cands = embedded.walk_documents(ld_docs, titles, budget)
     if needles:
-        texts = embedded.expand_encoded((t for k, t in sources if k != "ld"), budget)
+        texts = [t for k, t in sources if k != "ld"]
         cands = embedded.merge(cands, embedded.find_candidates(texts, needles, titles, budget))
     return embedded.choose(cands, visible)
 
@@ -183,6 +184,10 @@ _LABEL_LINE = re.compile(
 )
 
 
+# Words one of the label or prompt lines holds (a cheap test before the regexes).
+_LABEL_CUES = ("read", "see also", "related", "more on", "recommended", "subscri", "sign in", "log in", "register", "unlock")
+
+
 def drop_label_lines(text: str) -> str:
     """``text`` without short lines that link elsewhere ("Read more: ...", "Related: ...") or are
     subscription prompts ("Already a subscriber? Sign in").
@@ -190,7 +195,8 @@ def drop_label_lines(text: str) -> str:
     >>> drop_label_lines("Gold rose 2%.\\nRead more: Why gold rallies\\nAlready a subscriber? Sign in\\nSilver fell.")
     'Gold rose 2%.\\nSilver fell.'
     """
-    if not (_LABEL_LINE.search(text) or PAYWALL_TEXT.search(text)):
+    low = text.lower()
+    if not any(cue in low for cue in _LABEL_CUES) or not (_LABEL_LINE.search(text) or PAYWALL_TEXT.search(text)):
         return text
     return "\n".join(
         line for line in text.split("\n") if not (len(line.split()) <= 25 and (_LABEL_LINE.search(line) or PAYWALL_TEXT.search(line)))
@@ -244,43 +250,39 @@ _WS = re.compile(r"\s+")
 def restore_headings(tree, text: str) -> str:
     """Put back the subheadings trafilatura dropped between two paragraphs it kept.
 
-    A heading (``h2``-``h6``) is restored when the paragraphs right before and after it in the page
-    are consecutive lines of the extracted text; nothing else is added.
+    A heading (``h2``-``h6``) is restored when the elements right before and after it are
+    consecutive lines of the extracted text; nothing else is added.
     """
-    heads = [_WS.sub(" ", h.text_content()).strip() for h in tree.iter(*_HEADINGS)]
-    if all(h in text for h in heads):  # none missing (or none at all)
-        return text
-    lines = text.split("\n")
-    where = {_WS.sub(" ", line).strip(): i for i, line in enumerate(lines)}
-    blocks = []  # (is_heading, text) in document order
-    for el in tree.iter("p", *_HEADINGS):
-        t = _WS.sub(" ", el.text_content()).strip()
-        if t:
-            blocks.append((el.tag in _HEADINGS, t))
-    after: list[str | None] = [None] * len(blocks)  # the next paragraph after each block (one backward pass)
-    nxt = None
-    for i in range(len(blocks) - 1, -1, -1):
-        after[i] = nxt
-        if not blocks[i][0]:
-            nxt = blocks[i][1]
+    where: dict[str, int] | None = None
     inserts: dict[int, list[str]] = {}
-    before = None
-    for i, (is_heading, t) in enumerate(blocks):
-        if not is_heading:
-            before = t
+    for h in tree.iter(*_HEADINGS):
+        t = _WS.sub(" ", h.text_content()).strip()
+        if not t or len(t) > 200 or t in text:
             continue
-        if t in where or len(t) > 200:
-            continue
-        a = after[i]
-        if before in where and a in where and where[a] == where[before] + 1:
-            inserts.setdefault(where[a], []).append(t)
+        if where is None:
+            where = {_WS.sub(" ", line).strip(): i for i, line in enumerate(text.split("\n"))}
+        before, after = _sibling_text(h, -1), _sibling_text(h, 1)
+        if before in where and after in where and where[after] == where[before] + 1:
+            inserts.setdefault(where[after], []).append(t)
     if not inserts:
         return text
     out: list[str] = []
-    for i, line in enumerate(lines):
+    for i, line in enumerate(text.split("\n")):
         out += inserts.get(i, [])
         out.append(line)
     return "\n".join(out)
+
+
+def _sibling_text(el, step: int) -> str | None:
+    """The text of the nearest sibling element before (``step`` -1) or after (+1) ``el`` that has text."""
+    for _ in range(3):
+        el = el.getprevious() if step < 0 else el.getnext()
+        if el is None:
+            return None
+        t = _WS.sub(" ", el.text_content()).strip()
+        if t:
+            return t
+    return None
 
 
 def clean_embedded(cand: embedded.Candidate) -> str:
