@@ -161,6 +161,14 @@ def test_embedded_body_that_disagrees_with_the_visible_lead_is_not_used():
     assert "Wheat" not in art.text and LEAD in art.text
 
 
+def test_a_feed_of_stories_is_not_taken_for_one_body():
+    """A list whose items are whole stories (infinite scroll) is not a list of paragraphs."""
+    other = " ".join(["Wheat futures fell in Chicago as rain improved crop prospects across the plains."] * 60)
+    feed = {"stories": [{"title": HEADLINE, "body": BODY_HTML * 4}, {"title": "Wheat slides", "body": other}]}
+    art = clean(page(body_extra="<script>window.__FEED__ = " + json.dumps(feed) + ";</script>"), kind="html")
+    assert has_whole_body(art.text) and "Wheat" not in art.text
+
+
 def test_full_visible_article_with_the_same_embedded_body_keeps_the_visible_text():
     """The visible text stays (its layout, its order); only lines the page's own body lacks go."""
     promo = "<p>Sign up for the Example Ledger morning briefing and get the markets in your inbox.</p>"

@@ -40,6 +40,7 @@ MAX_CLIMB_LEVELS = 6
 MAX_NODES = 100_000
 MAX_DEPTH = 48
 MIN_BODY_WORDS = 40
+MAX_PARAGRAPH_CHARS = 4000  # longer list items are stories of their own, not paragraphs of one
 MAX_CANDIDATES = 12
 
 _DQ_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
@@ -380,6 +381,8 @@ def _list_candidate(items: list, chain, near_title: bool) -> Candidate | None:
     paras: list[str] = []
     for item in items[:5000]:
         text = _item_text(item, 0).strip()
+        if len(text) > MAX_PARAGRAPH_CHARS:  # a whole story per item (a feed of articles), not paragraphs
+            return None
         if text:
             paras.append(text)
     if len(paras) < 2:

@@ -72,12 +72,17 @@ def read_scripts(tree) -> list[tuple[str, str]]:
     return out
 
 
+_LOWER = "translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+# Elements whose class or id holds a word of _PAYWALL_ATTR (found in C; the regex then decides).
+_PAYWALL_XPATH = "//*[@class or @id][" + " or ".join(
+    f"contains({_LOWER}, '{w}')" for w in ("wall", "piano", "tp-", "meter", "premium", "subscri", "lock", "gate")
+) + "]"
+
+
 def remove_paywall_prompts(tree, info: PageInfo) -> None:
     """Drop subscription prompts (an element marked as a paywall that asks to subscribe or sign in) and note them."""
     doomed = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in tree.xpath(_PAYWALL_XPATH):
         marks = (el.get("class") or "") + " " + (el.get("id") or "")
         if not _PAYWALL_ATTR.search(marks):
             continue
