@@ -1,4 +1,4 @@
-"""Builds the hand-made benchmark pages: ``src/NAME.html`` (a page template) + ``src/NAME.body.txt``
+"""Builds the hand-made benchmark pages: ``src/NAME.tmpl`` (a page template) + ``src/NAME.body``
 (the article, invented wording) -> ``NAME.html`` and ``NAME.truth.json`` (the true body and metadata).
 
 Every page imitates a different way news sites ship an article: visible HTML only, JSON-LD
@@ -190,10 +190,10 @@ def filler_json(kb: int, seed: int) -> list:
 
 def render(name: str) -> tuple[str, dict]:
     spec = PAGES[name]
-    body = (SRC / f"{name}.body.txt").read_text(encoding="utf-8")
+    body = (SRC / f"{name}.body").read_text(encoding="utf-8")
     bl = blocks(body)
     text = "\n\n".join(t for _, t in bl)
-    tpl = (SRC / f"{name}.html").read_text(encoding="utf-8")
+    tpl = (SRC / f"{name}.tmpl").read_text(encoding="utf-8")
     values = {
         "TITLE": html.escape(spec["title"], quote=True),
         "OG_TITLE": html.escape(spec["og_title"] or "", quote=True),
