@@ -192,11 +192,17 @@ def run_systems(chosen: dict, pages: list[Page], repeat: int) -> list[Result]:
 
 def table(title: str, pages: list[Page], results: list[Result]) -> str:
     base = next((r for r in results if r.system.startswith("trafilatura 2 (defaults)")), None)
-    lines = [f"### {title} ({len(pages)} pages)", "",
-             "| system | P | R | F1 | pages/s | speed vs trafilatura |", "|---|---|---|---|---|---|"]
+    split = any("embedded" in p.truth for p in pages)
+    head = "| system | P | R | F1 |" + (" F1, body only in JSON | F1, body visible |" if split else "") + " pages/s | speed vs trafilatura |"
+    lines = [f"### {title} ({len(pages)} pages)", "", head, "|" + "---|" * (head.count("|") - 1)]
     for r in results:
         rel = f"{r.pages_per_s / base.pages_per_s:.2f}x" if base else "-"
-        lines.append(f"| {r.system} | {r.mean('precision'):.3f} | {r.mean('recall'):.3f} | {r.mean('f1'):.3f} | {r.pages_per_s:.1f} | {rel} |")
+        cols = f"| {r.system} | {r.mean('precision'):.3f} | {r.mean('recall'):.3f} | {r.mean('f1'):.3f} |"
+        if split:
+            inside = [s.f1 for s, p in zip(r.scores, pages) if p.truth.get("embedded")]
+            outside = [s.f1 for s, p in zip(r.scores, pages) if not p.truth.get("embedded")]
+            cols += f" {statistics.fmean(inside):.3f} ({len(inside)}) | {statistics.fmean(outside):.3f} ({len(outside)}) |"
+        lines.append(f"{cols} {r.pages_per_s:.1f} | {rel} |")
     return "\n".join(lines)
 
 

@@ -184,8 +184,9 @@ _LABEL_LINE = re.compile(
 )
 
 
-# Words one of the label or prompt lines holds (a cheap test before the regexes).
-_LABEL_CUES = ("read", "see also", "related", "more on", "recommended", "subscri", "sign in", "log in", "register", "unlock")
+# Words a label line or a subscription prompt holds (cheap tests before the regexes).
+_LABEL_CUES = ("read more", "read also", "read next", "see also", "also read", "related", "more on this", "recommended", "most read")
+_PROMPT_CUES = ("subscri", "already a", "already have", "reading with", "register to", "unlock this", "continue reading", "members")
 
 
 def drop_label_lines(text: str) -> str:
@@ -196,10 +197,13 @@ def drop_label_lines(text: str) -> str:
     'Gold rose 2%.\\nSilver fell.'
     """
     low = text.lower()
-    if not any(cue in low for cue in _LABEL_CUES) or not (_LABEL_LINE.search(text) or PAYWALL_TEXT.search(text)):
+    labels = ":" in low and any(cue in low for cue in _LABEL_CUES) and _LABEL_LINE.search(text) is not None
+    prompts = any(cue in low for cue in _PROMPT_CUES) and PAYWALL_TEXT.search(text) is not None
+    if not (labels or prompts):
         return text
     return "\n".join(
-        line for line in text.split("\n") if not (len(line.split()) <= 25 and (_LABEL_LINE.search(line) or PAYWALL_TEXT.search(line)))
+        line for line in text.split("\n")
+        if not (len(line.split()) <= 25 and ((labels and _LABEL_LINE.search(line)) or (prompts and PAYWALL_TEXT.search(line))))
     )
 
 
@@ -279,7 +283,13 @@ def _sibling_text(el, step: int) -> str | None:
         el = el.getprevious() if step < 0 else el.getnext()
         if el is None:
             return None
-        t = _WS.sub(" ", el.text_content()).strip()
+        parts, size = [], 0
+        for piece in el.itertext():  # a paragraph, not a container: give up past 5,000 characters
+            parts.append(piece)
+            size += len(piece)
+            if size > 5000:
+                return None
+        t = _WS.sub(" ", "".join(parts)).strip()
         if t:
             return t
     return None
