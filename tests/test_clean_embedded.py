@@ -161,6 +161,16 @@ def test_embedded_body_that_disagrees_with_the_visible_lead_is_not_used():
     assert "Wheat" not in art.text and LEAD in art.text
 
 
+def test_a_consent_notice_repeated_in_the_page_data_is_not_the_article():
+    notice = ("We use cookies and similar technologies to personalise content, measure audiences and show relevant "
+              "advertising to readers of this site.")
+    policy = notice + " " + " ".join(f"Section {i} of our policy explains how partners process data for purpose {i}." for i in range(12))
+    html = page(body_extra=f"<div class='consent'><p>{notice}</p></div><script>window.__CMP__ = " + json.dumps({"text": policy}) + ";</script>",
+                teaser=False)
+    art = clean(html, kind="html")
+    assert has_whole_body(art.text) and "Section 3 of our policy" not in art.text
+
+
 def test_a_feed_of_stories_is_not_taken_for_one_body():
     """A list whose items are whole stories (infinite scroll) is not a list of paragraphs."""
     other = " ".join(["Wheat futures fell in Chicago as rain improved crop prospects across the plains."] * 60)
@@ -307,9 +317,10 @@ def test_search_budget_is_bounded():
 
 
 def test_holds_more_counts_new_words_not_length():
-    junk = " ".join(f"menu{i}" for i in range(400))
+    junk = " ".join(f"menu{i}" for i in range(150))
     assert not holds_more(BODY_HTML, BODY_HTML + junk)  # a shorter but complete visible text is kept
-    assert holds_more(" ".join([LEAD, *REST]), LEAD + " " + junk)
+    assert holds_more(" ".join([LEAD, *REST]), LEAD + " " + junk)  # a teaser among other text
+    assert not holds_more(LEAD + " " + REST[0], LEAD + " " + junk * 3)  # much shorter than the visible text
 
 
 def test_title_core():

@@ -315,17 +315,23 @@ _TOKEN = re.compile(r"\w+")
 
 def holds_more(body: str, visible: str) -> bool:
     """True when ``body`` holds substantially more of the article than ``visible``: at least 25 of its
-    words, and a fifth of them, are not in the visible text (counted as bags of words).
+    words, and a fifth of them, are not in the visible text (counted as bags of words), and it is at
+    least a third as long as the visible text (a consent notice or a caption that happens to repeat a
+    visible line is not the article).
 
     >>> holds_more("Gold rose 2% on Monday. " * 20, "Gold rose 2% on Monday.")
     True
     >>> holds_more("Gold rose 2% on Monday.", "Menu. Gold rose 2% on Monday. Footer.")
     False
+    >>> holds_more("We use cookies to improve your experience. " * 10, "We use cookies to improve your experience. " + "Gold rose 2%. " * 100)
+    False
     """
     b = Counter(_TOKEN.findall(body.lower()))
     v = Counter(_TOKEN.findall(visible.lower()))
-    new = sum((b - v).values())
-    return new >= max(25, 0.2 * sum(b.values()))
+    n = sum(b.values())
+    if 3 * n < sum(v.values()):
+        return False
+    return sum((b - v).values()) >= max(25, 0.2 * n)
 
 
 def title_core(title: str, sites: set[str] | frozenset[str] = frozenset()) -> str:
