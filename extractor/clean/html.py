@@ -69,11 +69,8 @@ def html_to_text(html: str, *, need_date: bool = True) -> tuple[str, Meta, list[
     if tree is not None:
         sources = read_scripts(tree)  # before scripts go: the embedded JSON lives there
         _strip_hidden_tree(tree)
-        paywall_info = PageInfo()
-        remove_paywall_prompts(tree, paywall_info)
-        info = read_page(tree)
-        info.paywall[:0] = paywall_info.paywall
-        info.prompts_removed = paywall_info.prompts_removed
+        remove_paywall_prompts(tree, info)
+        read_page(tree, info)
         markup = copy.deepcopy(tree)  # trafilatura edits the tree it is given; ours is read again below
     fragment = _FULL_PAGE.search(html) is None
     doc = _trafilatura(markup, favor_recall=fragment)
@@ -104,6 +101,8 @@ def html_to_text(html: str, *, need_date: bool = True) -> tuple[str, Meta, list[
             log.debug("article body read from embedded data at %s (%d words)", best.path, best.words)
         elif tree is not None:
             text = prune_with_body(visible, best.plain, _heading_texts(tree))
+    if used is not None:  # the text is the page's own article body, not a fallback reading
+        warnings = [w for w in warnings if not w.startswith("main text not found")]
     if not text.strip():
         warnings.append("no article text found in the HTML")
     warnings += teaser_warnings(text, info, ld, used)

@@ -97,9 +97,10 @@ def remove_paywall_prompts(tree, info: PageInfo) -> None:
         info.paywall.append("a subscription prompt")
 
 
-def read_page(tree) -> PageInfo:
-    """Headings, meta tags, title and page size of a tree whose hidden elements are already removed."""
-    info = PageInfo()
+def read_page(tree, info: PageInfo | None = None) -> PageInfo:
+    """Headings, meta tags, title and page size of a tree whose hidden elements are already removed
+    (into ``info`` when given)."""
+    info = info if info is not None else PageInfo()
     for el in tree.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         content = el.get("content")
