@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench install clean schema pictures
+.PHONY: run test bench bench-clean install clean schema pictures
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Cleaning benchmark: the project against trafilatura, readability-lxml, newspaper4k and goose3 (bench/README.md).
+bench-clean: $(STAMP)
+	$(BIN)/pip install -q -e ".[bench]"
+	$(BIN)/python bench/cleaning.py
 
 schema: $(STAMP)
 	$(BIN)/extractor schema --out schemas/article_record.schema.json
