@@ -58,7 +58,7 @@ class Lex:
     pronouns: frozenset[str]
     non_speakers: frozenset[str]
     particles: frozenset[str]
-    role_stop_words: frozenset[str]
+    role_stop_words: frozenset[str]  # and the clause breaks of grammar.json ('but', 'while')
     verbs: frozenset[str]  # one-word reporting verbs
     role_name: re.Pattern  # a name right after a role noun
     appositive_name: re.Pattern  # a 2-3 word name followed by ", "
@@ -115,7 +115,8 @@ def lex() -> Lex:
     return Lex(
         roles=_low(q.roles), honorifics=_low(q.honorifics), org_words=_low(q.org_words),
         not_first_names=_low(q.not_first_names), pronouns=_low(q.pronouns), non_speakers=_low(q.non_speakers),
-        particles=_low(q.name_particles), role_stop_words=_low(q.role_stop_words),
+        particles=_low(q.name_particles),
+        role_stop_words=_low(q.role_stop_words) | _low(lexicon("grammar").clause_break_words),
         verbs=_low(v for v in words("reporting_verbs") if " " not in v),
         role_name=role_name, appositive_name=appositive, org_head=org_head, post_role=post_role,
         first_name=re.compile(rf"(?<![\w-])({_NAME_WORD})\s+\Z"),
