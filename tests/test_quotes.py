@@ -113,3 +113,40 @@ def test_a_surname_taken_for_an_organisation_is_a_person_when_the_full_name_is_w
     other = "“Leverage got ahead of demand,” Kestrelbank said."
     doc = _doc_with_ents(rules_only, other, [("Kestrelbank", "ORG")])
     assert list(speakers.people(view(doc))) == []
+
+
+# --- the people and quote lexicon is validated when the pipeline is built -----------------------
+
+def _data_copy(tmp_path, edit):
+    import json
+    import shutil
+
+    from extractor.data import PACKAGE_DIR
+
+    folder = tmp_path / "data"
+    shutil.copytree(PACKAGE_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__", "models"))
+    path = folder / "quote_lexicon.json"
+    lex = json.loads(path.read_text(encoding="utf-8"))
+    edit(lex)
+    path.write_text(json.dumps(lex), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda lex: lex.update(roles=[]), "quote_lexicon.json: roles"),
+    (lambda lex: lex.update(speakers=["x"]), "quote_lexicon.json: speakers"),
+    (lambda lex: lex["ner_reporting_verbs"].append("mumbled"), "not in reporting_verbs.txt: ['mumbled']"),
+])
+def test_a_broken_quote_lexicon_fails_the_build_with_one_line(tmp_path, edit, message):
+    from extractor.data import activate
+    from extractor.errors import LexiconError
+    from extractor.pipeline import Extractor
+    from extractor.settings import Settings
+
+    folder = _data_copy(tmp_path, edit)
+    try:
+        with pytest.raises(LexiconError, match=message.replace("[", r"\[").replace("]", r"\]").replace(".", r"\.")) as err:
+            Extractor(Settings(data_dir=str(folder)))
+        assert "\n" not in str(err.value)
+    finally:
+        activate()  # the package's data again, for the other tests
