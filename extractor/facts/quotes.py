@@ -407,9 +407,26 @@ class Quotes:
         found = (Cue(m.start(), m.end()) for m in cues().pronoun.finditer(self.fd.text))
         return SpanIndex([c for c in found if not self.inside(c.start, c.end)])
 
+    @cached_property
+    def longest(self) -> int:
+        """The length of the longest quote that is said (bounds the span look-ups)."""
+        return max((q.end - q.start for q in self.said), default=0)
+
+    @cached_property
+    def covered(self) -> bytearray:
+        """1 for every character inside a quote that is said (its marks included)."""
+        out = bytearray(len(self.fd.text) + 1)
+        for q in self.said:
+            out[q.start : q.end] = b"\1" * (q.end - q.start)
+        return out
+
     def inside(self, start: int, end: int) -> bool:
         """Whether ``start:end`` touches a quote that is said (its marks included)."""
-        return bool(self.said.overlapping(start, end, self.config.max_quote_chars + 2))
+        return 1 in self.covered[start:end]
+
+    def said_within(self, lo: int, hi: int) -> list[QuoteSpan]:
+        """The quotes that are said overlapping ``lo:hi``."""
+        return self.said.overlapping(lo, hi, self.longest)
 
     def speakers(self, a: int, b: int, lo: int, hi: int, running: Running) -> list[Speaker]:
         """People, then he/she (resolved to the running speaker), inside ``a:b`` and outside quotes,
@@ -481,7 +498,7 @@ class Said:
         """Nothing but quotes and punctuation in the window."""
         a, b = self.window
         pos = a
-        for s in self.qs.said.overlapping(a, b, self.qs.config.max_quote_chars + 2):
+        for s in self.qs.said_within(a, b):
             if re.search(r"\w", self.qs.fd.text[pos : max(pos, s.start)]):
                 return False
             pos = max(pos, s.end)
@@ -564,7 +581,7 @@ def evidence_span(qs: Quotes, a: Attribution, body: str) -> tuple[int, int]:
     lo, hi = min(s, sp.start, v.start), max(e, sp.end, v.end)
     if hi - lo > len(body) + qs.config.evidence_reach:
         return s, e
-    if any(o is not a.q for o in qs.said.overlapping(lo, hi, qs.config.max_quote_chars + 2)):
+    if any(o is not a.q for o in qs.said_within(lo, hi)):
         return s, e
     return lo, hi
 
