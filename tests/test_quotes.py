@@ -42,7 +42,7 @@ def test_long_unbalanced_quote_is_capped():
 LABELS = [
     ("hard", True),  # one word
     ("Market Pulse", True),  # show title
-    ("Liberation Day,", True),  # a named day
+    ("Harvest Day,", True),  # a named day
     ("Crypto Whale Trades", True),  # a nickname
     ("small but steady", False),
     ("We have seen this before.", False),

@@ -7,7 +7,7 @@ Every quoted span is a candidate. The steps, in order:
    apostrophes like don’t, ’90s and investors’ stay apostrophes). Unbalanced marks pair with
    nothing, and a span never crosses a line break or exceeds ``Config.max_quote_chars``.
 2. ``NOT_SAID`` drops what is quoted but not said: quoted words on a heading line, single words,
-   Title Case names of shows, days and nicknames (“ETF Edge”, “Liberation Day”).
+   Title Case names of shows, days and nicknames (“Chain Talk Live”, “Harvest Day”).
 3. ``speaker_events``: every reporting verb outside quotes tied to a person (``speakers.people``)
    is an event "X spoke here"; the running speaker at a position is the latest recent event.
 4. ``SPEAKER`` picks the speaker: with a reporting verb in the quote's own sentence(s), the
@@ -186,9 +186,9 @@ def _continued(lines: list[str], n: int, dangling: int | None, base: int, config
 def find_quote_spans(text: str, config: Config = DEFAULT) -> list[QuoteSpan]:
     """Balanced quotation-mark spans, paragraph by paragraph.
 
-    >>> t = "“It’s over,” he said of the ’90s. ‘Risk-off’ rules and \\"crypto winter\\" fears; “stray"
+    >>> t = "“It’s over,” he said of the ’90s. ‘Risk-off’ rules and \\"bear market\\" fears; “stray"
     >>> [t[q.open + 1 : q.close] for q in find_quote_spans(t)]
-    ['It’s over,', 'crypto winter', 'Risk-off']
+    ['It’s over,', 'bear market', 'Risk-off']
     >>> find_quote_spans("investors’ money isn’t ‘safe")
     []
     >>> t = "“First paragraph of a long quote.\\n\\n“Second one,” she said."
@@ -232,7 +232,7 @@ def is_heading(line: str) -> bool:
 def is_label(inner: str) -> bool:
     """Quoted words that name rather than say: one word, or a short Title Case name.
 
-    >>> [is_label(s) for s in ("hard", "ETF Edge.", "Liberation Day,", "small but manageable", "We are early.")]
+    >>> [is_label(s) for s in ("hard", "Chain Talk Live.", "Harvest Day,", "small but manageable", "We are early.")]
     [True, True, True, False, False]
     """
     found = re.findall(r"[\w’'&.-]+", inner)

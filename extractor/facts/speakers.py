@@ -128,8 +128,8 @@ def lex() -> Lex:
 def clean_name(raw: str) -> str:
     """A PERSON entity as a name: no possessive, honorific, leading role word or stray punctuation.
 
-    >>> clean_name("Donald Trump’s"), clean_name("Dr. Sean Dawson"), clean_name("Strategist Ann Lee,")
-    ('Donald Trump', 'Sean Dawson', 'Ann Lee')
+    >>> clean_name("Ann Lee’s"), clean_name("Dr. Omar Haddad"), clean_name("Strategist Ann Lee,")
+    ('Ann Lee', 'Omar Haddad', 'Ann Lee')
     """
     s = re.sub(r"[’']s?$", "", raw.strip().strip(",.;:()“”\"")).strip()
     toks = s.split()
@@ -142,7 +142,7 @@ def clean_name(raw: str) -> str:
 def is_person_name(name: str, org_names: frozenset[str] = frozenset()) -> bool:
     """The guard: assets, data providers, organisations and pronouns are never speakers.
 
-    >>> [is_person_name(n) for n in ("Maria van der Berg", "Bitcoin", "Galaxy Digital", "CoinGlass", "it", "Tomasz")]
+    >>> [is_person_name(n) for n in ("Maria van der Berg", "Bitcoin", "Northwind Digital", "Messari", "it", "Tomasz")]
     [True, False, False, False, False, True]
     """
     lx = lex()
