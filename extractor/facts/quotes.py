@@ -363,24 +363,27 @@ class SpeakerEvent:
 
 
 class Running:
-    """Speaker events in text order: who spoke last before a position."""
+    """Speaker events in text order: who spoke last before a position. Two streams, each kept
+    sorted: the reporting verbs tied to a person (found left to right) and the quotes attributed
+    (added left to right), so an event is appended near the end, never inserted in the middle."""
 
     def __init__(self, text: str, config: Config):
         self.text, self.config = text, config
-        self.events: list[SpeakerEvent] = []
-        self.positions: list[int] = []
+        self.streams: tuple[list[SpeakerEvent], list[SpeakerEvent]] = ([], [])
 
-    def add(self, pos: int, name: str) -> None:
-        i = bisect_right(self.positions, pos)  # after events at the same position, as a stable sort
-        self.positions.insert(i, pos)
-        self.events.insert(i, SpeakerEvent(pos, name))
+    def add(self, pos: int, name: str, *, quote: bool = False) -> None:
+        insort_right(self.streams[quote], SpeakerEvent(pos, name), key=lambda e: e.pos)
+
+    def _last(self, stream: list[SpeakerEvent], pos: int) -> SpeakerEvent | None:
+        i = bisect_right(stream, pos - 1, key=lambda e: e.pos) - 1
+        return stream[i] if i >= 0 else None
 
     def at(self, pos: int) -> str | None:
         """The last speaker named before ``pos``, if recent enough."""
-        i = bisect_right(self.positions, pos - 1) - 1
-        if i < 0:
+        found = [e for e in (self._last(s, pos) for s in self.streams) if e is not None]
+        if not found:
             return None
-        last = self.events[i]
+        last = max(found, key=lambda e: e.pos)
         if pos - last.pos > self.config.running_reach:
             return None
         if len(re.findall(r"\n\s*\n|\n", self.text[last.pos : pos])) > self.config.running_paragraphs:
@@ -642,7 +645,7 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
         a = attribute(Said(qs, q, running), cand)
         found.append(a)
         if a.speaker:
-            running.add(q.close, a.speaker)
+            running.add(q.close, a.speaker, quote=True)
     carry_continued(found)
     for a in found:
         if not a.speaker:

@@ -21,6 +21,7 @@ figure (levels). Every look-up reads bounded windows or per-doc indexes built on
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -437,6 +438,8 @@ def roles(fd: FinDoc) -> dict[str, list[tuple[int, str]]]:
 
 def role_for(fd: FinDoc, name: str, pos: int) -> str | None:
     """The title given to ``name`` last before ``pos`` (else the first one after it)."""
-    found = roles(fd).get(name) or []
-    before = [r for p, r in found if p < pos]
-    return before[-1] if before else (found[0][1] if found else None)
+    found = roles(fd).get(name)
+    if not found:
+        return None
+    i = bisect_left(found, (pos,))  # the first title written at or after pos
+    return found[i - 1][1] if i else found[0][1]
