@@ -651,7 +651,12 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
         if not a.speaker:
             a.cand.dropped(a.rule)
             continue
-        a.cand.trace.note(f"speaker {a.speaker} ({a.rule})")
+        if fd.tracing and a.hit is not None:
+            sp, v = a.hit.speaker, a.hit.cue
+            a.cand.trace.note(f"speaker {a.speaker}: {fd.text[sp.start:sp.end]!r}, {a.hit.distance} characters from "
+                              f"{fd.text[v.start:v.end]!r}")
+        else:
+            a.cand.trace.note(f"speaker {a.speaker} ({a.rule})")
         a.cand.made(emit(qs, a), a.rule, consumes=())
     return out
 
