@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from extractor.data.models.base import Entry, Lexicon, Pattern, Patterns, Phrase, Phrases
 from extractor.data.models.prices import PriceCues
+from extractor.data.models.quotes import QuoteLexicon
 from extractor.data.models.shared import FigureContext, Grammar
 
 MODELS: dict[str, type[Lexicon]] = {
     "grammar": Grammar,
     "figure_context": FigureContext,
     "price_cues": PriceCues,
+    "quote_lexicon": QuoteLexicon,
 }
 
 WORD_LISTS: tuple[str, ...] = ("providers", "reporting_verbs", "move_not_subjects")
