@@ -618,8 +618,13 @@ class Quotes:
 
     def role_holder(self, r: RoleRef, running: Running) -> str | None:
         """The person who holds role ``r`` in the article: the one given that title last before it;
-        when nobody is given it, the running speaker ("Ann Lee expects more. '...,' the fund manager said")."""
-        return speakers.holder(self.fd, r.role, r.start, self.config.running_reach) or running.at(r.start)
+        when nobody is, the running speaker if the article gives them no other title ("Ann Lee expects
+        more. '...,' the fund manager said"; not "Ann Lee, the bank's economist, ... the strategist said")."""
+        found = speakers.holder(self.fd, r.role, r.start, self.config.running_reach)
+        if found is not None:
+            return found
+        current = running.at(r.start)
+        return current if current and speakers.role_for(self.fd, current, r.start) is None else None
 
     def last_person(self, pos: int) -> str | None:
         """The person named last before ``pos`` (within ``Config.last_person_reach``), outside quotes

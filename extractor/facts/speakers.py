@@ -88,8 +88,10 @@ def lex() -> Lex:
     particles = alternation(q.name_particles, ignore_case=True)
     role_name = re.compile(
         rf"""
-        (?<![\w-])(?:{alternation(q.roles, ignore_case=True)})\s+     # a role noun
-        (?:(?:{honorifics})\.?{_GAP})?                                # an honorific
+        (?<![\w-])
+        (?:(?:{alternation(q.roles, ignore_case=True)})\s+           # a role noun
+           (?:(?:{honorifics})\.?{_GAP})?                            # and an honorific,
+         |(?-i:(?=[A-Z]))(?:{honorifics})\.?{_GAP})                  # or a Capitalised honorific alone ("Sen.", "Dr")
         (?:
           (?-i:(?P<name>{_NAME_WORD}(?:{_GAP}(?:(?:{particles})(?:{_GAP}|-))?{_NAME_WORD}){{0,2}}))  # Capitalised name, 1-3 words
           | [“"](?-i:(?P<handle>{_NAME_WORD}(?:{_GAP}{_NAME_WORD}){{0,3}}))[”"]              # a quoted handle
@@ -459,7 +461,7 @@ _ORG_POSSESSIVE = re.compile(r"^(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*(?:[’']s
 _AFTER_SUBJECT = re.compile(
     r"""
     (?:[^\s\w]{0,3}[ \t]*\(@\w{2,30}\))?  # a social handle: "Ann Lee (@annlee)"
-    (?:,[^,;\n“”"]{1,160},)?    # an appositive: ", chief analyst at Acme,"
+    (?:,[^,;\n“”"]{1,160},|,)?  # an appositive: ", chief analyst at Acme,"; or the comma closing one the name is in
     [ \t]+(?!and\b|or\b)        # not the first of two names
     [a-z]                        # then a word in lower case: the verb ("expects", "is")
     """,
