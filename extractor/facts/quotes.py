@@ -612,8 +612,8 @@ class Quotes:
             if a <= p.start and p.end <= b:
                 out.append(Speaker(p.start, p.end, running.at(p.start) or self.last_person(p.start), False))
         for r in self.role_refs.overlapping(lo, hi, 80):
-            if a <= r.start and r.end <= b and not any(s.named and s.start < r.end and r.start < s.end for s in out):
-                out.append(Speaker(r.start, r.end, self.role_holder(r, running), False))
+            if a <= r.start and r.end <= b and not any(s.named and s.start < r.end + 3 and r.start < s.end for s in out):
+                out.append(Speaker(r.start, r.end, self.role_holder(r, running), False))  # not "the analyst, Ann Lee"
         return out
 
     def role_holder(self, r: RoleRef, running: Running) -> str | None:
@@ -623,6 +623,8 @@ class Quotes:
         found = speakers.holder(self.fd, r.role, r.start, self.config.running_reach)
         if found is not None:
             return found
+        if re.match(r",?[ \t]+[A-ZÀ-ÖØ-Þ]", self.fd.text[r.end : r.end + 3]):
+            return None  # "the analyst, Ann Lee": a name follows, not the running speaker
         current = running.at(r.start)
         return current if current and speakers.role_for(self.fd, current, r.start) is None else None
 
