@@ -18,6 +18,7 @@ from extractor.normalize.assets import AssetMention, find_assets
 from extractor.normalize.dates import DayRef, find_days
 from extractor.normalize.numbers import PERCENT_RE, Money, finditer_money, percent_from_match
 from extractor.records import Evidence
+from extractor.facts.doc import view
 from extractor.data import pattern_alternation, read_json, read_lines
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def percents(doc: Doc) -> list[tuple[int, int, float]]:
 
 def assets(doc: Doc) -> list[AssetMention]:
     """Every asset mention in the doc, left to right."""
-    return _cached(doc, "fin_assets", lambda: find_assets(doc_text(doc)))
+    return _cached(doc, "fin_assets", lambda: list(view(doc).assets))
 
 
 def days(doc: Doc) -> list[DayRef]:

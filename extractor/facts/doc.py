@@ -212,8 +212,10 @@ class FinDoc:
 
     @cached_property
     def assets(self) -> SpanIndex[AssetMention]:
-        """Every lexicon asset mention."""
-        return SpanIndex(find_assets(self.text))
+        """Every asset mention: lexicon assets and the entities the article introduces."""
+        from extractor.facts.entities import article_assets
+
+        return SpanIndex(article_assets(self.text))
 
     @cached_property
     def days(self) -> SpanIndex[DayRef]:
