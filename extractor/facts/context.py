@@ -217,7 +217,7 @@ class FactComponent:
         for fact in found:
             candidates(doc).append(Candidate(fact.type, fact.evidence.start, fact.evidence.end, "fact", fact.rule, fact))
         for s, e, owner in doc.user_data.get("fin_claims", [])[before:]:
-            below = PRECEDENCE[PRECEDENCE.index(owner) + 1 :]
+            below = [t for t in PRECEDENCE[PRECEDENCE.index(owner) + 1 :] if t != "quote"]
             blockers(doc).append(Blocker(s, e, f"{owner}.claimed", frozenset(below)))
         return doc
 

@@ -184,6 +184,7 @@ class Registry:
         self.lexicon_mentions = find_assets(text)
         self.by_key: dict[str, Entity] = {}
         self._crypto_bias = self._article_bias()
+        self.exchange_spans: list[tuple[int, int]] = []  # "NASDAQ" inside "(NASDAQ: XYZ)" is no index
         self._introductions()
 
     # -- what kind of article ------------------------------------------------------------------
@@ -208,6 +209,8 @@ class Registry:
             return "stock"
         if re.match(rf"\s*(?i:{w.token_nouns})\b", right):
             return "crypto"
+        if len(name.split()) >= 2 and not w.crypto_context.search(_sentence_around(self.text, start, end, 60)):
+            return "stock"  # a name of several words with no token word near is a company's
         around = _sentence_around(self.text, start, end, 100)
         crypto, stock = len(w.crypto_context.findall(around)), len(w.stock_context.findall(around))
         if crypto != stock:
@@ -246,13 +249,15 @@ class Registry:
         text, w = self.text, self.w
         for m in _intro_re().finditer(text):
             tick, exch = m.group("tick"), m.group("exch")
+            if exch:
+                self.exchange_spans.append(m.span("exch"))
             if tick in w.ticker_words and not exch:
                 continue
             name = _name_before(text, m.start(), w)
             if name:
                 toks = _suffix_for_ticker(name.split(" "), tick)
                 name = " ".join(toks)
-                if toks[-1] in w.not_asset_heads:
+                if not exch and any(t in w.not_asset_heads for t in toks):
                     continue
             if name is None and not exch:
                 continue
@@ -324,7 +329,8 @@ class Registry:
             pat = re.compile(rf"(?:(?<=\()|(?<=\$))(?:{alternation(context_only, any_space=False)})(?=\)|\b)")
             for m in pat.finditer(self.text):
                 found.append(AssetMention(m.start(), m.end(), m.group(), context_only[m.group()].asset()))
-        return _merge(self.lexicon_mentions, found)
+        lexicon = [m for m in self.lexicon_mentions if not any(a <= m.start < b for a, b in self.exchange_spans)]
+        return _merge(lexicon, found)
 
 
 def _merge(lexicon_mentions: list[AssetMention], registered: list[AssetMention]) -> list[AssetMention]:

@@ -69,7 +69,7 @@ def resolve(cands: list[Candidate], blocks: list[Blocker]) -> list[Outcome]:
         if c.status != "fact":
             outcomes[i] = Outcome(c, c.status, c.rule)
             continue
-        hit = next((blocks[k] for k in sorted(blocked.owners(c.consumes)) if c.type in blocks[k].types), None) if blocks else None
+        hit = next((blocks[k] for k in sorted(blocked.owners(c.consumes or ((c.start, c.end),))) if c.type in blocks[k].types), None) if blocks else None
         if hit is not None:
             outcomes[i] = Outcome(c, "blocked", hit.rule, f"vetoed by {hit.rule} (a blocker of another fact type)")
     # precedence: accept in rank order; a figure taken by a higher type is not available below it

@@ -37,7 +37,7 @@ CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR)"
 
 MONEY_RE = re.compile(
     rf"""
-    (?P<neg>[-−–](?=\s?{CURRENCY}))?         # a minus sign before the currency: "-$45 million"
+    (?:(?<![\w.,%)\]])(?P<neg>[-−–])(?=\s?{CURRENCY}))?  # a minus sign before the currency ("-$45 million"), not a range dash
     (?P<cur>{CURRENCY})\s?                   # currency sign: $, US$, €, £, S$
     (?P<num>{NUMBER}){NUMBER_END}             # 62,692 / 113.8 / 0.26 (not 1e400)
     (?:\s?(?P<scale>{SCALE}))?               # optional K, M, bn, million ...
@@ -135,6 +135,8 @@ def parse_money(text: str) -> Money:
     ('SGD', 'HKD', 5000000.0)
     >>> parse_money("151.93 yen").currency
     'JPY'
+    >>> [(m.value, m.negative) for m in finditer_money("the $0.16-$0.17 band")]
+    [(0.16, False), (0.17, False)]
     >>> parse_money("$1e400")
     Traceback (most recent call last):
     ...

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from extractor.data.models.base import Entry, Lexicon, Pattern, Patterns, Phrase, Phrases
 from extractor.data.models.entities import Entities
+from extractor.data.models.furniture import Furniture
 from extractor.data.models.prices import PriceCues
 from extractor.data.models.shared import FigureContext, Grammar
 
@@ -16,6 +17,7 @@ MODELS: dict[str, type[Lexicon]] = {
     "figure_context": FigureContext,
     "price_cues": PriceCues,
     "entities": Entities,
+    "furniture": Furniture,
 }
 
 WORD_LISTS: tuple[str, ...] = ("providers", "reporting_verbs", "move_not_subjects")
