@@ -25,7 +25,8 @@ CASES = [
     # pairs: against a stablecoin it is the base coin; two coins a cross pair; two currencies an FX pair
     ("XRP/USDT and ETH/BTC slid while EUR/USD rose.", [("XRP", "XRP", "crypto"), ("ETH/BTC", "ETH/BTC", "pair"), ("EUR/USD", "EUR/USD", "fx")]),
     # "shares of X", "X stock"
-    ("Kettleby Semiconductor added 6.4%, and Kettleby stock is up 212% this year.", [("Kettleby", "Kettleby", "stock")]),
+    ("Kettleby Semiconductor added 6.4%, and Kettleby stock is up 212% this year.",
+     [("Kettleby", "Kettleby", "stock"), ("Kettleby", "Kettleby", "stock")]),
     # an index named by its head word
     ("The Brightwater Global Miners Index fell.", [("Brightwater Global Miners Index", "Brightwater Global Miners Index", "index")]),
     # the lexicon's non-crypto names keep the article's wording
