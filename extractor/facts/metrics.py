@@ -380,18 +380,19 @@ class Reading:
             cand.dropped(rule, note)
 
 
+_FIGURES: dict[str, Callable[[Cue, int, int], list[Value]]] = {
+    "money": lambda c, lo, hi: [Value(c, m.start, m.end, m.value, "money", m.currency, m.scaled) for m in c.fd.money.within(lo, hi)],
+    "percent": lambda c, lo, hi: [Value(c, p.start, p.end, p.value, "percent") for p in c.fd.percents.within(lo, hi)],
+    "score": lambda c, lo, hi: [Value(c, m.start(), m.end(), float(m.group("num")), "score")
+                                for m in cues().score.finditer(c.fd.text, lo, hi)],
+    "hashrate": lambda c, lo, hi: [Value(c, m.start(), m.end(), parse_number(m.group("num")), "hashrate")
+                                   for m in cues().hashrate.finditer(c.fd.text, lo, hi)],
+}
+
+
 def _values(r: Reading, cue: Cue, lo: int, hi: int) -> list[Value]:
     """Figures of the cue's kind inside ``lo:hi`` that no earlier cue read, in text order."""
-    fd, kind = r.fd, cue.spec.entry.value
-    if kind == "money":
-        found = [Value(cue, m.start, m.end, m.value, kind, m.currency, m.scaled) for m in fd.money.within(lo, hi)]
-    elif kind == "percent":
-        found = [Value(cue, p.start, p.end, p.value, kind) for p in fd.percents.within(lo, hi)]
-    elif kind == "score":
-        found = [Value(cue, m.start(), m.end(), float(m.group("num")), kind) for m in cues().score.finditer(fd.text, lo, hi)]
-    else:
-        found = [Value(cue, m.start(), m.end(), parse_number(m.group("num")), kind) for m in cues().hashrate.finditer(fd.text, lo, hi)]
-    return [v for v in found if not r.is_read(v.start, v.end)]
+    return [v for v in _FIGURES[cue.spec.entry.value](cue, lo, hi) if not r.is_read(v.start, v.end)]
 
 
 def _usable(r: Reading, values: list[Value]) -> list[Value]:
