@@ -12,8 +12,9 @@ hash rate). The cues are read in data order; for each cue:
 4. context: a cue that needs a context word and lacks it in its sentence and the one before
    ("longs" without "liquidated") reads nothing (``metric.no_context.<id>``);
 5. values: the figures of the cue's kind in its window (same sentence, not across another
-   metric's cue) that no earlier cue read; ``VALUES`` rules out money in another currency or
-   without a scale word, a number inside a date or a money figure, an index above 100;
+   metric's cue) that no earlier cue read; ``MONEY_VALUES`` rules out money in another currency
+   or without a scale word, ``SCORE_VALUES`` a number inside a date or a money figure and an
+   index above 100;
 6. pick: the first value after the cue, then those listed with it ("$1.9 billion in longs and $310
    million in shorts") or behind a change word; with none after it, the nearest before it;
 7. make: a change word right before an amount ("shed $212 billion") makes it the metric's change
@@ -311,18 +312,19 @@ class Value:
         return any(x.start <= self.start < x.end for x in index.overlapping(self.start, self.start + 1))
 
 
-VALUES = Table("metric.value", [
+MONEY_VALUES = Table("metric.value.money", [
     Rule("metric.value.currency", "money in a currency other than dollars, euros or pounds",
-         lambda v: v.kind == "money" and v.currency not in cues().currencies),
+         lambda v: v.currency not in cues().currencies),
     Rule("metric.value.unscaled", "the metric is an amount written with a scale word ('$2.1 billion'): a bare '$91,000' is a price",
-         lambda v: v.kind == "money" and v.cue.spec.entry.scaled and not v.scaled),
-    Rule("metric.value.in_date", "a number inside a date ('March 12') is not an index reading",
-         lambda v: v.kind == "score" and v.inside(v.cue.fd.days)),
-    Rule("metric.value.in_money", "a number inside a money figure ('45 dollars') is not an index reading",
-         lambda v: v.kind == "score" and v.inside(v.cue.fd.money)),
-    Rule("metric.value.over_max", "an index reads 0 to 100: a larger number is something else",
-         lambda v: v.kind == "score" and v.number > v.cue.config.max_score),
+         lambda v: v.cue.spec.entry.scaled and not v.scaled),
 ])
+SCORE_VALUES = Table("metric.value.score", [
+    Rule("metric.value.in_date", "a number inside a date ('March 12') is not an index reading", lambda v: v.inside(v.cue.fd.days)),
+    Rule("metric.value.in_money", "a number inside a money figure ('45 dollars') is not an index reading", lambda v: v.inside(v.cue.fd.money)),
+    Rule("metric.value.over_max", "an index reads 0 to 100: a larger number is something else",
+         lambda v: v.number > v.cue.config.max_score),
+])
+VALUES: dict[str, Table] = {"money": MONEY_VALUES, "score": SCORE_VALUES}  # what rules a figure of each kind out
 
 NAME_PERCENT = outcome("metric.name.percent", "a percent inside a metric's cue ('2% market depth') is part of its name: "
                                               "not a value, and not a percent move (a blocker for percent_move)")
@@ -337,7 +339,7 @@ def tables() -> tuple[Table, ...]:
     out = []
     for spec in cues().specs:
         out += [t for t in (spec.skip, spec.percent_change, spec.context) if t is not None] + [spec.make]
-    return (*out, VALUES)
+    return (*out, MONEY_VALUES, SCORE_VALUES)
 
 
 # --- one doc's reading -------------------------------------------------------------------------
@@ -396,11 +398,12 @@ def _values(r: Reading, cue: Cue, lo: int, hi: int) -> list[Value]:
 
 
 def _usable(r: Reading, values: list[Value]) -> list[Value]:
-    """The values no ``VALUES`` rule rules out (each one a candidate)."""
+    """The values no ``VALUES`` rule of their kind rules out (each one a candidate)."""
     out = []
     for v in values:
         cand = r.candidate(v.start, v.end)
-        hit = VALUES.first(v, cand.trace)
+        table = VALUES.get(v.kind)
+        hit = table.first(v, cand.trace) if table is not None else None
         if hit is not None:
             r.settle(cand, "blocked", hit.id, lambda: f"{_cue_note(v.cue)}: {hit.rule.doc}")
             continue
