@@ -7,6 +7,7 @@ regexes, every other list literal phrases; no unknown keys, no empty lists).
 from __future__ import annotations
 
 from extractor.data.models.base import Entry, Lexicon, Pattern, Patterns, Phrase, Phrases
+from extractor.data.models.metrics import MetricPatterns
 from extractor.data.models.prices import PriceCues
 from extractor.data.models.quotes import QuoteLexicon
 from extractor.data.models.shared import FigureContext, Grammar
@@ -16,6 +17,7 @@ MODELS: dict[str, type[Lexicon]] = {
     "figure_context": FigureContext,
     "price_cues": PriceCues,
     "quote_lexicon": QuoteLexicon,
+    "metric_patterns": MetricPatterns,
 }
 
 WORD_LISTS: tuple[str, ...] = ("providers", "reporting_verbs", "move_not_subjects")
