@@ -9,6 +9,7 @@ class Grammar(Lexicon):
     """``grammar.json``: words of English that several fact types read the same way."""
 
     clause_break_words: Phrases = Field(description="words that open a new clause ('but', 'while'): windows stop there")
+    approximators: Phrases = Field(description="words that hedge a figure ('about', 'nearly', 'more than'): they may stand between a cue and the figure")
 
 
 class FigureContext(Lexicon):
