@@ -31,7 +31,6 @@ import logging
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import cached_property
 
 from spacy.language import Language
 
@@ -64,6 +63,20 @@ class Config:
     running_sents: int = 3  # earlier sentences a running subject carries over
 
 
+class lazy:
+    """``functools.cached_property`` without its lock (Python 3.11 takes an RLock on every first
+    access; these windows are read on every percent)."""
+
+    def __init__(self, fn):
+        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
 # --- the lexicon, compiled once ---------------------------------------------------------------
 
 # A capitalized name: "Orbit Network", "ZPHR", "Acme Digital Assets 50 Index".
@@ -76,26 +89,36 @@ NAME = r"""
 
 @dataclass(frozen=True)
 class Cues:
-    neg_before: re.Pattern
-    pos_before: re.Pattern
-    after_cue: re.Pattern  # a cue word right after a percent (group "cue")
-    neg_after: frozenset[str]
-    not_a_move_after: tuple[tuple[str, re.Pattern], ...]  # (rule name, pattern)
+    """What the block, sign and veto stages read (``data/move_lexicon.json``)."""
+
+    teaser: re.Pattern
+    joiner: re.Pattern  # between two percents of one group
     metric_name: re.Pattern
+    not_a_move_after: tuple[tuple[str, re.Pattern], ...]  # (rule name, pattern)
+    any_not_a_move_after: re.Pattern  # all of them at once (a quick pre-check)
     of_own_value: re.Pattern
-    forecast: re.Pattern
-    measure: re.Pattern
     level_before: re.Pattern
     range_before: re.Pattern
+    neg_before: re.Pattern
+    pos_before: re.Pattern
+    after_cue: re.Pattern  # a fall/rise word right after a percent (group "cue")
+    neg_after: frozenset[str]
+    forecast: re.Pattern
+    measure: re.Pattern
     reference: re.Pattern
     ref_names: dict[str, str]
-    generic: re.Pattern
-    opening: re.Pattern
+
+
+@dataclass(frozen=True)
+class SubjectCues:
+    """What the subject stage reads (``data/move_lexicon.json``, ``move_subject_aliases.json``,
+    ``move_not_subjects.txt``)."""
+
     aliases: re.Pattern
     alias_ids: dict[str, str]
     not_subjects: frozenset[str]
-    teaser: re.Pattern
-    joiner: re.Pattern
+    generic: re.Pattern
+    opening: re.Pattern
     name_before_verb: re.Pattern
     object_marker: re.Pattern
     owner_lead: re.Pattern
@@ -107,31 +130,44 @@ def _words_re(phrases, flags=re.IGNORECASE) -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:{alternation(phrases)})(?![\w-])", flags)
 
 
+def _right_after(phrases, adjs: str) -> re.Pattern:
+    """``phrases`` right after a percent, maybe behind one adjective ("a 5% annual yield")."""
+    return re.compile(rf"^\s*(?:(?:{adjs})\s+)?(?:{alternation(phrases)})(?![\w-])", re.IGNORECASE)
+
+
+def _reference_re(lx, ref_names: dict[str, str]) -> re.Pattern:
+    return re.compile(
+        rf"""
+        ^[^.;]{{0,25}}?                                              # a few words ("lower", "below")
+        (?<![\w-])(?:{alternation(lx.reference_prepositions)})\s+   # a reference preposition
+        (?:(?:{alternation(lx.reference_determiners)}|last\s+\w+['’]s|\w+['’]s)\s+)?   # a determiner
+        (?:\S+\s+){{0,2}}?                                           # up to two modifiers ("2021", "all-time")
+        (?P<ref>{alternation(ref_names)})(?![\w-])                   # the reference point
+        """,
+        re.IGNORECASE | re.VERBOSE,
+    )
+
+
 @compiled
 def cues() -> Cues:
-    """The move lexicon (``data/move_lexicon.json``, ``move_subject_aliases.json``), compiled once."""
-    lx = lexicon("move_lexicon")
-    fillers = alternation(list(lexicon("grammar").approximators) + list(lx.fillers))
-    adjs = alternation(lx.period_adjectives)
-    stops = alternation(list(lx.stop_after) + list(lexicon("grammar").approximators) + list(lx.fillers))
+    """The block, sign and veto vocabulary, compiled once."""
+    lx, approx = lexicon("move_lexicon"), list(lexicon("grammar").approximators)
+    fillers, adjs = alternation(approx + list(lx.fillers)), alternation(lx.period_adjectives)
+    stops = alternation(list(lx.stop_after) + approx + list(lx.fillers))
     ref_names: dict[str, str] = {}
     for ref, names in lx.references.items():
         for n in names:
             ref_names.setdefault(n.lower(), ref)
-    aliases = {k.lower(): v for k, v in lexicon("move_subject_aliases").aliases.items()}
-    flags, verbose = re.IGNORECASE, re.IGNORECASE | re.VERBOSE
-
-    def right_after(phrases) -> re.Pattern:
-        return re.compile(
-            rf"""
-            ^\s*(?:(?:{adjs})\s+)?         # an optional adjective ("annual")
-            (?:{alternation(phrases)})     # the words right after the percent
-            (?![\w-])
-            """,
-            verbose,
-        )
-
+    flags = re.IGNORECASE
     return Cues(
+        teaser=re.compile(rf"^\W*(?:{alternation(lx.teaser_prefixes)})\s*[:|–-]", flags),
+        joiner=re.compile(rf"\s*(?:,|,?\s*(?:{alternation(lx.joiner_words)})|–|-)\s*", flags),
+        metric_name=_right_after(lx.metric_names, adjs),
+        not_a_move_after=tuple((name, _right_after(phrases, adjs)) for name, phrases in lx.not_a_move_after.items()),
+        any_not_a_move_after=_right_after([w for phrases in lx.not_a_move_after.values() for w in phrases], adjs),
+        of_own_value=re.compile(rf"^\s*(?:{alternation(lx.of_own_value)})\b", flags),
+        level_before=re.compile(rf"(?<![\w-])(?:{alternation(lx.level_words)})\s+(?:(?:{fillers})\s+)*$", flags),
+        range_before=re.compile(rf"(?:{alternation(lx.range_words)})\s+$", flags),
         neg_before=_words_re(lx.negative_before),
         pos_before=_words_re(lx.positive_before),
         after_cue=re.compile(
@@ -141,34 +177,28 @@ def cues() -> Cues:
             (?P<cue>{alternation(list(lx.negative_after) + list(lx.positive_after))})   # the cue word
             (?![\w-])
             """,
-            verbose,
+            flags | re.VERBOSE,
         ),
         neg_after=frozenset(w.lower() for w in lx.negative_after),
-        not_a_move_after=tuple((name, right_after(phrases)) for name, phrases in lx.not_a_move_after.items()),
-        metric_name=right_after(lx.metric_names),
-        of_own_value=re.compile(rf"^\s*(?:{alternation(lx.of_own_value)})\b", flags),
         forecast=_words_re(lx.forecast_words),
         measure=_words_re(lx.measure_words),
-        level_before=re.compile(rf"(?<![\w-])(?:{alternation(lx.level_words)})\s+(?:(?:{fillers})\s+)*$", flags),
-        range_before=re.compile(rf"(?:{alternation(lx.range_words)})\s+$", flags),
-        reference=re.compile(
-            rf"""
-            ^[^.;]{{0,25}}?                                              # a few words ("lower", "below")
-            (?<![\w-])(?:{alternation(lx.reference_prepositions)})\s+   # a reference preposition
-            (?:(?:{alternation(lx.reference_determiners)}|last\s+\w+['’]s|\w+['’]s)\s+)?   # a determiner
-            (?:\S+\s+){{0,2}}?                                           # up to two modifiers ("2021", "all-time")
-            (?P<ref>{alternation(ref_names)})(?![\w-])                   # the reference point
-            """,
-            verbose,
-        ),
+        reference=_reference_re(lx, ref_names),
         ref_names=ref_names,
-        generic=_words_re(lx.generic_subjects),
-        opening=re.compile(rf"\s*(?:{alternation(lx.opening_determiners)})\s+[a-z]"),
+    )
+
+
+@compiled
+def subject_cues() -> SubjectCues:
+    """The subject vocabulary, compiled once."""
+    lx = lexicon("move_lexicon")
+    aliases = {k.lower(): v for k, v in lexicon("move_subject_aliases").aliases.items()}
+    markers, dets = pattern_alternation(lx.object_marker_patterns), alternation(lx.object_determiners)
+    return SubjectCues(
         aliases=_words_re(aliases),
         alias_ids=aliases,
         not_subjects=frozenset(words("move_not_subjects")),
-        teaser=re.compile(rf"^\W*(?:{alternation(lx.teaser_prefixes)})\s*[:|–-]", flags),
-        joiner=re.compile(rf"\s*(?:,|,?\s*(?:{alternation(lx.joiner_words)})|–|-)\s*", flags),
+        generic=_words_re(lx.generic_subjects),
+        opening=re.compile(rf"\s*(?:{alternation(lx.opening_determiners)})\s+[a-z]"),
         name_before_verb=re.compile(
             rf"""
             (?P<name>{NAME})                                                         # the name
@@ -178,12 +208,9 @@ def cues() -> Cues:
             """,
             re.VERBOSE,
         ),
-        object_marker=re.compile(
-            rf"(?<![\w-])(?:{pattern_alternation(lx.object_marker_patterns)})\s+(?:(?:{alternation(lx.object_determiners)})\s+)?$",
-            flags,
-        ),
+        object_marker=re.compile(rf"(?<![\w-])(?:{markers})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE),
         owner_lead=re.compile(rf"(?<![\w-])(?:{alternation(lx.owner_prepositions)})\s+(?:the\s+)?$"),
-        relative=re.compile(rf"\s*,?\s*(?:{alternation(lx.relative_pronouns)})\b", flags),
+        relative=re.compile(rf"\s*,?\s*(?:{alternation(lx.relative_pronouns)})\b", re.IGNORECASE),
     )
 
 
@@ -219,7 +246,7 @@ def mentions(fd: FinDoc) -> SpanIndex[Mention]:
     """Lexicon assets (not inside an adjective: "Nasdaq-listed") and the aliases that overlap none."""
 
     def build() -> SpanIndex[Mention]:
-        c = cues()
+        c = subject_cues()
         text = fd.text
         out = [Mention(a.start, a.end, a.asset.id) for a in fd.assets if not re.match(r"-[a-z]", text[a.end : a.end + 2])]
         taken = SpanIndex(out)
@@ -265,37 +292,51 @@ class Group:
         """The sentence after percent ``p`` (at most ``reach`` characters)."""
         return self.fd.text[p.end : min(self.sent.end_char, p.end + self.config.reach)]
 
-    @cached_property
+    @lazy
     def left(self) -> str:
         """The text between the previous group (or the sentence start) and this one."""
         return self.fd.text[max(self.floor, self.first.start - self.config.reach) : self.first.start]
 
-    @cached_property
+    @lazy
     def right(self) -> str:
         return self.after(self.last)
 
-    @cached_property
+    @lazy
+    def reference(self) -> str | None:
+        """The reference point the group's move is measured from ("below its record high" -> peak)."""
+        m = cues().reference.search(self.right)
+        return cues().ref_names.get(re.sub(r"\s+", " ", m.group("ref").lower())) if m else None
+
+    @lazy
+    def ends(self) -> tuple[str, ...]:
+        """The text after the first and the last percent when a word there says what else they are
+        (``not_a_move_after``, but not 'of its value'); empty for most groups."""
+        c = cues()
+        rests = (self.after(self.first), self.right) if len(self.items) > 1 else (self.right,)
+        return tuple(r for r in rests if c.any_not_a_move_after.match(r) and not c.of_own_value.match(r))
+
+    @lazy
     def tail_tokens(self) -> list[re.Match]:
         """The last ``tail_words`` words before the group."""
         return list(_TOKEN.finditer(self.left))[-self.config.tail_words :]
 
-    @cached_property
+    @lazy
     def tail(self) -> str:
         return " ".join(t.group() for t in self.tail_tokens)
 
-    @cached_property
+    @lazy
     def is_range(self) -> bool:
         """'between 20% and 35%'."""
         return bool(cues().range_before.search(self.left))
 
-    @cached_property
+    @lazy
     def after_sign(self) -> int | None:
         m = cues().after_cue.match(self.right)
         if not m:
             return None
         return -1 if m.group("cue").lower() in cues().neg_after else 1
 
-    @cached_property
+    @lazy
     def cue_before(self) -> Cue | None:
         """The last fall/rise word in the tail (the longer one when two end together)."""
         best = None
@@ -331,15 +372,7 @@ def sentence_groups(fd: FinDoc, sent: Sentence, items: list[Percent], reach: int
 
 def _said_after(pattern: re.Pattern):
     """Words right after the group's first or last percent (but not 'of its value')."""
-
-    def test(g: Group) -> bool:
-        for p in (g.first, g.last):
-            rest = g.after(p)
-            if pattern.match(rest) and not cues().of_own_value.match(rest):
-                return True
-        return False
-
-    return test
+    return lambda g: any(pattern.match(rest) for rest in g.ends)
 
 
 def _is_level(g: Group) -> bool:
@@ -383,11 +416,7 @@ class Member:
 
     group: Group
     percent: Percent
-
-    @cached_property
-    def explicit(self) -> bool:
-        return self.group.explicit(self.percent)
-
+    explicit: bool  # a sign written on the percent
 
 def _ellipsis(m: Member):
     """'..., Acme by 6%', 'up 4% on the day and 12% for the month': the sentence's previous sign."""
@@ -425,15 +454,15 @@ class Place:
     explicit: bool
     config: Config
 
-    @cached_property
+    @lazy
     def lo(self) -> int:
         return max(self.sent.start_char, self.start - self.config.reach)
 
-    @cached_property
+    @lazy
     def before(self) -> str:
         return self.fd.text[self.lo : self.start]
 
-    @cached_property
+    @lazy
     def mentions_before(self) -> list[Mention]:
         return mentions(self.fd).within(self.lo, self.start)
 
@@ -441,7 +470,7 @@ class Place:
 def clean_name(fd: FinDoc, start: int, end: int) -> Mention | None:
     """A capitalized-name match trimmed of openers and possessive prefixes; a lexicon asset or
     alias ending there wins ("South Korea's Kospi" -> Kospi, "Meanwhile Acme" -> Acme)."""
-    not_subjects = cues().not_subjects
+    not_subjects = subject_cues().not_subjects
     text = re.sub(r"['’]s$", "", fd.text[start:end])
     end = start + len(text)
     parts = text.split(" ")
@@ -493,7 +522,7 @@ def _best(pl: Place, cands: list[Mention]) -> tuple[Mention, str]:
     14% drop"); else a name opening a relative clause that holds the cue ("bitcoin, which gained
     2%"); else the nearest name that is not the object of a preposition or comparison ("Ether
     outperformed bitcoin, rising 8%"); else the nearest name."""
-    text, c = pl.fd.text, cues()
+    text, c = pl.fd.text, subject_cues()
     for m in cands:
         if _POSSESSIVE_PCT.match(text, m.end, pl.start):
             return m, "possessive"
@@ -507,7 +536,7 @@ def _best(pl: Place, cands: list[Mention]) -> tuple[Mention, str]:
 
 def subject_of(pl: Place) -> tuple[Mention | None, str]:
     """The subject of the percent at ``pl`` and how it was found (see the module docstring)."""
-    c, before = cues(), pl.before
+    c, before = subject_cues(), pl.before
     m = _NAME_BEFORE_PCT.search(before)
     if m and (pl.explicit or before.rstrip().endswith("(")):
         name = clean_name(pl.fd, pl.lo + m.start("name"), pl.lo + m.end("name"))
@@ -558,7 +587,7 @@ class Attribution:
     member: Member
     subject: Mention
 
-    @cached_property
+    @lazy
     def window(self) -> str:
         """The words between the subject and the group (after an appositive's comma), plus the
         words before the subject when it is the object of "of"/"in" ("open interest in X")."""
@@ -570,7 +599,7 @@ class Attribution:
             window = " ".join(t.group() for t in g.tail_tokens[-cfg.window_words :])
         window = window.rsplit(",", 1)[-1]  # skip an appositive: "Acme, the biggest miner by hashrate, sank 8%"
         lead = text[max(g.sent.start_char, s.start - cfg.owner_reach) : s.start]
-        if cues().owner_lead.search(lead):
+        if subject_cues().owner_lead.search(lead):
             window = " ".join(_TOKEN.findall(lead)[-cfg.window_words :]) + " " + window
         return window
 
@@ -593,56 +622,51 @@ VETOES = Table("move.blocked", [
 
 # --- stage 5: emit --------------------------------------------------------------------------
 
-def _reference(g: Group) -> str | None:
-    m = cues().reference.search(g.right)
-    return cues().ref_names.get(re.sub(r"\s+", " ", m.group("ref").lower())) if m else None
+class Periods:
+    """The period phrases of one sentence, read on first use, and the positions of its percents."""
 
+    def __init__(self, sent: Sentence, items: list[Percent]):
+        self.sent = sent
+        self.pct_starts = [p.start for p in items]
+        self.pct_ends = [p.end for p in items]
 
-@dataclass(frozen=True)
-class _Periods:
-    """The period phrases of one sentence and its percents (looked up once per sentence)."""
+    @lazy
+    def spans(self) -> list[tuple[int, int, str]]:
+        return list(finditer_periods(self.sent.text, self.sent.start_char))
 
-    spans: list[tuple[int, int, str]]
-    starts: list[int]
-    pct_ends: list[int]  # percents of the sentence, by position
-    pct_starts: list[int]
+    @lazy
+    def starts(self) -> list[int]:
+        return [s for s, _, _ in self.spans]
 
-
-def _periods(fd: FinDoc, sent: Sentence, items: list[Percent]) -> _Periods:
-    spans = list(finditer_periods(sent.text, sent.start_char))
-    return _Periods(spans, [s for s, _, _ in spans], [p.end for p in items], [p.start for p in items])
-
-
-def period_of(per: _Periods, sent: Sentence, start: int, end: int) -> str | None:
-    """The period of a group at ``start:end``: the nearest period phrase between the neighbouring
-    percents of its sentence; else the one period phrase of the sentence when it opens the
-    sentence before any percent ("Over the past week, ...")."""
-    i = bisect_left(per.pct_ends, start + 1) - 1  # the percent that ends last at or before start
-    lo = per.pct_ends[i] if i >= 0 else sent.start_char
-    j = bisect_left(per.pct_starts, end)
-    hi = per.pct_starts[j] if j < len(per.pct_starts) else sent.end_char
-    best = None
-    for s, e, dur in per.spans[bisect_left(per.starts, lo) :]:
-        if s >= hi:
-            break
-        if e <= hi:
+    def of(self, start: int, end: int) -> str | None:
+        """The period of a group at ``start:end``: the nearest period phrase between the neighbouring
+        percents of the sentence; else the sentence's one period phrase when it opens the sentence
+        before any percent ("Over the past week, ...")."""
+        i = bisect_left(self.pct_ends, start + 1) - 1  # the percent that ends last at or before start
+        lo = self.pct_ends[i] if i >= 0 else self.sent.start_char
+        j = bisect_left(self.pct_starts, end)
+        hi = self.pct_starts[j] if j < len(self.pct_starts) else self.sent.end_char
+        best = None
+        for s, e, dur in self.spans[bisect_left(self.starts, lo) :]:
+            if s >= hi:
+                break
             dist = s - end if s >= end else start - e
-            if best is None or dist < best[0]:
+            if e <= hi and (best is None or dist < best[0]):
                 best = (dist, dur)
-    if best:
-        return best[1]
-    first_pct = per.pct_starts[0] if per.pct_starts else sent.end_char
-    if len(per.spans) == 1 and per.spans[0][1] <= first_pct:
-        return per.spans[0][2]
-    return None
+        if best:
+            return best[1]
+        if len(self.spans) == 1 and self.spans[0][1] <= (self.pct_starts[0] if self.pct_starts else self.sent.end_char):
+            return self.spans[0][2]
+        return None
 
 
-def _emit(a: Attribution, rule: str, sign: int | None, period: str | None, reference: str | None) -> PercentMoveFact:
+def _emit(a: Attribution, fired, periods: Periods) -> PercentMoveFact:
+    """The fact of an attributed member, made by the sign rule that ``fired``."""
     g, p, s = a.member.group, a.member.percent, a.subject
-    value = p.value if a.member.explicit else abs(p.value) * sign
+    value = p.value if a.member.explicit else abs(p.value) * fired.value
     span = (min(s.start, p.start), max(p.end, s.end)) if s.start >= g.sent.start_char else None
-    return PercentMoveFact(subject=s.subject, percent=value, period=period, reference=reference, rule=rule,
-                           **grounding(g.fd, p.start, p.end, evidence_span=span))
+    return PercentMoveFact(subject=s.subject, percent=value, period=periods.of(g.first.start, g.last.end), reference=g.reference,
+                           rule=fired.id, **grounding(g.fd, p.start, p.end, evidence_span=span))
 
 
 # --- the component --------------------------------------------------------------------------
@@ -652,7 +676,7 @@ def tables() -> tuple[Table, ...]:
     return blockers(), SIGNS, VETOES
 
 
-def _propose_group(g: Group, cands: list[Candidate], per: _Periods, tracing: bool) -> int | None:
+def _propose_group(g: Group, cands: list[Candidate], periods: Periods, tracing: bool) -> int | None:
     """Decide the candidates of one group; return the sign of its last move (or None)."""
     trace = Trace() if tracing else NO_TRACE
     hit = blockers().first(g, trace)
@@ -663,14 +687,12 @@ def _propose_group(g: Group, cands: list[Candidate], per: _Periods, tracing: boo
         for cand in cands:
             cand.blocked(hit.id)
         return None
-    members = [Member(g, p) for p in g.items]
+    members = [Member(g, p, g.explicit(p)) for p in g.items]
     signs = [SIGNS.first(m, cand.trace) for m, cand in zip(members, cands)]
     if any(s is None for s in signs):
         for cand in cands:
             cand.dropped(NO_SIGN.id)
         return None
-    reference = _reference(g)
-    period = period_of(per, g.sent, g.first.start, g.last.end)
     last_sign = None
     for m, fired, (subj, how), cand in zip(members, signs, group_subjects(g, members), cands):
         if subj is None:
@@ -681,7 +703,7 @@ def _propose_group(g: Group, cands: list[Candidate], per: _Periods, tracing: boo
         if (veto := VETOES.first(a, cand.trace)) is not None:
             cand.blocked(veto.id)
             continue
-        fact = _emit(a, fired.id, None if fired.id == "move.sign.explicit" else fired.value, period, reference)
+        fact = _emit(a, fired, periods)
         cand.made(fact, fired.id)
         last_sign = 1 if fact.percent >= 0 else -1
     return last_sign
@@ -696,12 +718,12 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
     for i, items in by_sent.items():
         sent = fd.sentences[i]
         cands = {(p.start, p.end): out.candidate(TYPE, p.start, p.end) for p in items}
-        per = _periods(fd, sent, items)
+        periods = Periods(sent, items)
         floor, prev_sign = sent.start_char, None
         for group in sentence_groups(fd, sent, items, config.reach):
             g = Group(fd, sent, group, floor, prev_sign, config)
             floor = group[-1].end
-            sign = _propose_group(g, [cands[(p.start, p.end)] for p in group], per, out.tracing)
+            sign = _propose_group(g, [cands[(p.start, p.end)] for p in group], periods, out.tracing)
             if sign is not None:
                 prev_sign = sign
     return out
