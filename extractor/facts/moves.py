@@ -338,17 +338,17 @@ class Group:
 
     @lazy
     def cue_before(self) -> Cue | None:
-        """The last fall/rise word in the tail (the longer one when two end together)."""
+        """The last fall/rise word among the last ``tail_words`` words before the group (the longer
+        one when two end together)."""
+        if not self.tail_tokens:
+            return None
+        lo = self.first.start - len(self.left) + self.tail_tokens[0].start()
         best = None
         for sign, pat in ((-1, cues().neg_before), (1, cues().pos_before)):
-            for m in pat.finditer(self.tail):
+            for m in pat.finditer(self.fd.text, lo, self.first.start):
                 if best is None or m.end() > best[2] or (m.end() == best[2] and m.start() < best[1]):
                     best = (sign, m.start(), m.end())
-        if best is None:
-            return None
-        idx = self.left.rfind(self.tail)
-        left_start = self.first.start - len(self.left)
-        return Cue(best[0], left_start + idx + best[1] if idx >= 0 else None)
+        return Cue(best[0], best[1]) if best else None
 
     def explicit(self, p: Percent) -> bool:
         return self.fd.text[p.start] in _EXPLICIT
