@@ -6,19 +6,19 @@ Every percent of the doc is a candidate. The percents of a sentence go through f
    7% below their highs, respectively", "between 20% and 35%"); a percent written before a
    metric's name ("2% market depth") never joins the percents before it;
 2. **block** (``blockers()``, the first rule that fires vetoes the group): a teaser line or a
-   heading, a metric's name right after the percent, words right after it that make it a share,
+   hashtag line, a metric's name right after the percent, words right after it that make it a share,
    odds, a rate, a tax ... (``not_a_move_after`` in ``data/move_lexicon.json``, one rule each), or
-   a level ("climbed *to* 56%", "up *from* 41%");
+   a level ("climbed *to* 48%", "up *from* 33%");
 3. **sign** (``SIGNS``, the first that fires): an explicit +/-, a cue word right after the percent
-   ("27% higher", "a 14% drop"), a cue word shortly before it ("slid 1.1%", "down 6%"), or in an
+   ("19% higher", "a 23% drop"), a cue word shortly before it ("slid 1.1%", "down 6%"), or in an
    elliptical list ("..., Acme by 6%") the sign of the sentence's previous move; a group without
    a sign is dropped;
 4. **subject** (``subject_of``): the nearest name before the percent: a lexicon asset, a
    descriptive alias ("the world's largest cryptocurrency") or a capitalized name right before
-   the percent or its verb ("Zephyr (+41%)", "Acme Index has plunged 70%"); a pronoun falls back
+   the percent or its verb ("Zephyr (+37%)", "Acme Index has sunk 64%"); a pronoun falls back
    to the running subject of the previous sentences; "respectively" pairs names and percents in
    order. Then ``VETOES`` (the first that fires vetoes the percent): a measure word between the
-   subject and the percent ("open interest in ether futures dropped 12%") or in the subject's
+   subject and the percent ("open interest in ether futures dropped 9%") or in the subject's
    name, or a forecast word ("could fall 10%");
 5. **emit**: the fact with its period and reference point, made by the sign rule.
 
@@ -27,10 +27,9 @@ metrics outrank moves.
 """
 from __future__ import annotations
 
-import logging
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from spacy.language import Language
 
@@ -43,8 +42,6 @@ from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
 from extractor.facts.windows import MAX_WINDOW
 from extractor.normalize.periods import finditer_periods
 from extractor.records import PercentMoveFact
-
-log = logging.getLogger(__name__)
 
 TYPE = "percent_move"
 
@@ -214,9 +211,9 @@ def subject_cues() -> SubjectCues:
     )
 
 
-_NAME_BEFORE_PCT = re.compile(rf"(?P<name>{NAME})\s*\(?\s*$", re.VERBOSE)  # "Zephyr (+41%"
+_NAME_BEFORE_PCT = re.compile(rf"(?P<name>{NAME})\s*\(?\s*$", re.VERBOSE)  # "Zephyr (+37%"
 _NAME_BY = re.compile(rf"(?P<name>{NAME})\s+by\s*$", re.VERBOSE)  # "..., Acme by 6%" (elliptical list item)
-_POSSESSIVE_PCT = re.compile(r"['’]s\s+(?:[a-z]+\s+){0,2}?$")  # "ETH's 14%", "Zephyr's roughly 16%"
+_POSSESSIVE_PCT = re.compile(r"['’]s\s+(?:[a-z]+\s+){0,2}?$")  # "ether's 6%", "Zephyr's roughly 11%"
 _LISTED = re.compile(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?", re.IGNORECASE)  # names written as a list
 _BY_END = re.compile(r"\bby\s*$")
 _LIST_END = re.compile(r"(?:,|\band)\s*$")
@@ -265,7 +262,7 @@ class Cue:
     """A sign cue word before a group."""
 
     sign: int
-    start: int | None  # its position in the text (None when the words between are not single-spaced)
+    start: int  # its position in the text
 
 
 @dataclass
@@ -396,16 +393,17 @@ def blockers() -> Table:
     rules = [
         Rule("move.blocked.teaser", "a teaser link line ('Related: ...', 'Read more - ...'), not body text",
              lambda g: bool(c.teaser.match(g.sent.text))),
-        Rule("move.blocked.heading", "a markdown heading ('# ...'), not body text", lambda g: bool(_HEADING.match(g.sent.text))),
+        Rule("move.blocked.heading", "a line that opens with '#' (a hashtag post or a heading the cleaner kept), not body text",
+             lambda g: bool(_HEADING.match(g.sent.text))),
         Rule("move.blocked.metric_name", "the percent is part of a metric's name written right after it ('2% market depth', "
              "'58% dominance')", lambda g: bool(c.metric_name.match(g.after(g.last)))),
     ]
     for name, pattern in c.not_a_move_after:
         doc = _AFTER_DOCS.get(name, f"the words right after the percent say it is {name.replace('_', ' ')}")
         rules.append(Rule(f"move.blocked.{name}", f"words right after the percent make it {doc}", _said_after(pattern)))
-    rules.append(Rule("move.blocked.level", "a level, not a change: 'climbed to 56%', 'up from 41%' (unless a cue word follows: "
-                      "'to trade 27% higher')", _is_level))
-    return Table("move.blocked", rules)
+    rules.append(Rule("move.blocked.level", "a level, not a change: 'climbed to 48%', 'up from 33%' (unless a cue word follows: "
+                      "'to trade 19% higher')", _is_level))
+    return Table("move.block", rules)
 
 
 # --- stage 3: sign --------------------------------------------------------------------------
@@ -418,6 +416,7 @@ class Member:
     percent: Percent
     explicit: bool  # a sign written on the percent
 
+
 def _ellipsis(m: Member):
     """'..., Acme by 6%', 'up 4% on the day and 12% for the month': the sentence's previous sign."""
     g, cfg = m.group, m.group.config
@@ -429,8 +428,8 @@ def _ellipsis(m: Member):
 
 
 SIGNS = Table("move.sign", [
-    Rule("move.sign.explicit", "a sign written on the percent: '+41%', '-12%'", lambda m: m.explicit),
-    Rule("move.sign.cue_after", "a fall or rise word right after the percent: '27% higher', 'a 14% drop'",
+    Rule("move.sign.explicit", "a sign written on the percent: '+37%', '-12%'", lambda m: m.explicit),
+    Rule("move.sign.cue_after", "a fall or rise word right after the percent: '19% higher', 'a 23% drop'",
          lambda m: m.group.after_sign),
     Rule("move.sign.cue_before", "a fall or rise word shortly before the percent: 'slid 1.1%', 'down 6%'",
          lambda m: m.group.cue_before.sign if m.group.cue_before else None),
@@ -518,10 +517,10 @@ def running_subject(fd: FinDoc, sent: Sentence, config: Config) -> Mention | Non
 
 
 def _best(pl: Place, cands: list[Mention]) -> tuple[Mention, str]:
-    """The likeliest subject among names before the percent: a possessive right before it ("ETH's
-    14% drop"); else a name opening a relative clause that holds the cue ("bitcoin, which gained
-    2%"); else the nearest name that is not the object of a preposition or comparison ("Ether
-    outperformed bitcoin, rising 8%"); else the nearest name."""
+    """The likeliest subject among names before the percent: a possessive right before it ("compared
+    to ether's 6% drop"); else a name opening a relative clause that holds the cue ("Ether, which
+    traded with bitcoin, lost 4%"); else the nearest name that is not the object of a preposition or
+    comparison ("Chainlink outperformed ether, climbing 9%"); else the nearest name."""
     text, c = pl.fd.text, subject_cues()
     for m in cands:
         if _POSSESSIVE_PCT.match(text, m.end, pl.start):
@@ -597,7 +596,7 @@ class Attribution:
             window = text[max(s.end, g.first.start - cfg.reach) : g.first.start]
         else:
             window = " ".join(t.group() for t in g.tail_tokens[-cfg.window_words :])
-        window = window.rsplit(",", 1)[-1]  # skip an appositive: "Acme, the biggest miner by hashrate, sank 8%"
+        window = window.rsplit(",", 1)[-1]  # skip an appositive: "Acme, the largest lender in the region, sank 8%"
         lead = text[max(g.sent.start_char, s.start - cfg.owner_reach) : s.start]
         if subject_cues().owner_lead.search(lead):
             window = " ".join(_TOKEN.findall(lead)[-cfg.window_words :]) + " " + window
@@ -609,9 +608,9 @@ def _forecast(a: Attribution) -> bool:
     return not a.member.explicit and bool(c.forecast.search(a.window) or c.forecast.search(a.member.group.tail))
 
 
-VETOES = Table("move.blocked", [
+VETOES = Table("move.veto", [
     Rule("move.blocked.measure_word", "a word between the subject and the percent says it measures something else: "
-         "'ether's dominance rose 2%', 'open interest in ether futures dropped 12%'",
+         "'ether's dominance rose 2%', 'open interest in ether futures dropped 9%'",
          lambda a: bool(cues().measure.search(a.window))),
     Rule("move.blocked.subject_word", "the subject's own name is a measure ('Acme Funding Rate rose 3%')",
          lambda a: bool(cues().measure.search(a.subject.subject))),
@@ -732,9 +731,7 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
 @Language.factory(
     "fin_moves",
     assigns=["doc._.fin_candidates"],
-    default_config={"strict": False, "reach": MAX_WINDOW, "tail_words": 8, "window_words": 4, "owner_reach": 40,
-                    "object_reach": 25, "ellipsis_by_words": 7, "ellipsis_list_words": 5, "fronted_words": 4,
-                    "opening_chars": 3, "running_sents": 3},
+    default_config={"strict": False, **asdict(Config())},
 )
 def make_component(nlp: Language, name: str, strict: bool, reach: int, tail_words: int, window_words: int, owner_reach: int,
                    object_reach: int, ellipsis_by_words: int, ellipsis_list_words: int, fronted_words: int, opening_chars: int,

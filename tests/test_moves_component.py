@@ -1,4 +1,5 @@
-"""The move lexicons are validated when the pipeline is built: a broken file fails ``Extractor()`` with one line."""
+"""fin_moves as a component: it runs alone on a blank pipeline, and its lexicons are validated when the pipeline is
+built (a broken file fails ``Extractor()`` with one line). What it extracts is specified in ``tests/specs/percent_move.jsonl``."""
 from __future__ import annotations
 
 import json
@@ -38,3 +39,18 @@ def test_a_broken_move_lexicon_fails_the_build_with_one_line(tmp_path, name, cha
         assert "\n" not in msg and name in msg and where in msg, msg
     finally:
         activate()  # the package's data again, for the other tests
+
+
+def test_runs_alone_on_a_blank_pipeline():
+    import spacy
+
+    from extractor.facts import register
+
+    activate()
+    register()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("fin_moves", config={"strict": True})
+    doc = nlp("Ether slid to $3,000. It has lost 12% this week, while Solana rose 4% and 2% market depth thinned.")
+    assert [(f.subject, f.percent, f.rule) for f in doc._.facts] == [("ETH", -12.0, "move.sign.cue_before"),
+                                                                     ("SOL", 4.0, "move.sign.cue_before")]
+    assert [(c.status, c.rule) for c in doc._.fin_candidates][-1] == ("blocked", "move.blocked.metric_name")
