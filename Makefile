@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench install clean schema
+.PHONY: run test bench bench-clean install clean schema pictures
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,8 +27,18 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# Cleaning benchmark: the project against trafilatura, readability-lxml, newspaper4k and goose3 (bench/README.md).
+bench-clean: $(STAMP)
+	$(BIN)/pip install -q -e ".[bench]"
+	$(BIN)/python bench/cleaning.py
+
 schema: $(STAMP)
 	$(BIN)/extractor schema --out schemas/article_record.schema.json
+
+# The README's pictures, from `make run`'s database (needs /usr/bin/chromium).
+pictures: $(STAMP)
+	test -f out/facts.db || $(MAKE) run
+	$(BIN)/python docs/pictures.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

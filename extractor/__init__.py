@@ -10,7 +10,7 @@ from extractor.records import ArticleRecord
 from extractor.settings import Settings
 
 __version__ = "0.2.0"
-__all__ = ["extract", "Extractor", "ArticleRecord", "Settings", "ExtractorError", "InputError", "DateError", "ModelError", "__version__"]
+__all__ = ["extract", "Extractor", "to_doc", "ArticleRecord", "Settings", "ExtractorError", "InputError", "DateError", "ModelError", "__version__"]
 
 
 def __getattr__(name: str):
@@ -20,4 +20,8 @@ def __getattr__(name: str):
         from extractor import pipeline
 
         return getattr(pipeline, name)
+    if name == "to_doc":  # a record as a spaCy Doc with doc.spans["facts"] (for displaCy)
+        from extractor.review.spacy_doc import to_doc
+
+        return to_doc
     raise AttributeError(f"module 'extractor' has no attribute {name!r}")

@@ -229,6 +229,110 @@ def explain(
     typer.echo(ex.model_dump_json(indent=2) if as_json else render(ex))
 
 
+@app.command()
+@guarded
+def review(
+    paths: Optional[list[Path]] = typer.Argument(None, help="article files/folders (extracted on the fly) or JSONL record files"),
+    db: Optional[Path] = typer.Option(None, "--db", help="also show every record of this facts database"),
+    out: Path = typer.Option(..., "--out", "-o", help="HTML file to write"),
+    title: str = typer.Option("Facts review", "--title", help="page title"),
+    model: Optional[str] = typer.Option(None, help="spaCy model package for person names"),
+) -> None:
+    """Write one self-contained HTML page with every fact highlighted in its article."""
+    from extractor.review import collect_records, write_page
+
+    if not paths and db is None:
+        fail("nothing to review: give article files, folders, JSONL files or --db")
+    summary = write_page(collect_records(paths, db, _settings(model)), out, title=title)
+    for label, reason in summary.skipped:
+        typer.echo(f"error: {label}: not a valid record ({reason})", err=True)
+    typer.echo(f"{summary.articles} articles, {summary.facts} facts written to {out}", err=True)
+    if summary.skipped:
+        raise typer.Exit(1)
+
+
+@app.command()
+@guarded
+def chart(
+    db: Path = typer.Option(..., "--db", help="facts database"),
+    asset: str = typer.Option(..., "--asset", help="asset name or ticker (BTC, Bitcoin, ether ...)"),
+    start: Optional[str] = typer.Option(None, "--from", help="first day (YYYY-MM-DD)"),
+    end: Optional[str] = typer.Option(None, "--to", help="last day (YYYY-MM-DD)"),
+    out: Path = typer.Option(..., "--out", "-o", help="chart file: .png, .svg or .html"),
+) -> None:
+    """Chart an asset: reported prices by outlet, price levels, and daily ETF net flows."""
+    from extractor.review.chart import chart_data, parse_day, write_chart
+    from extractor.store import FactStore
+
+    first, last = parse_day(start, "--from"), parse_day(end, "--to")
+    with FactStore(db, create=False) as store:
+        data = chart_data(store.records(), asset, start=first, end=last)
+    write_chart(data, out)
+    typer.echo(f"{out}: {data.asset} {len(data.prices)} prices ({data.undated} without a date) from {len(data.outlets)} outlets, "
+               f"{len(data.levels)} levels, {len(data.flows)} days of ETF flows"
+               + (f"; {data.outside} prices outside --from/--to left out" if data.outside else ""), err=True)
+
+
+@app.command()
+@guarded
+def consensus(
+    db: Path = typer.Option(..., "--db", help="facts database"),
+    asset: Optional[str] = typer.Option(None, "--asset", help="only this asset or subject (any of its names)"),
+    day: Optional[str] = typer.Option(None, "--day", help="only this day (YYYY-MM-DD)"),
+    type_: Optional[str] = typer.Option(None, "--type", help="only this fact type"),
+    conflicts: bool = typer.Option(False, "--conflicts", help="only groups whose reports disagree"),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or parquet"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="file to write (parquet needs one)"),
+) -> None:
+    """Facts reported by several articles, grouped by type, asset and day, with a conflict flag."""
+    from extractor.consensus import iter_rows_as_dicts, read_consensus, update_store, write_parquet
+    from extractor.store import FactStore
+
+    if fmt not in ("table", "json", "parquet"):
+        fail(f"unknown format {fmt!r} (use one of: table, json, parquet)")
+    if fmt == "parquet" and out is None:
+        fail("--format parquet needs --out FILE")
+    with FactStore(db, create=False) as store:
+        update_store(store)
+        rows = read_consensus(store.conn, "sqlite", asset=asset, day=day, type_=type_, conflicts_only=conflicts)
+    done = f"{len(rows)} groups, {sum(r.conflict for r in rows)} in conflict" + (f", written to {out}" if out else "")
+    if fmt == "parquet":
+        write_parquet(rows, out)
+        typer.echo(done, err=True)
+        return
+    if fmt == "json":
+        text = json.dumps(list(iter_rows_as_dicts(rows)), ensure_ascii=False, indent=2) + "\n"
+        if out:
+            out.write_text(text, encoding="utf-8")
+        else:
+            typer.echo(text, nl=False)
+        typer.echo(done, err=True)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("day", "type", "subject", "detail", "articles", "outlets", "copies", "median", "min", "max", "spread", "conflict")
+    for r in rows:
+        table.add_row(r.day, r.type, r.subject, r.detail, str(r.articles), str(r.outlets), str(r.copies),
+                      *(_figure(v) for v in (r.median, r.min_value, r.max_value, r.spread)), "yes" if r.conflict else "")
+    if out:
+        with out.open("w", encoding="utf-8") as fh:
+            Console(file=fh, width=100_000).print(table)
+    else:
+        console = Console()
+        (console if console.is_terminal else Console(width=100_000)).print(table)  # piped: never truncate cells
+    typer.echo(done, err=True)
+
+
+def _figure(v: float) -> str:
+    """A figure for a table cell: ``240.0M``, ``1.31B``, ``98,400``, ``2,412.5``."""
+    if abs(v) >= 1e9:
+        return f"{v / 1e9:,.2f}B"
+    if abs(v) >= 1e6:
+        return f"{v / 1e6:,.1f}M"
+    return f"{v:,.6g}"
+
+
 def run() -> None:
     app()
 

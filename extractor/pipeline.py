@@ -71,6 +71,7 @@ class Extractor:
                 url=article.url,
                 title=article.title,
                 published=article.published,
+                modified=article.modified,
                 language=article.language,
                 text=article.text,
             ),

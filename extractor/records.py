@@ -115,6 +115,10 @@ class Article(BaseModel):
     url: str | None = Field(default=None, description="canonical URL if known")
     title: str | None = Field(default=None, description="the article's headline if known")
     published: str | None = Field(default=None, description="ISO 8601 date or datetime")
+    modified: str | None = Field(
+        default=None,
+        description="ISO 8601 date or datetime of the last update the document states; relative dates still resolve against published",
+    )
     language: str = Field("en", description="ISO 639-1 code; facts are extracted from English only")
     text: str = Field(description="the cleaned article text that every evidence offset points into")
 

@@ -13,7 +13,7 @@ import pytest
 from extractor.clean import load
 from extractor.facts import context as C
 from extractor.facts import persons as P
-from extractor.facts.quotes import clean_name, is_person_name
+from extractor.facts.speakers import clean_name, is_person_name
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "articles"
 

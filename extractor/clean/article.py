@@ -26,6 +26,7 @@ class CleanArticle:
     url: str | None = None
     title: str | None = None
     published: str | None = None
+    modified: str | None = None
     language: str = "en"
     warnings: list[str] = field(default_factory=list)
 
@@ -61,7 +62,7 @@ def clean(
         kind = "html" if looks_like_html(raw) else "text"
     warnings: list[str] = []
     if kind == "html":
-        text, doc_meta, w = html_to_text(raw)
+        text, doc_meta, w = html_to_text(raw, need_date=not (meta and meta.published))
         warnings += w
         text = normalize_text(text, markdown=False)
     else:
@@ -80,7 +81,7 @@ def clean(
         warnings.append(f"language detected as {language!r}, not English: no facts extracted")
     return CleanArticle(
         text=text, source=source, url=merged.url, title=merged.title, published=merged.published,
-        language=language, warnings=warnings,
+        modified=merged.modified, language=language, warnings=warnings,
     )
 
 

@@ -25,12 +25,13 @@ class Meta:
     url: str | None = None
     title: str | None = None
     published: str | None = None
+    modified: str | None = None  # last update, when the document says; relative dates still use ``published``
 
     def over(self, lower: "Meta") -> "Meta":
         """This metadata, with gaps filled from ``lower`` (lower precedence).
 
         >>> Meta(title="A").over(Meta(title="B", url="u"))
-        Meta(url='u', title='A', published=None)
+        Meta(url='u', title='A', published=None, modified=None)
         """
         return Meta(**{f.name: getattr(self, f.name) or getattr(lower, f.name) for f in fields(self)})
 
@@ -123,7 +124,7 @@ def _optional_date(value, where: str) -> str | None:
 
 
 def read_sidecar(path: Path) -> Meta:
-    """Metadata from ``NAME.meta.json`` beside ``NAME.txt``/``NAME.html`` (keys url, title, published)."""
+    """Metadata from ``NAME.meta.json`` beside ``NAME.txt``/``NAME.html`` (keys url, title, published, modified)."""
     side = path.with_name(path.stem + ".meta.json")
     if not side.is_file():
         return Meta()
@@ -137,6 +138,7 @@ def read_sidecar(path: Path) -> Meta:
         url=_str_or_none(data.get("url")),
         title=_str_or_none(data.get("title")),
         published=_optional_date(data.get("published"), str(side)),
+        modified=_optional_date(data.get("modified"), str(side)),
     )
 
 
@@ -147,6 +149,7 @@ def _str_or_none(v) -> str | None:
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<body>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FM_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.MULTILINE)
 _DATE_KEYS = ("published", "date", "published_at", "pubdate")
+_MODIFIED_KEYS = ("modified", "updated", "updated_at", "last_modified", "date_modified")
 
 
 def split_front_matter(text: str) -> tuple[Meta, str]:
@@ -154,7 +157,7 @@ def split_front_matter(text: str) -> tuple[Meta, str]:
 
     >>> m, body = split_front_matter("---\\ntitle: \\"BTC falls\\"\\ndate: 2026-02-04\\n---\\nBody")
     >>> m, body
-    (Meta(url=None, title='BTC falls', published='2026-02-04'), 'Body')
+    (Meta(url=None, title='BTC falls', published='2026-02-04', modified=None), 'Body')
     >>> split_front_matter('{"title": "T", "url": "https://e.x"}\\nBody')[0].url
     'https://e.x'
     """
@@ -175,8 +178,10 @@ def split_front_matter(text: str) -> tuple[Meta, str]:
     if not data:
         return Meta(), text
     when = next((data[k] for k in _DATE_KEYS if data.get(k)), None)
+    changed = next((data[k] for k in _MODIFIED_KEYS if data.get(k)), None)
     return (
-        Meta(url=_str_or_none(data.get("url")), title=_str_or_none(data.get("title")), published=_optional_date(when, "front matter")),
+        Meta(url=_str_or_none(data.get("url")), title=_str_or_none(data.get("title")), published=_optional_date(when, "front matter"),
+             modified=_optional_date(changed, "front matter")),
         text,
     )
 

@@ -154,10 +154,17 @@ def claim(doc: Doc, start: int, end: int, owner: str) -> None:
 
 
 def claimed_by(doc: Doc, start: int, end: int) -> str | None:
-    """The type that already claimed an overlapping span, or ``None``."""
+    """The type that already claimed an overlapping span, or ``None``. During the move to
+    candidates, a figure a converted module made a fact of (or blocked) counts as claimed too."""
     for s, e, owner in doc.user_data.get("fin_claims", ()):
         if s < end and start < e:
             return owner
+    for c in doc._.fin_candidates or ():
+        if c.status == "fact" and any(s < end and start < e for s, e in c.consumes):
+            return c.type
+    for b in doc._.fin_blockers or ():
+        if b.start < end and start < b.end and not b.rule.endswith(".claimed"):
+            return b.rule
     return None
 
 

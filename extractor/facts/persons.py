@@ -19,8 +19,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch
 
-from extractor.errors import ModelError
-from extractor.data import alternation, read_json, read_lines
+from extractor.errors import LexiconError, ModelError
+from extractor.data import alternation, compiled, lexicon, read_json, read_lines, words
 from extractor.facts.context import Sentence, doc_text, sentences
 from extractor.normalize.assets import canonical_asset
 
@@ -28,16 +28,25 @@ log = logging.getLogger(__name__)
 
 KEEP_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 
-# A sentence is worth the model when it may name a speaker.
-_NEEDS_NER = re.compile(
-    r"""
-    [“”"‘] | (?<![A-Za-z])’ | ’(?![A-Za-z])          # quotation marks (not the apostrophe in "Bitcoin’s")
-    | \b(?:said|says|say|told|tells|noted|notes|added|adds|wrote|writes|warned|argued|explained|
-         predicted|predicts|remarked|believes|believe|expects|thinks|observed|according\ to|
-         stated|commented|posted|tweeted|estimated|projected|forecast|sees|pointed)\b     # reporting verbs
-    """,
-    re.VERBOSE,
-)
+
+@compiled
+def _needs_ner() -> re.Pattern:
+    """A sentence is worth the model when it may name a speaker: it holds quotation marks, one of
+    the reporting verbs of ``ner_reporting_verbs`` (a subset of ``reporting_verbs.txt``, the cues
+    quotes read) or a verb that attributes an estimate to someone (``estimate_verbs``: "sees",
+    "projected"), both in ``quote_lexicon.json``."""
+    lex = lexicon("quote_lexicon")
+    unknown = sorted(set(lex.ner_reporting_verbs) - set(words("reporting_verbs")))
+    if unknown:
+        raise LexiconError(f"data file quote_lexicon.json: ner_reporting_verbs: not in reporting_verbs.txt: {unknown}")
+    verbs = alternation([*lex.ner_reporting_verbs, *lex.estimate_verbs])
+    return re.compile(
+        rf"""
+        [“”"‘] | (?<![A-Za-z])’ | ’(?![A-Za-z])   # quotation marks (not the apostrophe in "Bitcoin’s")
+        | \b{verbs}\b                             # reporting and estimate verbs
+        """,
+        re.VERBOSE,
+    )
 
 
 @lru_cache(maxsize=4)
@@ -125,7 +134,7 @@ def candidate_sentences(doc: Doc) -> list[Sentence]:
     out = []
     for s in sentences(doc):
         text = s.text
-        if (_NEEDS_NER.search(text) or _role_re().search(text)) and _NAME_LIKE.search(masked_text(text)[0]):
+        if (_needs_ner().search(text) or _role_re().search(text)) and _NAME_LIKE.search(masked_text(text)[0]):
             out.append(s)
     return out
 
@@ -320,6 +329,8 @@ class PersonTagger:
         self.model = model
         self.enabled = enabled
         self._ner: Language | None = None
+        if enabled:
+            _needs_ner()  # a broken verb list fails when the pipeline is built, not per article
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.enabled:

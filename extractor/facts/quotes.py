@@ -1,142 +1,124 @@
 """``quote`` facts (spec FACTS.md): words inside quotation marks attributed to a named person.
 
-Four steps, each a small function:
+Every quoted span is a candidate. The steps, in order:
 
-1. ``find_quote_spans`` pairs quotation marks inside one paragraph (curly and
-   straight double quotes; single quotes only where they open after a space
-   and close before a non-letter, so apostrophes like don’t, ’90s and
-   investors’ stay apostrophes). Unbalanced marks pair with nothing, and a span
-   never crosses a line break or exceeds ``MAX_QUOTE_CHARS``.
-2. ``is_label`` drops what is quoted but not said: single words, Title Case
-   names of shows, days and nicknames (“ETF Edge”, “Liberation Day”).
-   Headline lines are skipped altogether.
-3. ``people`` lists person mentions: PERSON entities from ``fin_persons`` plus
-   names right after a role noun ("crypto trader Tomasz", "analyst “Handle”"),
-   each resolved to the full name introduced in the article ("van der Berg" ->
-   "Maria van der Berg"), behind a guard that keeps assets, data providers and
-   organisations out ("Bitcoin said" is not a speaker).
-4. ``attribute`` picks the speaker: with a reporting verb in the quote's own
-   sentence(s), the person (or he/she -> the running speaker) nearest to it;
-   without one, the running speaker of the last few paragraphs, but only for
-   quotes that stand as whole sentences or are long enough not to be scare
-   quotes.
+1. ``find_quote_spans`` pairs quotation marks inside one paragraph (curly and straight double
+   quotes; single quotes only where they open after a space and close before a non-letter, so
+   apostrophes like don’t, ’90s and investors’ stay apostrophes). Unbalanced marks pair with
+   nothing, and a span never crosses a line break or exceeds ``Config.max_quote_chars``.
+2. ``NOT_SAID`` drops what is quoted but not said: quoted words on a heading line, single words,
+   Title Case names of shows, days and nicknames (“Chain Talk Live”, “Harvest Day”).
+3. ``speaker_events``: every reporting verb outside quotes tied to a person (``speakers.people``)
+   is an event "X spoke here"; the running speaker at a position is the latest recent event.
+4. ``SPEAKER`` picks the speaker: with a reporting verb in the quote's own sentence(s), the
+   person (or he/she -> the running speaker) nearest to it (``quote.speaker.cue``); without one,
+   the running speaker, but only for quotes that stand as whole sentences or are long enough not
+   to be scare quotes (``quote.speaker.running``). ``CONTINUED``: a quote paragraph left open
+   (the next paragraph reopens it) takes the next quote's speaker.
+5. ``emit``: the speaker's title, the kind (direct / partial), the day, and the evidence: the
+   quote with its attribution (speaker and reporting verb) when they are adjacent, no other quote
+   lies between and the attribution is short (``Config.evidence_reach``), else the quote alone.
+
+Every window is bounded (``Config.window`` around the quote inside its sentences); people,
+reporting verbs, pronouns and quote spans are per-doc indexes searched by bisection.
 """
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from bisect import bisect_right, insort_right
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from extractor.facts.context import doc_text, FactComponent, evidence, sentence_at, sentences, when_for
-from extractor.normalize.assets import canonical_asset
-from extractor.records import QuoteFact
-from extractor.data import alternation, read_json, read_lines
+from extractor.data import alternation, compiled, lexicon, words
+from extractor.facts import speakers
+from extractor.facts.attribution import when_for
+from extractor.facts.candidates import Candidate
+from extractor.facts.component import FactComponent, Proposal
+from extractor.facts.doc import FinDoc, SpanIndex
+from extractor.facts.rules import Rule, Table, outcome
+from extractor.records import Evidence, QuoteFact
 from extractor.rx import Caseless
 
 log = logging.getLogger(__name__)
 
-MAX_QUOTE_CHARS = 1500  # a longer "quote" is a stray mark swallowing text
-MAX_SINGLE_QUOTE_WORDS = 40  # single quotes are short in news (nested quotes, headlines)
-MIN_UNCUED_WORDS = 8  # a quote with no reporting verb near it must be at least this long...
-CUE_REACH = 100  # characters between a speaker and the reporting verb that ties them
-RUNNING_REACH = 1500  # characters a running speaker carries forward
-RUNNING_PARAGRAPHS = 5  # ...and paragraphs
+TYPE = "quote"
 
 
-# --- data -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Config:
+    max_quote_chars: int = 1500  # a longer "quote" is a stray mark swallowing text
+    max_single_quote_words: int = 40  # single quotes are short in news (nested quotes, headlines)
+    min_uncued_words: int = 8  # a quote with no reporting verb near it must be at least this long
+    cue_reach: int = 100  # characters between a speaker and the reporting verb that ties them
+    running_reach: int = 1500  # characters a running speaker carries forward...
+    running_paragraphs: int = 5  # ...and paragraphs
+    last_person_reach: int = 600  # characters back a he/she with no running speaker looks for a person
+    window: int = 400  # characters either side of a quote (inside its sentences) attribution reads
+    evidence_reach: int = 300  # characters of attribution the evidence may hold beside the quote's words
 
-@lru_cache(maxsize=1)
-def _lex() -> dict[str, frozenset[str]]:
-    raw = read_json("quote_lexicon.json")
-    return {k: frozenset(w.lower() for w in v) for k, v in raw.items() if isinstance(v, list)}
+
+DEFAULT = Config()
 
 
-@lru_cache(maxsize=1)
-def _verbs() -> frozenset[str]:
-    return frozenset(v.lower() for v in read_lines("reporting_verbs.txt"))
+# --- the lexicon --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cues:
+    verb: Caseless  # a reporting verb or phrase ("said", "according to")
+    pronoun: re.Pattern  # he / she
+    title_small_words: frozenset[str]
 
 
-@lru_cache(maxsize=1)
-def _cue_re() -> Caseless:
-    alt = alternation(_verbs())
-    return Caseless(
+@compiled
+def cues() -> Cues:
+    """``reporting_verbs.txt`` and ``quote_lexicon.json``, compiled once."""
+    q = lexicon("quote_lexicon")
+    verb = Caseless(
         rf"""
         (?<![\w-])        # whole word, and not "so-called"
-        (?:{alt})         # a reporting verb or phrase
+        (?:{alternation(sorted({v.lower() for v in words("reporting_verbs")}))})  # a reporting verb or phrase
         (?![\w-])         # whole word
         """,
         re.VERBOSE,
     )
+    pronoun = re.compile(rf"(?<![\w-])(?:{alternation(q.pronouns, ignore_case=True)})(?![\w-])", re.IGNORECASE)
+    return Cues(verb, pronoun, frozenset(w.lower() for w in q.title_small_words))
 
 
-@lru_cache(maxsize=1)
-def _providers() -> frozenset[str]:
-    return frozenset(n.lower() for n in read_lines("providers.txt"))
+# --- 1. quotation-mark spans ------------------------------------------------------------------
 
-
-_UPPER = "A-ZÀ-ÖØ-Þ"
-_NAME_WORD = rf"[{_UPPER}][\w’'.-]*"
-
-
-@lru_cache(maxsize=1)
-def _role_name_re() -> re.Pattern:
-    """A name right after a role noun: "strategist Maria van der Berg", "trader “Handle”"."""
-    roles = alternation(_lex()["roles"])
-    particles = "|".join(sorted(_lex()["name_particles"]))
-    return re.compile(
-        rf"""
-        (?<![\w-])(?:{roles})\s+                                   # a role noun
-        (?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?                            # an honorific
-        (?:
-          (?-i:(?P<name>{_NAME_WORD}(?:\s+(?:(?:{particles})\s+)?{_NAME_WORD}){{0,2}}))  # Capitalised name, 1-3 words
-          | [“"](?-i:(?P<handle>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}))[”"]              # a quoted handle
-        )
-        (?=[\s,.;:)’'”]|$)                                           # ends at a word boundary
-        """,
-        re.VERBOSE | re.IGNORECASE,
-    )
-
-
-@lru_cache(maxsize=1)
-def _appositive_name_re() -> re.Pattern:
-    """A two- or three-word Capitalised name followed by a comma (checked for a role appositive after)."""
-    return re.compile(
-        rf"""
-        (?<![\w-])                                  # starts a word
-        (?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})  # two or three Capitalised words
-        (?=,\s)                                     # then ", <appositive>"
-        """,
-        re.VERBOSE,
-    )
-
-
-# --- 1. quotation-mark spans ------------------------------------------------------
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteSpan:
     open: int  # index of the opening mark in the text
     close: int  # index of the closing mark (the line end for a quote continued in the next paragraph)
     continued: bool = False  # the quote runs on into the next paragraph
 
     @property
-    def inner(self) -> tuple[int, int]:
-        return self.open + 1, self.close
+    def start(self) -> int:
+        return self.open
+
+    @property
+    def end(self) -> int:
+        """End of the masked region (closing mark included)."""
+        return self.close + 1
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """The quote as written: its marks and words (no closing mark for a continued quote)."""
+        return self.open, self.close if self.continued else self.close + 1
 
 
 _OPENS_AFTER = set(" \t([{—–-/>*“‘\"'")
 
 
-def _pair_double(line: str, base: int) -> tuple[list[QuoteSpan], int | None]:
+def _pair_double(line: str, base: int, config: Config) -> tuple[list[QuoteSpan], int | None]:
     """Paired double quotes of one line, and the index of an opener left unclosed."""
     out: list[QuoteSpan] = []
     open_at: int | None = None
     for i, ch in enumerate(line):
-        prev = line[i - 1] if i else " "
-        nxt = line[i + 1] if i + 1 < len(line) else " "
         if ch == "“":
             open_at = i  # a second opener: the first one was stray
         elif ch == "”":
@@ -144,24 +126,36 @@ def _pair_double(line: str, base: int) -> tuple[list[QuoteSpan], int | None]:
                 out.append(QuoteSpan(base + open_at, base + i))
             open_at = None  # a closer with no opener is stray
         elif ch == '"':
-            if open_at is None:
-                if prev in _OPENS_AFTER and not nxt.isspace():
-                    open_at = i
-            else:
+            if open_at is not None:
                 out.append(QuoteSpan(base + open_at, base + i))
                 open_at = None
-    return [q for q in out if 0 < q.close - q.open - 1 <= MAX_QUOTE_CHARS], open_at
+            elif (line[i - 1] if i else " ") in _OPENS_AFTER and not (line[i + 1] if i + 1 < len(line) else " ").isspace():
+                open_at = i
+    return [q for q in out if 0 < q.close - q.open - 1 <= config.max_quote_chars], open_at
 
 
 _DECADE = re.compile(r"\d0s\b")  # ‘90s, '20s
 _LATER_CLOSER = re.compile(r"\s[\w-]+(?:\s[\w-]+)?[’'](?![\w])")  # one or two words, then a closing mark
 
 
-def _pair_single(line: str, base: int, taken: list[tuple[int, int]]) -> list[QuoteSpan]:
+class _Taken:
+    """Positions inside the double-quote spans of a line (bisected: linear in the line)."""
+
+    def __init__(self, spans: list[QuoteSpan]):
+        pairs = sorted((q.open, q.close) for q in spans)
+        self.starts = [s for s, _ in pairs]
+        self.ends = [e for _, e in pairs]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos <= self.ends[i]
+
+
+def _pair_single(line: str, base: int, taken: _Taken, config: Config) -> list[QuoteSpan]:
     out: list[QuoteSpan] = []
     open_at: int | None = None
     for i, ch in enumerate(line):
-        if ch not in "‘’'" or any(s <= base + i <= e for s, e in taken):
+        if ch not in "‘’'" or base + i in taken:
             continue
         prev = line[i - 1] if i else " "
         nxt = line[i + 1] if i + 1 < len(line) else " "
@@ -170,18 +164,31 @@ def _pair_single(line: str, base: int, taken: list[tuple[int, int]]) -> list[Quo
         elif ch in "’'" and open_at is not None and not prev.isspace() and not nxt.isalnum():
             if prev in "sS" and nxt == " " and _LATER_CLOSER.match(line, i + 1):
                 continue  # a plural possessive ("buyers’ strike’") with the real closer just after
-            if len(line[open_at + 1 : i].split()) <= MAX_SINGLE_QUOTE_WORDS:
+            if len(line[open_at + 1 : i].split()) <= config.max_single_quote_words:
                 out.append(QuoteSpan(base + open_at, base + i))
             open_at = None
     return out
 
 
-def find_quote_spans(text: str) -> list[QuoteSpan]:
+def _continued(lines: list[str], n: int, dangling: int | None, base: int, config: Config) -> QuoteSpan | None:
+    """News style for a quote running over paragraphs: an opener at the line start with no closer,
+    and the next non-blank paragraph reopens the quote."""
+    line = lines[n]
+    if dangling is None or line[:dangling].strip():
+        return None
+    nxt = next((lines[k].strip() for k in range(n + 1, len(lines)) if lines[k].strip()), "")
+    end = len(line.rstrip())
+    if nxt[:1] in "“\"" and 0 < end - dangling - 1 <= config.max_quote_chars:
+        return QuoteSpan(base + dangling, base + end, continued=True)
+    return None
+
+
+def find_quote_spans(text: str, config: Config = DEFAULT) -> list[QuoteSpan]:
     """Balanced quotation-mark spans, paragraph by paragraph.
 
-    >>> t = "“It’s over,” he said of the ’90s. ‘Risk-off’ rules and \\"crypto winter\\" fears; “stray"
+    >>> t = "“It’s over,” he said of the ’90s. ‘Risk-off’ rules and \\"bear market\\" fears; “stray"
     >>> [t[q.open + 1 : q.close] for q in find_quote_spans(t)]
-    ['It’s over,', 'crypto winter', 'Risk-off']
+    ['It’s over,', 'bear market', 'Risk-off']
     >>> find_quote_spans("investors’ money isn’t ‘safe")
     []
     >>> t = "“First paragraph of a long quote.\\n\\n“Second one,” she said."
@@ -192,20 +199,16 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     base = 0
     lines = text.split("\n")
     for n, line in enumerate(lines):
-        doubles, dangling = _pair_double(line, base)
-        # news style for a quote running over paragraphs: no closer, the next paragraph reopens
-        nxt = next((ln.strip() for ln in lines[n + 1 :] if ln.strip()), "")
-        if dangling is not None and not line[:dangling].strip() and nxt[:1] in "“\"":
-            end = len(line.rstrip())
-            if 0 < end - dangling - 1 <= MAX_QUOTE_CHARS:
-                doubles.append(QuoteSpan(base + dangling, base + end, continued=True))
+        doubles, dangling = _pair_double(line, base, config)
+        if (cont := _continued(lines, n, dangling, base, config)) is not None:
+            doubles.append(cont)
         out.extend(doubles)
-        out.extend(_pair_single(line, base, [(q.open, q.close) for q in doubles]))
+        out.extend(_pair_single(line, base, _Taken(doubles), config))
         base += len(line) + 1
     return out
 
 
-# --- 2. what is quoted but not said ----------------------------------------------
+# --- 2. what is quoted but not said -----------------------------------------------------------
 
 _TERMINAL_END = re.compile(r"[.!?:…][”\"’')*_]*\s*$")
 
@@ -229,16 +232,16 @@ def is_heading(line: str) -> bool:
 def is_label(inner: str) -> bool:
     """Quoted words that name rather than say: one word, or a short Title Case name.
 
-    >>> [is_label(s) for s in ("hard", "ETF Edge.", "Liberation Day,", "small but manageable", "We are early.")]
+    >>> [is_label(s) for s in ("hard", "Chain Talk Live.", "Harvest Day,", "small but manageable", "We are early.")]
     [True, True, True, False, False]
     """
-    words = re.findall(r"[\w’'&.-]+", inner)
-    if len(words) <= 1:
+    found = re.findall(r"[\w’'&.-]+", inner)
+    if len(found) <= 1:
         return True
-    small = _lex()["title_small_words"]
-    content = [w for w in words if w.lower() not in small]
+    small = cues().title_small_words
+    content = [w for w in found if w.lower() not in small]
     titled = bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content)
-    return titled and len(words) <= 6
+    return titled and len(found) <= 6
 
 
 def quote_text(inner: str) -> str:
@@ -250,15 +253,19 @@ def quote_text(inner: str) -> str:
     return inner.strip().rstrip(",").strip()
 
 
-def starts_sentence(text: str, pos: int) -> bool:
-    """Nothing but space or a sentence end between the line start and ``pos``.
+_SENTENCE_END = re.compile(r"[.!?…][”\"’')]*\s+")
+
+
+def starts_sentence(text: str, pos: int, cap: int = 400) -> bool:
+    """Nothing but space or a sentence end between the line start (at most ``cap`` characters
+    back) and ``pos``.
 
     >>> t = 'It fell. "We sold," she said.'
     >>> starts_sentence(t, t.index('"')), starts_sentence(t, t.index("she"))
     (True, False)
     """
-    before = text[text.rfind("\n", 0, pos) + 1 : pos]
-    tail = re.split(r"[.!?…][”\"’')]*\s+", before)[-1]
+    before = text[max(text.rfind("\n", max(0, pos - cap), pos) + 1, pos - cap) : pos]
+    tail = _SENTENCE_END.split(before)[-1]
     return not re.search(r"\w", tail)
 
 
@@ -277,416 +284,389 @@ def quote_kind(inner: str, starts_sentence: bool) -> str:
     return "partial"
 
 
-# --- 3. people ----------------------------------------------------------------------
+class Lines:
+    """The doc's lines, each judged a heading or not once (for all the quotes on it)."""
 
-@dataclass(frozen=True)
-class Mention:
+    def __init__(self, text: str):
+        self.text = text
+        self.breaks = [m.start() for m in re.finditer("\n", text)]
+        self.headings: dict[int, bool] = {}
+
+    def is_heading(self, pos: int) -> bool:
+        """Whether the line holding ``pos`` is a heading."""
+        i = bisect_right(self.breaks, pos - 1)  # newlines before pos
+        if i not in self.headings:
+            start = self.breaks[i - 1] + 1 if i else 0
+            end = self.breaks[i] if i < len(self.breaks) else len(self.text)
+            self.headings[i] = is_heading(self.text[start:end])
+        return self.headings[i]
+
+
+@dataclass
+class Quoted:
+    """A quoted span and its line (what ``NOT_SAID`` sees)."""
+
+    fd: FinDoc
+    q: QuoteSpan
+    lines: Lines
+
+    @cached_property
+    def inner(self) -> str:
+        return self.fd.text[self.q.open + 1 : self.q.close]
+
+    @cached_property
+    def on_heading(self) -> bool:
+        return self.lines.is_heading(self.q.open)
+
+
+NOT_SAID = Table("quote.not_said", [
+    Rule("quote.not_said.heading", "quoted words on a title or heading line: a headline's quotes are not attributed there",
+         lambda c: c.on_heading),
+    Rule("quote.not_said.label", "one word, or a short Title Case name (a show, a day, a nickname): named, not said",
+         lambda c: is_label(c.inner)),
+])
+
+
+# --- 3. who spoke where -------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A reporting verb (or phrase) outside quotes."""
+
     start: int
     end: int
-    name: str  # resolved full name
 
 
-def _tokens(name: str) -> list[str]:
-    return name.split()
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A possible speaker: a person mention, or he/she standing for the running speaker."""
+
+    start: int
+    end: int
+    name: str | None  # resolved full name (None: a he/she nobody can be named for)
+    named: bool  # a name as written, not a pronoun
 
 
-def clean_name(raw: str) -> str:
-    """A PERSON entity as a name: no possessive, honorific, leading role word or stray punctuation.
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """The speaker nearest to a reporting verb, within reach."""
 
-    >>> clean_name("Donald Trump’s"), clean_name("Dr. Sean Dawson"), clean_name("Strategist Ann Lee,")
-    ('Donald Trump', 'Sean Dawson', 'Ann Lee')
-    """
-    s = re.sub(r"[’']s?$", "", raw.strip().strip(",.;:()“”\"")).strip()
-    toks = _tokens(s)
-    lex = _lex()
-    while toks and (toks[0].lower() in lex["honorifics"] or toks[0].lower() in lex["roles"]):
-        toks = toks[1:]
-    return " ".join(toks)
+    speaker: Speaker
+    cue: Cue
+    distance: int
 
 
-def is_person_name(name: str, org_names: frozenset[str] = frozenset()) -> bool:
-    """The guard: assets, data providers, organisations and pronouns are never speakers.
-
-    >>> [is_person_name(n) for n in ("Maria van der Berg", "Bitcoin", "Galaxy Digital", "CoinGlass", "it", "Tomasz")]
-    [True, False, False, False, False, True]
-    """
-    lex = _lex()
-    toks = _tokens(name)
-    if not toks or len(toks) > 4 or not toks[0][:1].isupper() or re.search(r"\d", name):
-        return False
-    low = name.lower()
-    if low in lex["non_speakers"] or low in lex["pronouns"] or low in _providers() or low in org_names:
-        return False
-    if canonical_asset(name) or any(canonical_asset(t) for t in toks):
-        return False
-    if any(t.lower().strip(".,") in lex["org_words"] for t in toks):
-        return False
-    if toks[0].lower() in lex["not_first_names"] or toks[0].lower() in lex["roles"]:
-        return False
-    return True
-
-
-def _surname(full: str) -> str:
-    toks = _tokens(full)
-    particles = _lex()["name_particles"]
-    if len(toks) >= 3 and toks[-2].lower() in particles:
-        return " ".join(toks[-2:])
-    return toks[-1]
-
-
-def _first_name_for(text: str, surname: str, before: int) -> str | None:
-    """The full name "First Surname" written somewhere in the text (earliest first)."""
-    lex = _lex()
-    for m in re.finditer(rf"(?<![\w-])({_NAME_WORD})\s+{re.escape(surname)}(?![\w])", text):
-        first = m.group(1)
-        if first.lower() in lex["not_first_names"] or first.lower() in lex["roles"] or first.lower() in lex["honorifics"]:
-            continue
-        if canonical_asset(first) or first.lower() in lex["org_words"] or first.isupper():
-            continue
-        return f"{first} {surname}"
-    return None
-
-
-@lru_cache(maxsize=1)
-def _org_head_re() -> re.Pattern:
-    """A name right after a noun that says what kind of organisation it is ("exchange Kraken")."""
-    heads = alternation(_lex()["org_heads"])
-    return re.compile(
-        rf"""
-        (?<![\w-])(?i:{heads})\s+                                  # an organisation noun
-        (?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})            # the Capitalised name after it
-        """,
-        re.VERBOSE,
-    )
-
-
-def _surnames_taken_for_orgs(doc: Doc) -> list[tuple[int, int, str]]:
-    """One-word ORG entities right before or after a reporting verb ("Vasquez said", "said Vasquez")
-    that the article also writes as "First Surname": the NER often takes an unfamiliar surname for
-    an organisation, and the full name elsewhere settles it."""
-    text = doc_text(doc)
-    out = []
-    for ent in doc.ents:
-        name = clean_name(ent.text)
-        if ent.label_ != "ORG" or not name or " " in name or not is_person_name(name):
-            continue
-        after = re.match(r"\s+(\w+)", text[ent.end_char : ent.end_char + 30])
-        before = re.search(r"(\w+)\s+$", text[max(0, ent.start_char - 30) : ent.start_char])
-        if not ((after and after.group(1).lower() in _verbs()) or (before and before.group(1).lower() in _verbs())):
-            continue
-        full = _first_name_for(text, name, ent.start_char)
-        if full and is_person_name(full):
-            start = ent.start_char + max(ent.text.find(name), 0)
-            out.append((start, start + len(name), name))
-    return out
-
-
-def people(doc: Doc) -> list[Mention]:
-    """Person mentions of ``doc``, left to right, each resolved to a full name."""
-    if "fin_quote_people" in doc.user_data:
-        return doc.user_data["fin_quote_people"]
-    text = doc_text(doc)
-    surnames = _surnames_taken_for_orgs(doc)
-    org_labels = {clean_name(e.text).lower() for e in doc.ents if e.label_ == "ORG"} - {n.lower() for _, _, n in surnames}
-    person_labels = {clean_name(e.text).lower() for e in doc.ents if e.label_ == "PERSON"}
-    # "the payments company Lattice Pay": a name after an organisation noun is an organisation, whatever the NER says
-    named_orgs = {clean_name(m.group("name")).lower() for m in _org_head_re().finditer(text)}
-    org_names = frozenset((org_labels - person_labels) | named_orgs)
-    raw: list[tuple[int, int, str]] = list(surnames)
-    for ent in doc.ents:
-        if ent.label_ != "PERSON":
-            continue
-        name = clean_name(ent.text)
-        if not name or not is_person_name(name, org_names):
-            continue
-        off = ent.text.find(name)
-        start = ent.start_char + max(off, 0)
-        raw.append((start, start + len(name), name))
-    # a role noun or a role appositive is evidence of a person that outweighs an ORG label
-    for m in _role_name_re().finditer(text):
-        group = "name" if m.group("name") else "handle"
-        name = clean_name(m.group(group))
-        if group == "name" and not m.group(group)[:1].isupper():
-            continue
-        if is_person_name(name):
-            raw.append((m.start(group), m.start(group) + len(name), name))
-    for m in _appositive_name_re().finditer(text):
-        name = m.group("name")
-        if role_after(text, m.end("name")) and is_person_name(name):
-            raw.append((m.start("name"), m.end("name"), name))
-    raw.sort(key=lambda r: (r[0], -r[1]))  # at one start, the longest name wins
-    # full names (2+ words) in order of first appearance; surnames resolve to them
-    fulls: dict[str, str] = {}
-    for _, _, name in raw:
-        if len(_tokens(name)) >= 2 and name not in fulls:
-            fulls.setdefault(_surname(name), name)
-    out: list[Mention] = []
-    covered: list[tuple[int, int]] = []
-    for s, e, name in raw:
-        if any(cs <= s < ce for cs, ce in covered):
-            continue
-        if len(_tokens(name)) == 1:
-            full = fulls.get(name) or _first_name_for(text, name, s)
-            if full:
-                fulls.setdefault(name, full)
-                name = full
-        else:
-            name = fulls.get(name) or fulls.get(_surname(name), name)
-        out.append(Mention(s, e, name))
-        covered.append((s, e))
-    # surname-only mentions the NER missed ("Haddad said")
-    for surname, full in fulls.items():
-        for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
-            if not any(cs <= m.start() < ce for cs, ce in covered):
-                out.append(Mention(m.start(), m.end(), full))
-                covered.append((m.start(), m.end()))
-    out.sort(key=lambda x: x.start)
-    doc.user_data["fin_quote_people"] = out
-    return out
-
-
-# --- roles -----------------------------------------------------------------------------
-
-_STOP_BEFORE = frozenset("the a an to by from with for in on at as that which who while when after before than".split())
-_POST_ROLE = re.compile(
-    r"""
-    ^,\s+                                   # an appositive opens with a comma
-    (?P<role>[^,;:“”"()\n]{2,100}?)          # the role, as written
-    (?=,|\s+(?:on|in|during|who|which)\s|\.(?:\s|$)|$)  # ends at a comma, "on ...", or the sentence end
-    """,
-    re.VERBOSE,
-)
-
-
-def _has_role_word(phrase: str) -> bool:
-    low = " " + re.sub(r"[^\w&-]+", " ", phrase.lower()) + " "
-    return any(f" {r} " in low for r in _lex()["roles"])
-
-
-def role_before(text: str, sent_start: int, start: int) -> str | None:
-    """A title written before the name: "Northwind strategist" Maria van der Berg.
-
-    >>> t = "Meanwhile, Kestrel Labs co-founder Omar Haddad said"
-    >>> role_before(t, 0, t.index("Omar"))
-    'Kestrel Labs co-founder'
-    """
-    lex = _lex()
-    toks = text[sent_start:start].rstrip().rstrip("“\"").split()
-    taken: list[str] = []
-    for tok in reversed(toks):
-        low = tok.lower()
-        if re.search(r"[,;:“”\"’]$", tok) or re.match(r"^[“”\"‘]", tok):
-            break
-        if low in _STOP_BEFORE or low in _verbs() or low == "according":
-            break
-        if low in ("and", "&") and not (taken and (taken[-1][:1].isupper() or taken[-1].lower() in lex["roles"])):
-            break
-        taken.append(tok)
-        if len(taken) >= 9:
-            break
-    taken.reverse()
-    while taken and taken[-1].lower() in lex["honorifics"]:
-        taken.pop()
-    while taken and taken[0].lower() in ("and", "&", "of"):
-        taken.pop(0)
-    if not taken or taken[-1].lower().strip(".") not in lex["roles"]:
-        return None
-    return " ".join(taken)
-
-
-def role_after(text: str, end: int) -> str | None:
-    """A title in an appositive after the name: Ann Lee, "chief analyst at Acme", said.
-
-    >>> t = "Ann Lee, chief analyst at Acme Research, said"
-    >>> role_after(t, t.index(","))
-    'chief analyst at Acme Research'
-    """
-    m = _POST_ROLE.match(text[end : end + 160])
-    if not m:
-        return None
-    role = m.group("role").strip()
-    first = role.split()[0].lower()
-    if first in _verbs() or first in _lex()["pronouns"] or not _has_role_word(role):
-        return None
-    return role
-
-
-def roles(doc: Doc) -> dict[str, list[tuple[int, str]]]:
-    """Each person's titles in the article, ``(position, role)`` in order, by full name."""
-    if "fin_quote_roles" in doc.user_data:
-        return doc.user_data["fin_quote_roles"]
-    out: dict[str, list[tuple[int, str]]] = {}
-    for m in people(doc):
-        sent = sentence_at(doc, m.start)
-        role = role_before(doc_text(doc), sent.start_char, m.start) or role_after(doc_text(doc), m.end)
-        if role:
-            out.setdefault(m.name, []).append((m.start, role))
-    doc.user_data["fin_quote_roles"] = out
-    return out
-
-
-def role_for(doc: Doc, name: str, pos: int) -> str | None:
-    """The title given to ``name`` last before ``pos`` (else the first one after it)."""
-    found = roles(doc).get(name) or []
-    before = [r for p, r in found if p < pos]
-    return before[-1] if before else (found[0][1] if found else None)
-
-
-# --- 4. attribution --------------------------------------------------------------------
-
-_PRONOUN = re.compile(r"(?<![\w-])(?:he|she)(?![\w-])", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpeakerEvent:
-    pos: int  # where the reporting verb is
+    pos: int  # where the reporting verb (or the attributed quote's close) is
     name: str
 
 
-Cand = tuple[int, int, "str | None", bool]  # start, end, resolved name, is a name (not he/she)
+class Running:
+    """Speaker events in text order: who spoke last before a position. Two streams, each kept
+    sorted: the reporting verbs tied to a person (found left to right) and the quotes attributed
+    (added left to right), so an event is appended near the end, never inserted in the middle."""
+
+    def __init__(self, text: str, config: Config):
+        self.text, self.config = text, config
+        self.streams: tuple[list[SpeakerEvent], list[SpeakerEvent]] = ([], [])
+
+    def add(self, pos: int, name: str, *, quote: bool = False) -> None:
+        insort_right(self.streams[quote], SpeakerEvent(pos, name), key=lambda e: e.pos)
+
+    def _last(self, stream: list[SpeakerEvent], pos: int) -> SpeakerEvent | None:
+        i = bisect_right(stream, pos - 1, key=lambda e: e.pos) - 1
+        return stream[i] if i >= 0 else None
+
+    def at(self, pos: int) -> str | None:
+        """The last speaker named before ``pos``, if recent enough."""
+        found = [e for e in (self._last(s, pos) for s in self.streams) if e is not None]
+        if not found:
+            return None
+        last = max(found, key=lambda e: e.pos)
+        if pos - last.pos > self.config.running_reach:
+            return None
+        if len(re.findall(r"\n\s*\n|\n", self.text[last.pos : pos])) > self.config.running_paragraphs:
+            return None
+        return last.name
 
 
-def _nearest(cands: list[Cand], cues: list[tuple[int, int]]) -> tuple[int, Cand] | None:
-    """The candidate closest to a cue, as ``(distance, candidate)``; ``None`` when none is within reach."""
-    best = None
+@dataclass
+class Quotes:
+    """The per-doc indexes attribution reads."""
+
+    fd: FinDoc
+    said: SpanIndex[QuoteSpan]
+    config: Config
+
+    @cached_property
+    def verbs(self) -> SpanIndex[Cue]:
+        """Reporting verbs outside the quotes that are said."""
+        found = (Cue(m.start(), m.end()) for m in cues().verb.finditer(self.fd.text))
+        return SpanIndex([c for c in found if not self.inside(c.start, c.end)])
+
+    @cached_property
+    def pronouns(self) -> SpanIndex[Cue]:
+        found = (Cue(m.start(), m.end()) for m in cues().pronoun.finditer(self.fd.text))
+        return SpanIndex([c for c in found if not self.inside(c.start, c.end)])
+
+    @cached_property
+    def longest(self) -> int:
+        """The length of the longest quote that is said (bounds the span look-ups)."""
+        return max((q.end - q.start for q in self.said), default=0)
+
+    @cached_property
+    def covered(self) -> bytearray:
+        """1 for every character inside a quote that is said (its marks included)."""
+        out = bytearray(len(self.fd.text) + 1)
+        for q in self.said:
+            out[q.start : q.end] = b"\1" * (q.end - q.start)
+        return out
+
+    def inside(self, start: int, end: int) -> bool:
+        """Whether ``start:end`` touches a quote that is said (its marks included)."""
+        return 1 in self.covered[start:end]
+
+    def said_within(self, lo: int, hi: int) -> list[QuoteSpan]:
+        """The quotes that are said overlapping ``lo:hi``."""
+        return self.said.overlapping(lo, hi, self.longest)
+
+    def speakers(self, a: int, b: int, lo: int, hi: int, running: Running) -> list[Speaker]:
+        """People, then he/she (resolved to the running speaker), inside ``a:b`` and outside quotes,
+        that reach into ``lo:hi``."""
+        out = [Speaker(m.start, m.end, m.name, True) for m in speakers.people(self.fd).overlapping(lo, hi, speakers.NAME_CHARS)
+               if a <= m.start and m.end <= b and not self.inside(m.start, m.start + 1)]
+        for p in self.pronouns.overlapping(lo, hi, 10):
+            if a <= p.start and p.end <= b:
+                out.append(Speaker(p.start, p.end, running.at(p.start) or self.last_person(p.start), False))
+        return out
+
+    def last_person(self, pos: int) -> str | None:
+        m = speakers.people(self.fd).last_before(pos, pos - self.config.last_person_reach - speakers.NAME_CHARS)
+        return m.name if m is not None and pos - m.end <= self.config.last_person_reach else None
+
+
+def nearest(cands: list[Speaker], verbs: list[Cue], reach: int) -> Hit | None:
+    """The candidate closest to a reporting verb (the first in order at equal distance), within ``reach``."""
+    best: Hit | None = None
     for cand in cands:
-        cs, ce = cand[0], cand[1]
-        for vs, ve in cues:
-            d = vs - ce if ce <= vs else cs - ve if ve <= cs else 0
-            if d <= CUE_REACH and (best is None or d < best[0]):
-                best = (d, cand)
+        for v in verbs:
+            d = v.start - cand.end if cand.end <= v.start else cand.start - v.end if v.end <= cand.start else 0
+            if d <= reach and (best is None or d < best.distance):
+                best = Hit(cand, v, d)
     return best
 
 
-def _paragraph_breaks(text: str, a: int, b: int) -> int:
-    return len(re.findall(r"\n\s*\n|\n", text[a:b]))
+def speaker_events(qs: Quotes, running: Running) -> None:
+    """Every reporting verb outside quotes tied to a person: who spoke, and where (into ``running``)."""
+    reach = qs.config.cue_reach
+    for v in qs.verbs:
+        sent = qs.fd.sentence_at(v.start)
+        if v.end > sent.end_char:
+            continue
+        cands = qs.speakers(sent.start_char, sent.end_char, v.start - reach - 1, v.end + reach + 1, running)
+        hit = nearest(cands, [v], reach)
+        if hit and hit.speaker.name:
+            running.add(v.start, hit.speaker.name)
 
 
-def _running(events: list[SpeakerEvent], text: str, pos: int) -> str | None:
-    """The last speaker named before ``pos``, if recent enough."""
-    prior = [e for e in events if e.pos < pos]
-    if not prior:
-        return None
-    last = prior[-1]
-    if pos - last.pos > RUNNING_REACH or _paragraph_breaks(text, last.pos, pos) > RUNNING_PARAGRAPHS:
-        return None
-    return last.name
+# --- 4. the speaker of a quote ------------------------------------------------------------------
+
+@dataclass
+class Said:
+    """A quote that is said, the window of its sentences around it and what lies there (what
+    ``SPEAKER`` sees)."""
+
+    qs: Quotes
+    q: QuoteSpan
+    running: Running
+
+    @cached_property
+    def window(self) -> tuple[int, int]:
+        fd, w = self.qs.fd, self.qs.config.window
+        first, last = fd.sentence_at(self.q.open), fd.sentence_at(self.q.close)
+        return max(first.start_char, self.q.open - w), min(last.end_char, self.q.close + 1 + w)
+
+    @cached_property
+    def verbs(self) -> list[Cue]:
+        return self.qs.verbs.within(*self.window)
+
+    @cached_property
+    def hit(self) -> Hit | None:
+        a, b = self.window
+        return nearest(self.qs.speakers(a, b, a, b, self.running), self.verbs, self.qs.config.cue_reach)
+
+    @cached_property
+    def standalone(self) -> bool:
+        """Nothing but quotes and punctuation in the window."""
+        a, b = self.window
+        pos = a
+        for s in self.qs.said_within(a, b):
+            if re.search(r"\w", self.qs.fd.text[pos : max(pos, s.start)]):
+                return False
+            pos = max(pos, s.end)
+        return not re.search(r"\w", self.qs.fd.text[pos:b])
+
+    @cached_property
+    def long(self) -> bool:
+        return len(self.qs.fd.text[self.q.open + 1 : self.q.close].split()) >= self.qs.config.min_uncued_words
+
+    @cached_property
+    def running_speaker(self) -> str | None:
+        return self.running.at(self.q.open)
 
 
-def _masked(text: str, a: int, b: int, spans: list[QuoteSpan]) -> str:
-    """``text[a:b]`` with the quoted words (and marks) blanked, offsets kept."""
-    chars = list(text[a:b])
-    for q in spans:
-        for i in range(max(q.open, a), min(q.close + 1, b)):
-            chars[i - a] = " "
-    return "".join(chars)
+SPEAKER = Table("quote.speaker", [
+    Rule("quote.speaker.cue", "a reporting verb in the quote's sentence and a person (or he/she: the running speaker) "
+         "within reach of it", lambda s: bool(s.verbs) and s.hit is not None and s.hit.speaker.name),
+    Rule("quote.speaker.running", "no reporting verb: a quote standing as whole sentence(s), or long enough not to be a "
+         "scare quote, is the running speaker's", lambda s: not s.verbs and (s.standalone or s.long) and s.running_speaker),
+])
+
+CUE_UNNAMED = outcome("quote.dropped.cue_unnamed", "a reporting verb in the quote's sentence, but no person (nor a he/she "
+                      "that can be named) within reach of it")
+NO_RUNNING = outcome("quote.dropped.no_running_speaker", "no reporting verb and no speaker named in the last few paragraphs")
+SCARE = outcome("quote.dropped.scare", "a short quote inside a sentence with no reporting verb: scare quotes, not speech")
 
 
-def _candidates(doc: Doc, a: int, b: int, masked: str, events: list[SpeakerEvent]) -> list[Cand]:
-    """Persons and he/she (resolved to the running speaker) outside the quotes of ``a:b``."""
-    cands: list[Cand] = [
-        (m.start, m.end, m.name, True) for m in people(doc) if a <= m.start and m.end <= b and masked[m.start - a] != " "
-    ]
-    for p in _PRONOUN.finditer(masked):
-        pos = a + p.start()
-        cands.append((pos, a + p.end(), _running(events, doc_text(doc), pos) or _last_person(doc, pos), False))
-    return cands
+@dataclass
+class Attribution:
+    """One quote that is said and who said it."""
+
+    q: QuoteSpan
+    cand: Candidate
+    speaker: str | None = None
+    rule: str | None = None
+    hit: Hit | None = field(default=None, repr=False)
 
 
-def _last_person(doc: Doc, pos: int) -> str | None:
-    prior = [m for m in people(doc) if m.end <= pos and pos - m.end <= 600]
-    return prior[-1].name if prior else None
+def attribute(s: Said, cand: Candidate) -> Attribution:
+    """The speaker of one quote, or the reason there is none."""
+    fired = SPEAKER.first(s, cand.trace)
+    if fired is not None:
+        hit = s.hit if fired.id == "quote.speaker.cue" else None
+        return Attribution(s.q, cand, fired.value, fired.id, hit)
+    reason = CUE_UNNAMED if s.verbs else NO_RUNNING if (s.standalone or s.long) else SCARE
+    return Attribution(s.q, cand, None, reason.id)
 
 
-def speaker_events(doc: Doc, quotes: list[QuoteSpan]) -> list[SpeakerEvent]:
-    """Every reporting verb outside quotes tied to a person: who spoke, and where."""
-    text = doc_text(doc)
-    events: list[SpeakerEvent] = []
-    for sent in sentences(doc):
-        a, b = sent.start_char, sent.end_char
-        masked = _masked(text, a, b, [q for q in quotes if q.open < b and q.close >= a])
-        for cue in _cue_re().finditer(masked):
-            cands = _candidates(doc, a, b, masked, events)
-            hit = _nearest(cands, [(a + cue.start(), a + cue.end())])
-            if hit and hit[1][2]:
-                events.append(SpeakerEvent(a + cue.start(), hit[1][2]))
-    return events
+@dataclass
+class Continued:
+    """A quote and the attribution of the quote after it (what ``CONTINUED`` sees)."""
+
+    this: Attribution
+    next: Attribution
 
 
-def attribute(doc: Doc, q: QuoteSpan, said: list[QuoteSpan], events: list[SpeakerEvent]) -> tuple[str | None, str, Cand | None]:
-    """``(speaker, rule, mention)`` for one quote span; speaker ``None`` when nobody can be named."""
-    text = doc_text(doc)
-    first, last = sentence_at(doc, q.open), sentence_at(doc, q.close)
-    a, b = first.start_char, last.end_char
-    masked = _masked(text, a, b, [s for s in said if s.open < b and s.close >= a])
-    cues = [(a + m.start(), a + m.end()) for m in _cue_re().finditer(masked)]
+CONTINUED = Table("quote.continued", [
+    Rule("quote.speaker.continued", "a quote paragraph left open (the next paragraph reopens the quote) is the speaker's of "
+         "the next quote", lambda c: c.this.q.continued and c.next.speaker),
+])
+
+
+def carry_continued(found: list[Attribution]) -> None:
+    """Right to left: a paragraph that runs on into the next quote paragraph is that quote's."""
+    for i in range(len(found) - 2, -1, -1):
+        this, nxt = found[i], found[i + 1]
+        if (fired := CONTINUED.first(Continued(this, nxt), this.cand.trace)) is not None:
+            this.speaker, this.rule, this.hit = fired.value, fired.id, nxt.hit
+
+
+# --- 5. the fact ----------------------------------------------------------------------------------
+
+def evidence_span(qs: Quotes, a: Attribution, body: str) -> tuple[int, int]:
+    """The quote with its attribution (speaker and reporting verb) when they are adjacent, no other
+    quote lies between and they add at most ``evidence_reach`` characters; else the quote alone."""
+    s, e = a.q.span
+    if a.hit is None or a.rule != "quote.speaker.cue":
+        return s, e
+    sp, v = a.hit.speaker, a.hit.cue
+    lo, hi = min(s, sp.start, v.start), max(e, sp.end, v.end)
+    if hi - lo > len(body) + qs.config.evidence_reach:
+        return s, e
+    if any(o is not a.q for o in qs.said_within(lo, hi)):
+        return s, e
+    return lo, hi
+
+
+def emit(qs: Quotes, a: Attribution) -> QuoteFact:
+    fd, q = qs.fd, a.q
+    text = fd.text
     inner = text[q.open + 1 : q.close]
-    if cues:
-        hit = _nearest(_candidates(doc, a, b, masked, events), cues)
-        return (hit[1][2], "quote_cue_speaker", hit[1]) if hit else (None, "quote_cue_unnamed", None)
-    standalone = not re.search(r"\w", masked)
-    if standalone or len(inner.split()) >= MIN_UNCUED_WORDS:
-        return _running(events, text, q.open), "quote_running_speaker", None
-    return None, "quote_scare", None
+    body = quote_text(inner)
+    role = None
+    if a.hit is not None and a.hit.speaker.named:
+        floor = fd.sentence_at(q.open).start_char
+        role = speakers.role_before(text, floor, a.hit.speaker.start) or speakers.role_after(text, a.hit.speaker.end)
+    when, when_text = when_for(fd, q.open, q.close)
+    s, e = evidence_span(qs, a, body)
+    return QuoteFact(
+        evidence=Evidence(start=s, end=e, text=text[s:e]),
+        rule=a.rule,
+        when=when,
+        when_text=when_text,
+        source=None,
+        speaker=a.speaker,
+        speaker_role=role or speakers.role_for(fd, a.speaker, q.open),
+        text=body,
+        kind=quote_kind(inner, starts_sentence(text, q.open)),
+    )
 
 
-def extract_quotes(doc: Doc) -> list[QuoteFact]:
-    """All ``quote`` facts of ``doc``."""
-    text = doc_text(doc)
-    spans = find_quote_spans(text)
-    said: list[QuoteSpan] = []
-    for q in spans:
-        line_start = text.rfind("\n", 0, q.open) + 1
-        line_end = text.find("\n", q.close)
-        line = text[line_start : line_end if line_end >= 0 else len(text)]
-        if is_heading(line) or is_label(text[q.open + 1 : q.close]):
+def tables() -> tuple[Table, ...]:
+    """Every table of the module, in the order they are evaluated."""
+    return NOT_SAID, SPEAKER, CONTINUED
+
+
+def _said(fd: FinDoc, out: Proposal, config: Config) -> list[tuple[QuoteSpan, Candidate]]:
+    """A candidate for every quoted span; the spans that are said, with their candidates."""
+    lines = Lines(fd.text)
+    said = []
+    for q in sorted(find_quote_spans(fd.text, config), key=lambda q: q.open):
+        cand = out.candidate(TYPE, *q.span)
+        if (hit := NOT_SAID.first(Quoted(fd, q, lines), cand.trace)) is not None:
+            cand.dropped(hit.id)
             continue
-        said.append(q)
-    said.sort(key=lambda q: q.open)
-    events = speaker_events(doc, said)
-    attributed = []
-    for q in said:
-        speaker, rule, mention = attribute(doc, q, said, events)
-        attributed.append([q, speaker, rule, mention])
-        if speaker:
-            events.append(SpeakerEvent(q.close, speaker))
-            events.sort(key=lambda e: e.pos)
-    # a paragraph that runs on into the next quote paragraph belongs to that quote's speaker
-    for i in range(len(attributed) - 2, -1, -1):
-        q, nxt = attributed[i][0], attributed[i + 1]
-        if q.continued and nxt[1]:
-            attributed[i][1:] = [nxt[1], "quote_continued_speaker", nxt[3]]
-    out: list[QuoteFact] = []
-    for q, speaker, rule, mention in attributed:
-        if not speaker:
-            log.debug("quote at %d not attributed (%s)", q.open, rule)
+        said.append((q, cand))
+    return said
+
+
+def propose(fd: FinDoc, config: Config) -> Proposal:
+    """A candidate for every quoted span of the doc."""
+    out = Proposal(tracing=fd.tracing)
+    said = _said(fd, out, config)
+    if not said:
+        return out
+    qs = Quotes(fd, SpanIndex([q for q, _ in said]), config)
+    running = Running(fd.text, config)
+    speaker_events(qs, running)
+    found: list[Attribution] = []
+    for q, cand in said:
+        a = attribute(Said(qs, q, running), cand)
+        found.append(a)
+        if a.speaker:
+            running.add(q.close, a.speaker, quote=True)
+    carry_continued(found)
+    for a in found:
+        if not a.speaker:
+            a.cand.dropped(a.rule)
             continue
-        inner = text[q.open + 1 : q.close]
-        body = quote_text(inner)
-        if not body:
-            continue
-        sent = sentence_at(doc, q.open)
-        role = None
-        if mention and mention[3]:
-            role = role_before(text, sent.start_char, mention[0]) or role_after(text, mention[1])
-        end_sent = sentence_at(doc, q.close)
-        when, when_text = when_for(doc, q.open, q.close)
-        out.append(
-            QuoteFact(
-                evidence=evidence(doc, sent.start_char, min(len(text), max(end_sent.end_char, q.close + 1))),
-                rule=rule,
-                when=when,
-                when_text=when_text,
-                source=None,
-                speaker=speaker,
-                speaker_role=role or role_for(doc, speaker, q.open),
-                text=body,
-                kind=quote_kind(inner, starts_sentence(text, q.open)),
-            )
-        )
+        if fd.tracing and a.hit is not None:
+            sp, v = a.hit.speaker, a.hit.cue
+            a.cand.trace.note(f"speaker {a.speaker}: {fd.text[sp.start:sp.end]!r}, {a.hit.distance} characters from "
+                              f"{fd.text[v.start:v.end]!r}")
+        else:
+            a.cand.trace.note(f"speaker {a.speaker} ({a.rule})")
+        a.cand.made(emit(qs, a), a.rule, consumes=())
     return out
 
 
-@Language.factory("fin_quotes")
-def make_component(nlp: Language, name: str) -> FactComponent:
-    return FactComponent(extract_quotes)
+@Language.factory("fin_quotes", assigns=["doc._.fin_candidates"], requires=["doc.ents"], default_config={
+    "strict": False, "max_quote_chars": 1500, "max_single_quote_words": 40, "min_uncued_words": 8, "cue_reach": 100,
+    "running_reach": 1500, "running_paragraphs": 5, "last_person_reach": 600, "window": 400, "evidence_reach": 300})
+def make_component(nlp: Language, name: str, strict: bool, max_quote_chars: int, max_single_quote_words: int,
+                   min_uncued_words: int, cue_reach: int, running_reach: int, running_paragraphs: int,
+                   last_person_reach: int, window: int, evidence_reach: int) -> FactComponent:
+    config = Config(max_quote_chars, max_single_quote_words, min_uncued_words, cue_reach, running_reach,
+                    running_paragraphs, last_person_reach, window, evidence_reach)
+    return FactComponent(name, propose, config, strict=strict)

@@ -9,7 +9,10 @@ from __future__ import annotations
 from extractor.data.models.base import Entry, Lexicon, Pattern, Patterns, Phrase, Phrases
 from extractor.data.models.entities import Entities
 from extractor.data.models.furniture import Furniture
+from extractor.data.models.metrics import MetricPatterns
+from extractor.data.models.moves import MoveLexicon, MoveSubjectAliases
 from extractor.data.models.prices import PriceCues
+from extractor.data.models.quotes import QuoteLexicon
 from extractor.data.models.shared import FigureContext, Grammar
 
 MODELS: dict[str, type[Lexicon]] = {
@@ -18,6 +21,10 @@ MODELS: dict[str, type[Lexicon]] = {
     "price_cues": PriceCues,
     "entities": Entities,
     "furniture": Furniture,
+    "quote_lexicon": QuoteLexicon,
+    "metric_patterns": MetricPatterns,
+    "move_lexicon": MoveLexicon,
+    "move_subject_aliases": MoveSubjectAliases,
 }
 
 WORD_LISTS: tuple[str, ...] = ("providers", "reporting_verbs", "move_not_subjects")

@@ -1,0 +1,30 @@
+"""Models of the data files of fin_quotes and the shared people module (``facts/speakers.py``)."""
+from __future__ import annotations
+
+from pydantic import Field
+
+from extractor.data.models.base import Lexicon, Phrases
+
+
+class QuoteLexicon(Lexicon):
+    """``quote_lexicon.json``: who can be a speaker, what titles look like, what a quoted label is.
+
+    Every list holds literal words or phrases (matched case-insensitively as whole words). The
+    reporting verbs live in ``reporting_verbs.txt``.
+    """
+
+    roles: Phrases = Field(description="role nouns: 'strategist Ann Lee' names a person; an appositive holding one is a speaker_role")
+    honorifics: Phrases = Field(description="titles stripped from names ('Dr.', 'Ms') and skipped between a role noun and a name")
+    org_words: Phrases = Field(description="words that make a capitalised name an organisation ('Capital', 'Labs', 'Research')")
+    not_first_names: Phrases = Field(description="capitalised words that never start a person's name (sentence openers, months, 'Analyst')")
+    pronouns: Phrases = Field(description="pronouns that stand for the running speaker next to a reporting verb ('he said')")
+    non_speakers: Phrases = Field(description="words and phrases that are never speakers ('it', 'the firm', 'analysts')")
+    name_particles: Phrases = Field(description="lower-case particles inside names ('van der', 'de'): part of the surname")
+    org_heads: Phrases = Field(description="nouns after which a capitalised name is an organisation ('the payments company Tern Pay')")
+    title_small_words: Phrases = Field(description="small words a Title Case label may hold in lower case ('of', 'the', 'and')")
+    role_stop_words: Phrases = Field(description="words at which a role written before a name stops ('... said at the firm strategist Ann Lee')")
+    role_end_words: Phrases = Field(description="words that end a role written after a name (', chief analyst at Acme, in a note')")
+    ner_reporting_verbs: Phrases = Field(description="the reporting verbs (each one of reporting_verbs.txt) that send a sentence "
+                                         "to the NER: a narrower set than the quote cues keeps the model's windows few")
+    estimate_verbs: Phrases = Field(description="verbs that attribute an estimate or a view to someone ('sees', 'projected') but "
+                                    "are not quote cues: with the reporting verbs, they send a sentence to the NER (persons.py)")
