@@ -46,6 +46,8 @@ class Words:
     dollar_codes: frozenset[str]
     currency_codes: frozenset[str]
     ticker_words: frozenset[str]
+    not_names: frozenset[str]  # lower-cased
+    adjective: re.Pattern
 
 
 @compiled
@@ -64,6 +66,8 @@ def words() -> Words:
         dollar_codes=frozenset(e.dollar_codes),
         currency_codes=frozenset(e.currency_codes),
         ticker_words=frozenset(e.ticker_words),
+        not_names=frozenset(n.lower() for n in e.not_entity_names),
+        adjective=re.compile(rf"^[\w.&’'-]+-(?:{alternation(e.adjective_suffixes)})$", re.I),
     )
 
 
@@ -175,6 +179,54 @@ def _sentence_around(text: str, start: int, end: int, reach: int) -> str:
     return left[cut:] + text[start:end] + (right[: stop.start() + 1] if stop else right)
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+_COMPANY_END = re.compile(r"\b(?:Inc|Corp|Co|Ltd|Plc|S\.A|N\.V|L\.P)\.$")
+
+
+def clean_name(name: str, w: Words, lower_words: frozenset[str] = frozenset()) -> str | None:
+    """An introduced name as an entity's name, or ``None`` when it cannot be one: openers dropped,
+    a possessive owner taken apart from what it owns ("Hong Kong's Hang Seng index" -> the index;
+    "Acme's Nasdaq-listed" -> Acme), regions, sectors, months and common words refused.
+
+    >>> w = words()
+    >>> [clean_name(n, w) for n in ("The Boeing Company", "Hong Kong's Hang Seng index", "Acme's Nasdaq-listed", "U.S.", "February.")]
+    ['Boeing Company', 'Hang Seng index', 'Acme', None, None]
+    >>> clean_name("Tech", w), clean_name("Zorblex", w, frozenset({"zorblex"})), clean_name("Acme Corp.", w)
+    (None, None, 'Acme Corp.')
+    >>> clean_name("February. The", w), clean_name("Monday. Quillon Foods", w)
+    (None, 'Quillon Foods')
+    """
+    toks = [t for t in name.split(" ") if t]
+    for i in range(len(toks) - 2, -1, -1):  # a full stop inside the run ends a sentence: the name starts after it
+        if toks[i].endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|(?:Inc|Corp|Co|Ltd|St|Mt)\.", toks[i]):
+            toks = toks[i + 1 :]
+            break
+    while toks and toks[0] in w.openers:
+        toks = toks[1:]
+    owner = [i for i, t in enumerate(toks) if _POSSESSIVE.search(t) and t[:-2]]
+    if owner:
+        i = owner[-1]
+        tail = toks[i + 1 :]
+        if tail and not all(w.adjective.match(t) or t.islower() for t in tail):
+            toks = tail
+        else:
+            toks = toks[: i] + [_POSSESSIVE.sub("", toks[i])]
+    toks = [t for t in toks if not w.adjective.match(t)]
+    if not toks:
+        return None
+    out = " ".join(toks)
+    if out.endswith(".") and not _COMPANY_END.search(out) and not re.fullmatch(r"(?:[A-Z]\.)+", out):
+        out = out.rstrip(".")
+        if not out:
+            return None
+    low = out.lower()
+    if low in w.not_names or low.rstrip(".") in w.not_names or out.upper() in w.ticker_words:
+        return None
+    if len(toks) == 1 and low in lower_words:
+        return None  # a word the article also writes in lower case is a common word, not a name
+    return out
+
+
 class Registry:
     """Entities of one article, and every mention of them in its text."""
 
@@ -183,6 +235,7 @@ class Registry:
         self.w = words()
         self.lexicon_mentions = find_assets(text)
         self.by_key: dict[str, Entity] = {}
+        self.lower_words = frozenset(re.findall(r"(?<![\w’'-])[a-z][a-z’'-]+", text))
         self._crypto_bias = self._article_bias()
         self.exchange_spans: list[tuple[int, int]] = []  # "NASDAQ" inside "(NASDAQ: XYZ)" is no index
         self._introductions()
@@ -256,8 +309,8 @@ class Registry:
             name = _name_before(text, m.start(), w)
             if name:
                 toks = _suffix_for_ticker(name.split(" "), tick)
-                name = " ".join(toks)
-                if not exch and any(t in w.not_asset_heads for t in toks):
+                name = clean_name(" ".join(toks), w)
+                if name and not exch and any(t in w.not_asset_heads for t in name.split(" ")):
                     continue
             if name is None and not exch:
                 continue
@@ -270,27 +323,19 @@ class Registry:
         for m in _PAIR.finditer(text):
             self._pair(m.group("base"), m.group("quote"))
         for m in _share_re().finditer(text):
-            name = m.group("a") or m.group("b")
-            toks = name.split(" ")
-            while toks and toks[0] in w.openers:
-                toks = toks[1:]
-            name = " ".join(toks)
-            if name and canonical_asset(name) is None and toks[-1] not in w.not_asset_heads and name.upper() not in w.ticker_words \
+            name = clean_name(m.group("a") or m.group("b"), w, self.lower_words)
+            toks = name.split(" ") if name else []
+            if name and canonical_asset(name) is None and toks[-1] not in w.not_asset_heads \
                     and not any(t in w.fund_heads for t in toks):
                 self._add(name, None, "stock")
         for m in _token_re().finditer(text):
-            name = m.group("name")
-            toks = [t for t in name.split(" ") if t not in w.openers]
-            if toks and toks[-1] not in w.not_asset_heads and " ".join(toks).upper() not in w.ticker_words:
-                name = " ".join(toks)
+            name = clean_name(m.group("name"), w, self.lower_words)
+            if name and name.split(" ")[-1] not in w.not_asset_heads:
                 self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
         for m in _index_re().finditer(text):
-            name = m.group("name")
-            toks = name.split(" ")
-            while toks and toks[0] in w.openers:
-                toks = toks[1:]
-            if len(toks) >= 2 and canonical_asset(" ".join(toks)) is None:
-                self._add(" ".join(toks), None, "index")
+            name = clean_name(m.group("name"), w, self.lower_words)
+            if name and len(name.split(" ")) >= 2 and canonical_asset(name) is None:
+                self._add(name, None, "index")
 
     def _pair(self, base: str, quote: str) -> None:
         w = self.w

@@ -1,7 +1,7 @@
 """Page furniture: the parts of a scraped page that are not the article, as blockers for every fact type.
 
 A price-ticker strip ("BTC$71,904.12+2.15% ETH$3,377.40+1.02%"), a "Related" or "Editors' picks"
-block of other stories' headlines, a line that is only a link to another story, an author bio or
+block of other stories' headlines (lines that are only links are dropped by cleaning), an author bio or
 disclosure ("Petra holds more than $7,500 in BTC"), a promo banner ("get 20% off"): their figures
 belong to another story, a ticker, an author or an advert (ANNOTATION.md, "Page furniture").
 ``fin_furniture`` finds them line by line (``data/furniture.json``) and blocks every fact type
@@ -25,7 +25,6 @@ from extractor.records import FACT_TYPES
 
 STRIP = outcome("furniture.ticker_strip", "a price-ticker strip ('BTC$71,904+2.1% ETH$3,377+1.0%'): no facts")
 TEASER_BLOCK = outcome("furniture.teaser_block", "a block of other stories under a 'Related', 'Read more', 'Editors' picks' heading: no facts")
-LINK_LINE = outcome("furniture.link_line", "a line that is only a link to another story (its headline): no facts")
 BIO_BLOCK = outcome("furniture.bio_block", "the author box under an 'About the author' or disclosure heading: no facts")
 DISCLAIMER = outcome("furniture.disclaimer", "a disclaimer or disclosure paragraph: no facts")
 BIO_SENTENCE = outcome("furniture.bio_sentence", "a sentence about the author ('she holds more than $7,500 in BTC'): no facts")
@@ -47,8 +46,6 @@ class Patterns:
     disclaimer: re.Pattern
     bio_sentence: re.Pattern
     promo: re.Pattern
-    link_line: re.Pattern
-    image_line: re.Pattern
 
 
 _STRIP_ITEM = r"[A-Z][A-Z0-9]{1,9}\s?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[+\-−–]\s?\d+(?:\.\d+)?%|\(\s?[+\-−–]?\d+(?:\.\d+)?%\s?\))"
@@ -69,8 +66,6 @@ def patterns() -> Patterns:
         disclaimer=re.compile(rf"^\W*(?:{pattern_alternation(lx.disclaimer_patterns)})", flags),
         bio_sentence=re.compile(rf"(?:^|(?<=[.!?]\s))(?:{pattern_alternation(lx.bio_sentence_patterns)})"),
         promo=re.compile(rf"(?:{pattern_alternation(lx.promo_patterns)})", flags),
-        link_line=re.compile(lx.link_line_pattern),
-        image_line=re.compile(lx.image_line_pattern),
     )
 
 
@@ -100,7 +95,12 @@ def _is_heading(line: Line, config: Config) -> bool:
 
 
 def _is_prose(line: Line, p: Patterns, config: Config) -> bool:
-    return len(_WORDS.findall(line.text)) >= config.prose_words and "](" not in line.text and not p.link_line.match(line.text)
+    """A line of the article's own text: no link, and long or a whole sentence (teaser headlines
+    carry no full stop)."""
+    if "](" in line.text:
+        return False
+    n = len(_WORDS.findall(line.text))
+    return n >= config.prose_words or (n >= 3 and bool(_TERMINAL.search(line.text)))
 
 
 def _sentence_end(text: str, start: int, line_end: int) -> int:
@@ -111,9 +111,9 @@ def _sentence_end(text: str, start: int, line_end: int) -> int:
 def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int, str]]:
     """``(start, end, rule id)`` of every piece of page furniture in ``text``, in order.
 
-    >>> t = "Bitcoin rose 2% to $70,000.\\n\\nRelated Articles\\n- [Ether jumps 9% to $4,000](https://x.test/a)\\n\\nThe rally held."
+    >>> t = "Bitcoin rose 2% to $70,000.\\n\\nRelated Articles\\nEther jumps 9% to $4,000\\n\\nThe rally held."
     >>> [(t[s:e][:22], r) for s, e, r in furniture_spans(t)]
-    [('Related Articles', 'furniture.teaser_block'), ('- [Ether jumps 9% to $4', 'furniture.teaser_block')]
+    [('Related Articles', 'furniture.teaser_block'), ('Ether jumps 9% to $4,0', 'furniture.teaser_block')]
     >>> [r for _, _, r in furniture_spans("BTC$71,904.12+2.15% ETH$3,377.40+1.02% Bitcoin fell.")]
     ['furniture.ticker_strip']
     """
@@ -134,9 +134,7 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
         if block is not None:
             out.append((line.start, line.end, block))
             continue
-        if p.link_line.match(line.text) or p.image_line.match(line.text):
-            out.append((line.start, line.end, LINK_LINE.id))
-        elif p.disclaimer.match(line.text):
+        if p.disclaimer.match(line.text):
             out.append((line.start, line.end, DISCLAIMER.id))
         elif len(_WORDS.findall(line.text)) <= config.promo_max_words and p.promo.search(line.text):
             out.append((line.start, line.end, PROMO.id))
@@ -151,7 +149,7 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
     """Blockers for every fact type over the page furniture of the doc."""
     out = Proposal(tracing=fd.tracing)
     for start, end, rule in furniture_spans(fd.text, config):
-        out.block(start, end, rule, FACT_TYPES)
+        out.block(start, end, rule, FACT_TYPES, outranks_all=True)
     return out
 
 

@@ -20,4 +20,6 @@ class Entities(Lexicon):
     name_openers: Phrases = Field(description="words dropped from the start of a name ('The Boeing Company')")
     dollar_codes: Phrases = Field(description="quote currencies that make BASE/QUOTE the base asset's price")
     currency_codes: Phrases = Field(description="ISO currency codes: two of them make an FX pair")
+    not_entity_names: Phrases = Field(description="words that are never an asset's name: regions, demonyms, sectors, months, days, determiners")
+    adjective_suffixes: Phrases = Field(description="'Name-listed', 'bitcoin-linked': the part after the hyphen makes an adjective, not a name")
     ticker_words: Phrases = Field(description="tickers that are English words or common acronyms: they count only in ticker context ('$X', '(X)')")

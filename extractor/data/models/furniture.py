@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from extractor.data.models.base import Lexicon, Pattern, Patterns
+from extractor.data.models.base import Lexicon, Patterns
 
 
 class Furniture(Lexicon):
@@ -14,5 +14,3 @@ class Furniture(Lexicon):
     disclaimer_patterns: Patterns = Field(description="how a disclaimer or disclosure paragraph starts")
     bio_sentence_patterns: Patterns = Field(description="sentences about the author ('X writes about', 'X holds $N in')")
     promo_patterns: Patterns = Field(description="promo banner wording ('get 20% off', 'sign up ... bonus')")
-    link_line_pattern: Pattern = Field(description="a line that is only a (markdown) link: another story's headline")
-    image_line_pattern: Pattern = Field(description="a line that is only an image or a linked image")
