@@ -146,7 +146,7 @@ def test_flows(rules_only, text, expected):
     for fact, (_, _, fields) in zip(got, expected):
         for key, value in fields.items():
             assert getattr(fact, key) == value, (key, fact)
-        assert fact.rule.startswith("flow_")
+        assert fact.rule.startswith("flow.")
         assert fact.evidence.text in text
 
 
@@ -192,7 +192,7 @@ def test_find_products(text, expected):
     ],
 )
 def test_find_streaks(text, expected):
-    assert [s[2:] for s in find_streaks(text)] == expected
+    assert [(s.days, s.direction, s.is_period) for s in find_streaks(text)] == expected
 
 
 @pytest.mark.xfail(reason="signed net-flow figures ('-$45 million') are not read: MONEY_RE has no sign and 'net flows' is not a direction cue", strict=True)
