@@ -14,16 +14,17 @@ Every money amount is a candidate. Sentence by sentence, four stages decide:
    stretch decides (``flow.*.nearest_cue``); commas and brackets count as distance. A direction
    cue ("net outflows", "withdrawn", "attracted") makes it a flow, a block cue ("total assets",
    "volume", "holdings", "price") vetoes it (``flow.blocked.*``).
-3. **Inheritance**. An amount with no cue of its own continues a list ("$X on Tuesday, $Y on
-   Wednesday") and takes the direction of the flow before it in the sentence
-   (``flow.inherit.list``); in a later sentence it does so only when it says it continues the
-   tally ("That lifts the weekly total to $Z": ``flow.inherit.tally``).
+3. **Inheritance** (the last rules of ``DIRECTION``). An amount with no cue of its own continues a
+   list ("$X on Tuesday, $Y on Wednesday") and takes the direction of the flow before it in the
+   sentence (``flow.inherit.list``); in a later sentence it does so only when it says it continues
+   the tally ("That lifts the weekly total to $Z": ``flow.inherit.tally``), and as a part of the
+   flow just reported ("Acme's fund accounted for $X of that") it takes that flow's day and span
+   too (``flow.inherit.breakdown``).
 4. **Attributes**. ``when`` is the day nearest to the amount in its stretch; ``period`` the nearest
-   span ("over the past three days" -> P3D) unless a day is nearer; ``streak_days`` from "outflow
-   streak to four days" / "five straight days" (or the next sentence: "It was the third straight
-   day of withdrawals"); ``source`` from the sentence ("according to SoSoValue"). A flow with no
-   day or span of its own takes those of the flow just reported when it is a part of it
-   (``flow.day.breakdown``) or a fund's share of the same day (``flow.day.share``).
+   span ("over the past three days" -> P3D) unless a day is nearer; ``streak_days`` from "inflow
+   streak to six sessions" / "five straight days" (or the next sentence: "It was the third straight
+   day of withdrawals"); ``source`` from the sentence ("according to SoSoValue"). A flow with no day
+   or span of its own right after another is a fund's share of that flow's day and takes it.
 
 A flow stated twice (a summary bullet, then the body) is one fact: the repeat fills the first's
 gaps and is dropped (``flow.merged.repeat``); its figure stays out of every other type's reach.
@@ -115,7 +116,7 @@ def _streak_re(lex) -> Caseless:
     return Caseless(
         rf"""
         (?:
-          (?:(?P<dir>{dirs})s?[\s-]+)?streak\s+{links}\s+(?P<n>\d+|[a-z]+)\s+(?:{adjs}\s+)?{units}\b   # "outflow streak to four days"
+          (?:(?P<dir>{dirs})s?[\s-]+)?streak\s+{links}\s+(?P<n>\d+|[a-z]+)\s+(?:{adjs}\s+)?{units}\b   # "inflow streak to eight days"
         | (?P<pre>for|over|in|of)?\s*(?P<n2>\d+|[a-z]+)[\s-]+{adjs}\s+{units}\b                        # "for five straight days" (also a period)
         | (?P<n3>\d+|[a-z]+)[\s-](?:trading[\s-])?(?:day|session)\s+(?:(?P<dir3>{dirs})\s+)?{nouns}\b  # "a four-day outflow streak"
         | (?P<ord>[a-z]+|\d+(?:st|nd|rd|th))\s+{adjs}\s+(?:trading\s+)?(?:day|session)\b               # "the fourth straight day"
@@ -312,7 +313,7 @@ def find_products(text: str, assets: Iterable[AssetMention] | None = None, confi
 
 @dataclass(frozen=True, slots=True)
 class Streak:
-    """A run of days named in the text: "outflow streak to four days" -> 4 days of outflows."""
+    """A run of days named in the text: "selling streak to five sessions" -> 5 days of outflows."""
 
     start: int
     end: int
@@ -470,6 +471,21 @@ class Subject:
     product: Product
 
 
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """A flow's day, span and streak as its own stretch names them."""
+
+    when: str | None
+    when_text: str | None
+    period: str | None
+    streak_days: int | None
+
+    @property
+    def named(self) -> bool:
+        """The stretch names a day or a span."""
+        return self.when is not None or self.period is not None
+
+
 @dataclass
 class Attrs:
     """What the attribute stage found for a flow (``streak_days`` may still come from the next sentence)."""
@@ -477,15 +493,11 @@ class Attrs:
     evidence: tuple[int, int]
     asset: str | None
     product: Product | None
-    when: str | None = None
-    when_text: str | None = None
-    period: str | None = None
-    streak_days: int | None = None
-    source: str | None = None
-
-    @property
-    def has_time(self) -> bool:
-        return self.when is not None or self.period is not None
+    source: str | None
+    when: str | None
+    when_text: str | None
+    period: str | None
+    streak_days: int | None
 
     def take_time(self, parent: "Attrs") -> None:
         """Take the day and span of the flow this one is part of (and its source, if it names none)."""
@@ -630,6 +642,34 @@ class Amount:
                 and lex.continuation.search(text, self.lo, self.hi) is not None
                 and lex.other_noun.match(text, self.money.end, self.hi) is None)
 
+    @cached_property
+    def day(self) -> tuple[int, DayRef] | None:
+        """``(cost, day)``: the day nearest to the amount in its stretch."""
+        return _nearest(self.sv.days.within(self.lo, self.hi), self.money, self.fd.text, self.config.punct_penalty)
+
+    @cached_property
+    def span(self) -> tuple[int, Period] | None:
+        """``(cost, period)``: the span nearest to the amount in its stretch."""
+        return _nearest(self.sv.periods.within(self.lo, self.hi), self.money, self.fd.text, self.config.punct_penalty)
+
+    def timing(self, direction: str) -> Timing:
+        """The day nearest in the stretch; the nearest span unless a day is nearer (a daily figure);
+        the sentence's streak of this direction, which names the span too ("for five straight days")."""
+        day, span, streak = self.day, self.span, self.sv.streak_for(direction)
+        when, when_text = (day[1].when, day[1].text) if day else (None, None)
+        period = span[1].duration if span and (day is None or span[0] < day[0]) else None
+        if streak is not None and streak.is_period and period is None and day is None:
+            period = f"P{streak.days}D"
+        return Timing(when, when_text, period, streak.days if streak else None)
+
+    @cached_property
+    def is_breakdown(self) -> bool:
+        """A part of the flow just reported: a breakdown word in the stretch ("accounted for $X of
+        that") and no day or span of its own."""
+        f = self.last_flow
+        return (f is not None and flow_lex().breakdown.search(self.fd.text, self.lo, self.hi) is not None
+                and not self.timing(f.direction).named)
+
     def clause(self) -> tuple[int, int]:
         """The clause around the amount inside its stretch: up to the nearest comma, semicolon or contrast word."""
         text, m, contrast = self.fd.text, self.money, flow_lex().contrast
@@ -638,28 +678,6 @@ class Amount:
         right = text[m.end : self.hi]
         stops = [i for i in (right.find(","), right.find(";")) if i >= 0] + [x.start() for x in contrast.finditer(right)]
         return self.lo + cut + 1, (m.end + min(stops) if stops else self.hi)
-
-
-@dataclass
-class Draft:
-    """A flow before its day is settled: what the day rules see."""
-
-    amount: Amount
-    rule: str  # the direction rule that made it
-    attrs: Attrs
-
-    @property
-    def parent(self) -> Flow | None:
-        return self.amount.last_flow
-
-    def is_breakdown(self) -> bool:
-        a = self.amount
-        return self.rule == INHERIT_TALLY and not self.attrs.has_time and bool(flow_lex().breakdown.search(a.fd.text, a.lo, a.hi))
-
-    def is_share(self) -> bool:
-        a, p = self.amount, self.parent
-        return (p is not None and a.sv.sent.i - p.sent_i <= a.config.share_lookback_sents and not self.attrs.has_time
-                and not flow_lex().cumulative.search(a.fd.text, *a.clause()))
 
 
 # --- the rule tables -------------------------------------------------------------------------
@@ -673,7 +691,7 @@ GATES = Table("flow.gate", [
          lambda a: a.money.value < a.config.min_amount),
 ])
 
-INHERIT_TALLY = "flow.inherit.tally"
+INHERIT_BREAKDOWN = "flow.inherit.breakdown"
 
 DIRECTION = Table("flow.direction", [
     Rule("flow.blocked.amount_noun", "a block cue right after the amount is its head noun ('$4.2 billion in trading volume', '$9 billion in assets'): not a flow",
@@ -686,15 +704,10 @@ DIRECTION = Table("flow.direction", [
          lambda a: a.nearest_cue is not None and a.nearest_cue.kind),
     Rule("flow.inherit.list", "no cue of its own: the amount continues a list and takes the direction of the flow before it in the sentence ('$X on Monday, $Y on Tuesday')",
          lambda a: a.prev_dir is not None and not a.contrast_before and a.prev_dir),
-    Rule(INHERIT_TALLY, "no cue of its own: the amount continues the tally of a flow a few sentences back ('That lifted the weekly total to $Z')",
+    Rule(INHERIT_BREAKDOWN, "no cue, day or span of its own: a part of the flow just reported ('Acme's fund accounted for $X of that') takes its direction, day and span",
+         lambda a: a.continues_tally and a.is_breakdown and a.last_flow.direction),
+    Rule("flow.inherit.tally", "no cue of its own: the amount continues the tally of a flow a few sentences back ('That lifted the weekly total to $Z')",
          lambda a: a.continues_tally and a.last_flow.direction),
-])
-
-DAY = Table("flow.day", [
-    Rule("flow.day.breakdown", "a part of the flow just reported ('Acme's fund accounted for $X of that') takes its day and span",
-         Draft.is_breakdown),
-    Rule("flow.day.share", "a flow with no day or span of its own right after another ('ACMX took in $X, BCMX added $Y') takes that flow's day and span",
-         Draft.is_share),
 ])
 
 NO_CUE = outcome("flow.dropped.no_cue", "no direction cue near the amount and it continues no list or tally: not a flow")
@@ -703,7 +716,7 @@ REPEAT = outcome("flow.merged.repeat", "a flow stated twice (a summary, then the
 
 def tables() -> tuple[Table, ...]:
     """Every table of the module, in the order they are evaluated."""
-    return GATES, DIRECTION, DAY
+    return GATES, DIRECTION
 
 
 # --- the stages ------------------------------------------------------------------------------
@@ -760,7 +773,7 @@ def _read_sentence(fd: FinDoc, sv: SentenceView, amounts: list[Money], running: 
 
 
 def _read_amount(a: Amount, cand: Candidate, running: Running) -> Flow | None:
-    """Stages 1-4 for one amount: the gates, its direction (or inheritance), its attributes and day."""
+    """Stages 1-4 for one amount: the gates, its direction (or inheritance), its attributes."""
     if (gate := GATES.first(a, cand.trace)) is not None:
         cand.dropped(gate.id)
         return None
@@ -771,16 +784,25 @@ def _read_amount(a: Amount, cand: Candidate, running: Running) -> Flow | None:
     if hit.value == BLOCK:
         cand.blocked(hit.id)
         return None
-    draft = Draft(a, hit.id, _attributes(a, hit.value, running))
+    attrs = _attributes(a, hit.value, running)
+    parent = a.last_flow
+    if hit.id == INHERIT_BREAKDOWN:
+        attrs.take_time(parent.attrs)
+    elif _shares_day(a, attrs):
+        attrs.take_time(parent.attrs)
+        cand.trace.note(f"no day or span of its own: takes those of the flow at {parent.money.start}")
     if a.fd.tracing:
-        at = draft.attrs
-        cand.trace.note(f"product {at.product.text if at.product else None!r}, asset {at.asset}, when {at.when}, "
-                        f"period {at.period}, streak {at.streak_days}, source {at.source}")
-    rule = hit.id
-    if (day := DAY.first(draft, cand.trace)) is not None:
-        draft.attrs.take_time(a.last_flow.attrs)
-        rule = day.id
-    return Flow(cand, a.money, hit.value, rule, a.sv.sent.i, draft.attrs)
+        cand.trace.note(f"product {attrs.product.text if attrs.product else None!r}, asset {attrs.asset}, when {attrs.when}, "
+                        f"period {attrs.period}, streak {attrs.streak_days}, source {attrs.source}")
+    return Flow(cand, a.money, hit.value, hit.id, a.sv.sent.i, attrs)
+
+
+def _shares_day(a: Amount, attrs: Attrs) -> bool:
+    """A flow with no day or span of its own right after another is a fund's share of the same day
+    ("ACMX took in $X, BCMX added $Y"), unless it is a running sum ("since launch", "year-to-date")."""
+    p = a.last_flow
+    return (p is not None and a.sv.sent.i - p.sent_i <= a.config.share_lookback_sents and attrs.when is None and attrs.period is None
+            and not flow_lex().cumulative.search(a.fd.text, *a.clause()))
 
 
 def _product_for(a: Amount, running: Running) -> Product | None:
@@ -808,25 +830,15 @@ def _asset(a: Amount, product: Product | None, running: Running) -> str | None:
 
 def _attributes(a: Amount, direction: str, running: Running) -> Attrs:
     """Stage 4: asset, day, span, streak, source and the evidence span of a flow."""
-    m, text, cfg = a.money, a.fd.text, a.config
+    m = a.money
     product = _product_for(a, running)
     start, end = m.start, m.end
     if (cue := a.cue) is not None:  # evidence: the amount with its cue, and the fund named just before it in its stretch
         start, end = min(start, cue.start), max(end, cue.end)
     if product is not None and a.lo <= product.start and product.end <= m.start:
         start = min(start, product.start)
-    attrs = Attrs((start, end), _asset(a, product, running), product, source=a.sv.source)
-    day = _nearest(a.sv.days.within(a.lo, a.hi), m, text, cfg.punct_penalty)
-    if day is not None:
-        attrs.when, attrs.when_text = day[1].when, day[1].text
-    span = _nearest(a.sv.periods.within(a.lo, a.hi), m, text, cfg.punct_penalty)
-    if span is not None and (day is None or span[0] < day[0]):  # a day nearer than the span: a daily figure
-        attrs.period = span[1].duration
-    if (streak := a.sv.streak_for(direction)) is not None:
-        attrs.streak_days = streak.days
-        if streak.is_period and attrs.period is None and day is None:
-            attrs.period = f"P{streak.days}D"
-    return attrs
+    t = a.timing(direction)
+    return Attrs((start, end), _asset(a, product, running), product, a.sv.source, t.when, t.when_text, t.period, t.streak_days)
 
 
 def _streak_from_next_sentence(sv: SentenceView, running: Running) -> None:
