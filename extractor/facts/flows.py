@@ -32,7 +32,6 @@ Flow facts consume their amount; the resolver gives it to flows before any other
 """
 from __future__ import annotations
 
-import logging
 import re
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
@@ -55,7 +54,6 @@ from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact, Evidence
 from extractor.rx import Caseless
 
-log = logging.getLogger(__name__)
 
 TYPE = "etf_flow"
 BELOW = PRECEDENCE[PRECEDENCE.index(TYPE) + 1 :]  # the types a flow's figure is kept from
