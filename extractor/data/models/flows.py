@@ -39,7 +39,7 @@ class FlowLexicon(Lexicon):
     streak_count_links: Phrases = Field(description="words between 'streak' and its length: 'streak to four days', 'streak of five sessions'")
     streak_inflow_words: Phrases = Field(description="words before 'streak' that make it a run of inflows: 'buying streak'")
     streak_outflow_words: Phrases = Field(description="words before 'streak' that make it a run of outflows: 'selling streak'")
-    contrast_words: Phrases = Field(description="words that open a contrasting clause: a cue or a list does not reach across them ('..., while X funds attracted')")
+    contrast_words: Phrases = Field(description="words that set one figure against another ('..., while X funds attracted', 'compared with', 'versus'): a cue or a list does not reach across them (wider than grammar.json's clause_break_words, which cut every type's windows)")
     cumulative_patterns: Patterns = Field(description="a running sum rather than one day's flow ('since launch', 'year-to-date'): such an amount does not take the day of the flow before it")
     breakdown_patterns: Patterns = Field(description="a part of a flow just reported ('accounted for $X of the total'): it shares that flow's day and span")
     tally_words: Phrases = Field(description="nouns after '$X in/of' that name the tally itself ('$X in net ...', '$X of the week'), not another thing")
