@@ -213,6 +213,7 @@ class FactComponent:
         from extractor.facts.doc import view
         from extractor.facts.resolve import PRECEDENCE
 
+        _claim_converted(doc)
         before = len(doc.user_data.get("fin_claims", ()))
         try:
             found = self.extract(doc)
@@ -227,6 +228,22 @@ class FactComponent:
             below = [t for t in PRECEDENCE[PRECEDENCE.index(owner) + 1 :] if t != "quote"]
             blockers(doc).append(Blocker(s, e, f"{owner}.claimed", frozenset(below)))
         return doc
+
+
+def _claim_converted(doc: Doc) -> None:
+    """The figures converted modules' facts consume, and their blockers' spans, become claims for the
+    modules not yet converted (they run after them in precedence order, so must skip those figures)."""
+    from extractor.facts.candidates import blockers, candidates
+
+    done_c, done_b = doc.user_data.get("fin_claims_bridged", (0, 0))
+    cands, blocks = candidates(doc), blockers(doc)
+    for c in cands[done_c:]:
+        for s, e in c.consumes if c.status == "fact" else ():
+            claim(doc, s, e, c.type)
+    for b in blocks[done_b:]:
+        if not b.rule.endswith(".claimed"):  # legacy blockers are claims already
+            claim(doc, b.start, b.end, b.rule)
+    doc.user_data["fin_claims_bridged"] = (len(cands), len(blocks))
 
 
 # --- attribution helpers shared by prices, levels, moves, flows ---------------

@@ -11,6 +11,7 @@ from extractor.data.models.entities import Entities
 from extractor.data.models.furniture import Furniture
 from extractor.data.models.metrics import MetricPatterns
 from extractor.data.models.moves import MoveLexicon, MoveSubjectAliases
+from extractor.data.models.flows import EtfProducts, FlowLexicon
 from extractor.data.models.prices import PriceCues
 from extractor.data.models.quotes import QuoteLexicon
 from extractor.data.models.shared import FigureContext, Grammar
@@ -25,6 +26,8 @@ MODELS: dict[str, type[Lexicon]] = {
     "metric_patterns": MetricPatterns,
     "move_lexicon": MoveLexicon,
     "move_subject_aliases": MoveSubjectAliases,
+    "flow_lexicon": FlowLexicon,
+    "etf_products": EtfProducts,
 }
 
 WORD_LISTS: tuple[str, ...] = ("providers", "reporting_verbs", "move_not_subjects")
