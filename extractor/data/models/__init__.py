@@ -7,6 +7,7 @@ regexes, every other list literal phrases; no unknown keys, no empty lists).
 from __future__ import annotations
 
 from extractor.data.models.base import Entry, Lexicon, Pattern, Patterns, Phrase, Phrases
+from extractor.data.models.levels import LevelCues
 from extractor.data.models.prices import PriceCues
 from extractor.data.models.shared import FigureContext, Grammar
 
@@ -14,6 +15,7 @@ MODELS: dict[str, type[Lexicon]] = {
     "grammar": Grammar,
     "figure_context": FigureContext,
     "price_cues": PriceCues,
+    "level_cues": LevelCues,
 }
 
 WORD_LISTS: tuple[str, ...] = ("providers", "reporting_verbs", "move_not_subjects")
