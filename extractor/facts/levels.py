@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property
 
 from spacy.language import Language
@@ -498,13 +498,8 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
     return out
 
 
-@Language.factory(
-    "fin_levels",
-    assigns=["doc._.fin_candidates"],
-    requires=["doc.ents"],
-    default_config={"strict": False, "max_scale": 1e3, "scenario_reach": 60, "moving_average_reach": 80,
-                    "described_reach": 100, "appositive_reach": 120},
-)
+@Language.factory("fin_levels", assigns=["doc._.fin_candidates"], requires=["doc.ents"],
+                  default_config={"strict": False, **asdict(Config())})
 def make_component(nlp: Language, name: str, strict: bool, max_scale: float, scenario_reach: int, moving_average_reach: int,
                    described_reach: int, appositive_reach: int) -> FactComponent:
     config = Config(max_scale=max_scale, scenario_reach=scenario_reach, moving_average_reach=moving_average_reach,
