@@ -23,7 +23,6 @@ and prices (flows over levels). Cue words live in ``data/level_cues.json`` (mode
 """
 from __future__ import annotations
 
-import logging
 import re
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
@@ -42,8 +41,6 @@ from extractor.facts.speakers import person_near
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before
 from extractor.normalize.numbers import NUMBER, Money, parse_number, scale_factor
 from extractor.records import PriceLevelFact
-
-log = logging.getLogger(__name__)
 
 TYPE = "price_level"
 KINDS = ("support", "resistance", "target")  # the kinds a noun, a verb or a scenario names, in order of preference
@@ -115,11 +112,9 @@ def cues() -> Cues:
             rf"^,?\s*(?:which|that)\s+(?:is|was|has\s+been|are|were)\s+(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b", flags),
         connector=re.compile(
             rf"^\s*(?:,\s*)?(?P<conn>{alt(lv.connector_patterns)})\s*(?:the\s+)?(?:{ma})?\s*\(?\s*$", flags),
-        bare_number=re.compile(
-            rf"""(?<![\w$.,/£€-])                                          # not part of a money figure, ticker or date
-            (?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})      # 5,800 / 100.42 / 6147
-            (?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)}))         # not a percent, a count of coins, a duration""",
-            flags | re.VERBOSE),
+        # a number not inside a money figure, ticker or date (5,800 / 100.42 / 6147), not followed by a unit
+        bare_number=re.compile(rf"(?<![\w$.,/£€-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})"
+                               rf"(?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)}))", flags),
     )
 
 
@@ -186,9 +181,9 @@ _RANGE_TAIL = re.compile(
 )
 
 
-def _range_tail(fd: FinDoc, m: Money) -> tuple[int, int, float] | None:
-    """``(start, end, value)`` of the bare second figure of a range written "$80-85" or "$1.2-1.4K"
-    (a second figure with its own "$" is a money figure of its own)."""
+def _range_tail(fd: FinDoc, m: Money, out: Proposal) -> Figure | None:
+    """The bare second figure of a range written "$80-85" or "$1.2-1.4K", with its candidate (a
+    second figure with its own "$" is a money figure of its own)."""
     tail = _RANGE_TAIL.match(fd.text, m.end)
     if not tail or fd.text[tail.end() : tail.end() + 1].isalnum() or "$" in tail.group(0):
         return None
@@ -198,7 +193,10 @@ def _range_tail(fd: FinDoc, m: Money) -> tuple[int, int, float] | None:
         return None
     if tail.group("scale") is None and m.scaled:
         value *= written_scale(fd.text[m.start : m.end])  # "$1.2-1.4K": the K of the first figure
-    return tail.start("num"), tail.end(), value
+    cand = out.candidate(TYPE, tail.start("num"), tail.end())
+    if fd.tracing:
+        cand.trace.note(f"the second figure of a range written with a dash after {fd.text[m.start : m.end]!r}")
+    return Figure(cand.start, cand.end, value, cand)
 
 
 def _figures(fd: FinDoc, config: Config, out: Proposal) -> list[Figure]:
@@ -209,16 +207,13 @@ def _figures(fd: FinDoc, config: Config, out: Proposal) -> list[Figure]:
         if (fig := _vetted(out, Number(fd, m.start, m.end, m, config), m.value)) is None:
             continue
         figures.append(fig)
-        if (tail := _range_tail(fd, m)) is not None:
-            cand = out.candidate(TYPE, tail[0], tail[1])
-            if fd.tracing:
-                cand.trace.note(f"the second figure of a range written with a dash after {fd.text[m.start : m.end]!r}")
-            figures.append(Figure(tail[0], tail[1], tail[2], cand))
-    taken = [(f.start, f.end) for f in figures]  # sorted: money figures and their tails, in text order
-    starts = [s for s, _ in taken]
+        if (tail := _range_tail(fd, m, out)) is not None:
+            figures.append(tail)
+    taken = list(figures)  # money figures and their tails, in text order
+    starts = [f.start for f in taken]
     for b in cues().bare_number.finditer(fd.text):
         i = bisect_right(starts, b.start()) - 1
-        if i >= 0 and b.start() < taken[i][1]:
+        if i >= 0 and b.start() < taken[i].end:
             continue  # the digits of a money figure or of a range tail
         try:
             value = parse_number(b.group("num"))
@@ -276,8 +271,10 @@ def _groups(fd: FinDoc, figures: list[Figure]) -> list[Group]:
 
 def _connector(fd: FinDoc, prev: Group, f: Figure) -> str | None:
     """The connector that joins ``f`` to the group before it in the same sentence, if any."""
+    if fd.sentence_at(prev.end - 1).i != fd.sentence_at(f.start).i:
+        return None
     m = cues().connector.match(fd.text[prev.end : f.start])
-    if not m or fd.sentence_at(prev.end - 1).i != fd.sentence_at(f.start).i:
+    if not m:
         return None
     conn = m.group("conn").strip().lower()
     if conn == "to" and _FROM_BEFORE.search(clause_before(fd, prev.start)):
@@ -330,13 +327,14 @@ class Clause:
     @cached_property
     def nearest_noun(self) -> str | None:
         """The kind noun standing nearest the figures ("support at $X", "$X resistance"), if any."""
-        c, best = cues(), None
+        c, found = cues(), []  # (distance to the figures, kind)
         for kind in KINDS:
             if m := c.noun_before[kind].search(self.left):
-                best = min(best or (len(self.left) - m.start(), kind), (len(self.left) - m.start(), kind))
+                found.append((len(self.left) - m.start(), kind))
             if m := c.noun_after[kind].search(self.right):
-                best = min(best or (m.end(), kind), (m.end(), kind))
-        return best[1] if best else None
+                found.append((m.end(), kind))
+        _, kind = min(found, default=(0, None))
+        return kind
 
     def names(self, kind: str, reach: int) -> bool:
         """A ``kind`` noun in the first ``reach`` characters after the figures."""
@@ -400,7 +398,7 @@ def kinds() -> Table:
         Rule("level.described.seen_as", "'$X, which is widely regarded as a floor': the kind a noun after it names, if any",
              lambda c: bool(cues().described_as.search(c.right)) and (c.named_kind(c.config.described_reach) or UNNAMED)),
         *(_appositive_rule(k) for k in KINDS),
-        Rule("level.moving_average.resistance", "a moving average's value with 'resistance' after it ('the 200-day EMA ($X) caps it as resistance')",
+        Rule("level.moving_average.resistance", "a moving average's value with 'resistance' after it ('under the 200-day EMA ($X), which acts as resistance')",
              lambda c: bool(cues().moving_average.search(c.left)) and c.names("resistance", c.config.moving_average_reach) and "resistance"),
         Rule("level.moving_average.support", "a moving average's value ('found buyers at the 100-day moving average near $X'): support",
              lambda c: bool(cues().moving_average.search(c.left)) and "support"),
