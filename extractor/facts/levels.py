@@ -56,6 +56,7 @@ class Config:
     moving_average_reach: int = 80  # characters after a moving average's value where "resistance" names its kind
     described_reach: int = 100  # characters after "$X, which is regarded as" where a kind noun names its kind
     appositive_reach: int = 120  # characters of an appositive ("$X, an area buyers ...") where a kind noun names its kind
+    connector_reach: int = 80  # characters between two figures a connector may span (", and then to the 200-day EMA (")
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ def cues() -> Cues:
     """The level lexicon, compiled once."""
     lv = lexicon("level_cues")
     alt, lit, flags = pattern_alternation, alternation, re.IGNORECASE
-    fill = rf"(?:\s+|,\s*|\b(?:{alt(lv.filler_patterns)})\b|\(|\))*"
+    # one whitespace character, comma, bracket or filler word at a time: a run of filler has one
+    # parse, so a failed match costs its length, not 2**length ("support the the the ... x $5")
+    fill = rf"(?:\s|,|\b(?:{alt(lv.filler_patterns)})\b|\(|\))*"
     # whole words, also within hyphenated compounds: the "cap" of "large-cap" is no ceiling
     noun = {k: rf"(?<![\w-])(?:{alt(v)})(?![\w-])" for k, v in lv.kind_noun_patterns.model_dump().items()}
     generic, links, ma = alt(lv.generic_noun_patterns), lit(lv.link_words), lv.moving_average_pattern
@@ -255,11 +258,11 @@ _FROM_BEFORE = re.compile(r"\bfrom\s+(?:\w+\s+)?$", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
-def _groups(fd: FinDoc, figures: list[Figure]) -> list[Group]:
+def _groups(fd: FinDoc, figures: list[Figure], config: Config) -> list[Group]:
     groups: list[Group] = []
     for f in figures:
         prev = groups[-1] if groups else None
-        conn = _connector(fd, prev, f) if prev is not None else None
+        conn = _connector(fd, prev, f) if prev is not None and f.start - prev.end <= config.connector_reach else None
         if conn is None:
             groups.append(Group([f]))
             continue
@@ -490,7 +493,7 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
     """A candidate for every money figure and bare number of the doc."""
     out = Proposal(tracing=fd.tracing)
     floor = 0
-    for g in _groups(fd, _figures(fd, config, out)):
+    for g in _groups(fd, _figures(fd, config, out), config):
         _decide(fd, g, floor, config)
         floor = g.end
     return out
@@ -499,7 +502,7 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
 @Language.factory("fin_levels", assigns=["doc._.fin_candidates"], requires=["doc.ents"],
                   default_config={"strict": False, **asdict(Config())})
 def make_component(nlp: Language, name: str, strict: bool, max_scale: float, scenario_reach: int, moving_average_reach: int,
-                   described_reach: int, appositive_reach: int) -> FactComponent:
+                   described_reach: int, appositive_reach: int, connector_reach: int) -> FactComponent:
     config = Config(max_scale=max_scale, scenario_reach=scenario_reach, moving_average_reach=moving_average_reach,
-                    described_reach=described_reach, appositive_reach=appositive_reach)
+                    described_reach=described_reach, appositive_reach=appositive_reach, connector_reach=connector_reach)
     return FactComponent(name, propose, config, strict=strict)
