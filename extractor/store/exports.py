@@ -1,46 +1,133 @@
-"""Files for downstream models, written from a facts database.
+"""Files for downstream models, written from a facts database (either backend).
 
-* JSONL: one record per article, byte-for-byte the shape ``extractor extract`` writes.
-* Parquet: one row per fact, flat typed columns plus the article's fields.
+* JSONL: one record per article, the shape ``extractor extract`` writes (``article.source`` is
+  the article's first source; the others are in the database's ``sources`` table and in the
+  flat exports).
+* Parquet and CSV: one row per fact, flat and typed: the article's fields (``article_sources``
+  lists every path or URL it was read from), then one column per fact field (``asset`` of
+  prices, flows and levels; ``subject`` of moves and metrics; ``quote_text``, ``speaker_role``,
+  ``qualifier``, ``reference``, ``period``, ``streak_days``, ...), dates as dates.
+
+Rows are built from the stored records, never from database-assigned ids or timestamps, so the
+same facts export to the same bytes from SQLite and from PostgreSQL.
 """
 from __future__ import annotations
 
+import csv
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from extractor.errors import StoreError
 from extractor.records import ArticleRecord
-from extractor.store.sqlite import FACT_COLUMNS, FactStore
+from extractor.store.base import FactStore, StoredArticle
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("jsonl", "parquet")
+FORMATS = ("jsonl", "parquet", "csv")
 
-#: Parquet columns, in order: (name, arrow type name, SQL expression over ``facts f JOIN articles a``).
-PARQUET_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("article_id", "string", "f.article_id"),
-    ("article_source", "string", "f.article_source"),
-    ("url", "string", "a.url"),
-    ("title", "string", "a.title"),
-    ("published", "string", "a.published"),
-    ("language", "string", "a.language"),
-    ("extractor_version", "string", "a.extractor_version"),
-    ("model_name", "string", "a.model_name"),
-    ("model_version", "string", "a.model_version"),
-    ("seq", "int32", "f.seq"),
-    ("type", "string", "f.type"),
-    *((c, "float64" if c in ("value", "percent", "amount") else "string", f"f.{c}") for c in FACT_COLUMNS),
-    ("when", "string", "f.when_date"),
-    ("when_text", "string", "f.when_text"),
-    ("source", "string", "f.source"),
-    ("rule", "string", "f.rule"),
-    ("evidence_start", "int32", "f.evidence_start"),
-    ("evidence_end", "int32", "f.evidence_end"),
-    ("evidence_text", "string", "f.evidence_text"),
-    ("fact_json", "string", "f.fact_json"),
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # string, float, int, date, timestamp, strings
+
+
+#: The flat columns, in order. Every field of every fact type has one (tests/test_store.py checks).
+FLAT_COLUMNS: tuple[Column, ...] = (
+    Column("article_id", "string"),
+    Column("article_source", "string"),
+    Column("article_sources", "strings"),
+    Column("url", "string"),
+    Column("title", "string"),
+    Column("published", "date"),
+    Column("published_at", "timestamp"),
+    Column("language", "string"),
+    Column("extractor_version", "string"),
+    Column("model_name", "string"),
+    Column("model_version", "string"),
+    Column("seq", "int"),
+    Column("type", "string"),
+    Column("asset", "string"),
+    Column("subject", "string"),
+    Column("product", "string"),
+    Column("value", "float"),
+    Column("percent", "float"),
+    Column("amount", "float"),
+    Column("currency", "string"),
+    Column("direction", "string"),
+    Column("qualifier", "string"),
+    Column("kind", "string"),
+    Column("metric", "string"),
+    Column("unit", "string"),
+    Column("period", "string"),
+    Column("reference", "string"),
+    Column("streak_days", "int"),
+    Column("speaker", "string"),
+    Column("speaker_role", "string"),
+    Column("quote_text", "string"),
+    Column("when", "date"),
+    Column("when_text", "string"),
+    Column("source", "string"),
+    Column("rule", "string"),
+    Column("evidence_start", "int"),
+    Column("evidence_end", "int"),
+    Column("evidence_text", "string"),
 )
+#: Fact fields stored under another column name (the rest keep their name; ``evidence`` is split).
+RENAMED = {"text": "quote_text"}
+
+
+def as_date(value: str | None) -> date | None:
+    """The calendar date of an ISO date or datetime, as written (no time-zone shift).
+
+    >>> as_date("2026-02-10T18:20:00+00:00"), as_date("2026-02-04"), as_date(None)
+    (datetime.date(2026, 2, 10), datetime.date(2026, 2, 4), None)
+    """
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def as_timestamp(value: str | None) -> datetime | None:
+    """An ISO datetime as UTC; ``None`` for a bare date (no time was given).
+
+    >>> as_timestamp("2026-02-10T20:20:00+02:00"), as_timestamp("2026-02-04")
+    (datetime.datetime(2026, 2, 10, 18, 20, tzinfo=datetime.timezone.utc), None)
+    """
+    if not value or len(value) <= 10:
+        return None
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def flat_rows(stored: StoredArticle) -> Iterator[dict]:
+    """One flat row per fact of a stored article."""
+    art = stored.record["article"]
+    head = {
+        "article_id": art["id"], "article_source": art["source"], "article_sources": list(stored.sources),
+        "url": art.get("url"), "title": art.get("title"), "published": as_date(art.get("published")),
+        "published_at": as_timestamp(art.get("published")), "language": art.get("language"),
+        "extractor_version": stored.stamp.extractor_version, "model_name": stored.stamp.model_name, "model_version": stored.stamp.model_version,
+    }
+    for seq, fact in enumerate(stored.record["facts"]):
+        row = dict(head, seq=seq)
+        for key, value in fact.items():
+            if key == "evidence":
+                row.update(evidence_start=value["start"], evidence_end=value["end"], evidence_text=value["text"])
+            elif key == "when":
+                row["when"] = as_date(value)
+            else:
+                row[RENAMED.get(key, key)] = value
+        yield {c.name: row.get(c.name) for c in FLAT_COLUMNS}
+
+
+def _rows(store: FactStore, sources: Iterable[str] | None) -> Iterator[dict]:
+    for stored in store.articles(sources):
+        yield from flat_rows(stored)
 
 
 def export_jsonl(store: FactStore, out: str | Path, *, sources: Iterable[str] | None = None, validate: bool = True) -> int:
@@ -56,43 +143,65 @@ def export_jsonl(store: FactStore, out: str | Path, *, sources: Iterable[str] | 
     return n
 
 
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def export_csv(store: FactStore, out: str | Path, *, sources: Iterable[str] | None = None) -> int:
+    """Write one row per fact (a header, then ``FLAT_COLUMNS``) as CSV; return the row count.
+    Empty cell = null; dates ``YYYY-MM-DD``; ``published_at`` ISO 8601 in UTC; ``article_sources`` a JSON list."""
+    n = 0
+    tmp = Path(str(out) + ".part")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([c.name for c in FLAT_COLUMNS])
+        for row in _rows(store, sources):
+            writer.writerow([_csv_cell(v) for v in row.values()])
+            n += 1
+    tmp.replace(out)
+    return n
+
+
 def export_parquet(store: FactStore, out: str | Path, *, sources: Iterable[str] | None = None, chunk: int = 50_000) -> int:
-    """Write one row per fact (typed columns + article fields) to a Parquet file; return the row count."""
+    """Write one row per fact (``FLAT_COLUMNS``, typed) to a Parquet file; return the row count."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:  # pragma: no cover - pyarrow is a dependency
         raise StoreError(f"Parquet export needs pyarrow: {exc}") from None
-    schema = pa.schema([(name, getattr(pa, typ)()) for name, typ, _ in PARQUET_COLUMNS])
-    wanted = None if sources is None else set(sources)
-    sql = (
-        f"SELECT {', '.join(expr for _, _, expr in PARQUET_COLUMNS)} FROM facts f JOIN articles a ON a.source = f.article_source"
-        " ORDER BY f.article_source, f.seq"
-    )
-    src_index = [name for name, _, _ in PARQUET_COLUMNS].index("article_source")
+    types = {"string": pa.string(), "float": pa.float64(), "int": pa.int32(), "date": pa.date32(),
+             "timestamp": pa.timestamp("s", tz="UTC"), "strings": pa.list_(pa.string())}
+    schema = pa.schema([(c.name, types[c.kind]) for c in FLAT_COLUMNS])
     n = 0
     tmp = Path(str(out) + ".part")
-    cur = store.conn.execute(sql)
+
+    def flush(batch: list[dict]) -> None:
+        writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+
     with pq.ParquetWriter(str(tmp), schema) as writer:
-        while True:
-            rows = cur.fetchmany(chunk)
-            if not rows:
-                break
-            if wanted is not None:
-                rows = [r for r in rows if r[src_index] in wanted]
-            if not rows:
-                continue
-            cols = list(zip(*rows))
-            writer.write_table(pa.table({name: pa.array(list(cols[i]), type=schema.field(name).type) for i, name in enumerate(schema.names)}, schema=schema))
-            n += len(rows)
+        batch: list[dict] = []
+        for row in _rows(store, sources):
+            batch.append(row)
+            if len(batch) >= chunk:
+                flush(batch)
+                n += len(batch)
+                batch = []
+        if batch or n == 0:
+            flush(batch)
+            n += len(batch)
     tmp.replace(out)
     return n
 
 
 def export(store: FactStore, fmt: str, out: str | Path, *, sources: Iterable[str] | None = None) -> int:
-    """``fmt`` is ``"jsonl"`` or ``"parquet"``; return what was written (records or fact rows)."""
-    if fmt == "jsonl":
-        return export_jsonl(store, out, sources=sources)
-    if fmt == "parquet":
-        return export_parquet(store, out, sources=sources)
-    raise StoreError(f"unknown export format {fmt!r} (use one of: {', '.join(FORMATS)})")
+    """``fmt`` is one of ``FORMATS``; return what was written (records for JSONL, fact rows otherwise)."""
+    writers = {"jsonl": export_jsonl, "parquet": export_parquet, "csv": export_csv}
+    if fmt not in writers:
+        raise StoreError(f"unknown export format {fmt!r} (use one of: {', '.join(FORMATS)})")
+    return writers[fmt](store, out, sources=sources)
