@@ -34,7 +34,7 @@ from importlib import metadata
 from multiprocessing.connection import wait as wait_any
 from pathlib import Path
 
-from extractor.errors import ExtractorError, InputError
+from extractor.errors import ExtractorError, InputError, ModelError
 from extractor.settings import Settings
 from extractor.sources import expand
 from extractor.store import Stamp, display_url, export_csv, export_jsonl, export_parquet, open_store
@@ -116,6 +116,8 @@ def iter_chunk(ex, chunk: list[tuple[str, str]], stall: frozenset[str] = frozens
         for (path, fh, _), rec in zip(loaded, ex.pipe(articles())):
             yield Outcome(path, fh, record=rec.model_dump(mode="json"))
             done += 1
+    except ModelError:  # no document can be extracted: the batch stops with this one line
+        raise
     except Exception:
         log.debug("batch extraction failed; going on one article at a time", exc_info=True)
         for path, fh, art in loaded[done:]:
@@ -135,9 +137,10 @@ def _extractor_for(settings_json: str):
     from extractor.pipeline import Extractor
 
     warm = getattr(sys.modules.get("extractor.preload"), "WARM", None)
-    if warm is not None and warm[0] == settings_json:
-        return warm[1]
-    return Extractor(Settings.model_validate_json(settings_json))
+    wanted = Settings.model_validate_json(settings_json)
+    if warm is not None and Settings.model_validate_json(warm[0]).model_copy(update={"doc_timeout": wanted.doc_timeout}) == wanted:
+        return warm[1]  # (the time budget is the parent's business, not the extractor's)
+    return Extractor(wanted)
 
 
 def _worker_main(conn, settings_json: str, stall: frozenset[str]) -> None:
@@ -149,6 +152,7 @@ def _worker_main(conn, settings_json: str, stall: frozenset[str]) -> None:
     except ExtractorError as exc:
         conn.send(("fatal", str(exc)))
         return
+    conn.send(("ready",))  # the time budget starts now, not while the model loads
     while True:
         try:
             msg = conn.recv()
@@ -157,8 +161,12 @@ def _worker_main(conn, settings_json: str, stall: frozenset[str]) -> None:
         if msg is None:
             return
         chunk_id, chunk = msg
-        for outcome in iter_chunk(ex, chunk, stall):
-            conn.send(outcome)
+        try:
+            for outcome in iter_chunk(ex, chunk, stall):
+                conn.send(outcome)
+        except ModelError as exc:
+            conn.send(("fatal", str(exc)))
+            return
         conn.send(("done", chunk_id))
 
 
@@ -212,7 +220,11 @@ class _Chunk:
 
 
 class _Worker:
+    START_S = 300  # to build its extractor (load the model) when it did not fork from a server that had one
+
     def __init__(self, ctx, settings_json: str, stall: frozenset[str]):
+        self.ready = False
+        self.started = time.monotonic()
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, settings_json, stall), daemon=True)
         self.proc.start()
@@ -264,10 +276,10 @@ class WorkerPool:
                             pool[i] = w = _Worker(ctx, settings_json, self.stall)
                             continue
                         w.chunks.append(chunk)
-                        if w.deadline is None:
+                        if w.deadline is None and w.ready:
                             w.deadline = time.monotonic() + self.budget
                 busy = [w for w in pool if w.chunks]
-                timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                timeout = max(0.0, min(w.deadline if w.ready else w.started + w.START_S for w in busy) - time.monotonic())
                 wait_any([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout)
                 for i, w in enumerate(pool):
                     if not w.chunks:
@@ -280,9 +292,11 @@ class WorkerPool:
                         died = True
                     if not w.chunks:
                         continue
+                    if not w.ready and not died and time.monotonic() > w.started + w.START_S:
+                        raise ExtractorError(f"a batch worker could not build its extractor in {w.START_S}s")
                     if died or not w.proc.is_alive():
                         yield from self._lost(w, queue, "crash")
-                    elif time.monotonic() >= w.deadline:
+                    elif w.ready and time.monotonic() >= w.deadline:
                         yield from self._lost(w, queue, "timeout")
                     else:
                         continue
@@ -303,6 +317,8 @@ class WorkerPool:
         if isinstance(msg, Outcome):
             w.chunks[0].tasks.pop(msg.source, None)
             yield msg
+        elif msg[0] == "ready":
+            w.ready = True
         elif msg[0] == "fatal":  # it could not build its extractor (a missing model): no worker can
             raise ExtractorError(msg[1])
         else:  # ("done", chunk id)

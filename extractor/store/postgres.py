@@ -139,11 +139,14 @@ class PostgresStore(FactStore):
 
     @contextmanager
     def _read(self):
-        with self.pool.connection() as conn:
-            with conn.transaction():
-                with conn.cursor() as cur:
-                    cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                    yield PgTx(cur)
+        try:
+            with self.pool.connection() as conn:
+                with conn.transaction():
+                    with conn.cursor() as cur:
+                        cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                        yield PgTx(cur)
+        except (self._psycopg.Error, self._pool_timeout) as exc:
+            raise StoreError(f"{self.location}: read failed: {_first_line(exc)}") from None
 
     def _retryable(self, exc: BaseException) -> bool:
         errors = self._psycopg.errors

@@ -172,6 +172,8 @@ class SQLiteStore(FactStore):
         self.conn.execute("BEGIN")
         try:
             yield SQLiteTx(self.conn)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: read failed: {exc}") from None
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("COMMIT")
