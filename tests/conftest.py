@@ -23,11 +23,21 @@ def full() -> Extractor:
 
 
 # --------------------------------------------------------------------------- PostgreSQL
+_skipped_parts: dict[str, int] = {}
+
+
 def _missing_part(message: str) -> None:
-    """In CI (``CI=true``) a missing part fails; on a dev machine the tests that need it are skipped."""
+    """In CI (``CI=true``) a missing part fails; on a dev machine the tests that need it are skipped,
+    and the run ends with one line saying so (``pytest_terminal_summary``)."""
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(message + " (CI must have it: .ci/run installs it)", pytrace=False)
-    pytest.skip(message + ": PostgreSQL tests skipped")
+    _skipped_parts[message] = 1
+    pytest.skip(message)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for message in _skipped_parts:
+        terminalreporter.write_line(f"{message}: the PostgreSQL tests were skipped")
 
 
 @pytest.fixture(scope="session")
