@@ -150,6 +150,7 @@ class FactStore(ABC):
     location = ""  # shown in messages (no password)
     readonly = False
     RETRIES = 8
+    READ_BATCH = 200  # articles read per query when exporting
 
     # -- what a backend supplies ----------------------------------------------------------------
     @abstractmethod
@@ -356,21 +357,27 @@ class FactStore(ABC):
                 if shown:
                     order.append((shown[0], aid, srcs))
             order.sort()
-            for shown, aid, srcs in order:
-                row = tx.one(
-                    "SELECT url, title, published, language, text, warnings_json, extractor_version, model_name, model_version"
-                    " FROM articles WHERE id = ?", (aid,))
-                if row is None:
-                    continue
-                url, title, published, language, text, warnings, *stamp = row
-                facts = [json.loads(j) for (j,) in tx.all("SELECT fact_json FROM facts WHERE article_id = ? ORDER BY seq", (aid,))]
-                record = {
-                    "schema_version": RECORD_SCHEMA_VERSION,
-                    "article": {"id": aid, "source": shown, "url": url, "title": title, "published": published, "language": language, "text": text},
-                    "facts": facts,
-                    "warnings": json.loads(warnings),
-                }
-                yield StoredArticle(record, srcs, Stamp(*stamp))
+            for i in range(0, len(order), self.READ_BATCH):  # a few queries per batch of articles, not two per article
+                part = order[i : i + self.READ_BATCH]
+                marks = ", ".join("?" * len(part))
+                ids = tuple(aid for _, aid, _ in part)
+                rows = {r[0]: r[1:] for r in tx.all(
+                    "SELECT id, url, title, published, language, text, warnings_json, extractor_version, model_name, model_version"
+                    f" FROM articles WHERE id IN ({marks})", ids)}
+                facts: dict[str, list] = defaultdict(list)
+                for aid, fact in tx.all(f"SELECT article_id, fact_json FROM facts WHERE article_id IN ({marks}) ORDER BY article_id, seq", ids):
+                    facts[aid].append(fact)
+                for shown, aid, srcs in part:
+                    if aid not in rows:
+                        continue
+                    url, title, published, language, text, warnings, *stamp = rows[aid]
+                    record = {
+                        "schema_version": RECORD_SCHEMA_VERSION,
+                        "article": {"id": aid, "source": shown, "url": url, "title": title, "published": published, "language": language, "text": text},
+                        "facts": [json.loads(j) for j in facts.get(aid, ())],
+                        "warnings": json.loads(warnings),
+                    }
+                    yield StoredArticle(record, srcs, Stamp(*stamp))
 
     def records(self, sources: Iterable[str] | None = None) -> Iterator[dict]:
         """Article records as dicts (the shape ``extract`` writes), ordered by source."""
