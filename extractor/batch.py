@@ -37,7 +37,7 @@ from pathlib import Path
 from extractor.errors import ExtractorError, InputError, ModelError
 from extractor.settings import Settings
 from extractor.sources import expand
-from extractor.store import Stamp, display_url, export_csv, export_jsonl, export_parquet, open_store
+from extractor.store import Stamp, display_url, export_files, open_store
 
 log = logging.getLogger(__name__)
 
@@ -544,10 +544,11 @@ def run_batch(
         finally:
             progress.stop()
         summary.facts_by_type = dict(by_type)
-        for fmt, out, writer in (("jsonl", jsonl, export_jsonl), ("parquet", parquet, export_parquet), ("csv", csv, export_csv)):
-            if out:
-                summary.exports.append((fmt, out, writer(store, out, sources=sources)))
-                log.info("exported %s to %s", fmt, out)
+        outs = {fmt: out for fmt, out in (("jsonl", jsonl), ("parquet", parquet), ("csv", csv)) if out}
+        if outs:
+            written = export_files(store, outs, sources=sources)  # one read of the database for every format
+            summary.exports += [(fmt, out, written[fmt]) for fmt, out in outs.items()]
+            log.info("exported %s", ", ".join(f"{fmt} to {out}" for fmt, out in outs.items()))
     summary.elapsed = time.monotonic() - t0
     log.info("batch into %s done in %.1fs", display_url(str(db)), summary.elapsed)
     return summary

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from extractor.store.base import ERROR_REASONS, FactStore, ResumeKeys, Stamp, StoredArticle, WriteResult
 from extractor.store.ddl import SCHEMA_VERSION
-from extractor.store.exports import FLAT_COLUMNS, FORMATS, export, export_csv, export_jsonl, export_parquet
+from extractor.store.exports import FLAT_COLUMNS, FORMATS, export, export_csv, export_files, export_jsonl, export_parquet
 from extractor.store.postgres import display_url, is_postgres_url
 
 __all__ = [
     "open_store", "FactStore", "Stamp", "ResumeKeys", "StoredArticle", "WriteResult", "ERROR_REASONS", "SCHEMA_VERSION",
-    "content_digest", "display_url", "is_postgres_url", "export", "export_jsonl", "export_parquet", "export_csv",
+    "content_digest", "display_url", "is_postgres_url", "export", "export_files", "export_jsonl", "export_parquet", "export_csv",
     "FORMATS", "FLAT_COLUMNS",
 ]
 

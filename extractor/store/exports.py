@@ -128,22 +128,124 @@ def flat_rows(stored: StoredArticle) -> Iterator[tuple]:
         yield (*head, seq, *map(f.get, _FACT_KEYS))
 
 
-def _rows(store: FactStore, sources: Iterable[str] | None) -> Iterator[tuple]:
+class _Sink:
+    """One export file being written: ``add`` each stored article, then ``close`` (returns the count)."""
+
+    def __init__(self, out: str | Path):
+        self.out = Path(out)
+        self.tmp = Path(str(out) + ".part")
+        self.n = 0
+
+    def add(self, stored: StoredArticle) -> None: ...
+
+    def close(self) -> int:
+        self.tmp.replace(self.out)
+        return self.n
+
+
+class _Jsonl(_Sink):
+    def __init__(self, out, validate: bool = True):
+        super().__init__(out)
+        self.validate = validate
+        self.fh = self.tmp.open("w", encoding="utf-8")
+
+    def add(self, stored: StoredArticle) -> None:
+        rec = stored.record
+        line = ArticleRecord.model_validate(rec).model_dump_json(exclude_none=False) if self.validate else json.dumps(rec, ensure_ascii=False)
+        self.fh.write(line + "\n")
+        self.n += 1
+
+    def close(self) -> int:
+        self.fh.close()
+        return super().close()
+
+
+class _Csv(_Sink):
+    def __init__(self, out):
+        super().__init__(out)
+        self.fh = self.tmp.open("w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.fh, lineterminator="\n")
+        self.writer.writerow([c.name for c in FLAT_COLUMNS])
+
+    def add(self, stored: StoredArticle) -> None:
+        for row in flat_rows(stored):
+            self.writer.writerow([_csv_cell(v) for v in row])
+            self.n += 1
+
+    def close(self) -> int:
+        self.fh.close()
+        return super().close()
+
+
+class _Parquet(_Sink):
+    def __init__(self, out, chunk: int = 50_000):
+        super().__init__(out)
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as exc:  # pragma: no cover - pyarrow is a dependency
+            raise StoreError(f"Parquet export needs pyarrow: {exc}") from None
+        types = {"string": pa.string(), "float": pa.float64(), "int": pa.int32(), "date": pa.date32(),
+                 "timestamp": pa.timestamp("s", tz="UTC"), "strings": pa.list_(pa.string())}
+        self.pa = pa
+        self.schema = pa.schema([(c.name, types[c.kind]) for c in FLAT_COLUMNS])
+        self.writer = pq.ParquetWriter(str(self.tmp), self.schema)
+        self.chunk = chunk
+        self.rows: list[tuple] = []
+
+    def add(self, stored: StoredArticle) -> None:
+        self.rows.extend(flat_rows(stored))
+        if len(self.rows) >= self.chunk:
+            self._flush()
+
+    def _flush(self) -> None:
+        columns = [list(c) for c in zip(*self.rows)] if self.rows else [[] for _ in FLAT_COLUMNS]
+        self.writer.write_table(self.pa.table(columns, schema=self.schema))
+        self.n += len(self.rows)
+        self.rows = []
+
+    def close(self) -> int:
+        if self.rows or self.n == 0:
+            self._flush()
+        self.writer.close()
+        return super().close()
+
+
+SINKS = {"jsonl": _Jsonl, "parquet": _Parquet, "csv": _Csv}
+
+
+def export_files(store: FactStore, outs: dict[str, str | Path], *, sources: Iterable[str] | None = None) -> dict[str, int]:
+    """Write several formats (``{format: path}``) in one pass over the database; return what each
+    got (records for JSONL, fact rows otherwise)."""
+    unknown = [fmt for fmt in outs if fmt not in SINKS]
+    if unknown:
+        raise StoreError(f"unknown export format {unknown[0]!r} (use one of: {', '.join(FORMATS)})")
+    sinks = {fmt: SINKS[fmt](out) for fmt, out in outs.items()}
     for stored in store.articles(sources):
-        yield from flat_rows(stored)
+        for sink in sinks.values():
+            sink.add(stored)
+    return {fmt: sink.close() for fmt, sink in sinks.items()}
 
 
-def export_jsonl(store: FactStore, out: str | Path, *, sources: Iterable[str] | None = None, validate: bool = True) -> int:
+def export_jsonl(store: FactStore, out: str | Path, *, sources: Iterable[str] | None = None) -> int:
     """Write one JSON record per article (ordered by source); return the number of records."""
-    n = 0
-    tmp = Path(str(out) + ".part")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for rec in store.records(sources):
-            line = ArticleRecord.model_validate(rec).model_dump_json(exclude_none=False) if validate else json.dumps(rec, ensure_ascii=False)
-            fh.write(line + "\n")
-            n += 1
-    tmp.replace(out)
-    return n
+    return export_files(store, {"jsonl": out}, sources=sources)["jsonl"]
+
+
+def export_csv(store: FactStore, out: str | Path, *, sources: Iterable[str] | None = None) -> int:
+    """Write one row per fact (a header, then ``FLAT_COLUMNS``) as CSV; return the row count.
+    Empty cell = null; dates ``YYYY-MM-DD``; ``published_at`` ISO 8601 in UTC; ``article_sources`` a JSON list."""
+    return export_files(store, {"csv": out}, sources=sources)["csv"]
+
+
+def export_parquet(store: FactStore, out: str | Path, *, sources: Iterable[str] | None = None) -> int:
+    """Write one row per fact (``FLAT_COLUMNS``, typed) to a Parquet file; return the row count."""
+    return export_files(store, {"parquet": out}, sources=sources)["parquet"]
+
+
+def export(store: FactStore, fmt: str, out: str | Path, *, sources: Iterable[str] | None = None) -> int:
+    """``fmt`` is one of ``FORMATS``; return what was written (records for JSONL, fact rows otherwise)."""
+    return export_files(store, {fmt: out}, sources=sources)[fmt]
 
 
 def _csv_cell(value) -> str:
@@ -154,55 +256,3 @@ def _csv_cell(value) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return repr(value) if isinstance(value, float) else str(value)
-
-
-def export_csv(store: FactStore, out: str | Path, *, sources: Iterable[str] | None = None) -> int:
-    """Write one row per fact (a header, then ``FLAT_COLUMNS``) as CSV; return the row count.
-    Empty cell = null; dates ``YYYY-MM-DD``; ``published_at`` ISO 8601 in UTC; ``article_sources`` a JSON list."""
-    n = 0
-    tmp = Path(str(out) + ".part")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow([c.name for c in FLAT_COLUMNS])
-        for row in _rows(store, sources):
-            writer.writerow([_csv_cell(v) for v in row])
-            n += 1
-    tmp.replace(out)
-    return n
-
-
-def export_parquet(store: FactStore, out: str | Path, *, sources: Iterable[str] | None = None, chunk: int = 50_000) -> int:
-    """Write one row per fact (``FLAT_COLUMNS``, typed) to a Parquet file; return the row count."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:  # pragma: no cover - pyarrow is a dependency
-        raise StoreError(f"Parquet export needs pyarrow: {exc}") from None
-    types = {"string": pa.string(), "float": pa.float64(), "int": pa.int32(), "date": pa.date32(),
-             "timestamp": pa.timestamp("s", tz="UTC"), "strings": pa.list_(pa.string())}
-    schema = pa.schema([(c.name, types[c.kind]) for c in FLAT_COLUMNS])
-    n = 0
-    tmp = Path(str(out) + ".part")
-    with pq.ParquetWriter(str(tmp), schema) as writer:
-        columns: list[list] = [[] for _ in FLAT_COLUMNS]
-        pending = 0
-        for row in _rows(store, sources):
-            for column, value in zip(columns, row):
-                column.append(value)
-            pending += 1
-            if pending >= chunk:
-                writer.write_table(pa.table(columns, schema=schema))
-                n, pending, columns = n + pending, 0, [[] for _ in FLAT_COLUMNS]
-        if pending or n == 0:
-            writer.write_table(pa.table(columns, schema=schema))
-            n += pending
-    tmp.replace(out)
-    return n
-
-
-def export(store: FactStore, fmt: str, out: str | Path, *, sources: Iterable[str] | None = None) -> int:
-    """``fmt`` is one of ``FORMATS``; return what was written (records for JSONL, fact rows otherwise)."""
-    writers = {"jsonl": export_jsonl, "parquet": export_parquet, "csv": export_csv}
-    if fmt not in writers:
-        raise StoreError(f"unknown export format {fmt!r} (use one of: {', '.join(FORMATS)})")
-    return writers[fmt](store, out, sources=sources)
