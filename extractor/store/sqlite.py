@@ -181,12 +181,6 @@ class SQLiteStore(FactStore):
     def _db_error(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.Error)
 
-    # kept for callers that want the connection (tests, tools)
-    @contextmanager
-    def transaction(self):
-        with self._tx() as tx:
-            yield tx.conn
-
     def query(self, sql: str) -> tuple[list[str], list[tuple]]:
         try:
             self.conn.execute("PRAGMA query_only = ON")
