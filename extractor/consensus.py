@@ -47,7 +47,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from extractor.data import read_json
+from extractor.data import lexicon
 from extractor.errors import ExtractorError
 from extractor.normalize.assets import canonical_asset
 from extractor.outlets import outlet
@@ -108,7 +108,7 @@ def canonical_subject(name: str | None) -> str | None:
 @lru_cache(maxsize=1)
 def _funds() -> tuple[list[tuple[re.Pattern, str]], list[tuple[re.Pattern, str]]]:
     """Fund tickers (unambiguous ones) and fund names, with and without the issuer in front."""
-    products = read_json("etf_products.json")["products"]
+    products = [p.model_dump() for p in lexicon("etf_products").products]
     tickers = [(re.compile(rf"(?<![A-Za-z]){re.escape(p['ticker'])}(?![A-Za-z])"), p["ticker"]) for p in products if not p.get("ambiguous")]
     names = []
     for p in products:
