@@ -22,9 +22,10 @@ log = logging.getLogger(__name__)
 __all__ = ["collect_records", "render_page", "write_page", "PageSummary", "to_doc"]
 
 
-def collect_records(paths: list[Path] | None = None, db: Path | None = None, settings: Settings | None = None) -> Iterator[dict]:
+def collect_records(paths: list[Path] | None = None, db: str | Path | None = None, settings: Settings | None = None) -> Iterator[dict]:
     """Article records from JSONL record files, from article files or folders (extracted on the
-    fly) and from a facts database, in that order."""
+    fly) and from a facts database (an SQLite path or a ``postgresql://`` URL, opened read-only),
+    in that order."""
     paths = list(paths or [])
     jsonl = [p for p in paths if p.suffix == ".jsonl" and p.is_file()]
     articles = [p for p in paths if p not in jsonl]
@@ -42,9 +43,9 @@ def collect_records(paths: list[Path] | None = None, db: Path | None = None, set
 
         yield from records_for(articles, settings or Settings())
     if db is not None:
-        from extractor.store import FactStore
+        from extractor.store import open_store
 
-        with FactStore(db, create=False) as store:
+        with open_store(db, readonly=True) as store:
             yield from store.records()
 
 
