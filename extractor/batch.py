@@ -544,6 +544,9 @@ def run_batch(
         finally:
             progress.stop()
         summary.facts_by_type = dict(by_type)
+        from extractor.consensus import refresh_consensus  # the fact_consensus view's helper tables follow the content
+
+        refresh_consensus(store)
         outs = {fmt: out for fmt, out in (("jsonl", jsonl), ("parquet", parquet), ("csv", csv)) if out}
         if outs:
             written = export_files(store, outs, sources=sources)  # one read of the database for every format

@@ -80,7 +80,7 @@ def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS) -> 
     sentences before it, back to (and including) the nearest heading line.
 
     A fallback after ``asset_for`` for long sections (technical analysis walks through one
-    asset per section: "Ether price prediction" ... "the pair could reach $3,000").
+    asset per section: "Ether price prediction" ... "the pair may retest $3,000").
     """
     sent = fd.sentence_at(start)
     found = _last_in(fd, max(sent.start_char, start - LOOKBACK_CHARS), start, None)
@@ -174,7 +174,7 @@ def source_in(text: str, *, loose: bool = False) -> str | None:
 
     >>> source_in("more than US$700 million was liquidated, according to CoinGlass.")
     'CoinGlass'
-    >>> source_in("Data from SoSoValue shows outflows"), source_in("according to data compiled by Bloomberg")
+    >>> source_in("Data from SoSoValue shows outflows"), source_in("per figures compiled by Bloomberg")
     ('SoSoValue', 'Bloomberg')
     >>> source_in("Bitcoin fell 3%") is None
     True
