@@ -1,70 +1,17 @@
-"""Table-driven tests for ``market_metric`` facts (invented sentences, rule-only pipeline)."""
+"""``market_metric`` beyond its spec rows (``tests/specs/market_metric.jsonl``): what other fact
+types make of a metric's figures, the component alone on a blank pipeline, its config and its
+data file (invented sentences)."""
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
+import spacy
 
-PUB = "2026-03-11"  # a Wednesday
-
-
-def _metrics(ex, text: str, published: str | None = PUB) -> list[tuple]:
-    rec = ex.extract(text, published=published)
-    return [(f.metric, f.value, f.unit) for f in rec.facts if f.type == "market_metric"]
-
-
-CASES = [
-    ("The total crypto market cap slipped to $2.91 trillion.", [("market_cap", 2.91e12, "USD")]),
-    ("The global crypto market capitalization has shed US$212.4 billion since Friday.", [("market_cap_change", -2.124e11, "USD")]),
-    ("Digital assets added $95 billion in market value over the weekend.", [("market_cap_change", 9.5e10, "USD")]),
-    (
-        "The total crypto market cap is down 1.8% over the past 24 hours at $2.7 trillion.",
-        [("market_cap_change", -1.8, "percent"), ("market_cap", 2.7e12, "USD")],
-    ),
-    ("Bitcoin dominance edged up to 59.4% on Monday.", [("dominance", 59.4, "percent")]),
-    ("The Crypto Fear & Greed Index sank to 12, its lowest reading since 2022.", [("fear_greed_index", 12.0, "index")]),
-    ("Sentiment improved, with the Fear and Greed Index at a score of 63 out of 100.", [("fear_greed_index", 63.0, "index")]),
-    ("An altcoin season index reading of 27/100 shows bitcoin still leads.", [("altcoin_index", 27.0, "index")]),
-    ("Roughly $1.2 billion in long positions were liquidated over the past day, per CoinGlass.", [("liquidations", 1.2e9, "USD")]),
-    ("Liquidations topped $410 million as prices whipsawed.", [("liquidations", 4.1e8, "USD")]),
-    ("Open interest in ether futures climbed to $18.3 billion.", [("open_interest", 1.83e10, "USD")]),
-    ("Bitcoin's 2% market depth has thinned to about $40 million.", [("market_depth", 4.0e7, "USD")]),
-    ("Spot trading volume reached $64 billion on Tuesday.", [("volume", 6.4e10, "USD")]),
-    ("Holders are sitting on about $22 billion in unrealized losses.", [("unrealized_loss", 2.2e10, "USD")]),
-    ("Inflows lifted the fund's assets under management to $48.5 billion.", [("aum", 4.85e10, "USD")]),
-    ("Total net assets across the spot Ether ETFs in the U.S. stand at $9.2 billion.", [("aum", 9.2e9, "USD")]),  # a long subject
-    ("Funding rates on major perpetuals flipped to -0.01%.", [("funding_rate", -0.01, "percent")]),
-    ("The network hash rate hit a record 1,050 EH/s.", [("hash_rate", 1050.0, "EH/s")]),
-    (
-        "The value of all cryptocurrencies sank to $2.6 trillion, a loss of about $140 billion in a day.",
-        [("market_cap", 2.6e12, "USD"), ("market_cap_change", -1.4e11, "USD")],
-    ),
-    ("Solana's share of the total crypto market rose to 3.9%.", [("dominance", 3.9, "percent")]),
-    (
-        "Some $900 million in bets were liquidated on Sunday. Longs accounted for $720 million, while shorts lost $180 million.",
-        [("liquidations", 9.0e8, "USD"), ("liquidations", 7.2e8, "USD"), ("liquidations", 1.8e8, "USD")],
-    ),
-    # negatives
-    ("Short sellers lost $180 million on the squeeze.", []),
-    ("The liquidation heatmap shows a cluster near $91,000.", []),
-    ("Ether traded at $2,450 on Tuesday.", []),
-    ("Fear returned to markets as stocks slid.", []),
-    ("Solana rose 6% on the week.", []),
-]
-
-
-@pytest.mark.parametrize("text,expected", CASES, ids=[c[0][:40] for c in CASES])
-def test_metrics(rules_only, text, expected):
-    assert _metrics(rules_only, text) == expected
-
-
-def test_metric_period_when_source_subject(rules_only):
-    rec = rules_only.extract(
-        "In the past 24 hours, about $530 million of leveraged positions were liquidated, according to CoinGlass.", published=PUB
-    )
-    (f,) = [f for f in rec.facts if f.type == "market_metric"]
-    assert (f.metric, f.value, f.period, f.source) == ("liquidations", 5.3e8, "P1D", "CoinGlass")
-    rec = rules_only.extract("On Tuesday, ETH dominance rose to 14.2%.", published=PUB)
-    (f,) = [f for f in rec.facts if f.type == "market_metric"]
-    assert (f.subject, f.when) == ("ETH", "2026-03-10")
+from extractor.data import PACKAGE_DIR, activate
+from extractor.errors import LexiconError
+from extractor.facts import metrics  # noqa: F401  (registers the fin_metrics factory)
 
 
 def test_metric_percents_are_not_moves(rules_only):
@@ -77,3 +24,49 @@ def test_metric_percents_are_not_moves(rules_only):
 def test_market_cap_money_is_not_a_price(rules_only):
     rec = rules_only.extract("The total crypto market cap climbed to $3.4 trillion.")
     assert not [f for f in rec.facts if f.type == "price"]
+
+
+def test_a_percent_inside_a_cue_blocks_moves(rules_only):
+    """The blocker a cue's percent leaves for percent moves (the resolver applies it)."""
+    doc = rules_only.nlp("Bitcoin's 2% market depth thinned to $40 million.")
+    blocks = [(b.start, b.end, b.rule, sorted(b.types)) for b in doc._.fin_blockers if b.rule.startswith("metric.")]
+    assert blocks == [(10, 12, "metric.name.percent", ["percent_move"])]
+
+
+def _alone(**config):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("fin_metrics", config={"strict": True, **config})
+    return nlp
+
+
+def test_alone_on_a_blank_pipeline():
+    doc = _alone()("Liquidations topped $410 million on Friday. The altcoin season index sits at 41.")
+    assert sorted((f.metric, f.value) for f in doc._.facts) == [("altcoin_index", 41.0), ("liquidations", 4.1e8)]
+
+
+def test_config_reaches():
+    text = "TVL reached $6 billion on Monday and $7 billion on Tuesday."
+    assert [f.value for f in _alone()(text)._.facts] == [6e9, 7e9]
+    assert [f.value for f in _alone(list_gap=5)(text)._.facts] == [6e9]  # the list is too far apart
+    text = "Ether's share of the crypto market is 14%."
+    assert [f.subject for f in _alone()(text)._.facts] == ["ETH"]
+    assert [f.subject for f in _alone(subject_gap=2)(text)._.facts] == ["BTC"]  # too far: the default subject
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d["metrics"][0].update(cue_pattern="(?:"), "metrics.0.cue_pattern"),
+    (lambda d: d.update(change_negative=[]), "change_negative"),
+    (lambda d: d["metrics"][1].update(percent_change=True), "percent_change needs a change metric name"),
+    (lambda d: d.update(colour="red"), "colour"),
+])
+def test_a_broken_data_file_fails_in_one_line(tmp_path, edit, message):
+    folder = tmp_path / "data"
+    shutil.copytree(PACKAGE_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__", "models"))
+    path = folder / "metric_patterns.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(LexiconError) as err:
+        activate(folder)
+    activate()
+    assert "metric_patterns.json" in str(err.value) and message in str(err.value) and "\n" not in str(err.value)
