@@ -19,7 +19,9 @@ Every money amount is a candidate. Sentence by sentence, four stages decide:
    "volume", "holdings", "price") vetoes it (``flow.blocked.*``), and so does a trading verb with
    what was traded ("added $30 million of ether": ``flow.blocked.holding_trade``). A net cue
    ("net flows") names no direction: the sign does, and a minus sign ("-$45 million") makes any
-   amount that reads as a flow an outflow (``flow.direction.signed``).
+   amount that reads as a flow an outflow (``flow.direction.signed``). Weak cues ("added", "took
+   in") count where the sentence names a fund, or right after a pronoun subject that stands for
+   the fund of the sentence before ("They took in $X").
 3. **Inheritance** (the last rules of ``DIRECTION``). An amount with no cue of its own continues a
    list ("$X on Tuesday, $Y on Wednesday") and takes the direction of the flow before it in the
    sentence (``flow.inherit.list``); in a later sentence it does so only when it says it continues
@@ -83,6 +85,7 @@ class Config:
     heading_max_chars: int = 80  # a line without end punctuation up to this long is a heading ("Top outflows")
     repeat_rel_diff: float = 0.01  # a rounded restatement ("$877M" for "$877.2 million") differs by at most this share
     repeat_candidates: int = 16  # flows of the nearest amounts on each side compared with a new flow to find the one it repeats
+    pronoun_cue_reach: int = 20  # characters between a pronoun subject ("They") and the weak cue it makes count ("took in")
 
 
 # --- data -------------------------------------------------------------------------------
@@ -94,6 +97,7 @@ class FlowLex:
     cues: Caseless  # named groups: block, inflow, outflow, inflow_weak, outflow_weak, net
     continuation: Caseless
     topic_shift: Caseless  # a sentence opener that turns to another subject
+    pronoun_subject: Caseless  # "They ...", "On Tuesday, it ...": a pronoun as the sentence's subject
     heads: re.Pattern  # named groups: strong, weak
     modifiers: frozenset[str]
     multi_words: frozenset[str]
@@ -165,6 +169,7 @@ def flow_lex() -> FlowLex:
         cues=Caseless(rf"(?<![\w-])(?:{groups})(?![\w-])"),
         continuation=Caseless(rf"(?<![\w-])(?:{alt(lex.continuation_patterns)})(?![\w-])"),
         topic_shift=Caseless(rf"^\W*(?:{alt(lex.topic_shift_patterns)})(?![\w-])"),
+        pronoun_subject=Caseless(rf"^\W*(?:[^,.;:]{{1,40}},\s*)?(?:{alternation(lex.fund_pronouns, ignore_case=True)})(?![\w-])"),
         heads=re.compile(rf"(?<![\w-])(?:(?P<strong>{alt(lex.product_head_strong_patterns)})|(?P<weak>{alt(lex.product_head_weak_patterns)}))(?![\w-])", re.I),
         modifiers=frozenset(lex.product_modifiers),
         multi_words=frozenset(lex.multi_asset_words),
@@ -602,6 +607,7 @@ class SentenceView:
     products: list[Product]  # funds named in the sentence
     in_context: bool  # the sentence or one of the few before it names a fund (or made a flow)
     config: Config
+    after_fund: bool = False  # the sentence before named a fund or made a flow
 
     @cached_property
     def specific(self) -> SpanIndex[Product]:
@@ -621,6 +627,22 @@ class SentenceView:
     def names_fund(self) -> bool:
         """A fund or a fund's head noun is named: weak cues ("lost", "added") count."""
         return bool(self.products) or bool(flow_lex().heads.search(self.sent.text))
+
+    @cached_property
+    def pronoun_end(self) -> int | None:
+        """Where a pronoun subject that stands for the fund of the sentence before ends ("They took
+        in $X", "On Tuesday, it added $Y"); ``None`` without one."""
+        if not self.after_fund:
+            return None
+        m = flow_lex().pronoun_subject.search(self.sent.text)
+        return self.sent.start_char + m.end() if m else None
+
+    def weak_cue_counts(self, cue: Cue) -> bool:
+        """A weak cue counts where the sentence names a fund, or right after a pronoun that stands for one."""
+        if self.names_fund:
+            return True
+        end = self.pronoun_end
+        return end is not None and 0 <= cue.start - end <= self.config.pronoun_cue_reach
 
     @cached_property
     def streaks(self) -> list[Streak]:
@@ -704,7 +726,7 @@ class Amount:
         lex, funds = flow_lex(), _doc_products(self.fd, self.config)
         out = []
         for c in _doc_cues(self.fd).overlapping(max(self.lo, m.start - reach - 1), min(self.hi, m.end + reach + 1)):
-            if c.start < self.lo or c.end > self.hi or (c.start < m.end and m.start < c.end) or (c.weak and not self.sv.names_fund):
+            if c.start < self.lo or c.end > self.hi or (c.start < m.end and m.start < c.end) or (c.weak and not self.sv.weak_cue_counts(c)):
                 continue
             lo, hi = (c.end, m.start) if c.end <= m.start else (m.end, c.start)
             if lex.contrast.search(text, lo, hi):
@@ -862,11 +884,12 @@ def _view(fd: FinDoc, sent: Sentence, products: SpanIndex[Product], running: Run
     flow). An asset class without a fund head noun ("fixed income") is a fund group only in context."""
     named = products.within(sent.start_char, sent.end_char)
     funds = [p for p in named if not p.bare]
+    after_fund = running.last_fund_sent == sent.i - 1
     if funds:
         running.last_fund_sent = sent.i
     last = running.last_fund_sent
     in_context = last is not None and sent.i - last <= config.lookback_sents
-    return SentenceView(fd, sent, named if in_context else funds, in_context, config)
+    return SentenceView(fd, sent, named if in_context else funds, in_context, config, after_fund)
 
 
 def _amounts(fd: FinDoc, sv: SentenceView, running: Running) -> list[Money]:
@@ -1170,13 +1193,15 @@ def _fact(fd: FinDoc, flow: Flow) -> EtfFlowFact:
     default_config={"strict": False, "min_amount": 500_000.0, "lookback_sents": 3, "tally_lookback_sents": 3,
                     "share_lookback_sents": 1, "punct_penalty": 25, "max_cue_distance": 160, "day_reach": 40,
                     "name_reach": 40, "max_name_words": 12, "heading_max_chars": 80, "repeat_rel_diff": 0.01,
-                    "repeat_candidates": 16},
+                    "repeat_candidates": 16, "pronoun_cue_reach": 20},
 )
 def make_component(nlp: Language, name: str, strict: bool, min_amount: float, lookback_sents: int, tally_lookback_sents: int,
                    share_lookback_sents: int, punct_penalty: int, max_cue_distance: int, day_reach: int, name_reach: int,
-                   max_name_words: int, heading_max_chars: int, repeat_rel_diff: float, repeat_candidates: int) -> FactComponent:
+                   max_name_words: int, heading_max_chars: int, repeat_rel_diff: float, repeat_candidates: int,
+                   pronoun_cue_reach: int) -> FactComponent:
     config = Config(min_amount=min_amount, lookback_sents=lookback_sents, tally_lookback_sents=tally_lookback_sents,
                     share_lookback_sents=share_lookback_sents, punct_penalty=punct_penalty, max_cue_distance=max_cue_distance,
                     day_reach=day_reach, name_reach=name_reach, max_name_words=max_name_words,
-                    heading_max_chars=heading_max_chars, repeat_rel_diff=repeat_rel_diff, repeat_candidates=repeat_candidates)
+                    heading_max_chars=heading_max_chars, repeat_rel_diff=repeat_rel_diff, repeat_candidates=repeat_candidates,
+                    pronoun_cue_reach=pronoun_cue_reach)
     return FactComponent(name, propose, config, strict=strict)
