@@ -1039,8 +1039,20 @@ def _product_for(a: Amount, running: Running) -> Product | None:
     return sv.products[0] if sv.products else None
 
 
+def _in_clause(a: Amount, p: Product) -> bool:
+    lo, hi = a.clause()
+    return lo <= p.start and p.end <= hi
+
+
 def _asset(a: Amount, product: Product | None, running: Running) -> str | None:
-    """The product's underlying; none for a multi-asset product; else the paragraph subject's, else the crypto asset named nearby."""
+    """The product's underlying; none for a multi-asset product, unless its clause names a coin as
+    the flow's subject and not the product ("Bitcoin saw outflows of $X" under "crypto products");
+    else the paragraph subject's, else the crypto asset named nearby."""
+    if product is not None and product.multi and not _in_clause(a, product):
+        lo, _ = a.clause()
+        coin = next((x for x in reversed(a.fd.assets.within(lo, a.money.start)) if x.asset.kind == "crypto"), None)
+        if coin is not None:
+            return coin.asset.id
     if product is not None and (product.asset or product.multi):
         return product.asset
     if running.subject is not None and running.subject.product.asset:
