@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Generic, Protocol, TypeVar
 
+import numpy
 from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
@@ -22,6 +23,7 @@ from extractor.normalize.dates import DayRef, find_days
 from extractor.normalize.numbers import PERCENT_RE, Money, finditer_money, percent_from_match
 
 _KEY = "fin_view"
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]+")  # a word written in lower case
 
 
 class _Spanned(Protocol):
@@ -145,6 +147,68 @@ def sentence_starts(words: Sequence[str]) -> list[bool]:
     return starts
 
 
+_LAST_OF_TERMINAL = numpy.array([ord(c) for c in ".!?…"], dtype=numpy.uint32)  # how a terminal token ends
+
+
+def sentence_start_tokens(text: str, idx, length) -> list[int]:
+    """The tokens ``sentence_starts`` marks, for tokens given by character offsets ``idx`` and lengths
+    ``length`` (numpy arrays) into ``text``, without a Python step per token.
+
+    ``sentence_starts`` has state only after a terminal token or a newline, and any other word
+    clears it; so only the runs of tokens that follow such a trigger (found with numpy) are walked,
+    with the same rules.
+
+    >>> text = "Ether rose.  “It hurt,” he said.\\nNew"
+    >>> words = ["Ether", "rose", ".", " ", "“", "It", "hurt", ",", "”", "he", "said", ".", "\\n", "New"]
+    >>> idx, pos = [], 0
+    >>> for w in words:
+    ...     pos = text.index(w, pos); idx.append(pos); pos += len(w)
+    >>> starts = sentence_start_tokens(text, numpy.array(idx), numpy.array([len(w) for w in words]))
+    >>> starts == [i for i, f in enumerate(sentence_starts(words)) if f]
+    True
+    """
+    n = len(idx)
+    if not n:
+        return []
+    codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    idx = numpy.asarray(idx, dtype=numpy.int64)
+    length = numpy.asarray(length, dtype=numpy.int64)
+    triggers = numpy.flatnonzero(numpy.isin(codes[idx + length - 1], _LAST_OF_TERMINAL))
+    newlines = numpy.flatnonzero(codes == 10)
+    if len(newlines):
+        triggers = numpy.union1d(triggers, numpy.searchsorted(idx, newlines, side="right") - 1)
+    starts = [0]
+    done = 0  # tokens before this one have been walked (or need no walk)
+    for t in [0, *triggers.tolist()]:
+        if t < done or t >= n:
+            continue
+        after_terminal = after_newline = False
+        j = t
+        while j < n:  # the rules of ``sentence_starts``, from a quiet state, until the state is quiet again
+            a = int(idx[j])
+            word = text[a : a + int(length[j])]
+            is_space = word.isspace()
+            if j == 0 or is_space:
+                pass
+            elif after_newline:
+                starts.append(j)
+            elif after_terminal and word not in _CLOSERS and word not in _TERMINAL:
+                if word[:1].isupper() or word[:1].isdigit() or word[:1] in "“\"‘'(*-$":
+                    starts.append(j)
+            after_newline = (after_newline or "\n" in word) if is_space else False
+            if word in _TERMINAL or (word[-1:] == "." and _FIGURE_STOP.match(word)):
+                after_terminal = True
+            elif word in _CLOSERS and after_terminal:
+                pass
+            elif not is_space:
+                after_terminal = False
+            j += 1
+            if not after_terminal and not after_newline:
+                break
+        done = j
+    return starts
+
+
 class Sentences:
     """The doc's sentences, built once from two arrays (``doc.sents`` makes a Python object per
     token and ``Span.text`` re-joins tokens on each access; the rules read sentences often)."""
@@ -155,15 +219,17 @@ class Sentences:
             self.items.append(Sentence(0, 0, 0, 0, 0, ""))
         else:
             arr = doc.to_array([SENT_START, IDX, LENGTH])
-            idx, length = arr[:, 1].tolist(), arr[:, 2].tolist()
+            idx, length = arr[:, 1].astype(numpy.int64), arr[:, 2].astype(numpy.int64)
             if doc.has_annotation("SENT_START"):
-                flags = [v == 1 or i == 0 for i, v in enumerate(arr[:, 0].tolist())]
+                starts = numpy.flatnonzero(arr[:, 0] == 1).tolist()
+                if not starts or starts[0] != 0:
+                    starts.insert(0, 0)
             else:  # a component running on a blank pipeline: split here, leave the Doc as it is
-                flags = sentence_starts([text[i : i + n] for i, n in zip(idx, length)])
-            starts = [i for i, f in enumerate(flags) if f]
-            for k, a in enumerate(starts):
-                b = starts[k + 1] if k + 1 < len(starts) else len(doc)
-                a_char, b_char = idx[a], idx[b - 1] + length[b - 1]
+                starts = sentence_start_tokens(text, idx, length)
+            ends = starts[1:] + [len(doc)]
+            a_chars = idx[starts].tolist()
+            b_chars = (idx[numpy.array(ends) - 1] + length[numpy.array(ends) - 1]).tolist()
+            for k, (a, b, a_char, b_char) in enumerate(zip(starts, ends, a_chars, b_chars)):
                 self.items.append(Sentence(k, a, b, a_char, b_char, text[a_char:b_char]))
         self.starts = [s.start_char for s in self.items]
 
@@ -200,6 +266,12 @@ class FinDoc:
         return self.sentences.at(char)
 
     @cached_property
+    def lower_words(self) -> frozenset[str]:
+        """Words the text writes in lower case (a capitalised word also written so is a common word
+        at a sentence start, not a name): read by the NER's windows and the entity registry."""
+        return frozenset(_LOWER_WORD.findall(self.text))
+
+    @cached_property
     def money(self) -> SpanIndex[Money]:
         """Every money expression, left to right."""
         return SpanIndex(list(finditer_money(self.text)))
@@ -220,7 +292,7 @@ class FinDoc:
         """Every asset mention: lexicon assets and the entities the article introduces."""
         from extractor.facts.entities import article_assets
 
-        return SpanIndex(article_assets(self.text))
+        return SpanIndex(article_assets(self.text, self.lower_words))
 
     @cached_property
     def days(self) -> SpanIndex[DayRef]:

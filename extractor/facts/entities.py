@@ -28,6 +28,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from extractor.data import alternation, compiled, lexicon
+from extractor.facts.doc import _LOWER_WORD
 from extractor.normalize.assets import Asset, AssetMention, asset_kind, canonical_asset, find_assets
 
 MAX_NAME_WORDS = 6
@@ -231,12 +232,13 @@ def clean_name(name: str, w: Words, lower_words: frozenset[str] = frozenset()) -
 class Registry:
     """Entities of one article, and every mention of them in its text."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, lower_words: frozenset[str] | None = None):
         self.text = text
         self.w = words()
         self.lexicon_mentions = find_assets(text)
         self.by_key: dict[str, Entity] = {}
-        self.lower_words = frozenset(re.findall(r"(?<![\w’'-])[a-z][a-z’'-]+", text))
+        # words the text writes in lower case (``FinDoc.lower_words`` when the caller has it)
+        self.lower_words = lower_words if lower_words is not None else frozenset(_LOWER_WORD.findall(text))
         self._crypto_bias = self._article_bias()
         self.exchange_spans: list[tuple[int, int]] = []  # "NASDAQ" inside "(NASDAQ: XYZ)" is no index
         self._introductions()
@@ -402,6 +404,7 @@ def _merge(lexicon_mentions: list[AssetMention], registered: list[AssetMention])
     return out
 
 
-def article_assets(text: str) -> list[AssetMention]:
-    """Every asset mention of ``text``: lexicon assets and the entities the article introduces."""
-    return Registry(text).mentions()
+def article_assets(text: str, lower_words: frozenset[str] | None = None) -> list[AssetMention]:
+    """Every asset mention of ``text``: lexicon assets and the entities the article introduces
+    (``lower_words``: the words ``text`` writes in lower case, when the caller has them)."""
+    return Registry(text, lower_words).mentions()

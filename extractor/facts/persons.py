@@ -22,7 +22,7 @@ from spacy.util import filter_spans, minibatch
 
 from extractor.errors import LexiconError, ModelError
 from extractor.data import alternation, compiled, lexicon, words
-from extractor.facts.doc import Sentence, view
+from extractor.facts.doc import _LOWER_WORD, Sentence, view
 from extractor.normalize.assets import canonical_asset
 
 log = logging.getLogger(__name__)
@@ -196,9 +196,28 @@ def candidate_sentences(doc: Doc) -> list[Sentence]:
     out = []
     for s in view(doc).sentences:
         text = s.text
-        if (_needs_ner().search(text) or _role_re().search(text)) and _NAME_LIKE.search(masked_text(text)[0]):
+        if (_needs_ner().search(text) or _role_re().search(text)) and _NAME_LIKE.search(_masked(doc, s)[0]):
             out.append(s)
     return out
+
+
+def _masked(doc: Doc, sent: Sentence) -> tuple[str, list[tuple[int, int]]]:
+    """``masked_text`` of a sentence of ``doc``, computed once per Doc (the readings and the windows both need it)."""
+    cache = view(doc).cached("persons.masked", dict)
+    if sent.i not in cache:
+        cache[sent.i] = masked_text(sent.text)
+    return cache[sent.i]
+
+
+def _doc_speaker_words(doc: Doc) -> frozenset[str]:
+    """``speaker_words`` of the Doc's text, computed once per Doc."""
+    fd = view(doc)
+    return fd.cached("persons.speaker_words", lambda: speaker_words(fd.text))
+
+
+def _doc_lower_words(doc: Doc) -> frozenset[str]:
+    """``lower_words`` of the Doc's text, computed once per Doc (``FinDoc.lower_words``)."""
+    return view(doc).lower_words
 
 
 SUBJECT_QUOTE_SENTENCES = 2  # a name opening a sentence is read when a quote follows within this many sentences
@@ -219,7 +238,7 @@ def readings(doc: Doc) -> list[Reading]:
     """The sentences the model reads (everything else it never sees)."""
     sents = view(doc).sentences
     whole = {s.i for s in candidate_sentences(doc)}
-    speakers = speaker_words(view(doc).text)
+    speakers = _doc_speaker_words(doc)
     quoted = [bool(_QUOTE_MARK.search(s.text)) for s in sents]
     out = []
     for s in sents:
@@ -277,7 +296,6 @@ def _subject_run() -> re.Pattern:
     )
 
 
-_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]+")  # a word written in lower case
 
 
 @lru_cache(maxsize=1)
@@ -419,12 +437,11 @@ def subject_window(text: str, common: frozenset[str] = frozenset(), context: int
 
 
 def _windows(doc: Doc, index: int) -> list[tuple[_Window, str]]:
-    text = view(doc).text
-    common = lower_words(text)
-    speakers = speaker_words(text)
+    common = _doc_lower_words(doc)
+    speakers = _doc_speaker_words(doc)
     out = []
     for r in readings(doc):
-        masked, segments = masked_text(r.sent.text)
+        masked, segments = _masked(doc, r.sent)
         if r.how == "whole":
             found = name_windows(masked, common)
         elif r.how == "names":

@@ -1,4 +1,4 @@
-"""Rule-based sentence boundaries as a pipeline component (``doc.sentence_starts`` decides)."""
+"""Rule-based sentence boundaries as a pipeline component (``doc.sentence_starts`` decides, through ``sentence_start_tokens``)."""
 from __future__ import annotations
 
 import numpy
@@ -6,7 +6,7 @@ from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractor.facts.doc import sentence_starts, view
+from extractor.facts.doc import sentence_start_tokens, view
 
 
 def set_sentence_starts(doc: Doc) -> Doc:
@@ -24,8 +24,9 @@ def set_sentence_starts(doc: Doc) -> Doc:
     # setting token.is_sent_start one by one re-checks the whole doc each time
     text = view(doc).text
     arr = doc.to_array([IDX, LENGTH])
-    starts = sentence_starts([text[i : i + n] for i, n in arr.tolist()])
-    flags = numpy.array([1 if s else -1 for s in starts], dtype="int32").astype("uint64").reshape(-1, 1)  # spaCy stores -1 as wrapped uint64
+    flags = numpy.full(len(doc), -1, dtype="int32")
+    flags[sentence_start_tokens(text, arr[:, 0], arr[:, 1])] = 1  # the tokens ``sentence_starts`` marks
+    flags = flags.astype("uint64").reshape(-1, 1)  # spaCy stores -1 as wrapped uint64
     doc.from_array([SENT_START], flags)
     return doc
 

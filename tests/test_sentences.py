@@ -1,0 +1,39 @@
+"""``sentence_start_tokens`` (numpy-gated walk) marks exactly the tokens ``sentence_starts`` (a step
+per token) marks: on generated token soups of terminals, closers, newlines and figures with a glued
+full stop, and on the corpus."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.attrs import IDX, LENGTH
+
+from extractor.facts.doc import sentence_start_tokens, sentence_starts
+
+NLP = spacy.blank("en")
+PIECES = ["Ether", "$60K.", "3%.", "2.5M.", ".", "...", "!", "?", "?!", "…", "”", "“", "’", '"', "'", ")", "(", "\n",
+          "\n\n", " \n ", "  ", "he", "said", "U.S.", "Feb.", "x.", "A.", "-", "*", "$", "7", "Ünal", "é."]
+
+
+def both(text: str) -> tuple[list[int], list[int]]:
+    doc = NLP.make_doc(text)
+    arr = doc.to_array([IDX, LENGTH])
+    slow = [i for i, f in enumerate(sentence_starts([text[a : a + n] for a, n in arr.tolist()])) if f]
+    return slow, sentence_start_tokens(text, arr[:, 0], arr[:, 1])
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.sampled_from([" ", "", "\n"]))
+def test_fast_starts_equal_the_per_token_rules_on_generated_text(pieces, sep):
+    slow, fast = both(sep.join(pieces))
+    assert fast == slow
+
+
+def test_fast_starts_equal_the_per_token_rules_on_the_corpus():
+    files = sorted((Path(__file__).resolve().parents[1] / "corpus" / "articles").glob("*.txt"))
+    assert files
+    for path in files:
+        slow, fast = both(path.read_text(encoding="utf-8"))
+        assert fast == slow, path.name
