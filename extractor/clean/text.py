@@ -16,6 +16,7 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Lone UTF-16 surrogates (only reachable through Python strings): cannot be encoded to UTF-8.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ANY_INVISIBLE = re.compile(f"{_INVISIBLE.pattern}|{_CONTROL.pattern}|{_SURROGATE.pattern}")
 
 _MD_IMAGE = re.compile(
     r"""
@@ -52,6 +53,7 @@ _MD_LINE_PREFIX = re.compile(
     re.VERBOSE | re.MULTILINE,
 )
 _MD_RULE = re.compile(r"^[ \t]*(?:[-=*_][ \t]*){3,}$", re.MULTILINE)  # setext underlines, horizontal rules
+_MD_RULE_GATE = re.compile(r"[-=*_][ \t]*[-=*_][ \t]*[-=*_]")  # what every match of _MD_RULE holds
 _JSON_ARRAY = re.compile(r'\[\s*"[^"\]\n]{0,80}"(?:\s*,\s*"[^"\]\n]{0,80}"){1,9}\s*\]')  # ["a","b"] left by scrapers
 _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+(?=[,;:](?:\s|$))")  # "word , next" -> "word, next"
 _HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -67,6 +69,8 @@ def strip_invisible(text: str) -> str:
     >>> strip_invisible("BTC \\ud800 up").encode("utf-8")
     b'BTC \\xef\\xbf\\xbd up'
     """
+    if not _ANY_INVISIBLE.search(text):  # the common case: one scan instead of three
+        return text
     return _SURROGATE.sub("\ufffd", _CONTROL.sub("", _INVISIBLE.sub("", text)))
 
 
@@ -81,13 +85,19 @@ def strip_markdown(text: str) -> str:
     >>> strip_markdown("## **Ether** outlook\\n> quoted line\\n* bullet")
     'Ether outlook\\nquoted line\\nbullet'
     """
-    text = _MD_IMAGE.sub("", text)
-    text = _MD_LINK_LINE.sub("", text)
-    text = _MD_LINK.sub(lambda m: m.group("text").strip(), text)
-    text = _MD_RULE.sub("", text)
-    text = _MD_LINE_PREFIX.sub("", text)
-    for _ in range(2):  # nested emphasis such as ***x***
-        text = _MD_EMPHASIS.sub(lambda m: m.group("body"), text)
+    # each pattern runs only on a text holding the characters every match of it needs
+    if "![" in text:
+        text = _MD_IMAGE.sub("", text)
+    if "](" in text:
+        text = _MD_LINK_LINE.sub("", text)
+        text = _MD_LINK.sub(lambda m: m.group("text").strip(), text)
+    if _MD_RULE_GATE.search(text):
+        text = _MD_RULE.sub("", text)
+    if "#" in text or ">" in text or "*" in text or "+" in text:
+        text = _MD_LINE_PREFIX.sub("", text)
+    if "*" in text or "__" in text:
+        for _ in range(2):  # nested emphasis such as ***x***
+            text = _MD_EMPHASIS.sub(lambda m: m.group("body"), text)
     return text
 
 
