@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import defaultdict
 from dataclasses import dataclass
 
 from extractor.data import alternation, compiled, lexicon, words
@@ -226,6 +225,8 @@ def surname_keys(full: str) -> list[str]:
 
 
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]\w*")
+_WORD_CHAR = re.compile(r"\w")
+_WORD_CHAR_OR_HYPHEN = re.compile(r"[\w-]")
 
 
 class Names:
@@ -234,10 +235,24 @@ class Names:
 
     def __init__(self, text: str):
         self.text = text
-        self.at: dict[str, list[int]] = defaultdict(list)
-        for m in _WORD.finditer(text):
-            self.at[m.group()].append(m.start())
+        self._at: dict[str, list[int]] = {}  # word -> where ``_WORD`` matches it, found on first use
         self._first: dict[str, str | None] = {}
+
+    def positions(self, word: str) -> list[int]:
+        """Where ``_WORD`` matches exactly ``word`` (a word starting with a letter), in text order:
+        its occurrences not preceded by a word character or hyphen and not followed by a word
+        character (``_WORD`` matches whole runs of word characters, so these are its matches).
+        Found with ``str.find`` per word asked for: an index of every word of the text cost more."""
+        found = self._at.get(word)
+        if found is None:
+            text, n, found = self.text, len(word), []
+            p = text.find(word)
+            while p >= 0:
+                if (p == 0 or not _WORD_CHAR_OR_HYPHEN.match(text, p - 1)) and not _WORD_CHAR.match(text, p + n):
+                    found.append(p)
+                p = text.find(word, p + 1)
+            self._at[word] = found
+        return found
 
     def mentions(self, phrase: str, *, hyphen_after: bool = False) -> list[tuple[int, int]]:
         """Whole-word occurrences of ``phrase`` (a word starting with a letter), in text order
@@ -247,7 +262,7 @@ class Names:
             return []
         text, n, out = self.text, len(phrase), []
         stop = r"\w" if hyphen_after else r"[\w-]"
-        for p in self.at.get(key.group(), ()):
+        for p in self.positions(key.group()):
             if text.startswith(phrase, p) and not re.match(stop, text[p + n : p + n + 1]):
                 out.append((p, p + n))
         return out
