@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from extractor.data import alternation, compiled, lexicon
 from extractor.facts.doc import _LOWER_WORD
+from extractor.rx import _lower_exactly
 from extractor.normalize.assets import Asset, AssetMention, asset_kind, canonical_asset, find_assets
 
 MAX_NAME_WORDS = 6
@@ -115,6 +116,25 @@ def _token_re() -> re.Pattern:
 def _index_re() -> re.Pattern:
     heads = "|".join(sorted(words().index_heads))
     return re.compile(rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&)){{1,5}}[ ](?:{heads}))\b")
+
+
+@compiled
+def _share_words() -> tuple[str, ...]:
+    """Lower-cased words one of which every match of ``_share_re`` holds: "shares" or a share noun."""
+    return ("shares", *(n.lower() for n in lexicon("entities").share_nouns))
+
+
+@compiled
+def _token_gate() -> re.Pattern:
+    """What every match of ``_token_re`` holds, in lower-cased text: a space, then a token noun's first word."""
+    firsts = sorted({n.split()[0].lower() for n in lexicon("entities").token_nouns})
+    return re.compile(rf"\s(?:{'|'.join(map(re.escape, firsts))})")
+
+
+def _may_hold(low: str | None, text: str, needed: tuple[str, ...]) -> bool:
+    """Whether ``text`` may hold one of the lower-cased words ``needed`` in any case (always, when
+    ``low``, its exact lower-cased copy, is missing)."""
+    return low is None or any(n in low for n in needed)
 
 
 @dataclass
@@ -325,17 +345,18 @@ class Registry:
                 self._add(None, tick, self._kind("", m.start(), m.end(), None))
         for m in _PAIR.finditer(text):
             self._pair(m.group("base"), m.group("quote"))
-        for m in _share_re().finditer(text):
+        low = _lower_exactly(text)  # gates: a scan runs only when the text holds a word its matches need
+        for m in (_share_re().finditer(text) if _may_hold(low, text, _share_words()) else ()):
             name = clean_name(m.group("a") or m.group("b"), w, self.lower_words)
             toks = name.split(" ") if name else []
             if name and canonical_asset(name) is None and toks[-1] not in w.not_asset_heads \
                     and not any(t in w.fund_heads for t in toks):
                 self._add(name, None, "stock")
-        for m in _token_re().finditer(text):
+        for m in (_token_re().finditer(text) if low is None or _token_gate().search(low) else ()):
             name = clean_name(m.group("name"), w, self.lower_words)
             if name and name.split(" ")[-1] not in w.not_asset_heads:
                 self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
-        for m in _index_re().finditer(text):
+        for m in (_index_re().finditer(text) if any(h in text for h in w.index_heads) else ()):
             name = clean_name(m.group("name"), w, self.lower_words)
             if name and len(name.split(" ")) >= 2 and canonical_asset(name) is None:
                 self._add(name, None, "index")
