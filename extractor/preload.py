@@ -7,6 +7,7 @@ set by ``extractor.batch`` when it starts the server; without it only the import
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 
@@ -31,6 +32,9 @@ def _warm() -> None:
         log.debug("preloading the extractor failed", exc_info=True)
         return
     WARM = (raw, ex)
+    # the model, lexicons and compiled rules live as long as the process: moved out of the garbage
+    # collector's reach, so its full collections stop re-walking them (and forked workers share their pages)
+    gc.freeze()
 
 
 _warm()

@@ -1,6 +1,7 @@
 """Running the extractor over files: shared by the CLI commands (no argument parsing here)."""
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
@@ -58,6 +59,7 @@ def extract_files(ex: Extractor, files: list[Path], sink: TextIO, *, published: 
                   stdin: BinaryIO | None = None) -> list[tuple[Path, str]]:
     """Write one JSON record per readable file to ``sink``; return ``(path, error)`` for the others."""
     failures: list[tuple[Path, str]] = []
+    gc.freeze()  # the extractor's model and tables live as long as the run: the collector need not re-walk them
     for rec in ex.pipe(load_all(files, ex.settings, failures, published=published, url=url, stdin=stdin)):
         sink.write(rec.model_dump_json(exclude_none=False) + "\n")
     return failures
