@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "dev"
 SUFFIXES = (".txt", ".md", ".html", ".htm")
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def build_corpus(n: int) -> list[tuple[str, str]]:
@@ -65,9 +67,9 @@ def phase_bare(texts: list[str], model: str) -> dict:
 
     t0 = time.perf_counter()
     nlp = spacy.load(model)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     n = sum(1 for _ in nlp.pipe(texts, batch_size=32))
-    return {"articles": n, "seconds": time.perf_counter() - t, "startup": t - t0, "rss_mb": peak_rss_mb()}
+    return {"articles": n, "seconds": time.perf_counter() - t, "cpu": time.process_time() - c, "startup": t - t0, "rss_mb": peak_rss_mb()}
 
 
 def write_folder(items: list[tuple[str, str]], folder: Path) -> None:
@@ -84,6 +86,9 @@ class DescendantPeak:
         import threading
 
         self.peak_kb: dict[int, int] = {}
+        self.cpu_first: dict[int, float] = {}  # CPU seconds of each descendant when first seen (0 for those born later)
+        self.cpu_last: dict[int, float] = {}
+        self._polls = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, args=(interval,), daemon=True)
 
@@ -98,12 +103,14 @@ class DescendantPeak:
     def _poll(self, interval: float) -> None:
         me = os.getpid()
         while not self._stop.is_set():
-            parents = {}
+            parents, cpu = {}, {}
             for entry in os.listdir("/proc"):
                 if entry.isdigit():
                     try:
                         with open(f"/proc/{entry}/stat") as fh:
-                            parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+                            fields = fh.read().rsplit(")", 1)[1].split()
+                        parents[int(entry)] = int(fields[1])
+                        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
                     except (OSError, IndexError, ValueError):
                         continue
             for pid in parents:
@@ -111,6 +118,8 @@ class DescendantPeak:
                 while p in parents and p != me and hops < 10:
                     p, hops = parents[p], hops + 1
                 if p == me and pid != me:
+                    self.cpu_first.setdefault(pid, cpu[pid] if self._polls == 0 else 0.0)
+                    self.cpu_last[pid] = cpu[pid]
                     try:
                         with open(f"/proc/{pid}/status") as fh:
                             for line in fh:
@@ -118,7 +127,12 @@ class DescendantPeak:
                                     self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), int(line.split()[1]))
                     except OSError:
                         continue
+            self._polls += 1
             self._stop.wait(interval)
+
+    def descendants_cpu(self) -> float:
+        """CPU seconds the descendants spent while watched (a worker's last < interval s are missed)."""
+        return sum(self.cpu_last[p] - self.cpu_first[p] for p in self.cpu_last)
 
     def worker_peak_mb(self) -> float:
         return max(self.peak_kb.values(), default=0) / 1024.0
@@ -136,11 +150,12 @@ def phase_extractor(folder: str, model: str, workers: int) -> dict:
     start_worker_server(settings)
     startup = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp, DescendantPeak() as peaks:
-        t = time.perf_counter()
+        time.sleep(0.3)  # one poll before the timer: the CPU the workers' server spent loading is not counted
+        t, c = time.perf_counter(), time.process_time()
         summary = run_batch(Path(folder), Path(tmp) / "bench.db", settings=settings, workers=workers)
-        seconds = time.perf_counter() - t
+        seconds, own_cpu = time.perf_counter() - t, time.process_time() - c
     return {"articles": summary.articles, "errors": len(summary.errors), "seconds": seconds, "startup": startup, "rss_mb": peak_rss_mb(),
-            "worker_rss_mb": peaks.worker_peak_mb()}
+            "worker_rss_mb": peaks.worker_peak_mb(), "cpu": own_cpu + peaks.descendants_cpu()}
 
 
 def dev_f1(model: str) -> float | None:
@@ -179,6 +194,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--folder", help=argparse.SUPPRESS)
     ap.add_argument("--skip-bare", action="store_true", help="skip the (slow) bare-model anchor")
+    ap.add_argument("--rounds", type=int, default=1, help="run the phases this many times, alternately, and print the median ratios")
     args = ap.parse_args()
     if args.phase:
         return child(args)
@@ -189,21 +205,37 @@ def main() -> None:
     folder_tmp = tempfile.TemporaryDirectory()
     write_folder(items, Path(folder_tmp.name))
     print(f"corpus: {len(items)} articles, {sum(len(t) for _, t in items) / len(items):.0f} chars on average; model {args.model}; {os.cpu_count()} cores")
-    rows = {}
-    if not args.skip_bare:
-        rows["bare"] = run_phase("bare", items_file, args.model)
-    rows["extractor"] = run_phase("extractor", items_file, args.model, 1, folder_tmp.name)
-    rows["extractor_w2"] = run_phase("extractor", items_file, args.model, 2, folder_tmp.name)
-    for key, label in (("bare", "1. bare spacy.load + nlp.pipe"), ("extractor", "2. extractor, 1 process"), ("extractor_w2", "3. extractor, --workers 2")):
-        if key in rows:
-            r = rows[key]
-            extra = f", worker peak RSS {r['worker_rss_mb']:.0f} MB" if r.get("worker_rss_mb") else ""
-            print(f"{label:34} {r['articles'] / r['seconds']:8.1f} articles/s   peak RSS {r['rss_mb']:.0f} MB{extra}")
-    starts = ", ".join(f"{k} {r['startup']:.1f}s" for k, r in rows.items())
-    print(f"start-up before each timer (imports excluded; model load, workers' server): {starts}")
-    if "bare" in rows:
-        print(f"ratio extractor / bare model      {rows['bare']['seconds'] / rows['extractor']['seconds']:8.2f}x")
-    print(f"ratio 2 workers / 1 worker        {rows['extractor']['seconds'] / rows['extractor_w2']['seconds']:8.2f}x")
+    labels = (("bare", "1. bare spacy.load + nlp.pipe"), ("extractor", "2. extractor, 1 process"), ("extractor_w2", "3. extractor, --workers 2"))
+    ratios: dict[str, list[float]] = {"wall": [], "cpu": [], "w2": []}
+    for r in range(1, args.rounds + 1):  # phases alternate: bare, extractor, 2 workers, bare, ...
+        rows = {}
+        if not args.skip_bare:
+            rows["bare"] = run_phase("bare", items_file, args.model)
+        rows["extractor"] = run_phase("extractor", items_file, args.model, 1, folder_tmp.name)
+        rows["extractor_w2"] = run_phase("extractor", items_file, args.model, 2, folder_tmp.name)
+        if args.rounds > 1:
+            print(f"round {r} (load average {os.getloadavg()[0]:.1f}):")
+        for key, label in labels:
+            if key in rows:
+                ro = rows[key]
+                extra = f", worker peak RSS {ro['worker_rss_mb']:.0f} MB" if ro.get("worker_rss_mb") else ""
+                print(f"{label:34} {ro['articles'] / ro['seconds']:8.1f} articles/s   {ro['cpu'] / ro['articles'] * 1000:6.1f} CPU ms/article"
+                      f"   peak RSS {ro['rss_mb']:.0f} MB{extra}")
+        starts = ", ".join(f"{k} {ro['startup']:.1f}s" for k, ro in rows.items())
+        print(f"start-up before each timer (imports excluded; model load, workers' server): {starts}")
+        if "bare" in rows:
+            ratios["wall"].append(rows["bare"]["seconds"] / rows["extractor"]["seconds"])
+            ratios["cpu"].append(rows["bare"]["cpu"] / rows["extractor"]["cpu"])
+            print(f"ratio extractor / bare model      {ratios['wall'][-1]:8.2f}x   (CPU time: {ratios['cpu'][-1]:.2f}x)")
+        ratios["w2"].append(rows["extractor"]["seconds"] / rows["extractor_w2"]["seconds"])
+        print(f"ratio 2 workers / 1 worker        {ratios['w2'][-1]:8.2f}x")
+    if args.rounds > 1:
+        med = {k: statistics.median(v) for k, v in ratios.items() if v}
+        if "wall" in med:
+            print(f"median of {args.rounds} rounds: extractor / bare model {med['wall']:.2f}x (CPU time {med['cpu']:.2f}x), "
+                  f"2 workers / 1 worker {med['w2']:.2f}x")
+        else:
+            print(f"median of {args.rounds} rounds: 2 workers / 1 worker {med['w2']:.2f}x")
     f1 = run_phase("f1", items_file, args.model)["f1"]
     print(f"dev core micro F1                 {f1 if f1 is not None else 'n/a (no ../shared/dev)'}")
     os.unlink(items_file)
