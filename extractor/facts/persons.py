@@ -296,8 +296,6 @@ def _subject_run() -> re.Pattern:
     )
 
 
-
-
 @lru_cache(maxsize=1)
 def _never_names() -> frozenset[str]:
     """Lower-cased words that are never part of a person's name: function words, months, roles,
