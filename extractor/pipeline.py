@@ -42,6 +42,28 @@ def _fact_key(fact) -> tuple:
     return (fact.evidence.start, fact.evidence.end, fact.type, fact.model_dump_json())
 
 
+def unique_sorted(facts: list) -> list:
+    """``facts`` without duplicates, sorted by ``_fact_key``, serialising to JSON only the facts that
+    share their evidence span and type with another (the JSON decides only between those).
+
+    >>> from types import SimpleNamespace as N
+    >>> f = lambda s, t, j: N(evidence=N(start=s, end=s + 1), type=t, model_dump_json=lambda: j)
+    >>> [x.model_dump_json() for x in unique_sorted([f(5, "price", "b"), f(1, "quote", "z"), f(5, "price", "a"), f(5, "price", "b")])]
+    ['z', 'a', 'b']
+    """
+    groups: dict[tuple, list] = {}
+    for fact in facts:
+        groups.setdefault((fact.evidence.start, fact.evidence.end, fact.type), []).append(fact)
+    out = []
+    for key in sorted(groups):
+        group = groups[key]
+        if len(group) == 1:
+            out.append(group[0])
+        else:
+            out.extend(sorted({_fact_key(f): f for f in group}.values(), key=_fact_key))
+    return out
+
+
 class Extractor:
     """A reusable extractor: build once, feed many documents (``pipe``)."""
 
@@ -57,7 +79,7 @@ class Extractor:
         return doc
 
     def _record(self, article: CleanArticle, doc) -> ArticleRecord:
-        facts = sorted({_fact_key(f): f for f in doc._.facts}.values(), key=_fact_key)
+        facts = unique_sorted(doc._.facts)
         if article.language != "en":  # every rule is written for English (clean() already warned)
             facts = []
         warnings = list(article.warnings) + view(doc).warnings
