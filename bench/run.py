@@ -143,6 +143,9 @@ def phase_extractor(folder: str, model: str, workers: int) -> dict:
         summary = run_batch(Path(folder), Path(tmp) / "bench.db", settings=settings, workers=workers)
         seconds = time.perf_counter() - t
     res = {"articles": summary.articles, "errors": len(summary.errors), "seconds": seconds, "startup": startup, "rss_mb": peak_rss_mb()}
+    from extractor.facts.grammar import STATS  # sentences the dependency parser read (1 process: all of them)
+
+    res["parsed"], res["sentences"] = STATS["parsed"], STATS["sentences"]
     if workers > 1:
         res["worker_rss_mb"] = peaks.worker_peak_mb()
     return res
@@ -204,6 +207,9 @@ def main() -> None:
             r = rows[key]
             extra = f", workers peak RSS {r['worker_rss_mb']:.0f} MB" if "worker_rss_mb" in r else ""
             print(f"{label:34} {r['articles'] / r['seconds']:8.1f} articles/s   peak RSS {r['rss_mb']:.0f} MB{extra}")
+    r = rows["extractor"]
+    if r.get("sentences"):
+        print(f"sentences the parser read         {r['parsed']} of {r['sentences']} ({r['parsed'] / r['sentences']:.1%})")
     starts = ", ".join(f"{k} {r['startup']:.1f}s" for k, r in rows.items())
     print(f"start-up before each timer (imports excluded; model load, workers' server): {starts}")
     if "bare" in rows:

@@ -242,7 +242,9 @@ class Parse:
         apposed to; else ``None`` (the verb it belongs to decides)."""
         for k in self.children(noun, ("prep",)):
             if k.lower in _OWNER_PREPS and k.start > noun.start and not (k.start <= fig_start < self.subtree(k)[1]):
-                objs = [self._not_time(o) for o in self.children(k, ("pobj",))]  # not "a 5% drop in March"
+                objs = self.children(k, ("pobj",)) or [o for o in self.children(k, ("amod", "compound", "nmod", "dobj"))
+                                                       if o.start > k.start]  # a misparsed object of the preposition
+                objs = [self._not_time(o) for o in objs]  # not "a 5% drop in March"
                 objs = [o for o in objs if o is not None]
                 if objs:
                     return self._with_conjuncts(objs[0], "complement")

@@ -47,7 +47,7 @@ NAME = r"""
 _NAME_BEFORE_PCT = re.compile(rf"(?P<name>{NAME})\s*\(?\s*$", re.VERBOSE)  # "Zephyr (+37%"
 _NAME_BY = re.compile(rf"(?P<name>{NAME})\s+by\s*$", re.VERBOSE)  # "..., Acme by 6%" (elliptical list item)
 _NAME_FULL = re.compile(rf"(?P<name>{NAME})", re.VERBOSE)
-_POSSESSIVE_PCT = re.compile(r"['’]s\s+(?:[a-z]+\s+){0,2}?$")  # "ether's 6%", "Zephyr's roughly 11%"
+_NAME_BEFORE_POSS = re.compile(rf"(?P<name>{NAME})$", re.VERBOSE)
 _LISTED = re.compile(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?", re.IGNORECASE)  # names written as a list
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s+&\s+)", re.IGNORECASE)
 _WORD = re.compile(r"[\w$%’'.-]+")
@@ -87,6 +87,7 @@ class SubjectCues:
     leading: re.Pattern  # sentence adverbs before a subject ("Meanwhile,")
     quantity_end: re.Pattern  # a phrase that ends with a quantity noun ("ether's trading volume")
     quantity_lead: re.Pattern  # a phrase headed by a quantity noun ("open interest in ether futures")
+    possessive: re.Pattern  # between a name and its percent: "ether's 6%", "Zephyr's roughly 11%"
     than_quantity: re.Pattern  # after a percent: compared with a quantity ("88% higher than last quarter's revenue")
     owner_suffix: re.Pattern  # after a name: "'s shares", " stock"
     shares_of: re.Pattern  # "shares of", before a name
@@ -135,6 +136,8 @@ def subject_cues() -> SubjectCues:
         quantity_end=re.compile(rf"(?<![\w-])(?:{measure})$", re.IGNORECASE),
         quantity_lead=re.compile(rf"^(?:(?:the|its|their|a|an)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?:{measure})\s+(?:of|in|on|for|across|at)\b",
                                  re.IGNORECASE),
+        possessive=re.compile(rf"(?<=\w)['’]s\s+(?:(?:{alternation(list(g.approximators) + list(lx.period_adjectives))})\s+){{0,2}}$",
+                              re.IGNORECASE),
         than_quantity=re.compile(rf"\s*(?:higher|lower|more|less|above|below|up|down)\s+(?:than|from|on|over)\s+"
                                  rf"(?:[\w’'-]+\s+){{0,4}}?(?:{measure})(?![\w-])", re.IGNORECASE),
         owner_suffix=re.compile(rf"^(?:/(?:{alternation(lexicon('entities').dollar_codes)}))?(?:\s*\([^()]{{1,30}}\))?(?:['’]s)?"
@@ -351,18 +354,36 @@ def _topic(fd: FinDoc, kinds: frozenset[str]) -> Mention | None:
 
 
 def referent(pl: Place, kind: str, at: int) -> Mention | None:
-    """The asset an anaphor of ``kind`` standing at ``at`` refers to (see the module docstring)."""
+    """The asset an anaphor of ``kind`` standing at ``at`` refers to: of the compatible assets named
+    in this sentence and the one before, the latest that is a clause's subject, else the latest that is
+    not the object of a preposition; then the same further back (up to ``anaphor_sents`` sentences for a
+    typed anaphor, ``running_sents`` for "it"); else, for a typed anaphor, the article's most-named one."""
     c, cfg = subject_cues(), pl.config
     kinds = c.kinds.get(kind, frozenset())
     typed = kind != "any"
     lo = _sentence_back(pl.fd, pl.sent, cfg.anaphor_sents if typed else cfg.running_sents, not typed)
     pool = mentions(pl.fd).within(lo, at) + pl.run.named_within(lo, at)
-    pool = [m for m in pool if m.kind in kinds and m.end <= at]
-    if pool:
-        text = pl.fd.text
-        free = [m for m in pool if not c.object_marker.search(text[max(0, m.start - cfg.object_reach) : m.start])]
-        return max(free or pool, key=lambda m: (m.start, m.how != "name"))
-    return _topic(pl.fd, kinds) if typed else None
+    pool = sorted((m for m in pool if m.kind in kinds and m.end <= at), key=lambda m: (m.start, m.how != "name"))
+    if not pool:
+        return _topic(pl.fd, kinds) if typed else None
+    text = pl.fd.text
+    near = _sentence_back(pl.fd, pl.sent, 1, False)
+    free = [m for m in pool if not c.object_marker.search(text[max(0, m.start - cfg.object_reach) : m.start])]
+    recent = [m for m in free if m.start >= near]
+    leading = [m for m in recent if _leads_clause(pl, m)]
+    return (leading or recent or free or pool)[-1]
+
+
+def _leads_clause(pl: Place, m: Mention) -> bool:
+    """Whether ``m`` opens its clause (a subject): only openers and determiners stand before it."""
+    text = pl.fd.text
+    lo = max(pl.fd.sentence_at(m.start).start_char, m.start - pl.config.reach)
+    start = lo
+    for b in subject_cues().boundary.finditer(text, lo, m.start):
+        start = b.end()
+    lead = text[start : m.start]
+    lead = subject_cues().leading.sub("", lead)
+    return not lead.strip() or bool(_MODIFIERS.fullmatch(lead.lstrip()) or subject_cues().shares_of.fullmatch(lead.lstrip()))
 
 
 def _anaphor(pl: Place, kind: str, start: int, end: int) -> Found:
@@ -448,6 +469,8 @@ def _single(pl: Place, start: int, end: int) -> Mention | None:
     """The one subject written at ``start:end``: a mention (maybe "the X", "X's shares", "shares of
     X") or a capitalized name; ``None`` when it is anything else."""
     c, fd = subject_cues(), pl.fd
+    if fd.text.startswith("$", start):  # a cashtag: "$ACME"
+        start += 1
     text = fd.text[start:end]
     m = c.shares_of.match(text) or _MODIFIERS.match(text)
     if m:
@@ -577,10 +600,14 @@ def rule_found(pl: Place) -> Found:
         name = clean_name(fd, pl.lo + m.start("name"), pl.lo + m.end("name"))
         if name:
             return Found((name,), "name right before the percent")
-    for men in reversed(mentions(fd).within(pl.lo, pl.start)):
-        if _POSSESSIVE_PCT.match(text, men.end, pl.start):
-            return Found((men,), "possessive")
-        break
+    poss = subject_cues().possessive.search(text, pl.lo, pl.start)
+    if poss:
+        owner = [m for m in mentions(fd).within(pl.lo, poss.start()) if m.end == poss.start()]
+        name = _NAME_BEFORE_POSS.search(text, max(pl.lo, poss.start() - 80), poss.start())
+        if owner or name:
+            found = owner[0] if owner else clean_name(fd, name.start("name"), name.end("name"))
+            if found is not None:
+                return Found((found,), "possessive")
     than = subject_cues().than_quantity.match(text, pl.end, min(pl.sent.end_char, pl.end + pl.config.reach))
     if than:
         return Found((), "compared with a quantity", quantity=text[pl.end : than.end()].strip())

@@ -6,21 +6,26 @@ Every percent of the doc is a candidate. The percents of a sentence go through f
    7% below their highs, respectively", "between 20% and 35%"); a percent written before a
    metric's name ("2% market depth") never joins the percents before it;
 2. **block** (``blockers()``, the first rule that fires vetoes the group): a teaser line or a
-   hashtag line, a metric's name right after the percent, words right after it that make it a share,
-   odds, a rate, a tax ... (``not_a_move_after`` in ``data/move_lexicon.json``, one rule each), or
-   a level ("climbed *to* 48%", "up *from* 33%");
+   hashtag line, a metric's name right after the percent, a Fibonacci ratio ("the 61.8% Fib
+   retracement"), a quote chip ("Acme ( ACME -1.1% )"), a table column whose header is a quantity
+   ("AUM % Change"), the change of an amount written before it ("$58.6 million, a 32% increase"),
+   words right after it that make it a share, odds, a rate, a tax ... (``not_a_move_after`` in
+   ``data/move_lexicon.json``, one rule each), or a level ("climbed *to* 48%", "up *from* 33%");
 3. **sign** (``SIGNS``, the first that fires): an explicit +/-, a cue word right after the percent
    ("19% higher", "a 23% drop"), a cue word shortly before it ("slid 1.1%", "down 6%"), or in an
-   elliptical list ("..., Acme by 6%") the sign of the sentence's previous move; a group without
-   a sign is dropped;
-4. **subject** (``subject_of``): the nearest name before the percent: a lexicon asset, a
-   descriptive alias ("the world's largest cryptocurrency") or a capitalized name right before
-   the percent or its verb ("Zephyr (+37%)", "Acme Index has sunk 64%"); a pronoun falls back
-   to the running subject of the previous sentences; "respectively" pairs names and percents in
-   order. Then ``VETOES`` (the first that fires vetoes the percent): a measure word between the
-   subject and the percent ("open interest in ether futures dropped 9%") or in the subject's
-   name, or a forecast word ("could fall 10%");
-5. **emit**: the fact with its period and reference point, made by the sign rule.
+   elliptical list ("..., Acme by 6%", "X fell 3% and Y 2%") the sign of the sentence's previous
+   move; a group without a sign is dropped;
+4. **subject** (``move_subjects``): what the clause says moved, by rules where the clause is plain
+   and by the dependency parse where it is not: the subject of the verb, the owner of a change
+   noun ("a 5% drop *in X*"), one move per conjunct ("X and Y both fell 7%"); "the stock", "its
+   shares", "it" refer back to an asset of their kind; a quantity (open interest, volume, supply,
+   revenue ...) is no move of an asset (``move.blocked.quantity``); no asset, no subject -- never
+   a default coin. A group of ``n`` percents with ``n`` subjects pairs them in order
+   ("respectively"). Then ``VETOES`` (the first that fires vetoes the percent): without a parse, a
+   measure word between the nearest name and the percent ("ether's dominance over ... rose 2%");
+   a forecast word ("could fall 10%");
+5. **emit**: the fact with the period phrase of its own clause and its reference point, made by the
+   sign rule.
 
 A percent another type takes (a dominance, a market-cap change) is settled by the resolver:
 metrics outrank moves.
@@ -426,7 +431,27 @@ def _ellipsis(m: Member):
         return None
     by = _BY_END.search(g.left) and _count_words(g.left) <= cfg.ellipsis_by_words
     listed = _LIST_END.search(g.left) and _count_words(g.left) <= cfg.ellipsis_list_words
-    return g.prev_sign if by or listed else None
+    return g.prev_sign if by or listed or _and_name(g) or _LIST_ITEM.match(g.left) else None
+
+
+# "PEPE (12%), WIF (9.5%) and BONK (7%)": the next item of a list of names with percents in parentheses
+_LIST_ITEM = re.compile(r"\s*\)\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?\$?[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}\s*\(\s*$")
+
+
+_AND_NAME = re.compile(r"(?:^|,)\s*and\s+(?:the\s+)?(?P<rest>[^\s,;][^,;]{0,40}?)\s*$")
+
+
+def _and_name(g: Group) -> bool:
+    """'X fell 3% and Y 2%': a name right after 'and', then the percent, no verb."""
+    m = _AND_NAME.search(g.left)
+    if not m or _count_words(m.group("rest")) > g.config.ellipsis_list_words:
+        return False
+    a = g.first.start - len(g.left) + m.start("rest")
+    b = a + len(m.group("rest"))
+    return any(x.start == a and x.end == b for x in mentions(g.fd).within(a, b)) or bool(_NAME_ONLY.fullmatch(m.group("rest")))
+
+
+_NAME_ONLY = re.compile(r"[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}")
 
 
 SIGNS = Table("move.sign", [
@@ -435,7 +460,8 @@ SIGNS = Table("move.sign", [
          lambda m: m.group.after_sign),
     Rule("move.sign.cue_before", "a fall or rise word shortly before the percent: 'slid 1.1%', 'down 6%'",
          lambda m: m.group.cue_before.sign if m.group.cue_before else None),
-    Rule("move.sign.ellipsis", "no cue of its own, in an elliptical list: '..., Acme by 6%' takes the previous move's sign",
+    Rule("move.sign.ellipsis", "no cue of its own, in an elliptical list: '..., Acme by 6%', 'X fell 3% and Y 2%', 'X (4%), "
+         "Y (3%)' take the previous move's sign",
          _ellipsis),
 ])
 
@@ -479,12 +505,11 @@ def group_subjects(g: Group, members: list[Member], signs: list, run: Run) -> li
     k = len(shared.subjects)
     if k == n:
         return [replace(shared, subjects=(s,), how=f"{shared.how}, paired in order") for s in shared.subjects]
-    if "respectively" in g.right.lower() or k > 1:
-        paired = _respectively(g, n)
-        if paired:
-            return [Found((s,), "paired in order") for s in paired]
-        if k != 1:  # as many subjects as percents is the only pairing to trust
-            return [Found((), f"{k} subjects for {n} percents")] * n
+    paired = _respectively(g, n)
+    if paired:
+        return [Found((s,), "paired in order") for s in paired]
+    if k != 1:  # as many subjects as percents is the only pairing to trust
+        return [Found((), f"{k} subjects for {n} percents")] * n
     return [shared] * n
 
 
@@ -615,9 +640,10 @@ def _decide(m: Member, fired, found: Found, cand: Candidate, more, periods: Peri
     subject, from ``more()``); the sign of its last move."""
     g = m.group
     cand.trace.note(f"subject: {found.how}")
-    if found.quantity:
+    if found.quantity:  # not a move of an asset, but its direction carries to an elliptical list ("..., and ether 3%")
         cand.blocked(QUANTITY.id, f"the quantity {found.quantity!r} moved")
-        return None
+        value = m.percent.value if m.explicit else fired.value
+        return 1 if value >= 0 else -1
     if not found.subjects:
         cand.dropped(NO_SUBJECT.id)
         return None
