@@ -94,8 +94,8 @@ def strip_markdown(text: str) -> str:
 def reduce_json_fragments(text: str) -> str:
     """Replace a JSON array of strings left in prose by a scraper with its capitalized names.
 
-    >>> reduce_json_fragments('Salesforce, ["company","Adobe","software company"] and others')
-    'Salesforce, Adobe and others'
+    >>> reduce_json_fragments('Quintara, ["company","Veltrix","chip designer"] and others')
+    'Quintara, Veltrix and others'
     """
 
     def repl(m: re.Match) -> str:

@@ -8,11 +8,9 @@ Three kinds of alias, compiled once into one regex:
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from extractor.data import alternation, read_text
+from extractor.data import alternation, compiled, rows
 
 
 @dataclass(frozen=True)
@@ -41,27 +39,23 @@ class AssetMention:
 _NOT_AN_ADJECTIVE = r"(?!-(?:listed|based|linked|backed|focused|traded|denominated|related|native|centric)\b)"
 
 
-@lru_cache(maxsize=1)
+@compiled
 def _lexicon():
     assets: dict[str, Asset] = {}
     as_written: set[str] = set()  # ids whose mentions keep the article's own wording
     ci: dict[str, str] = {}  # lower-cased alias -> id
     exact: dict[str, str] = {}  # alias as written -> id
     ambiguous: dict[str, str] = {}
-    text = read_text("assets.jsonl")
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        assets[row["id"]] = Asset(row["id"], row["kind"], row["id"])
-        if row.get("display", "id" if row["kind"] == "crypto" else "as_written") == "as_written":
-            as_written.add(row["id"])
-        for n in row.get("names", []):
-            ci.setdefault(n.lower(), row["id"])
-        for n in row.get("cased_names", []) + row.get("tickers", []):
-            exact.setdefault(n, row["id"])
-        for n in row.get("ambiguous_tickers", []):
-            ambiguous.setdefault(n, row["id"])
+    for row in rows("assets"):
+        assets[row.id] = Asset(row.id, row.kind, row.id)
+        if (row.display or ("id" if row.kind == "crypto" else "as_written")) == "as_written":
+            as_written.add(row.id)
+        for n in row.names:
+            ci.setdefault(n.lower(), row.id)
+        for n in row.cased_names + row.tickers:
+            exact.setdefault(n, row.id)
+        for n in row.ambiguous_tickers:
+            ambiguous.setdefault(n, row.id)
 
     def alt(words, ignore_case=False):
         return alternation(words, ignore_case=ignore_case, any_space=False)

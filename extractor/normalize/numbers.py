@@ -212,8 +212,8 @@ def parse_score(text: str) -> float:
 def finditer_money(text: str, offset: int = 0):
     """Every money expression in ``text`` (out-of-range ones skipped).
 
-    >>> [(m.value, m.scaled) for m in finditer_money("from $88,466.96 to $82.1K, a $1.7 billion wipe")]
-    [(88466.96, False), (82100.0, True), (1700000000.0, True)]
+    >>> [(m.value, m.scaled) for m in finditer_money("from $91,305.44 to $84.6K, a $2.3 billion wipe")]
+    [(91305.44, False), (84600.0, True), (2300000000.0, True)]
     >>> list(finditer_money("$1e400, $12e5, $1.5E3 and 999,999,999,999 trillion dollars"))
     []
     >>> [m.group(0) for m in PERCENT_RE.finditer("1e400% and 2.5e3 percent, but +3% stays")]
