@@ -84,7 +84,7 @@ def test_the_parser_reads_only_undecided_sentences_once_per_batch(full):
     from extractor.clean import clean
 
     component = _moves(full)
-    component.pipe([])  # loads the parser
+    list(component.pipe([]))  # loads the parser (a generator: it runs when read)
     spy = _CountingParser(component._parser)
     component._parser = spy
     try:

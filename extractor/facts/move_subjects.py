@@ -355,35 +355,21 @@ def _topic(fd: FinDoc, kinds: frozenset[str]) -> Mention | None:
 
 def referent(pl: Place, kind: str, at: int) -> Mention | None:
     """The asset an anaphor of ``kind`` standing at ``at`` refers to: of the compatible assets named
-    in this sentence and the one before, the latest that is a clause's subject, else the latest that is
-    not the object of a preposition; then the same further back (up to ``anaphor_sents`` sentences for a
-    typed anaphor, ``running_sents`` for "it"); else, for a typed anaphor, the article's most-named one."""
+    before it (up to ``anaphor_sents`` sentences back for a typed anaphor, ``running_sents`` for
+    "it"), the latest that is not the object of a preposition; else, for a typed anaphor, the
+    article's most-named one. Not the clause's subject first: in market news the subject is often a
+    bank or an analyst and the object the stock ("the bank named Acme its top pick; the shares ...")."""
     c, cfg = subject_cues(), pl.config
     kinds = c.kinds.get(kind, frozenset())
     typed = kind != "any"
     lo = _sentence_back(pl.fd, pl.sent, cfg.anaphor_sents if typed else cfg.running_sents, not typed)
     pool = mentions(pl.fd).within(lo, at) + pl.run.named_within(lo, at)
-    pool = sorted((m for m in pool if m.kind in kinds and m.end <= at), key=lambda m: (m.start, m.how != "name"))
-    if not pool:
-        return _topic(pl.fd, kinds) if typed else None
-    text = pl.fd.text
-    near = _sentence_back(pl.fd, pl.sent, 1, False)
-    free = [m for m in pool if not c.object_marker.search(text[max(0, m.start - cfg.object_reach) : m.start])]
-    recent = [m for m in free if m.start >= near]
-    leading = [m for m in recent if _leads_clause(pl, m)]
-    return (leading or recent or free or pool)[-1]
-
-
-def _leads_clause(pl: Place, m: Mention) -> bool:
-    """Whether ``m`` opens its clause (a subject): only openers and determiners stand before it."""
-    text = pl.fd.text
-    lo = max(pl.fd.sentence_at(m.start).start_char, m.start - pl.config.reach)
-    start = lo
-    for b in subject_cues().boundary.finditer(text, lo, m.start):
-        start = b.end()
-    lead = text[start : m.start]
-    lead = subject_cues().leading.sub("", lead)
-    return not lead.strip() or bool(_MODIFIERS.fullmatch(lead.lstrip()) or subject_cues().shares_of.fullmatch(lead.lstrip()))
+    pool = [m for m in pool if m.kind in kinds and m.end <= at]
+    if pool:
+        text = pl.fd.text
+        free = [m for m in pool if not c.object_marker.search(text[max(0, m.start - cfg.object_reach) : m.start])]
+        return max(free or pool, key=lambda m: (m.start, m.how != "name"))
+    return _topic(pl.fd, kinds) if typed else None
 
 
 def _anaphor(pl: Place, kind: str, start: int, end: int) -> Found:
@@ -572,6 +558,9 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
     if one is not None and depth == 0:
         start = _with_list(pl, start, end)
         text = fd.text[start:end]
+        lead, _ = clause_subject_span(pl, start)
+        if lead < start and _quantity_lead(fd.text[lead:end]):  # "spot volume on X and Y fell": the list owns a quantity
+            return Found((), "a quantity", quantity=fd.text[lead:end])
     if one is not None and start == one.start:
         return Found((one,), "the subject of a plain clause")
     parts, pos = [], start

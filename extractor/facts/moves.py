@@ -505,6 +505,8 @@ def group_subjects(g: Group, members: list[Member], signs: list, run: Run) -> li
     k = len(shared.subjects)
     if k == n:
         return [replace(shared, subjects=(s,), how=f"{shared.how}, paired in order") for s in shared.subjects]
+    if shared.quantity:  # "X and Y trade volume fell 11% and 7%": quantities, whatever names precede them
+        return [shared] * n
     paired = _respectively(g, n)
     if paired:
         return [Found((s,), "paired in order") for s in paired]
