@@ -88,6 +88,7 @@ class SubjectCues:
     quantity_end: re.Pattern  # a phrase that ends with a quantity noun ("ether's trading volume")
     quantity_lead: re.Pattern  # a phrase headed by a quantity noun ("open interest in ether futures")
     possessive: re.Pattern  # between a name and its percent: "ether's 6%", "Zephyr's roughly 11%"
+    plural: re.Pattern  # a plural subject referring back to a list of names ("they", "the three coins")
     than_quantity: re.Pattern  # after a percent: compared with a quantity ("88% higher than last quarter's revenue")
     owner_suffix: re.Pattern  # after a name: "'s shares", " stock"
     shares_of: re.Pattern  # "shares of", before a name
@@ -138,6 +139,7 @@ def subject_cues() -> SubjectCues:
                                  re.IGNORECASE),
         possessive=re.compile(rf"(?<=\w)['’]s\s+(?:(?:{alternation(list(g.approximators) + list(lx.period_adjectives))})\s+){{0,2}}$",
                               re.IGNORECASE),
+        plural=re.compile(rf"(?:{pattern_alternation(lx.plural_anaphor_patterns)})", re.IGNORECASE),
         than_quantity=re.compile(rf"\s*(?:higher|lower|more|less|above|below|up|down)\s+(?:than|from|on|over)\s+"
                                  rf"(?:[\w’'-]+\s+){{0,4}}?(?:{measure})(?![\w-])", re.IGNORECASE),
         owner_suffix=re.compile(rf"^(?:/(?:{alternation(lexicon('entities').dollar_codes)}))?(?:\s*\([^()]{{1,30}}\))?(?:['’]s)?"
@@ -221,6 +223,7 @@ class Run:
         self.parsing = parsing
         self.named: list[Mention] = []
         self.named_starts: list[int] = []
+        self.listed: tuple[Mention, ...] = ()  # the latest names that moved as a list, one percent each
 
     def remember(self, found: Found) -> None:
         for m in found.subjects:
@@ -229,6 +232,10 @@ class Run:
                 if not (i and self.named[i - 1].start == m.start):
                     self.named.insert(i, m)
                     self.named_starts.insert(i, m.start)
+
+    def remember_list(self, names: tuple[Mention, ...]) -> None:
+        if len(names) > 1:
+            self.listed = names
 
     def named_within(self, lo: int, hi: int) -> list[Mention]:
         a, b = bisect_left(self.named_starts, lo), bisect_left(self.named_starts, hi)
@@ -801,3 +808,16 @@ def listed(fd: FinDoc, names: list[Mention]) -> bool:
     """Names written as a list: "silver and gold", "Ether, XRP and Solana"."""
     return all(_LISTED.fullmatch(fd.text, a.end, b.start) for a, b in zip(names, names[1:]))
 
+
+
+def plural_referents(pl: Place, n: int) -> tuple[Mention, ...]:
+    """The ``n`` names a plural subject ("they", "the three coins") refers to: the latest list of
+    names that moved one percent each, in this sentence's ``running_sents`` before; else ``()``."""
+    s, e = clause_subject_span(pl, pl.anchor)
+    if e <= s or not subject_cues().plural.fullmatch(pl.fd.text[s:e].strip()):
+        return ()
+    run = pl.run
+    if len(run.listed) != n:
+        return ()
+    lo = _sentence_back(pl.fd, pl.sent, pl.config.running_sents, True)
+    return run.listed if run.listed[0].start >= lo else ()

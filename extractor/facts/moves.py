@@ -44,7 +44,8 @@ from extractor.facts.candidates import Candidate
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
 from extractor.facts.grammar import ParsingComponent
-from extractor.facts.move_subjects import Found, Mention, Place, Run, distinct, listed, mentions, subject_at, subject_cues, table_row
+from extractor.facts.move_subjects import (Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues,
+                                          table_row)
 from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
 from extractor.facts.windows import MAX_WINDOW
 from extractor.normalize.periods import finditer_periods
@@ -504,11 +505,16 @@ def group_subjects(g: Group, members: list[Member], signs: list, run: Run) -> li
     shared = subject_at(_place(g, g.first, members[0], signs[0], run))
     k = len(shared.subjects)
     if k == n:
+        run.remember_list(shared.subjects)
         return [replace(shared, subjects=(s,), how=f"{shared.how}, paired in order") for s in shared.subjects]
     if shared.quantity:  # "X and Y trade volume fell 11% and 7%": quantities, whatever names precede them
         return [shared] * n
+    back = plural_referents(_place(g, g.first, members[0], signs[0], run), n)
+    if back:  # "they", "the three coins": the names of the list before, in order
+        return [Found((s,), "a plural subject: the names of the list before, in order") for s in back]
     paired = _respectively(g, n)
     if paired:
+        run.remember_list(tuple(paired))
         return [Found((s,), "paired in order") for s in paired]
     if k != 1:  # as many subjects as percents is the only pairing to trust
         return [Found((), f"{k} subjects for {n} percents")] * n

@@ -63,6 +63,8 @@ class MoveLexicon(Lexicon):
     change_nouns: Phrases = Field(description="cue words that are nouns of change ('a 5% *drop*', 'a *decline of* 5%'): the move's subject "
                                               "is the noun's owner ('in X', 'for X', \"X's\") or the subject of its verb ('X logged a 5% drop')")
     fibonacci_words: Phrases = Field(description="words of a Fibonacci retracement or extension ('38.2% Fib retracement')")
+    plural_anaphor_patterns: Patterns = Field(description="regex: a plural subject that refers back to the names a list before moved "
+                                                          "('Bitcoin, ether and solana rose ... *They* are up 5%, 6% and 7% on the week')")
     fibonacci_ratios: Phrases = Field(description="the standard Fibonacci ratios in percent, as written ('38.2', '61.8')")
 
     @model_validator(mode="after")
