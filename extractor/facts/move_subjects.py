@@ -94,6 +94,7 @@ class SubjectCues:
     shares_of: re.Pattern  # "shares of", before a name
     owner_heads: frozenset[str]  # share, price and token nouns: their owner is the subject
     named_heads: frozenset[str]  # "index", "fund": with words before them they name an asset
+    group_heads: frozenset[str]  # "sector": with any words before it, it names a group ("the gaming sector")
 
 
 def _words_re(phrases, flags=re.IGNORECASE) -> re.Pattern:
@@ -147,6 +148,7 @@ def subject_cues() -> SubjectCues:
         shares_of=re.compile(rf"^(?:the\s+)?(?:{alternation(lx.share_nouns)})\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE),
         owner_heads=frozenset(w.lower() for w in owners) - frozenset(w.lower() for w in lx.named_heads),
         named_heads=frozenset(w.lower() for w in lx.named_heads),
+        group_heads=frozenset(w.lower() for w in lx.group_heads),
     )
 
 
@@ -652,6 +654,10 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
                 name = clean_name(fd, ph.start + nm.start(), ph.start + nm.end())
                 if name is not None and not _common_word(fd, name):
                     return Found((name,), f"the parse's {ph.role}")
+    if head.lower in c.group_heads:  # "the gaming sector", "the artificial intelligence (AI) sector"
+        words_ = re.sub(r"^(?:the|a|an|its|their|this|that)\s+", "", full[: head.end - ph.start], flags=re.IGNORECASE).strip()
+        if len(words_) > len(head.text):
+            return Found((Mention(head.end - len(words_), head.end, words_, "name"),), f"the parse's {ph.role}")
     if head.lower in c.named_heads:  # "the Acme bond fund" names it; "the cryptocurrency ETF" refers back
         words_ = re.sub(r"^(?:the|a|an|its|their)\s+", "", full[: head.end - ph.start], flags=re.IGNORECASE).strip()
         if re.search(r"\b[A-Z]", words_[: -len(head.text)]):

@@ -60,6 +60,8 @@ class MoveLexicon(Lexicon):
                                                 "between the last of them and the move's verb")
     named_heads: Phrases = Field(description="head nouns that, with words before them, name an asset ('the dollar *index*', "
                                              "'the Acme bond *fund*'); alone they refer back ('the index')")
+    group_heads: Phrases = Field(description="head nouns that, with any words before them, name a group of assets that moves ('the "
+                                             "gaming *sector*', 'the memecoin *segment*'); alone they name nothing")
     change_nouns: Phrases = Field(description="cue words that are nouns of change ('a 5% *drop*', 'a *decline of* 5%'): the move's subject "
                                               "is the noun's owner ('in X', 'for X', \"X's\") or the subject of its verb ('X logged a 5% drop')")
     fibonacci_words: Phrases = Field(description="words of a Fibonacci retracement or extension ('38.2% Fib retracement')")
