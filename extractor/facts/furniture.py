@@ -52,6 +52,7 @@ class Patterns:
     promo: re.Pattern
     mentioned_heading: re.Pattern  # "In this article", "Stocks mentioned" (a heading line, or inline before its chips)
     widget_pair: re.Pattern  # one data label with its value(s): "Today's Change (-2.2%) -$0.01"
+    promo_sentence: re.Pattern  # promo wording in a longer paragraph: its sentence is furniture
 
 
 _STRIP_ITEM = r"[A-Z][A-Z0-9]{1,9}\s?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[+\-−–]\s?\d+(?:\.\d+)?%|\(\s?[+\-−–]?\d+(?:\.\d+)?%\s?\))"
@@ -80,6 +81,7 @@ def patterns() -> Patterns:
         disclaimer=re.compile(rf"^\W*(?:{pattern_alternation(lx.disclaimer_patterns)})", flags),
         bio_sentence=re.compile(rf"(?:^|(?<=[.!?]\s))(?:{pattern_alternation(lx.bio_sentence_patterns)})"),
         promo=re.compile(rf"(?:{pattern_alternation(lx.promo_patterns)})", flags),
+        promo_sentence=re.compile(rf"(?:{pattern_alternation(lx.promo_sentence_patterns)})", flags),
         mentioned_heading=re.compile(rf"(?:{pattern_alternation(lx.mentioned_heading_patterns)})", flags),
         widget_pair=re.compile(rf"(?<![\w-])(?P<label>{pattern_alternation(lx.widget_label_patterns)})\s*:?\s*"
                                rf"(?:[A-Z][\w]*(?:-[\w]+)+\s+)?"  # an icon's alt text between label and value ("Arrow-Thin-Down")
@@ -164,6 +166,12 @@ def _in_teasers(line: Line, before: dict, after: dict, seen: int) -> str | None:
     return None
 
 
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (after the last '. ', '! ' or '? ' before it)."""
+    starts = [m.end() for m in re.finditer(r"[.!?][”\"’')\]]*\s+", text[:pos])]
+    return starts[-1] if starts else 0
+
+
 def _sentence_end(text: str, start: int, line_end: int) -> int:
     m = re.search(r"[.!?](?=\s|$)", text[start:line_end])
     return start + m.end() if m else line_end
@@ -215,8 +223,11 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
             for m in p.bio_sentence.finditer(line.text):
                 s = line.start + m.start()
                 out.append((s, _sentence_end(text, s, line.end), BIO_SENTENCE.id))
+            for m in p.promo_sentence.finditer(line.text):
+                s = line.start + _sentence_start(line.text, m.start())
+                out.append((s, _sentence_end(text, line.start + m.end(), line.end), PROMO.id))
     out += chip_spans(text, p, config)
-    return sorted(out)
+    return sorted(set(out))
 
 
 def chip_spans(text: str, p: Patterns, config: Config) -> list[tuple[int, int, str]]:

@@ -18,3 +18,5 @@ class Furniture(Lexicon):
                                                  "'Stocks mentioned'): the chips after them are no facts")
     widget_label_patterns: Patterns = Field(description="data labels of a quote widget ('Market Cap', 'Today's Change', 'Current Price'); two "
                                             "or more label-value pairs in a row are a widget")
+    promo_sentence_patterns: Patterns = Field(description="promo wording inside a longer paragraph ('our elite picks', 'stocks set to "
+                                              "double', 'download our free report'): that sentence is no fact")
