@@ -89,6 +89,7 @@ class SubjectCues:
     quantity_lead: re.Pattern  # a phrase headed by a quantity noun ("open interest in ether futures")
     possessive: re.Pattern  # between a name and its percent: "ether's 6%", "Zephyr's roughly 11%"
     plural: re.Pattern  # a plural subject referring back to a list of names ("they", "the three coins")
+    episode: re.Pattern  # a subject that names an episode of the running asset's price ("the latest pullback", "the second")
     than_quantity: re.Pattern  # after a percent: compared with a quantity ("88% higher than last quarter's revenue")
     owner_suffix: re.Pattern  # after a name: "'s shares", " stock"
     shares_of: re.Pattern  # "shares of", before a name
@@ -140,6 +141,7 @@ def subject_cues() -> SubjectCues:
                                  re.IGNORECASE),
         possessive=re.compile(rf"(?<=\w)['’]s\s+(?:(?:{alternation(list(g.approximators) + list(lx.period_adjectives))})\s+){{0,2}}$",
                               re.IGNORECASE),
+        episode=re.compile(rf"(?:{pattern_alternation(lx.episode_subject_patterns)})", re.IGNORECASE),
         plural=re.compile(rf"(?:{pattern_alternation(lx.plural_anaphor_patterns)})", re.IGNORECASE),
         than_quantity=re.compile(rf"\s*(?:higher|lower|more|less|above|below|up|down)\s+(?:than|from|on|over)\s+"
                                  rf"(?:[\w’'-]+\s+){{0,4}}?(?:{measure})(?![\w-])", re.IGNORECASE),
@@ -561,6 +563,8 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
         return _antecedent(pl, start)
     if low in c.anaphor_of:
         return _anaphor(pl, c.anaphor_of[low], start, end)
+    if c.episode.fullmatch(low):  # "the second dropped by 56%": an episode of the running asset
+        return _anaphor(pl, "any", start, end)
     if c.quantity_end.search(text) or _quantity_lead(text):
         return Found((), "a quantity", quantity=text)
     one = _single(pl, start, end)
@@ -628,6 +632,8 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
         return Found((), f"{full!r} is one of several conjoined phrases")
     if low in c.anaphor_of:
         return _anaphor(pl, c.anaphor_of[low], ph.start, ph.end)
+    if c.episode.fullmatch(low) and not conjoined:  # "the first saw a decline of 59%": an episode of the running asset
+        return _anaphor(pl, "any", ph.start, ph.end)
     if low in ("which", "that", "who"):
         return _antecedent(pl, ph.start)
     if c.quantity_end.search(core) or c.quantity_lead.match(full):

@@ -67,6 +67,9 @@ class MoveLexicon(Lexicon):
     fibonacci_words: Phrases = Field(description="words of a Fibonacci retracement or extension ('38.2% Fib retracement')")
     plural_anaphor_patterns: Patterns = Field(description="regex: a plural subject that refers back to the names a list before moved "
                                                           "('Bitcoin, ether and solana rose ... *They* are up 5%, 6% and 7% on the week')")
+    episode_subject_patterns: Patterns = Field(description="regex: a subject that names an episode of the running asset's price ('the "
+                                                           "first saw a decline of 59%', 'the latest pullback registered a 58% drop'): the "
+                                                           "move is the running asset's")
     fibonacci_ratios: Phrases = Field(description="the standard Fibonacci ratios in percent, as written ('38.2', '61.8')")
 
     @model_validator(mode="after")
