@@ -89,6 +89,7 @@ class SubjectCues:
     quantity_lead: re.Pattern  # a phrase headed by a quantity noun ("open interest in ether futures")
     possessive: re.Pattern  # between a name and its percent: "ether's 6%", "Zephyr's roughly 11%"
     plural: re.Pattern  # a plural subject referring back to a list of names ("they", "the three coins")
+    subordinate: re.Pattern  # a side clause's opener ("where", "unlike") before a name: a passing mention
     episode: re.Pattern  # a subject that names an episode of the running asset's price ("the latest pullback", "the second")
     than_quantity: re.Pattern  # after a percent: compared with a quantity ("88% higher than last quarter's revenue")
     owner_suffix: re.Pattern  # after a name: "'s shares", " stock"
@@ -141,6 +142,7 @@ def subject_cues() -> SubjectCues:
                                  re.IGNORECASE),
         possessive=re.compile(rf"(?<=\w)['’]s\s+(?:(?:{alternation(list(g.approximators) + list(lx.period_adjectives))})\s+){{0,2}}$",
                               re.IGNORECASE),
+        subordinate=re.compile(rf"(?<![\w-])(?:{alternation(lx.subordinate_openers)})(?![\w-])", re.IGNORECASE),
         episode=re.compile(rf"(?:{pattern_alternation(lx.episode_subject_patterns)})", re.IGNORECASE),
         plural=re.compile(rf"(?:{pattern_alternation(lx.plural_anaphor_patterns)})", re.IGNORECASE),
         than_quantity=re.compile(rf"\s*(?:higher|lower|more|less|above|below|up|down)\s+(?:than|from|on|over)\s+"
@@ -379,12 +381,55 @@ def referent(pl: Place, kind: str, at: int) -> Mention | None:
     if pool:
         text = pl.fd.text
         free = [m for m in pool if not c.object_marker.search(text[max(0, m.start - cfg.object_reach) : m.start])]
-        return max(free or pool, key=lambda m: (m.start, m.how != "name"))
+        best = max(free or pool, key=lambda m: (m.start, m.how != "name"))
+        return _past_side_clause(pl, best, pool, at) or best
     return _topic(pl.fd, kinds) if typed else None
+
+
+def _sentence_opener(pl: Place, at: int) -> Mention | None:
+    """The capitalized name that opens the anaphor's sentence, when nothing the lexicon or the article's
+    subjects know came before: "Brightwater Capital, which holds bitcoin, saw *its stock* tumble 9%"."""
+    fd, c = pl.fd, subject_cues()
+    lo = pl.sent.start_char
+    lead = c.leading.match(fd.text, lo, at)
+    if lead:
+        lo = lead.end()
+    while lo < at and fd.text[lo].isspace():
+        lo += 1
+    m = _NAME_FULL.match(fd.text, lo, at)
+    if not m or m.end() >= at:
+        return None
+    name = clean_name(fd, m.start(), m.end())
+    return name if name is not None and name.start == m.start() and not _common_word(fd, name) else None
+
+
+_MAIN_BREAK = re.compile(r"(?<!&[A-Za-z])[;:](?=\s)|\s[—–]\s")
+
+
+def _past_side_clause(pl: Place, best: Mention, pool: list[Mention], at: int) -> Mention | None:
+    """The sentence's own subject when ``best`` is a passing mention in a side clause and the anaphor
+    opens a new main clause: "Litecoin held up where Bitcoin and Cardano slipped; *it* rose 2%" -> Litecoin."""
+    fd, c = pl.fd, subject_cues()
+    sent = fd.sentence_at(at)
+    if best.start < sent.start_char or not _MAIN_BREAK.search(fd.text, best.end, at):
+        return None
+    breaks = [m.end() for m in _MAIN_BREAK.finditer(fd.text, sent.start_char, best.start)]
+    seg = breaks[-1] if breaks else sent.start_char
+    side = [m for m in c.subordinate.finditer(fd.text, seg, best.start)]
+    if not side:
+        return None
+    openers = [m for m in pool if seg <= m.start < side[0].start()]
+    if not openers:
+        return None
+    first = openers[0]
+    lead = c.leading.sub("", fd.text[seg : first.start])
+    return first if not lead.strip() or _MODIFIERS.fullmatch(lead.lstrip()) else None
 
 
 def _anaphor(pl: Place, kind: str, start: int, end: int) -> Found:
     ref = referent(pl, kind, start)
+    if ref is None and kind != "any":
+        ref = _sentence_opener(pl, start)
     if ref is None:
         return Found((), f"{pl.fd.text[start:end]!r} refers to no {kind} asset named before")
     subject = ref.key if ref.key and ref.kind != "crypto" and ref.how != "name" else ref.subject
@@ -410,7 +455,8 @@ def clean_name(fd: FinDoc, start: int, end: int) -> Mention | None:
     while parts and parts[0] in not_subjects:
         start += len(parts[0]) + 1
         parts = parts[1:]
-    while parts and parts[-1] in not_subjects:
+    heads = subject_cues().named_heads
+    while parts and parts[-1] in not_subjects and parts[-1].lower() not in heads:  # "the Acme Gold Miners ETF" keeps its "ETF"
         parts = parts[:-1]
         end = start + len(" ".join(parts))
     if not parts or start >= end:

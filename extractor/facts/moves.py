@@ -262,7 +262,10 @@ class Group:
 
     @lazy
     def tail(self) -> str:
-        return " ".join(t.group() for t in self.tail_tokens)
+        """The last words before the group, in its own main clause (a forecast word before a semicolon
+        belongs to another clause: "Acme said it would buy more; the stock fell 9%")."""
+        clause = _MAIN_CLAUSE_BREAK.split(self.left)[-1]
+        return " ".join(t.group() for t in list(_TOKEN.finditer(clause))[-self.config.tail_words :])
 
     @lazy
     def is_range(self) -> bool:
@@ -550,6 +553,9 @@ class Attribution:
         if subject_cues().owner_lead.search(lead):
             window = " ".join(_TOKEN.findall(lead)[-cfg.window_words :]) + " " + window
         return window
+
+
+_MAIN_CLAUSE_BREAK = re.compile(r"(?<!&[A-Za-z])[;:]\s|\s[—–]\s")
 
 
 def _forecast(a: Attribution) -> bool:

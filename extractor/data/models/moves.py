@@ -70,6 +70,9 @@ class MoveLexicon(Lexicon):
     episode_subject_patterns: Patterns = Field(description="regex: a subject that names an episode of the running asset's price ('the "
                                                            "first saw a decline of 59%', 'the latest pullback registered a 58% drop'): the "
                                                            "move is the running asset's")
+    subordinate_openers: Phrases = Field(description="words that open a side clause ('Litecoin held up *where* Bitcoin and Cardano "
+                                                     "slipped; it rose 2%'): a name there is a passing mention, and 'it' after a "
+                                                     "semicolon refers to the sentence's own subject")
     fibonacci_ratios: Phrases = Field(description="the standard Fibonacci ratios in percent, as written ('38.2', '61.8')")
 
     @model_validator(mode="after")
