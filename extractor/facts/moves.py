@@ -96,6 +96,7 @@ class Cues:
     metric_name: re.Pattern
     not_a_move_after: tuple[tuple[str, re.Pattern], ...]  # (rule name, pattern)
     any_not_a_move_after: re.Pattern  # all of them at once (a quick pre-check)
+    discount: re.Pattern  # "a 30% discount to its all-time high": a move when a peak follows
     of_own_value: re.Pattern
     level_before: re.Pattern
     range_before: re.Pattern
@@ -155,6 +156,7 @@ def cues() -> Cues:
         not_a_move_after=tuple((name, _right_after(phrases, adjs)) for name, phrases in lx.not_a_move_after.items()),
         any_not_a_move_after=_right_after([w for phrases in lx.not_a_move_after.values() for w in phrases], adjs),
         of_own_value=re.compile(rf"^\s*(?:{alternation(lx.of_own_value)})\b", flags),
+        discount=re.compile(rf"^\s*(?:{alternation(lx.discount_words)})\s", flags),
         level_before=re.compile(rf"(?<![\w-])(?:{alternation(lx.level_words)})\s+(?:(?:{fillers})\s+)*$", flags),
         range_before=re.compile(rf"(?:{alternation(lx.range_words)})\s+$", flags),
         neg_before=_words_re(lx.negative_before),
@@ -253,7 +255,13 @@ class Group:
         (``not_a_move_after``, but not 'of its value'); empty for most groups."""
         c = cues()
         rests = (self.after(self.first), self.right) if len(self.items) > 1 else (self.right,)
-        return tuple(r for r in rests if c.any_not_a_move_after.match(r) and not c.of_own_value.match(r))
+        return tuple(r for r in rests if c.any_not_a_move_after.match(r) and not c.of_own_value.match(r)
+                     and not (c.discount.match(r) and self._from_peak(r)))
+
+    @staticmethod
+    def _from_peak(rest: str) -> bool:
+        m = cues().reference.search(rest)
+        return bool(m) and cues().ref_names.get(re.sub(r"\s+", " ", m.group("ref").lower())) in ("peak", "cycle_high")
 
     @lazy
     def tail_tokens(self) -> list[re.Match]:
