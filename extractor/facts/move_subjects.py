@@ -96,6 +96,7 @@ class SubjectCues:
     shares_of: re.Pattern  # "shares of", before a name
     owner_heads: frozenset[str]  # share, price and token nouns: their owner is the subject
     named_heads: frozenset[str]  # "index", "fund": with words before them they name an asset
+    index_descriptors: frozenset[str]  # "share" in "Nikkei share average": the words do not change the index
     group_heads: frozenset[str]  # "sector": with any words before it, it names a group ("the gaming sector")
 
 
@@ -153,6 +154,7 @@ def subject_cues() -> SubjectCues:
         owner_heads=frozenset(w.lower() for w in owners) - frozenset(w.lower() for w in lx.named_heads),
         named_heads=frozenset(w.lower() for w in lx.named_heads),
         group_heads=frozenset(w.lower() for w in lx.group_heads),
+        index_descriptors=frozenset(w.lower() for w in lx.index_descriptors),
     )
 
 
@@ -710,14 +712,25 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
         words_ = re.sub(r"^(?:the|a|an|its|their|this|that)\s+", "", full[: head.end - ph.start], flags=re.IGNORECASE).strip()
         if len(words_) > len(head.text):
             return Found((Mention(head.end - len(words_), head.end, words_, "name"),), f"the parse's {ph.role}")
+    if head.lower in c.named_heads and head.lower not in _FUND_HEADS:  # "Japan's Nikkei share average": the Nikkei
+        known = [m for m in inside if m.end <= head.start
+                 and all(w.lower() in c.index_descriptors for w in fd.text[m.end : head.start].split())]
+        if known:
+            return Found((known[-1],), f"the parse's {ph.role}")
     if head.lower in c.named_heads:  # "the Acme bond fund" names it; "the cryptocurrency ETF" refers back
         words_ = re.sub(r"^(?:the|a|an|its|their)\s+", "", full[: head.end - ph.start], flags=re.IGNORECASE).strip()
+        words_ = re.sub(r"^.*['’]s\s+(?=\S)", "", words_)  # "Japan's Topix index" -> "Topix index"
+        while " " in words_ and words_.split(" ", 1)[0].lower() in c.index_descriptors:  # "main Santiago share index"
+            words_ = words_.split(" ", 1)[1]
         if re.search(r"\b[A-Z]", words_[: -len(head.text)]):
             start = head.end - len(words_)
             return Found((Mention(start, head.end, words_, "name"),), f"the parse's {ph.role}")
         kind = c.anaphor_of.get(f"the {head.lower}", "any")
         return _anaphor(pl, kind, ph.start, ph.end)
     return Found((), f"the parse's {ph.role} {full!r} names no asset")
+
+
+_FUND_HEADS = frozenset({"fund", "etf", "etp", "trust"})  # a fund named after an index is the fund, not the index
 
 
 def _apposed(pl: Place, ph: Phrase) -> Mention | None:

@@ -62,6 +62,8 @@ class MoveLexicon(Lexicon):
                                                 "between the last of them and the move's verb")
     named_heads: Phrases = Field(description="head nouns that, with words before them, name an asset ('the dollar *index*', "
                                              "'the Acme bond *fund*'); alone they refer back ('the index')")
+    index_descriptors: Phrases = Field(description="lower-case words between a known index and its head that do not change which index it "
+                                                   "is ('Nikkei *share* average', 'Kospi *benchmark* index'; not 'equal-weight')")
     group_heads: Phrases = Field(description="head nouns that, with any words before them, name a group of assets that moves ('the "
                                              "gaming *sector*', 'the memecoin *segment*'); alone they name nothing")
     change_nouns: Phrases = Field(description="cue words that are nouns of change ('a 5% *drop*', 'a *decline of* 5%'): the move's subject "
