@@ -466,12 +466,37 @@ def _and_name(g: Group) -> bool:
 _NAME_ONLY = re.compile(r"[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}")
 
 
+# "PEPE (12%), WIF (9.5%) and BONK (7%) all fell": the rest of a list of names with percents in parentheses
+_LIST_REST = re.compile(r"\s*\)(?:\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?\$?[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}"
+                        r"\s*\(\s*[+\-−–]?\d+(?:\.\d+)?%\s*\))*\s*(?:(?:all|each|both|have|had|were|are)\s+){0,2}")
+_NAME_PAREN = re.compile(r"\$?[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}\s*\(\s*$")
+
+
+def _list_verb(m: Member):
+    """'PEPE (12%), WIF (9.5%) and BONK (7%) all fell': the verb after a list of names with percents in
+    parentheses gives their sign (the first item; the next ones take it as an elliptical list)."""
+    g = m.group
+    if g.cue_before is not None or len(g.items) > 1 or not _NAME_PAREN.search(g.left):
+        return None
+    text = g.fd.text
+    rest = _LIST_REST.match(text, g.first.end, g.sent.end_char)
+    if rest is None:
+        return None
+    c = cues()
+    for sign, pat in ((-1, c.neg_before), (1, c.pos_before)):
+        if pat.match(text, rest.end(), g.sent.end_char):
+            return sign
+    return None
+
+
 SIGNS = Table("move.sign", [
     Rule("move.sign.explicit", "a sign written on the percent: '+37%', '-12%'", lambda m: m.explicit),
     Rule("move.sign.cue_after", "a fall or rise word right after the percent: '19% higher', 'a 23% drop'",
          lambda m: m.group.after_sign),
     Rule("move.sign.cue_before", "a fall or rise word shortly before the percent: 'slid 1.1%', 'down 6%'",
          lambda m: m.group.cue_before.sign if m.group.cue_before else None),
+    Rule("move.sign.list_verb", "a list of names with percents in parentheses, its verb after it: 'PEPE (12%), WIF (9.5%) and "
+         "BONK (7%) all fell'", _list_verb),
     Rule("move.sign.ellipsis", "no cue of its own, in an elliptical list: '..., Acme by 6%', 'X fell 3% and Y 2%', 'X (4%), "
          "Y (3%)' take the previous move's sign",
          _ellipsis),
