@@ -663,8 +663,21 @@ def rule_found(pl: Place) -> Found:
         return Found((), "compared with a quantity", quantity=text[pl.end : than.end()].strip())
     if pl.noun_cue:
         return UNDECIDED
+    gauge = _MEASURED_BY.search(text, max(pl.sent.start_char, pl.anchor - pl.config.reach), pl.anchor)
+    if gauge:  # "the broader market, as measured by the Acme 20 Index, rose 2%": the gauge moved
+        named = [m for m in mentions(fd).within(gauge.end(), pl.anchor) if m.start == gauge.end()]
+        name = named[0] if named else None
+        if name is None:
+            nm = _NAME_FULL.match(text, gauge.end(), pl.anchor)
+            name = clean_name(fd, nm.start(), nm.end()) if nm else None
+        if name is not None:
+            return Found((name,), "the gauge that measures the market")
     s, e = clause_subject_span(pl, pl.anchor)
     return _np_found(pl, s, e)
+
+
+# "the market, as measured by the X index, ..." / "stocks, as tracked by X, ..."
+_MEASURED_BY = re.compile(r",\s*(?:as\s+)?(?:measured|tracked|gauged|represented|reflected)\s+by\s+(?:the\s+)?", re.IGNORECASE)
 
 
 # --- the parse ------------------------------------------------------------------------------------
