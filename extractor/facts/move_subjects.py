@@ -572,6 +572,17 @@ def _with_list(pl: Place, start: int, end: int) -> int:
     return start
 
 
+def _quantity_end(text: str) -> bool:
+    """A phrase that ends with a quantity noun ("ether's trading volume"), not a capitalized name that
+    ends with one ("Orbis Payments", "Acme Holdings")."""
+    m = subject_cues().quantity_end.search(text)
+    if not m:
+        return False
+    one_word = not re.search(r"\s", m.group())  # "Payments", not "Price Index" (the PCE Price Index is a quantity)
+    owned = re.search(r"['’]s\s", text[: m.start()])  # "Acme's Net Interest Income": a quantity of Acme
+    return not (one_word and not owned and text[m.start()].isupper() and re.search(r"(?<![\w’'-])[A-Z][\w&.’'-]*\s+$", text[: m.start()]))
+
+
 def _quantity_lead(text: str) -> bool:
     """A plain phrase headed by a quantity noun: "open interest in ether futures", "the number of large
     wallets" (a few words after the preposition, no possessive: not "demand for X sent Acme's shares")."""
@@ -613,7 +624,7 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
         return _anaphor(pl, c.anaphor_of[low], start, end)
     if c.episode.fullmatch(low):  # "the second dropped by 56%": an episode of the running asset
         return _anaphor(pl, "any", start, end)
-    if c.quantity_end.search(text) or _quantity_lead(text):
+    if _quantity_end(text) or _quantity_lead(text):
         return Found((), "a quantity", quantity=text)
     one = _single(pl, start, end)
     if one is not None and depth == 0:
@@ -697,7 +708,7 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
         return _anaphor(pl, "any", ph.start, ph.end)
     if low in ("which", "that", "who"):
         return _antecedent(pl, ph.start)
-    if c.quantity_end.search(core) or c.quantity_lead.match(full):
+    if _quantity_end(core) or c.quantity_lead.match(full):
         return Found((), "a quantity", quantity=full)
     inside = mentions(fd).within(ph.start, ph.end)
     cover = [m for m in mentions(fd).overlapping(head.start - 12, head.end)
