@@ -150,7 +150,7 @@ def cues() -> Cues:
             ref_names.setdefault(n.lower(), ref)
     flags = re.IGNORECASE
     return Cues(
-        teaser=re.compile(rf"^\W*(?:{alternation(lx.teaser_prefixes)})\s*[:|–-]", flags),
+        teaser=re.compile(rf"^\W*(?:{alternation(lx.teaser_prefixes)})\s*[:|–—-]", flags),
         joiner=re.compile(rf"\s*(?:,|,?\s*(?:{alternation(lx.joiner_words)})|–|-)\s*", flags),
         metric_name=_right_after(lx.metric_names, adjs),
         not_a_move_after=tuple((name, _right_after(phrases, adjs)) for name, phrases in lx.not_a_move_after.items()),
