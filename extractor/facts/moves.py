@@ -97,6 +97,8 @@ class Cues:
     not_a_move_after: tuple[tuple[str, re.Pattern], ...]  # (rule name, pattern)
     any_not_a_move_after: re.Pattern  # all of them at once (a quick pre-check)
     discount: re.Pattern  # "a 30% discount to its all-time high": a move when a peak follows
+    gainers: re.Pattern  # a gainers header ("Top gainers:") before a list of names with percents
+    losers: re.Pattern  # a losers header
     of_own_value: re.Pattern
     level_before: re.Pattern
     range_before: re.Pattern
@@ -156,6 +158,8 @@ def cues() -> Cues:
         not_a_move_after=tuple((name, _right_after(phrases, adjs)) for name, phrases in lx.not_a_move_after.items()),
         any_not_a_move_after=_right_after([w for phrases in lx.not_a_move_after.values() for w in phrases], adjs),
         of_own_value=re.compile(rf"^\s*(?:{alternation(lx.of_own_value)})\b", flags),
+        gainers=_words_re(lx.list_headers.get("gainers", [])),
+        losers=_words_re(lx.list_headers.get("losers", [])),
         discount=re.compile(rf"^\s*(?:{alternation(lx.discount_words)})\s", flags),
         level_before=re.compile(rf"(?<![\w-])(?:{alternation(lx.level_words)})\s+(?:(?:{fillers})\s+)*$", flags),
         range_before=re.compile(rf"(?:{alternation(lx.range_words)})\s+$", flags),
@@ -489,6 +493,20 @@ def _list_verb(m: Member):
     return None
 
 
+def _list_header(m: Member):
+    """'Top gainers: SUI (12%), SEI (9%)', 'the biggest losers were X (8%) and Y (6%)': a gainers or
+    losers header before a list of names with percents in parentheses gives their sign."""
+    g = m.group
+    if g.cue_before is not None or len(g.items) > 1 or not _NAME_PAREN.search(g.left):
+        return None
+    text, c = g.fd.text, cues()
+    head = text[g.sent.start_char : g.first.start]
+    for sign, pat in ((-1, c.losers), (1, c.gainers)):
+        if pat.search(head):
+            return sign
+    return None
+
+
 SIGNS = Table("move.sign", [
     Rule("move.sign.explicit", "a sign written on the percent: '+37%', '-12%'", lambda m: m.explicit),
     Rule("move.sign.cue_after", "a fall or rise word right after the percent: '19% higher', 'a 23% drop'",
@@ -497,6 +515,8 @@ SIGNS = Table("move.sign", [
          lambda m: m.group.cue_before.sign if m.group.cue_before else None),
     Rule("move.sign.list_verb", "a list of names with percents in parentheses, its verb after it: 'PEPE (12%), WIF (9.5%) and "
          "BONK (7%) all fell'", _list_verb),
+    Rule("move.sign.list_header", "a gainers or losers header before a list of names with percents in parentheses: 'Top gainers: "
+         "SUI (12%), SEI (9%)'", _list_header),
     Rule("move.sign.ellipsis", "no cue of its own, in an elliptical list: '..., Acme by 6%', 'X fell 3% and Y 2%', 'X (4%), "
          "Y (3%)' take the previous move's sign",
          _ellipsis),

@@ -30,6 +30,8 @@ class MoveLexicon(Lexicon):
                                                                  "each (move.blocked.<key>): a share, odds, a rate, a tax ...")
     metric_names: Phrases = Field(description="metric names a percent is part of when written right before them ('2% market depth', "
                                               "'58% dominance'): no move, and never grouped with the percents before it")
+    list_headers: dict[RuleName, Phrases] = Field(description="'gainers' and 'losers': header words before a list of names with percents "
+                                                          "in parentheses that give their sign ('Top gainers: SUI (12%), SEI (9%)')")
     discount_words: Phrases = Field(description="words right after a percent that are a move when a peak follows ('a 30% *discount* to "
                                                 "its all-time high'), a rate otherwise ('a 10% discount to NAV')")
     of_own_value: Phrases = Field(description="'of ...' after a percent that still makes a move ('lost 40% of its value')")
