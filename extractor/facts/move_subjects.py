@@ -797,6 +797,12 @@ def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
         return Found((name,), how)
     if not _DETERMINERS.fullmatch(fd.text, ph.start, head.start):  # "import prices", "miner shares": not a reference back
         return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")
+    comp = re.match(r"\s+(?:of|in|for)\s+(?=\w)", fd.text[head.end : ph.end])
+    if comp:  # "the price of the token" refers back; "prices of miners": its owner is named, and no asset
+        rest = _squash(fd.text[head.end + comp.end() : ph.end])
+        if rest in subject_cues().anaphor_of:
+            return _anaphor(pl, subject_cues().anaphor_of[rest], ph.start, ph.end)
+        return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")
     kind = "stock" if head.lower in ("shares", "share", "stock") else "crypto" if head.lower in ("token", "coin") else "any"
     return _anaphor(pl, kind, ph.start, ph.end)
 
