@@ -168,8 +168,9 @@ def _in_teasers(line: Line, before: dict, after: dict, seen: int) -> str | None:
 
 def _sentence_start(text: str, pos: int) -> int:
     """Where the sentence holding ``pos`` starts (after the last '. ', '! ' or '? ' before it)."""
-    starts = [m.end() for m in re.finditer(r"[.!?][”\"’')\]]*\s+", text[:pos])]
-    return starts[-1] if starts else 0
+    lo = max(0, pos - 1000)  # a sentence is read back at most this far (time stays linear in the text)
+    starts = [lo + m.end() for m in re.finditer(r"[.!?][”\"’')\]]*\s+", text[lo:pos])]
+    return starts[-1] if starts else lo
 
 
 def _sentence_end(text: str, start: int, line_end: int) -> int:

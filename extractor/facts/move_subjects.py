@@ -415,8 +415,9 @@ def _past_side_clause(pl: Place, best: Mention, pool: list[Mention], at: int) ->
     sent = fd.sentence_at(at)
     if best.start < sent.start_char or not _MAIN_BREAK.search(fd.text, best.end, at):
         return None
-    breaks = [m.end() for m in _MAIN_BREAK.finditer(fd.text, sent.start_char, best.start)]
-    seg = breaks[-1] if breaks else sent.start_char
+    lo = max(sent.start_char, best.start - 2 * pl.config.reach)  # bounded: time stays linear in the text
+    breaks = [m.end() for m in _MAIN_BREAK.finditer(fd.text, lo, best.start)]
+    seg = breaks[-1] if breaks else lo
     side = [m for m in c.subordinate.finditer(fd.text, seg, best.start)]
     if not side:
         return None

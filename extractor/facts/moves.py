@@ -473,6 +473,7 @@ _NAME_ONLY = re.compile(r"[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}")
 # "PEPE (12%), WIF (9.5%) and BONK (7%) all fell": the rest of a list of names with percents in parentheses
 _LIST_REST = re.compile(r"\s*\)(?:\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?\$?[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}"
                         r"\s*\(\s*[+\-−–]?\d+(?:\.\d+)?%\s*\))*\s*(?:(?:all|each|both|have|had|were|are)\s+){0,2}")
+_LIST_SPAN = 1500  # characters a list of names with percents is read over (bounded: time stays linear in the text)
 _NAME_PAREN = re.compile(r"\$?[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}\s*\(\s*$")
 
 
@@ -483,7 +484,7 @@ def _list_verb(m: Member):
     if g.cue_before is not None or len(g.items) > 1 or not _NAME_PAREN.search(g.left):
         return None
     text = g.fd.text
-    rest = _LIST_REST.match(text, g.first.end, g.sent.end_char)
+    rest = _LIST_REST.match(text, g.first.end, min(g.sent.end_char, g.first.end + _LIST_SPAN))
     if rest is None:
         return None
     c = cues()
@@ -500,7 +501,7 @@ def _list_header(m: Member):
     if g.cue_before is not None or len(g.items) > 1 or not _NAME_PAREN.search(g.left):
         return None
     text, c = g.fd.text, cues()
-    head = text[g.sent.start_char : g.first.start]
+    head = text[max(g.sent.start_char, g.first.start - _LIST_SPAN) : g.first.start]
     for sign, pat in ((-1, c.losers), (1, c.gainers)):
         if pat.search(head):
             return sign
