@@ -12,13 +12,17 @@ Every percent of the doc is a candidate. The percents of a sentence go through f
    words right after it that make it a share, odds, a rate, a tax ... (``not_a_move_after`` in
    ``data/move_lexicon.json``, one rule each), or a level ("climbed *to* 48%", "up *from* 33%");
 3. **sign** (``SIGNS``, the first that fires): an explicit +/-, a cue word right after the percent
-   ("19% higher", "a 23% drop"), a cue word shortly before it ("slid 1.1%", "down 6%"), or in an
-   elliptical list ("..., Acme by 6%", "X fell 3% and Y 2%") the sign of the sentence's previous
-   move; a group without a sign is dropped;
+   ("19% higher", "a 23% drop"), a cue word shortly before it ("slid 1.1%", "down 6%"), for a
+   list of names with percents in parentheses the verb after it or a gainers/losers header before it
+   ("PEPE (12%), WIF (9%) all fell", "Top gainers: SUI (12%)"), or in an elliptical list ("..., Acme
+   by 6%", "X fell 3% and Y 2%") the sign of the sentence's previous move; a group without a sign is
+   dropped;
 4. **subject** (``move_subjects``): what the clause says moved, by rules where the clause is plain
    and by the dependency parse where it is not: the subject of the verb, the owner of a change
    noun ("a 5% drop *in X*"), one move per conjunct ("X and Y both fell 7%"); "the stock", "its
-   shares", "it" refer back to an asset of their kind; a quantity (open interest, volume, supply,
+   shares", "it" refer back to an asset of their kind ("it" after a semicolon skips names in a side
+   clause; "they" / "the two metals" refer back to the latest list of names that moved; "the latest
+   pullback" is an episode of the running asset); a quantity (open interest, volume, supply,
    revenue ...) is no move of an asset (``move.blocked.quantity``); no asset, no subject -- never
    a default coin. A group of ``n`` percents with ``n`` subjects pairs them in order
    ("respectively"). Then ``VETOES`` (the first that fires vetoes the percent): without a parse, a
