@@ -31,8 +31,8 @@ BIO_SENTENCE = outcome("furniture.bio_sentence", "a sentence about the author ('
 PROMO = outcome("furniture.promo", "a promo banner ('get 20% off', 'our portfolio returned 45%'): no facts")
 CHIPS = outcome("furniture.quote_chips", "the quote chips of the assets a page mentions, under 'In this article' or 'Stocks mentioned' "
                 "('In this article: ACME +4.1% BETA -1.2%'): no facts")
-WIDGET = outcome("furniture.quote_widget", "a quote widget: data labels with their values in a row ('Market Cap $29B Today's Change "
-                 "(-2.2%) Current Price $0.20'): no facts")
+WIDGET = outcome("furniture.quote_widget", "a quote widget: data labels with their values in a row ('Market Cap $41B Today's Change "
+                 "(-1.7%) Current Price $0.85'): no facts")
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Patterns:
 _STRIP_ITEM = r"[A-Z][A-Z0-9]{1,9}\s?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[+\-−–]\s?\d+(?:\.\d+)?%|\(\s?[+\-−–]?\d+(?:\.\d+)?%\s?\))"
 STRIP_RUN = re.compile(rf"(?:{_STRIP_ITEM}[\s|·•,]*){{2,}}")
 # a quote chip: a name or ticker, maybe a price, a signed or bracketed percent, maybe the change as an amount
-# ("COIN +4.75%", "Dogecoin DOGE $0.20 (-2.23%) $0.00")
+# ("ACME +3.15%", "Cardano ADA $0.71 (-1.48%) $0.01")
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 _CHIP = (rf"(?:[A-Z][\w.&’'/-]*\s+){{0,3}}(?:[$€£]\s?{_NUM}\s+)?"
          rf"(?:\(\s?[+\-−–]?{_NUM}%\s?\)|[+\-−–]\s?{_NUM}%)(?:\s+[+\-−–]?[$€£]\s?[+\-−–]?{_NUM}(?![\w%]))?")

@@ -547,7 +547,7 @@ _TRAILING_NAME = re.compile(rf"(?<=[a-z][ ])(?P<name>{NAME})$", re.VERBOSE)  # "
 
 def _list_item(pl: Place, start: int, end: int, first: bool) -> int | None:
     """Where a list item at ``start:end`` starts, when it is one subject; the first item of a list
-    may be introduced by a few words ("Top AI tokens *NEAR*, Bittensor and Render")."""
+    may be introduced by a few words ("Leading gaming coins *AXS*, Gala and Immutable")."""
     if _single(pl, start, end) is not None:
         return start
     m = _TRAILING_NAME.search(pl.fd.text, start, end) if first else None
