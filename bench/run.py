@@ -173,7 +173,9 @@ def child(args) -> None:
         items = json.loads(Path(args.items).read_text(encoding="utf-8"))
         res = phase_bare([t for _, t in items], args.model)
     elif args.phase == "f1":
-        res = {"f1": dev_f1(args.model)}
+        from extractor.facts.grammar import STATS  # sentences the dependency parser read (records_for runs in this process)
+
+        res = {"f1": dev_f1(args.model), "parsed": STATS["parsed"], "sentences": STATS["sentences"]}
     else:
         res = phase_extractor(args.folder, args.model, args.workers)
     print(json.dumps(res))
@@ -236,8 +238,11 @@ def main() -> None:
                   f"2 workers / 1 worker {med['w2']:.2f}x")
         else:
             print(f"median of {args.rounds} rounds: 2 workers / 1 worker {med['w2']:.2f}x")
-    f1 = run_phase("f1", items_file, args.model)["f1"]
+    dev = run_phase("f1", items_file, args.model)
+    f1 = dev["f1"]
     print(f"dev core micro F1                 {f1 if f1 is not None else 'n/a (no ../shared/dev)'}")
+    if dev.get("sentences"):
+        print(f"dev sentences the parser read     {dev['parsed']} of {dev['sentences']} ({dev['parsed'] / dev['sentences']:.1%})")
     os.unlink(items_file)
     folder_tmp.cleanup()
 
