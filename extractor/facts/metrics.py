@@ -13,8 +13,9 @@ each cue:
    stands before it ("is down 1.8%": ``metric.percent_change.fall`` / ``rise``), and so are
    the percents listed after it ("by 1.42%, 4.90% and 1.49%"); one past a new clause about another
    asset is that asset's (``metric.dropped.other_subject``); a percent before the cue with a change
-   noun ("a 14% decline in trade volume") is one too (``fall_noun`` / ``rise_noun``). A rate
-   (a bond yield) changes in basis points only ("advanced 33 basis points");
+   noun ("a 14% decline in trade volume") is one too (``fall_noun`` / ``rise_noun``). A rate (a
+   bond yield) changes in basis points ("advanced 33 basis points"): those are blocked for moves
+   and make no fact (``metric.rate.change``; gold holds them as optional);
 4. context: a cue that needs a context word and lacks it in its sentence and the one before
    ("longs" without "liquidated") reads nothing (``metric.no_context.<id>``);
 5. values: the figures of the cue's kind in its sentence (not across another metric's cue, nor
@@ -33,7 +34,8 @@ each cue:
    ``rise_after``, shared by every metric with a change), else it is the plain metric
    (``metric.cue.<id>``; negative for a loss such as a wipe-out).
 
-The subject is the asset named right before the cue (for metrics that take one), or for a bond
+The subject is the asset named right before the cue (for metrics that take one; else the one right
+after it: "open interest in solana perpetuals"), or for a bond
 yield the country and tenor ("Germany 10-year"); the period is the nearest period phrase of the
 sentence (not a bond's tenor). A value read becomes a fact candidate that consumes it: flows and
 levels that take the same figure win in the resolver, prices and moves lose to it.
@@ -131,6 +133,7 @@ class Cues:
     horizon: re.Pattern  # a forecast horizon right after a value ("by 2030")
     clause: re.Pattern  # a clause break
     relative: re.Pattern  # the start of a relative clause ("which has")
+    subject_after: re.Pattern  # the words between a cue and the asset it is of ("open interest in (solana)")
     countries: re.Pattern  # a word of a bond phrase that names a country ("German", "Bund")
     country_names: dict[str, str]
     score: re.Pattern
@@ -218,6 +221,7 @@ def cues() -> Cues:
         forecast=Caseless(rf"(?<![\w-])(?:{alternation(ms.forecast_words)})(?![\w-])"),
         horizon=re.compile(rf"\s*,?\s*(?:{pattern_alternation(ms.forecast_after_patterns)})", re.I),
         clause=re.compile(rf"[;:—–]|,\s|\b(?:{alternation(ms.clause_words)})\b", re.I),
+        subject_after=re.compile(rf"\s+(?:{alternation(ms.subject_link_words)})\s+(?:the\s+)?", re.I),
         relative=re.compile(rf"\s*(?:{alternation(ms.relative_words)})\b", re.I),
         countries=re.compile(rf"(?<![\w.])(?:{alternation(countries, any_space=False)})(?![\w])"),
         country_names=countries,
@@ -337,7 +341,11 @@ class Cue:
         gap, lo = self.config.subject_gap, self.sent.start_char
         near = [a for a in self.fd.assets.overlapping(self.start - gap - 1, self.start)
                 if lo <= a.start and a.end <= self.start and self.start - a.end <= gap]
-        return near[-1].asset.id if near else entry.default_subject
+        if near:
+            return near[-1].asset.id
+        of = cues().subject_after.match(self.fd.text, self.end)  # "open interest in solana perpetuals"
+        after = self.fd.assets.first_after(of.end(), of.end() + gap) if of else None
+        return after.asset.id if after is not None and after.start == of.end() else entry.default_subject
 
 
 _TENOR_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
@@ -486,6 +494,9 @@ NOT_READ = outcome("metric.dropped.not_read", "a value in a cue's window that th
                                               "word, not the nearest before it")
 NO_CHANGE_WORD = outcome("metric.dropped.no_change_word", "the first percent after a cue that takes changes in percent has no change "
                                                           "word before it ('is down', 'rose'): not a change in percent")
+RATE_CHANGE = outcome("metric.rate.change", "a figure in basis points after a rate's cue ('the 10-year yield advanced 12 basis points') "
+                                           "is the rate's change: not a percent move (a blocker for percent_move) and no fact "
+                                           "(gold holds such changes as optional)")
 OTHER_SUBJECT = outcome("metric.dropped.other_subject", "the first percent after a cue stands past a new clause that names an asset "
                                                         "('volume rose, while bitcoin gained 3%'): that asset's move, not the metric's change")
 
@@ -645,11 +656,14 @@ def _follows(r: Reading, cue: Cue, prev: Value, v: Value) -> bool:
     behind a change word within the cue's reach ("to $2.41 trillion, a drop of $96 billion")."""
     gap = r.fd.text[prev.end : v.start]
     lx = cues()
-    if len(gap) <= r.config.list_gap and lx.listed.search(gap) and not lx.range_end.search(gap):
+    if v.kind == "percent":  # a percent is listed only right after the one before ("58%, 12% and 9%")
+        if lx.listed_percent.fullmatch(gap):
+            return True
+    elif len(gap) <= r.config.list_gap and lx.listed.search(gap) and not lx.range_end.search(gap):
         return True
     if len(gap) <= r.config.reference_gap and lx.reference.search(gap):
         return True
-    return bool(cue.change_metric and v.start - cue.end <= cue.spec.entry.after
+    return bool(cue.change_metric and cue.spec.entry.amount_change and v.start - cue.end <= cue.spec.entry.after
                 and (lx.change_fall.search(v.left) or lx.change_rise.search(v.left)))
 
 
@@ -730,7 +744,7 @@ def _read_values(r: Reading, cue: Cue) -> None:
     for v in _pick(r, cue):
         trace = r.candidate(v.start, v.end).trace
         unit = v.unit if v.unit is not None else entry.unit
-        if cue.change_metric and (sign := CHANGE.first(v, trace)) is not None:  # its value is the sign
+        if cue.change_metric and entry.amount_change and (sign := CHANGE.first(v, trace)) is not None:  # its value is the sign
             _make(r, cue, v, cue.change_metric, abs(v.number) * sign.value, unit, sign.id)
         else:
             fired = cue.spec.make.first(v, trace)
@@ -755,13 +769,15 @@ def _other_subject(r: Reading, cue: Cue, start: int) -> bool:
 def _percent_change(r: Reading, cue: Cue) -> None:
     """Stage 3: the first unread percent after the cue with a change word before it and the
     percents listed after it; else a percent before the cue with a change noun."""
-    fd, rate = r.fd, cue.spec.entry.rate
-    limit = min(cue.sent.end_char, cue.end + r.config.percent_change_reach)
+    fd = r.fd
+    limit = r.doc_cues.next_other(cue.spec, cue.end, cue.sent.end_char, False)
     pcts, prev, sign = fd.percents, None, None
-    for p in pcts.items[bisect_left(pcts.starts, cue.end) : bisect_left(pcts.starts, limit + 1)]:
+    for p in pcts.items[bisect_left(pcts.starts, cue.end) : bisect_left(pcts.starts, limit)]:
         v = Value(cue, p.start, p.end, p.value, "percent")
-        if r.is_read(p.start, p.end) or (rate and not _is_bps(v)):
+        if r.is_read(p.start, p.end):
             continue
+        if prev is None and p.start > cue.end + r.config.percent_change_reach:
+            break
         cand = r.candidate(p.start, p.end)
         if prev is not None:  # listed after the first: "by 1.42%, 4.90% and 1.49%"
             if not cues().listed_percent.fullmatch(fd.text, prev.end, p.start):
@@ -794,6 +810,20 @@ def _percent_change_before(r: Reading, cue: Cue) -> None:
         _make(r, cue, v, cue.change_metric, abs(p.value) * sign.value, "percent", sign.id)
 
 
+def _block_rate_changes(r: Reading, cue: Cue) -> None:
+    """Stage 3 for a rate: the figures in basis points after the cue (within its reach) are its
+    changes ("advanced 12 basis points"): no move, and no fact."""
+    entry = cue.spec.entry
+    hi = r.doc_cues.next_other(cue.spec, cue.end, min(cue.sent.end_char, cue.end + entry.after), entry.subject is not None)
+    for p in r.fd.percents.within(cue.end, hi):
+        v = Value(cue, p.start, p.end, p.value, "percent")
+        if r.is_read(p.start, p.end) or not _is_bps(v):
+            continue
+        r.out.block(p.start, p.end, RATE_CHANGE.id, {"percent_move"})
+        r.settle(r.candidate(p.start, p.end), "dropped", RATE_CHANGE.id, lambda: f"{_cue_note(cue)}: its change in basis points")
+        r.mark_read(p.start, p.end)
+
+
 def _block_name_percents(r: Reading, cue: Cue) -> None:
     """Stage 2: a percent inside the cue is part of the metric's name (and no move)."""
     for p in r.fd.percents.within(cue.start, cue.end):
@@ -823,6 +853,8 @@ def _read_cue(r: Reading, cue: Cue) -> None:
         return
     if spec.entry.percent_change:
         _percent_change(r, cue)
+    if spec.entry.rate:
+        _block_rate_changes(r, cue)
     _block_name_percents(r, cue)
     if spec.context is not None and (hit := spec.context.first(cue)) is not None:
         _veto(r, cue, hit)

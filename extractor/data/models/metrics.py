@@ -36,8 +36,11 @@ class MetricCue(Entry):
     before: Reach = Field(description="characters before the cue where its value may stand when none follows it (0: never before)")
     scaled: bool = Field(False, description="money must be written with a scale word ('$2.1 billion'): an amount, not a price")
     negative: bool = Field(False, description="the metric is a loss ('$350 billion wiped off the market'): its value is negative")
-    rate: bool = Field(False, description="the metric is a rate in percent: a figure in basis points is its change, never its reading")
+    rate: bool = Field(False, description="the metric is a rate in percent: a figure in basis points after the cue is its change (no move, "
+                                          "and no fact: an optional change in gold), never its reading")
     change: Phrase | None = Field(None, description="the metric name when a change word stands right before the amount ('shed $90 billion')")
+    amount_change: bool = Field(True, description="a change word right before or after an amount makes it the change ('shed $90 billion'); "
+                                                   "false where such a word is part of the reading ('lost $23 million in an exploit')")
     percent_change: bool = Field(False, description="a percent after the cue with a change word before it is a change in percent ('is down 1.8%')")
     subject: Literal["asset_before", "bond"] | None = Field(
         None, description="'asset_before': the asset named right before the cue; 'bond': the country and tenor of a bond yield ('Germany 10-year')")
@@ -52,6 +55,8 @@ class MetricCue(Entry):
             raise ValueError(f"metric {self.id}: percent_change needs a change metric name")
         if (self.value == "quantity") != bool(self.units):
             raise ValueError(f"metric {self.id}: 'units' goes with value 'quantity' (and it needs them)")
+        if self.rate and self.value != "percent":
+            raise ValueError(f"metric {self.id}: a rate reads percents")
         if self.coin_units and self.value != "money":
             raise ValueError(f"metric {self.id}: coin_units goes with value 'money'")
         return self
@@ -86,4 +91,5 @@ class MetricPatterns(Lexicon):
                                                "forecast word before one does not reach the cue")
     relative_words: Phrases = Field(description="words that open a relative clause ('which has $1.5 billion in assets, is down 13%'): a "
                                                  "percent past the clause's closing comma is the main subject's")
+    subject_link_words: Phrases = Field(description="words between a cue and the asset right after it that it is of ('open interest in solana perpetuals')")
     bond_countries: dict[Phrase, Phrase] = Field(min_length=1, description="a word of a bond-yield phrase (as written) -> the country it names ('Bund' -> 'Germany')")
