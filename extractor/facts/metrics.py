@@ -133,6 +133,7 @@ class Cues:
     horizon: re.Pattern  # a forecast horizon right after a value ("by 2030")
     clause: re.Pattern  # a clause break
     relative: re.Pattern  # the start of a relative clause ("which has")
+    predicate: re.Pattern  # a bare predicate before a percent: "is down", "slid"
     subject_after: re.Pattern  # the words between a cue and the asset it is of ("open interest in (solana)")
     countries: re.Pattern  # a word of a bond phrase that names a country ("German", "Bund")
     country_names: dict[str, str]
@@ -221,6 +222,8 @@ def cues() -> Cues:
         forecast=Caseless(rf"(?<![\w-])(?:{alternation(ms.forecast_words)})(?![\w-])"),
         horizon=re.compile(rf"\s*,?\s*(?:{pattern_alternation(ms.forecast_after_patterns)})", re.I),
         clause=re.compile(rf"[;:—–]|,\s|\b(?:{alternation(ms.clause_words)})\b", re.I),
+        predicate=re.compile(rf"\s*(?:(?:{alternation(ms.auxiliary_words)})\s+)?(?:{alternation(ms.percent_change_negative + ms.percent_change_positive)})"
+                             rf"(?:\s+by)?\s+(?:{approx}\s+)*", re.I),
         subject_after=re.compile(rf"\s+(?:{alternation(ms.subject_link_words)})\s+(?:the\s+)?", re.I),
         relative=re.compile(rf"\s*(?:{alternation(ms.relative_words)})\b", re.I),
         countries=re.compile(rf"(?<![\w.])(?:{alternation(countries, any_space=False)})(?![\w])"),
@@ -595,7 +598,7 @@ def _coin_amounts(c: Cue, lo: int, hi: int) -> list[Value]:
 
 def _quantities(c: Cue, lo: int, hi: int) -> list[Value]:
     units = c.spec.entry.units or ()
-    return [Value(c, a.start, a.end, a.value, "quantity", unit=a.unit) for a in _amounts(c.fd).within(lo, hi)
+    return [Value(c, a.start, a.unit_end, a.value, "quantity", unit=a.unit) for a in _amounts(c.fd).within(lo, hi)
             if a.end != a.unit_end and a.unit in units and a.unit_end <= hi]
 
 
@@ -753,17 +756,22 @@ def _read_values(r: Reading, cue: Cue) -> None:
 
 def _other_subject(r: Reading, cue: Cue, start: int) -> bool:
     """The percent at ``start`` is another subject's: an asset is named after the last clause break
-    between the cue and it, or the cue stands in a relative clause that a comma closes before it
-    ("the fund, which has $1.5 billion in assets, is down 13%")."""
+    between the cue and it, or the cue stands in a parenthetical (opened by a comma before it) that
+    a comma closes before the percent, and what follows that comma is a relative clause's close or
+    a bare predicate ("Dogecoin, the largest memecoin by market cap, slid 6%"; "the fund, which has
+    $1.5 billion in assets, is down 13%")."""
     text, lx = r.fd.text, cues()
     breaks = list(lx.clause.finditer(text, cue.end, start))
     if r.fd.assets.within(breaks[-1].end() if breaks else start, start):
         return True
-    if ", " not in text[cue.end : start]:
+    closed = text.rfind(", ", cue.end, start)
+    if closed < 0:
         return False
     lo = max(cue.sent.start_char, cue.start - r.config.forecast_reach)
-    opened = max(text.rfind(", ", lo, cue.start), text.rfind("(", lo, cue.start))
-    return opened >= 0 and bool(lx.relative.match(text, opened + 1, cue.start))
+    opened = max(text.rfind(", ", cue.sent.start_char, cue.start), text.rfind("(", lo, cue.start))
+    if opened < 0:
+        return False
+    return bool(lx.relative.match(text, opened + 1, cue.start) or lx.predicate.fullmatch(text, closed + 1, start))
 
 
 def _percent_change(r: Reading, cue: Cue) -> None:

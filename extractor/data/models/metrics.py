@@ -91,5 +91,7 @@ class MetricPatterns(Lexicon):
                                                "forecast word before one does not reach the cue")
     relative_words: Phrases = Field(description="words that open a relative clause ('which has $1.5 billion in assets, is down 13%'): a "
                                                  "percent past the clause's closing comma is the main subject's")
+    auxiliary_words: Phrases = Field(description="auxiliaries before a change verb ('is down', 'has fallen'): ', is down 13%' after a "
+                                                  "parenthetical that holds the cue is the main subject's predicate")
     subject_link_words: Phrases = Field(description="words between a cue and the asset right after it that it is of ('open interest in solana perpetuals')")
     bond_countries: dict[Phrase, Phrase] = Field(min_length=1, description="a word of a bond-yield phrase (as written) -> the country it names ('Bund' -> 'Germany')")
