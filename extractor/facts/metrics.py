@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -251,15 +251,15 @@ class CueSpan:
 class DocCues:
     """Every cue match of the doc (each cue pattern runs once per doc), by spec and by position."""
 
-    matches: list[list[re.Match]]
+    matches: list[list[CueMatch]]
     index: SpanIndex[CueSpan]
     longest: int
 
     @classmethod
     def find(cls, fd: FinDoc) -> "DocCues":
-        specs = cues().specs
-        matches = [[m for m in spec.cue.finditer(fd.text) if spec.cased is None or spec.cased.fullmatch(m.group())] for spec in specs]
-        spans = [CueSpan(m.start(), m.end(), spec.entry.metric, spec.id, spec.entry.subject == "bond")
+        specs, scan = cues().specs, ScanText.of(fd)
+        matches = [scan.matches(spec) for spec in specs]
+        spans = [CueSpan(m.start, m.end, spec.entry.metric, spec.id, spec.entry.subject == "bond")
                  for spec, ms in zip(specs, matches) for m in ms]
         return cls(matches, SpanIndex(spans), max((s.end - s.start for s in spans), default=0))
 
@@ -282,22 +282,72 @@ class DocCues:
         return any(c.tenor and c.start <= start and end <= c.end for c in self.index.overlapping(start, end, self.longest))
 
 
+_FIGURE_HINT = re.compile(r"\d|dollar", re.I)  # every value a cue reads has a digit, or is money spelled out ("a trillion dollars")
+_PIECE_BREAK = "\n\x00\n"  # between two pieces of the scan text: no cue pattern matches across it
+
+
+@dataclass(frozen=True)
+class ScanText:
+    """The sentences of a doc that hold a figure, joined (a cue reads values in its own sentence
+    only, so the cue patterns scan these alone), and where each piece starts in the doc."""
+
+    text: str
+    starts: list[int]  # where each piece starts in ``text``
+    offsets: list[int]  # where it starts in the doc
+
+    @classmethod
+    def of(cls, fd: FinDoc) -> "ScanText":
+        pieces: list[tuple[int, int]] = []  # (start, end) in the doc; adjacent figure sentences make one piece
+        for sent in fd.sentences:
+            if _FIGURE_HINT.search(sent.text):
+                if pieces and not fd.text[pieces[-1][1] : sent.start_char].strip():  # right after the last piece
+                    pieces[-1] = (pieces[-1][0], sent.end_char)
+                else:
+                    pieces.append((sent.start_char, sent.end_char))
+        parts, starts, pos = [], [], 0
+        for a, b in pieces:
+            starts.append(pos)
+            parts.append(fd.text[a:b])
+            pos += b - a + len(_PIECE_BREAK)
+        return cls(_PIECE_BREAK.join(parts), starts, [a for a, _ in pieces])
+
+    def matches(self, spec: Spec) -> list[CueMatch]:
+        """The matches of ``spec``'s cue, at their doc positions."""
+        out = []
+        for m in spec.cue.finditer(self.text):
+            if spec.cased is None or spec.cased.fullmatch(m.group()):
+                k = bisect_right(self.starts, m.start()) - 1
+                shift = self.offsets[k] - self.starts[k]
+                out.append(CueMatch(m.start() + shift, m.end() + shift, m.group(), m.groupdict().get("kind")))
+        return out
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    """One match of a cue pattern: where it stands in the doc, its text and, for a volume, its kind word."""
+
+    start: int
+    end: int
+    text: str
+    kind: str | None = None
+
+
 @dataclass
 class Cue:
     """A metric cue in the text and the windows around it (what the gate rules see)."""
 
     fd: FinDoc
     spec: Spec
-    match: re.Match
+    match: CueMatch
     config: Config
 
     @property
     def start(self) -> int:
-        return self.match.start()
+        return self.match.start
 
     @property
     def end(self) -> int:
-        return self.match.end()
+        return self.match.end
 
     @cached_property
     def sent(self) -> Sentence:
@@ -321,7 +371,7 @@ class Cue:
         name = self.spec.entry.metric
         if name != "volume":
             return name
-        kind = self.match.groupdict().get("kind")
+        kind = self.match.kind
         if kind is None:
             return "volume"
         kinds = cues().volume_kinds
@@ -359,10 +409,10 @@ def _bond_subject(cue: Cue) -> str | None:
     lx, text = cues(), cue.fd.text
     before = text[max(cue.sent.start_char, cue.start - cue.config.subject_gap) : cue.start]
     named = list(lx.countries.finditer(before))
-    found = named[-1] if named else lx.countries.search(cue.match.group())
+    found = named[-1] if named else lx.countries.search(cue.match.text)
     country = lx.country_names[found.group()] if found else None
     tenor = None
-    m = PERIOD_RE.search(cue.match.group())
+    m = PERIOD_RE.search(cue.match.text)
     duration = period_from_match(m) if m else None
     if duration and duration[-1] in _TENOR_UNITS and duration[1:-1].isdigit():
         tenor = f"{duration[1:-1]}-{_TENOR_UNITS[duration[-1]]}"
@@ -636,7 +686,7 @@ def _usable(r: Reading, values: list[Value]) -> list[Value]:
 
 def _cue_note(cue: Cue) -> str:
     """How a trace names a cue."""
-    return f"cue {cue.match.group()!r} ({cue.spec.id})"
+    return f"cue {cue.match.text!r} ({cue.spec.id})"
 
 
 def _after_window(r: Reading, cue: Cue) -> tuple[int, int]:
