@@ -8,12 +8,12 @@ subprocess so peak RSS is per phase:
 
 1. bare ``spacy.load(MODEL)`` + ``nlp.pipe`` over the raw texts (the anchor),
 2. extractor's full extraction (reading, cleaning, all fact types, SQLite write:
-   the ``extractor batch`` path), one process,
+   the ``extractor batch`` path), one worker process (``--workers 1``),
 3. the same with ``--workers 2``,
 
-with imports and model loading before the timer in every phase (1: ``spacy.load``; 2: one
-``Extractor``; 3: the server the workers fork from, which loads the model once); those start-up
-times are printed on their own line. It prints articles/second, the ratios 2/1 and 3/2, peak RSS per process, and
+with imports and model loading before the timer in every phase (1: ``spacy.load``; 2 and 3: the
+server the workers fork from, which loads the model once); those start-up times are printed on
+their own line. It prints articles/second, the ratios 2/1 and 3/2, peak RSS per process, and
 the core micro F1 of extractor's output on the dev gold (speed is never bought
 with accuracy). Timings are reported, never asserted.
 """
@@ -127,25 +127,20 @@ class DescendantPeak:
 def phase_extractor(folder: str, model: str, workers: int) -> dict:
     """Full extraction (reading, cleaning, all fact types) of the folder through the batch path, into a fresh DB."""
     from extractor.batch import run_batch, start_worker_server
-    from extractor.pipeline import Extractor
     from extractor.settings import Settings
 
-    # imports and model loading happen before the timer in every phase (phase 1: spacy.load)
+    # imports and model loading happen before the timer in every phase (phase 1: spacy.load); extraction
+    # runs in worker processes (one in phase 2) forked from a server that loaded the model once
     settings = Settings(model=model)
     t0 = time.perf_counter()
-    if workers > 1:
-        start_worker_server(settings)  # the server the workers fork from, with the model loaded
-    else:
-        Extractor(settings).extract("Bitcoin rose 2% to $70,000, said Jane Roe.")  # loads the model once per process
+    start_worker_server(settings)
     startup = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp, DescendantPeak() as peaks:
         t = time.perf_counter()
         summary = run_batch(Path(folder), Path(tmp) / "bench.db", settings=settings, workers=workers)
         seconds = time.perf_counter() - t
-    res = {"articles": summary.articles, "errors": len(summary.errors), "seconds": seconds, "startup": startup, "rss_mb": peak_rss_mb()}
-    if workers > 1:
-        res["worker_rss_mb"] = peaks.worker_peak_mb()
-    return res
+    return {"articles": summary.articles, "errors": len(summary.errors), "seconds": seconds, "startup": startup, "rss_mb": peak_rss_mb(),
+            "worker_rss_mb": peaks.worker_peak_mb()}
 
 
 def dev_f1(model: str) -> float | None:
@@ -202,7 +197,7 @@ def main() -> None:
     for key, label in (("bare", "1. bare spacy.load + nlp.pipe"), ("extractor", "2. extractor, 1 process"), ("extractor_w2", "3. extractor, --workers 2")):
         if key in rows:
             r = rows[key]
-            extra = f", workers peak RSS {r['worker_rss_mb']:.0f} MB" if "worker_rss_mb" in r else ""
+            extra = f", worker peak RSS {r['worker_rss_mb']:.0f} MB" if r.get("worker_rss_mb") else ""
             print(f"{label:34} {r['articles'] / r['seconds']:8.1f} articles/s   peak RSS {r['rss_mb']:.0f} MB{extra}")
     starts = ", ".join(f"{k} {r['startup']:.1f}s" for k, r in rows.items())
     print(f"start-up before each timer (imports excluded; model load, workers' server): {starts}")

@@ -13,13 +13,34 @@ from extractor.errors import ExtractorError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn financial news into validated, source-grounded facts.")
 log = logging.getLogger("extractor")
-_state = {"debug": False}
+_state = {"debug": False, "verbose": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from extractor import __version__
+
+        typer.echo(f"extractor {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
-def main(debug: bool = typer.Option(False, "--debug", help="show tracebacks"), verbose: bool = typer.Option(False, "--verbose", "-v")) -> None:
-    _state["debug"] = debug
-    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+def main(
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="log progress (INFO lines on stderr)"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="print the version and exit"),
+) -> None:
+    _state.update(debug=debug, verbose=verbose)
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)
+
+
+def _verbose(on: bool) -> None:
+    """``-v`` given after the command: log progress too."""
+    if on and not _state["debug"]:
+        logging.getLogger().setLevel(logging.INFO)
+        _state["verbose"] = True
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -44,34 +65,56 @@ def guarded(fn):
     return wrapper
 
 
-def _settings(model: str | None):
+def _settings(model: str | None = None, **fields):
+    """Settings from the options given (``None`` = the default)."""
+    from pydantic import ValidationError
+
     from extractor.settings import Settings
 
-    return Settings(model=model) if model else Settings()
+    given = {k: v for k, v in dict(model=model, **fields).items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        fail(f"--{str(err['loc'][0]).replace('_', '-')}: {err['msg']}")
+
+
+MAX_FILE_BYTES = typer.Option(None, "--max-file-bytes", min=1, help="refuse input files larger than this (default 5,000,000)")
+MAX_TEXT_CHARS = typer.Option(None, "--max-text-chars", min=1, help="refuse articles whose cleaned text is longer (default 400,000)")
+VERBOSE = typer.Option(False, "--verbose", "-v", help="log progress (INFO lines on stderr)")
 
 
 @app.command()
 @guarded
 def extract(
-    paths: list[Path] = typer.Argument(..., help="files or folders of articles (.txt .md .html .htm)"),
+    paths: list[Path] = typer.Argument(..., help="files or folders of articles (.txt .md .html .htm); - reads one article from stdin"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="JSONL file to write (default: stdout)"),
-    published: Optional[str] = typer.Option(None, help="publication date for every input (overrides metadata)"),
-    url: Optional[str] = typer.Option(None, help="canonical URL (single input)"),
+    published: Optional[str] = typer.Option(None, help="publication date of the article (one input only; overrides metadata)"),
+    url: Optional[str] = typer.Option(None, help="canonical URL of the article (one input only)"),
     model: Optional[str] = typer.Option(None, help="spaCy model package for person names"),
+    max_file_bytes: Optional[int] = MAX_FILE_BYTES,
+    max_text_chars: Optional[int] = MAX_TEXT_CHARS,
+    verbose: bool = VERBOSE,
 ) -> None:
     """Extract facts from articles into JSON Lines (one record per article)."""
     from extractor.clean.meta import parse_date
-    from extractor.pipeline import Extractor
-    from extractor.run import extract_files
+    from extractor.run import expand_inputs, extract_files
 
+    _verbose(verbose)
     if published:
         parse_date(published)  # a bad date is a user error before any work starts
-    from extractor.sources import expand
-
-    files = expand(paths)
+    files = expand_inputs(paths)
     if not files:
         fail("no article files found (looked for .txt .md .html .htm)")
-    ex = Extractor(_settings(model))
+    if (url or published) and len(files) > 1:
+        fail(f"--url and --published describe one article, but {len(files)} inputs were given: run one extract per article")
+    if sum(1 for f in files if str(f) == "-") > 1:
+        fail("standard input (-) can be read once")
+    settings = _settings(model, max_file_bytes=max_file_bytes, max_text_chars=max_text_chars)
+    from extractor.pipeline import Extractor
+
+    log.info("extracting %d inputs", len(files))
+    ex = Extractor(settings)
     sink = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
         failures = extract_files(ex, files, sink, published=published, url=url)
@@ -115,6 +158,10 @@ def eval_(
     if not gold.is_dir():
         fail(f"{gold}: not a folder of gold files")
     rep = score(records_for(paths, _settings(model)), gold)
+    if rep.articles == 0:
+        fail(f"{gold}: no gold files (NAME.json) in this folder")
+    if len(rep.missing) == rep.articles:
+        fail(f"no record matches a gold file in {gold} (a record matches GOLD/NAME.json by the file name of its source)")
     if as_json:
         typer.echo(json.dumps(rep.as_dict(), indent=2))
     else:
@@ -123,13 +170,17 @@ def eval_(
         typer.echo("\n".join(rep.misses))
 
 
+DB_HELP = "facts database: an SQLite file (created on first use) or postgresql://user@host:port/dbname"
+
+
 @app.command()
 @guarded
 def batch(
     folder: Path = typer.Argument(..., help="folder of articles, walked recursively (.txt .md .html .htm)"),
-    db: Path = typer.Option(Path("facts.db"), "--db", help="SQLite facts database (created on first use)"),
+    db: str = typer.Option("facts.db", "--db", help=DB_HELP),
     jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="also write the folder's records as JSONL"),
     parquet: Optional[Path] = typer.Option(None, "--parquet", help="also write the folder's facts as Parquet"),
+    csv: Optional[Path] = typer.Option(None, "--csv", help="also write the folder's facts as CSV"),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="worker processes"),
     glob: Optional[str] = typer.Option(None, "--glob", help="only files whose name or relative path matches"),
     force: bool = typer.Option(False, "--force", help="re-extract articles already in the database"),
@@ -138,30 +189,35 @@ def batch(
     model: Optional[str] = typer.Option(None, help="spaCy model package for person names"),
     no_model: bool = typer.Option(False, "--no-model", help="rules only: no statistical NER (no speakers)"),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="articles per nlp.pipe batch"),
+    doc_timeout: Optional[float] = typer.Option(None, "--doc-timeout", help="seconds per document before it is recorded as timed out (default 30)"),
+    max_file_bytes: Optional[int] = MAX_FILE_BYTES,
+    max_text_chars: Optional[int] = MAX_TEXT_CHARS,
+    verbose: bool = VERBOSE,
 ) -> None:
     """Extract a folder of articles into a facts database (resumable; skips what is already stored)."""
-    from extractor.batch import Progress, RichProgress, run_batch
+    from extractor.store import display_url
 
-    if not folder.is_dir():
-        fail(f"{folder}: not a folder")
-    update = {k: v for k, v in (("model", model), ("use_model", False if no_model else None), ("batch_size", batch_size)) if v is not None}
-    settings = _settings(None).model_copy(update=update)
+    shown = display_url(db)
     try:
-        summary = run_batch(
-            folder, db, settings=settings, workers=workers, pattern=glob, force=force, jsonl=jsonl, parquet=parquet,
-            progress=Progress() if quiet else RichProgress(),
-        )
+        from extractor.batch import LogProgress, Progress, RichProgress, run_batch
+
+        _verbose(verbose)
+        if not folder.is_dir():
+            fail(f"{folder}: not a folder")
+        settings = _settings(model, use_model=False if no_model else None, batch_size=batch_size, doc_timeout=doc_timeout,
+                             max_file_bytes=max_file_bytes, max_text_chars=max_text_chars)
+        progress = Progress() if quiet else LogProgress() if _state["verbose"] or _state["debug"] else RichProgress()
+        summary = run_batch(folder, db, settings=settings, workers=workers, pattern=glob, force=force, jsonl=jsonl, parquet=parquet,
+                            csv=csv, progress=progress)
     except KeyboardInterrupt:
-        fail(f"interrupted: articles written so far are complete in {db}; run the same command again to finish", 130)
+        fail(f"interrupted: articles written so far are complete in {shown}; run the same command again to finish", 130)
     for _, message in summary.errors[:20]:
         typer.echo(f"error: {message}", err=True)
     if len(summary.errors) > 20:
-        typer.echo(f"error: ... and {len(summary.errors) - 20} more (see the errors table in {db})", err=True)
+        typer.echo(f"error: ... and {len(summary.errors) - 20} more (see the errors table in {shown})", err=True)
     if not quiet:
         for line in summary.lines():
             typer.echo(line, err=True)
-    if summary.files == 0 and not quiet:
-        typer.echo("warning: no article files found (looked for .txt .md .html .htm)", err=True)
     if summary.errors and not allow_errors:
         raise typer.Exit(1)
 
@@ -169,35 +225,35 @@ def batch(
 @app.command()
 @guarded
 def export(
-    db: Path = typer.Option(Path("facts.db"), "--db", help="SQLite facts database"),
-    fmt: str = typer.Option(..., "--format", "-f", help="jsonl (one record per article) or parquet (one row per fact)"),
+    db: str = typer.Option("facts.db", "--db", help=DB_HELP),
+    fmt: str = typer.Option(..., "--format", "-f", help="jsonl (one record per article), or parquet or csv (one flat row per fact)"),
     out: Path = typer.Option(..., "--out", "-o", help="file to write"),
 ) -> None:
-    """Write an existing facts database to JSONL or Parquet."""
-    from extractor.store import FORMATS, FactStore
+    """Write an existing facts database to JSONL, Parquet or CSV (opens it read-only)."""
+    from extractor.store import FORMATS, open_store
     from extractor.store import export as export_store
 
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r} (use one of: {', '.join(FORMATS)})")
-    with FactStore(db, create=False) as store:
+    with open_store(db, readonly=True) as store:
         n = export_store(store, fmt, out)
-    typer.echo(f"{n} {'fact rows' if fmt == 'parquet' else 'records'} written to {out}", err=True)
+    typer.echo(f"{n} {'records' if fmt == 'jsonl' else 'fact rows'} written to {out}", err=True)
 
 
 @app.command()
 @guarded
 def query(
-    sql: str = typer.Argument(..., help="one read-only SQL statement (tables: articles, facts, errors, meta)"),
-    db: Path = typer.Option(Path("facts.db"), "--db", help="SQLite facts database"),
+    sql: str = typer.Argument(..., help="one read-only SQL statement (tables: articles, sources, facts, errors, meta)"),
+    db: str = typer.Option("facts.db", "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="print a JSON list of objects instead of a table"),
 ) -> None:
-    """Run SQL against a facts database and print a table (or JSON)."""
-    from extractor.store import FactStore
+    """Run SQL against a facts database and print a table (or JSON). Opens it read-only."""
+    from extractor.store import open_store
 
-    with FactStore(db, create=False) as store:
+    with open_store(db, readonly=True) as store:
         columns, rows = store.query(sql)
     if as_json:
-        typer.echo(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2, default=str))
         return
     from rich.console import Console
     from rich.table import Table
@@ -233,7 +289,7 @@ def explain(
 @guarded
 def review(
     paths: Optional[list[Path]] = typer.Argument(None, help="article files/folders (extracted on the fly) or JSONL record files"),
-    db: Optional[Path] = typer.Option(None, "--db", help="also show every record of this facts database"),
+    db: Optional[str] = typer.Option(None, "--db", help="also show every record of this facts database (SQLite file or postgresql:// URL)"),
     out: Path = typer.Option(..., "--out", "-o", help="HTML file to write"),
     title: str = typer.Option("Facts review", "--title", help="page title"),
     model: Optional[str] = typer.Option(None, help="spaCy model package for person names"),
@@ -254,18 +310,18 @@ def review(
 @app.command()
 @guarded
 def chart(
-    db: Path = typer.Option(..., "--db", help="facts database"),
+    db: str = typer.Option(..., "--db", help=DB_HELP),
     asset: str = typer.Option(..., "--asset", help="asset name or ticker (BTC, Bitcoin, ether ...)"),
     start: Optional[str] = typer.Option(None, "--from", help="first day (YYYY-MM-DD)"),
     end: Optional[str] = typer.Option(None, "--to", help="last day (YYYY-MM-DD)"),
     out: Path = typer.Option(..., "--out", "-o", help="chart file: .png, .svg or .html"),
 ) -> None:
-    """Chart an asset: reported prices by outlet, price levels, and daily ETF net flows."""
+    """Chart an asset: reported prices by outlet, price levels, and daily ETF net flows (opens the database read-only)."""
     from extractor.review.chart import chart_data, parse_day, write_chart
-    from extractor.store import FactStore
+    from extractor.store import open_store
 
     first, last = parse_day(start, "--from"), parse_day(end, "--to")
-    with FactStore(db, create=False) as store:
+    with open_store(db, readonly=True) as store:
         data = chart_data(store.records(), asset, start=first, end=last)
     write_chart(data, out)
     typer.echo(f"{out}: {data.asset} {len(data.prices)} prices ({data.undated} without a date) from {len(data.outlets)} outlets, "
@@ -276,25 +332,31 @@ def chart(
 @app.command()
 @guarded
 def consensus(
-    db: Path = typer.Option(..., "--db", help="facts database"),
+    db: str = typer.Option(..., "--db", help=DB_HELP),
     asset: Optional[str] = typer.Option(None, "--asset", help="only this asset or subject (any of its names)"),
     day: Optional[str] = typer.Option(None, "--day", help="only this day (YYYY-MM-DD)"),
     type_: Optional[str] = typer.Option(None, "--type", help="only this fact type"),
     conflicts: bool = typer.Option(False, "--conflicts", help="only groups whose reports disagree"),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or parquet"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="file to write (parquet needs one)"),
+    refresh: bool = typer.Option(False, "--refresh", help="bring the view's helper tables up to date first (needs write access)"),
 ) -> None:
-    """Facts reported by several articles, grouped by type, asset and day, with a conflict flag."""
-    from extractor.consensus import iter_rows_as_dicts, read_consensus, update_store, write_parquet
-    from extractor.store import FactStore
+    """Facts reported by several articles, grouped by type, asset and day, with a conflict flag.
+    Reads the fact_consensus view (opens the database read-only unless --refresh)."""
+    from extractor.consensus import consensus_fresh, iter_rows_as_dicts, read_consensus, refresh_consensus, write_parquet
+    from extractor.store import open_store
 
     if fmt not in ("table", "json", "parquet"):
         fail(f"unknown format {fmt!r} (use one of: table, json, parquet)")
     if fmt == "parquet" and out is None:
         fail("--format parquet needs --out FILE")
-    with FactStore(db, create=False) as store:
-        update_store(store)
-        rows = read_consensus(store.conn, "sqlite", asset=asset, day=day, type_=type_, conflicts_only=conflicts)
+    with open_store(db, create=False, readonly=not refresh) as store:
+        if refresh:
+            refresh_consensus(store)
+        elif not consensus_fresh(store):
+            log.warning("the consensus view's helper tables are older than the database's content (a batch stopped before "
+                        "its end, or writes made without `extractor batch`): run `extractor consensus --refresh` to update them")
+        rows = read_consensus(store, asset=asset, day=day, type_=type_, conflicts_only=conflicts)
     done = f"{len(rows)} groups, {sum(r.conflict for r in rows)} in conflict" + (f", written to {out}" if out else "")
     if fmt == "parquet":
         write_parquet(rows, out)
@@ -334,7 +396,11 @@ def _figure(v: float) -> str:
 
 
 def run() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # outside a command's own handling (start-up, imports)
+        typer.echo("error: interrupted", err=True)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

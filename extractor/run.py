@@ -3,32 +3,62 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from extractor.clean import load
-from extractor.errors import ExtractorError
+from extractor.clean import CleanArticle, clean, load
+from extractor.clean.meta import Meta, parse_date
+from extractor.errors import ExtractorError, InputError
 from extractor.pipeline import Extractor
 from extractor.settings import Settings
 from extractor.sources import expand
 
 log = logging.getLogger(__name__)
 
+STDIN = Path("-")  # an input named "-" is read from standard input
+STDIN_SOURCE = "<stdin>"
 
-def load_all(files: list[Path], settings: Settings, failures: list, *, published: str | None = None, url: str | None = None):
-    """Cleaned articles for ``files``; a file that fails is appended to ``failures`` and skipped."""
+
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """``expand`` that keeps ``-`` (standard input) where it stands."""
+    out: list[Path] = []
+    for p in paths:
+        out.extend([STDIN] if str(p) == "-" else expand([p]))
+    return out
+
+
+def load_stdin(stream: BinaryIO, settings: Settings, *, published: str | None = None, url: str | None = None) -> CleanArticle:
+    """Read and clean one document from ``stream`` (HTML or text, sniffed), within ``max_file_bytes``."""
+    data = stream.read(settings.max_file_bytes + 1)
+    if len(data) > settings.max_file_bytes:
+        raise InputError(f"{STDIN_SOURCE}: input is over the limit of {settings.max_file_bytes:,} bytes (max_file_bytes)")
+    meta = Meta(url=url, published=parse_date(published) if published else None)
+    try:
+        return clean(data, source=STDIN_SOURCE, meta=meta, settings=settings)
+    except InputError as exc:
+        raise InputError(f"{STDIN_SOURCE}: {exc}") from None
+
+
+def load_all(files: list[Path], settings: Settings, failures: list, *, published: str | None = None, url: str | None = None,
+             stdin: BinaryIO | None = None):
+    """Cleaned articles for ``files`` (``-`` = standard input); a file that fails is appended to ``failures`` and skipped."""
     for f in files:
         try:
-            yield load(f, published=published, url=url, settings=settings)
+            if f == STDIN:
+                yield load_stdin(stdin or sys.stdin.buffer, settings, published=published, url=url)
+            else:
+                yield load(f, published=published, url=url, settings=settings)
         except ExtractorError as exc:
             failures.append((f, str(exc)))
 
 
-def extract_files(ex: Extractor, files: list[Path], sink: TextIO, *, published: str | None = None, url: str | None = None) -> list[tuple[Path, str]]:
+def extract_files(ex: Extractor, files: list[Path], sink: TextIO, *, published: str | None = None, url: str | None = None,
+                  stdin: BinaryIO | None = None) -> list[tuple[Path, str]]:
     """Write one JSON record per readable file to ``sink``; return ``(path, error)`` for the others."""
     failures: list[tuple[Path, str]] = []
-    for rec in ex.pipe(load_all(files, ex.settings, failures, published=published, url=url)):
+    for rec in ex.pipe(load_all(files, ex.settings, failures, published=published, url=url, stdin=stdin)):
         sink.write(rec.model_dump_json(exclude_none=False) + "\n")
     return failures
 

@@ -19,6 +19,7 @@ class Settings(BaseModel):
     max_file_bytes: int = Field(5_000_000, ge=1, description="larger files are refused with a per-file error")
     max_text_chars: int = Field(400_000, ge=1, description="cleaned text longer than this is refused")
     max_facts: int = Field(100_000, ge=1, description="facts beyond this per article are dropped with a warning (a guard, not a budget)")
+    doc_timeout: float = Field(30.0, gt=0, description="seconds a batch gives one document before it records a timeout and goes on")
     now: datetime | None = Field(None, description="pinned 'now' for dates when an article has no publication date")
     strict: bool = Field(False, description="re-raise a crash of a rule component instead of recording a warning (the test suite sets it)")
     data_dir: str | None = Field(None, description="folder of data files to use instead of the package's (validated when the pipeline is built)")

@@ -198,3 +198,56 @@ def test_eval_json_from_a_records_file(runner, tmp_path):
     rep = json.loads(res.stdout)
     assert rep["types"]["percent_move"]["tp"] == 2
     assert rep["types"]["percent_move"]["fn"] == 0
+
+
+# --------------------------------------------------------------------------- what a new user hits on day one
+
+def test_extract_dash_reads_stdin(runner):
+    res = runner.invoke(app, ["extract", "-", "--published", "2026-02-04"], input=ARTICLE.encode("utf-8"))
+    assert res.exit_code == 0, res.output
+    rec = ArticleRecord.model_validate(_records(res.stdout)[0])
+    assert rec.article.source == "<stdin>" and rec.article.published == "2026-02-04"
+    assert {f.type for f in rec.facts} >= {"percent_move"}
+
+
+def test_extract_stdin_respects_the_size_limit():
+    res = subprocess.run([sys.executable, "-m", "extractor.cli", "extract", "-", "--max-file-bytes", "20"],
+                         input=ARTICLE, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1
+    _one_error_line(res.stderr, "over the limit of 20 bytes")
+
+
+def test_version(runner):
+    from extractor import __version__
+
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.stdout.strip() == f"extractor {__version__}"
+
+
+@pytest.mark.parametrize("flag", [["--url", "https://x.example/a"], ["--published", "2026-02-04"]])
+def test_url_and_published_refuse_several_inputs(runner, tmp_path, flag):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(tmp_path), *flag])
+    assert res.exit_code == 1
+    _one_error_line(res.stderr, "one article, but 2 inputs")
+    assert res.stdout == ""
+
+
+def test_eval_without_matching_gold_fails(runner, tmp_path):
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / "other.json").write_text('{"facts": []}', encoding="utf-8")
+    (tmp_path / "mine.txt").write_text(ARTICLE, encoding="utf-8")
+    res = runner.invoke(app, ["eval", "--gold", str(tmp_path / "gold"), str(tmp_path / "mine.txt")])
+    assert res.exit_code == 1
+    _one_error_line(res.stderr, "no record matches a gold file")
+    (tmp_path / "empty_gold").mkdir()
+    res = runner.invoke(app, ["eval", "--gold", str(tmp_path / "empty_gold"), str(tmp_path / "mine.txt")])
+    assert res.exit_code == 1
+    _one_error_line(res.stderr, "no gold files")
+
+
+def test_verbose_after_the_command_logs(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    res = _cli("extract", str(tmp_path / "a.txt"), "-v")
+    assert res.returncode == 0 and "INFO extractor: extracting 1 inputs" in res.stderr

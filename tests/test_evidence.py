@@ -96,20 +96,28 @@ def test_mismatched_length_is_rejected(records):
 
 
 def test_a_crashing_rule_becomes_a_warning_not_a_lost_article():
-    """FactComponent: one rule's exception is logged and reported on the record; other facts survive."""
+    """FactComponent: one rule's exception is logged and reported on the record; other facts survive.
+    With ``Settings(strict=True)`` (what the rest of the suite uses) the crash is raised instead."""
+    import pytest
     from spacy.language import Language
 
-    from extractor.facts.context import FactComponent
+    from extractor.errors import RuleCrash
+    from extractor.facts.component import FactComponent
     from extractor.pipeline import Extractor
     from extractor.settings import Settings
 
-    def broken(doc):
+    def broken(fd, config):
         raise RuntimeError("boom")
 
     if "fin_test_broken" not in Language.factories:
-        Language.factory("fin_test_broken", func=lambda nlp, name: FactComponent(broken))
+        Language.factory("fin_test_broken", default_config={"strict": False},
+                         func=lambda nlp, name, strict: FactComponent(name, broken, None, strict=strict))
     ex = Extractor(Settings(use_model=False))
     ex.nlp.add_pipe("fin_test_broken")
     rec = ex.extract("Bitcoin rose 3% to $70,000 on Monday.", published="2026-02-04")
-    assert any("broken failed (RuntimeError)" in w for w in rec.warnings), rec.warnings
+    assert any("fin_test_broken failed (RuntimeError)" in w for w in rec.warnings), rec.warnings
     assert {f.type for f in rec.facts} >= {"price", "percent_move"}, "facts of the other rules must survive"
+    strict = Extractor(Settings(use_model=False, strict=True))
+    strict.nlp.add_pipe("fin_test_broken", config={"strict": True})
+    with pytest.raises(RuleCrash, match="fin_test_broken crashed: RuntimeError: boom"):
+        strict.extract("Bitcoin rose 3% to $70,000 on Monday.", published="2026-02-04")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from extractor.clean import load
-from extractor.facts import context as C
+from extractor.facts.doc import view
 from extractor.facts import persons as P
 from extractor.facts.speakers import clean_name, is_person_name
 
@@ -95,15 +95,15 @@ def _corpus_docs(extractor, limit=None):
 
 def test_sentence_table_equals_spacy_sents(rules_only):
     for doc in _corpus_docs(rules_only):
-        table = C.sentences(doc)
+        table = view(doc).sentences
         spans = list(doc.sents)
         assert [(s.start, s.end, s.start_char, s.end_char, s.text) for s in table] == [
             (s.start, s.end, s.start_char, s.end_char, s.text) for s in spans
         ]
         assert [s.i for s in table] == list(range(len(spans)))
         for s in table[:: max(1, len(table) // 5)]:
-            assert C.sentence_at(doc, s.start_char) == s
-            assert C.sentence_at(doc, s.end_char - 1) == s
+            assert view(doc).sentence_at(s.start_char) == s
+            assert view(doc).sentence_at(s.end_char - 1) == s
 
 
 # --- windows vs whole sentences (the model) ------------------------------------------------
@@ -111,7 +111,7 @@ def test_sentence_table_equals_spacy_sents(rules_only):
 def _whole_sentence_persons(doc, ner):
     """PERSON entities from the model run over each whole candidate sentence (the old way)."""
     found = set()
-    common = P.lower_words(C.doc_text(doc))
+    common = P.lower_words(view(doc).text)
     for sent in P.candidate_sentences(doc):
         masked, segments = P.masked_text(sent.text)
         for ent in ner(masked).ents:
@@ -132,6 +132,6 @@ def test_windows_find_the_people_whole_sentences_find(rules_only):
         windowed = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
         whole = _whole_sentence_persons(doc, ner)
         total += len(whole)
-        missed += [C.doc_text(doc)[a:b] for a, b in whole - windowed]
+        missed += [view(doc).text[a:b] for a, b in whole - windowed]
     assert total > 20  # the corpus names many people
     assert not missed, missed

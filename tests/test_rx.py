@@ -13,8 +13,9 @@ from extractor.rx import Caseless, lowered_pattern
 
 
 def _project_patterns() -> list[Caseless]:
-    pats = [flows._STREAK_RE, periods.PERIOD_RE, flows._lexicon().cues, flows._lexicon().continuation, quotes.cues().verb]
-    pats += [rx for rx, _ in flows._lexicon().periods]
+    lex = flows.flow_lex()
+    pats = [lex.streak, periods.PERIOD_RE, lex.cues, lex.continuation, quotes.cues().verb]
+    pats += [rx for rx, _ in lex.periods]
     for spec in metrics.cues().specs:
         pats += [p for p in (spec.cue, spec.context_words, spec.skip_words) if p is not None]
     return pats

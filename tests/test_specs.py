@@ -36,7 +36,7 @@ def test_rows_are_well_formed():
 
 
 # rules whose spec rows are strict xfails until the modules they need move to candidates
-PENDING = {"resolve.precedence"}
+PENDING: set[str] = set()
 
 
 def test_every_registered_rule_has_a_spec_row(rules_only):

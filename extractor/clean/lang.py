@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-from extractor.data import read_json
+from extractor.data import compiled, lexicon
 
 SAMPLE_CHARS = 20_000  # detection looks at the start of the text only
 MIN_WORDS = 12  # fewer words than this: too little to overrule English
@@ -30,11 +30,10 @@ _SCRIPTS = {
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # runs of letters, with an inner apostrophe
 
 
-@lru_cache(maxsize=1)
+@compiled
 def stopwords() -> dict[str, frozenset[str]]:
     """Stopword sets per language code, from ``data/stopwords.json`` (``en`` first)."""
-    raw = read_json("stopwords.json")
-    return {lang: frozenset(words) for lang, words in raw.items() if not lang.startswith("_")}
+    return {lang: frozenset(words) for lang, words in lexicon("stopwords").languages().items()}
 
 
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")

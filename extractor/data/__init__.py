@@ -48,7 +48,7 @@ def activate(folder: str | Path | None = None) -> None:
     folder = Path(folder) if folder is not None else PACKAGE_DIR
     if not folder.is_dir():
         raise LexiconError(f"{folder}: data folder not found")
-    from extractor.data.models import MODELS, WORD_LISTS
+    from extractor.data.models import MODELS, ROW_MODELS, WORD_LISTS
 
     changed = folder.resolve() != _ACTIVE[0].resolve()
     if changed:
@@ -58,6 +58,8 @@ def activate(folder: str | Path | None = None) -> None:
     try:
         for name in MODELS:
             lexicon(name)
+        for name in ROW_MODELS:
+            rows(name)
         for name in WORD_LISTS:
             words(name)
     except LexiconError:
@@ -96,6 +98,29 @@ def lexicon(name: str):
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "(top)"
         raise LexiconError(f"data file {name}.json: {where}: {err['msg']}") from None
+
+
+@compiled
+def rows(name: str) -> tuple:
+    """The validated rows of JSON Lines data file ``NAME.jsonl`` (one model per line)."""
+    from pydantic import ValidationError
+
+    from extractor.data.models import ROW_MODELS
+
+    model = ROW_MODELS[name]
+    out = []
+    for n, line in enumerate(_read(f"{name}.jsonl").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(model.model_validate_json(line))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"]) or "(row)"
+            raise LexiconError(f"data file {name}.jsonl line {n}: {where}: {err['msg']}") from None
+    if not out:
+        raise LexiconError(f"data file {name}.jsonl: no rows")
+    return tuple(out)
 
 
 @compiled

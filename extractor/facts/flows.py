@@ -1,157 +1,210 @@
-"""``etf_flow`` facts: net money into or out of exchange-traded funds and products (spec FACTS.md).
+"""``etf_flow`` facts (spec FACTS.md): net money into or out of exchange-traded funds and products.
 
-How a money amount becomes a flow, sentence by sentence:
+Every money amount is a candidate. Sentence by sentence, four stages decide:
 
-1. **Product context.** The sentence, or one of the few before it, names a fund:
-   a head noun ("ETFs", "exchange-traded products", "investment products", "Trust")
-   with its modifiers ("US spot Bitcoin", "BlackRock's ETHA", "global crypto"), or a
-   fund ticker (IBIT, FBTC...). Names, tickers, issuers and underlyings come from
-   ``data/etf_products.json``; words from ``data/flow_lexicon.json``.
-2. **Direction.** Each amount owns the stretch of the sentence between its
-   neighbouring amounts. In that stretch the cue nearest to it decides: a direction
-   cue ("net outflows", "withdrawn", "attracted", "in the red") makes it a flow; a
-   block cue ("total assets", "volume", "holdings", "price") means it is something
-   else. A cue right after the amount ("$X in net inflows", "$X in trading volume")
-   is its head noun and wins. Commas and brackets count as distance.
-3. **Inheritance.** An amount with no cue of its own continues a list ("$X on
-   Tuesday, $Y on Wednesday") and takes the direction of the flow before it in the
-   sentence; in a later sentence it does so only when it says it continues the
-   tally ("This brings the weekly total to $Z").
-4. **Attributes.** ``when`` is the day reference nearest to the amount in its own
-   stretch; ``period`` the nearest span ("over the past three days" -> P3D);
-   ``streak_days`` from "outflow streak to four days" / "five straight days";
-   ``source`` from the sentence ("according to SoSoValue").
+1. **Product context** (``GATES``). The sentence, or one of the few before it, names a fund: a
+   head noun ("ETFs", "exchange-traded products", "investment products", "Trust") with its name
+   words ("US spot Solana", "Acme's ACMX", "global crypto"), or a fund ticker. Names, tickers,
+   issuers and underlyings come from ``data/etf_products.json``, words from
+   ``data/flow_lexicon.json``. Without one (``flow.dropped.no_fund``), or under half a million
+   dollars (``flow.dropped.small``), an amount is no flow.
+2. **Direction** (``DIRECTION``). Each amount owns the stretch of its sentence between its
+   neighbouring amounts. A cue right after the amount is its head noun and wins ("$X in net
+   inflows", "$X in trading volume": ``flow.*.amount_noun``); else the cue nearest to it in its
+   stretch decides (``flow.*.nearest_cue``); commas and brackets count as distance. A direction
+   cue ("net outflows", "withdrawn", "attracted") makes it a flow, a block cue ("total assets",
+   "volume", "holdings", "price") vetoes it (``flow.blocked.*``).
+3. **Inheritance** (the last rules of ``DIRECTION``). An amount with no cue of its own continues a
+   list ("$X on Tuesday, $Y on Wednesday") and takes the direction of the flow before it in the
+   sentence (``flow.inherit.list``); in a later sentence it does so only when it says it continues
+   the tally ("That lifts the weekly total to $Z": ``flow.inherit.tally``), and as a part of the
+   flow just reported ("Acme's fund accounted for $X of that") it takes that flow's day and span
+   too (``flow.inherit.breakdown``).
+4. **Attributes**. ``when`` is the day nearest to the amount in its stretch; ``period`` the nearest
+   span ("over the past three days" -> P3D) unless a day is nearer; ``streak_days`` from "inflow
+   streak to six sessions" / "five straight days" (or the next sentence: "It was the third straight
+   day of withdrawals"); ``source`` from the sentence ("according to SoSoValue"). A flow with no day
+   or span of its own right after another is a fund's share of that flow's day and takes it.
 
-Amounts used here are claimed (``context.claim``) so later modules skip them.
+A flow stated twice (a summary bullet, then the body) is one fact: the repeat fills the first's
+gaps and is dropped (``flow.merged.repeat``); its figure stays out of every other type's reach.
+Flow facts consume their amount; the resolver gives it to flows before any other type.
 """
 from __future__ import annotations
 
-import logging
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from bisect import bisect_left, insort
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from extractor.facts import context as ctx
-from extractor.facts.context import doc_text, FactComponent
-from extractor.normalize.assets import asset_kind, canonical_asset, find_assets
+from extractor.data import alternation, compiled, lexicon, pattern_alternation
+from extractor.facts.attribution import asset_for, source_in
+from extractor.facts.candidates import Candidate
+from extractor.facts.component import FactComponent, Proposal
+from extractor.facts.doc import FinDoc, Sentence, SpanIndex
+from extractor.facts.resolve import PRECEDENCE
+from extractor.facts.rules import Rule, Table, outcome
+from extractor.normalize.assets import AssetMention, asset_kind, canonical_asset, find_assets
+from extractor.normalize.dates import DayRef
 from extractor.normalize.numbers import Money
 from extractor.normalize.periods import finditer_periods
-from extractor.records import EtfFlowFact
-from extractor.data import pattern_alternation, read_json, read_lines
+from extractor.records import EtfFlowFact, Evidence
 from extractor.rx import Caseless
 
-log = logging.getLogger(__name__)
 
-OWNER = "etf_flow"
-MIN_AMOUNT = 500_000.0  # fund flows are reported in millions; smaller amounts are prices ("$104K")
-LOOKBACK_SENTS = 3  # how far back a named product keeps a paragraph "about ETF flows"
-TALLY_LOOKBACK_SENTS = 3  # how far back a flow may be continued by "the total for the week..."
-PUNCT_PENALTY = 25  # each comma/semicolon/bracket between an amount and a cue counts as this many characters
-MAX_CUE_DISTANCE = 160
+TYPE = "etf_flow"
+BELOW = PRECEDENCE[PRECEDENCE.index(TYPE) + 1 :]  # the types a flow's figure is kept from
+
+
+@dataclass(frozen=True)
+class Config:
+    min_amount: float = 500_000.0  # fund flows are reported in millions; smaller amounts are prices ("$104K")
+    lookback_sents: int = 3  # how far back a named fund keeps a paragraph "about fund flows"
+    tally_lookback_sents: int = 3  # how far back a flow may be continued by "the total for the week..."
+    share_lookback_sents: int = 1  # how far back the flow is whose day a fund's share takes
+    punct_penalty: int = 25  # each comma, semicolon, colon or bracket between an amount and a cue counts as this many characters
+    max_cue_distance: int = 160  # a cue further from the amount than this (punctuation counted) is not its cue
+    day_reach: int = 40  # characters before a day read to tell a range bound or a report date
+    name_reach: int = 40  # characters a fund's name word (and the space after it) may take
+    max_name_words: int = 12  # name words read before a fund's head noun at most
 
 
 # --- data -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class _Lexicon:
-    cues: Caseless  # named groups: block, inflow, outflow
+class FlowLex:
+    """``data/flow_lexicon.json`` and ``data/etf_products.json``, compiled once."""
+
+    cues: Caseless  # named groups: block, inflow, outflow, inflow_weak, outflow_weak
     continuation: Caseless
     heads: re.Pattern  # named groups: strong, weak
-    modifiers: frozenset
-    multi_words: frozenset
-    determiners: frozenset
-    issuer_words: frozenset
-    tickers: dict  # ticker -> asset (or None), unambiguous tickers
-    ambiguous_tickers: dict
+    modifiers: frozenset[str]
+    multi_words: frozenset[str]
+    issuer_words: frozenset[str]
+    tickers: dict[str, str | None]  # ticker -> underlying, for unambiguous tickers
+    ambiguous_tickers: dict[str, str | None]
     ticker_re: re.Pattern
-    periods: list  # (compiled, duration)
-    number_words: dict
-    providers: re.Pattern
+    paren_after: re.Pattern
+    periods: tuple[tuple[Caseless, str], ...]  # (pattern, ISO duration)
+    number_words: dict[str, int]
+    streak: Caseless
+    streak_words: tuple[str, ...]  # one of these is in every streak phrase
+    streak_inflow: frozenset[str]
+    streak_outflow: frozenset[str]
+    contrast: re.Pattern
+    cumulative: re.Pattern
+    breakdown: re.Pattern
+    other_noun: re.Pattern
+    gap_after: re.Pattern
+    not_the_day: re.Pattern
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> _Lexicon:
-    lex = read_json("flow_lexicon.json")
-    prods = read_json("etf_products.json")
-    cues = Caseless(
-        rf"(?<![\w-])(?:(?P<block>{pattern_alternation(lex['block'])})|(?P<inflow>{pattern_alternation(lex['inflow'])})|(?P<outflow>{pattern_alternation(lex['outflow'])})"
-        rf"|(?P<inflow_weak>{pattern_alternation(lex['inflow_weak'])})|(?P<outflow_weak>{pattern_alternation(lex['outflow_weak'])}))(?![\w-])"
-    )
-    continuation = Caseless(rf"(?<![\w-])(?:{pattern_alternation(lex['continuation'])})(?![\w-])")
-    heads = re.compile(
-        rf"(?<![\w-])(?:(?P<strong>{pattern_alternation(lex['product_heads_strong'])})|(?P<weak>{pattern_alternation(lex['product_heads_weak'])}))(?![\w-])",
-        re.IGNORECASE,
-    )
-    issuer_words = frozenset(w.lower() for name in prods["issuers"] for w in name.split())
-    tickers, ambiguous = {}, {}
-    for p in prods["products"]:
-        (ambiguous if p.get("ambiguous") else tickers)[p["ticker"]] = p["asset"]
-        issuer_words |= {w.lower() for w in p["issuer"].split()}
-    ticker_re = re.compile(rf"(?<![\w$/-])(?:{pattern_alternation(map(re.escape, tickers))})(?![\w/-])")
-    periods = [(Caseless(rf"\b(?:{pattern_alternation(frags)})\b"), dur) for dur, frags in lex["periods"].items()]
-    names = read_lines("providers.txt")
-    providers = re.compile(
+def _word_re(words: Iterable[str]) -> str:
+    return rf"\b(?:{alternation(words)})\b"
+
+
+def _streak_re(lex) -> Caseless:
+    """The streak grammar; its words come from the lexicon."""
+    dirs = alternation(lex.streak_inflow_words + lex.streak_outflow_words)
+    adjs, nouns, links = alternation(lex.streak_adjectives), alternation(lex.streak_nouns), alternation(lex.streak_count_links)
+    units = r"(?:trading\s+)?(?:days?|sessions?)"
+    return Caseless(
         rf"""
-        (?:according\s+to|data\s+(?:from|by)|compiled\s+by|source:|per|via|reported\s+by|tracked\s+by)  # attribution cue
-        (?:\s+[\w.’'-]+){{0,5}}?\s+                                                 # a few words of filler ("European investment firm")
-        (?P<name>{pattern_alternation(map(re.escape, names))})(?![\w])                            # a known provider
-        | (?P<name2>{pattern_alternation(map(re.escape, names))})['’]?s?\s+(?:said|says|reported|noted|wrote|showed|shows|data|figures)\b  # "CoinShares said"
+        (?:
+          (?:(?P<dir>{dirs})s?[\s-]+)?streak\s+{links}\s+(?P<n>\d+|[a-z]+)\s+(?:{adjs}\s+)?{units}\b   # "inflow streak to eight days"
+        | (?P<pre>for|over|in|of)?\s*(?P<n2>\d+|[a-z]+)[\s-]+{adjs}\s+{units}\b                        # "for five straight days" (also a period)
+        | (?P<n3>\d+|[a-z]+)[\s-](?:trading[\s-])?(?:day|session)\s+(?:(?P<dir3>{dirs})\s+)?{nouns}\b  # "a four-day outflow streak"
+        | (?P<ord>[a-z]+|\d+(?:st|nd|rd|th))\s+{adjs}\s+(?:trading\s+)?(?:day|session)\b               # "the fourth straight day"
+        | (?P<ord2>[a-z]+|\d+(?:st|nd|rd|th)|\d+\s+(?:trading\s+)?(?:days|sessions))\s*               # "the fifth day ... in a row"
+          (?:(?:trading\s+)?(?:day|session)\s+)?(?:of\s+(?:net\s+)?[a-z]+\s+)?in\s+a\s+row\b
+        )
+        (?:\s+of\s+(?:net\s+)?(?P<ofdir>[a-z]+))?                                                       # "... of redemptions": its direction
         """,
-        re.VERBOSE | re.IGNORECASE,
+        re.VERBOSE,
     )
-    return _Lexicon(
-        cues=cues,
-        continuation=continuation,
-        heads=heads,
-        modifiers=frozenset(lex["product_modifiers"]),
-        multi_words=frozenset(lex["multi_asset_words"]),
-        determiners=frozenset(lex["determiners"]),
+
+
+@compiled
+def flow_lex() -> FlowLex:
+    """The flow lexicon, compiled once."""
+    lex, prods = lexicon("flow_lexicon"), lexicon("etf_products")
+    alt = pattern_alternation
+    groups = "|".join(f"(?P<{g}>{alt(getattr(lex, g + '_patterns'))})" for g in ("block", "inflow", "outflow", "inflow_weak", "outflow_weak"))
+    issuer_words = {w.lower() for name in prods.issuers for w in name.split()}
+    tickers: dict[str, str | None] = {}
+    ambiguous: dict[str, str | None] = {}
+    for p in prods.products:
+        (ambiguous if p.ambiguous else tickers)[p.ticker] = p.asset
+        issuer_words |= {w.lower() for w in p.issuer.split()}
+    links = alternation(lex.amount_noun_links)
+    tally, pronouns = alternation(lex.tally_words), alternation(lex.tally_pronouns)
+    return FlowLex(
+        cues=Caseless(rf"(?<![\w-])(?:{groups})(?![\w-])"),
+        continuation=Caseless(rf"(?<![\w-])(?:{alt(lex.continuation_patterns)})(?![\w-])"),
+        heads=re.compile(rf"(?<![\w-])(?:(?P<strong>{alt(lex.product_head_strong_patterns)})|(?P<weak>{alt(lex.product_head_weak_patterns)}))(?![\w-])", re.I),
+        modifiers=frozenset(lex.product_modifiers),
+        multi_words=frozenset(lex.multi_asset_words),
         issuer_words=frozenset(issuer_words),
         tickers=tickers,
         ambiguous_tickers=ambiguous,
-        ticker_re=ticker_re,
-        periods=periods,
-        number_words=lex["number_words"],
-        providers=providers,
+        ticker_re=re.compile(rf"(?<![\w$/-])(?:{alternation(tickers)})(?![\w/-])"),
+        # "(ETPs)" or a ticker "(IBIT)" in brackets right after a fund's head noun
+        paren_after=re.compile(rf"\s*\(\s*(?P<inner>{alternation(lex.bracketed_heads)}|[A-Z]{{2,5}})\s*\)"),
+        periods=tuple((Caseless(rf"\b(?:{alt(frags)})\b"), dur) for dur, frags in lex.period_patterns.items()),
+        number_words=dict(lex.number_words),
+        streak=_streak_re(lex),
+        streak_words=tuple(lex.streak_nouns + lex.streak_adjectives + ["row"]),
+        streak_inflow=frozenset(lex.streak_inflow_words),
+        streak_outflow=frozenset(lex.streak_outflow_words),
+        contrast=re.compile(_word_re(lex.contrast_words), re.I),
+        cumulative=re.compile(rf"\b(?:{alt(lex.cumulative_patterns)})\b", re.I),
+        breakdown=re.compile(rf"\b(?:{alt(lex.breakdown_patterns)})\b", re.I),
+        # "$5B in fees": an amount followed by a noun other than the tally itself ("$X in net ...", "$X of that")
+        other_noun=re.compile(rf"\s+(?:in|of)\s+(?!(?:the\s+|that\s+|this\s+)?{tally}\b|{pronouns}\b)[a-z]+"),
+        # what may stand between an amount and its head noun: "$X in net inflows", "($X) of cumulative outflows"
+        gap_after=re.compile(rf"\s*\)?\s*,?\s*(?:{links}\s+)?(?:[A-Za-z-]+\s+){{0,2}}"),
+        not_the_day=re.compile(rf"\b(?:{alt(lex.not_the_day_patterns)})", re.I),
     )
 
 
 # --- product mentions ---------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Product:
     """A fund named in the text: where, as written, its underlying, and how specific it is."""
 
     start: int
     end: int
     text: str
-    asset: str | None  # underlying ticker, when the name says it
+    asset: str | None  # underlying asset, when the name says it
     multi: bool  # a multi-asset product ("crypto investment products"): asset stays null
     specific: bool  # has a name part beyond a bare head ("ETFs", "the funds")
 
 
+@dataclass(frozen=True)
+class _Name:
+    """The name words read leftwards from a head noun: where the name starts, each word and its kind."""
+
+    start: int
+    words: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+
 _WORD_BEFORE = re.compile(
     r"""
-    (?P<word>[A-Za-z0-9$+][\w.&+’'-]*?)   # a word (US-listed, U.S., BlackRock’s, 21Shares, +)
-    (?P<poss>['’]s)?                      # possessive of an issuer ("BlackRock’s")
-    [\s]+$                                 # then the space before what follows
+    (?P<word>[A-Za-z0-9$+][\w.&+’'-]*?)   # a word (US-listed, U.S., Acme’s, 21Shares, +)
+    (?P<poss>['’]s)?                      # possessive of an issuer ("Acme’s")
+    \s+$                                  # then the space before what follows
     """,
     re.VERBOSE,
 )
-_PAREN_AFTER = re.compile(
-    r"""
-    \s*\(\s*                                # an opening bracket right after the head
-    (?P<inner>ETFs?|ETPs?|ETNs?|[A-Z]{2,5}) # "(ETPs)" or a ticker "(IBIT)"
-    \s*\)                                   # closing bracket
-    """,
-    re.VERBOSE,
-)
+_NAMING = ("asset", "issuer", "ticker", "multi")  # kinds of name word that make a weak head a fund
 
 
-def _word_kind(word: str, lex: _Lexicon) -> str | None:
+def _word_kind(word: str, lex: FlowLex) -> str | None:
     """What a word before a fund's head noun is: asset, multi, issuer, ticker, modifier; ``None`` ends the name."""
     low = word.lower()
     if word in lex.tickers or word in lex.ambiguous_tickers and word.isupper() and len(word) > 3:
@@ -165,179 +218,125 @@ def _word_kind(word: str, lex: _Lexicon) -> str | None:
         return "issuer"
     if low in lex.modifiers or low.rstrip(".") in lex.modifiers:
         return "modifier"
-    if "-" in word:  # "Bitcoin-linked", "US-listed"
+    if "-" in word:  # "Solana-linked", "US-listed"
         kinds = [_word_kind(part, lex) for part in word.split("-") if part]
         if kinds and all(kinds):
             return next((k for k in kinds if k != "modifier"), "modifier")
     return None
 
 
-def _product_from_words(doc_text: str, start: int, end: int, lex: _Lexicon, strong: bool, ticker_asset=None) -> Product | None:
-    """Walk left from a head noun over name words; ``None`` if a weak head has no name."""
-    pos = start
-    kinds: list[str] = []
-    words: list[str] = []
-    while True:
-        m = _WORD_BEFORE.search(doc_text, max(0, pos - 40), pos)
-        if not m:
-            break
-        kind = _word_kind(m.group("word"), lex)
-        if kind is None:
-            break
-        if m.group("poss") and kind not in ("issuer",):
+def _name_before(text: str, start: int, lex: FlowLex, config: Config) -> _Name:
+    """Walk left from a head noun over name words (at most ``max_name_words``); an issuer's
+    possessive ("Acme’s") starts the name."""
+    pos, words, kinds = start, [], []
+    while len(words) < config.max_name_words:
+        m = _WORD_BEFORE.search(text, max(0, pos - config.name_reach), pos)
+        kind = _word_kind(m.group("word"), lex) if m else None
+        if kind is None or m.group("poss") and kind != "issuer":
             break
         kinds.append(kind)
         words.append(m.group("word"))
         pos = m.start()
         if m.group("poss"):
-            break  # "BlackRock’s" starts the name
-    if not strong and not any(k in ("asset", "issuer", "ticker", "multi") for k in kinds):
+            break
+    return _Name(pos, tuple(words), tuple(kinds))
+
+
+def _crypto_in(words: Sequence[str]) -> str | None:
+    """The crypto asset the last name word that names one names ("Solana-linked" -> SOL)."""
+    for w in reversed(words):
+        for part in w.split("-"):
+            aid = canonical_asset(part)
+            if aid and asset_kind(aid) == "crypto":
+                return aid
+    return None
+
+
+def _product_at(text: str, start: int, end: int, lex: FlowLex, config: Config, *, strong: bool,
+                ticker_asset: str | None = None) -> Product | None:
+    """The fund whose head noun (or ticker) is ``text[start:end]``; ``None`` if a weak head has no name."""
+    name = _name_before(text, start, lex, config)
+    if not strong and not any(k in _NAMING for k in name.kinds):
         return None
-    paren = _PAREN_AFTER.match(doc_text, end)
-    if paren:
-        end = paren.end()
-    text = doc_text[pos:end]
+    paren = lex.paren_after.match(text, end)
+    inner = paren.group("inner") if paren else None
+    end = paren.end() if paren else end
     asset = ticker_asset
-    for w in words + ([paren.group("inner")] if paren else []):
-        if asset is None and w in lex.tickers and lex.tickers[w]:
+    for w in name.words + ((inner,) if inner else ()):
+        if asset is None and lex.tickers.get(w):
             asset = lex.tickers[w]
-    if asset is None:
-        for w in reversed(words):
-            for part in w.split("-"):
-                aid = canonical_asset(part)
-                if aid and asset_kind(aid) == "crypto":
-                    asset = aid
-                    break
-            if asset:
-                break
-    multi = asset is None and "multi" in kinds
-    return Product(pos, end, text, asset, multi, specific=bool(kinds) or bool(paren and paren.group("inner") in lex.tickers))
+    asset = asset or _crypto_in(name.words)
+    multi = asset is None and "multi" in name.kinds
+    return Product(name.start, end, text[name.start : end], asset, multi, specific=bool(name.kinds) or inner in lex.tickers)
 
 
-def find_products(text: str, assets=None) -> list[Product]:
-    """Fund mentions in ``text``, left to right (overlaps resolved to the longest).
-    ``assets``: the asset mentions of ``text`` when already known (``context.assets``).
+def find_products(text: str, assets: Iterable[AssetMention] | None = None, config: Config = Config()) -> list[Product]:
+    """Fund mentions in ``text``, left to right (of overlapping mentions, the one that starts first).
+    ``assets``: the asset mentions of ``text`` when already known.
 
-    >>> [(p.text, p.asset, p.specific) for p in find_products("US spot Bitcoin ETFs bled $1M; the ETFs and hedge funds rested")]
-    [('US spot Bitcoin ETFs', 'BTC', True), ('ETFs', None, False)]
-    >>> [(p.text, p.asset) for p in find_products("BlackRock’s ETHA fund and the iShares Bitcoin Trust (IBIT)")]
-    [('BlackRock’s ETHA fund', 'ETH'), ('iShares Bitcoin Trust (IBIT)', 'BTC')]
-    >>> [(p.text, p.asset, p.multi) for p in find_products("Cryptocurrency investment products and FBTC")]
-    [('Cryptocurrency investment products', None, True), ('FBTC', 'BTC', False)]
+    >>> [(p.text, p.asset, p.specific) for p in find_products("US spot Solana ETFs shed $3M; the ETFs and pension funds waited")]
+    [('US spot Solana ETFs', 'SOL', True), ('ETFs', None, False)]
+    >>> [(p.text, p.asset) for p in find_products("Fidelity’s FETH fund and the Grayscale Bitcoin Trust (GBTC) both")]
+    [('Fidelity’s FETH fund', 'ETH'), ('Grayscale Bitcoin Trust (GBTC)', 'BTC')]
+    >>> [(p.text, p.asset, p.multi) for p in find_products("Digital asset investment products and ARKB")]
+    [('Digital asset investment products', None, True), ('ARKB', 'BTC', False)]
     >>> [(p.text, p.asset, p.multi) for p in find_products("SPDR Gold Shares (GLD) and SPY")]
     [('SPDR Gold Shares (GLD)', None, True), ('SPY', None, True)]
     >>> find_products("the trust fell and products shipped")
     []
     """
-    lex = _lexicon()
+    lex = flow_lex()
     found: list[Product] = []
     for m in lex.heads.finditer(text):
-        p = _product_from_words(text, m.start(), m.end(), lex, strong=bool(m.group("strong")))
+        p = _product_at(text, m.start(), m.end(), lex, config, strong=bool(m.group("strong")))
         if p:
             found.append(p)
     for m in lex.ticker_re.finditer(text):
-        tick = m.group(0)
-        p = _product_from_words(text, m.start(), m.end(), lex, strong=True, ticker_asset=lex.tickers[tick])
-        if p:
-            found.append(Product(p.start, p.end, p.text, p.asset, False, True))
-    for a in find_assets(text) if assets is None else assets:  # other exchange-traded funds of the shared asset lexicon (GLD, SPY, QQQ)
+        p = _product_at(text, m.start(), m.end(), lex, config, strong=True, ticker_asset=lex.tickers[m.group(0)])
+        found.append(Product(p.start, p.end, p.text, p.asset, False, True))
+    for a in find_assets(text) if assets is None else assets:  # other exchange-traded funds of the asset lexicon (GLD, SPY, QQQ)
         if a.asset.kind == "etf":
-            paren = _PAREN_AFTER.match(text, a.end)
+            paren = lex.paren_after.match(text, a.end)
             end = paren.end() if paren else a.end
             found.append(Product(a.start, end, text[a.start : end], None, True, True))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     out: list[Product] = []
     for p in found:
-        if out and p.start < out[-1].end:
-            if p.end > out[-1].end:  # "ETHA" then "BlackRock’s ETHA fund": keep the longer
-                out[-1] = p if p.start <= out[-1].start else out[-1]
-            continue
-        out.append(p)
+        if not out or p.start >= out[-1].end:
+            out.append(p)
     return out
 
 
-# --- small parsers ------------------------------------------------------------------------
+# --- streaks, periods, cues -----------------------------------------------------------------
 
-_STREAK_RE = Caseless(
-    r"""
-    (?:                                                                # one of the streak phrasings:
-      (?:(?P<dir>inflow|outflow|buying|selling|winning|losing)s?[\s-]+)?  # optional direction of the streak
-    streak\s+(?:to|of|at|reached|hit)\s+                                # "streak to four days"
-    (?P<n>\d+|[a-z]+)\s+(?:straight\s+|consecutive\s+)?(?:trading\s+)?(?:days?|sessions?)\b
-    | (?P<pre>for|over|in|of)?\s*                                      # "for five straight days" (also a period)
-      (?P<n2>\d+|[a-z]+)[\s-]+(?:straight|consecutive|successive)\s+(?:trading\s+)?(?:days?|sessions?)\b
-    | (?P<n3>\d+|[a-z]+)[\s-](?:trading[\s-])?(?:day|session)\s+         # "a four-day outflow streak", "a four-day run"
-      (?:(?P<dir3>inflow|outflow|buying|selling|winning|losing)\s+)?(?:streak|run|stretch|string)\b
-    | (?P<ord>[a-z]+|\d+(?:st|nd|rd|th))\s+(?:straight|consecutive|successive)\s+(?:trading\s+)?(?:day|session)\b  # "the fourth straight day"
-    | (?P<ord2>[a-z]+|\d+(?:st|nd|rd|th)|\d+\s+(?:trading\s+)?(?:days|sessions))\s*   # "the fifth day ... in a row", "3 days in a row"
-      (?:(?:trading\s+)?(?:day|session)\s+)?(?:of\s+(?:net\s+)?[a-z]+\s+)?in\s+a\s+row\b
-    )
-    (?:\s+of\s+(?:net\s+)?(?P<ofdir>[a-z]+))?                          # "... run of redemptions": the streak's direction
-    """,
-    re.VERBOSE,
-)
-# every streak phrasing above holds one of these words: a text without them has no streak (keep in step
-# with _STREAK_RE; its automatic required-words gate also accepts "day", which nearly every text has)
-_STREAK_WORDS = ("streak", "straight", "consecutive", "successive", "row", "run", "stretch", "string")
+@dataclass(frozen=True, slots=True)
+class Streak:
+    """A run of days named in the text: "selling streak to five sessions" -> 5 days of outflows."""
+
+    start: int
+    end: int
+    days: int
+    direction: str | None  # inflow | outflow, when the phrase says it
+    is_period: bool  # "for five straight days" also names the flow's span
 
 
-def _count(word: str | None) -> int | None:
-    if not word:
-        return None
-    w = word.lower()
-    if w[:1].isdigit():
-        digits = re.match(r"\d+", w).group(0)
-        return int(digits)
-    return _lexicon().number_words.get(w)
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A span named in the text, as an ISO duration (``None``: year-to-date, no fixed span)."""
+
+    start: int
+    end: int
+    duration: str | None
 
 
-def find_streaks(text: str) -> list[tuple[int, int, int, str | None, bool]]:
-    """``(start, end, days, direction or None, also_a_period)`` for each streak phrase.
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A direction or block cue: ``kind`` inflow | outflow | block; ``weak`` cues need a fund in the sentence."""
 
-    >>> [s[2:] for s in find_streaks("ETFs extended their outflow streak to four days")]
-    [(4, 'outflow', False)]
-    >>> [s[2:] for s in find_streaks("inflows for five straight days")]
-    [(5, None, True)]
-    >>> [s[2:] for s in find_streaks("a 3-day inflow streak; the sixth consecutive session of outflows")]
-    [(3, 'inflow', False), (6, 'outflow', False)]
-    >>> [s[2:] for s in find_streaks("ending a four-day run of redemptions; the fifth day of withdrawals in a row")]
-    [(4, 'outflow', False), (5, 'outflow', False)]
-    >>> find_streaks("straight talk")
-    []
-    """
-    out = []
-    low = text.lower()
-    if not any(w in low for w in _STREAK_WORDS):
-        return out
-    for m in _STREAK_RE.finditer(text):
-        n = _count(m.group("n") or m.group("n2") or m.group("n3") or m.group("ord") or m.group("ord2"))
-        if not n or n < 2:
-            continue
-        d = (m.group("dir") or m.group("dir3") or "").lower()
-        direction = "inflow" if d in ("inflow", "buying", "winning") else "outflow" if d in ("outflow", "selling", "losing") else None
-        inner = re.search(r"\bof\s+(?:net\s+)?([a-z]+)", m.group(0), re.IGNORECASE)
-        word = m.group("ofdir") or (inner.group(1) if inner else None)
-        if direction is None and word:
-            cue = _lexicon().cues.fullmatch(word)
-            if cue and not cue.group("block"):
-                direction = direction_of(cue)[0]
-        out.append((m.start(), m.end(), n, direction, bool(m.group("pre") and m.group("n2"))))
-    return out
-
-
-def find_periods(text: str, offset: int = 0) -> list[tuple[int, int, str | None]]:
-    """Period phrases (``normalize.periods``) plus the week/day/month phrases of flow reports.
-
-    >>> [p[2] for p in find_periods("over the past three days, and $5M for the week")]
-    ['P3D', 'P7D']
-    """
-    out = list(finditer_periods(text, offset))
-    for rx, dur in _lexicon().periods:
-        for m in rx.finditer(text):
-            s, e = m.start() + offset, m.end() + offset
-            if not any(a < e and s < b for a, b, _ in out):
-                out.append((s, e, dur))
-    return sorted(out)
+    start: int
+    end: int
+    kind: str
+    weak: bool
 
 
 def direction_of(cue: re.Match) -> tuple[str, bool]:
@@ -348,333 +347,575 @@ def direction_of(cue: re.Match) -> tuple[str, bool]:
     return ("inflow" if cue.group("inflow_weak") else "outflow"), True
 
 
-_GAP_AFTER = re.compile(
-    r"""
-    ^\s*\)?\s*,?\s*                   # a closing bracket may sit between ("($340 million) in ...")
-    (?:(?:in|of|worth\s+of|in\s+the\s+form\s+of)\s+)?   # "$X in ...", "$X of ..."
-    (?:[A-Za-z-]+\s+){0,2}$            # at most two words before the cue ("cumulative net")
-    """,
-    re.VERBOSE,
-)
+def _count(word: str | None) -> int | None:
+    if not word:
+        return None
+    w = word.lower()
+    if w[:1].isdigit():
+        return int(re.match(r"\d+", w).group(0))
+    return flow_lex().number_words.get(w)
 
 
-def _gap_cost(text: str) -> float:
-    return len(text) + PUNCT_PENALTY * sum(text.count(c) for c in ",;:()")
+def _streak_direction(m: re.Match, lex: FlowLex) -> str | None:
+    """The direction a streak phrase names: a word before it ("selling streak") or the cue of
+    "... of redemptions" after or inside it."""
+    d = (m.group("dir") or m.group("dir3") or "").lower()
+    if d in lex.streak_inflow:
+        return "inflow"
+    if d in lex.streak_outflow:
+        return "outflow"
+    inner = re.search(r"\bof\s+(?:net\s+)?([a-z]+)", m.group(0), re.IGNORECASE)
+    word = m.group("ofdir") or (inner.group(1) if inner else None)
+    cue = lex.cues.fullmatch(word) if word else None
+    return direction_of(cue)[0] if cue and not cue.group("block") else None
 
 
-def provider_in(text: str) -> str | None:
-    """The data provider named in ``text`` (``context.source_in`` first, then a looser cue).
+def find_streaks(text: str, offset: int = 0) -> list[Streak]:
+    """The streak phrases of ``text`` (positions shifted by ``offset``).
 
-    >>> provider_in("according to data from European crypto investment firm CoinShares")
-    'CoinShares'
-    >>> provider_in("outflows of $1.7 billion, CoinShares said in its weekly report")
-    'CoinShares'
+    >>> [(s.days, s.direction, s.is_period) for s in find_streaks("the funds stretched their outflow streak to six days")]
+    [(6, 'outflow', False)]
+    >>> [(s.days, s.direction, s.is_period) for s in find_streaks("redemptions for four straight days")]
+    [(4, None, True)]
+    >>> [(s.days, s.direction) for s in find_streaks("a 5-day inflow streak; the seventh consecutive session of outflows")]
+    [(5, 'inflow'), (7, 'outflow')]
+    >>> [(s.days, s.direction) for s in find_streaks("ending a three-day run of withdrawals; the ninth day of redemptions in a row")]
+    [(3, 'outflow'), (9, 'outflow')]
+    >>> find_streaks("straight talk")
+    []
     """
-    src = ctx.source_in(text)
-    if src:
-        return src
-    m = _lexicon().providers.search(text)
-    return (m.group("name") or m.group("name2")) if m else None
-
-
-# --- the extractor --------------------------------------------------------------------------
-
-@dataclass
-class _Flow:
-    money: Money
-    direction: str
-    rule: str
-    sent_idx: int
-    fact: EtfFlowFact | None = None
-
-
-def _segment(amounts: list[Money], i: int, s_start: int, s_end: int) -> tuple[int, int]:
-    """The stretch of a sentence an amount owns: from the amount before it to the amount after it."""
-    lo = amounts[i - 1].end if i > 0 else s_start
-    hi = amounts[i + 1].start if i + 1 < len(amounts) else s_end
-    return lo, hi
-
-
-def _nearest(items, m: Money, lo: int, hi: int, text: str):
-    """Items ``(start, end, ...)`` inside ``lo:hi``, nearest to amount ``m`` first (punctuation counts)."""
-    scored = []
-    for it in items:
-        s, e = it[0], it[1]
-        if s < lo or e > hi or (s < m.end and m.start < e):
-            continue
-        cost = _gap_cost(text[e : m.start]) if e <= m.start else _gap_cost(text[m.end : s])
-        scored.append((cost, it))
-    scored.sort(key=lambda x: x[0])
-    return scored
-
-
-_BREAKDOWN = re.compile(
-    r"""
-    \b(?:accounted\s+for|accounting\s+for|led|leading|contribut(?:ed|ing)|of\s+(?:the|that)\s+(?:total|sum|haul|tally)|of\s+which)\b  # a part of a flow
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-
-_CUMULATIVE = re.compile(
-    r"""
-    \b(?:since|cumulative(?:ly)?|year[\s-]to[\s-]date|YTD|so\s+far|to\s+date|all[\s-]time|lifetime|total|overall|combined|aggregate)\b  # a running sum, not one day's flow
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-
-_CONTRAST = re.compile(
-    r"""
-    \b(?:while|whereas|but|although|though|versus|vs\.?|compared\s+(?:with|to)|against|unlike)\b  # a new, contrasting clause
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-
-
-def _own_cues(text: str, m: Money, cues, products: list[Product]):
-    """Cues that can belong to amount ``m``: not across a contrast ("..., while X funds attracted"),
-    and not after another fund named between the amount and the cue (that fund's own verb)."""
+    lex = flow_lex()
+    low = text.lower()
+    if not any(w in low for w in lex.streak_words):  # cheaper than the pattern's own gate ("day" is in nearly every text)
+        return []
     out = []
-    for c in cues:
-        s, e = c[0], c[1]
-        gap = (e, m.start) if e <= m.start else (m.end, s)
-        if _CONTRAST.search(text, gap[0], gap[1]):
-            continue
-        if s >= m.end and any(gap[0] <= p.start and p.end <= gap[1] for p in products):
-            continue
-        out.append(c)
+    for m in lex.streak.finditer(text):
+        n = _count(m.group("n") or m.group("n2") or m.group("n3") or m.group("ord") or m.group("ord2"))
+        if n and n >= 2:
+            out.append(Streak(m.start() + offset, m.end() + offset, n, _streak_direction(m, lex), bool(m.group("pre") and m.group("n2"))))
     return out
 
 
-def _direction_for(text: str, m: Money, lo: int, hi: int, cues: list[tuple[int, int, str]]):
-    """``(inflow|outflow|block|None, rule, cue span or None)`` for the amount from the cues in its stretch."""
-    for s, e, kind in cues:  # a cue right after the amount is its head noun: "$X in net inflows", "$X in volume"
-        if s >= m.end and lo <= s and e <= hi and _GAP_AFTER.match(text[m.end : s]):
-            return kind, "flow_amount_noun", (s, e)
-    scored = _nearest(cues, m, lo, hi, text)
-    if scored and scored[0][0] <= MAX_CUE_DISTANCE:
-        s, e, kind = scored[0][1]
-        return kind, "flow_cue_nearest", (s, e)
-    return None, "", None
+class _Spans:
+    """Non-overlapping spans, sorted, for overlap checks by bisection."""
+
+    def __init__(self, spans: Iterable = ()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s in spans:
+            self.add(s.start, s.end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.ends, start + 1)  # the first span that ends after ``start``
+        return i < len(self.starts) and self.starts[i] < end
+
+    def add(self, start: int, end: int) -> None:
+        insort(self.starts, start)
+        insort(self.ends, end)
 
 
-def extract_flows(doc: Doc) -> list[EtfFlowFact]:
-    """All ``etf_flow`` facts of ``doc``."""
-    lex = _lexicon()
-    text = doc_text(doc)
-    sents = ctx.sentences(doc)
-    all_money = ctx.money(doc)
-    all_days = ctx.days(doc)
-    products = find_products(text, ctx.assets(doc))
-    cues_all = [(m.start(), m.end(), *direction_of(m)) for m in lex.cues.finditer(text)]
-    facts: list[EtfFlowFact] = []
-    flows: list[_Flow] = []
-    last_specific: tuple[int, Product] | None = None  # (sentence index, product)
-    last_any_product = -10
+def find_periods(text: str, offset: int = 0) -> list[Period]:
+    """Period phrases (``normalize.periods``) plus the week/day/month phrases of flow reports.
 
-    for si, sent in enumerate(sents):
-        s0, s1 = sent.start_char, sent.end_char
-        sent_products = [p for p in products if s0 <= p.start and p.end <= s1]
-        if sent_products:
-            last_any_product = si
-        amounts = [m for m in all_money if s0 <= m.start and m.end <= s1]
-        in_context = bool(sent_products) or si - last_any_product <= LOOKBACK_SENTS
-        if amounts and in_context:
-            names_fund = bool(sent_products) or bool(lex.heads.search(sent.text))
-            cues = [c[:3] for c in cues_all if s0 <= c[0] and c[1] <= s1 and (names_fund or not c[3])]
-            streaks = find_streaks(sent.text)
-            periods = find_periods(sent.text, s0)
-            streak_spans = [(a + s0, b + s0) for a, b, *_ in streaks]
-            periods = [p for p in periods if not any(a < p[1] and p[0] < b for a, b in streak_spans)]
-            days = [(d.start, d.end, d) for d in all_days if s0 <= d.start and d.end <= s1 and not _in_range(text, d.start)]
-            prev_dir: str | None = None
-            running_product = None
-            for i, m in enumerate(amounts):
-                lo, hi = _segment(amounts, i, s0, s1)
-                if m.value < MIN_AMOUNT:
-                    prev_dir = None
-                    continue
-                if ctx.claimed_by(doc, m.start, m.end):
-                    continue
-                direction, rule, cue = _direction_for(text, m, lo, hi, _own_cues(text, m, cues, sent_products))
-                if direction == "block":
-                    prev_dir = None
-                    continue
-                if direction is None:
-                    if prev_dir and not _CONTRAST.search(text, lo, m.start):  # "..., while their assets hit $Y" starts anew
-                        direction, rule = prev_dir, "flow_list_continues"
-                    elif flows and si - flows[-1].sent_idx <= TALLY_LOOKBACK_SENTS and lex.continuation.search(text, lo, hi) and not _has_other_money_noun(text, m, hi):
-                        direction, rule = flows[-1].direction, "flow_tally_continues"
-                    else:
-                        continue
-                prev_dir = direction
-                product = _product_for(m, sent_products, last_specific, si)
-                if product and product.specific:
-                    running_product = (si, product)
-                fact = _make_fact(doc, m, direction, rule, cue, product, last_specific, lo, hi, days, periods, streaks, sent.text)
-                if rule == "flow_tally_continues" and _BREAKDOWN.search(text, lo, hi) and fact.when is None and fact.period is None:
-                    parent = flows[-1].fact  # "X accounted for $Y of the total": the part shares the whole's day and span
-                    fact = fact.model_copy(update={"when": parent.when, "when_text": parent.when_text, "period": parent.period, "source": fact.source or parent.source, "rule": "flow_breakdown"})
-                elif flows and si - flows[-1].sent_idx <= 1 and fact.when is None and fact.period is None and not _CUMULATIVE.search(text, *_clause(text, m, lo, hi)):
-                    parent = flows[-1].fact  # a fund's share of the day just reported: "IBIT took in $X, FBTC added $Y"
-                    fact = fact.model_copy(update={"when": parent.when, "when_text": parent.when_text, "period": parent.period, "source": fact.source or parent.source})
-                flows.append(_Flow(m, direction, rule, si, fact))
-                facts.append(fact)
-                ctx.claim(doc, m.start, m.end, OWNER)
-                last_any_product = si  # a sentence with flows keeps the paragraph about fund flows
-        if not amounts and flows and flows[-1].sent_idx == si - 1:
-            _streak_from_next_sentence(facts, flows, si - 1, find_streaks(sent.text))
-        specific = [p for p in sent_products if p.specific]
-        if specific:
-            last_specific = (si, specific[-1])
-        elif amounts and in_context and running_product:
-            last_specific = running_product  # the product a flow was read for stays the paragraph's subject
-    return _merge_repeats(facts)
+    >>> [p.duration for p in find_periods("over the past two days, and $8M for the week")]
+    ['P2D', 'P7D']
+    """
+    out = [Period(s, e, d) for s, e, d in finditer_periods(text, offset)]
+    taken = _Spans(out)
+    for rx, dur in flow_lex().periods:
+        for m in rx.finditer(text):
+            s, e = m.start() + offset, m.end() + offset
+            if not taken.overlaps(s, e):
+                out.append(Period(s, e, dur))
+                taken.add(s, e)
+    return sorted(out, key=lambda p: (p.start, p.end))
 
 
-def _streak_from_next_sentence(facts: list[EtfFlowFact], flows: list[_Flow], sent_idx: int, streaks) -> None:
-    """"... $287 million on Monday. It was the fifth straight day of withdrawals." -> streak 5 for that flow."""
-    for a, b, n, sdir, _ in streaks:
-        for k, fl in enumerate(flows):
-            if fl.sent_idx != sent_idx or fl.fact.streak_days is not None or (sdir and sdir != fl.direction):
+def _doc_products(fd: FinDoc, config: Config) -> SpanIndex[Product]:
+    return fd.cached("flow_products", lambda: SpanIndex(find_products(fd.text, fd.assets, config)))
+
+
+def _doc_cues(fd: FinDoc) -> SpanIndex[Cue]:
+    def find() -> SpanIndex[Cue]:
+        return SpanIndex([Cue(m.start(), m.end(), *direction_of(m)) for m in flow_lex().cues.finditer(fd.text)])
+
+    return fd.cached("flow_cues", find)
+
+
+def _gap_cost(text: str, penalty: int) -> int:
+    return len(text) + penalty * sum(text.count(c) for c in ",;:()")
+
+
+def _nearest(items: Iterable, m: Money, text: str, penalty: int):
+    """``(cost, item)`` of the item nearest to amount ``m`` (punctuation counts), ``None`` if none;
+    items overlapping the amount do not count."""
+    best = None
+    for it in items:
+        if it.start < m.end and m.start < it.end:
+            continue
+        cost = _gap_cost(text[it.end : m.start] if it.end <= m.start else text[m.end : it.start], penalty)
+        if best is None or cost < best[0]:
+            best = (cost, it)
+    return best
+
+
+# --- the state a sentence is read in ---------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The fund a paragraph is about: the last one named specifically, or the one a flow was read for."""
+
+    sent_i: int
+    product: Product
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """A flow's day, span and streak as its own stretch names them."""
+
+    when: str | None
+    when_text: str | None
+    period: str | None
+    streak_days: int | None
+
+    @property
+    def named(self) -> bool:
+        """The stretch names a day or a span."""
+        return self.when is not None or self.period is not None
+
+
+@dataclass
+class Attrs:
+    """What the attribute stage found for a flow (``streak_days`` may still come from the next sentence)."""
+
+    evidence: tuple[int, int]
+    asset: str | None
+    product: Product | None
+    source: str | None
+    when: str | None
+    when_text: str | None
+    period: str | None
+    streak_days: int | None
+
+    def take_time(self, parent: "Attrs") -> None:
+        """Take the day and span of the flow this one is part of (and its source, if it names none)."""
+        self.when, self.when_text, self.period = parent.when, parent.when_text, parent.period
+        self.source = self.source or parent.source
+
+
+@dataclass
+class Flow:
+    """A flow read from an amount (its fact is made once the whole doc is read)."""
+
+    cand: Candidate
+    money: Money
+    direction: str
+    rule: str
+    sent_i: int
+    attrs: Attrs
+
+    @property
+    def amount(self) -> float:
+        return round(self.money.value, 4)
+
+
+@dataclass
+class Running:
+    """What carries from sentence to sentence: the last sentence about funds, the paragraph's subject, the flows so far."""
+
+    last_fund_sent: int | None = None  # the last sentence that named a fund or made a flow
+    subject: Subject | None = None
+    flows: list[Flow] = field(default_factory=list)
+
+    @property
+    def last_flow(self) -> Flow | None:
+        return self.flows[-1] if self.flows else None
+
+
+@dataclass
+class SentenceView:
+    """One sentence and what the stages read of it, each part computed on first use."""
+
+    fd: FinDoc
+    sent: Sentence
+    products: list[Product]  # funds named in the sentence
+    in_context: bool  # the sentence or one of the few before it names a fund (or made a flow)
+    config: Config
+
+    @cached_property
+    def specific(self) -> SpanIndex[Product]:
+        return SpanIndex([p for p in self.products if p.specific])
+
+    @cached_property
+    def names_fund(self) -> bool:
+        """A fund or a fund's head noun is named: weak cues ("lost", "added") count."""
+        return bool(self.products) or bool(flow_lex().heads.search(self.sent.text))
+
+    @cached_property
+    def streaks(self) -> list[Streak]:
+        return find_streaks(self.sent.text, self.sent.start_char)
+
+    @cached_property
+    def periods(self) -> SpanIndex[Period]:
+        """Spans of the sentence, except those inside a streak phrase ("for five straight days")."""
+        streaks = _Spans(self.streaks)
+        return SpanIndex([p for p in find_periods(self.sent.text, self.sent.start_char) if not streaks.overlaps(p.start, p.end)])
+
+    @cached_property
+    def days(self) -> SpanIndex[DayRef]:
+        """Days of the sentence that can be a flow's day (not a range bound, not a report's date)."""
+        text, reach, not_the_day = self.fd.text, self.config.day_reach, flow_lex().not_the_day
+        inside = self.fd.days.within(self.sent.start_char, self.sent.end_char)
+        return SpanIndex([d for d in inside if not not_the_day.search(text[max(0, d.start - reach) : d.start])])
+
+    @cached_property
+    def source(self) -> str | None:
+        return source_in(self.sent.text, loose=True)
+
+    def streak_for(self, direction: str) -> Streak | None:
+        """The first streak of the sentence that names no direction or this one."""
+        return next((s for s in self.streaks if s.direction in (None, direction)), None)
+
+
+# --- what the rules see ----------------------------------------------------------------------
+
+@dataclass
+class Amount:
+    """A money amount, the stretch of its sentence it owns and the flows read before it."""
+
+    fd: FinDoc
+    money: Money
+    sv: SentenceView
+    lo: int  # its stretch: from the amount before it in the sentence ...
+    hi: int  # ... to the amount after it
+    prev_dir: str | None  # direction of the flow before it in the sentence, if the list runs on
+    last_flow: Flow | None  # the latest flow of the doc
+    config: Config
+
+    @cached_property
+    def own_cues(self) -> list[Cue]:
+        """Cues in the amount's stretch and within reach that can belong to it: weak ones only when
+        the sentence names a fund; none across a contrast ("..., while X funds attracted") and
+        none after another fund named between the amount and the cue (that fund's own verb)."""
+        m, text, reach = self.money, self.fd.text, self.config.max_cue_distance
+        lex, funds = flow_lex(), _doc_products(self.fd, self.config)
+        out = []
+        for c in _doc_cues(self.fd).overlapping(max(self.lo, m.start - reach - 1), min(self.hi, m.end + reach + 1)):
+            if c.start < self.lo or c.end > self.hi or (c.start < m.end and m.start < c.end) or (c.weak and not self.sv.names_fund):
                 continue
-            updated = fl.fact.model_copy(update={"streak_days": n})
-            facts[facts.index(fl.fact)] = updated
-            flows[k] = _Flow(fl.money, fl.direction, fl.rule, fl.sent_idx, updated)
+            lo, hi = (c.end, m.start) if c.end <= m.start else (m.end, c.start)
+            if lex.contrast.search(text, lo, hi):
+                continue
+            if c.start >= m.end and funds.within(lo, hi):
+                continue
+            out.append(c)
+        return out
+
+    @cached_property
+    def noun_cue(self) -> Cue | None:
+        """A cue right after the amount is its head noun: "$X in net inflows", "$X in trading volume"."""
+        m, gap = self.money, flow_lex().gap_after
+        return next((c for c in self.own_cues if c.start >= m.end and gap.fullmatch(self.fd.text, m.end, c.start)), None)
+
+    @cached_property
+    def nearest_cue(self) -> Cue | None:
+        best = _nearest(self.own_cues, self.money, self.fd.text, self.config.punct_penalty)
+        return best[1] if best and best[0] <= self.config.max_cue_distance else None
+
+    @property
+    def cue(self) -> Cue | None:
+        return self.noun_cue or self.nearest_cue
+
+    @cached_property
+    def contrast_before(self) -> bool:
+        """A contrast between the amount before and this one: "..., while their assets hit $Y" starts anew."""
+        return bool(flow_lex().contrast.search(self.fd.text, self.lo, self.money.start))
+
+    @cached_property
+    def continues_tally(self) -> bool:
+        """A flow a few sentences back, a continuation word in the stretch ("brings the total to"), and
+        no other noun after the amount ("$5B in fees")."""
+        f, lex, text = self.last_flow, flow_lex(), self.fd.text
+        return (f is not None and self.sv.sent.i - f.sent_i <= self.config.tally_lookback_sents
+                and lex.continuation.search(text, self.lo, self.hi) is not None
+                and lex.other_noun.match(text, self.money.end, self.hi) is None)
+
+    @cached_property
+    def day(self) -> tuple[int, DayRef] | None:
+        """``(cost, day)``: the day nearest to the amount in its stretch."""
+        return _nearest(self.sv.days.within(self.lo, self.hi), self.money, self.fd.text, self.config.punct_penalty)
+
+    @cached_property
+    def span(self) -> tuple[int, Period] | None:
+        """``(cost, period)``: the span nearest to the amount in its stretch."""
+        return _nearest(self.sv.periods.within(self.lo, self.hi), self.money, self.fd.text, self.config.punct_penalty)
+
+    def timing(self, direction: str) -> Timing:
+        """The day nearest in the stretch; the nearest span unless a day is nearer (a daily figure);
+        the sentence's streak of this direction, which names the span too ("for five straight days")."""
+        day, span, streak = self.day, self.span, self.sv.streak_for(direction)
+        when, when_text = (day[1].when, day[1].text) if day else (None, None)
+        period = span[1].duration if span and (day is None or span[0] < day[0]) else None
+        if streak is not None and streak.is_period and period is None and day is None:
+            period = f"P{streak.days}D"
+        return Timing(when, when_text, period, streak.days if streak else None)
+
+    @cached_property
+    def is_breakdown(self) -> bool:
+        """A part of the flow just reported: a breakdown word in the stretch ("accounted for $X of
+        that") and no day or span of its own."""
+        f = self.last_flow
+        return (f is not None and flow_lex().breakdown.search(self.fd.text, self.lo, self.hi) is not None
+                and not self.timing(f.direction).named)
+
+    def clause(self) -> tuple[int, int]:
+        """The clause around the amount inside its stretch: up to the nearest comma, semicolon or contrast word."""
+        text, m, contrast = self.fd.text, self.money, flow_lex().contrast
+        left = text[self.lo : m.start]
+        cut = max([left.rfind(","), left.rfind(";")] + [x.end() - 1 for x in contrast.finditer(left)])
+        right = text[m.end : self.hi]
+        stops = [i for i in (right.find(","), right.find(";")) if i >= 0] + [x.start() for x in contrast.finditer(right)]
+        return self.lo + cut + 1, (m.end + min(stops) if stops else self.hi)
+
+
+# --- the rule tables -------------------------------------------------------------------------
+
+BLOCK = "block"
+
+GATES = Table("flow.gate", [
+    Rule("flow.dropped.no_fund", "neither the amount's sentence nor the three before it name a fund or hold a flow: not about fund flows",
+         lambda a: not a.sv.in_context),
+    Rule("flow.dropped.small", "an amount under half a million is a price, not a fund flow ('$104K')",
+         lambda a: a.money.value < a.config.min_amount),
+])
+
+INHERIT_BREAKDOWN = "flow.inherit.breakdown"
+
+DIRECTION = Table("flow.direction", [
+    Rule("flow.blocked.amount_noun", "a block cue right after the amount is its head noun ('$4.2 billion in trading volume', '$9 billion in assets'): not a flow",
+         lambda a: a.noun_cue is not None and a.noun_cue.kind == BLOCK and BLOCK),
+    Rule("flow.direction.amount_noun", "a direction cue right after the amount is its head noun ('$X in net inflows', '$X of redemptions')",
+         lambda a: a.noun_cue is not None and a.noun_cue.kind),
+    Rule("flow.blocked.nearest_cue", "the cue nearest to the amount in its stretch is a block cue ('holdings worth $X', 'volume reached $X'): not a flow",
+         lambda a: a.nearest_cue is not None and a.nearest_cue.kind == BLOCK and BLOCK),
+    Rule("flow.direction.nearest_cue", "the direction cue nearest to the amount in its stretch ('saw outflows of $X', 'attracted $X')",
+         lambda a: a.nearest_cue is not None and a.nearest_cue.kind),
+    Rule("flow.inherit.list", "no cue of its own: the amount continues a list and takes the direction of the flow before it in the sentence ('$X on Monday, $Y on Tuesday')",
+         lambda a: a.prev_dir is not None and not a.contrast_before and a.prev_dir),
+    Rule(INHERIT_BREAKDOWN, "no cue, day or span of its own: a part of the flow just reported ('Acme's fund accounted for $X of that') takes its direction, day and span",
+         lambda a: a.continues_tally and a.is_breakdown and a.last_flow.direction),
+    Rule("flow.inherit.tally", "no cue of its own: the amount continues the tally of a flow a few sentences back ('That lifted the weekly total to $Z')",
+         lambda a: a.continues_tally and a.last_flow.direction),
+])
+
+NO_CUE = outcome("flow.dropped.no_cue", "no direction cue near the amount and it continues no list or tally: not a flow")
+REPEAT = outcome("flow.merged.repeat", "a flow stated twice (a summary, then the body) is one fact: the repeat fills the first's gaps; no other type takes its figure")
+
+
+def tables() -> tuple[Table, ...]:
+    """Every table of the module, in the order they are evaluated."""
+    return GATES, DIRECTION
+
+
+# --- the stages ------------------------------------------------------------------------------
+
+def propose(fd: FinDoc, config: Config) -> Proposal:
+    """A candidate for every money amount of the doc, read sentence by sentence."""
+    out = Proposal(tracing=fd.tracing)
+    running = Running()
+    products = _doc_products(fd, config)
+    for sent in fd.sentences:
+        amounts = fd.money.within(sent.start_char, sent.end_char)
+        sv = _view(fd, sent, products, running, config)
+        subject = _read_sentence(fd, sv, amounts, running, out) if amounts else None
+        if not amounts and running.flows and running.flows[-1].sent_i == sent.i - 1:
+            _streak_from_next_sentence(sv, running)
+        specific = sv.specific
+        if len(specific):
+            running.subject = Subject(sent.i, specific[-1])
+        elif subject is not None and sv.in_context:
+            running.subject = subject  # the fund a flow was read for stays the paragraph's subject
+    _emit(fd, running.flows, out)
+    return out
+
+
+def _view(fd: FinDoc, sent: Sentence, products: SpanIndex[Product], running: Running, config: Config) -> SentenceView:
+    """Stage 1, product context: the sentence names a fund, or one of the few before it did (or held a flow)."""
+    named = products.within(sent.start_char, sent.end_char)
+    if named:
+        running.last_fund_sent = sent.i
+    last = running.last_fund_sent
+    in_context = last is not None and sent.i - last <= config.lookback_sents
+    return SentenceView(fd, sent, named, in_context, config)
+
+
+def _read_sentence(fd: FinDoc, sv: SentenceView, amounts: list[Money], running: Running, out: Proposal) -> Subject | None:
+    """Every amount of a sentence, left to right; the subject of the flows read (if one was specific)."""
+    prev_dir: str | None = None
+    subject: Subject | None = None
+    for i, m in enumerate(amounts):
+        lo = amounts[i - 1].end if i else sv.sent.start_char
+        hi = amounts[i + 1].start if i + 1 < len(amounts) else sv.sent.end_char
+        cand = out.candidate(TYPE, m.start, m.end)
+        a = Amount(fd, m, sv, lo, hi, prev_dir, running.last_flow, sv.config)
+        flow = _read_amount(a, cand, running)
+        if flow is not None:
+            prev_dir = flow.direction
+            running.flows.append(flow)
+            running.last_fund_sent = sv.sent.i  # a sentence with flows keeps the paragraph about fund flows
+            if flow.attrs.product is not None and flow.attrs.product.specific:
+                subject = Subject(sv.sent.i, flow.attrs.product)
+        elif cand.rule != NO_CUE.id:  # a small or blocked amount ends the list
+            prev_dir = None
+    return subject
+
+
+def _read_amount(a: Amount, cand: Candidate, running: Running) -> Flow | None:
+    """Stages 1-4 for one amount: the gates, its direction (or inheritance), its attributes."""
+    if (gate := GATES.first(a, cand.trace)) is not None:
+        cand.dropped(gate.id)
+        return None
+    hit = DIRECTION.first(a, cand.trace)
+    if hit is None:
+        cand.dropped(NO_CUE.id)
+        return None
+    if hit.value == BLOCK:
+        cand.blocked(hit.id)
+        return None
+    attrs = _attributes(a, hit.value, running)
+    parent = a.last_flow
+    if hit.id == INHERIT_BREAKDOWN:
+        attrs.take_time(parent.attrs)
+    elif _shares_day(a, attrs):
+        attrs.take_time(parent.attrs)
+        cand.trace.note(f"no day or span of its own: takes those of the flow at {parent.money.start}")
+    if a.fd.tracing:
+        cand.trace.note(f"product {attrs.product.text if attrs.product else None!r}, asset {attrs.asset}, when {attrs.when}, "
+                        f"period {attrs.period}, streak {attrs.streak_days}, source {attrs.source}")
+    return Flow(cand, a.money, hit.value, hit.id, a.sv.sent.i, attrs)
+
+
+def _shares_day(a: Amount, attrs: Attrs) -> bool:
+    """A flow with no day or span of its own right after another is a fund's share of the same day
+    ("ACMX took in $X, BCMX added $Y"), unless it is a running sum ("since launch", "year-to-date")."""
+    p = a.last_flow
+    return (p is not None and a.sv.sent.i - p.sent_i <= a.config.share_lookback_sents and attrs.when is None and attrs.period is None
+            and not flow_lex().cumulative.search(a.fd.text, *a.clause()))
+
+
+def _product_for(a: Amount, running: Running) -> Product | None:
+    """The fund a flow is about: the specific one named nearest before it in the sentence, else
+    after it, else the paragraph's subject, else any fund of the sentence."""
+    sv, m = a.sv, a.money
+    named = sv.specific.last_before(m.start) or sv.specific.first_after(m.end)
+    if named is not None:
+        return named
+    subject = running.subject
+    if subject is not None and sv.sent.i - subject.sent_i <= a.config.lookback_sents:
+        return subject.product
+    return sv.products[0] if sv.products else None
+
+
+def _asset(a: Amount, product: Product | None, running: Running) -> str | None:
+    """The product's underlying; none for a multi-asset product; else the paragraph subject's, else the crypto asset named nearby."""
+    if product is not None and (product.asset or product.multi):
+        return product.asset
+    if running.subject is not None and running.subject.product.asset:
+        return running.subject.product.asset
+    found = asset_for(a.fd, a.money.start, a.money.end, kinds=("crypto",), lookback_sents=a.config.lookback_sents)
+    return found.id if found else None
+
+
+def _attributes(a: Amount, direction: str, running: Running) -> Attrs:
+    """Stage 4: asset, day, span, streak, source and the evidence span of a flow."""
+    m = a.money
+    product = _product_for(a, running)
+    start, end = m.start, m.end
+    if (cue := a.cue) is not None:  # evidence: the amount with its cue, and the fund named just before it in its stretch
+        start, end = min(start, cue.start), max(end, cue.end)
+    if product is not None and a.lo <= product.start and product.end <= m.start:
+        start = min(start, product.start)
+    t = a.timing(direction)
+    return Attrs((start, end), _asset(a, product, running), product, a.sv.source, t.when, t.when_text, t.period, t.streak_days)
+
+
+def _streak_from_next_sentence(sv: SentenceView, running: Running) -> None:
+    """"... $287 million on Monday. It was the fifth straight day of withdrawals." -> streak 5 for the
+    flows of the sentence before (the first streak named; one of another direction does not count)."""
+    streaks = sv.streaks
+    if not streaks:
         return
+    s = streaks[0]
+    for flow in reversed(running.flows):
+        if flow.sent_i != sv.sent.i - 1:
+            break
+        if flow.attrs.streak_days is None and s.direction in (None, flow.direction):
+            flow.attrs.streak_days = s.days
+            flow.cand.trace.note(f"streak {s.days} days from the next sentence")
 
 
 _FILLABLE = ("when", "when_text", "period", "streak_days", "source", "asset", "product")
 
 
-def _merge_repeats(facts: list[EtfFlowFact]) -> list[EtfFlowFact]:
-    """A flow stated twice (summary bullet, then body) is one fact: the first, with gaps filled from the repeat."""
-    out: list[EtfFlowFact] = []
-    for f in facts:
-        twin = next(
-            (i for i, o in enumerate(out)
-             if o.direction == f.direction and o.amount == f.amount
-             and all(getattr(o, k) is None or getattr(f, k) is None or getattr(o, k) == getattr(f, k) for k in ("when", "asset"))),
-            None,
-        )
+def _twin(kept: list[Flow], flow: Flow) -> Flow | None:
+    """The earlier flow ``flow`` repeats: same direction and amount, and no other day or asset."""
+    for k in kept:
+        same_when = k.attrs.when is None or flow.attrs.when is None or k.attrs.when == flow.attrs.when
+        same_asset = k.attrs.asset is None or flow.attrs.asset is None or k.attrs.asset == flow.attrs.asset
+        if same_when and same_asset:
+            return k
+    return None
+
+
+def _emit(fd: FinDoc, flows: list[Flow], out: Proposal) -> None:
+    """Merge repeated flows, then make each remaining flow's fact (consuming its amount)."""
+    kept: dict[tuple[str, float], list[Flow]] = {}
+    made: list[Flow] = []
+    for flow in flows:
+        key = (flow.direction, flow.amount)
+        twin = _twin(kept.get(key, ()), flow)
         if twin is None:
-            out.append(f)
+            kept.setdefault(key, []).append(flow)
+            made.append(flow)
             continue
-        o = out[twin]
-        out[twin] = o.model_copy(update={k: getattr(f, k) for k in _FILLABLE if getattr(o, k) is None and getattr(f, k) is not None})
-    return out
+        for k in _FILLABLE:
+            if getattr(twin.attrs, k) is None and getattr(flow.attrs, k) is not None:
+                setattr(twin.attrs, k, getattr(flow.attrs, k))
+        flow.cand.dropped(REPEAT.id, f"repeats the flow at {twin.money.start}")
+        out.block(flow.money.start, flow.money.end, REPEAT.id, BELOW)
+    for flow in made:
+        flow.cand.made(_fact(fd, flow), flow.rule, consumes=((flow.money.start, flow.money.end),))
 
 
-_NOT_THE_DAY = re.compile(
-    r"""
-    \bbetween\s+\S+(?:\s+\S+)?\s+and\s+$   # second end of "between Jan. 21 and Feb. 5"
-    | \b(?:between|from)\s+$                  # first end of a range
-    | \b(?:a|an|the|its|their|his|her)\s+$    # a date used as an attribute: "a May 12 update"
-    | \b(?:said|says|reported|report|update|noted|wrote|published|released)\b[^,.;]{0,30}$  # when the report came out
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-
-
-def _clause(text: str, m: Money, lo: int, hi: int) -> tuple[int, int]:
-    """The clause around amount ``m`` inside its stretch: up to the nearest comma, semicolon or contrast word."""
-    left = text[lo : m.start]
-    cut = max([left.rfind(c) for c in ",;"] + [x.end() - 1 for x in _CONTRAST.finditer(left)] + [-1])
-    start = lo + cut + 1
-    right = text[m.end : hi]
-    stops = [i for i in (right.find(","), right.find(";")) if i >= 0] + [x.start() for x in _CONTRAST.finditer(right)]
-    end = m.end + min(stops) if stops else hi
-    return start, end
-
-
-def _in_range(text: str, start: int) -> bool:
-    """A day that bounds a range or names a report ("a May 12 update") is not the flow's day.
-
-    >>> t = "inflows between Jan. 21 and Feb. 5, noted in a May 12 update, on May 13, the firm said on Monday"
-    >>> [_in_range(t, t.index(w)) for w in ("Jan.", "Feb.", "May 12", "on May 13", "on Monday")]
-    [True, True, True, False, True]
-    """
-    before = text[max(0, start - 40) : start]
-    return bool(_NOT_THE_DAY.search(before))
-
-
-def _has_other_money_noun(text: str, m: Money, hi: int) -> bool:
-    """An amount followed by another noun ("$5B in fees") is not a continued tally."""
-    return bool(_OTHER_NOUN.match(text, m.end, hi))
-
-
-_OTHER_NOUN = re.compile(
-    r"""
-    \s+(?:in|of)\s+                                                        # "$X in ..." / "$X of ..."
-    (?!(?:the\s+|that\s+|this\s+)?(?:net|total|cumulative|combined|overall|week|day|month|haul|tally|sum)\b|(?:that|this|it|which|them)\b)  # not the tally itself
-    [a-z]+                                                                 # some other noun: "$5B in fees"
-    """,
-    re.VERBOSE,
-)
-
-
-def _product_for(m: Money, sent_products: list[Product], last_specific, si: int) -> Product | None:
-    specific = [p for p in sent_products if p.specific]
-    before = [p for p in specific if p.end <= m.start]
-    if before:
-        return before[-1]
-    after = [p for p in specific if p.start >= m.end]
-    if after:
-        return after[0]
-    if last_specific and si - last_specific[0] <= LOOKBACK_SENTS:
-        return last_specific[1]
-    return sent_products[0] if sent_products else None
-
-
-def _make_fact(doc, m, direction, rule, cue, product, last_specific, lo, hi, days, periods, streaks, sent_text) -> EtfFlowFact:
-    text = doc_text(doc)
-    # asset: the product's underlying; multi-asset products have none; unnamed ones borrow the running product's
-    asset = product.asset if product else None
-    if product is None or (asset is None and not product.multi):
-        if last_specific and last_specific[1].asset and (product is None or not product.multi):
-            asset = last_specific[1].asset
-        else:
-            found = ctx.asset_for(doc, m.start, m.end, kinds=("crypto",), lookback_sents=LOOKBACK_SENTS)
-            asset = found.asset.id if found else None
-    # day: the nearest day reference in the amount's own stretch
-    near_days = _nearest(days, m, lo, hi, text)
-    when, when_text, day_cost = None, None, None
-    if near_days:
-        day_cost, (_, _, d) = near_days[0]
-        when, when_text = d.when, d.text
-    # period: the nearest span in the stretch, unless a day reference is nearer (a daily figure)
-    period = None
-    near_periods = _nearest(periods, m, lo, hi, text)
-    if near_periods and (day_cost is None or near_periods[0][0] < day_cost):
-        period = near_periods[0][1][2]
-    streak = None
-    for a, b, n, sdir, is_period in streaks:
-        if sdir is None or sdir == direction:
-            streak = n
-            if is_period and period is None and not near_days:
-                period = f"P{n}D"
-            break
-    # evidence: the amount with its cue, and the product when it is named just before in the same stretch
-    start, end = m.start, m.end
-    if cue:
-        start, end = min(start, cue[0]), max(end, cue[1])
-    if product and lo <= product.start and product.end <= m.start:
-        start = min(start, product.start)
+def _fact(fd: FinDoc, flow: Flow) -> EtfFlowFact:
+    at, (s, e) = flow.attrs, flow.attrs.evidence
     return EtfFlowFact(
-        evidence=ctx.evidence(doc, start, end),
-        rule=rule,
-        when=when,
-        when_text=when_text,
-        source=provider_in(sent_text),
-        asset=asset,
-        product=product.text if product else None,
-        direction=direction,
-        amount=round(m.value, 4),
-        currency=m.currency,
-        period=period,
-        streak_days=streak,
+        evidence=Evidence(start=s, end=e, text=fd.text[s:e]),
+        rule=flow.rule,
+        when=at.when,
+        when_text=at.when_text,
+        source=at.source,
+        asset=at.asset,
+        product=at.product.text if at.product else None,
+        direction=flow.direction,
+        amount=flow.amount,
+        currency=flow.money.currency,
+        period=at.period,
+        streak_days=at.streak_days,
     )
 
 
-@Language.factory("fin_flows")
-def make_component(nlp: Language, name: str) -> FactComponent:
-    return FactComponent(extract_flows)
+@Language.factory(
+    "fin_flows",
+    assigns=["doc._.fin_candidates", "doc._.fin_blockers"],
+    default_config={"strict": False, "min_amount": 500_000.0, "lookback_sents": 3, "tally_lookback_sents": 3,
+                    "share_lookback_sents": 1, "punct_penalty": 25, "max_cue_distance": 160, "day_reach": 40,
+                    "name_reach": 40, "max_name_words": 12},
+)
+def make_component(nlp: Language, name: str, strict: bool, min_amount: float, lookback_sents: int, tally_lookback_sents: int,
+                   share_lookback_sents: int, punct_penalty: int, max_cue_distance: int, day_reach: int, name_reach: int,
+                   max_name_words: int) -> FactComponent:
+    config = Config(min_amount=min_amount, lookback_sents=lookback_sents, tally_lookback_sents=tally_lookback_sents,
+                    share_lookback_sents=share_lookback_sents, punct_penalty=punct_penalty, max_cue_distance=max_cue_distance,
+                    day_reach=day_reach, name_reach=name_reach, max_name_words=max_name_words)
+    return FactComponent(name, propose, config, strict=strict)

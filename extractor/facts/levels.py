@@ -1,132 +1,176 @@
-"""``price_level`` facts (see spec FACTS.md): support, resistance, targets, range bounds.
+"""``price_level`` facts (spec FACTS.md): support, resistance, targets, range bounds.
 
-A dollar figure (or, for indices, a bare number) becomes a level when its
-clause names it as one:
+A dollar figure (or a bare number next to an index) becomes a level when its clause names it as
+one. Four stages:
 
-- a kind noun next to it ("the $2.50 resistance", "support at $168", "$60,000 as a key support level");
-- a range ("between $55,000 and $75,000", "$1.50-$1.60 support zone", "$1,200-1,300 range");
-- a moving-average value ("the 20-day EMA ($97,238)");
-- a level verb in the present or infinitive ("needs to reclaim $73,000", "defend $644");
-- a hypothetical clause ("could rally to $210", "if the price closes above 5,800") — figures
-  of forecasts and technical scenarios are levels, never traded prices.
+1. **Figures** (``_figures``): every money figure, the bare second half of a range written
+   "$80-85", and every bare number ("6,300"). ``FIGURE_BLOCKERS`` vetoes other currencies,
+   amounts ("$4.2 billion"), years and bare numbers with no index named near them.
+2. **Groups** (``_groups``): figures joined by a connector in one sentence ("$2.10 and $2.40",
+   "$0.30 or even $0.25") are decided together; a group is a range when a dash joins it or range
+   words surround it ("between $X and $Y", "the $X to $Y band"). "from $X to $Y" is a move.
+3. **Clause** (``CLAUSE_BLOCKERS``, then ``kinds()``): words that make the figures something else
+   (a cost basis, a strike, a "Related:" line) veto the group; else the first rule of ``kinds()``
+   that fires makes every figure of the group a level and names its kind: a kind noun next to it,
+   a described or appositive level, a moving average, a range, a level verb, a scenario clause
+   ("could slide to $X"), a target word after it ("$X is next"), a generic level noun.
+4. **Facts**: the asset (``attribution.asset_for``, else the section's subject; none: dropped) and
+   the speaker (``speakers.person_near``); a range's figures are its low and high bound.
 
-Every figure made a level is claimed (``context.claim``) so ``fin_prices`` skips it.
-All cue words live in ``data/level_cues.json`` and ``data/price_context.json``.
+Every figure consumes itself: the resolver gives a figure a level takes to the level over metrics
+and prices (flows over levels). Cue words live in ``data/level_cues.json`` (model
+``data/models/levels.py``) and ``data/figure_context.json`` (shared with prices).
 """
 from __future__ import annotations
 
-import logging
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+from bisect import bisect_right
+from dataclasses import asdict, dataclass
+from functools import cached_property
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from extractor.facts.context import (
-    FactComponent,
-    asset_for,
-    claim,
-    claimed_by,
-    clause_after,
-    clause_before,
-    doc_text,
-    figure_context,
-    grounding,
-    money,
-    section_asset,
-    sentence_at,
-)
-from extractor.facts.doc import view
+from extractor.data import alternation, compiled, lexicon, pattern_alternation
+from extractor.facts.attribution import asset_for, grounding, section_asset
+from extractor.facts.candidates import Candidate
+from extractor.facts.component import FactComponent, Proposal
+from extractor.facts.doc import FinDoc
+from extractor.facts.figures import figure_context, written_scale
+from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
-from extractor.normalize.numbers import NUMBER, SCALE, parse_number, scale_factor
+from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before
+from extractor.normalize.numbers import NUMBER, Money, parse_number, scale_factor
 from extractor.records import PriceLevelFact
-from extractor.data import pattern_alternation, read_json
 
-log = logging.getLogger(__name__)
+TYPE = "price_level"
+KINDS = ("support", "resistance", "target")  # the kinds a noun, a verb or a scenario names, in order of preference
+UNNAMED = "unnamed"  # the outcome of a rule that makes a level without naming its kind (kind null)
+RANGE = "range"  # the outcome of a range rule: the figures are its low and high bound
+DASHES = ("-", "–")
 
-OWNER = "price_level"
-MAX_SCALE = 1e3  # "$62K" may be a level; "$1.7 billion" never is
+
+@dataclass(frozen=True)
+class Config:
+    max_scale: float = 1e3  # "$45K" may be a level; "$4.2 billion" never is
+    scenario_reach: int = 60  # characters after a figure where a hypothetical word makes its clause a scenario
+    moving_average_reach: int = 80  # characters after a moving average's value where "resistance" names its kind
+    described_reach: int = 100  # characters after "$X, which is regarded as" where a kind noun names its kind
+    appositive_reach: int = 120  # characters of an appositive ("$X, an area buyers ...") where a kind noun names its kind
+    connector_reach: int = 80  # characters between two figures a connector may span (", and then to the 200-day EMA (")
 
 
 @dataclass(frozen=True)
 class Cues:
-    kind_left: dict[str, re.Pattern]
-    kind_right: dict[str, re.Pattern]
-    kind_anywhere: dict[str, re.Pattern]
-    generic_left: re.Pattern
-    generic_right: re.Pattern
-    range_left: re.Pattern
-    range_right: re.Pattern
-    verbs: dict[str, re.Pattern]
-    hyp_verbs: dict[str, re.Pattern]
-    after_target: re.Pattern
-    moving_average: re.Pattern
-    described_as: re.Pattern
+    noun_before: dict[str, re.Pattern]  # "floor sits near ": a kind noun, then filler up to the figure
+    noun_after: dict[str, re.Pattern]  # " as a strong floor": filler after the figure, then a kind noun
+    noun_anywhere: dict[str, re.Pattern]
+    generic_before: re.Pattern  # "the level of "
+    generic_after: re.Pattern  # " mark", " price point"
+    range_before: re.Pattern  # "between ", "a range of "
+    range_after: re.Pattern  # " trading range"
+    verbs: dict[str, re.Pattern]  # resistance, support
+    scenario_verbs: dict[str, re.Pattern]  # resistance, support, target
+    scenario_position: re.Pattern  # "around the "
+    scenario_target_verb: re.Pattern  # "trade near "
+    beside: re.Pattern  # "dropped under the "
+    target_after: re.Pattern  # " is next"
+    moving_average: re.Pattern  # "the 100-day EMA ("
+    described_as: re.Pattern  # ", which is regarded as"
+    connector: re.Pattern  # " and ", "-", " or even "
+    bare_number: re.Pattern  # 6,300 not followed by a unit
 
 
-@lru_cache(maxsize=1)
+@compiled
 def cues() -> Cues:
     """The level lexicon, compiled once."""
-    lv = read_json("level_cues.json")
-    fill = rf"(?:\s+|,\s*|\b(?:{pattern_alternation(lv['filler'])})\b|\(|\))*"
-    flags = re.IGNORECASE
-    kind_left, kind_right, kind_any = {}, {}, {}
-    for kind, nouns in lv["kind_nouns"].items():
-        n = pattern_alternation(nouns)
-        # noun, then only filler words up to the figure: "support level at", "resistance near"
-        # (whole words, also within hyphenated compounds: the "cap" of "large-cap" is no ceiling)
-        kind_left[kind] = re.compile(rf"(?<![\w-])(?:{n})(?![\w-])(?:\s+\w+){{0,6}}?{fill}$", flags)
-        # figure, then filler words, then the noun: "$2.50 resistance", "$60,000 as a key support level"
-        kind_right[kind] = re.compile(rf"^{fill}(?<![\w-])(?:{n})(?![\w-])", flags)
-        kind_any[kind] = re.compile(rf"(?<![\w-])(?:{n})(?![\w-])", flags)
-    generic = pattern_alternation(lv["generic_nouns"])
-    verbs = {k: re.compile(rf"\b(?:{pattern_alternation(v)}){fill}$", flags) for k, v in lv["verbs"].items()}
+    lv = lexicon("level_cues")
+    alt, lit, flags = pattern_alternation, alternation, re.IGNORECASE
+    # one whitespace character, comma, bracket or filler word at a time: a run of filler has one
+    # parse, so a failed match costs its length, not 2**length ("support the the the ... x $5")
+    fill = rf"(?:\s|,|\b(?:{alt(lv.filler_patterns)})\b|\(|\))*"
+    # whole words, also within hyphenated compounds: the "cap" of "large-cap" is no ceiling
+    noun = {k: rf"(?<![\w-])(?:{alt(v)})(?![\w-])" for k, v in lv.kind_noun_patterns.model_dump().items()}
+    generic, links, ma = alt(lv.generic_noun_patterns), lit(lv.link_words), lv.moving_average_pattern
+
+    def verbs(table) -> dict[str, re.Pattern]:
+        return {k: re.compile(rf"\b(?:{alt(v)}){fill}$", flags) for k, v in table.model_dump().items()}
+
     return Cues(
-        kind_left=kind_left,
-        kind_right=kind_right,
-        kind_anywhere=kind_any,
-        generic_left=re.compile(rf"\b(?:{generic})\s+(?:of|at|near|around)\s+(?:the\s+)?$", flags),
-        generic_right=re.compile(rf"^\s*(?:\w+\s+){{0,2}}(?:{generic})\b", flags),
-        range_left=re.compile(rf"\b(?:{pattern_alternation(lv['range_openers'])})\s+(?:roughly\s+|about\s+|around\s+)?$", flags),
-        range_right=re.compile(rf"^\s*(?:\w+\s+)?(?:trading\s+|price\s+)?(?:{pattern_alternation(lv['range_nouns'])})\b", flags),
-        verbs=verbs,
-        hyp_verbs={k: re.compile(rf"\b(?:{pattern_alternation(v)}){fill}$", flags) for k, v in lv["hyp_verbs"].items()},
-        after_target=re.compile(rf"^\s*(?:\w+\s+)?(?:{pattern_alternation(lv['after_target'])})\b", flags),
-        moving_average=re.compile(rf"{lv['moving_average']}(?:,?\s+\w+){{0,2}}\s*(?:\(|at|near|around|of)\s*$", flags),
+        noun_before={k: re.compile(rf"{n}(?:\s+\w+){{0,6}}?{fill}$", flags) for k, n in noun.items()},
+        noun_after={k: re.compile(rf"^{fill}{n}", flags) for k, n in noun.items()},
+        noun_anywhere={k: re.compile(n, flags) for k, n in noun.items()},
+        generic_before=re.compile(rf"\b(?:{generic})\s+{links}\s+(?:the\s+)?$", flags),
+        generic_after=re.compile(rf"^\s*(?:\w+\s+){{0,2}}(?:{generic})\b", flags),
+        range_before=re.compile(rf"\b(?:{alt(lv.range_opener_patterns)})\s+(?:{lit(lv.approximators)}\s+)?$", flags),
+        range_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{lit(lv.range_noun_modifiers)}\s+)?{lit(lv.range_nouns)}\b", flags),
+        verbs=verbs(lv.verb_patterns),
+        scenario_verbs=verbs(lv.scenario_verb_patterns),
+        scenario_position=re.compile(rf"\b{lit(lv.scenario_position_words)}\s+(?:\w+\s+)?$", flags),
+        scenario_target_verb=re.compile(
+            rf"\b{lit(lv.scenario_target_verbs)}\s+(?:at\s+)?{lit(lv.scenario_position_words)}?\s*$", flags),
+        beside=re.compile(rf"\b{lit(lv.beside_words)}\s+(?:\w+\s+){{0,2}}$", flags),
+        target_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{alt(lv.target_after_patterns)})\b", flags),
+        moving_average=re.compile(rf"{ma}(?:,?\s+\w+){{0,2}}\s*(?:\(|{links})\s*$", flags),
         described_as=re.compile(
-            rf"^,?\s*(?:which|that)\s+(?:is|was|has\s+been|are|were)\s+(?:\w+\s+){{0,2}}(?:{pattern_alternation(lv['described_as'])})\s+as\b", flags
-        ),
+            rf"^,?\s*(?:which|that)\s+(?:is|was|has\s+been|are|were)\s+(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b", flags),
+        connector=re.compile(
+            rf"^\s*(?:,\s*)?(?P<conn>{alt(lv.connector_patterns)})\s*(?:the\s+)?(?:{ma})?\s*\(?\s*$", flags),
+        # a number not inside a money figure, ticker or date (5,800 / 100.42 / 6147), not followed by a unit
+        bare_number=re.compile(rf"(?<![\w$.,/£€-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})"
+                               rf"(?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)}))", flags),
     )
 
 
-# --- candidates -------------------------------------------------------------------
+# --- stage 1: figures -------------------------------------------------------------------------
+
+@dataclass
+class Number:
+    """A money figure or a bare number the module looks at (what ``FIGURE_BLOCKERS`` sees)."""
+
+    fd: FinDoc
+    start: int
+    end: int
+    money: Money | None  # None: a number written without a currency sign
+    config: Config
+
+    @cached_property
+    def written_scale(self) -> float:
+        return written_scale(self.fd.text[self.start : self.end])
+
+    @property
+    def bare(self) -> bool:
+        return self.money is None
+
+    @cached_property
+    def is_year(self) -> bool:
+        digits = self.fd.text[self.start : self.end]
+        return digits.isdigit() and 1900 <= int(digits) <= 2100
+
+    @cached_property
+    def near_index(self) -> bool:
+        near = asset_for(self.fd, self.start, self.end) or section_asset(self.fd, self.start)
+        return near is not None and near.mention.asset.kind == "index"
+
+
+FIGURE_BLOCKERS = Table("level.figure", [
+    Rule("level.blocked.currency", "a money figure in a currency other than US dollars",
+         lambda n: not n.bare and n.money.currency != "USD"),
+    Rule("level.blocked.amount", "an amount written with million/billion ('$4.2 billion'): never a level",
+         lambda n: not n.bare and n.money.scaled and n.written_scale > n.config.max_scale),
+    Rule("level.blocked.year", "a bare number from 1900 to 2100 without separators is a year", lambda n: n.bare and n.is_year),
+    Rule("level.blocked.no_index", "a number without a currency sign is a level only next to an index ('the S&P 500 ... 6,300')",
+         lambda n: n.bare and not n.near_index),
+])
+
 
 @dataclass
 class Figure:
-    """A number that may be a level: ``start:end`` in the doc text, its value."""
+    """A number that passed ``FIGURE_BLOCKERS``: its span, value and candidate."""
 
     start: int
     end: int
     value: float
-    bare: bool = False  # written without a currency sign
-
-
-@dataclass
-class Group:
-    """Figures joined by connectors: a range ("$2 and $2.65") or a chain ("$0.10 or even $0.08")."""
-
-    figures: list[Figure]
-    is_range: bool = False
-    kinds: list[str | None] = field(default_factory=list)
-
-    @property
-    def start(self) -> int:
-        return self.figures[0].start
-
-    @property
-    def end(self) -> int:
-        return self.figures[-1].end
+    cand: Candidate
 
 
 _RANGE_TAIL = re.compile(
@@ -139,223 +183,326 @@ _RANGE_TAIL = re.compile(
     re.VERBOSE,
 )
 
-_BARE = re.compile(
-    rf"""
-    (?<![\w$.,/£€-])                 # not part of a money figure, ticker or date
-    (?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})  # 5,800 / 100.42 / 6147
-    (?![\w%]|[.,]\d|-|\s?(?:%|percent|per\s?cent|points?|pts|bps|basis|x\b|times|days?|weeks?|months?|years?|hours?|BTC|ETH|coins?|tokens?|shares?|contracts?|million|billion|trillion))
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
 
-_CONNECTOR = re.compile(
-    r"""
-    ^\s*(?:,\s*)?
-    (?P<conn>-|–|to|and|or|or\s+even|and\s+then(?:\s+(?:to|at))?|and\s+thereafter(?:\s+to)?|then(?:\s+(?:to|at))?|followed\s+by|from)
-    \s*(?:the\s+)?(?:\d{1,3}-(?:day|week)\s+)?(?:(?:exponential|simple)\s+)?(?:moving\s+average|EMA|SMA|MA)?\s*\(?\s*$
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
+def _range_tail(fd: FinDoc, m: Money, out: Proposal) -> Figure | None:
+    """The bare second figure of a range written "$80-85" or "$1.2-1.4K", with its candidate (a
+    second figure with its own "$" is a money figure of its own)."""
+    tail = _RANGE_TAIL.match(fd.text, m.end)
+    if not tail or fd.text[tail.end() : tail.end() + 1].isalnum() or "$" in tail.group(0):
+        return None
+    try:
+        value = parse_number(tail.group("num")) * scale_factor(tail.group("scale"))
+    except ValueError:
+        return None
+    if tail.group("scale") is None and m.scaled:
+        value *= written_scale(fd.text[m.start : m.end])  # "$1.2-1.4K": the K of the first figure
+    cand = out.candidate(TYPE, tail.start("num"), tail.end())
+    if fd.tracing:
+        cand.trace.note(f"the second figure of a range written with a dash after {fd.text[m.start : m.end]!r}")
+    return Figure(cand.start, cand.end, value, cand)
 
 
-def _figures(doc: Doc) -> list[Figure]:
-    """Dollar figures (K at most), their range tails, and bare numbers next to an index."""
-    out: list[Figure] = []
-    text = doc_text(doc)
-    for m in money(doc):
-        if m.currency != "USD" or (m.scaled and _scale_of(text[m.start : m.end]) > MAX_SCALE):
-            continue  # "$1.7 billion" is an amount, not a level
-        out.append(Figure(m.start, m.end, m.value))
-        tail = _RANGE_TAIL.match(text, m.end)
-        if tail and not text[tail.end() : tail.end() + 1].isalnum():
-            try:
-                val = parse_number(tail.group("num")) * scale_factor(tail.group("scale"))
-            except ValueError:
-                continue
-            if tail.group("scale") is None and m.scaled:
-                val *= _scale_of(text[m.start : m.end])
-            if "$" not in tail.group(0):
-                out.append(Figure(tail.start("num"), tail.end(), val))
-    taken = [(f.start, f.end) for f in out]
-    for b in _BARE.finditer(text):
-        if any(s <= b.start() < e for s, e in taken):
+def _figures(fd: FinDoc, config: Config, out: Proposal) -> list[Figure]:
+    """A candidate for every money figure, range tail and bare number; the figures that pass
+    ``FIGURE_BLOCKERS``, in text order."""
+    figures: list[Figure] = []
+    for m in fd.money:
+        if (fig := _vetted(out, Number(fd, m.start, m.end, m, config), m.value)) is None:
             continue
+        figures.append(fig)
+        if (tail := _range_tail(fd, m, out)) is not None:
+            figures.append(tail)
+    taken = list(figures)  # money figures and their tails, in text order
+    starts = [f.start for f in taken]
+    for b in cues().bare_number.finditer(fd.text):
+        i = bisect_right(starts, b.start()) - 1
+        if i >= 0 and b.start() < taken[i].end:
+            continue  # the digits of a money figure or of a range tail
         try:
-            val = parse_number(b.group("num"))
+            value = parse_number(b.group("num"))
         except ValueError:
             continue
-        if "," not in b.group("num") and "." not in b.group("num") and 1900 <= val <= 2100:
-            continue  # a year
-        near = asset_for(doc, b.start(), b.end()) or section_asset(doc, b.start())
-        if near is None or near.asset.kind != "index":
-            continue
-        out.append(Figure(b.start(), b.end(), val, bare=True))
-    return sorted(out, key=lambda f: f.start)
+        if (fig := _vetted(out, Number(fd, b.start(), b.end(), None, config), value)) is not None:
+            figures.append(fig)
+    return sorted(figures, key=lambda f: f.start)
 
 
-def _scale_of(money_text: str) -> float:
-    """The scale factor written in a money expression.
+def _vetted(out: Proposal, n: Number, value: float) -> Figure | None:
+    """The candidate of ``n``, blocked when a rule of ``FIGURE_BLOCKERS`` fires, else its figure."""
+    cand = out.candidate(TYPE, n.start, n.end)
+    if (hit := FIGURE_BLOCKERS.first(n, cand.trace)) is not None:
+        cand.blocked(hit.id)
+        return None
+    return Figure(n.start, n.end, value, cand)
 
-    >>> _scale_of("$62K"), _scale_of("$1.7 billion"), _scale_of("$0K"), _scale_of("$5")
-    (1000.0, 1000000000.0, 1000.0, 1.0)
-    """
-    m = re.search(rf"\d\s?({SCALE})", money_text)
-    return scale_factor(m.group(1)) if m else 1.0
+
+# --- stage 2: groups --------------------------------------------------------------------------
+
+@dataclass
+class Group:
+    """Figures joined by connectors: a range ("$2.10 and $2.40") or a chain ("$0.30 or even $0.25")."""
+
+    figures: list[Figure]
+    is_range: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.figures[0].start
+
+    @property
+    def end(self) -> int:
+        return self.figures[-1].end
 
 
-def _groups(doc: Doc, figures: list[Figure]) -> list[Group]:
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:\w+\s+)?$", re.IGNORECASE)
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def _groups(fd: FinDoc, figures: list[Figure], config: Config) -> list[Group]:
     groups: list[Group] = []
     for f in figures:
-        if groups:
-            prev = groups[-1]
-            gap = doc_text(doc)[prev.end : f.start]
-            m = _CONNECTOR.match(gap)
-            if m and sentence_at(doc, prev.end - 1).start == sentence_at(doc, f.start).start:
-                conn = m.group("conn").strip().lower()
-                before = clause_before(doc, prev.start)
-                if conn == "to" and re.search(r"\bfrom\s+(?:\w+\s+)?$", before, re.IGNORECASE):
-                    groups.append(Group([f]))  # "from $X to $Y" is a move, not a range
-                    continue
-                prev.figures.append(f)
-                if conn in ("-", "–") or (conn in ("to", "and") and len(prev.figures) == 2):
-                    prev.is_range = prev.is_range or conn in ("-", "–") or _range_context(doc, prev)
-                continue
-        groups.append(Group([f]))
+        prev = groups[-1] if groups else None
+        conn = _connector(fd, prev, f) if prev is not None and f.start - prev.end <= config.connector_reach else None
+        if conn is None:
+            groups.append(Group([f]))
+            continue
+        prev.figures.append(f)
+        if conn in DASHES or (conn in ("to", "and") and len(prev.figures) == 2):
+            prev.is_range = prev.is_range or conn in DASHES or _range_words(fd, prev)
     return groups
 
 
-def _range_context(doc: Doc, g: Group) -> bool:
-    c = cues()
-    before = clause_before(doc, g.start)
-    after = clause_after(doc, g.figures[-1].end)
-    return bool(c.range_left.search(before) or c.range_right.search(after) or re.search(r"\bbetween\s+(?:\w+\s+)?$", before, re.I)
-                or any(p.search(after) for p in c.kind_right.values()) or c.generic_right.search(after))
-
-
-# --- classification ---------------------------------------------------------------
-
-def _kind_from_verbs(left: str, hypothetical: bool) -> tuple[bool, str | None]:
-    """``(is_level, kind)`` from a level verb just before the figure."""
-    c = cues()
-    for kind in ("resistance", "support"):
-        if c.verbs[kind].search(left) or (hypothetical and c.hyp_verbs[kind].search(left)):
-            return True, kind
-    if hypothetical and c.verbs["target"].search(left):
-        return True, "target"
-    return False, None
-
-
-def _classify(doc: Doc, g: Group, floor: int) -> tuple[str, str | None] | None:
-    """``(rule, kind)`` when the group is a level, else ``None``."""
-    c = cues()
-    text = doc_text(doc)
-    left = clause_before(doc, g.start, floor)
-    right = clause_after(doc, g.end)
-    fc = figure_context()
-    if fc.rules_out(left, right):
+def _connector(fd: FinDoc, prev: Group, f: Figure) -> str | None:
+    """The connector that joins ``f`` to the group before it in the same sentence, if any."""
+    if fd.sentence_at(prev.end - 1).i != fd.sentence_at(f.start).i:
         return None
-    sent = sentence_at(doc, g.start)
-    if fc.related.search(text[sent.start_char : g.start]) or fc.related.search(_line_of(text, g.start)):
+    m = cues().connector.match(fd.text[prev.end : f.start])
+    if not m:
         return None
-    whole = clause_before(doc, g.start)  # the clause without the floor: "will have to push above $660 to start a move toward $720"
-    hyp = fc.is_hypothetical(whole) or bool(fc.hypothetical.search(right[:60]) and not fc.past_motion.search(right[:60]))
-
-    named = _named_kind(left, right)
-    if named:
-        return f"level_noun_{named}", named
-    if c.described_as.search(right):  # "$60,000, which is seen as a key level"
-        kind = next((k for k in ("support", "resistance", "target") if c.kind_anywhere[k].search(right[:100])), None)
-        return "level_described", kind
-    if re.match(r"^,\s*(?:a|the|its)\s+", right, re.I):  # "$0.12, a zone that ... is a crucial support"
-        for kind in ("support", "resistance", "target"):
-            if c.kind_anywhere[kind].search(right[:120]):
-                return f"level_appositive_{kind}", kind
-    if c.moving_average.search(left):
-        kind = "resistance" if c.kind_anywhere["resistance"].search(right[:80]) else "support"
-        return "level_moving_average", kind
-    if g.is_range:
-        if hyp and c.verbs["target"].search(left):
-            return "level_range_target", "target"
-        if c.hyp_verbs["resistance"].search(left) or c.verbs["resistance"].search(left):
-            return "level_range_reclaim", "resistance"
-        return "level_range", "range"
-    is_level, kind = _kind_from_verbs(left, hyp)
-    if is_level:
-        return f"level_verb_{kind}", kind
-    if hyp:
-        if re.search(r"\b(?:at|around|near|about|above|below|under|over|of)\s+(?:\w+\s+)?$", left, re.I) or c.generic_right.search(right):
-            kind = "target" if re.search(r"\b(?:trade|be|sit|reach|hit)\s+(?:at\s+)?(?:around|near|about|above|below|at)?\s*$", left, re.I) else None
-            return "level_hypothetical", kind
-        if c.after_target.search(right):
-            return "level_hypothetical", "target"
-    if c.after_target.search(right) and not fc.past_motion.search(left):
-        return "level_after_target", "target"
-    if (c.generic_left.search(left) or c.generic_right.search(right)) and not fc.past_motion.search(left) and not re.search(
-        r"\b(?:above|below|under|over|near|around)\s+(?:\w+\s+){0,2}$", left, re.I
-    ):
-        return "level_generic", None
-    return None
+    conn = m.group("conn").strip().lower()
+    if conn == "to" and _FROM_BEFORE.search(clause_before(fd, prev.start)):
+        return None  # "from $X to $Y" is a move, not a range
+    return conn
 
 
-def _named_kind(left: str, right: str) -> str | None:
-    """The kind noun standing nearest the figure ("support at $X", "$X resistance"), if any."""
+def _range_words(fd: FinDoc, g: Group) -> bool:
+    """Range words around two figures: "between $X and $Y", "$X to $Y range", "$X and $Y support"."""
     c = cues()
-    best: tuple[int, str] | None = None
-    for kind in ("support", "resistance", "target"):
-        m = c.kind_left[kind].search(left)
-        if m:
-            dist = len(left) - m.start()
-            best = min(best, (dist, kind)) if best else (dist, kind)
-        m = c.kind_right[kind].search(right)
-        if m:
-            dist = m.end()
-            best = min(best, (dist, kind)) if best else (dist, kind)
-    return best[1] if best else None
+    before, after = clause_before(fd, g.start), clause_after(fd, g.end)
+    return bool(c.range_before.search(before) or _BETWEEN_BEFORE.search(before) or c.range_after.search(after)
+                or any(p.search(after) for p in c.noun_after.values()) or c.generic_after.search(after))
 
 
-def _line_of(text: str, pos: int) -> str:
-    lo = text.rfind("\n", 0, pos) + 1
-    return text[lo:pos]
+# --- stage 3: the clause ----------------------------------------------------------------------
+
+_APPOSITIVE = re.compile(r"^,\s*(?:a|the|its)\s+", re.IGNORECASE)
 
 
-def extract_levels(doc: Doc) -> list[PriceLevelFact]:
-    """All ``price_level`` facts of ``doc``."""
-    out: list[PriceLevelFact] = []
-    prev_end = 0
-    for g in _groups(doc, _figures(doc)):
-        if any(claimed_by(doc, f.start, f.end) for f in g.figures):
-            prev_end = g.end
-            continue
-        verdict = _classify(doc, g, prev_end)
-        prev_end = g.end
-        if verdict is None:
-            continue
-        rule, kind = verdict
-        asset = asset_for(doc, g.start, g.end) or section_asset(doc, g.start)
-        if asset is None:
-            log.debug("level without asset at %d: %r", g.start, doc_text(doc)[g.start : g.end])
-            continue
-        speaker = person_near(view(doc), g.start)
-        for i, f in enumerate(g.figures):
-            k = kind
-            if kind == "range":
-                k = "range_low" if i == 0 else "range_high" if i == len(g.figures) - 1 else None
-                if len(g.figures) == 2 and g.figures[0].value > g.figures[1].value:
-                    k = "range_high" if i == 0 else "range_low"
-            claim(doc, f.start, f.end, OWNER)
-            out.append(
-                PriceLevelFact(
-                    asset=asset.asset.id,
-                    value=f.value,
-                    kind=k,
-                    speaker=speaker,
-                    rule=rule,
-                    **grounding(doc, f.start, f.end, when_span=(g.start, g.end)),
-                )
-            )
+@dataclass
+class Clause:
+    """A group and the windows around it (what ``CLAUSE_BLOCKERS`` and ``kinds()`` see)."""
+
+    fd: FinDoc
+    group: Group
+    floor: int  # end of the group before: the left window does not reach past it
+    config: Config
+
+    @cached_property
+    def left(self) -> str:
+        return clause_before(self.fd, self.group.start, self.floor)
+
+    @cached_property
+    def right(self) -> str:
+        return clause_after(self.fd, self.group.end)
+
+    @cached_property
+    def scenario(self) -> bool:
+        """A forecast or scenario: the whole clause before it ("must first clear $X to open a run
+        toward $Y") or the words right after it ("a run to $X could follow")."""
+        fc, near = figure_context(), self.right[: self.config.scenario_reach]
+        whole = clause_before(self.fd, self.group.start)
+        return fc.is_hypothetical(whole) or bool(fc.hypothetical.search(near) and not fc.past_motion.search(near))
+
+    @cached_property
+    def past_motion(self) -> bool:
+        return bool(figure_context().past_motion.search(self.left))
+
+    @cached_property
+    def nearest_noun(self) -> str | None:
+        """The kind noun standing nearest the figures ("support at $X", "$X resistance"), if any."""
+        c, found = cues(), []  # (distance to the figures, kind)
+        for kind in KINDS:
+            if m := c.noun_before[kind].search(self.left):
+                found.append((len(self.left) - m.start(), kind))
+            if m := c.noun_after[kind].search(self.right):
+                found.append((m.end(), kind))
+        _, kind = min(found, default=(0, None))
+        return kind
+
+    def names(self, kind: str, reach: int) -> bool:
+        """A ``kind`` noun in the first ``reach`` characters after the figures."""
+        return bool(cues().noun_anywhere[kind].search(self.right[:reach]))
+
+    def named_kind(self, reach: int) -> str | None:
+        return next((k for k in KINDS if self.names(k, reach)), None)
+
+    def verb(self, kind: str) -> bool:
+        return bool(cues().verbs[kind].search(self.left))
+
+    def scenario_verb(self, kind: str) -> bool:
+        return bool(cues().scenario_verbs[kind].search(self.left))
+
+    @cached_property
+    def scenario_position(self) -> bool:
+        """A preposition before the figure or a generic level noun after it ("around $X", "$X area")."""
+        c = cues()
+        return bool(c.scenario_position.search(self.left) or c.generic_after.search(self.right))
+
+    @cached_property
+    def target_after(self) -> bool:
+        return bool(cues().target_after.search(self.right))
+
+
+def _on_related_line(c: Clause) -> bool:
+    """The group's sentence, or the line it stands on, opens with "Related:", "Read more" ..."""
+    fd, start = c.fd, c.group.start
+    related = figure_context().related
+    sent = fd.sentence_at(start)
+    if related.match(fd.text[sent.start_char : min(start, sent.start_char + MAX_WINDOW)]):
+        return True
+    lo = fd.text.rfind("\n", max(0, start - MAX_WINDOW), start) + 1
+    if lo == 0 and start > MAX_WINDOW:
+        return False  # the line starts further back than any window reaches
+    return bool(related.match(fd.text[lo:start]))
+
+
+CLAUSE_BLOCKERS = Table("level.blocked", [
+    Rule("level.blocked.not_a_level", "words around the figure make it a cost basis, strike, market cap, fee ... (figure_context.json)",
+         lambda c: figure_context().rules_out(c.left, c.right)),
+    Rule("level.blocked.related_line", "a figure on a 'Related:' / 'Read more' line belongs to another story", _on_related_line),
+])
+
+
+def _noun_rule(kind: str) -> Rule:
+    return Rule(f"level.noun.{kind}", f"a {kind} noun is the kind noun nearest the figure ('{kind} near $X', 'the $X {kind}')",
+                lambda c: c.nearest_noun == kind and kind)
+
+
+def _appositive_rule(kind: str) -> Rule:
+    return Rule(f"level.appositive.{kind}", f"an appositive after the figure names a {kind} noun ('$X, a zone buyers ...')",
+                lambda c: bool(_APPOSITIVE.match(c.right)) and c.names(kind, c.config.appositive_reach) and kind)
+
+
+@compiled
+def kinds() -> Table:
+    """The rules that make a group of figures a level, in order; each returns the level's kind."""
+    return Table("level.kind", [
+        *(_noun_rule(k) for k in lexicon("level_cues").kind_noun_patterns.model_dump()),
+        Rule("level.described.seen_as", "'$X, which is widely regarded as a floor': the kind a noun after it names, if any",
+             lambda c: bool(cues().described_as.search(c.right)) and (c.named_kind(c.config.described_reach) or UNNAMED)),
+        *(_appositive_rule(k) for k in KINDS),
+        Rule("level.moving_average.resistance", "a moving average's value with 'resistance' after it ('under the 200-day EMA ($X), which acts as resistance')",
+             lambda c: bool(cues().moving_average.search(c.left)) and c.names("resistance", c.config.moving_average_reach) and "resistance"),
+        Rule("level.moving_average.support", "a moving average's value ('found buyers at the 100-day moving average near $X'): support",
+             lambda c: bool(cues().moving_average.search(c.left)) and "support"),
+        Rule("level.range.target", "a range after a target verb in a scenario ('could slide to the $X-$Y area')",
+             lambda c: c.group.is_range and c.scenario and c.scenario_verb("target") and "target"),
+        Rule("level.range.resistance", "a range after a resistance verb ('a break above the $X-$Y zone')",
+             lambda c: c.group.is_range and (c.scenario_verb("resistance") or c.verb("resistance")) and "resistance"),
+        Rule("level.range.bounds", "a range ('between $X and $Y', '$X-$Y'): its low and high bound", lambda c: c.group.is_range and RANGE),
+        Rule("level.verb.resistance", "a resistance verb right before the figure ('rejected at $X', 'capped at $X')",
+             lambda c: c.verb("resistance") and "resistance"),
+        Rule("level.scenario_verb.resistance", "a scenario clause with a resistance verb ('if the token clears $X', 'must reclaim $X')",
+             lambda c: c.scenario and c.scenario_verb("resistance") and "resistance"),
+        Rule("level.verb.support", "a support verb right before the figure ('defend $X', 'retest $X')", lambda c: c.verb("support") and "support"),
+        Rule("level.scenario_verb.support", "a scenario clause with a support verb ('if it slips below $X', 'could hold $X')",
+             lambda c: c.scenario and c.scenario_verb("support") and "support"),
+        Rule("level.scenario_verb.target", "a scenario clause with a target verb ('could rally to $X', 'may reach $X')",
+             lambda c: c.scenario and c.scenario_verb("target") and "target"),
+        Rule("level.hypothetical.target", "a scenario figure after 'trade/be/sit near' ('would trade near $X'): a target",
+             lambda c: c.scenario and c.scenario_position and bool(cues().scenario_target_verb.search(c.left)) and "target"),
+        Rule("level.hypothetical.unnamed", "a scenario figure after a preposition or before a level noun ('could find buyers around $X')",
+             lambda c: c.scenario and c.scenario_position and UNNAMED),
+        Rule("level.hypothetical.next", "a scenario figure with a target word after it ('$X could be next')",
+             lambda c: c.scenario and c.target_after and "target"),
+        Rule("level.next.target", "a target word after the figure ('$X is in sight', '$X by year-end') with no past motion before it",
+             lambda c: c.target_after and not c.past_motion and "target"),
+        Rule("level.generic.noun", "a level noun next to the figure ('the $X mark', 'the level of $X'), not a price crossing it",
+             lambda c: (bool(cues().generic_before.search(c.left) or cues().generic_after.search(c.right))
+                        and not c.past_motion and not cues().beside.search(c.left) and UNNAMED)),
+    ])
+
+
+NO_CUE = outcome("level.dropped.no_cue", "no rule names the figure a level: a traded price or another number")
+NO_ASSET = outcome("level.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
+
+
+def tables() -> tuple[Table, ...]:
+    """Every table of the module, in the order they are evaluated."""
+    return FIGURE_BLOCKERS, CLAUSE_BLOCKERS, kinds()
+
+
+# --- stage 4: facts ---------------------------------------------------------------------------
+
+def _range_kind(g: Group, i: int) -> str | None:
+    """The bound figure ``i`` of a range group gives: the first the low, the last the high (a
+    descending pair "$3.40 and $3.10" reversed); figures in between are levels of no kind."""
+    if len(g.figures) == 2 and g.figures[0].value > g.figures[1].value:
+        return "range_high" if i == 0 else "range_low"
+    return "range_low" if i == 0 else "range_high" if i == len(g.figures) - 1 else None
+
+
+def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
+    asset = asset_for(fd, g.start, g.end) or section_asset(fd, g.start)
+    if asset is None:
+        for f in g.figures:
+            f.cand.dropped(NO_ASSET.id)
+        return
+    speaker = person_near(fd, g.start)
+    for i, f in enumerate(g.figures):
+        kind = _range_kind(g, i) if fired.value == RANGE else None if fired.value == UNNAMED else fired.value
+        if fd.tracing:
+            f.cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})" + (f"; speaker {speaker}" if speaker else ""))
+        fact = PriceLevelFact(asset=asset.id, value=f.value, kind=kind, speaker=speaker, rule=fired.id,
+                              **grounding(fd, f.start, f.end, when_span=(g.start, g.end)))
+        f.cand.made(fact, fired.id)
+
+
+def _decide(fd: FinDoc, g: Group, floor: int, config: Config) -> None:
+    """Run the clause tables on one group and give every figure of it its outcome."""
+    c = Clause(fd, g, floor, config)
+    trace = Trace() if fd.tracing else NO_TRACE
+    blocked = CLAUSE_BLOCKERS.first(c, trace)
+    fired = kinds().first(c, trace) if blocked is None else None
+    if fd.tracing:
+        for f in g.figures:
+            if len(g.figures) > 1:
+                f.cand.trace.note(f"decided with the group {fd.text[g.start : g.end]!r}" + (" (a range)" if g.is_range else ""))
+            f.cand.trace.extend(trace)
+    if blocked is not None:
+        for f in g.figures:
+            f.cand.blocked(blocked.id)
+    elif fired is None:
+        for f in g.figures:
+            f.cand.dropped(NO_CUE.id)
+    else:
+        _make_facts(fd, g, fired)
+
+
+def propose(fd: FinDoc, config: Config) -> Proposal:
+    """A candidate for every money figure and bare number of the doc."""
+    out = Proposal(tracing=fd.tracing)
+    floor = 0
+    for g in _groups(fd, _figures(fd, config, out), config):
+        _decide(fd, g, floor, config)
+        floor = g.end
     return out
 
 
-@Language.factory("fin_levels")
-def make_component(nlp: Language, name: str) -> FactComponent:
-    return FactComponent(extract_levels)
+@Language.factory("fin_levels", assigns=["doc._.fin_candidates"], requires=["doc.ents"],
+                  default_config={"strict": False, **asdict(Config())})
+def make_component(nlp: Language, name: str, strict: bool, max_scale: float, scenario_reach: int, moving_average_reach: int,
+                   described_reach: int, appositive_reach: int, connector_reach: int) -> FactComponent:
+    config = Config(max_scale=max_scale, scenario_reach=scenario_reach, moving_average_reach=moving_average_reach,
+                    described_reach=described_reach, appositive_reach=appositive_reach, connector_reach=connector_reach)
+    return FactComponent(name, propose, config, strict=strict)

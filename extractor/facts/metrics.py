@@ -187,7 +187,7 @@ def _spec(entry: MetricCue) -> Spec:
 def cues() -> Cues:
     """The metric lexicon and its rule tables, compiled once."""
     ms, g = lexicon("metric_patterns"), lexicon("grammar")
-    approx = alternation(g.approximators)
+    approx = alternation(list(g.approximators) + list(g.additive_words))
 
     def before_amount(words) -> re.Pattern:
         return re.compile(rf"(?<![\w-])(?:{alternation(words)})\s+(?:{approx}\s+)*$", re.I)

@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch
 
 from extractor.errors import LexiconError, ModelError
-from extractor.data import alternation, compiled, lexicon, read_json, read_lines, words
-from extractor.facts.context import Sentence, doc_text, sentences
+from extractor.data import alternation, compiled, lexicon, words
+from extractor.facts.doc import Sentence, view
 from extractor.normalize.assets import canonical_asset
 
 log = logging.getLogger(__name__)
@@ -66,8 +66,7 @@ def load_ner(model: str) -> Language:
 @lru_cache(maxsize=1)
 def _role_re() -> re.Pattern:
     """Role nouns that introduce a person ("Kestrel Labs co-founder Omar Haddad"), from ``data/quote_lexicon.json``."""
-    raw = read_json("quote_lexicon.json")
-    alt = alternation(raw["roles"], ignore_case=True)
+    alt = alternation(lexicon("quote_lexicon").roles, ignore_case=True)
     return re.compile(
         rf"""
         (?<![\w-])(?:{alt})   # a role noun
@@ -132,7 +131,7 @@ def candidate_sentences(doc: Doc) -> list[Sentence]:
     """Sentences that may carry an attribution or introduce a speaker by title, and that have a
     capitalised word outside their quotations (a possible name)."""
     out = []
-    for s in sentences(doc):
+    for s in view(doc).sentences:
         text = s.text
         if (_needs_ner().search(text) or _role_re().search(text)) and _NAME_LIKE.search(masked_text(text)[0]):
             out.append(s)
@@ -164,17 +163,17 @@ _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]+")  # a word written in
 def _never_names() -> frozenset[str]:
     """Lower-cased words that are never part of a person's name: function words, months, roles,
     honorifics, organisation words (``data/quote_lexicon.json``) and data providers' words."""
-    lex = read_json("quote_lexicon.json")
-    words = set(lex["not_first_names"]) | set(lex["org_words"]) | set(lex["roles"]) | set(lex["honorifics"])
-    words |= set(read_json("stopwords.json")["en"])
-    words |= {w for name in read_lines("providers.txt") for w in name.split()}
-    words |= STOP_WORDS  # spaCy's English stop words: "Many", "Once", "Until" open sentences, not names
-    return frozenset(w.lower() for w in words)
+    lex = lexicon("quote_lexicon")
+    found = set(lex.not_first_names) | set(lex.org_words) | set(lex.roles) | set(lex.honorifics)
+    found |= set(lexicon("stopwords").en)
+    found |= {w for name in words("providers") for w in name.split()}
+    found |= STOP_WORDS  # spaCy's English stop words: "Many", "Once", "Until" open sentences, not names
+    return frozenset(w.lower() for w in found)
 
 
 @lru_cache(maxsize=1)
 def _org_words() -> frozenset[str]:
-    return frozenset(w.lower() for w in read_json("quote_lexicon.json")["org_words"])
+    return frozenset(w.lower() for w in lexicon("quote_lexicon").org_words)
 
 
 def lower_words(text: str) -> frozenset[str]:
@@ -281,7 +280,7 @@ class _Window:
 
 
 def _windows(doc: Doc, index: int) -> list[tuple[_Window, str]]:
-    common = lower_words(doc_text(doc))
+    common = lower_words(view(doc).text)
     out = []
     for sent in candidate_sentences(doc):
         masked, segments = masked_text(sent.text)

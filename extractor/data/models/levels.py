@@ -1,0 +1,52 @@
+"""Models of the data files of fin_levels."""
+from __future__ import annotations
+
+from pydantic import Field
+
+from extractor.data.models.base import Entry, Lexicon, Pattern, Patterns, Phrases
+
+
+class KindNounPatterns(Entry):
+    """Nouns that name a level's kind; each key names the rule ``level.noun.<kind>``."""
+
+    support: Patterns = Field(description="'support', 'floor', 'demand zone'")
+    resistance: Patterns = Field(description="'resistance', 'ceiling', 'hurdle'")
+    target: Patterns = Field(description="'target', 'objective', 'projection'")
+
+
+class VerbPatterns(Entry):
+    """Verbs right before a figure that make it a bound whatever the clause's mood."""
+
+    resistance: Patterns = Field(description="'rejected at', 'capped at', 'a close above'")
+    support: Patterns = Field(description="'defend', 'retest', 'stay above', 'a close below'")
+
+
+class ScenarioVerbPatterns(Entry):
+    """Verbs right before a figure that make it a level inside a forecast or scenario clause."""
+
+    resistance: Patterns = Field(description="'break above', 'reclaim', 'clear'")
+    support: Patterns = Field(description="'break below', 'hold', 'bounce off'")
+    target: Patterns = Field(description="'to', 'toward', 'reach', 'as high as', 'expose'")
+
+
+class LevelCues(Lexicon):
+    """``level_cues.json``: what makes a figure a price level and which kind."""
+
+    kind_noun_patterns: KindNounPatterns = Field(description="kind nouns next to the figure ('support at $X', '$X resistance')")
+    generic_noun_patterns: Patterns = Field(description="nouns of a level whose kind is not named ('level', 'mark', 'zone')")
+    range_nouns: Phrases = Field(description="nouns of a range after two figures ('the $X to $Y band')")
+    range_noun_modifiers: Phrases = Field(description="words that may stand before a range noun ('trading range')")
+    range_opener_patterns: Patterns = Field(description="words before two figures that make them a range ('between', 'range of')")
+    approximators: Phrases = Field(description="words between a range opener and its first figure ('between roughly $X and $Y')")
+    filler_patterns: Patterns = Field(description="words that may stand between a cue and its figure ('the key', 'level at')")
+    link_words: Phrases = Field(description="prepositions that tie a figure to a noun before it ('the level of $X', 'the 50-day MA near $X')")
+    verb_patterns: VerbPatterns = Field(description="level verbs right before the figure")
+    scenario_verb_patterns: ScenarioVerbPatterns = Field(description="verbs that make the figure a level in a scenario clause")
+    scenario_position_words: Phrases = Field(description="prepositions before a figure that make it a level in a scenario clause ('could find buyers around $X')")
+    scenario_target_verbs: Phrases = Field(description="verbs that, with one of scenario_position_words, make a scenario figure a target ('would trade near $X', 'could be at $X')")
+    beside_words: Phrases = Field(description="prepositions that make a figure before a generic noun a price crossing a mark, not a level ('slipped below the $X mark')")
+    target_after_patterns: Patterns = Field(description="words right after a figure that make it a target ('is next', 'in sight', 'by year-end')")
+    described_as: Phrases = Field(description="participles of '$X, which is widely regarded as a floor'")
+    moving_average_pattern: Pattern = Field(description="a moving average named before its value ('the 50-day SMA ($X)')")
+    connector_patterns: Patterns = Field(description="words that join figures into one group ('$X and $Y', '$X or even $Y', '$X-$Y')")
+    bare_unit_patterns: Patterns = Field(description="units after a bare number that make it something other than an index level ('points', 'BTC', '%')")
