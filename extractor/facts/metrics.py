@@ -149,7 +149,7 @@ def _score_re(ms) -> re.Pattern:
         (?<![\w$€£.,/-])                  # not part of a larger number, price or fraction
         (?P<num>\d{{1,3}}(?:\.\d+)?)      # the reading
         (?!\d|,\d|\.\d)                   # whole number only
-        (?P<den>\s?(?:/|out\s+of)\s?(?:a\s+(?:total\s+)?(?:possible\s+)?(?:of\s+)?)?100\b)?   # "/100", "out of 100"
+        (?P<den>\s?(?:/|out\s+of)\s?(?:an?\s+)?(?:(?:total|possible|maximum|max|top|perfect)\s+)*(?:score\s+)?(?:of\s+)?100\b)?   # "/100", "out of (a possible) 100"
         (?!\s?(?:{alternation(ms.score_not_before)}|{SCALE}|(?:{alternation(ms.score_not_suffixes)})\b
              |[-\s]?(?:{alternation(ms.score_not_units)})s?\b))   # not a percent, amount, ordinal or span
         """,
@@ -440,6 +440,7 @@ class Value:
     currency: str | None = None
     scaled: bool = False
     unit: str | None = None  # a coin's id ("3.15 million ETH") or a quantity's unit word ("shares")
+    scale_end: int = 0  # an index reading's scale after it ("48 out of 100"): where it ends (0: none)
 
     @property
     def text(self) -> str:
@@ -542,6 +543,8 @@ VALUES: dict[str, Table] = {"money": MONEY_VALUES, "percent": PERCENT_VALUES, "s
 
 NAME_PERCENT = outcome("metric.name.percent", "a percent inside a metric's cue ('2% market depth') is part of its name: "
                                               "not a value, and not a percent move (a blocker for percent_move)")
+SCALE = outcome("metric.name.scale", "the scale after an index reading ('out of 100' in 'a score of 48 out of 100') is part of the "
+                                     "reading: no price, level or move (a blocker for those)")
 NOT_READ = outcome("metric.dropped.not_read", "a value in a cue's window that the cue does not read: not bound to it, not the first "
                                               "after it within its reach, not listed with it, another reading of it or behind a change "
                                               "word, not the nearest before it")
@@ -655,7 +658,7 @@ def _quantities(c: Cue, lo: int, hi: int) -> list[Value]:
 _FIGURES: dict[str, Callable[[Cue, int, int], list[Value]]] = {
     "money": _money,
     "percent": lambda c, lo, hi: [Value(c, p.start, p.end, p.value, "percent") for p in c.fd.percents.within(lo, hi)],
-    "score": lambda c, lo, hi: [Value(c, m.start(), m.end(), float(m.group("num")), "score")
+    "score": lambda c, lo, hi: [Value(c, m.start("num"), m.end("num"), float(m.group("num")), "score", scale_end=m.end("den") if m.group("den") else 0)
                                 for m in cues().score.finditer(c.fd.text, lo, hi)],
     "hashrate": lambda c, lo, hi: [Value(c, m.start(), m.end(), parse_number(m.group("num")), "hashrate")
                                    for m in cues().hashrate.finditer(c.fd.text, lo, hi)],
@@ -775,6 +778,7 @@ def _period(r: Reading, sent: Sentence, start: int, end: int) -> str | None:
 
 def _make(r: Reading, cue: Cue, v: Value, metric: str, value: float, unit: str, rule: str) -> None:
     fd = r.fd
+    end = max(v.end, v.scale_end)
     fact = MarketMetricFact(
         metric=metric,
         subject=cue.subject,
@@ -782,13 +786,15 @@ def _make(r: Reading, cue: Cue, v: Value, metric: str, value: float, unit: str, 
         unit=unit,
         period=_period(r, cue.sent, v.start, v.end),
         rule=rule,
-        **grounding(fd, v.start, v.end, evidence_span=(min(cue.start, v.start), max(v.end, cue.end))),
+        **grounding(fd, v.start, v.end, evidence_span=(min(cue.start, v.start), max(end, cue.end))),
     )
     cand = r.candidate(v.start, v.end)
     if r.out.tracing:
         cand.trace.note(f"{_cue_note(cue)} reads it" + (f"; subject {cue.subject}" if cue.subject else ""))
     cand.made(fact, rule)
-    r.mark_read(v.start, v.end)
+    r.mark_read(v.start, end)
+    if v.scale_end:  # "out of 100": the reading's scale, no figure of its own
+        r.out.block(v.end, v.scale_end, SCALE.id, {"price", "percent_move", "price_level", "etf_flow"})
 
 
 def _read_values(r: Reading, cue: Cue) -> None:
