@@ -539,6 +539,22 @@ PERCENT_CHANGE = Table("metric.percent_change", [
     Rule("metric.percent_change.rise_noun", "a percent before the cue with a rise noun ('a 12% jump in open interest'): the change in percent, positive",
          lambda v: v.before_cue and bool(cues().noun_rise.match(v.to_cue)) and 1),
 ])
+PERCENT_CHANGE_NOUN = Table("metric.percent_change_noun", [
+    Rule("metric.percent_change.fall_noun_after", "a fall noun right after a percent past the cue ('posted a 3% decline', '..., extending "
+                                                  "the month's 20% loss'), not naming another subject ('a 5% drop in ether'): the change in percent, negative",
+         lambda v: not v.before_cue and bool(cues().change_fall_after.match(v.right)) and not _names_subject(v) and -1),
+    Rule("metric.percent_change.rise_noun_after", "a rise noun right after a percent past the cue ('notched a 4% gain'), not naming another "
+                                                  "subject: the change in percent, positive",
+         lambda v: not v.before_cue and bool(cues().change_rise_after.match(v.right)) and not _names_subject(v) and 1),
+])
+
+
+def _names_subject(v: Value) -> bool:
+    """The change noun after ``v`` names what changed ("a 5% drop in ether", "a 3% gain for the index")."""
+    return bool(_NOUN_OF.match(v.right))
+
+
+_NOUN_OF = re.compile(r"\s*[\w-]+\s+(?:in|of|among|across)\b|\s*[\w-]+\s+for\s+(?!the\s+(?:day|week|month|quarter|year|session)\b)", re.I)
 VALUES: dict[str, Table] = {"money": MONEY_VALUES, "percent": PERCENT_VALUES, "score": SCORE_VALUES}  # what rules a figure of each kind out
 
 NAME_PERCENT = outcome("metric.name.percent", "a percent inside a metric's cue ('2% market depth') is part of its name: "
@@ -562,7 +578,7 @@ def tables() -> tuple[Table, ...]:
     out = []
     for spec in cues().specs:
         out += [t for t in (spec.skip, spec.context, spec.link) if t is not None] + [spec.make]
-    return (*out, CHANGE, PERCENT_CHANGE, MONEY_VALUES, PERCENT_VALUES, SCORE_VALUES, FORECAST)
+    return (*out, CHANGE, PERCENT_CHANGE, PERCENT_CHANGE_NOUN, MONEY_VALUES, PERCENT_VALUES, SCORE_VALUES, FORECAST)
 
 
 # --- one doc's reading -------------------------------------------------------------------------
@@ -845,12 +861,15 @@ def _percent_change(r: Reading, cue: Cue) -> None:
         cand = r.candidate(p.start, p.end)
         if prev is not None:  # listed after the first: "by 1.42%, 4.90% and 1.49%"
             if not cues().listed_percent.fullmatch(fd.text, prev.end, p.start):
+                if p.start - prev.end <= r.config.percent_change_reach and not _other_subject(r, cue, p.start) \
+                        and (noun := PERCENT_CHANGE_NOUN.first(v, cand.trace)) is not None:  # "..., extending the month's 20% loss"
+                    _make(r, cue, v, cue.change_metric, abs(p.value) * noun.value, "percent", noun.id)
                 return
             _make(r, cue, v, cue.change_metric, abs(p.value) * sign.value, "percent", sign.id)
         elif _other_subject(r, cue, p.start):
             r.settle(cand, "dropped", OTHER_SUBJECT.id, lambda: f"{_cue_note(cue)}: another asset's clause")
             return
-        elif (sign := PERCENT_CHANGE.first(v, cand.trace)) is None:
+        elif (sign := PERCENT_CHANGE.first(v, cand.trace) or PERCENT_CHANGE_NOUN.first(v, cand.trace)) is None:
             r.settle(cand, "dropped", NO_CHANGE_WORD.id, lambda: f"{_cue_note(cue)}: no change word before it")
             return
         else:
