@@ -140,6 +140,7 @@ class Cues:
     score: re.Pattern
     hashrate: re.Pattern
     unit_word: re.Pattern  # the unit word after a quantity
+    quote_box: re.Pattern  # a quote box's next label right after a value: "$29B Today's Change"
 
 
 def _score_re(ms) -> re.Pattern:
@@ -231,6 +232,7 @@ def cues() -> Cues:
         score=_score_re(ms),
         hashrate=re.compile(rf"(?P<num>\d{{1,3}}(?:,\d{{3}})*(?:\.\d+)?)\s?(?:{pattern_alternation(ms.hashrate_unit_patterns)})", re.I),
         unit_word=re.compile(r"[^\W\d_][\w-]*"),
+        quote_box=re.compile(rf"\s+(?:{alternation(ms.quote_box_labels)})\b", re.I),
     )
 
 
@@ -519,6 +521,11 @@ FORECAST = Table("metric.value.forecast", [
     Rule("metric.value.forecast_horizon", "a forecast horizon right after the value ('$30 trillion by 2030'): not a reading",
          lambda v: bool(cues().horizon.match(v.right))),
 ])
+WIDGET = Table("metric.value.widget", [
+    Rule("metric.value.quote_box", "a value followed right away by the next label of a quote box ('Market Cap $29B Today's Change ... "
+                                   "Current Price'): a widget's cell, not a reading of the article",
+         lambda v: bool(cues().quote_box.match(v.cue.fd.text, v.end))),
+])
 CHANGE = Table("metric.change", [
     Rule("metric.change.fall", "a fall word right before the amount ('shed', 'fell by', 'a drop of'): the metric's change, negative",
          lambda v: bool(cues().change_fall.search(v.left)) and -1),
@@ -578,7 +585,7 @@ def tables() -> tuple[Table, ...]:
     out = []
     for spec in cues().specs:
         out += [t for t in (spec.skip, spec.context, spec.link) if t is not None] + [spec.make]
-    return (*out, CHANGE, PERCENT_CHANGE, PERCENT_CHANGE_NOUN, MONEY_VALUES, PERCENT_VALUES, SCORE_VALUES, FORECAST)
+    return (*out, CHANGE, PERCENT_CHANGE, PERCENT_CHANGE_NOUN, MONEY_VALUES, PERCENT_VALUES, SCORE_VALUES, FORECAST, WIDGET)
 
 
 # --- one doc's reading -------------------------------------------------------------------------
@@ -693,7 +700,7 @@ def _usable(r: Reading, values: list[Value]) -> list[Value]:
     for v in values:
         cand = r.candidate(v.start, v.end)
         hit = None
-        for table in (VALUES.get(v.kind), v.cue.spec.link, FORECAST):
+        for table in (VALUES.get(v.kind), v.cue.spec.link, FORECAST, WIDGET):
             if table is not None and (hit := table.first(v, cand.trace)) is not None:
                 break
         if hit is not None:

@@ -94,4 +94,6 @@ class MetricPatterns(Lexicon):
     auxiliary_words: Phrases = Field(description="auxiliaries before a change verb ('is down', 'has fallen'): ', is down 13%' after a "
                                                   "parenthetical that holds the cue is the main subject's predicate")
     subject_link_words: Phrases = Field(description="words between a cue and the asset right after it that it is of ('open interest in solana perpetuals')")
+    quote_box_labels: Phrases = Field(description="labels of a quote box's data rows ('Market Cap $29B Today's Change ... Current Price $0.20'): "
+                                                   "a value followed right away by one is a widget's cell, not a reading of the article")
     bond_countries: dict[Phrase, Phrase] = Field(min_length=1, description="a word of a bond-yield phrase (as written) -> the country it names ('Bund' -> 'Germany')")
