@@ -191,7 +191,7 @@ def cues() -> Cues:
     approx = alternation(list(g.approximators) + list(g.additive_words))
 
     def before_amount(words) -> re.Pattern:
-        return re.compile(rf"(?<![\w-])(?:{alternation(words)})\s+(?:{approx}\s+)*$", re.I)
+        return re.compile(rf"(?<![\w-])(?:{alternation(words)})(?:\s+by)?\s+(?:{approx}\s+)*$", re.I)
 
     def before_percent(words) -> re.Pattern:
         return re.compile(rf"(?<![\w-])(?:{alternation(words)})(?:\s+by)?\s+(?:{approx}\s+)*$", re.I)
