@@ -566,7 +566,7 @@ VALUES: dict[str, Table] = {"money": MONEY_VALUES, "percent": PERCENT_VALUES, "s
 
 NAME_PERCENT = outcome("metric.name.percent", "a percent inside a metric's cue ('2% market depth') is part of its name: "
                                               "not a value, and not a percent move (a blocker for percent_move)")
-SCALE = outcome("metric.name.scale", "the scale after an index reading ('out of 100' in 'a score of 48 out of 100') is part of the "
+SCORE_SCALE = outcome("metric.name.scale", "the scale after an index reading ('out of 100' in 'a score of 48 out of 100') is part of the "
                                      "reading: no price, level or move (a blocker for those)")
 NOT_READ = outcome("metric.dropped.not_read", "a value in a cue's window that the cue does not read: not bound to it, not the first "
                                               "after it within its reach, not listed with it, another reading of it or behind a change "
@@ -817,7 +817,7 @@ def _make(r: Reading, cue: Cue, v: Value, metric: str, value: float, unit: str, 
     cand.made(fact, rule)
     r.mark_read(v.start, end)
     if v.scale_end:  # "out of 100": the reading's scale, no figure of its own
-        r.out.block(v.end, v.scale_end, SCALE.id, {"price", "percent_move", "price_level", "etf_flow"})
+        r.out.block(v.end, v.scale_end, SCORE_SCALE.id, {"price", "percent_move", "price_level", "etf_flow"})
 
 
 def _read_values(r: Reading, cue: Cue) -> None:
