@@ -843,6 +843,8 @@ def _other_subject(r: Reading, cue: Cue, start: int) -> bool:
     breaks = list(lx.clause.finditer(text, cue.end, start))
     if r.fd.assets.within(breaks[-1].end() if breaks else start, start):
         return True
+    if breaks and breaks[-1].group()[:1].isalpha() and _new_subject(text[breaks[-1].end() : start]):  # "as prices fell 5%"
+        return True
     closed = text.rfind(", ", cue.end, start)
     if closed < 0:
         return False
@@ -851,6 +853,21 @@ def _other_subject(r: Reading, cue: Cue, start: int) -> bool:
     if opened < 0:
         return False
     return bool(lx.relative.match(text, opened + 1, cue.start) or lx.predicate.fullmatch(text, closed + 1, start))
+
+
+_SAME_SUBJECT_WORDS = frozenset("is was are were has have had been now also then further still already both each respectively "
+                                 "it they its their which".split())
+
+
+def _new_subject(clause: str) -> bool:
+    """The clause before a percent opens with a subject of its own before its change word ("as prices
+    fell 5%", "after miners' revenue dropped 20%"): the percent is that subject's, not the cue's."""
+    lx = cues()
+    m = lx.percent_fall.search(clause) or lx.percent_rise.search(clause)
+    if m is None:
+        return False
+    words = re.findall(r"[\w'’-]+", clause[: m.start()].lower())
+    return any(w not in _SAME_SUBJECT_WORDS and not w.endswith("ly") for w in words)
 
 
 def _percent_change(r: Reading, cue: Cue) -> None:
