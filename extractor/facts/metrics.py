@@ -758,12 +758,22 @@ def _bound(r: Reading, cue: Cue) -> list[Value]:
     return _usable(r, before[-1:])
 
 
+_ASIDE = re.compile(r"\s*,\s*(?:which|who|that|a|an|the|known\s+as|also\s+called)\b[^,;:.]*,", re.I)
+
+
+def _reach(r: Reading, cue: Cue, v: Value) -> int:
+    """How far ``v`` stands after the cue, not counting an aside right after the cue ("the VIX, which
+    tracks S&P 500 options, rose to 19"): the aside defines the cue, the value is the predicate's."""
+    m = _ASIDE.match(r.fd.text, cue.end, v.start)
+    return v.start - (m.end() if m else cue.end)
+
+
 def _pick(r: Reading, cue: Cue) -> list[Value]:
     """The values the cue reads (module docstring, stage 6); the others in its window are dropped."""
     entry = cue.spec.entry
     picked = _bound(r, cue)
     after = _usable(r, _values(r, cue, *_after_window(r, cue))) if entry.after else []
-    if after and after[0].start - cue.end <= entry.after:
+    if after and _reach(r, cue, after[0]) <= entry.after:
         chain = [after[0]]
         for v in after[1:]:
             if _follows(r, cue, chain[-1], v):
