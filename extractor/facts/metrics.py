@@ -686,6 +686,7 @@ _FIGURES: dict[str, Callable[[Cue, int, int], list[Value]]] = {
     "hashrate": lambda c, lo, hi: [Value(c, m.start(), m.end(), parse_number(m.group("num")), "hashrate")
                                    for m in cues().hashrate.finditer(c.fd.text, lo, hi)],
     "quantity": _quantities,
+    "coins": _coin_amounts,
 }
 
 def _values(r: Reading, cue: Cue, lo: int, hi: int) -> list[Value]:

@@ -27,8 +27,9 @@ class MetricCue(Entry):
     doc: Phrase = Field(description="one line for the rule registry")
     cue_pattern: Pattern = Field(description="regex (case-insensitive) of the words that name the metric; a group 'kind' names a volume kind")
     as_written: bool = Field(False, description="the cue counts only in the case it is written in ('TOTAL2', a chart ticker, not 'total')")
-    value: Literal["money", "percent", "score", "hashrate", "quantity"] = Field(
-        description="the kind of figure the metric reads ('quantity': a number with one of 'units' after it)")
+    value: Literal["money", "percent", "score", "hashrate", "quantity", "coins"] = Field(
+        description="the kind of figure the metric reads ('quantity': a number with one of 'units' after it; 'coins': an amount of a coin, "
+                    "'61,900 BTC', its unit the coin's id)")
     units: Phrases | None = Field(None, description="for 'quantity': the unit words a figure must carry ('shares'); facts carry the word")
     coin_units: bool = Field(False, description="a money metric also reads amounts in coins ('3.15 million ETH'): the unit is the coin's id")
     unit: Phrase = Field(description="the unit facts carry (USD, percent, index, EH/s)")
