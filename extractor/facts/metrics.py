@@ -59,7 +59,7 @@ from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.rules import Fired, Rule, Table, outcome
 from extractor.normalize.assets import asset_kind
-from extractor.normalize.numbers import SCALE, finditer_amounts, finditer_spelled_money, parse_number
+from extractor.normalize.numbers import SCALE, finditer_amounts, finditer_spelled_money, parse_number, scale_factor
 from extractor.normalize.periods import PERIOD_RE, finditer_periods, period_from_match
 from extractor.records import MarketMetricFact
 from extractor.rx import Caseless
@@ -672,6 +672,20 @@ def _coin_amounts(c: Cue, lo: int, hi: int) -> list[Value]:
     return [Value(c, a.start, a.end, a.value, "money", None, True, a.unit) for a in _amounts(c.fd).within(lo, hi) if a.end == a.unit_end]
 
 
+_BARE_SCALED = re.compile(r"(?<![\w$€£.,])(?P<num>\d{1,3}(?:,\d{3})*(?:\.\d+)?)\s+(?P<scale>thousand|million|billion)\b(?!\s+(?:[A-Za-z$]|\d))")
+
+
+def _bare_coin_amounts(c: Cue, lo: int, hi: int) -> list[Value]:
+    """A scaled number with no unit after it ("reached a record 19.24 million") when the cue names the
+    coin ("ETH held by long-term holders"): an amount of that coin."""
+    coins = [m for m in c.fd.assets.within(c.start, c.end) if asset_kind(m.asset.id) == "crypto"]
+    if not coins:
+        return []
+    unit = coins[-1].asset.id
+    return [Value(c, m.start(), m.end(), parse_number(m.group("num")) * scale_factor(m.group("scale")), "money", None, True, unit)
+            for m in _BARE_SCALED.finditer(c.fd.text, lo, hi)]
+
+
 def _quantities(c: Cue, lo: int, hi: int) -> list[Value]:
     units = c.spec.entry.units or ()
     return [Value(c, a.start, a.unit_end, a.value, "quantity", unit=a.unit) for a in _amounts(c.fd).within(lo, hi)
@@ -686,7 +700,7 @@ _FIGURES: dict[str, Callable[[Cue, int, int], list[Value]]] = {
     "hashrate": lambda c, lo, hi: [Value(c, m.start(), m.end(), parse_number(m.group("num")), "hashrate")
                                    for m in cues().hashrate.finditer(c.fd.text, lo, hi)],
     "quantity": _quantities,
-    "coins": _coin_amounts,
+    "coins": lambda c, lo, hi: sorted(_coin_amounts(c, lo, hi) + _bare_coin_amounts(c, lo, hi), key=lambda v: v.start),
 }
 
 def _values(r: Reading, cue: Cue, lo: int, hi: int) -> list[Value]:
