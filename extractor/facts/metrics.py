@@ -12,8 +12,11 @@ each cue:
 3. percent change: the first percent after the cue is a change in percent when a change word
    stands before it ("is down 1.8%": ``metric.percent_change.fall`` / ``rise``), and so are
    the percents listed after it ("by 1.42%, 4.90% and 1.49%"); one past a new clause about another
-   asset is that asset's (``metric.dropped.other_subject``); a percent before the cue with a change
-   noun ("a 14% decline in trade volume") is one too (``fall_noun`` / ``rise_noun``). A rate (a
+   asset, or past a conjunction that opens a clause with a subject of its own ("as prices fell
+   5%"), is that subject's (``metric.dropped.other_subject``); a percent with a change noun right
+   after it ("posted a 6% decline", "..., extending March's 12% loss") is one too
+   (``fall_noun_after`` / ``rise_noun_after``), and so is a percent before the cue with a change
+   noun ("a 14% decline in trade volume": ``fall_noun`` / ``rise_noun``). A rate (a
    bond yield) changes in basis points ("advanced 33 basis points"): those are blocked for moves
    and make no fact (``metric.rate.change``; gold holds them as optional);
 4. context: a cue that needs a context word and lacks it in its sentence and the one before
@@ -23,9 +26,14 @@ each cue:
    read; the value rules rule some out: money in another currency or without a scale word, an
    index number inside a date or above 100, a percent in basis points or right after a change
    word (a change, not a reading), a forecast or hypothetical ("could swell toward $4 trillion",
-   "typically above 0.1%", "by 2030"), and a value without the cue's link word ("wiped");
+   "typically above 0.1%", "by 2030"), a quote box's cell ("Market Cap $29B Today's Change":
+   ``metric.value.quote_box``), and a value without the cue's link word ("wiped"); an index
+   reading's scale ("48 out of a possible 100") belongs to the reading and blocks other types
+   (``metric.name.scale``); a coin-holdings cue that names the coin reads a bare "19.6 million"
+   as that coin;
 6. pick: an amount bound to the cue right before it ("$2 billion in trading volume"); the first
-   value after the cue within its reach, then those listed with it ("$1.9 billion in longs and
+   value after the cue within its reach (an aside right after the cue, "the VIX, which tracks
+   S&P 500 options, rose to 19", does not count), then those listed with it ("$1.9 billion in longs and
    $310 million in shorts"), those that are another reading of the same metric ("from a high of
    $2.67 trillion to a low of $2.31 trillion", "down from the peak of $390 million") and those
    behind a change word; with none of these, the nearest before the cue;
