@@ -11,7 +11,7 @@ each cue:
    and a ``Blocker`` for percent moves (``metric.name.percent``);
 3. percent change: the first percent after the cue is a change in percent when a change word
    stands before it ("is down 1.8%": ``metric.percent_change.fall`` / ``rise``), and so are
-   the percents listed after it ("by 1.42%, 4.90% and 1.49%"); one past a new clause about another
+   the percents listed after it ("by 2.15%, 3.60% and 0.85%"); one past a new clause about another
    asset, or past a conjunction that opens a clause with a subject of its own ("as prices fell
    5%"), is that subject's (``metric.dropped.other_subject``); a percent with a change noun right
    after it ("posted a 6% decline", "..., extending March's 12% loss") is one too
@@ -35,7 +35,7 @@ each cue:
    value after the cue within its reach (an aside right after the cue, "the VIX, which tracks
    S&P 500 options, rose to 19", does not count), then those listed with it ("$1.9 billion in longs and
    $310 million in shorts"), those that are another reading of the same metric ("from a high of
-   $2.67 trillion to a low of $2.31 trillion", "down from the peak of $390 million") and those
+   $3.12 trillion to a low of $2.74 trillion", "down from the peak of $390 million") and those
    behind a change word; with none of these, the nearest before the cue;
 7. make: a change word right before or after an amount ("shed $212 billion", "a $96 billion drop")
    makes it the metric's change (``metric.change.fall`` / ``rise`` / ``fall_after`` /
@@ -133,7 +133,7 @@ class Cues:
     noun_fall: re.Pattern  # between a percent and the cue after it: "(a 14%) decline in (trade volume)"
     noun_rise: re.Pattern
     listed: re.Pattern  # a gap that joins two values of a list
-    listed_percent: re.Pattern  # a gap that joins two percents of a list ("1.42%, 4.90% and 1.49%")
+    listed_percent: re.Pattern  # a gap that joins two percents of a list ("2.15%, 3.60% and 0.85%")
     range_end: re.Pattern  # a gap that makes the next value the end of a range ("from $X to $Y")
     reference: re.Pattern  # a gap that makes the next value another reading of the metric ("down from the peak of")
     bound: re.Pattern  # the gap between an amount and the cue it is bound to ("$2 billion in trading volume")
@@ -754,7 +754,7 @@ def _before_window(r: Reading, cue: Cue) -> tuple[int, int]:
 
 def _follows(r: Reading, cue: Cue, prev: Value, v: Value) -> bool:
     """``v`` is listed after ``prev`` ("$1.9 billion in longs and $310 million in shorts"), is another
-    reading of the metric ("from a high of $2.67 trillion to a low of $2.31 trillion") or stands
+    reading of the metric ("from a high of $3.12 trillion to a low of $2.74 trillion") or stands
     behind a change word within the cue's reach ("to $2.41 trillion, a drop of $96 billion")."""
     gap = r.fd.text[prev.end : v.start]
     lx = cues()
@@ -916,7 +916,7 @@ def _percent_change(r: Reading, cue: Cue) -> None:
         if prev is None and p.start > cue.end + r.config.percent_change_reach:
             break
         cand = r.candidate(p.start, p.end)
-        if prev is not None:  # listed after the first: "by 1.42%, 4.90% and 1.49%"
+        if prev is not None:  # listed after the first: "by 2.15%, 3.60% and 0.85%"
             if not cues().listed_percent.fullmatch(fd.text, prev.end, p.start):
                 if p.start - prev.end <= r.config.percent_change_reach and not _other_subject(r, cue, p.start) \
                         and (noun := PERCENT_CHANGE_NOUN.first(v, cand.trace)) is not None:  # "..., extending the month's 20% loss"

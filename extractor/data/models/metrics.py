@@ -36,7 +36,7 @@ class MetricCue(Entry):
     after: Reach = Field(description="characters after the cue (same sentence) where its value may stand")
     before: Reach = Field(description="characters before the cue where its value may stand when none follows it (0: never before)")
     scaled: bool = Field(False, description="money must be written with a scale word ('$2.1 billion'): an amount, not a price")
-    negative: bool = Field(False, description="the metric is a loss ('$350 billion wiped off the market'): its value is negative")
+    negative: bool = Field(False, description="the metric is a loss ('$410 billion knocked off the market'): its value is negative")
     rate: bool = Field(False, description="the metric is a rate in percent: a figure in basis points after the cue is its change (no move, "
                                           "and no fact: an optional change in gold), never its reading")
     change: Phrase | None = Field(None, description="the metric name when a change word stands right before the amount ('shed $90 billion')")
@@ -85,7 +85,7 @@ class MetricPatterns(Lexicon):
     percent_change_nouns_positive: Phrases = Field(description="nouns after a percent before a cue that make it a rise ('a 12% jump in open interest')")
     bound_words: Phrases = Field(description="words between an amount and the cue right after it that bind them ('$2 billion in trading volume')")
     reference_patterns: Patterns = Field(description="regex (case-insensitive) of the end of a gap that makes the next value another reading of "
-                                                      "the same metric ('from a high of $2.67 trillion to a low of $2.31 trillion', 'down from the peak of')")
+                                                      "the same metric ('from a high of $3.12 trillion to a low of $2.74 trillion', 'down from the peak of')")
     forecast_words: Phrases = Field(description="words that make a value a forecast or a hypothetical, not a reading ('could', 'expects', 'typically')")
     forecast_after_patterns: Patterns = Field(description="regex (case-insensitive) of a forecast horizon right after a value ('by 2030')")
     clause_words: Phrases = Field(description="words that open a new clause: a percent past one belongs to the asset named after it, and a "
