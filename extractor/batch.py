@@ -214,8 +214,8 @@ def run_batch(
     stamp = stamp_for(settings)
     seen: set[str] = set()
     first = last = None
-    with open_store(db, extractor_version=stamp.extractor_version) as store, \
-            make_engine(engine, settings, workers, ray=ray, faults=faults) as eng:
+    with make_engine(engine, settings, workers, ray=ray, faults=faults) as eng, \
+            open_store(db, extractor_version=stamp.extractor_version) as store:  # (an engine that cannot start touches no database)
         summary.engine = eng.describe()
         keys = None if force else store.resume_keys(stamp)
         resume = Resume(keys, link=lambda source, article, fh: store.add_source(source, article, fh, stamp))

@@ -187,8 +187,8 @@ def batch(
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="worker processes (local) or actors (ray)"),
     address: Optional[str] = typer.Option(None, "--address", help="ray: the cluster to use (host:6379 from `ray start --head`, or auto); "
                                           "default: start a local Ray runtime"),
-    worker_cpus: Optional[float] = typer.Option(None, "--worker-cpus", help="ray: CPUs reserved per actor, fractional allowed "
-                                                "(default 1 on a cluster; locally, the machine's CPUs less 0.5, shared by the actors, at most 1)"),
+    cpus_per_actor: Optional[float] = typer.Option(None, "--cpus-per-actor", help="ray: CPUs reserved per actor, fractional allowed "
+                                                   "(default: the cluster's CPUs less 0.25 for reading, shared by the actors, at most 1)"),
     glob: Optional[str] = typer.Option(None, "--glob", help="only files whose name or relative path matches"),
     force: bool = typer.Option(False, "--force", help="re-extract articles already in the database"),
     allow_errors: bool = typer.Option(False, "--allow-errors", help="exit 0 even when some files failed"),
@@ -212,12 +212,12 @@ def batch(
         _verbose(verbose)
         if engine not in ENGINES:
             fail(f"--engine: unknown engine {engine!r} (use one of: {', '.join(ENGINES)})")
-        if engine != "ray" and (address or worker_cpus is not None):
-            fail("--address and --worker-cpus are options of --engine ray")
+        if engine != "ray" and (address or cpus_per_actor is not None):
+            fail("--address and --cpus-per-actor are options of --engine ray")
         settings = _settings(model, use_model=False if no_model else None, batch_size=batch_size, doc_timeout=doc_timeout,
                              max_file_bytes=max_file_bytes, max_text_chars=max_text_chars)
         progress = Progress() if quiet else LogProgress() if _state["verbose"] or _state["debug"] else RichProgress()
-        summary = run_batch(src, db, settings=settings, workers=workers, engine=engine, ray=RayOptions(address, worker_cpus),
+        summary = run_batch(src, db, settings=settings, workers=workers, engine=engine, ray=RayOptions(address, cpus_per_actor),
                             pattern=glob, force=force, jsonl=jsonl, parquet=parquet, csv=csv, progress=progress)
     except KeyboardInterrupt:
         fail(f"interrupted: articles written so far are complete in {shown}; run the same command again to finish", 130)

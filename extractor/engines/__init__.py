@@ -54,19 +54,21 @@ class Faults:
     """Test hooks, by source. ``stall``: the document hangs its worker, deaf to every signal but
     SIGKILL (a rule stuck in C code). ``crash``: it kills its worker process (SIGKILL, as a
     segfault would). ``gate`` = (source, folder): the worker writes its pid to ``folder/pid`` and
-    waits (up to a minute) until ``folder/go`` exists, so that a test can kill it mid-document."""
+    waits (up to a minute) until ``folder/go`` exists, so that a test can kill it mid-document.
+    ``log``: a file each hook appends ``HOOK SOURCE`` to when it fires (how often a document was tried)."""
 
     stall: frozenset[str] = frozenset()
     crash: frozenset[str] = frozenset()
     gate: tuple[str, str] | None = None
+    log: str | None = None
 
 
 @dataclass(frozen=True)
 class RayOptions:
-    """The ``ray`` engine's options (``--address``, ``--worker-cpus``)."""
+    """The ``ray`` engine's options (``--address``, ``--cpus-per-actor``)."""
 
     address: str | None = None  # an existing cluster (host:port, ray://host:10001, auto); None: start a local runtime
-    worker_cpus: float | None = None  # CPUs reserved per actor; None: 1 on a cluster, a share of the machine locally
+    cpus_per_actor: float | None = None  # CPUs reserved per actor; None: the cluster's CPUs less READ_CPUS, shared, at most 1
 
 
 def _pair_key(source: str, file_hash: str) -> bytes:
@@ -149,8 +151,8 @@ def make_engine(name: str, settings: Settings, workers: int = 1, *, ray: RayOpti
                 faults: Faults | None = None) -> Engine:
     """The engine called ``name`` (``local`` or ``ray``), started."""
     if name == "local":
-        if ray is not None and (ray.address or ray.worker_cpus):
-            raise InputError("--address and --worker-cpus are options of --engine ray")
+        if ray is not None and (ray.address or ray.cpus_per_actor):
+            raise InputError("--address and --cpus-per-actor are options of --engine ray")
         from extractor.engines.local import LocalEngine
 
         return LocalEngine(settings, workers, faults)

@@ -3,7 +3,7 @@
 The documents flow as one Ray Data dataset: the list of article files (their names only: the
 actors read them, through ``pyarrow.fs`` for a URI) and the rows of the tables (read by Ray Data's
 Parquet and JSON readers, spread over the cluster). Each actor of the pool (``--workers``
-actors, ``--worker-cpus`` CPUs reserved each) builds one ``Extractor`` when it starts, so the
+actors, ``--cpus-per-actor`` CPUs reserved each) builds one ``Extractor`` when it starts, so the
 model is loaded once per actor, and then, for each batch of documents: reads them, hashes their
 raw bytes, decides skip / link / extract against the database's resume keys (a compact copy sent
 once to every actor), and extracts the rest with ``extractor.engines.work`` (the local engine's
@@ -29,6 +29,7 @@ import pickle
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from extractor.engines import Engine, Faults, Outcome, RayOptions, Resume
 from extractor.engines.work import Task, iter_chunk
@@ -39,7 +40,6 @@ from extractor.settings import Settings
 log = logging.getLogger(__name__)
 
 READ_CPUS = 0.25  # reserved per reading task (Parquet/JSON readers): small, so that readers fit beside the actors
-LOCAL_RESERVE = 0.5  # CPUs of a local runtime left to readers and the driver when --worker-cpus is not given
 INPUT_COLUMNS = ("source", "file", "text", "html", "url", "published")
 FATAL = "fatal"
 
@@ -77,6 +77,17 @@ def _with_file_column(batch):
 
 
 # -- the supervisor: the time budget and bounded retries ------------------------------------------
+@dataclass
+class _Busy:
+    """An actor at work, as the supervisor sees it."""
+
+    handle: object  # the actor's handle (to kill it)
+    pid: int  # its process: a restarted actor has another one
+    batch: str  # the key of the batch it runs
+    alone: str | None  # the document it runs alone (a batch run one document at a time), if any
+    deadline: float  # it must say something before this (time.monotonic())
+
+
 class Supervisor:
     """Keeps the time budget of the extraction actors and remembers which documents killed one.
 
@@ -84,23 +95,23 @@ class Supervisor:
     because its previous attempt died), ``begin_doc`` before each document of such a batch (its
     answer: the reason to record instead of trying it again, or None), ``tick`` when they make
     progress and ``end`` when the batch is done. A watchdog thread kills an actor silent for longer
-    than the budget."""
+    than the budget; one that died meanwhile (its batch is being retried) is left alone."""
 
     def __init__(self, budget: float):
         self.budget = budget
         self.lock = threading.Lock()
         self.batches: dict[str, str] = {}  # batch key -> running | done
-        self.busy: dict[str, list] = {}  # actor id -> [handle, batch key, document alone or None, deadline]
+        self.busy: dict[str, _Busy] = {}  # actor id -> what it runs
         self.alone: set[str] = set()  # documents whose lone attempt began and did not end
         self.verdict: dict[str, str] = {}  # such a document -> timeout, when the watchdog killed its actor
         self.kills = 0
         threading.Thread(target=self._watch, daemon=True).start()
 
-    def begin(self, handle, aid: str, key: str) -> bool:
+    def begin(self, handle, aid: str, pid: int, key: str) -> bool:
         with self.lock:
             careful = self.batches.get(key) == "running"
             self.batches[key] = "running"
-            self.busy[aid] = [handle, key, None, time.monotonic() + self.budget]  # (a stale entry: its attempt died)
+            self.busy[aid] = _Busy(handle, pid, key, None, time.monotonic() + self.budget)  # (replaces a stale entry: its attempt died)
         return careful
 
     def begin_doc(self, aid: str, source: str) -> str | None:
@@ -108,32 +119,44 @@ class Supervisor:
             entry = self.busy.get(aid)
             if entry is None:
                 return None
-            if entry[2] is not None:  # the previous document of this attempt ended
-                self.alone.discard(entry[2])
-            entry[3] = time.monotonic() + self.budget
+            if entry.alone is not None:  # the previous document of this attempt ended
+                self.alone.discard(entry.alone)
+            entry.deadline = time.monotonic() + self.budget
             if source in self.alone:
-                entry[2] = None
+                entry.alone = None
                 return self.verdict.get(source, "crash")
             self.alone.add(source)
-            entry[2] = source
+            entry.alone = source
         return None
 
     def tick(self, aid: str) -> None:
         with self.lock:
             entry = self.busy.get(aid)
             if entry is not None:
-                entry[3] = time.monotonic() + self.budget
+                entry.deadline = time.monotonic() + self.budget
 
     def end(self, aid: str, key: str) -> None:
         with self.lock:
             self.batches[key] = "done"
             entry = self.busy.pop(aid, None)
-            if entry is not None and entry[2] is not None:
-                self.alone.discard(entry[2])
+            if entry is not None and entry.alone is not None:
+                self.alone.discard(entry.alone)
 
     def stats(self) -> dict:
         with self.lock:
             return {"kills": self.kills}
+
+    @staticmethod
+    def _same_process(aid: str, pid: int) -> bool:
+        """Is actor ``aid`` alive in process ``pid``? (No when it died and Ray is restarting it.)"""
+        try:
+            from ray._private import state
+
+            info = state.actors(actor_id=aid)
+        except Exception:  # the state API moved: assume it is (a needless kill costs one retry)
+            log.debug("actor state unavailable", exc_info=True)
+            return True
+        return info.get("State") == "ALIVE" and info.get("Pid") == pid
 
     def _watch(self) -> None:
         import ray
@@ -142,16 +165,21 @@ class Supervisor:
             time.sleep(min(0.1, self.budget / 10))
             now = time.monotonic()
             with self.lock:
-                late = [(aid, e) for aid, e in self.busy.items() if now > e[3]]
-                for aid, e in late:
-                    del self.busy[aid]
-                    if e[2] is not None:
-                        self.verdict[e[2]] = "timeout"
-                    self.kills += 1
+                late = [(aid, e) for aid, e in self.busy.items() if now > e.deadline]
             for aid, e in late:
+                alive = self._same_process(aid, e.pid)
+                with self.lock:
+                    if self.busy.get(aid) is not e or e.deadline >= time.monotonic():
+                        continue  # it spoke meanwhile
+                    del self.busy[aid]
+                    if not alive:
+                        continue  # it died by itself: its batch runs again (a crash, not a timeout)
+                    if e.alone is not None:
+                        self.verdict[e.alone] = "timeout"
+                    self.kills += 1
                 log.info("actor %s silent for %.1fs: killed (Ray restarts it)", aid[:8], self.budget)
                 try:
-                    ray.kill(e[0], no_restart=False)
+                    ray.kill(e.handle, no_restart=False)
                 except Exception:  # already dead
                     log.debug("kill failed", exc_info=True)
 
@@ -202,7 +230,7 @@ class ExtractActor:
         if self.fatal is not None:
             return _table([(Outcome(r["source"] or "", error=self.fatal, status=FATAL), None) for r in rows[:1]])
         key = hashlib.sha256("\0".join(r["source"] or r["file"] or "" for r in rows).encode("utf-8", "surrogateescape")).hexdigest()
-        careful = ray.get(self.sup.begin.remote(self.me, self.aid, key))
+        careful = ray.get(self.sup.begin.remote(self.me, self.aid, os.getpid(), key))
         try:
             if not careful:
                 self._process(rows, out)
@@ -270,10 +298,11 @@ class RayEngine(Engine):
 
     def __init__(self, settings: Settings, workers: int, options: RayOptions, faults: Faults | None = None):
         super().__init__(settings, workers, faults)
-        if options.worker_cpus is not None and options.worker_cpus <= 0:
-            raise EngineError(f"--worker-cpus must be more than 0, got {options.worker_cpus:g}")
-        ray = import_ray()
+        if options.cpus_per_actor is not None and options.cpus_per_actor <= 0:
+            raise EngineError(f"--cpus-per-actor must be more than 0, got {options.cpus_per_actor:g}")
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no network at run time
+        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")  # Ray's C++ notes on stderr; the errors that matter reach us as exceptions
+        ray = import_ray()
         self.ray = ray
         self.options = options
         self.owns_runtime = False
@@ -282,23 +311,22 @@ class RayEngine(Engine):
         else:
             self._connect()
         cpus = float(ray.cluster_resources().get("CPU", 0))
-        if options.worker_cpus is not None:
-            self.worker_cpus = options.worker_cpus
-        elif self.owns_runtime and not options.address:
-            self.worker_cpus = round(min(1.0, max(0.1, (cpus - LOCAL_RESERVE) / workers)), 2)
-        else:
-            self.worker_cpus = 1.0
-        need = workers * self.worker_cpus + READ_CPUS
+        if options.cpus_per_actor is not None:
+            self.cpus_per_actor = options.cpus_per_actor
+        else:  # the actors hold their CPUs for the whole run: leave the table readers theirs
+            self.cpus_per_actor = max(0.01, math.floor(min(1.0, (cpus - READ_CPUS) / workers) * 100) / 100)
+        need = workers * self.cpus_per_actor + READ_CPUS
         if need > cpus + 1e-9:
-            raise EngineError(f"--workers {workers} x {self.worker_cpus:g} CPUs per actor (+ {READ_CPUS:g} for reading) needs {need:g} CPUs, "
-                              f"but the Ray cluster has {cpus:g}: use fewer --workers or a smaller --worker-cpus")
+            raise EngineError(f"--workers {workers} x {self.cpus_per_actor:g} CPUs per actor (+ {READ_CPUS:g} for reading) needs {need:g} CPUs, "
+                              f"but the Ray cluster has {cpus:g}: use fewer --workers or a smaller --cpus-per-actor")
         self._quiet_ray_data()
 
     def _connect(self) -> None:
         ray = self.ray
-        kwargs = {"logging_level": logging.WARNING, "log_to_driver": False, "configure_logging": True}
+        kwargs = {"logging_level": logging.ERROR, "log_to_driver": False, "configure_logging": True}
         try:
             if self.options.address:
+                _use_token_if_any()
                 ray.init(address=self.options.address, **kwargs)
                 self.where = f"the Ray cluster at {self.options.address}"
             else:
@@ -313,14 +341,16 @@ class RayEngine(Engine):
     def _quiet_ray_data() -> None:
         from ray.data import DataContext
 
+        for name in ("ray", "ray.data"):  # the summary and our own log lines say what happened
+            logging.getLogger(name).setLevel(logging.ERROR)
         ctx = DataContext.get_current()
         ctx.enable_progress_bars = False
         ctx.print_on_execution_start = False
-        for name in ("ray", "ray.data"):
-            logging.getLogger(name).setLevel(logging.WARNING)
+        if hasattr(ctx, "use_datasource_v2"):  # its file-listing task asks for a whole CPU, which the actors hold: a deadlock
+            ctx.use_datasource_v2 = False
 
     def describe(self) -> str:
-        return f"engine ray: {self.workers} {'actor' if self.workers == 1 else 'actors'} ({self.worker_cpus:g} CPU each) on {self.where}"
+        return f"engine ray: {self.workers} {'actor' if self.workers == 1 else 'actors'} ({self.cpus_per_actor:g} CPU each) on {self.where}"
 
     # -- the dataset ----------------------------------------------------------------------------
     def _files(self, files: list[str], batch: int):
@@ -347,7 +377,8 @@ class RayEngine(Engine):
                 self._check_parquet(names)
                 ds = ray.data.read_parquet(paths, filesystem=fs, num_cpus=READ_CPUS)
             else:
-                ds = ray.data.read_json(paths, lines=True, filesystem=fs, num_cpus=READ_CPUS, parse_options=json_parse_options())
+                ds = ray.data.read_json(paths, filesystem=fs, num_cpus=READ_CPUS, file_extensions=None,  # (Arrow's reader: JSON Lines)
+                                        parse_options=json_parse_options())
             out.append(ds.map_batches(_with_file_column, batch_format="pyarrow", num_cpus=READ_CPUS))
         return out
 
@@ -383,7 +414,7 @@ class RayEngine(Engine):
             batch_format="pyarrow",
             zero_copy_batch=True,
             compute=ray.data.ActorPoolStrategy(size=self.workers),
-            num_cpus=self.worker_cpus,
+            num_cpus=self.cpus_per_actor,
         )
 
     def run(self, inputs: Inputs, resume: Resume) -> Iterator[Outcome]:
@@ -430,6 +461,18 @@ class RayEngine(Engine):
     def close(self) -> None:
         if self.owns_runtime and self.ray.is_initialized():
             self.ray.shutdown()
+
+
+def _use_token_if_any() -> None:
+    """Connecting to a cluster that ``ray start --head`` made with token authentication (Ray's
+    default) needs ``RAY_AUTH_MODE=token`` on this side too: set it when a token is at hand
+    (``RAY_AUTH_TOKEN``, ``RAY_AUTH_TOKEN_PATH`` or ``~/.ray/auth_token``) and the mode is not set."""
+    from pathlib import Path
+
+    if "RAY_AUTH_MODE" in os.environ:
+        return
+    if os.environ.get("RAY_AUTH_TOKEN") or os.environ.get("RAY_AUTH_TOKEN_PATH") or (Path.home() / ".ray" / "auth_token").is_file():
+        os.environ["RAY_AUTH_MODE"] = "token"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -53,13 +53,22 @@ def _gate(folder: str) -> None:
         time.sleep(0.02)
 
 
+def _note(faults: Faults, hook: str, source: str) -> None:
+    if faults.log is not None:
+        with open(faults.log, "a", encoding="utf-8") as fh:  # one short append: whole lines, also from several processes
+            fh.write(f"{hook} {source}\n")
+
+
 def trip(faults: Faults, source: str) -> None:
     """Fire the test hooks of ``source``, if any."""
     if source in faults.stall:
+        _note(faults, "stall", source)
         _stall()
     if source in faults.crash:
+        _note(faults, "crash", source)
         os.kill(os.getpid(), signal.SIGKILL)
     if faults.gate is not None and source == faults.gate[0]:
+        _note(faults, "gate", source)
         _gate(faults.gate[1])
 
 
