@@ -128,6 +128,9 @@ class Engine(ABC):
         self.settings = settings
         self.workers = workers
         self.faults = faults or Faults()
+        # when the first document began (time.time()), for engines whose outcomes arrive in batches
+        # (the start-up is then until the workers began, not until the first batch came back)
+        self.began: float | None = None
 
     @abstractmethod
     def describe(self) -> str:

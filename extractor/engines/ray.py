@@ -105,10 +105,12 @@ class Supervisor:
         self.alone: set[str] = set()  # documents whose lone attempt began and did not end
         self.verdict: dict[str, str] = {}  # such a document -> timeout, when the watchdog killed its actor
         self.kills = 0
+        self.began: float | None = None  # time.time() of the first batch begun
         threading.Thread(target=self._watch, daemon=True).start()
 
     def begin(self, handle, aid: str, pid: int, key: str) -> bool:
         with self.lock:
+            self.began = self.began or time.time()
             careful = self.batches.get(key) == "running"
             self.batches[key] = "running"
             self.busy[aid] = _Busy(handle, pid, key, None, time.monotonic() + self.budget)  # (replaces a stale entry: its attempt died)
@@ -144,7 +146,7 @@ class Supervisor:
 
     def stats(self) -> dict:
         with self.lock:
-            return {"kills": self.kills}
+            return {"kills": self.kills, "began": self.began}
 
     @staticmethod
     def _same_process(aid: str, pid: int) -> bool:
@@ -432,9 +434,10 @@ class RayEngine(Engine):
                 log.info("%d documents to extract after all (their stored article changed)", len(retry))
                 again = self._extract(self._dataset(inputs, rows=retry), None, supervisor, stamp)
                 yield from self._stream(again, Resume(None), [])
-            kills = ray.get(supervisor.stats.remote())["kills"]
-            if kills:
-                log.info("%d actors killed for overrunning the time budget", kills)
+            stats = ray.get(supervisor.stats.remote())
+            self.began = stats["began"]
+            if stats["kills"]:
+                log.info("%d actors killed for overrunning the time budget", stats["kills"])
         finally:
             ray.kill(supervisor)
 
