@@ -1,7 +1,7 @@
 """Financial news -> validated, source-grounded facts.
 
     >>> from extractor import extract                                   # doctest: +SKIP
-    >>> extract("Bitcoin traded near $62,692 on Wednesday.", published="2026-02-04")  # doctest: +SKIP
+    >>> extract("Ether changed hands near $3,140 on Tuesday.", published="2026-03-11")  # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from extractor.errors import DateError, ExtractorError, InputError, ModelError
 from extractor.records import ArticleRecord
 from extractor.settings import Settings
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __all__ = ["extract", "Extractor", "to_doc", "ArticleRecord", "Settings", "ExtractorError", "InputError", "DateError", "ModelError", "__version__"]
 
 

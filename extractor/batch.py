@@ -262,6 +262,9 @@ def run_batch(
                 summary.startup, summary.extracting, summary.batched = began, last - t0 - began, True
         log.info("%d files: %d unchanged, %d added as sources of stored articles, %d extracted, %d errors",
                  summary.files, summary.skipped, summary.linked, summary.articles, len(summary.errors))
+        from extractor.consensus import refresh_consensus  # the fact_consensus view's helper tables follow the content
+
+        refresh_consensus(store)
         outs = {fmt: out for fmt, out in (("jsonl", jsonl), ("parquet", parquet), ("csv", csv)) if out}
         if outs:
             written = export_files(store, outs, sources=sorted(seen))  # one read of the database for every format

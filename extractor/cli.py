@@ -299,7 +299,7 @@ def explain(
 @guarded
 def review(
     paths: Optional[list[Path]] = typer.Argument(None, help="article files/folders (extracted on the fly) or JSONL record files"),
-    db: Optional[Path] = typer.Option(None, "--db", help="also show every record of this facts database"),
+    db: Optional[str] = typer.Option(None, "--db", help="also show every record of this facts database (SQLite file or postgresql:// URL)"),
     out: Path = typer.Option(..., "--out", "-o", help="HTML file to write"),
     title: str = typer.Option("Facts review", "--title", help="page title"),
     model: Optional[str] = typer.Option(None, help="spaCy model package for person names"),
@@ -320,18 +320,18 @@ def review(
 @app.command()
 @guarded
 def chart(
-    db: Path = typer.Option(..., "--db", help="facts database"),
+    db: str = typer.Option(..., "--db", help=DB_HELP),
     asset: str = typer.Option(..., "--asset", help="asset name or ticker (BTC, Bitcoin, ether ...)"),
     start: Optional[str] = typer.Option(None, "--from", help="first day (YYYY-MM-DD)"),
     end: Optional[str] = typer.Option(None, "--to", help="last day (YYYY-MM-DD)"),
     out: Path = typer.Option(..., "--out", "-o", help="chart file: .png, .svg or .html"),
 ) -> None:
-    """Chart an asset: reported prices by outlet, price levels, and daily ETF net flows."""
+    """Chart an asset: reported prices by outlet, price levels, and daily ETF net flows (opens the database read-only)."""
     from extractor.review.chart import chart_data, parse_day, write_chart
-    from extractor.store import FactStore
+    from extractor.store import open_store
 
     first, last = parse_day(start, "--from"), parse_day(end, "--to")
-    with FactStore(db, create=False) as store:
+    with open_store(db, readonly=True) as store:
         data = chart_data(store.records(), asset, start=first, end=last)
     write_chart(data, out)
     typer.echo(f"{out}: {data.asset} {len(data.prices)} prices ({data.undated} without a date) from {len(data.outlets)} outlets, "
@@ -342,25 +342,31 @@ def chart(
 @app.command()
 @guarded
 def consensus(
-    db: Path = typer.Option(..., "--db", help="facts database"),
+    db: str = typer.Option(..., "--db", help=DB_HELP),
     asset: Optional[str] = typer.Option(None, "--asset", help="only this asset or subject (any of its names)"),
     day: Optional[str] = typer.Option(None, "--day", help="only this day (YYYY-MM-DD)"),
     type_: Optional[str] = typer.Option(None, "--type", help="only this fact type"),
     conflicts: bool = typer.Option(False, "--conflicts", help="only groups whose reports disagree"),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or parquet"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="file to write (parquet needs one)"),
+    refresh: bool = typer.Option(False, "--refresh", help="bring the view's helper tables up to date first (needs write access)"),
 ) -> None:
-    """Facts reported by several articles, grouped by type, asset and day, with a conflict flag."""
-    from extractor.consensus import iter_rows_as_dicts, read_consensus, update_store, write_parquet
-    from extractor.store import FactStore
+    """Facts reported by several articles, grouped by type, asset and day, with a conflict flag.
+    Reads the fact_consensus view (opens the database read-only unless --refresh)."""
+    from extractor.consensus import consensus_fresh, iter_rows_as_dicts, read_consensus, refresh_consensus, write_parquet
+    from extractor.store import open_store
 
     if fmt not in ("table", "json", "parquet"):
         fail(f"unknown format {fmt!r} (use one of: table, json, parquet)")
     if fmt == "parquet" and out is None:
         fail("--format parquet needs --out FILE")
-    with FactStore(db, create=False) as store:
-        update_store(store)
-        rows = read_consensus(store.conn, "sqlite", asset=asset, day=day, type_=type_, conflicts_only=conflicts)
+    with open_store(db, create=False, readonly=not refresh) as store:
+        if refresh:
+            refresh_consensus(store)
+        elif not consensus_fresh(store):
+            log.warning("the consensus view's helper tables are older than the database's content (a batch stopped before "
+                        "its end, or writes made without `extractor batch`): run `extractor consensus --refresh` to update them")
+        rows = read_consensus(store, asset=asset, day=day, type_=type_, conflicts_only=conflicts)
     done = f"{len(rows)} groups, {sum(r.conflict for r in rows)} in conflict" + (f", written to {out}" if out else "")
     if fmt == "parquet":
         write_parquet(rows, out)

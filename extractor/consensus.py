@@ -23,18 +23,27 @@ of 0.3 so that pairs near 0.5 are not missed) and every candidate is confirmed o
 shingle sets, so the decision does not depend on the hashing. Copies are joined transitively
 into one *story*; its representative is the earliest published copy (then the smallest id).
 
-Per group: each story's value is the median of its facts (an article that gives one figure twice
-counts once), then across stories: ``articles`` (independent stories), ``outlets`` (distinct
-outlets of those stories' representatives), ``copies`` (all articles, syndicated copies
-included), ``facts``, ``median``, ``min_value``, ``max_value``, ``spread`` (max - min) and
-``conflict`` by :data:`TOLERANCES`.
+Outlets come from an article's sources (an article is one cleaned text, read from one or more
+paths or URLs): see :func:`extractor.outlets.article_outlets`. An outlet that carried a text at
+several paths counts once.
 
-What SQL cannot do portably (canonical names, outlets, syndication clusters) is computed here
-and written to two small tables, ``consensus_articles`` and ``consensus_names``; the views
-``fact_consensus_reports`` (one row per group and story) and ``fact_consensus`` (one row per
-group) are standard SQL (CTEs, window functions) and run on SQLite and PostgreSQL alike. They
-read the ``facts`` table's columns ``article_id, type, asset, product, value, percent, currency,
-direction, amount, metric, unit, period, when_date``.
+Per group: each story's value is the median of its facts (a story that gives one figure twice,
+or in several copies, is one report), then across stories: ``articles`` (independent stories:
+syndicated copies count once), ``outlets`` (distinct outlets that carried any of the group's
+texts, syndicated copies included), ``copies`` (texts at each outlet: a text carried by two
+outlets is two copies, one outlet carrying it at two paths is one), ``facts`` (fact rows),
+``median``, ``min_value``, ``max_value``, ``spread`` (max - min) and ``conflict`` by
+:data:`TOLERANCES`.
+
+The views ``fact_consensus_facts``, ``fact_consensus_reports`` (one row per group and story) and
+``fact_consensus`` (one row per group) are part of the store's layout on both backends
+(``extractor/store/ddl.py``, portable SQL). What SQL cannot do portably (canonical names, outlets,
+syndication clusters, the tolerances) is computed here into the store's derived tables
+(``consensus_articles``, ``consensus_outlets``, ``consensus_names``, ``consensus_tolerances``) by
+:func:`refresh_consensus`, which ``extractor batch`` runs after it writes; it recomputes only when
+a fingerprint of the articles, their sources and the facts' names changed, so a query on the view
+right after a batch is up to date, and a batch that was killed before its refresh is caught up by
+the next one. :func:`consensus_fresh` tells whether the tables are up to date.
 """
 from __future__ import annotations
 
@@ -42,19 +51,18 @@ import logging
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from extractor.data import lexicon
-from extractor.errors import ExtractorError
+from extractor.errors import ExtractorError, StoreError
 from extractor.normalize.assets import canonical_asset
-from extractor.outlets import outlet
+from extractor.outlets import article_outlets, outlet
+from extractor.store.base import Derivation, FactStore
 
 log = logging.getLogger(__name__)
 
-DIALECTS = ("sqlite", "postgresql")
 SHINGLE_WORDS = 5
 SYNDICATION_JACCARD = 0.5
 LSH_THRESHOLD = 0.3
@@ -63,7 +71,7 @@ CONSENSUS_TYPES = ("price", "percent_move", "etf_flow", "market_metric")
 
 
 class ConsensusError(ExtractorError):
-    """The consensus tables cannot be built or read (unknown dialect, bad filter, no facts table)."""
+    """The consensus view cannot be read (a bad filter, a database made before the view existed)."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +136,7 @@ _AGGREGATE = re.compile(r"\b(?:etfs|etps|etns|funds|products|vehicles|trusts|exc
 def flow_scope(product: str | None) -> str:
     """Which funds a flow covers: a fund's ticker, or ``""`` for a whole market.
 
-    >>> [flow_scope(p) for p in ["BlackRock's iShares Bitcoin Trust (IBIT)", "IBIT", "Grayscale's GBTC", "Wise Origin Bitcoin Fund"]]
+    >>> [flow_scope(p) for p in ["the iShares Bitcoin Trust (IBIT) of BlackRock", "IBIT", "Grayscale's GBTC", "Wise Origin Bitcoin Fund"]]
     ['IBIT', 'IBIT', 'GBTC', 'FBTC']
     >>> [flow_scope(p) for p in ["U.S. spot bitcoin ETFs", "nine spot Ether ETFs", "Bitcoin products", None]]
     ['', '', '', '']
@@ -173,17 +181,6 @@ class ArticleInfo:
     @property
     def day(self) -> str | None:
         return self.published[:10] if self.published and len(self.published) >= 10 else None
-
-
-def articles_from_records(records: Iterable[dict]) -> list[ArticleInfo]:
-    """``ArticleInfo`` of article records (dicts in the shape ``extract`` writes); one per article id,
-    the first by source when one text was read from several files."""
-    seen: dict[str, ArticleInfo] = {}
-    for rec in sorted(records, key=lambda r: r["article"].get("source") or ""):
-        a = rec["article"]
-        if a["id"] not in seen:
-            seen[a["id"]] = ArticleInfo(a["id"], a.get("text") or "", a.get("source"), a.get("url"), a.get("published"))
-    return [seen[k] for k in sorted(seen)]
 
 
 def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
@@ -251,192 +248,88 @@ def syndication(articles: Sequence[ArticleInfo], threshold: float = SYNDICATION_
     return story
 
 
-# --------------------------------------------------------------------------- SQL
+# --------------------------------------------------------------------------- the helper tables
 
-TABLES_SQL = (
-    """CREATE TABLE IF NOT EXISTS consensus_articles (
-    article_id TEXT PRIMARY KEY,
-    story_id TEXT NOT NULL,
-    outlet TEXT,
-    story_outlet TEXT,
-    published_day TEXT
-)""",
-    """CREATE TABLE IF NOT EXISTS consensus_names (
-    kind TEXT NOT NULL,
-    name TEXT NOT NULL,
-    canonical TEXT NOT NULL,
-    PRIMARY KEY (kind, name)
-)""",
-)
+#: Version of the computation of the helper tables: a new one (or a new extractor version, new
+#: tolerances or thresholds) recomputes them at the next refresh.
+CONSENSUS_VERSION = "2"
 
-REPORTS_VIEW_SQL = """CREATE VIEW fact_consensus_reports AS
-WITH reports AS (
-    SELECT f.type AS type,
-           COALESCE(cs.canonical, f.asset, '') AS subject,
-           CASE f.type
-               WHEN 'price' THEN COALESCE(f.currency, '')
-               WHEN 'percent_move' THEN COALESCE(f.period, '')
-               WHEN 'etf_flow' THEN COALESCE(NULLIF(cp.canonical, ''), 'all funds') || COALESCE(' ' || f.period, '')
-               ELSE COALESCE(f.metric, '') || ' (' || COALESCE(f.unit, '') || ')' || COALESCE(' ' || f.period, '')
-           END AS detail,
-           COALESCE(SUBSTR(f.when_date, 1, 10), ca.published_day) AS day,
-           ca.story_id AS story_id,
-           ca.story_outlet AS outlet,
-           f.article_id AS article_id,
-           CASE f.type
-               WHEN 'price' THEN f.value
-               WHEN 'percent_move' THEN f.percent
-               WHEN 'etf_flow' THEN CASE WHEN f.direction = 'outflow' THEN -f.amount ELSE f.amount END
-               ELSE f.value
-           END AS v
-    FROM facts f
-    JOIN consensus_articles ca ON ca.article_id = f.article_id
-    LEFT JOIN consensus_names cs ON cs.kind = 'subject' AND cs.name = f.asset
-    LEFT JOIN consensus_names cp ON cp.kind = 'product' AND cp.name = f.product
-    WHERE f.type IN ('price', 'percent_move', 'etf_flow', 'market_metric')
-),
-ranked AS (
-    SELECT type, subject, detail, day, story_id, outlet, article_id, v,
-           ROW_NUMBER() OVER (PARTITION BY type, subject, detail, day, story_id ORDER BY v, article_id) AS rn,
-           COUNT(*) OVER (PARTITION BY type, subject, detail, day, story_id) AS n
-    FROM reports
-    WHERE day IS NOT NULL AND v IS NOT NULL
-)
-SELECT type, subject, detail, day, story_id, outlet,
-       AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN v END) AS value,
-       COUNT(DISTINCT article_id) AS copies,
-       COUNT(*) AS facts
-FROM ranked
-GROUP BY type, subject, detail, day, story_id, outlet"""
+_READS = {
+    "articles": "SELECT id, source, file_hash, url, published FROM articles",
+    "sources": "SELECT source, article_id, file_hash FROM sources",
+    "names": "SELECT 'subject', asset FROM facts WHERE asset IS NOT NULL"
+             " UNION SELECT 'subject', subject FROM facts WHERE subject IS NOT NULL"
+             " UNION SELECT 'product', product FROM facts WHERE product IS NOT NULL",
+    "texts": "SELECT id, text FROM articles",
+}
 
 
-def _sql_number(x: float | None) -> str:
-    return "NULL" if x is None else repr(float(x))
+def _helper_rows(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """The helper tables' rows from the stored articles, their sources and the facts' names."""
+    texts = dict(rows["texts"])
+    stored = {aid: (source, fh, url) for aid, source, fh, url, _ in rows["articles"]}
+    infos = [ArticleInfo(aid, texts.get(aid) or "", source, url, published) for aid, source, _, url, published in sorted(rows["articles"])]
+    story = syndication(infos)
+    sources: dict[str, list[tuple[str, str | None]]] = {}
+    for source, aid, fh in rows["sources"]:
+        sources.setdefault(aid, []).append((source, fh))
+    articles, outlets = [], []
+    for a in infos:
+        source, fh, url = stored[a.id]
+        carried = article_outlets(url, source, fh, sorted(sources.get(a.id, ())))
+        articles.append((a.id, story[a.id], a.outlet, max(1, len(carried))))
+        outlets += [(a.id, o) for o in carried]
+    names = sorted({(kind, name) for kind, name in rows["names"]})
+    return {
+        "consensus_articles": articles,
+        "consensus_outlets": outlets,
+        "consensus_names": [(kind, name, canonical_subject(name) if kind == "subject" else flow_scope(name)) for kind, name in names],
+        "consensus_tolerances": [(t, tol.relative, tol.absolute, int(tol.sign), tol.doc) for t, tol in sorted(TOLERANCES.items())],
+    }
 
 
-def consensus_view_sql() -> str:
-    """The ``fact_consensus`` view; its tolerances are :data:`TOLERANCES`."""
-    rows = ",\n        ".join(
-        f"('{t}', {_sql_number(tol.relative)}, {_sql_number(tol.absolute)}, {int(tol.sign)})" for t, tol in sorted(TOLERANCES.items())
-    )
-    return f"""CREATE VIEW fact_consensus AS
-WITH tolerance(type, rel_tol, abs_tol, sign_rule) AS (
-    VALUES
-        {rows}
-),
-ranked AS (
-    SELECT type, subject, detail, day, story_id, outlet, value, copies, facts,
-           ROW_NUMBER() OVER (PARTITION BY type, subject, detail, day ORDER BY value, story_id) AS rn,
-           COUNT(*) OVER (PARTITION BY type, subject, detail, day) AS n
-    FROM fact_consensus_reports
-),
-grouped AS (
-    SELECT type, subject, detail, day,
-           COUNT(*) AS articles,
-           COUNT(DISTINCT outlet) AS outlets,
-           SUM(copies) AS copies,
-           SUM(facts) AS facts,
-           AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN value END) AS median,
-           MIN(value) AS min_value,
-           MAX(value) AS max_value
-    FROM ranked
-    GROUP BY type, subject, detail, day
-)
-SELECT g.type, g.subject, g.detail, g.day, g.articles, g.outlets, g.copies, g.facts,
-       g.median, g.min_value, g.max_value, g.max_value - g.min_value AS spread,
-       CASE
-           WHEN g.articles < 2 THEN 0
-           WHEN t.sign_rule = 1 AND g.min_value < 0 AND g.max_value > 0 THEN 1
-           WHEN t.rel_tol IS NOT NULL AND g.max_value - g.min_value > t.rel_tol * ABS(g.median) THEN 1
-           WHEN t.abs_tol IS NOT NULL AND g.max_value - g.min_value > t.abs_tol THEN 1
-           ELSE 0
-       END AS conflict
-FROM grouped g
-JOIN tolerance t ON t.type = g.type"""
+def derivation() -> Derivation:
+    """The consensus view's helper tables as a ``Derivation`` of the store."""
+    from extractor import __version__
+
+    version = f"{CONSENSUS_VERSION} {__version__} {SHINGLE_WORDS} {SYNDICATION_JACCARD} {sorted((t, astuple(v)) for t, v in TOLERANCES.items())}"
+    return Derivation("consensus", version, _READS, ("articles", "sources", "names"), _helper_rows)
 
 
-def _check(dialect: str) -> str:
-    if dialect not in DIALECTS:
-        raise ConsensusError(f"unknown SQL dialect {dialect!r} (use one of: {', '.join(DIALECTS)})")
-    return "?" if dialect == "sqlite" else "%s"
+def refresh_consensus(store: FactStore) -> bool:
+    """Bring the helper tables of ``fact_consensus`` up to date with the database (``extractor
+    batch`` calls it after writing); False when they already were."""
+    done = store.refresh_derived(derivation())
+    log.info("consensus: helper tables %s", "refreshed" if done else "already up to date")
+    return done
 
 
-@contextmanager
-def _db_errors(what: str):
-    """A database driver's error (sqlite3, psycopg) as one ``ConsensusError`` line."""
+def consensus_fresh(store: FactStore) -> bool:
+    """The helper tables were computed from the content the database holds now."""
     try:
-        yield
-    except Exception as exc:
-        if type(exc).__module__.split(".")[0] not in ("sqlite3", "psycopg"):
-            raise
-        raise ConsensusError(f"{what}: {exc}".strip()) from None
+        return store.derived_fresh(derivation())
+    except StoreError as exc:
+        raise ConsensusError(_missing_view_hint(store, exc)) from None
 
 
-@contextmanager
-def _transaction(conn, dialect: str):
-    if dialect == "postgresql":
-        with conn.transaction():
-            yield conn.cursor()
-        return
-    if getattr(conn, "isolation_level", None) is None:  # autocommit connection (the FactStore's)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn.cursor()
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-    else:
-        with conn:
-            yield conn.cursor()
-
-
-def ensure_consensus_view(conn, dialect: str) -> None:
-    """Create the helper tables (if missing) and (re)create the two views; the store calls this at
-    schema set-up. ``conn`` is a DB-API connection (``sqlite3`` or ``psycopg``)."""
-    _check(dialect)
-    with _db_errors("cannot create the consensus view"), _transaction(conn, dialect) as cur:
-        for ddl in TABLES_SQL:
-            cur.execute(ddl)
-        cur.execute("DROP VIEW IF EXISTS fact_consensus")
-        cur.execute("DROP VIEW IF EXISTS fact_consensus_reports")
-        cur.execute(REPORTS_VIEW_SQL)
-        cur.execute(consensus_view_sql())
-
-
-def refresh_consensus(conn, dialect: str, articles: Iterable[ArticleInfo]) -> int:
-    """Recompute the helper tables from ``articles`` (every article of the database) and the
-    ``facts`` table's names; return the number of stories."""
-    ph = _check(dialect)
-    articles = sorted({a.id: a for a in articles}.values(), key=lambda a: a.id)
-    story = syndication(articles)
-    by_id = {a.id: a for a in articles}
-    rows = [(a.id, story[a.id], a.outlet, by_id[story[a.id]].outlet, a.day) for a in articles]
-    with _db_errors("cannot read the facts table"):
-        cur = conn.cursor()
-        cur.execute("SELECT DISTINCT asset FROM facts WHERE asset IS NOT NULL")
-        subjects = sorted(r[0] for r in cur.fetchall())
-        cur.execute("SELECT DISTINCT product FROM facts WHERE product IS NOT NULL")
-        products = sorted(r[0] for r in cur.fetchall())
-    names = [("subject", s, canonical_subject(s)) for s in subjects] + [("product", p, flow_scope(p)) for p in products]
-    with _db_errors("cannot write the consensus tables"), _transaction(conn, dialect) as cur:
-        cur.execute("DELETE FROM consensus_articles")
-        cur.execute("DELETE FROM consensus_names")
-        cur.executemany(f"INSERT INTO consensus_articles(article_id, story_id, outlet, story_outlet, published_day) VALUES ({', '.join([ph] * 5)})", rows)
-        cur.executemany(f"INSERT INTO consensus_names(kind, name, canonical) VALUES ({ph}, {ph}, {ph})", names)
-    n_stories = len(set(story.values()))
-    log.info("consensus: %d articles, %d stories, %d names", len(rows), n_stories, len(names))
-    return n_stories
+def _missing_view_hint(store: FactStore, exc: Exception) -> str:
+    text = str(exc)
+    if any(name in text for name in ("derived_state", "fact_consensus", "consensus_")):
+        return (f"{store.location}: no consensus view ({text}): the database was made before it existed; "
+                "any `extractor batch` into it (even one with nothing new) adds it")
+    return f"{store.location}: cannot read the consensus view: {text}"
 
 
 # --------------------------------------------------------------------------- reading
 
 @dataclass(frozen=True)
 class Report:
-    """One story's figure in a group."""
+    """One story's figure in a group: its first-published copy's outlet, the outlets that carried
+    it, its value (the median of its facts), its copies (texts at each outlet) and facts."""
 
     story_id: str
     outlet: str | None
+    outlets: int
     value: float
     copies: int
     facts: int
@@ -466,52 +359,51 @@ class ConsensusRow:
 
 
 ROW_COLUMNS = ("type", "subject", "detail", "day", "articles", "outlets", "copies", "facts", "median", "min_value", "max_value", "spread", "conflict")
+_REPORT_COLUMNS = ("story_id", "outlet", "outlets", "value", "copies", "facts")
 
 
-def read_consensus(conn, dialect: str, *, asset: str | None = None, day: str | None = None, type_: str | None = None,
+def read_consensus(store: FactStore, *, asset: str | None = None, day: str | None = None, type_: str | None = None,
                    conflicts_only: bool = False) -> list[ConsensusRow]:
-    """Rows of ``fact_consensus`` (sorted by day, type, subject, detail), each with its reports.
-    ``asset`` is matched canonically ("Bitcoin" finds BTC)."""
-    ph = _check(dialect)
+    """Rows of ``fact_consensus`` (sorted by day, type, subject, detail), each with its reports
+    (sorted by value), read in one statement. ``asset`` is matched canonically ("Bitcoin" finds BTC)."""
     where, params = [], []
     if asset:
-        where.append(f"subject = {ph}")
+        where.append("g.subject = ?")
         params.append(canonical_subject(asset))
     if day:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
             raise ConsensusError(f"day {day!r}: use YYYY-MM-DD")
-        where.append(f"day = {ph}")
+        where.append("g.day = ?")
         params.append(day)
     if type_:
         if type_ not in CONSENSUS_TYPES:
             raise ConsensusError(f"type {type_!r}: consensus covers {', '.join(CONSENSUS_TYPES)}")
-        where.append(f"type = {ph}")
+        where.append("g.type = ?")
         params.append(type_)
-    key = "type, subject, detail, day"
-    with _db_errors("cannot read the consensus view"):
-        cur = conn.cursor()
-        cur.execute(f"SELECT {key}, story_id, outlet, value, copies, facts FROM fact_consensus_reports"
-                    f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {key}, value, story_id", params)
-        reports: dict[tuple, list[Report]] = {}
-        for r in cur.fetchall():
-            reports.setdefault(tuple(r[:4]), []).append(Report(r[4], r[5], float(r[6]), int(r[7]), int(r[8])))
-        if conflicts_only:
-            where.append("conflict = 1")
-        cur.execute(f"SELECT {', '.join(ROW_COLUMNS)} FROM fact_consensus{' WHERE ' + ' AND '.join(where) if where else ''}"
-                    f" ORDER BY day, type, subject, detail", params)
-        groups = cur.fetchall()
+    if conflicts_only:
+        where.append("g.conflict = 1")
+    key = ("type", "subject", "detail", "day")
+    sql = (f"SELECT {', '.join('g.' + c for c in ROW_COLUMNS)}, {', '.join('r.' + c for c in _REPORT_COLUMNS)}"
+           " FROM fact_consensus g JOIN fact_consensus_reports r ON " + " AND ".join(f"r.{c} = g.{c}" for c in key)
+           + (" WHERE " + " AND ".join(where) if where else ""))
+    try:
+        _, rows = store.query(sql, tuple(params))
+    except StoreError as exc:
+        raise ConsensusError(_missing_view_hint(store, exc)) from None
+    groups: dict[tuple, tuple] = {}
+    reports: dict[tuple, list[Report]] = {}
+    n = len(ROW_COLUMNS)
+    for r in rows:
+        g, rep = r[:n], r[n:]
+        groups[tuple(g[:4])] = g
+        reports.setdefault(tuple(g[:4]), []).append(
+            Report(rep[0], rep[1], int(rep[2]), float(rep[3]), int(rep[4]), int(rep[5])))
     out = []
-    for g in groups:
-        t, s, d, dy, arts, outs, copies, facts, med, lo, hi, spread, conflict = g
-        out.append(ConsensusRow(t, s, d, dy, int(arts), int(outs), int(copies), int(facts), float(med), float(lo), float(hi),
-                                float(spread), bool(conflict), tuple(reports.get((t, s, d, dy), ()))))
+    for k in sorted(groups, key=lambda k: (k[3], k[0], k[1], k[2])):
+        t, s_, d, dy, arts, outs, copies, facts, med, lo, hi, spread, conflict = groups[k]
+        out.append(ConsensusRow(t, s_, d, dy, int(arts), int(outs), int(copies), int(facts), float(med), float(lo), float(hi),
+                                float(spread), bool(conflict), tuple(sorted(reports[k], key=lambda x: (x.value, x.story_id)))))
     return out
-
-
-def update_store(store) -> None:
-    """Create (if needed) and refresh the consensus tables of an SQLite ``FactStore``."""
-    ensure_consensus_view(store.conn, "sqlite")
-    refresh_consensus(store.conn, "sqlite", articles_from_records(store.records()))
 
 
 def write_parquet(rows: Sequence[ConsensusRow], out: str | Path) -> int:

@@ -1,7 +1,12 @@
-"""Which outlet published an article: one small function shared by review, chart and consensus."""
+"""Which outlet published an article: shared by review, chart and consensus.
+
+``outlet(url, source)`` names the outlet of one record; ``article_outlets`` the outlets of an
+article read from several sources (paths or URLs; see ``extractor.store``).
+"""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
@@ -45,3 +50,26 @@ def outlet(url: str | None, source: str | None) -> str | None:
         parent = PurePath(source).parent.name
         return parent or None
     return None
+
+
+def article_outlets(url: str | None, source: str, file_hash: str | None, sources: Iterable[tuple[str, str | None]]) -> list[str]:
+    """Every outlet that carried an article, sorted: the outlet of its stored record (``url`` and
+    ``source``, the record's file hash ``file_hash``) and that of each of its ``sources``
+    (``(source, file_hash)`` pairs).
+
+    The database keeps the URL of the stored record only. A source with the record's file hash
+    (the same bytes and sidecar: a copied or moved file) is the record's outlet; another source is
+    named by its own URL when it is one, else by its folder.
+
+    >>> article_outlets("https://www.alpha.test/x", "/news/a/story.txt", "h1",
+    ...                 [("/news/a/story.txt", "h1"), ("/mirror/story.txt", "h1"), ("/news/delta/story.txt", "h2"),
+    ...                  ("https://wire.beta.test/s", None), ("story.txt", "h3")])
+    ['alpha.test', 'beta.test', 'delta']
+    """
+    own = outlet(url, source)
+    found = {own} if own else set()
+    for src, fh in sources:
+        o = own if src == source or (fh is not None and fh == file_hash) else outlet(None, src)
+        if o:
+            found.add(o)
+    return sorted(found)

@@ -1,37 +1,33 @@
-"""Consensus across articles on invented news: two outlets agree, one disagrees, one reprints a story.
+"""Consensus across articles on invented news, batched into SQLite and into a private PostgreSQL.
 
-Four articles about the same Tuesday (published Wednesday 2026-03-04):
+Four stories about the same Tuesday (published Wednesday 2026-03-04), one folder per outlet:
   alpha  (alpha-ledger.test)   BTC $98,400, ETH $2,410, spot BTC ETFs +$250M, BTC +1.8%
-  delta  (delta-daily.test)    a syndicated copy of alpha (new first and last lines, one sentence cut)
+  delta  (delta-daily.test)    a syndicated copy of alpha (new first and last lines, one clause cut)
   beta   (beta-markets.test)   BTC $98,650, ETH $2,415, spot BTC ETFs +$240M       (agrees with alpha)
+         (epsilon-post.test)   beta's text, word for word, with epsilon's URL: one article, two outlets
+         (mirror/...)          a copy of beta's file and sidecar at another path: a source, not an outlet
   gamma  (gamma-wire.test)     BTC $94,100,             spot BTC ETFs -$120M       (disagrees)
 
-The views also run on a real PostgreSQL (started here from the server binaries; with CI=true a
-missing server fails the test, elsewhere it is skipped).
+Everything is read through `extractor consensus` and plain SQL on the view right after
+`extractor batch`; both backends must give the same rows.
 """
 from __future__ import annotations
 
-import glob
 import json
-import os
-import pwd
 import shutil
-import socket
-import subprocess
-import tempfile
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from extractor.batch import run_batch
 from extractor.cli import app
 from extractor.consensus import (
-    SYNDICATION_JACCARD, ArticleInfo, articles_from_records, ensure_consensus_view, jaccard, read_consensus,
-    refresh_consensus, shingles, syndication, update_store,
+    SYNDICATION_JACCARD, ArticleInfo, ConsensusError, ConsensusRow, Report, consensus_fresh, jaccard, read_consensus,
+    refresh_consensus, shingles, syndication,
 )
-from extractor.settings import Settings
-from extractor.store import FactStore
+from extractor.store import Stamp, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,24 +62,61 @@ U.S. spot bitcoin ETFs saw net outflows of $120 million on Tuesday, the newsroom
 
 Volumes were light across most venues, and several desks closed early ahead of a regional holiday.
 """
-ARTICLES = {
-    "alpha": (ALPHA, "https://www.alpha-ledger.test/markets/bitcoin-climbs-buyers-return", "2026-03-04T09:00:00Z"),
-    "delta": (DELTA, "https://delta-daily.test/crypto/2026/03/04/bitcoin-climbs", "2026-03-04T15:00:00Z"),
-    "beta": (BETA, "https://news.beta-markets.test/crypto/recovery-second-day", "2026-03-04T12:00:00Z"),
-    "gamma": (GAMMA, "https://gamma-wire.test/late/bitcoin-slips-thin-tuesday", "2026-03-04"),
+ARTICLES = {  # name: (text, outlet folder, url, published)
+    "alpha": (ALPHA, "alpha-ledger.test", "https://www.alpha-ledger.test/markets/bitcoin-climbs-buyers-return", "2026-03-04T09:00:00Z"),
+    "delta": (DELTA, "delta-daily.test", "https://delta-daily.test/crypto/2026/03/04/bitcoin-climbs", "2026-03-04T15:00:00Z"),
+    "beta": (BETA, "beta-markets.test", "https://news.beta-markets.test/crypto/recovery-second-day", "2026-03-04T12:00:00Z"),
+    "gamma": (GAMMA, "gamma-wire.test", "https://gamma-wire.test/late/bitcoin-slips-thin-tuesday", "2026-03-04"),
 }
 DAY = "2026-03-03"
 
 
+def write_news(folder: Path) -> Path:
+    for name, (text, where, url, published) in ARTICLES.items():
+        (folder / where).mkdir(parents=True, exist_ok=True)
+        (folder / where / f"{name}.txt").write_text(text, encoding="utf-8")
+        (folder / where / f"{name}.meta.json").write_text(json.dumps({"url": url, "published": published}), encoding="utf-8")
+    reprint = folder / "epsilon-post.test"
+    reprint.mkdir()
+    (reprint / "beta.txt").write_text(BETA, encoding="utf-8")
+    (reprint / "beta.meta.json").write_text(json.dumps({"url": "https://epsilon-post.test/wire/recovery", "published": "2026-03-04T13:00:00Z"}))
+    shutil.copytree(folder / "beta-markets.test", folder / "mirror" / "beta-markets.test")
+    return folder
+
+
+def batch(folder: Path, db: str, *extra: str) -> None:
+    res = CliRunner().invoke(app, ["batch", str(folder), "--db", db, "--no-model", "--quiet", *extra])
+    assert res.exit_code == 0, res.output
+
+
 @pytest.fixture(scope="module")
-def news_db(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("news")
-    for name, (text, url, published) in ARTICLES.items():
-        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-        (folder / f"{name}.meta.json").write_text(json.dumps({"url": url, "published": published}), encoding="utf-8")
-    db = folder / "facts.db"
-    assert not run_batch(folder, db, settings=Settings(use_model=False)).errors
+def news(tmp_path_factory) -> Path:
+    return write_news(tmp_path_factory.mktemp("news"))
+
+
+@pytest.fixture(scope="module")
+def sqlite_db(news, tmp_path_factory) -> str:
+    db = str(tmp_path_factory.mktemp("sqlite") / "facts.db")
+    batch(news, db)
     return db
+
+
+@pytest.fixture(scope="module")
+def pg_db(news, pg_cluster) -> str:
+    db = pg_cluster.create_database("consensus_news")
+    batch(news, db)
+    return db
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def news_db(request) -> str:
+    return request.getfixturevalue({"sqlite": "sqlite_db", "postgres": "pg_db"}[request.param])
+
+
+def consensus(db: str, *args: str) -> list[ConsensusRow]:
+    res = CliRunner().invoke(app, ["consensus", "--db", db, "--format", "json", *args])
+    assert res.exit_code == 0, res.output
+    return [ConsensusRow(**{**d, "reports": tuple(Report(**r) for r in d["reports"])}) for d in json.loads(res.stdout)]
 
 
 def _groups(rows) -> dict:
@@ -93,54 +126,163 @@ def _groups(rows) -> dict:
 def _check_groups(rows) -> None:
     g = _groups(rows)
     btc = g[("price", "BTC", "USD", DAY)]
-    assert (btc.articles, btc.outlets, btc.copies, btc.facts) == (3, 3, 4, 4)  # alpha and its copy count once
+    # stories: alpha (+ its syndicated copy at delta), beta (one text at beta and epsilon), gamma
+    assert (btc.articles, btc.outlets, btc.copies, btc.facts) == (3, 5, 5, 4)
     assert (btc.min_value, btc.median, btc.max_value, btc.spread) == (94100, 98400, 98650, 4550)
     assert btc.conflict  # gamma is 4.6% below the others
-    assert sorted((r.outlet, r.value, r.copies) for r in btc.reports) == [
-        ("alpha-ledger.test", 98400, 2), ("beta-markets.test", 98650, 1), ("gamma-wire.test", 94100, 1)]
+    assert [(r.outlet, r.outlets, r.value, r.copies, r.facts) for r in btc.reports] == [
+        ("gamma-wire.test", 1, 94100, 1, 1), ("alpha-ledger.test", 2, 98400, 2, 2), ("beta-markets.test", 2, 98650, 2, 1)]
 
     eth = g[("price", "ETH", "USD", DAY)]
-    assert (eth.articles, eth.outlets, eth.copies, eth.median, eth.conflict) == (2, 2, 3, 2412.5, False)  # 0.2% apart
+    assert (eth.articles, eth.outlets, eth.copies, eth.median, eth.conflict) == (2, 4, 4, 2412.5, False)  # 0.2% apart
 
     flows = g[("etf_flow", "BTC", "all funds", DAY)]
-    assert (flows.articles, flows.outlets, flows.copies) == (3, 3, 4)
+    assert (flows.articles, flows.outlets, flows.copies) == (3, 5, 5)
     assert (flows.min_value, flows.max_value, flows.conflict) == (-120e6, 250e6, True)  # inflow vs outflow
 
     move = g[("percent_move", "BTC", "", DAY)]
-    assert (move.articles, move.copies, move.conflict) == (1, 2, False)  # one story, two copies: no disagreement
+    assert (move.articles, move.outlets, move.copies, move.conflict) == (1, 2, 2, False)  # one story, two copies: no disagreement
 
 
-def test_consensus_groups_counts_and_conflicts(news_db):
-    res = CliRunner().invoke(app, ["consensus", "--db", str(news_db), "--format", "json"])
+def test_store_holds_one_article_per_text(news_db):
+    with open_store(news_db, readonly=True) as st:
+        assert (st.count("articles"), st.count("sources")) == (4, 6)  # beta's text: three sources
+
+
+def test_consensus_groups_counts_and_conflicts(news_db, caplog):
+    res = CliRunner().invoke(app, ["consensus", "--db", news_db, "--format", "json"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
-    from extractor.consensus import ConsensusRow, Report
+    assert "groups, 2 in conflict" in res.stderr and "older than" not in caplog.text  # the batch refreshed the view
+    _check_groups(consensus(news_db))
 
-    rows = [ConsensusRow(**{**d, "reports": tuple(Report(**r) for r in d["reports"])}) for d in data]
-    _check_groups(rows)
-    assert "groups, 2 in conflict" in res.stderr
+
+def test_plain_sql_on_the_view_right_after_a_batch(news_db):
+    res = CliRunner().invoke(app, ["query", "--db", news_db, "--json",
+                                   "SELECT type, subject, articles, outlets, copies, conflict FROM fact_consensus WHERE conflict = 1 ORDER BY type"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == [
+        {"type": "etf_flow", "subject": "BTC", "articles": 3, "outlets": 5, "copies": 5, "conflict": 1},
+        {"type": "price", "subject": "BTC", "articles": 3, "outlets": 5, "copies": 5, "conflict": 1},
+    ]
+
+
+def test_both_backends_give_the_same_rows(sqlite_db, pg_db):
+    outs = [CliRunner().invoke(app, ["consensus", "--db", db, "--format", "json"]).stdout for db in (sqlite_db, pg_db)]
+    assert outs[0] == outs[1] and len(json.loads(outs[0])) == 4
+    with open_store(sqlite_db, readonly=True) as a, open_store(pg_db, readonly=True) as b:
+        assert read_consensus(a, asset="bitcoin", conflicts_only=True) == read_consensus(b, asset="bitcoin", conflicts_only=True)
 
 
 def test_consensus_filters_and_formats(news_db, tmp_path):
     runner = CliRunner()
-    res = runner.invoke(app, ["consensus", "--db", str(news_db), "--asset", "Bitcoin", "--day", DAY, "--conflicts", "--format", "json"])
-    assert res.exit_code == 0, res.output
-    assert sorted((d["type"], d["subject"]) for d in json.loads(res.stdout)) == [("etf_flow", "BTC"), ("price", "BTC")]
-    res = runner.invoke(app, ["consensus", "--db", str(news_db), "--asset", "ether"])
+    rows = consensus(news_db, "--asset", "Bitcoin", "--day", DAY, "--conflicts")
+    assert sorted((r.type, r.subject) for r in rows) == [("etf_flow", "BTC"), ("price", "BTC")]
+    res = runner.invoke(app, ["consensus", "--db", news_db, "--asset", "ether"])
     assert res.exit_code == 0 and "ETH" in res.stdout and "BTC" not in res.stdout
     out = tmp_path / "consensus.parquet"
-    res = runner.invoke(app, ["consensus", "--db", str(news_db), "--format", "parquet", "--out", str(out)])
+    res = runner.invoke(app, ["consensus", "--db", news_db, "--format", "parquet", "--out", str(out)])
     assert res.exit_code == 0, res.output
     import pyarrow.parquet as pq
 
     table = pq.read_table(out)
-    assert "conflict" in table.column_names and table.num_rows == len(json.loads(runner.invoke(app, ["consensus", "--db", str(news_db), "-f", "json"]).stdout))
+    assert "conflict" in table.column_names and table.num_rows == len(consensus(news_db))
     assert sum(table.column("conflict").to_pylist()) == 2
-    res = runner.invoke(app, ["consensus", "--db", str(news_db), "--day", "March 3"])
+    res = runner.invoke(app, ["consensus", "--db", news_db, "--day", "March 3"])
     assert res.exit_code == 1 and "use YYYY-MM-DD" in res.stderr
-    # the view is there for plain SQL too
-    res = runner.invoke(app, ["query", "--db", str(news_db), "--json", "SELECT type, subject, conflict FROM fact_consensus WHERE conflict = 1 ORDER BY type"])
-    assert json.loads(res.stdout) == [{"type": "etf_flow", "subject": "BTC", "conflict": 1}, {"type": "price", "subject": "BTC", "conflict": 1}]
+    res = runner.invoke(app, ["consensus", "--db", news_db, "--type", "quote"])
+    assert res.exit_code == 1 and "consensus covers" in res.stderr
+
+
+def _backend_db(backend: str, tmp_path: Path, request) -> str:
+    return str(tmp_path / "facts.db") if backend == "sqlite" else request.getfixturevalue("pg_url")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_view_follows_every_batch(backend, tmp_path, request, caplog):
+    """A second batch that adds a story, and writes made outside `extractor batch` (stale, then --refresh)."""
+    db = _backend_db(backend, tmp_path, request)
+    news = write_news(tmp_path / "news")
+    batch(news, db)
+    zeta = news / "zeta-journal.test"
+    zeta.mkdir()
+    (zeta / "zeta.txt").write_text(
+        "Zeta Journal markets desk\n\nBitcoin was quoted at $98,500 on Tuesday by dealers in Zurich, who reported two-way flows.\n",
+        encoding="utf-8")
+    (zeta / "zeta.meta.json").write_text(json.dumps({"url": "https://zeta-journal.test/btc", "published": "2026-03-04"}))
+    batch(news, db)
+    btc = _groups(consensus(db))[("price", "BTC", "USD", DAY)]
+    assert (btc.articles, btc.outlets, btc.copies, btc.median) == (4, 6, 6, 98450)
+
+    with open_store(db) as st:  # a write made without a batch: the helper tables are stale until a refresh
+        record = {"article": {"id": "e" * 16, "source": "/elsewhere/omega.test/omega.txt", "url": None, "title": None,
+                              "published": "2026-03-04", "language": "en", "text": "BTC at $98,300."},
+                  "facts": [{"type": "price", "asset": "BTC", "value": 98300.0, "currency": "USD", "qualifier": None, "when": DAY,
+                             "when_text": None, "source": None, "rule": "test", "evidence": {"start": 7, "end": 14, "text": "$98,300"}}],
+                  "warnings": []}
+        st.write(record, Stamp("test"))
+        assert not consensus_fresh(st)
+    caplog.clear()
+    res = CliRunner().invoke(app, ["consensus", "--db", db, "--format", "json", "--asset", "BTC"])
+    assert res.exit_code == 0 and "older than the database's content" in caplog.text and "--refresh" in caplog.text
+    caplog.clear()
+    res = CliRunner().invoke(app, ["consensus", "--db", db, "--format", "json", "--asset", "BTC", "--refresh"])
+    assert res.exit_code == 0 and "older than" not in caplog.text
+    btc = _groups(consensus(db))[("price", "BTC", "USD", DAY)]
+    assert (btc.articles, btc.outlets) == (5, 7)
+    with open_store(db) as st:
+        assert consensus_fresh(st) and refresh_consensus(st) is False  # nothing to do
+
+
+def test_concurrent_writers_and_refreshes_leave_the_view_up_to_date(sqlite_db, pg_url):
+    """Two sessions write the same sources into one PostgreSQL database at once, each refreshing the
+    helper tables after every write: the refreshes are serialized and the last one sees everything."""
+    with open_store(sqlite_db, readonly=True) as st:
+        stored = list(st.articles())
+    writes = []
+    for art in stored:
+        for source in art.sources:
+            rec = json.loads(json.dumps(art.record))
+            rec["article"]["source"] = source
+            writes.append((rec, art.stamp))
+    assert len(writes) == 6
+
+    errors = []
+
+    def writer(part):
+        try:
+            with open_store(pg_url) as st:
+                for rec, stamp in part:
+                    st.write(rec, stamp)
+                    refresh_consensus(st)
+        except Exception as exc:  # a thread's exception must fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(writes[k::2],)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert errors == []
+    with open_store(pg_url, readonly=True) as st:
+        assert (st.count("articles"), st.count("sources")) == (4, 6)
+        assert consensus_fresh(st)
+        _check_groups(read_consensus(st))
+
+
+def test_a_database_made_before_the_view_gets_it_from_the_next_batch(news, tmp_path):
+    db = tmp_path / "old.db"
+    batch(news, str(db))
+    con = sqlite3.connect(db, isolation_level=None)  # what a 2.0 database made before the view looks like
+    for view in ("fact_consensus", "fact_consensus_reports", "fact_consensus_facts"):
+        con.execute(f"DROP VIEW {view}")
+    for table in ("consensus_articles", "consensus_outlets", "consensus_names", "consensus_tolerances", "derived_state"):
+        con.execute(f"DROP TABLE {table}")
+    con.close()
+    res = CliRunner().invoke(app, ["consensus", "--db", str(db)])
+    assert res.exit_code == 1 and "no consensus view" in res.stderr and "extractor batch" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+    batch(news, str(db))  # nothing new to extract, but the writer adds the view and fills it
+    _check_groups(consensus(str(db)))
 
 
 def test_syndicated_copy_is_near_identical_and_independent_articles_are_not():
@@ -148,7 +290,7 @@ def test_syndicated_copy_is_near_identical_and_independent_articles_are_not():
     assert jaccard(s["alpha"], s["delta"]) >= SYNDICATION_JACCARD
     for a, b in (("alpha", "beta"), ("alpha", "gamma"), ("beta", "gamma"), ("delta", "beta")):
         assert jaccard(s[a], s[b]) < 0.1
-    infos = [ArticleInfo(k, v[0], f"/news/{k}.txt", v[1], v[2]) for k, v in ARTICLES.items()]
+    infos = [ArticleInfo(k, v[0], f"/news/{v[1]}/{k}.txt", v[2], v[3]) for k, v in ARTICLES.items()]
     story = syndication(infos)
     assert story == {"alpha": "alpha", "delta": "alpha", "beta": "beta", "gamma": "gamma"}  # alpha was published first
 
@@ -162,89 +304,9 @@ def test_syndication_is_transitive_and_keeps_the_earliest():
     assert syndication([a, b, c, d]) == {"a": "b", "b": "b", "c": "b", "d": "d"}
 
 
-# --------------------------------------------------------------------------- PostgreSQL
-
-FACT_COLUMNS = ("article_id", "type", "asset", "product", "value", "percent", "currency", "direction", "amount", "metric", "unit",
-                "period", "when_date")
-
-
-def _pg_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    """A throw-away PostgreSQL server on a Unix socket (run as the `postgres` user when we are root)."""
-    bindir = _pg_bin()
-    try:
-        import psycopg
-    except ImportError:
-        psycopg = None
-    if bindir is None or psycopg is None:
-        message = "no PostgreSQL server binaries" if bindir is None else "psycopg is not installed"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message} (CI must have them: .ci/run installs postgresql)")
-        pytest.skip(message)
-    as_user: list[str] = []
-    base = Path(tempfile.mkdtemp(prefix="extractor-pg-"))
-    if os.geteuid() == 0:
-        user = pwd.getpwnam("postgres")
-        os.chown(base, user.pw_uid, user.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data, sock = base / "data", base
-    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
-                   check=True, capture_output=True)
-    with socket.socket() as s:  # a free port number: it only names the Unix socket (no TCP listener)
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(base / "log"), "-o",
-                    f"-k {sock} -p {port} -c listen_addresses=''", "start"], check=True, capture_output=True)
-    try:
-        conn = psycopg.connect(host=str(sock), port=port, user="postgres", dbname="postgres")
-        yield conn
-        conn.close()
-    finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def test_views_give_the_same_rows_on_postgresql(news_db, postgres):
-    with FactStore(news_db, create=False) as store:
-        facts = store.conn.execute(f"SELECT {', '.join(FACT_COLUMNS)} FROM facts").fetchall()
-        articles = articles_from_records(store.records())
-        update_store(store)
-        sqlite_rows = read_consensus(store.conn, "sqlite")
-    pg = postgres
-    with pg.transaction():
-        pg.execute("CREATE TABLE facts (article_id TEXT NOT NULL, type TEXT NOT NULL, asset TEXT, product TEXT, value DOUBLE PRECISION,"
-                   " percent DOUBLE PRECISION, currency TEXT, direction TEXT, amount DOUBLE PRECISION, metric TEXT, unit TEXT,"
-                   " period TEXT, when_date TEXT)")
-        with pg.cursor() as cur:
-            cur.executemany(f"INSERT INTO facts VALUES ({', '.join(['%s'] * len(FACT_COLUMNS))})", facts)
-    ensure_consensus_view(pg, "postgresql")
-    ensure_consensus_view(pg, "postgresql")  # idempotent: the store may call it at every set-up
-    assert refresh_consensus(pg, "postgresql", articles) == 3
-    pg_rows = read_consensus(pg, "postgresql")
-    _check_groups(pg_rows)
-    assert pg_rows == sqlite_rows
-    assert [r.subject for r in read_consensus(pg, "postgresql", asset="bitcoin", conflicts_only=True)] == ["BTC", "BTC"]
-
-
-def test_consensus_errors_are_consensus_errors():
-    import sqlite3
-
-    from extractor.consensus import ConsensusError
-
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    with pytest.raises(ConsensusError, match="unknown SQL dialect 'oracle'"):
-        ensure_consensus_view(conn, "oracle")
-    with pytest.raises(ConsensusError, match="cannot read the consensus view"):
-        read_consensus(conn, "sqlite")
-    with pytest.raises(ConsensusError, match="cannot read the facts table"):
-        refresh_consensus(conn, "sqlite", [])
-    with pytest.raises(ConsensusError, match="consensus covers"):
-        read_consensus(conn, "sqlite", type_="quote")
+def test_consensus_errors_are_consensus_errors(sqlite_db):
+    with open_store(sqlite_db, readonly=True) as st:
+        with pytest.raises(ConsensusError, match="consensus covers"):
+            read_consensus(st, type_="quote")
+        with pytest.raises(ConsensusError, match="use YYYY-MM-DD"):
+            read_consensus(st, day="2026-3-3")

@@ -163,6 +163,36 @@ def test_review_cli_from_jsonl_and_articles(tmp_path):
         assert _parse(out.read_text(encoding="utf-8")).data_fact_type == n_facts > 0
 
 
+def test_review_cli_from_a_database_on_both_backends(tmp_path, pg_url):
+    """`extractor batch` into SQLite and into PostgreSQL, then `extractor review --db`: one element per
+    stored fact, the article's hostile text escaped, and the same page from either database."""
+    news = tmp_path / "news"
+    (news / "desk-a").mkdir(parents=True)
+    (news / "desk-b").mkdir()
+    (news / "desk-a" / "eth.txt").write_text("Ether slid 4.2% to $1,905 on Tuesday, while Solana dropped 6% to $88.\n", encoding="utf-8")
+    (news / "desk-a" / "eth.meta.json").write_text(json.dumps({"published": "2026-02-04", "url": "https://desk-a.test/eth"}))
+    (news / "desk-b" / "btc.txt").write_text(HOSTILE + "\nU.S. spot bitcoin ETFs took in $120 million on Monday.\n", encoding="utf-8")
+    (news / "desk-b" / "btc.meta.json").write_text(json.dumps({"published": "2026-02-03"}))
+    (news / "desk-b" / "copy-of-eth.txt").write_bytes((news / "desk-a" / "eth.txt").read_bytes())  # one article, two sources
+    runner = CliRunner()
+    pages = []
+    for name, db in (("sqlite", str(tmp_path / "facts.db")), ("postgres", pg_url)):
+        res = runner.invoke(app, ["batch", str(news), "--db", db, "--no-model", "--quiet"])
+        assert res.exit_code == 0, res.output
+        res = runner.invoke(app, ["query", "--db", db, "--json", "SELECT count(*) AS n FROM facts"])
+        n_facts = json.loads(res.stdout)[0]["n"]
+        out = tmp_path / f"{name}.html"
+        res = runner.invoke(app, ["review", "--db", db, "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        assert f"2 articles, {n_facts} facts written" in res.stderr
+        page = out.read_text(encoding="utf-8")
+        assert _parse(page).data_fact_type == n_facts > 4
+        assert "<script>window.pwned" not in page and "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in page
+        assert f"also read from <code>{news / 'desk-b' / 'copy-of-eth.txt'}</code>" in page  # the article's other source
+        pages.append(page)
+    assert pages[0] == pages[1]
+
+
 def test_review_cli_needs_something_to_show(tmp_path):
     res = CliRunner().invoke(app, ["review", "--out", str(tmp_path / "x.html")])
     assert res.exit_code == 1 and "nothing to review" in res.stderr

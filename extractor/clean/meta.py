@@ -224,7 +224,7 @@ _DATELINE = re.compile(
 def dateline(text: str) -> Meta:
     """A publication date from a dateline at the top of the text.
 
-    >>> dateline("(Singapore, 04.02.2026)A sharp selloff ...").published
+    >>> dateline("(Lisbon, 04.02.2026)Markets opened lower ...").published
     '2026-02-04'
     >>> dateline("NEW YORK, Feb. 4, 2026 - Bitcoin fell").published
     '2026-02-04'

@@ -31,6 +31,8 @@ _MD_LINK = re.compile(
     """,
     re.VERBOSE,
 )
+# A line that is nothing but a link (bulleted or not): another story's headline, a navigation item
+_MD_LINK_LINE = re.compile(r"^[ \t]*(?:[-*+•][ \t]+|\d+\.[ \t]+)?(?:\[[^\[\]\n]*\]\([^)\n]*\)[ \t|·•]*)+$", re.MULTILINE)
 _MD_EMPHASIS = re.compile(
     r"""
     (?P<mark>\*{1,4}|_{2})   # **bold**, *em*, ****heading****, __bold__
@@ -69,14 +71,18 @@ def strip_invisible(text: str) -> str:
 
 
 def strip_markdown(text: str) -> str:
-    """Reduce markdown to its text: links to their text, images removed, marks dropped.
+    """Reduce markdown to its text: links to their text, images removed, marks dropped, and lines
+    that are only links (navigation, other stories' headlines) removed.
 
     >>> strip_markdown("[Bitcoin](https://x.y/btc) rose. ![chart](https://x.y/c.png)")
     'Bitcoin rose. '
+    >>> strip_markdown("Ether rose.\\n- [Solana jumps to $210](https://x.y/sol)\\n[![](i.png)](https://x.y/a)\\nIt held.")
+    'Ether rose.\\n\\n\\nIt held.'
     >>> strip_markdown("## **Ether** outlook\\n> quoted line\\n* bullet")
     'Ether outlook\\nquoted line\\nbullet'
     """
     text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK_LINE.sub("", text)
     text = _MD_LINK.sub(lambda m: m.group("text").strip(), text)
     text = _MD_RULE.sub("", text)
     text = _MD_LINE_PREFIX.sub("", text)
@@ -88,8 +94,8 @@ def strip_markdown(text: str) -> str:
 def reduce_json_fragments(text: str) -> str:
     """Replace a JSON array of strings left in prose by a scraper with its capitalized names.
 
-    >>> reduce_json_fragments('Salesforce, ["company","Adobe","software company"] and others')
-    'Salesforce, Adobe and others'
+    >>> reduce_json_fragments('Quintara, ["company","Veltrix","chip designer"] and others')
+    'Quintara, Veltrix and others'
     """
 
     def repl(m: re.Match) -> str:

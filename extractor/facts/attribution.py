@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.data import alternation, compiled, words
+from extractor.data import alternation, compiled, lexicon, words
 from extractor.facts.doc import FinDoc, Sentence
-from extractor.facts.windows import MAX_WINDOW, clause_break, is_heading
+from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, clause_break, is_heading
 from extractor.normalize.assets import AssetMention
 
 LOOKBACK_CHARS = 1500  # how far back in a sentence the asset of a figure is looked for
@@ -80,7 +80,7 @@ def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS) -> 
     sentences before it, back to (and including) the nearest heading line.
 
     A fallback after ``asset_for`` for long sections (technical analysis walks through one
-    asset per section: "Ether price prediction" ... "the pair could reach $3,000").
+    asset per section: "Ether price prediction" ... "the pair may retest $3,000").
     """
     sent = fd.sentence_at(start)
     found = _last_in(fd, max(sent.start_char, start - LOOKBACK_CHARS), start, None)
@@ -101,14 +101,43 @@ def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS) -> 
 
 # --- time -----------------------------------------------------------------------------------
 
+@compiled
+def _present_re() -> re.Pattern:
+    return re.compile(rf"(?<![\w-]){alternation(lexicon('grammar').present_markers, ignore_case=True)}(?![\w-])", re.I)
+
+
 def when_for(fd: FinDoc, start: int, end: int) -> tuple[str | None, str | None]:
-    """``(when, when_text)`` from the day reference nearest to ``start:end`` in its sentence."""
+    """``(when, when_text)`` from the day reference nearest to ``start:end`` in its sentence; with none,
+    a statement about the time of writing (the headline, or "currently", "at press time" in its
+    sentence) refers to the publication day (``when_text`` null).
+
+    >>> import spacy
+    >>> from extractor.facts.doc import view
+    >>> doc = spacy.blank("en")("Ether hovers near $3,100\\n\\nIt traded at $3,050 on Monday. It is currently at $3,080.")
+    >>> doc.user_data["published"] = "2026-03-11"
+    >>> fd = view(doc)
+    >>> [when_for(fd, s, s + 6) for s in (18, 51, 80)]
+    [('2026-03-11', None), ('2026-03-09', 'on Monday'), ('2026-03-11', None)]
+    """
     sent = fd.sentence_at(start)
-    refs = fd.days.within(max(sent.start_char, start - MAX_WINDOW), min(sent.end_char, end + MAX_WINDOW))
-    if not refs:
+    lo, hi = max(sent.start_char, start - MAX_WINDOW), min(sent.end_char, end + MAX_WINDOW)
+    refs = fd.days.within(lo, hi)
+    c_lo, c_hi = start - len(clause_before(fd, start)), end + len(clause_after(fd, end))
+    own = [d for d in refs if c_lo <= d.start and d.end <= c_hi]
+    if own or not (fd.published and _present_re().search(fd.text, c_lo, c_hi)):
+        if own or refs:
+            best = min(own or refs, key=lambda d: min(abs(d.start - end), abs(start - d.end)))
+            return best.when, best.text
+        if fd.published and _in_headline(fd, start):
+            return fd.published[:10], None
         return None, None
-    best = min(refs, key=lambda d: min(abs(d.start - end), abs(start - d.end)))
-    return best.when, best.text
+    return fd.published[:10], None  # "at press time", "currently" in the figure's own clause
+
+
+def _in_headline(fd: FinDoc, pos: int) -> bool:
+    """``pos`` lies in the article's first line and that line is a headline."""
+    first_end = fd.text.find("\n")
+    return 0 <= pos < first_end and is_heading(fd.text[:first_end])
 
 
 # --- data providers -------------------------------------------------------------------------
@@ -145,7 +174,7 @@ def source_in(text: str, *, loose: bool = False) -> str | None:
 
     >>> source_in("more than US$700 million was liquidated, according to CoinGlass.")
     'CoinGlass'
-    >>> source_in("Data from SoSoValue shows outflows"), source_in("according to data compiled by Bloomberg")
+    >>> source_in("Data from SoSoValue shows outflows"), source_in("per figures compiled by Bloomberg")
     ('SoSoValue', 'Bloomberg')
     >>> source_in("Bitcoin fell 3%") is None
     True

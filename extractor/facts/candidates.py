@@ -66,12 +66,15 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Blocker:
-    """A span that fact types in ``types`` may not use, and the rule that says so."""
+    """A span that fact types in ``types`` may not use, and the rule that says so. A blocker with
+    ``outranks_all`` vetoes every candidate there, whatever its component decided (page furniture:
+    the text is not the article's); otherwise it vetoes only what would have been a fact."""
 
     start: int
     end: int
     rule: str
     types: frozenset[str]
+    outranks_all: bool = False
 
 
 def candidates(doc: Doc) -> list[Candidate]:

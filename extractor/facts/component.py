@@ -36,8 +36,8 @@ class Proposal:
         self.candidates.append(c)
         return c
 
-    def block(self, start: int, end: int, rule: str, types) -> None:
-        self.blockers.append(Blocker(start, end, rule, frozenset(types)))
+    def block(self, start: int, end: int, rule: str, types, *, outranks_all: bool = False) -> None:
+        self.blockers.append(Blocker(start, end, rule, frozenset(types), outranks_all))
 
 
 class FactComponent:

@@ -7,6 +7,7 @@ the article (time stays linear in the text, whatever it holds).
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -104,6 +105,8 @@ class Percent:
 
 
 _TERMINAL = {".", "!", "?", "…", "...", "?!", "!?"}
+# spaCy's tokenizer keeps a full stop glued to a figure with a unit ("$60K.", "2.5M."): still a sentence end
+_FIGURE_STOP = re.compile(r"^[$€£]?\d[\d,.]*(?:[KkMmBbTt]|bn|mn|tn|[%xX])\.$")
 _CLOSERS = {"”", "’", '"', "'", ")", "]", "»"}
 
 
@@ -115,6 +118,8 @@ def sentence_starts(words: Sequence[str]) -> list[bool]:
 
     >>> sentence_starts(["Ether", " ", "rose", ".", " ", "“", "It", "hurt", ",", "”", "he", "said", ".", "\\n", "New"])
     [True, False, False, False, False, True, False, False, False, False, False, False, False, False, True]
+    >>> sentence_starts(["Bitcoin", "slid", "to", "$", "60K.", "Ether", "rose", "on", "Monday", "."])
+    [True, False, False, False, False, True, False, False, False, False]
     """
     starts = [False] * len(words)
     after_terminal = after_newline = False
@@ -131,7 +136,7 @@ def sentence_starts(words: Sequence[str]) -> list[bool]:
                 starts[i] = True
         # a newline (always its own space token) ends a paragraph or list item
         after_newline = (after_newline or "\n" in word) if is_space else False
-        if word in _TERMINAL:
+        if word in _TERMINAL or (word[-1:] == "." and _FIGURE_STOP.match(word)):
             after_terminal = True
         elif word in _CLOSERS and after_terminal:
             pass
@@ -212,8 +217,10 @@ class FinDoc:
 
     @cached_property
     def assets(self) -> SpanIndex[AssetMention]:
-        """Every lexicon asset mention."""
-        return SpanIndex(find_assets(self.text))
+        """Every asset mention: lexicon assets and the entities the article introduces."""
+        from extractor.facts.entities import article_assets
+
+        return SpanIndex(article_assets(self.text))
 
     @cached_property
     def days(self) -> SpanIndex[DayRef]:

@@ -119,7 +119,6 @@ def _related(f: Figure) -> bool:
 
 
 BLOCKERS = Table("price.blocked", [
-    Rule("price.blocked.currency", "a figure in a currency other than US dollars", lambda f: f.money.currency != "USD"),
     Rule("price.blocked.amount", "an amount written with million/billion ('$113.8M'): a flow, cap or volume, not a price",
          lambda f: f.money.scaled and f.written_scale > f.config.max_scale),
     Rule("price.blocked.related_line", "a figure on a 'Related:' / 'Read more' line belongs to another story", _related),
@@ -190,7 +189,8 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
             cand.dropped(NO_ASSET.id)
             continue
         cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})")
-        cand.made(PriceFact(asset=asset.id, value=m.value, qualifier=qualifier, rule=rule, **grounding(fd, m.start, m.end)), rule)
+        cand.made(PriceFact(asset=asset.id, value=m.value, currency=m.currency, qualifier=qualifier, rule=rule,
+                            **grounding(fd, m.start, m.end)), rule)
     return out
 
 

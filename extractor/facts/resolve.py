@@ -66,12 +66,12 @@ def resolve(cands: list[Candidate], blocks: list[Blocker]) -> list[Outcome]:
     for k, b in enumerate(blocks):
         blocked.mark(((b.start, b.end),), k)
     for i, c in enumerate(cands):
-        if c.status != "fact":
-            outcomes[i] = Outcome(c, c.status, c.rule)
-            continue
-        hit = next((blocks[k] for k in sorted(blocked.owners(c.consumes)) if c.type in blocks[k].types), None) if blocks else None
+        hit = next((blocks[k] for k in sorted(blocked.owners(c.consumes or ((c.start, c.end),)))
+                    if c.type in blocks[k].types and (c.status == "fact" or blocks[k].outranks_all)), None) if blocks else None
         if hit is not None:
-            outcomes[i] = Outcome(c, "blocked", hit.rule, f"vetoed by {hit.rule} (a blocker of another fact type)")
+            outcomes[i] = Outcome(c, "blocked", hit.rule, f"vetoed by {hit.rule} (a blocker of another component)")
+        elif c.status != "fact":
+            outcomes[i] = Outcome(c, c.status, c.rule)
     # precedence: accept in rank order; a figure taken by a higher type is not available below it
     taken = _Cover(length)
     order = sorted((i for i in range(len(cands)) if i not in outcomes), key=lambda i: (rank.get(cands[i].type, len(rank)), i))

@@ -15,8 +15,16 @@ from extractor.data import alternation, compiled, rows
 
 @dataclass(frozen=True)
 class Asset:
+    """An asset as a fact names it: ``id`` is what the record carries (a token's ticker; the name
+    as the article writes it for everything else), ``key`` the lexicon entry it belongs to."""
+
     id: str
-    kind: str  # crypto | index | etf | commodity | stock
+    kind: str  # crypto | index | etf | commodity | stock | fx | pair
+    key: str | None = None
+
+    @property
+    def canonical(self) -> str:
+        return self.key or self.id
 
 
 @dataclass(frozen=True)
@@ -34,11 +42,14 @@ _NOT_AN_ADJECTIVE = r"(?!-(?:listed|based|linked|backed|focused|traded|denominat
 @compiled
 def _lexicon():
     assets: dict[str, Asset] = {}
+    as_written: set[str] = set()  # ids whose mentions keep the article's own wording
     ci: dict[str, str] = {}  # lower-cased alias -> id
     exact: dict[str, str] = {}  # alias as written -> id
     ambiguous: dict[str, str] = {}
     for row in rows("assets"):
-        assets[row.id] = Asset(row.id, row.kind)
+        assets[row.id] = Asset(row.id, row.kind, row.id)
+        if (row.display or ("id" if row.kind == "crypto" else "as_written")) == "as_written":
+            as_written.add(row.id)
         for n in row.names:
             ci.setdefault(n.lower(), row.id)
         for n in row.cased_names + row.tickers:
@@ -58,7 +69,7 @@ def _lexicon():
         """,
         re.VERBOSE | re.IGNORECASE,
     )
-    return assets, ci, exact, ambiguous, pattern
+    return assets, ci, exact, ambiguous, pattern, frozenset(as_written)
 
 
 def canonical_asset(name: str) -> str | None:
@@ -69,7 +80,7 @@ def canonical_asset(name: str) -> str | None:
     >>> canonical_asset("LINK"), canonical_asset("Solana"), canonical_asset("Acme Corp") is None
     ('LINK', 'SOL', True)
     """
-    assets, ci, exact, ambiguous, _ = _lexicon()
+    assets, ci, exact, ambiguous, _, _ = _lexicon()
     s = name.strip()
     return exact.get(s) or ci.get(s.lower()) or ambiguous.get(s) or (s if s in assets else None)
 
@@ -89,14 +100,14 @@ def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
 
     >>> [(m.text, m.asset.id) for m in find_assets("Bitcoin (BTC) and ether fell; LINK rose; (LINK) and DOGE/USDT")]
     [('Bitcoin', 'BTC'), ('BTC', 'BTC'), ('ether', 'ETH'), ('LINK', 'LINK'), ('DOGE', 'DOGE')]
-    >>> [m.asset.id for m in find_assets("The Nasdaq-100 ETF Invesco QQQ Trust and the S&P 500")]
-    ['QQQ', 'S&P 500']
+    >>> [(m.asset.id, m.asset.canonical) for m in find_assets("The Invesco QQQ Trust and the S&P 500 Index; Brent crude")]
+    [('Invesco QQQ Trust', 'QQQ'), ('S&P 500', 'S&P 500'), ('Brent crude', 'Brent')]
     >>> [m.text for m in find_assets("Meridian's Nasdaq-listed shares and bitcoin-linked stocks fell; the Nasdaq-100 rose")]
     ['Nasdaq-100']
     >>> [m.text for m in find_assets("in early U.S. trading")]
     []
     """
-    assets, ci, exact, ambiguous, pattern = _lexicon()
+    assets, ci, exact, ambiguous, pattern, as_written = _lexicon()
     out = []
     for m in pattern.finditer(text):
         if m.group("ci"):
@@ -105,5 +116,8 @@ def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
             aid = exact[m.group("exact")]
         else:
             aid = ambiguous[m.group("amb") or m.group("pair")]
-        out.append(AssetMention(m.start() + offset, m.end() + offset, m.group(0), assets[aid]))
+        asset = assets[aid]
+        if aid in as_written:  # the record keeps the article's wording of a stock, index, commodity or currency
+            asset = Asset(" ".join(m.group(0).split()), asset.kind, aid)
+        out.append(AssetMention(m.start() + offset, m.end() + offset, m.group(0), asset))
     return out

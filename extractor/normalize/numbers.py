@@ -13,23 +13,42 @@ _SCALES = {
     "b": 1e9, "bn": 1e9, "bln": 1e9, "billion": 1e9, "billions": 1e9,
     "t": 1e12, "tn": 1e12, "trillion": 1e12, "trillions": 1e12,
 }
-_CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "¥": "JPY", "c$": "CAD", "a$": "AUD"}
+# currency signs and words -> ISO 4217 code (pence are GBX; a stablecoin's ticker stands for itself)
+_CURRENCIES = {
+    "$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "dollar": "USD",
+    "c$": "CAD", "ca$": "CAD", "cad": "CAD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "nz$": "NZD", "nzd": "NZD",
+    "hk$": "HKD", "hkd": "HKD", "s$": "SGD", "sgd": "SGD", "r$": "BRL", "brl": "BRL", "nt$": "TWD", "twd": "TWD",
+    "mx$": "MXN", "mxn": "MXN",
+    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
+    "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "pence": "GBX", "gbx": "GBX", "gbp p": "GBX",
+    "¥": "JPY", "jpy": "JPY", "yen": "JPY", "yuan": "CNY", "cny": "CNY", "renminbi": "CNY", "rmb": "CNY",
+    "₹": "INR", "inr": "INR", "rupees": "INR", "₩": "KRW", "krw": "KRW", "won": "KRW", "chf": "CHF", "francs": "CHF",
+    "usdt": "USDT", "usdc": "USDC", "dai": "DAI", "pyusd": "PYUSD", "fdusd": "FDUSD", "usde": "USDE",
+}
 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 # After a NUMBER: no exponent ("$1e400" is not $1) and no digits the NUMBER stopped short of ("$1,2345").
 NUMBER_END = r"(?![\d,.]*[eE][+\-]?\d)(?!,?\d)"
 SCALE = r"(?:thousand|million|billion|trillion|mln|bln|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"
-CURRENCY = r"(?:US\$|C\$|A\$|\$|€|£|¥)"
+CURRENCY = r"(?:(?<![A-Za-z])(?:US|CA|C|AU|A|NZ|HK|NT|MX|S|R)\$|\$|€|£|¥|₹|₩)"  # "S$" only as a word of its own
+# codes and words written after the figure ("1.2 billion USD", "500 euros", "2,000 USDT", "85 pence")
+CURRENCY_AFTER = r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|yen|yuan|renminbi|rupees|francs)"
+CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR)"
 
 MONEY_RE = re.compile(
     rf"""
-    (?P<cur>{CURRENCY})\s?                # currency sign: $, US$, €, £
-    (?P<num>{NUMBER}){NUMBER_END}         # 62,692 / 113.8 / 0.26 (not 1e400)
-    (?:\s?(?P<scale>{SCALE}))?            # optional K, M, bn, million ...
+    (?:(?<![\w.,%)\]])(?P<neg>[-−–])(?=\s?{CURRENCY}))?  # a minus sign before the currency ("-$45 million"), not a range dash
+    (?P<cur>{CURRENCY})\s?                   # currency sign: $, US$, €, £, S$
+    (?P<num>{NUMBER}){NUMBER_END}             # 62,692 / 113.8 / 0.26 (not 1e400)
+    (?:\s?(?P<scale>{SCALE}))?               # optional K, M, bn, million ...
     |
-    (?P<num2>{NUMBER}){NUMBER_END}\s?     # or: a number followed by
-    (?:(?P<scale2>{SCALE})\s)?            #   optional scale word and
-    (?P<cur2>USD|dollars)\b               #   a currency word (1.2 billion USD)
+    (?<![A-Za-z])(?P<cur3>{CURRENCY_BEFORE})\s  # or: a currency code first ("EUR 5 million")
+    (?P<num3>{NUMBER}){NUMBER_END}
+    (?:\s?(?P<scale3>{SCALE}))?
+    |
+    (?P<num2>{NUMBER}){NUMBER_END}\s?        # or: a number followed by
+    (?:(?P<scale2>{SCALE})\s)?               #   optional scale word and
+    (?P<cur2>{CURRENCY_AFTER})\b             #   a currency code or word (1.2 billion USD, 500 euros)
     """,
     re.VERBOSE,
 )
@@ -58,6 +77,7 @@ class Money:
     scaled: bool  # written with a scale word (K, million...): an amount rather than a quote
     start: int
     end: int
+    negative: bool = False  # written with a minus sign ("-$45 million" in a flow table)
 
 
 def parse_number(text: str) -> float:
@@ -90,11 +110,10 @@ def scale_factor(word: str | None) -> float:
 def currency_code(sign: str) -> str:
     """ISO code of a currency sign or word.
 
-    >>> currency_code("US$"), currency_code("€"), currency_code("dollars")
-    ('USD', 'EUR', 'USD')
+    >>> currency_code("US$"), currency_code("€"), currency_code("dollars"), currency_code("pence"), currency_code("USDT")
+    ('USD', 'EUR', 'USD', 'GBX', 'USDT')
     """
-    s = sign.lower()
-    return "USD" if s == "dollars" else _CURRENCIES[s]
+    return _CURRENCIES[sign.lower()]
 
 
 def parse_money(text: str) -> Money:
@@ -108,8 +127,16 @@ def parse_money(text: str) -> Money:
     113800000.0
     >>> parse_money("$2.23 trillion").value
     2230000000000.0
-    >>> parse_money("€5 million").currency
-    'EUR'
+    >>> parse_money("€5 million").currency, parse_money("85 pence").currency, parse_money("2,000 USDT").currency
+    ('EUR', 'GBX', 'USDT')
+    >>> m = parse_money("-$45 million"); (m.value, m.negative)
+    (45000000.0, True)
+    >>> parse_money("S$1.35").currency, parse_money("HK$8.2 billion").currency, parse_money("EUR 5 million").value
+    ('SGD', 'HKD', 5000000.0)
+    >>> parse_money("151.93 yen").currency
+    'JPY'
+    >>> [(m.value, m.negative) for m in finditer_money("the $0.16-$0.17 band")]
+    [(0.16, False), (0.17, False)]
     >>> parse_money("$1e400")
     Traceback (most recent call last):
     ...
@@ -127,13 +154,14 @@ def parse_money(text: str) -> Money:
 
 def money_from_match(m: re.Match, offset: int = 0) -> Money:
     """A ``Money`` from a ``MONEY_RE`` match (``offset`` shifts its positions)."""
-    num = m.group("num") or m.group("num2")
-    scale = m.group("scale") or m.group("scale2")
-    cur = m.group("cur") or m.group("cur2")
+    num = m.group("num") or m.group("num2") or m.group("num3")
+    scale = m.group("scale") or m.group("scale2") or m.group("scale3")
+    cur = m.group("cur") or m.group("cur2") or m.group("cur3")
     value = parse_number(num) * scale_factor(scale)
     if abs(value) > MAX_ABS_VALUE:
         raise ValueError(f"amount out of range: {m.group(0)!r}")
-    return Money(value=value, currency=currency_code(cur), scaled=bool(scale), start=m.start() + offset, end=m.end() + offset)
+    return Money(value=value, currency=currency_code(cur), scaled=bool(scale), start=m.start() + offset, end=m.end() + offset,
+                 negative=bool(m.group("neg")))
 
 
 def parse_percent(text: str) -> float:
@@ -184,8 +212,8 @@ def parse_score(text: str) -> float:
 def finditer_money(text: str, offset: int = 0):
     """Every money expression in ``text`` (out-of-range ones skipped).
 
-    >>> [(m.value, m.scaled) for m in finditer_money("from $88,466.96 to $82.1K, a $1.7 billion wipe")]
-    [(88466.96, False), (82100.0, True), (1700000000.0, True)]
+    >>> [(m.value, m.scaled) for m in finditer_money("from $91,305.44 to $84.6K, a $2.3 billion wipe")]
+    [(91305.44, False), (84600.0, True), (2300000000.0, True)]
     >>> list(finditer_money("$1e400, $12e5, $1.5E3 and 999,999,999,999 trillion dollars"))
     []
     >>> [m.group(0) for m in PERCENT_RE.finditer("1e400% and 2.5e3 percent, but +3% stays")]

@@ -21,7 +21,7 @@ PERIOD_RE = Caseless(
         (?P<unit2>hour|day|session|week|month|quarter|year)s?\b                          # seven-day, 24 hours
       | (?P<adj>daily|weekly|monthly|quarterly|yearly|annual|intraday|overnight)\b       # weekly decline
       | (?P<ytd>year[\s-]to[\s-]date|ytd)\b
-      | (?:on|for)\s+the\s+(?P<onthe>day|week|month|year)\b                               # down 0.31% on the day, 12% for the month
+      | (?:on|for)\s+the\s+(?P<onthe>day|week|month|year)\b                               # up 0.4% on the day, 12% for the month
       | (?P<single>in\s+a\s+single\s+(?:day|session))\b
     )
     """,
@@ -69,7 +69,7 @@ def parse_period(text: str) -> str | None:
     ('P7D', 'P1D')
     >>> parse_period("over the past year"), parse_period("past week"), parse_period("in the past four weeks")
     ('P1Y', 'P7D', 'P4W')
-    >>> parse_period("down 0.31% on the day"), parse_period("over three sessions")
+    >>> parse_period("up 0.4% on the day"), parse_period("over three sessions")
     ('P1D', 'P3D')
     >>> parse_period("up 12% for the month"), parse_period("lower for the week")
     ('P1M', 'P7D')

@@ -16,15 +16,17 @@ from pathlib import Path
 from extractor.errors import InputError
 from extractor.review.page import PageSummary, render_page, write_page
 from extractor.settings import Settings
+from extractor.store.base import StoredArticle
 
 log = logging.getLogger(__name__)
 
 __all__ = ["collect_records", "render_page", "write_page", "PageSummary", "to_doc"]
 
 
-def collect_records(paths: list[Path] | None = None, db: Path | None = None, settings: Settings | None = None) -> Iterator[dict]:
+def collect_records(paths: list[Path] | None = None, db: str | Path | None = None, settings: Settings | None = None) -> Iterator[dict | StoredArticle]:
     """Article records from JSONL record files, from article files or folders (extracted on the
-    fly) and from a facts database, in that order."""
+    fly) and the articles of a facts database (an SQLite path or a ``postgresql://`` URL, opened
+    read-only; each with all its sources), in that order."""
     paths = list(paths or [])
     jsonl = [p for p in paths if p.suffix == ".jsonl" and p.is_file()]
     articles = [p for p in paths if p not in jsonl]
@@ -42,10 +44,10 @@ def collect_records(paths: list[Path] | None = None, db: Path | None = None, set
 
         yield from records_for(articles, settings or Settings())
     if db is not None:
-        from extractor.store import FactStore
+        from extractor.store import open_store
 
-        with FactStore(db, create=False) as store:
-            yield from store.records()
+        with open_store(db, readonly=True) as store:
+            yield from store.articles()
 
 
 def to_doc(record, nlp=None):

@@ -30,6 +30,7 @@ from pydantic import ValidationError
 from extractor.outlets import outlet
 from extractor.records import FACT_TYPES, ArticleRecord
 from extractor.review.markup import Mark, css_name, highlight
+from extractor.store.base import StoredArticle
 
 log = logging.getLogger(__name__)
 
@@ -117,25 +118,31 @@ def _link(url: str | None) -> str:
     return _esc(url) if url else ""
 
 
-def _validated(records: Iterable[dict | ArticleRecord], summary: PageSummary) -> list[dict]:
+def _validated(records: Iterable[dict | ArticleRecord | StoredArticle], summary: PageSummary) -> list[tuple[dict, list[str]]]:
+    """Valid records as dicts, each with its other sources (a stored article read from several paths)."""
     out = []
     for i, rec in enumerate(records):
+        others: list[str] = []
+        if isinstance(rec, StoredArticle):
+            others = [s for s in rec.sources if s != rec.record["article"]["source"]]
+            rec = rec.record
         if isinstance(rec, ArticleRecord):
-            out.append(rec.model_dump(mode="json"))
+            out.append((rec.model_dump(mode="json"), others))
             continue
         label = str(((rec or {}).get("article") or {}).get("source") or f"record {i + 1}") if isinstance(rec, dict) else f"record {i + 1}"
         try:
-            out.append(ArticleRecord.model_validate(rec).model_dump(mode="json"))
+            out.append((ArticleRecord.model_validate(rec).model_dump(mode="json"), others))
         except ValidationError as exc:
             reason = exc.errors()[0].get("msg", str(exc)) if exc.errors() else str(exc)
             log.error("%s: not a valid article record, left out of the page: %s", label, reason)
             summary.skipped.append((label, reason))
-    out.sort(key=lambda r: (r["article"]["source"], r["article"]["id"]))
+    out.sort(key=lambda r: (r[0]["article"]["source"], r[0]["article"]["id"]))
     return out
 
 
-def render_page(records: Iterable[dict | ArticleRecord], *, title: str = "Facts review") -> tuple[str, PageSummary]:
-    """The page's HTML for ``records`` (article records, as dicts or models) and what it holds.
+def render_page(records: Iterable[dict | ArticleRecord | StoredArticle], *, title: str = "Facts review") -> tuple[str, PageSummary]:
+    """The page's HTML for ``records`` (article records, as dicts or models, or articles read from
+    a facts database, whose other sources are listed under the article) and what it holds.
 
     Records that fail validation (evidence that does not match the text, unknown fields) are left
     out, logged and listed in ``PageSummary.skipped``. The same records give the same bytes.
@@ -143,7 +150,8 @@ def render_page(records: Iterable[dict | ArticleRecord], *, title: str = "Facts 
     from extractor import __version__
 
     summary = PageSummary()
-    recs = _validated(records, summary)
+    validated = _validated(records, summary)
+    recs = [r for r, _ in validated]
     for r in recs:
         summary.by_type.update(f["type"] for f in r["facts"])
     summary.articles = len(recs)
@@ -152,7 +160,7 @@ def render_page(records: Iterable[dict | ArticleRecord], *, title: str = "Facts 
 
     data: dict[str, dict] = {}
     index_rows, sections = [], []
-    for i, rec in enumerate(recs, 1):
+    for i, (rec, others) in enumerate(validated, 1):
         art, facts = rec["article"], rec["facts"]
         name = art.get("title") or Path(art["source"]).name or art["source"]
         where = outlet(art.get("url"), art.get("source")) or ""
@@ -178,6 +186,8 @@ def render_page(records: Iterable[dict | ArticleRecord], *, title: str = "Facts 
         if art.get("url"):
             meta.append(_link(art["url"]))
         meta += [_esc(x) for x in (art.get("published") and f"published {art['published']}", where and f"outlet {where}", f"id {art['id']}") if x]
+        if others:
+            meta.append("also read from " + ", ".join(f"<code>{_esc(o)}</code>" for o in others))
         warnings = "".join(f'<p class="warnings">warning: {_esc(w)}</p>' for w in rec.get("warnings") or [])
         sections.append(
             f'<article class="art" id="art-{i}"><h2>{i}. {_esc(name)}</h2><p class="meta">{" · ".join(meta)}</p>{warnings}'
@@ -226,7 +236,7 @@ def render_page(records: Iterable[dict | ArticleRecord], *, title: str = "Facts 
     return page, summary
 
 
-def write_page(records: Iterable[dict | ArticleRecord], out: str | Path, *, title: str = "Facts review") -> PageSummary:
+def write_page(records: Iterable[dict | ArticleRecord | StoredArticle], out: str | Path, *, title: str = "Facts review") -> PageSummary:
     """Write the review page of ``records`` to ``out``; return what it holds."""
     page, summary = render_page(records, title=title)
     out = Path(out)

@@ -17,6 +17,13 @@ Articles are identified by content. Writing the record of a source (a path or UR
   no source points to it any more.
 
 Each write is one transaction: a killed run never leaves half an article.
+
+Derived tables (``ddl.DERIVED_TABLES``: what code outside the store computes from the content,
+such as the consensus view's syndication clusters and outlets) are rewritten by
+``refresh_derived(derivation)``: only when a fingerprint of the content they are computed from
+changed, computed outside any write lock, and written in one transaction that first checks that
+the content did not change meanwhile (else computed again). Concurrent refreshes are serialized,
+so the last one leaves the tables consistent with everything committed before it.
 """
 from __future__ import annotations
 
@@ -26,14 +33,14 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from extractor.errors import StoreError, StoreVersionError
 from extractor.records import SCHEMA_VERSION as RECORD_SCHEMA_VERSION
 from extractor.records import ArticleRecord
-from extractor.store.ddl import FACT_COLUMNS, SCHEMA_VERSION, TABLES, TIMESTAMP_COLUMNS
+from extractor.store.ddl import DERIVED_TABLES, FACT_COLUMNS, SCHEMA_VERSION, TABLES, TIMESTAMP_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +120,23 @@ class StoredArticle:
     stamp: Stamp
 
 
+@dataclass(frozen=True)
+class Derivation:
+    """How to compute derived tables (``ddl.DERIVED_TABLES``) from the stored content.
+
+    ``reads`` are SELECTs over the content, read in one snapshot; those named in ``fingerprint``
+    (cheap ones: ids, paths, names, no article texts) are hashed with ``version`` (of the code that
+    computes) to decide whether the tables are out of date. ``compute`` gets every read's rows and
+    returns the new rows of each derived table it owns (columns in ``ddl.DERIVED_TABLES`` order).
+    """
+
+    name: str
+    version: str
+    reads: dict[str, str]
+    fingerprint: tuple[str, ...]
+    compute: Callable[[dict[str, list[tuple]]], dict[str, list[tuple]]]
+
+
 class Tx(ABC):
     """One transaction's cursor, with ``?`` placeholders whatever the backend."""
 
@@ -151,6 +175,8 @@ class FactStore(ABC):
     readonly = False
     RETRIES = 8
     READ_BATCH = 200  # articles read per query when exporting
+    DERIVED_LOCK = ""  # run first in a refresh of derived tables: excludes other refreshes (SQLite's BEGIN IMMEDIATE does)
+    DERIVED_ATTEMPTS = 3  # refreshes computed outside the write lock before one is computed inside it
 
     # -- what a backend supplies ----------------------------------------------------------------
     @abstractmethod
@@ -170,8 +196,9 @@ class FactStore(ABC):
         return False
 
     @abstractmethod
-    def query(self, sql: str) -> tuple[list[str], list[tuple]]:
-        """Run one read-only statement; ``(column names, rows)``. Writes are refused."""
+    def query(self, sql: str, params: tuple = ()) -> tuple[list[str], list[tuple]]:
+        """Run one read-only statement (``?`` placeholders for ``params``); ``(column names, rows)``.
+        Writes are refused."""
 
     @abstractmethod
     def close(self) -> None: ...
@@ -258,7 +285,9 @@ class FactStore(ABC):
         aid, source = article[0], src[0]
         old = tx.one(f"SELECT article_id FROM sources WHERE source = ?{self.LOCK}", (source,))
         cols = ", ".join(ARTICLE_COLUMNS)
-        new = tx.run(f"INSERT INTO articles({cols}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}) ON CONFLICT (id) DO NOTHING", article) == 1
+        # No conflict target: on PostgreSQL, two writers inserting one text at once may trip the
+        # text_hash index before the id index, and a targeted ON CONFLICT (id) would raise there.
+        new = tx.run(f"INSERT INTO articles({cols}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}) ON CONFLICT DO NOTHING", article) == 1
         written = 0
         if new:
             written = self._insert_facts(tx, facts)
@@ -334,6 +363,75 @@ class FactStore(ABC):
             " ON CONFLICT (source) DO UPDATE SET reason = excluded.reason, message = excluded.message, time = excluded.time",
             (source, reason, message, now_iso()),
         ))
+
+    # -- derived tables -------------------------------------------------------------------------
+    def _fingerprint(self, tx: Tx, d: Derivation) -> tuple[str, dict[str, list[tuple]]]:
+        h = hashlib.sha256(f"{d.name}\0{d.version}\n".encode())
+        rows = {}
+        for key in d.fingerprint:
+            rows[key] = got = tx.all(d.reads[key])
+            h.update(f"{key}\n".encode())
+            for line in sorted(json.dumps([_plain(v) for v in r], ensure_ascii=False) for r in got):
+                h.update(line.encode() + b"\n")
+        return h.hexdigest(), rows
+
+    @staticmethod
+    def _stored_fingerprint(tx: Tx, name: str) -> str | None:
+        row = tx.one("SELECT fingerprint FROM derived_state WHERE name = ?", (name,))
+        return row[0] if row else None
+
+    def derived_fresh(self, d: Derivation) -> bool:
+        """The derived tables of ``d`` were computed from the content the database holds now."""
+        with self._read() as tx:
+            fp, _ = self._fingerprint(tx, d)
+            return self._stored_fingerprint(tx, d.name) == fp
+
+    def refresh_derived(self, d: Derivation) -> bool:
+        """Recompute the derived tables of ``d`` when the content changed since they were computed
+        (see the module docstring); True when they were rewritten."""
+        if self.readonly:
+            raise StoreError(f"{self.location}: opened read-only: cannot refresh {d.name}")
+        for attempt in range(self.DERIVED_ATTEMPTS + 1):
+            fp, tables = None, None
+            if attempt < self.DERIVED_ATTEMPTS:  # compute outside the write lock
+                with self._read() as tx:
+                    fp, rows = self._fingerprint(tx, d)
+                    if self._stored_fingerprint(tx, d.name) == fp:
+                        return False
+                    rows.update({k: tx.all(sql) for k, sql in d.reads.items() if k not in rows})
+                tables = d.compute(rows)
+            done = self._retrying(lambda tx: self._put_derived(tx, d, fp, tables))
+            if done is not None:
+                return done
+            log.debug("%s: content changed while %s was computed; computing it again", self.location, d.name)
+        raise AssertionError("unreachable: the last attempt computes under the lock")
+
+    def _put_derived(self, tx: Tx, d: Derivation, fp: str | None, tables: dict | None) -> bool | None:
+        """Write ``tables`` computed for fingerprint ``fp``; None when the content changed since
+        (``tables`` None: read and compute here, under the lock)."""
+        if self.DERIVED_LOCK:
+            tx.all(self.DERIVED_LOCK)
+        now, rows = self._fingerprint(tx, d)
+        if self._stored_fingerprint(tx, d.name) == now:
+            return False  # another refresh did it
+        if tables is None:
+            rows.update({k: tx.all(sql) for k, sql in d.reads.items() if k not in rows})
+            tables = d.compute(rows)
+        elif now != fp:
+            return None
+        for table, new_rows in tables.items():
+            if table not in DERIVED_TABLES:
+                raise StoreError(f"{d.name}: {table!r} is not a derived table")
+            cols = DERIVED_TABLES[table]
+            tx.run(f"DELETE FROM {table}")
+            if new_rows:
+                tx.many(f"INSERT INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", list(new_rows))
+        tx.run(
+            "INSERT INTO derived_state(name, fingerprint, refreshed_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, refreshed_at = excluded.refreshed_at",
+            (d.name, now, now_iso()),
+        )
+        return True
 
     # -- reading --------------------------------------------------------------------------------
     def count(self, table: str) -> int:

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 SETUP_LOCK = 0x65787472  # advisory lock key held while the schema is created or checked
+DERIVED_LOCK = 0x65787473  # advisory lock key held while derived tables are rewritten
 CONNECT_TIMEOUT_S = 10
 POOL_TIMEOUT_S = 120
 
@@ -82,6 +83,7 @@ class PostgresStore(FactStore):
     dialect = "postgres"
     LOCK = " FOR UPDATE"
     SAME = "IS NOT DISTINCT FROM"
+    DERIVED_LOCK = f"SELECT pg_advisory_xact_lock({DERIVED_LOCK})"
 
     def __init__(self, url: str, *, create: bool = True, readonly: bool = False, extractor_version: str | None = None, pool_size: int = 4):
         try:
@@ -124,6 +126,12 @@ class PostgresStore(FactStore):
                     cur.executemany("INSERT INTO meta(key, value) VALUES (%s, %s)", self._initial_meta(extractor_version))
             else:
                 self._check_meta(dict(conn.execute("SELECT key, value FROM meta").fetchall()))
+                if create:  # a database made before the derived tables and views existed
+                    for statement in ddl.derived(self.dialect):
+                        conn.execute(statement)
+                    for name, sql in ddl.view_items(self.dialect):
+                        if conn.execute("SELECT to_regclass(%s) IS NULL", (name,)).fetchone()[0]:
+                            conn.execute(f"CREATE VIEW {name} AS {sql}")
                 if create and extractor_version:
                     conn.execute(
                         "INSERT INTO meta(key, value) VALUES ('extractor_version', %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -155,12 +163,12 @@ class PostgresStore(FactStore):
     def _db_error(self, exc: BaseException) -> bool:
         return isinstance(exc, (self._psycopg.Error, self._pool_timeout))
 
-    def query(self, sql: str) -> tuple[list[str], list[tuple]]:
+    def query(self, sql: str, params: tuple = ()) -> tuple[list[str], list[tuple]]:
         try:
             with self.pool.connection() as conn:
                 with conn.transaction():
                     conn.execute("SET TRANSACTION READ ONLY")
-                    cur = conn.execute(sql)
+                    cur = conn.execute(_ph(sql), params) if params else conn.execute(sql)
                     if cur.description is None:
                         return [], []
                     return [d.name for d in cur.description], cur.fetchall()

@@ -134,6 +134,8 @@ class SQLiteStore(FactStore):
                 tx.many("INSERT INTO meta(key, value) VALUES (?, ?)", self._initial_meta(extractor_version))
             else:
                 self._check_meta(dict(tx.all("SELECT key, value FROM meta")))
+                for statement in ddl.derived(self.dialect) + ddl.views(self.dialect):  # a database made before they existed
+                    tx.run(statement)
                 if extractor_version:
                     tx.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('extractor_version', ?)", (extractor_version,))
 
@@ -181,10 +183,10 @@ class SQLiteStore(FactStore):
     def _db_error(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.Error)
 
-    def query(self, sql: str) -> tuple[list[str], list[tuple]]:
+    def query(self, sql: str, params: tuple = ()) -> tuple[list[str], list[tuple]]:
         try:
             self.conn.execute("PRAGMA query_only = ON")
-            cur = self.conn.execute(sql)
+            cur = self.conn.execute(sql, params)
             cols = [d[0] for d in cur.description or []]
             return cols, cur.fetchall()
         except (sqlite3.Error, sqlite3.Warning) as exc:

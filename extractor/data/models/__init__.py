@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from extractor.data.models.base import Entry, Lexicon, Pattern, Patterns, Phrase, Phrases
 from extractor.data.models.assets import AssetRow
+from extractor.data.models.entities import Entities
 from extractor.data.models.flows import EtfProducts, FlowLexicon
+from extractor.data.models.furniture import Furniture
 from extractor.data.models.lang import Stopwords
 from extractor.data.models.levels import LevelCues
 from extractor.data.models.metrics import MetricPatterns
@@ -21,6 +23,8 @@ MODELS: dict[str, type[Lexicon]] = {
     "grammar": Grammar,
     "figure_context": FigureContext,
     "price_cues": PriceCues,
+    "entities": Entities,
+    "furniture": Furniture,
     "quote_lexicon": QuoteLexicon,
     "metric_patterns": MetricPatterns,
     "move_lexicon": MoveLexicon,

@@ -10,6 +10,7 @@ class Grammar(Lexicon):
 
     clause_break_words: Phrases = Field(description="words that open a new clause ('but', 'while'): windows stop there")
     approximators: Phrases = Field(description="words that hedge a figure ('about', 'nearly', 'more than'): they may stand between a cue and the figure")
+    present_markers: Phrases = Field(description="words that tie a statement to the time of writing ('currently', 'at press time'): its day is the publication day")
     additive_words: Phrases = Field(description="words that mark an amount as added to another ('a further $5 billion', 'another 3%')")
 
 

@@ -1,0 +1,25 @@
+"""Model of ``entities.json``: how articles introduce the assets they talk about."""
+from __future__ import annotations
+
+from pydantic import Field
+
+from extractor.data.models.base import Lexicon, Phrases
+
+
+class Entities(Lexicon):
+    """``entities.json`` (extractor/facts/entities.py)."""
+
+    exchanges: Phrases = Field(description="exchange prefixes inside a ticker's brackets: '(NASDAQ: XYZ)'")
+    not_asset_heads: Phrases = Field(description="last words of names that are bodies, not assets: '... Commission (SEC)'")
+    crypto_context: Phrases = Field(description="words near an introduction that make it a token")
+    stock_context: Phrases = Field(description="words near an introduction (or in the name) that make it a listed company (case as written)")
+    fund_heads: Phrases = Field(description="words that make a name a fund: ETF, Trust")
+    index_heads: Phrases = Field(description="words that end an index's name: Index, Composite")
+    token_nouns: Phrases = Field(description="'the Name token', 'Name memecoin'")
+    share_nouns: Phrases = Field(description="'Name shares', 'Name stock'")
+    name_openers: Phrases = Field(description="words dropped from the start of a name ('The Boeing Company')")
+    dollar_codes: Phrases = Field(description="quote currencies that make BASE/QUOTE the base asset's price")
+    currency_codes: Phrases = Field(description="ISO currency codes: two of them make an FX pair")
+    not_entity_names: Phrases = Field(description="words that are never an asset's name: regions, demonyms, sectors, months, days, determiners")
+    adjective_suffixes: Phrases = Field(description="'Name-listed', 'bitcoin-linked': the part after the hyphen makes an adjective, not a name")
+    ticker_words: Phrases = Field(description="tickers that are English words or common acronyms: they count only in ticker context ('$X', '(X)')")

@@ -1,0 +1,407 @@
+"""The article-local registry of the assets an article introduces, beside the lexicon of known ones.
+
+News introduces what it talks about in a few recurring ways, and the registry learns each
+entity from them (``data/entities.json`` holds the words):
+
+- ``Name (TICKER)``, ``Name (NASDAQ: TICK)``: a listed company, fund, index or token;
+- ``$TICK``: a cashtag;
+- "shares of Name", "Name shares", "Name's stock": a listed company;
+- "the Name token", "Name memecoin": a token;
+- "Name Index", "Name Composite": an index;
+- ``BASE/QUOTE``: a pair (against a dollar or stablecoin it is the base asset's price; two
+  currencies make an FX pair; two tokens a cross pair).
+
+Every later mention of an entity's name, its ticker (tickers that are English words, "ALL",
+"IT", "NOW", only in ticker context) or a distinctive first word of its name ("Circle" for
+"Circle Internet Group") is a mention of it, so figures and moves resolve to the entity the
+article introduced before any fallback, and never to a default coin. Where a registered name
+covers a lexicon name ("Grayscale Bitcoin Trust ETF"), the longer name wins: the fund is not
+bitcoin.
+
+Entity ids follow the record contract: a token's ticker; otherwise the name as the article
+introduced it.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from extractor.data import alternation, compiled, lexicon
+from extractor.normalize.assets import Asset, AssetMention, asset_kind, canonical_asset, find_assets
+
+MAX_NAME_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Words:
+    exchanges: re.Pattern
+    not_asset_heads: frozenset[str]
+    crypto_context: re.Pattern
+    stock_context: re.Pattern
+    fund_heads: frozenset[str]
+    index_heads: frozenset[str]
+    token_nouns: str
+    share_nouns: str
+    openers: frozenset[str]
+    dollar_codes: frozenset[str]
+    currency_codes: frozenset[str]
+    ticker_words: frozenset[str]
+    not_names: frozenset[str]  # lower-cased
+    adjective: re.Pattern
+
+
+@compiled
+def words() -> Words:
+    e = lexicon("entities")
+    return Words(
+        exchanges=re.compile(alternation(e.exchanges)),
+        not_asset_heads=frozenset(e.not_asset_heads),
+        crypto_context=re.compile(rf"(?<![\w-]){alternation(e.crypto_context, ignore_case=True)}(?![\w-])", re.I),
+        stock_context=re.compile(rf"(?<![\w-]){alternation(e.stock_context)}(?![\w-])"),
+        fund_heads=frozenset(e.fund_heads),
+        index_heads=frozenset(e.index_heads),
+        token_nouns=alternation(e.token_nouns, ignore_case=True),
+        share_nouns=alternation(e.share_nouns, ignore_case=True),
+        openers=frozenset(e.name_openers),
+        dollar_codes=frozenset(e.dollar_codes),
+        currency_codes=frozenset(e.currency_codes),
+        ticker_words=frozenset(e.ticker_words),
+        not_names=frozenset(n.lower() for n in e.not_entity_names),
+        adjective=re.compile(rf"^[\w.&’'-]+-(?:{alternation(e.adjective_suffixes)})$", re.I),
+    )
+
+
+_WORD = r"(?:[A-Z][\w&.'’+-]*|\d[\w.-]*[A-Za-z][\w.-]*)"  # a capitalised word, or "21Shares", "3M"
+_RUN = re.compile(rf"{_WORD}(?:[ ](?:{_WORD}|\d[\d,.]*|&|of|and|de))*$")  # a capitalised run ending where the text ends
+
+
+@compiled
+def _intro_re() -> re.Pattern:
+    return re.compile(
+        rf"""
+        (?<=[\w.’'])(?:['’]s)?[ ]?\(\s*                       # right after a name: "Name (", "Name’s ("
+        (?:(?P<exch>{words().exchanges.pattern})\s*:\s*)?     # "NASDAQ: "
+        \$?(?P<tick>[A-Z][A-Z0-9]{{0,5}}(?:\.[A-Z])?)          # the ticker
+        \s*\)
+        """,
+        re.VERBOSE,
+    )
+
+
+_CASHTAG = re.compile(r"(?<![\w$])\$(?P<tick>[A-Z][A-Za-z0-9]{1,9})\b(?![\d.,])")
+_PAIR = re.compile(r"(?<![\w/$])(?P<base>[A-Z][A-Z0-9]{1,5})/(?P<quote>[A-Z]{2,5})\b(?!/)")
+
+
+@compiled
+def _share_re() -> re.Pattern:
+    w = words()
+    return re.compile(
+        rf"""
+        (?:shares\s+(?:of|in)\s+(?P<a>{_WORD}(?:[ ]{_WORD}){{0,3}}))          # shares of Name
+        | (?P<b>{_WORD}(?:[ ]{_WORD}){{0,3}})(?:['’]s)?\s+(?-i:{w.share_nouns})\b  # Name shares / Name's stock
+        """,
+        re.VERBOSE,
+    )
+
+
+@compiled
+def _token_re() -> re.Pattern:
+    return re.compile(rf"(?P<name>{_WORD}(?:[ ]{_WORD}){{0,2}})\s+(?i:{words().token_nouns})\b")
+
+
+@compiled
+def _index_re() -> re.Pattern:
+    heads = "|".join(sorted(words().index_heads))
+    return re.compile(rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&)){{1,5}}[ ](?:{heads}))\b")
+
+
+@dataclass
+class Entity:
+    """An asset the article introduced: its id, kind and the names it goes by in the article."""
+
+    id: str
+    kind: str  # crypto | stock | etf | index | commodity | fx | pair
+    ticker: str | None = None
+    names: set[str] = field(default_factory=set)  # surfaces matched as written
+    ticker_only_in_context: bool = False
+
+    def asset(self) -> Asset:
+        return Asset(self.id, self.kind)
+
+
+def _suffix_for_ticker(words_: list[str], tick: str) -> list[str]:
+    """The shortest trailing part of a capitalised run that starts with the ticker's first letter
+    and holds its letters in order ("Free Report Intel Corporation (INTC)" -> "Intel Corporation"),
+    else the whole run.
+
+    >>> _suffix_for_ticker("Free Report Intel Corporation".split(), "INTC")
+    ['Intel', 'Corporation']
+    >>> _suffix_for_ticker(["Robinhood", "Markets"], "HOOD")
+    ['Robinhood', 'Markets']
+    """
+    letters = [c for c in tick.upper() if c.isalnum()]
+    for i in range(len(words_) - 1, -1, -1):
+        part = " ".join(words_[i:]).upper()
+        if not part.startswith(letters[0]):
+            continue
+        it = iter(part)
+        if all(ch in it for ch in letters):
+            return words_[i:]
+    return words_
+
+
+def _name_before(text: str, end: int, w: Words) -> str | None:
+    """The capitalised name that ends at ``end`` (at most ``MAX_NAME_WORDS`` words, openers dropped)."""
+    left = text[max(0, end - 120) : end].rstrip()
+    left = re.sub(r"['’]s$", "", left)
+    m = _RUN.search(left)
+    if not m:
+        return None
+    toks = m.group().split(" ")[-MAX_NAME_WORDS:]
+    while toks and toks[0] in w.openers:
+        toks = toks[1:]
+    return " ".join(toks) or None
+
+
+_SENT_END = re.compile(r"[.!?;](?:\s|$)")
+
+
+def _sentence_around(text: str, start: int, end: int, reach: int) -> str:
+    """The text around ``start:end`` up to ``reach`` characters, cut at sentence ends.
+
+    >>> _sentence_around("A fell. B (BB) rose; C shares sank.", 8, 14, 40)
+    'B (BB) rose;'
+    """
+    left = text[max(0, start - reach) : start]
+    cut = max((m.end() for m in _SENT_END.finditer(left)), default=0)
+    right = text[end : end + reach]
+    stop = _SENT_END.search(right)
+    return left[cut:] + text[start:end] + (right[: stop.start() + 1] if stop else right)
+
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+_COMPANY_END = re.compile(r"\b(?:Inc|Corp|Co|Ltd|Plc|S\.A|N\.V|L\.P)\.$")
+
+
+def clean_name(name: str, w: Words, lower_words: frozenset[str] = frozenset()) -> str | None:
+    """An introduced name as an entity's name, or ``None`` when it cannot be one: openers dropped,
+    a possessive owner taken apart from what it owns ("Hong Kong's Hang Seng index" -> the index;
+    "Acme's Nasdaq-listed" -> Acme), regions, sectors, months and common words refused.
+
+    >>> w = words()
+    >>> [clean_name(n, w) for n in ("The Boeing Company", "Hong Kong's Hang Seng index", "Acme's Nasdaq-listed", "U.S.", "February.")]
+    ['Boeing Company', 'Hang Seng index', 'Acme', None, None]
+    >>> clean_name("Tech", w), clean_name("Zorblex", w, frozenset({"zorblex"})), clean_name("Acme Corp.", w)
+    (None, None, 'Acme Corp.')
+    >>> clean_name("February. The", w), clean_name("Monday. Quillon Foods", w)
+    (None, 'Quillon Foods')
+    """
+    toks = [t for t in name.split(" ") if t]
+    for i in range(len(toks) - 2, -1, -1):  # a full stop inside the run ends a sentence: the name starts after it
+        if toks[i].endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|(?:Inc|Corp|Co|Ltd|St|Mt)\.", toks[i]):
+            toks = toks[i + 1 :]
+            break
+    while toks and toks[0] in w.openers:
+        toks = toks[1:]
+    owner = [i for i, t in enumerate(toks) if _POSSESSIVE.search(t) and t[:-2]]
+    if owner:
+        i = owner[-1]
+        tail = toks[i + 1 :]
+        if tail and not all(w.adjective.match(t) or t.islower() for t in tail):
+            toks = tail
+        else:
+            toks = toks[: i] + [_POSSESSIVE.sub("", toks[i])]
+    toks = [t for t in toks if not w.adjective.match(t)]
+    if not toks:
+        return None
+    out = " ".join(toks)
+    if out.endswith(".") and not _COMPANY_END.search(out) and not re.fullmatch(r"(?:[A-Z]\.)+", out):
+        out = out.rstrip(".")
+        if not out:
+            return None
+    low = out.lower()
+    if low in w.not_names or low.rstrip(".") in w.not_names or out.upper() in w.ticker_words:
+        return None
+    if len(toks) == 1 and low in lower_words:
+        return None  # a word the article also writes in lower case is a common word, not a name
+    return out
+
+
+class Registry:
+    """Entities of one article, and every mention of them in its text."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.w = words()
+        self.lexicon_mentions = find_assets(text)
+        self.by_key: dict[str, Entity] = {}
+        self.lower_words = frozenset(re.findall(r"(?<![\w’'-])[a-z][a-z’'-]+", text))
+        self._crypto_bias = self._article_bias()
+        self.exchange_spans: list[tuple[int, int]] = []  # "NASDAQ" inside "(NASDAQ: XYZ)" is no index
+        self._introductions()
+
+    # -- what kind of article ------------------------------------------------------------------
+    def _article_bias(self) -> bool:
+        """True when the article's known assets are mostly tokens (an unknown ticker is likelier a token)."""
+        kinds = [m.asset.kind for m in self.lexicon_mentions]
+        return kinds.count("crypto") >= len(kinds) / 2 if kinds else True
+
+    def _kind(self, name: str, start: int, end: int, exch: str | None) -> str:
+        """What an introduced name is: the name's own words first, then the words right around it,
+        then the words of its neighbourhood, then what the article mostly talks about."""
+        w = self.w
+        words_ = set(name.split())
+        if words_ & w.fund_heads:
+            return "etf"
+        if words_ & w.index_heads:
+            return "index"
+        if exch or w.stock_context.search(name):
+            return "stock"
+        left, right = self.text[max(0, start - 30) : start], self.text[end : end + 25]
+        if re.search(r"(?i:shares\s+(?:of|in))\s*$", left) or re.match(rf"\s*(?:['’]s\s+)?(?i:{w.share_nouns})\b", right):
+            return "stock"
+        if re.match(rf"\s*(?i:{w.token_nouns})\b", right):
+            return "crypto"
+        if len(name.split()) >= 2 and not w.crypto_context.search(_sentence_around(self.text, start, end, 60)):
+            return "stock"  # a name of several words with no token word near is a company's
+        around = _sentence_around(self.text, start, end, 100)
+        crypto, stock = len(w.crypto_context.findall(around)), len(w.stock_context.findall(around))
+        if crypto != stock:
+            return "crypto" if crypto > stock else "stock"
+        return "crypto" if self._crypto_bias else "stock"
+
+    # -- learning entities ------------------------------------------------------------------------
+    def _add(self, name: str | None, tick: str | None, kind: str, in_context: bool = True) -> Entity | None:
+        known = (tick and canonical_asset(tick)) or (name and canonical_asset(name))
+        if known:  # the lexicon knows it: the introduction adds a name for it
+            ent = self.by_key.get(known) or Entity(known, asset_kind(known) or kind, tick)
+            if name and name != known and canonical_asset(name) is None and len(name) > 3:
+                ent.names.add(name)
+            self.by_key[known] = ent
+            return ent
+        key = (tick or name or "").upper()
+        if not key:
+            return None
+        ent = self.by_key.get(key)
+        if ent is None:
+            ident = tick if (kind in ("crypto", "pair", "fx") or not name) and tick else name
+            ent = Entity(ident, kind, tick)
+            self.by_key[key] = ent
+        if name:
+            ent.names.add(name)
+            short = name.split(" ")[0]
+            if len(short) >= 4 and short != name and short[0].isupper() and short not in self.w.openers \
+                    and canonical_asset(short) is None and short not in self.w.fund_heads and short not in self.w.index_heads:
+                ent.names.add(short)
+        if tick:
+            ent.ticker = ent.ticker or tick
+            ent.ticker_only_in_context = tick in self.w.ticker_words or len(tick) < 2
+        return ent
+
+    def _introductions(self) -> None:
+        text, w = self.text, self.w
+        for m in _intro_re().finditer(text):
+            tick, exch = m.group("tick"), m.group("exch")
+            if exch:
+                self.exchange_spans.append(m.span("exch"))
+            if tick in w.ticker_words and not exch:
+                continue
+            name = _name_before(text, m.start(), w)
+            if name:
+                toks = _suffix_for_ticker(name.split(" "), tick)
+                name = clean_name(" ".join(toks), w)
+                if name and not exch and any(t in w.not_asset_heads for t in name.split(" ")):
+                    continue
+            if name is None and not exch:
+                continue
+            name_start = text.rfind(name, max(0, m.start() - 130), m.start()) if name else m.start()
+            self._add(name, tick, self._kind(name or "", max(name_start, 0), m.end(), exch))
+        for m in _CASHTAG.finditer(text):
+            tick = m.group("tick").upper()
+            if tick not in w.ticker_words:
+                self._add(None, tick, self._kind("", m.start(), m.end(), None))
+        for m in _PAIR.finditer(text):
+            self._pair(m.group("base"), m.group("quote"))
+        for m in _share_re().finditer(text):
+            name = clean_name(m.group("a") or m.group("b"), w, self.lower_words)
+            toks = name.split(" ") if name else []
+            if name and canonical_asset(name) is None and toks[-1] not in w.not_asset_heads \
+                    and not any(t in w.fund_heads for t in toks):
+                self._add(name, None, "stock")
+        for m in _token_re().finditer(text):
+            name = clean_name(m.group("name"), w, self.lower_words)
+            if name and name.split(" ")[-1] not in w.not_asset_heads:
+                self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
+        for m in _index_re().finditer(text):
+            name = clean_name(m.group("name"), w, self.lower_words)
+            if name and len(name.split(" ")) >= 2 and canonical_asset(name) is None:
+                self._add(name, None, "index")
+
+    def _pair(self, base: str, quote: str) -> None:
+        w = self.w
+        if quote in w.dollar_codes and base not in w.currency_codes:
+            if canonical_asset(base) is None and base not in w.ticker_words:
+                self._add(None, base, "crypto")
+            return
+        kind = "fx" if base in w.currency_codes and quote in w.currency_codes else "pair"
+        pair = f"{base}/{quote}"
+        ent = self.by_key.get(pair) or Entity(pair, kind, None)
+        ent.names.add(pair)
+        self.by_key[pair] = ent
+
+    # -- mentions ----------------------------------------------------------------------------------
+    def mentions(self) -> list[AssetMention]:
+        """Every mention of a registered entity and of a lexicon asset; where they overlap, the
+        longer wins (a registered name containing a known one), a tie goes to the lexicon."""
+        surfaces: dict[str, Entity] = {}
+        context_only: dict[str, Entity] = {}
+        for ent in self.by_key.values():
+            for n in ent.names:
+                surfaces.setdefault(n, ent)
+            if ent.ticker and ent.kind not in ("fx", "pair"):
+                (context_only if ent.ticker_only_in_context else surfaces).setdefault(ent.ticker, ent)
+        found: list[AssetMention] = []
+        if surfaces:
+            pat = re.compile(rf"(?<![\w$&/])(?:{alternation(surfaces, any_space=False)})(?![\w&]|/[A-Z])")
+            for m in pat.finditer(self.text):
+                ent = surfaces[m.group()]
+                found.append(AssetMention(m.start(), m.end(), m.group(), ent.asset()))
+        for m in _CASHTAG.finditer(self.text):
+            ent = self.by_key.get(m.group("tick").upper()) or self.by_key.get(canonical_asset(m.group("tick")) or "")
+            if ent is not None:
+                found.append(AssetMention(m.start("tick"), m.end(), m.group("tick"), ent.asset()))
+        if context_only:
+            pat = re.compile(rf"(?:(?<=\()|(?<=\$))(?:{alternation(context_only, any_space=False)})(?=\)|\b)")
+            for m in pat.finditer(self.text):
+                found.append(AssetMention(m.start(), m.end(), m.group(), context_only[m.group()].asset()))
+        lexicon = [m for m in self.lexicon_mentions if not _inside(m.start, self.exchange_spans)]
+        return _merge(lexicon, found)
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` falls in one of ``spans`` (sorted, not overlapping): a binary search, so a
+    page listing thousands of exchange prefixes stays linear.
+
+    >>> [_inside(p, [(2, 5), (9, 12)]) for p in (1, 2, 4, 5, 9, 12)]
+    [False, True, True, False, True, False]
+    """
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def _merge(lexicon_mentions: list[AssetMention], registered: list[AssetMention]) -> list[AssetMention]:
+    """Non-overlapping mentions, longest first at each place (ties to the lexicon), left to right."""
+    ranked = sorted([(m, 0) for m in lexicon_mentions] + [(m, 1) for m in registered],
+                    key=lambda x: (x[0].start, -(x[0].end - x[0].start), x[1]))
+    out: list[AssetMention] = []
+    for m, _ in ranked:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+def article_assets(text: str) -> list[AssetMention]:
+    """Every asset mention of ``text``: lexicon assets and the entities the article introduces."""
+    return Registry(text).mentions()

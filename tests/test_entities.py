@@ -1,0 +1,46 @@
+"""The article-local asset registry (extractor/facts/entities.py): invented sentences -> (mention, id, kind)."""
+from __future__ import annotations
+
+import pytest
+
+from extractor.facts.entities import article_assets
+
+CASES = [
+    # Name (TICKER): a listed company keeps its name; later mentions of its ticker and first word resolve to it
+    ("Shares of Quillon Foods (QLFD) doubled. Quillon later gave back half, and QLFD closed flat.",
+     [("Quillon Foods", "Quillon Foods", "stock"), ("QLFD", "Quillon Foods", "stock"), ("Quillon", "Quillon Foods", "stock"),
+      ("QLFD", "Quillon Foods", "stock")]),
+    # an exchange prefix makes it a stock whatever else is near
+    ("The token issuer Marrowbyte Labs Corp. (NASDAQ: MRWB) rose.", [("Marrowbyte Labs Corp.", "Marrowbyte Labs Corp.", "stock"), ("MRWB", "Marrowbyte Labs Corp.", "stock")]),
+    # a token introduced with its ticker is named by the ticker
+    ("The Pebblecoin (PBBL) token climbed, and PBBL is now the largest memecoin on the chain.",
+     [("Pebblecoin", "PBBL", "crypto"), ("PBBL", "PBBL", "crypto"), ("PBBL", "PBBL", "crypto")]),
+    # the shortest part of a long capitalised run that spells the ticker
+    ("Free Weekly Report Halvorsen Motors (HVM) slid.", [("Halvorsen Motors", "Halvorsen Motors", "stock"), ("HVM", "Halvorsen Motors", "stock")]),
+    # a registered fund name covers the coin inside it
+    ("The Corbel Bitcoin Income ETF (CBIX) lost 3% while bitcoin rose.",
+     [("Corbel Bitcoin Income ETF", "Corbel Bitcoin Income ETF", "etf"), ("CBIX", "Corbel Bitcoin Income ETF", "etf"), ("bitcoin", "BTC", "crypto")]),
+    # cashtags
+    ("Traders piled into $ZORB after the listing.", [("ZORB", "ZORB", "crypto")]),
+    # pairs: against a stablecoin it is the base coin; two coins a cross pair; two currencies an FX pair
+    ("XRP/USDT and ETH/BTC slid while EUR/USD rose.", [("XRP", "XRP", "crypto"), ("ETH/BTC", "ETH/BTC", "pair"), ("EUR/USD", "EUR/USD", "fx")]),
+    # "shares of X", "X stock"
+    ("Kettleby Semiconductor added 6.4%, and Kettleby stock is up 212% this year.",
+     [("Kettleby", "Kettleby", "stock"), ("Kettleby", "Kettleby", "stock")]),
+    # an index named by its head word
+    ("The Brightwater Global Miners Index fell.", [("Brightwater Global Miners Index", "Brightwater Global Miners Index", "index")]),
+    # the lexicon's non-crypto names keep the article's wording
+    ("Brent crude rose while U.S. crude fell and spot gold held; the S&P 500 Index slipped.",
+     [("Brent crude", "Brent crude", "commodity"), ("U.S. crude", "U.S. crude", "commodity"), ("spot gold", "spot gold", "commodity"),
+      ("S&P 500 Index", "S&P 500", "index")]),
+    # negatives: bodies, acronyms and English-word tickers are not assets
+    ("The Securities and Exchange Commission (SEC) and the Office of Budget (OOB) met.", []),
+    ("Artificial intelligence (AI) stocks rallied and IT spending rose.", []),
+    ("Short-Term Holders (STH) sold into the rally.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_registry(text, expected):
+    got = [(m.text, m.asset.id, m.asset.kind) for m in article_assets(text)]
+    assert got == expected
