@@ -228,3 +228,14 @@ def test_ray_engine_options_are_checked_before_anything_runs(ray_cluster, folder
 
     with pytest.raises(EngineError, match="needs 4.25 CPUs, but the Ray cluster has 2"):
         ray_batch(folder, tmp_path / "x.db", ray=RayOptions(cpus_per_actor=2))
+
+
+def test_a_uri_is_read_through_pyarrow_file_systems(folder, reference, tmp_path):
+    """``file://`` (any URI: s3://, gs://) lists and reads the folder through ``pyarrow.fs``: the same
+    articles and facts as the plain path (the sources are the URIs)."""
+    uri = folder.resolve().as_uri()
+    summary = run_batch(uri, tmp_path / "uri.db", settings=RULES)
+    assert (summary.files, summary.articles, summary.errors) == (40, 40, [])
+    with open_store(tmp_path / "uri.db", readonly=True) as st:
+        assert all(row[0].startswith("file:///") for row in st.query("SELECT source FROM sources")[1])
+    assert counts(tmp_path / "uri.db") == counts(reference[0])
