@@ -176,12 +176,19 @@ DB_HELP = "facts database: an SQLite file (created on first use) or postgresql:/
 @app.command()
 @guarded
 def batch(
-    folder: Path = typer.Argument(..., help="folder of articles, walked recursively (.txt .md .html .htm)"),
+    src: list[str] = typer.Argument(..., metavar="SRC...", help="folders of articles (walked recursively: .txt .md .html .htm), globs, "
+                                    "article files, or tables of raw articles (.parquet/.jsonl with source, text or html, url, published); "
+                                    "local paths or URIs (s3://bucket/news/, file:///...)"),
     db: str = typer.Option("facts.db", "--db", help=DB_HELP),
     jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="also write the folder's records as JSONL"),
     parquet: Optional[Path] = typer.Option(None, "--parquet", help="also write the folder's facts as Parquet"),
     csv: Optional[Path] = typer.Option(None, "--csv", help="also write the folder's facts as CSV"),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="worker processes"),
+    engine: str = typer.Option("local", "--engine", help="local (worker processes) or ray (a Ray Data actor pool; pip install 'extractor[ray]')"),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="worker processes (local) or actors (ray)"),
+    address: Optional[str] = typer.Option(None, "--address", help="ray: the cluster to use (host:6379 from `ray start --head`, or auto); "
+                                          "default: start a local Ray runtime"),
+    cpus_per_actor: Optional[float] = typer.Option(None, "--cpus-per-actor", help="ray: CPUs reserved per actor, fractional allowed "
+                                                   "(default: the cluster's CPUs less 0.25 for reading, shared by the actors, at most 1)"),
     glob: Optional[str] = typer.Option(None, "--glob", help="only files whose name or relative path matches"),
     force: bool = typer.Option(False, "--force", help="re-extract articles already in the database"),
     allow_errors: bool = typer.Option(False, "--allow-errors", help="exit 0 even when some files failed"),
@@ -194,21 +201,24 @@ def batch(
     max_text_chars: Optional[int] = MAX_TEXT_CHARS,
     verbose: bool = VERBOSE,
 ) -> None:
-    """Extract a folder of articles into a facts database (resumable; skips what is already stored)."""
+    """Extract folders or tables of articles into a facts database (resumable; skips what is already stored)."""
     from extractor.store import display_url
 
     shown = display_url(db)
     try:
         from extractor.batch import LogProgress, Progress, RichProgress, run_batch
+        from extractor.engines import ENGINES, RayOptions
 
         _verbose(verbose)
-        if not folder.is_dir():
-            fail(f"{folder}: not a folder")
+        if engine not in ENGINES:
+            fail(f"--engine: unknown engine {engine!r} (use one of: {', '.join(ENGINES)})")
+        if engine != "ray" and (address or cpus_per_actor is not None):
+            fail("--address and --cpus-per-actor are options of --engine ray")
         settings = _settings(model, use_model=False if no_model else None, batch_size=batch_size, doc_timeout=doc_timeout,
                              max_file_bytes=max_file_bytes, max_text_chars=max_text_chars)
         progress = Progress() if quiet else LogProgress() if _state["verbose"] or _state["debug"] else RichProgress()
-        summary = run_batch(folder, db, settings=settings, workers=workers, pattern=glob, force=force, jsonl=jsonl, parquet=parquet,
-                            csv=csv, progress=progress)
+        summary = run_batch(src, db, settings=settings, workers=workers, engine=engine, ray=RayOptions(address, cpus_per_actor),
+                            pattern=glob, force=force, jsonl=jsonl, parquet=parquet, csv=csv, progress=progress)
     except KeyboardInterrupt:
         fail(f"interrupted: articles written so far are complete in {shown}; run the same command again to finish", 130)
     for _, message in summary.errors[:20]:

@@ -32,3 +32,7 @@ class LexiconError(ExtractorError):
 
 class RuleCrash(ExtractorError):
     """A rule component crashed on an article (raised in strict mode; logged and skipped otherwise)."""
+
+
+class EngineError(ExtractorError):
+    """A batch engine cannot run: Ray is not installed, the cluster cannot be reached, the workers cannot start."""

@@ -3,7 +3,7 @@
 spaCy, the rules and, when ``EXTRACTOR_PRELOAD_SETTINGS`` holds a ``Settings`` JSON, a warmed-up
 ``Extractor`` (the NER model loaded, every lexicon compiled) are built once here; each worker is a
 fork of this process and starts with them ready instead of loading its own copy. The variable is
-set by ``extractor.batch`` when it starts the server; without it only the imports are done.
+set by ``extractor.engines.local`` when it starts the server; without it only the imports are done.
 """
 from __future__ import annotations
 

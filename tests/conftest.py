@@ -50,7 +50,7 @@ def _missing_part(message: str) -> None:
 
 def pytest_terminal_summary(terminalreporter):
     for message in _skipped_parts:
-        terminalreporter.write_line(f"{message}: the PostgreSQL tests were skipped")
+        terminalreporter.write_line(f"{message}: the tests that need it were skipped")
 
 
 @pytest.fixture(scope="session")
@@ -84,3 +84,31 @@ def pg_url(pg_cluster, request) -> str:
 
 
 _pg_count = [0]
+
+
+# --------------------------------------------------------------------------- Ray
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """One private Ray cluster (2 CPUs) for the whole session (tests/rayserver.py); this process
+    is connected to it as a driver, and ``.address`` is what the CLI's ``--address`` takes."""
+    import logging
+
+    from rayserver import RayCluster, use_private_token
+
+    use_private_token()
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError:
+        _missing_part("Ray is not installed (pip install -e '.[ray]')")
+
+    cluster = RayCluster()
+    try:
+        cluster.start()
+        ray.init(address=cluster.address, logging_level=logging.ERROR, log_to_driver=False)
+    except Exception as exc:
+        cluster.stop()
+        _missing_part(f"a Ray cluster could not start: {str(exc).strip().splitlines()[0]}")
+    yield cluster
+    ray.shutdown()
+    cluster.stop()

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from extractor.batch import run_batch
+from extractor.engines import Faults
 from extractor.run import extract_files
 from extractor.settings import Settings
 from extractor.sources import expand
@@ -286,7 +287,7 @@ def test_a_document_over_budget_is_a_timeout_and_the_rest_is_stored(folder, refe
     victim = str(sorted(folder.rglob("*.txt"))[5])
     db = tmp_path / "t.db"
     settings = RULES.model_copy(update={"doc_timeout": 1.0})
-    summary = run_batch(folder, db, settings=settings, workers=workers, stall=frozenset([victim]))
+    summary = run_batch(folder, db, settings=settings, workers=workers, faults=Faults(stall=frozenset([victim])))
     assert (summary.articles, summary.timeouts) == (39, 1)
     assert summary.errors == [(victim, f"{victim}: timed out after 1s (doc_timeout); its worker was replaced")]
     with open_store(db, readonly=True) as st:

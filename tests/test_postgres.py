@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from extractor.batch import run_batch
+from extractor.engines import Faults
 from extractor.settings import Settings
 from extractor.store import content_digest, open_store
 from synth_news import write_folder
@@ -139,7 +140,7 @@ def test_timeout_is_recorded_in_postgres_too(pg_url, tmp_path, workers):
     news = tmp_path / "news"
     write_folder(news, 8, seed=3, use_corpus=False)
     victim = str(sorted(news.rglob("*.txt"))[0])
-    summary = run_batch(news, pg_url, settings=RULES.model_copy(update={"doc_timeout": 1.0}), workers=workers, stall=frozenset([victim]))
+    summary = run_batch(news, pg_url, settings=RULES.model_copy(update={"doc_timeout": 1.0}), workers=workers, faults=Faults(stall=frozenset([victim])))
     assert (summary.articles, summary.timeouts) == (7, 1)
     with open_store(pg_url, readonly=True) as st:
         assert st.query("SELECT source, reason FROM errors")[1] == [(victim, "timeout")]

@@ -128,11 +128,29 @@ def load(
     except OSError as exc:
         raise InputError(f"{p}: cannot read: {exc.strerror or exc}") from None
     caller = Meta(url=url, published=parse_date(published) if published else None)
-    suffix = p.suffix.lower()
+    return load_bytes(data, source=str(p), suffix=p.suffix, sidecar=lambda: read_sidecar(p), meta=caller, settings=settings)
+
+
+def load_bytes(
+    data: bytes,
+    *,
+    source: str,
+    suffix: str,
+    sidecar=None,
+    meta: Meta | None = None,
+    settings: Settings | None = None,
+) -> CleanArticle:
+    """Clean the bytes of a file named ``source`` (read from any file system), as ``load`` does:
+    ``suffix`` decides HTML or text, ``sidecar`` is a callable returning the ``Meta`` of its
+    ``NAME.meta.json`` (``None``: no sidecar), ``meta`` the caller's metadata (highest precedence).
+    Every error names ``source``."""
+    settings = settings or Settings()
+    suffix = suffix.lower()
     kind = "html" if suffix in HTML_SUFFIXES else "text" if suffix in TEXT_SUFFIXES else None
     try:
-        return clean(data, source=str(p), kind=kind, meta=caller.over(read_sidecar(p)), settings=settings)
+        side = sidecar() if sidecar is not None else Meta()
+        return clean(data, source=source, kind=kind, meta=(meta or Meta()).over(side), settings=settings)
     except InputError as exc:
-        if str(exc).startswith(str(p)):
+        if str(exc).startswith(source):
             raise
-        raise InputError(f"{p}: {exc}") from None
+        raise InputError(f"{source}: {exc}") from None

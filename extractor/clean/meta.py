@@ -123,14 +123,33 @@ def _optional_date(value, where: str) -> str | None:
         return None
 
 
+def sidecar_path(path: Path) -> Path:
+    """``NAME.meta.json`` beside ``NAME.txt``/``NAME.html``."""
+    return path.with_name(path.stem + ".meta.json")
+
+
 def read_sidecar(path: Path) -> Meta:
     """Metadata from ``NAME.meta.json`` beside ``NAME.txt``/``NAME.html`` (keys url, title, published, modified)."""
-    side = path.with_name(path.stem + ".meta.json")
+    side = sidecar_path(path)
     if not side.is_file():
         return Meta()
     try:
-        data = json.loads(side.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as exc:
+        raw = side.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{side}: unreadable sidecar metadata: {exc}") from None
+    return parse_sidecar(raw, str(side))
+
+
+def parse_sidecar(raw: bytes, name: str) -> Meta:
+    """Metadata from the bytes of a sidecar file called ``name`` (named in errors).
+
+    >>> parse_sidecar(b'{"url": "https://e.x/a", "published": "2026-02-04"}', "a.meta.json")
+    Meta(url='https://e.x/a', title=None, published='2026-02-04', modified=None)
+    """
+    side = name
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except ValueError as exc:  # UnicodeDecodeError is a ValueError too
         raise InputError(f"{side}: unreadable sidecar metadata: {exc}") from None
     if not isinstance(data, dict):
         raise InputError(f"{side}: sidecar metadata must be a JSON object")
