@@ -21,6 +21,10 @@ class FigureContext:
     not_left: re.Pattern  # words before a figure that make it something else (cost basis, strike)
     not_right: re.Pattern  # ... and words after it
     related: re.Pattern  # a "Related:" / "Read more" line
+    traded_left: re.Pattern  # "the current ", "its peak just above ": a traded price follows
+    traded_right: re.Pattern  # " all-time high", " swing low": the figure is a traded high or low
+    revisit: re.Pattern  # "could retest the all-time high at ": a level to reach again, not a traded price
+    passing: re.Pattern  # "like ", "unlike bitcoin and ": another asset's name after it is a passing comparison
 
     def is_hypothetical(self, clause: str) -> bool:
         """The clause's last hypothetical cue is not followed by words of past motion.
@@ -42,6 +46,22 @@ class FigureContext:
         """
         return bool(self.not_left.search(left[-NOT_A_PRICE_REACH:]) or self.not_right.search(right))
 
+    def traded(self, left: str, right: str) -> bool:
+        """The words right around a figure mark it a traded price: the current price, or a high or
+        low the asset reached, even in a clause that also forecasts ("would be down from the current
+        $X level", "a 50% drop from its $X all-time high").
+
+        >>> fc = figure_context()
+        >>> fc.traded("well below the current ", " level"), fc.traded("bounced from the ", " swing low"), fc.traded("could rally to ", "")
+        (True, True, False)
+        >>> fc.traded("could retest the all-time high at ", "")
+        False
+        """
+        left = left[-NOT_A_PRICE_REACH:]
+        if not (self.traded_left.search(left) or self.traded_right.search(right)):
+            return False
+        return not self.revisit.search(left)
+
 
 @compiled
 def figure_context() -> FigureContext:
@@ -53,7 +73,34 @@ def figure_context() -> FigureContext:
         not_left=re.compile(rf"\b(?:{alt(ctx.not_a_price_left_patterns)})\b[^$\d]{{0,45}}$", flags),
         not_right=re.compile(rf"^\s*(?:{alt(ctx.not_a_price_right_patterns)})\b", flags),
         related=re.compile(ctx.related_line_pattern, flags | re.MULTILINE),
+        traded_left=re.compile(rf"\b(?:{alt(ctx.traded_left_patterns)})\s+(?:(?:roughly|about|nearly|around|just)\s+)?$", flags),
+        traded_right=re.compile(rf"^\s*(?:{alt(ctx.traded_right_patterns)})\b", flags),
+        revisit=re.compile(rf"\b(?:{alt(ctx.revisit_patterns)})\b(?:\s+[\w'’-]+){{0,4}}\s*$", flags),
+        passing=re.compile(rf"\b(?:{alt(ctx.passing_cue_patterns)})\s+(?:(?:the|fellow|peers?|rivals?|its)\s+)?"
+                           rf"(?:[\w$.&’'-]+(?:,\s*|\s+(?:and|or)\s+)){{0,4}}$", flags),
     )
+
+
+PASSING_REACH = 80  # characters before an asset's name where a comparison word makes it a passing mention
+
+
+def passing_over(fd, pos: int):
+    """A ``skip`` for ``attribution.asset_for``: passes over an asset named only in passing, in a
+    comparison ("like bitcoin and ether", "unlike solana", "outpacing XRP"), in another clause than
+    the figure at ``pos``; the running subject of the article stays the asset it is about.
+    """
+    from extractor.facts.windows import clause_break
+
+    fc = figure_context()
+
+    def skip(m) -> bool:
+        if m.end > pos:
+            return False  # a name after the figure is never a running subject
+        sent = fd.sentence_at(m.start)
+        left = fd.text[max(sent.start_char, m.start - PASSING_REACH) : m.start]
+        return bool(fc.passing.search(left)) and bool(clause_break().search(fd.text, m.end, pos) or fd.sentence_at(pos).i != sent.i)
+
+    return skip
 
 
 _SCALE_IN = re.compile(rf"\d\s?({SCALE})")

@@ -35,7 +35,7 @@ from extractor.facts.attribution import asset_for, grounding, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
-from extractor.facts.figures import figure_context, written_scale
+from extractor.facts.figures import figure_context, passing_over, written_scale
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before
@@ -376,9 +376,22 @@ def _on_related_line(c: Clause) -> bool:
     return bool(related.match(fd.text[lo:start]))
 
 
+def _traded(c: Clause) -> bool:
+    """The words right around the group mark it a traded price (the current price, a high or low
+    reached) and no kind noun or level verb stands before it: "the current $X level", "from its $X
+    all-time high", "is currently trading at $X, just above support" are prices, not levels."""
+    if len(c.group.figures) > 1 or not figure_context().traded(c.left, c.right):
+        return False
+    if cues().moving_average.search(c.left):
+        return False  # "the 200-day EMA, currently at $X": the average's value, a level
+    return not any(p.search(c.left) for p in cues().noun_before.values()) and not (c.verb("support") or c.verb("resistance"))
+
+
 CLAUSE_BLOCKERS = Table("level.blocked", [
     Rule("level.blocked.not_a_level", "words around the figure make it a cost basis, strike, market cap, fee ... (figure_context.json)",
          lambda c: figure_context().rules_out(c.left, c.right)),
+    Rule("level.blocked.traded", "the words right around the figure mark it a traded price ('the current $X level', "
+         "'its $X all-time high', 'a high was formed at $X') and no kind noun or level verb precedes it", _traded),
     Rule("level.blocked.related_line", "a figure on a 'Related:' / 'Read more' line belongs to another story", _on_related_line),
 ])
 
@@ -453,7 +466,8 @@ def _range_kind(g: Group, i: int) -> str | None:
 
 
 def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
-    asset = asset_for(fd, g.start, g.end) or section_asset(fd, g.start)
+    skip = passing_over(fd, g.start)
+    asset = asset_for(fd, g.start, g.end, skip=skip) or section_asset(fd, g.start, skip=skip)
     if asset is None:
         for f in g.figures:
             f.cand.dropped(NO_ASSET.id)
