@@ -103,6 +103,27 @@ def _is_prose(line: Line, p: Patterns, config: Config) -> bool:
     return n >= config.prose_words or (n >= 3 and bool(_TERMINAL.search(line.text)))
 
 
+def _is_headline(line: Line, config: Config) -> bool:
+    """A story headline: a line of a few words with no link and no closing full stop."""
+    n = len(_WORDS.findall(line.text))
+    return "](" not in line.text and 4 <= n <= 30 and not _TERMINAL.search(line.text)
+
+
+def _teaser_summary(lines: list[Line], i: int, p: Patterns, config: Config) -> bool:
+    """Line ``i`` is part of a teaser of a block that alternates story headlines and one-paragraph
+    summaries: a headline with a summary and then another headline after it, or a summary between
+    two headlines."""
+    def headline(k: int) -> bool:
+        return 0 <= k < len(lines) and _is_headline(lines[k], config) and not p.teaser_heading.match(lines[k].bare)
+
+    def summary(k: int) -> bool:
+        return 0 <= k < len(lines) and not _is_headline(lines[k], config) and _is_prose(lines[k], p, config)
+
+    if headline(i):
+        return summary(i + 1) and headline(i + 2)
+    return headline(i - 1) and headline(i + 1)
+
+
 def _sentence_end(text: str, start: int, line_end: int) -> int:
     m = re.search(r"[.!?](?=\s|$)", text[start:line_end])
     return start + m.end() if m else line_end
@@ -114,6 +135,9 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
     >>> t = "Bitcoin rose 2% to $70,000.\\n\\nRelated Articles\\nEther jumps 9% to $4,000\\n\\nThe rally held."
     >>> [(t[s:e][:22], r) for s, e, r in furniture_spans(t)]
     [('Related Articles', 'furniture.teaser_block'), ('Ether jumps 9% to $4,0', 'furniture.teaser_block')]
+    >>> t = "Editors' Picks\\nSolana eyes a breakout as fees climb\\nSolana traded near $150 on Monday as network fees rose to a three-month high.\\nDogecoin slips as whales take profit\\nDogecoin dropped 6% to $0.17 after large holders sold.\\nMore markets news today"
+    >>> len([r for _, _, r in furniture_spans(t)])
+    6
     >>> [r for _, _, r in furniture_spans("BTC$71,904.12+2.15% ETH$3,377.40+1.02% Bitcoin fell.")]
     ['furniture.ticker_strip']
     """
@@ -121,15 +145,13 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
     out: list[tuple[int, int, str]] = [(m.start(), m.end(), STRIP.id) for m in STRIP_RUN.finditer(text)
                                        if len(re.findall(r"%", m.group())) >= config.strip_items]
     block: str | None = None
-    for line in _lines(text):
-        stripped = line.text.strip()
-        if not stripped:
-            continue
+    lines = [ln for ln in _lines(text) if ln.text.strip()]
+    for i, line in enumerate(lines):
         if _is_heading(line, config) and p.teaser_heading.match(line.bare):
             block = TEASER_BLOCK.id
         elif _is_heading(line, config) and p.bio_heading.match(line.bare):
             block = BIO_BLOCK.id
-        elif block == TEASER_BLOCK.id and _is_prose(line, p, config):
+        elif block == TEASER_BLOCK.id and _is_prose(line, p, config) and not _teaser_summary(lines, i, p, config):
             block = None
         if block is not None:
             out.append((line.start, line.end, block))

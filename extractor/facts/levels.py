@@ -112,7 +112,8 @@ def cues() -> Cues:
         target_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{alt(lv.target_after_patterns)})\b", flags),
         moving_average=re.compile(rf"{ma}(?:,?\s+\w+){{0,2}}\s*(?:\(|{links})\s*$", flags),
         described_as=re.compile(
-            rf"^,?\s*(?:which|that)\s+(?:is|was|has\s+been|are|were)\s+(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b", flags),
+            rf"^,?\s*(?:which|that)\s+(?:(?:is|was|has\s+been|are|were|could|would|may|might|will|can|should)\s+)?"
+            rf"(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b", flags),
         connector=re.compile(
             rf"^\s*(?:,\s*)?(?P<conn>{alt(lv.connector_patterns)})\s*(?:the\s+)?(?:{ma})?\s*\(?\s*$", flags),
         # a number not inside a money figure, ticker or date (5,800 / 100.42 / 6147), not followed by a unit
