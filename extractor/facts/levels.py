@@ -31,11 +31,11 @@ from functools import cached_property
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import asset_for, grounding, section_asset
+from extractor.facts.attribution import AssetChoice, asset_for, grounding, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
-from extractor.facts.figures import figure_context, passing_over, written_scale
+from extractor.facts.figures import asset_named_for, figure_context, passing_over, written_scale
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before
@@ -78,6 +78,7 @@ class Cues:
     described_as: re.Pattern  # ", which is regarded as"
     connector: re.Pattern  # " and ", "-", " or even "
     bare_number: re.Pattern  # 6,300 not followed by a unit
+    k_number: re.Pattern  # 88k, 3.85k-4.65k, 73-78k: thousands written without a currency sign
 
 
 @compiled
@@ -117,6 +118,10 @@ def cues() -> Cues:
         connector=re.compile(
             rf"^\s*(?:,\s*)?(?P<conn>{alt(lv.connector_patterns)})\s*(?:the\s+)?(?:{ma})?\s*\(?\s*$", flags),
         # a number not inside a money figure, ticker or date (5,800 / 100.42 / 6147), not followed by a unit
+        # "88k", "3.85k-4.65k", "73-78k": a number (or a dashed pair) with a K suffix, not a unit after it
+        k_number=re.compile(rf"(?<![\w$.,/£€-])(?P<a>\d{{1,3}}(?:\.\d{{1,3}})?)(?:\s?(?P<ak>[kK]))?"
+                            rf"(?:\s?[-–]\s?(?P<b>\d{{1,3}}(?:\.\d{{1,3}})?))?\s?[kK]"
+                            rf"(?![\w]|[.,]\d|\s?(?:{alt(lv.bare_unit_patterns)}))", flags),
         bare_number=re.compile(rf"(?<![\w$.,/£€-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})"
                                rf"(?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)}))", flags),
     )
@@ -133,6 +138,7 @@ class Number:
     end: int
     money: Money | None  # None: a number written without a currency sign
     config: Config
+    k_scaled: bool = False  # written with a K suffix and no sign ("88k"): thousands of the asset's currency
 
     @cached_property
     def written_scale(self) -> float:
@@ -148,6 +154,11 @@ class Number:
         return digits.isdigit() and 1900 <= int(digits) <= 2100
 
     @cached_property
+    def near_priced_asset(self) -> bool:
+        near = asset_for(self.fd, self.start, self.end, lookback_sents=0)
+        return near is not None and near.mention.asset.kind in ("crypto", "index", "stock", "commodity", "etf")
+
+    @cached_property
     def near_index(self) -> bool:
         near = asset_for(self.fd, self.start, self.end) or section_asset(self.fd, self.start)
         return near is not None and near.mention.asset.kind == "index"
@@ -160,7 +171,9 @@ FIGURE_BLOCKERS = Table("level.figure", [
          lambda n: not n.bare and n.money.scaled and n.written_scale > n.config.max_scale),
     Rule("level.blocked.year", "a bare number from 1900 to 2100 without separators is a year", lambda n: n.bare and n.is_year),
     Rule("level.blocked.no_index", "a number without a currency sign is a level only next to an index ('the S&P 500 ... 6,300')",
-         lambda n: n.bare and not n.near_index),
+         lambda n: n.bare and not n.k_scaled and not n.near_index),
+    Rule("level.blocked.k_no_asset", "a K-suffixed number without a sign ('88k') is a level only in a sentence that names a "
+         "coin, stock, index or commodity", lambda n: n.k_scaled and not n.near_priced_asset),
 ])
 
 
@@ -225,6 +238,20 @@ def _figures(fd: FinDoc, config: Config, out: Proposal) -> list[Figure]:
             continue
         if (fig := _vetted(out, Number(fd, b.start(), b.end(), None, config), value)) is not None:
             figures.append(fig)
+    for k in cues().k_number.finditer(fd.text):
+        i = bisect_right(starts, k.start()) - 1
+        if i >= 0 and k.start() < taken[i].end:
+            continue
+        parts = [("a", k.end() if k.group("b") is None else (k.end("ak") if k.group("ak") else k.end("a")))]
+        if k.group("b") is not None:
+            parts.append(("b", k.end()))
+        for name, end in parts:
+            try:
+                value = parse_number(k.group(name)) * 1000
+            except ValueError:
+                continue
+            if (fig := _vetted(out, Number(fd, k.start(name), end, None, config, k_scaled=True), value)) is not None:
+                figures.append(fig)
     return sorted(figures, key=lambda f: f.start)
 
 
@@ -468,7 +495,9 @@ def _range_kind(g: Group, i: int) -> str | None:
 
 def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     skip = passing_over(fd, g.start)
-    asset = asset_for(fd, g.start, g.end, skip=skip) or section_asset(fd, g.start, skip=skip)
+    named = asset_named_for(fd, g.end)
+    asset = (AssetChoice(named, "for") if named else None) or asset_for(fd, g.start, g.end, skip=skip) \
+        or section_asset(fd, g.start, skip=skip)
     if asset is None:
         for f in g.figures:
             f.cand.dropped(NO_ASSET.id)

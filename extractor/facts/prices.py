@@ -29,7 +29,7 @@ from extractor.facts.attribution import AssetChoice, asset_for, grounding, secti
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
-from extractor.facts.figures import figure_context, passing_over, written_scale
+from extractor.facts.figures import asset_named_for, figure_context, passing_over, written_scale
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.facts.windows import clause_after, clause_before, line_before
 from extractor.normalize.numbers import Money
@@ -223,6 +223,8 @@ def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
     for a in fd.assets.within(end, min(len(fd.text), end + 24)):
         if a.asset.kind == "fx" and _PER.match(fd.text[end : a.start]):
             return AssetChoice(a, "per")
+    if (named := asset_named_for(fd, end)) is not None:
+        return AssetChoice(named, "for")
     skip = passing_over(fd, start)
     return asset_for(fd, start, end, skip=skip) or section_asset(fd, start, skip=skip)
 
