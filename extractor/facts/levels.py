@@ -38,7 +38,7 @@ from extractor.facts.doc import FinDoc
 from extractor.facts.figures import asset_named_for, figure_context, passing_over, written_scale
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
-from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before
+from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading
 from extractor.normalize.numbers import NUMBER, Money, parse_number, scale_factor
 from extractor.records import PriceLevelFact
 
@@ -323,6 +323,10 @@ def _range_words(fd: FinDoc, g: Group) -> bool:
 
 # --- stage 3: the clause ----------------------------------------------------------------------
 
+_LIST_ITEM = re.compile(r"\s*(?:(?:[-*•–]|\d{1,2}[.)])\s+)?(?:(?:at|near|around)\s+)?")  # before the figure opening an item
+_ITEM_LINE = re.compile(r"\s*(?:(?:[-*•–]|\d{1,2}[.)])\s+)?(?:US)?\$?\d")  # a line that opens with a figure
+_ITEM_REST = re.compile(r"\s*(?:[–—:-]|\(|$)")  # after the item's figures: a dash, colon, bracket or the line's end
+_GENERIC_WORD = re.compile(r"\b(?:levels?|zones?|areas?|prices? to watch)\b", re.IGNORECASE)
 _APPOSITIVE = re.compile(r"^,\s*(?:a|the|its)\s+", re.IGNORECASE)
 
 
@@ -385,6 +389,29 @@ class Clause:
         """A preposition before the figure or a generic level noun after it ("around $X", "$X area")."""
         c = cues()
         return bool(c.scenario_position.search(self.left) or c.generic_after.search(self.right))
+
+    @cached_property
+    def list_heading(self) -> str | None:
+        """The kind (or ``UNNAMED``) the heading of a list names when the figures open a list item
+        ("Upside objectives:" / "- $1.28 – top of the range" / "- $1.32 – monthly open"): the
+        nearest line above the item run that is not itself an item."""
+        text, start = self.fd.text, self.group.start
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", self.group.end)
+        rest = text[self.group.end : line_end if line_end >= 0 else len(text)]
+        if not _LIST_ITEM.fullmatch(text[line_start:start]) or not _ITEM_REST.match(rest):
+            return None
+        lo, end = max(0, start - MAX_WINDOW), line_start - 1
+        while end > lo:
+            begin = text.rfind("\n", lo, end) + 1
+            line = text[begin:end].strip()
+            if line and not _ITEM_LINE.match(line):
+                if not (line.endswith(":") or is_heading(line)):
+                    return None
+                kind = next((k for k in KINDS if cues().noun_anywhere[k].search(line)), None)
+                return kind or (UNNAMED if _GENERIC_WORD.search(line) else None)
+            end = begin - 1
+        return None
 
     @cached_property
     def target_after(self) -> bool:
@@ -451,6 +478,8 @@ def kinds() -> Table:
         Rule("level.range.resistance", "a range after a resistance verb ('a break above the $X-$Y zone')",
              lambda c: c.group.is_range and (c.scenario_verb("resistance") or c.verb("resistance")) and "resistance"),
         Rule("level.range.bounds", "a range ('between $X and $Y', '$X-$Y'): its low and high bound", lambda c: c.group.is_range and RANGE),
+        Rule("level.list.heading", "a list item that opens with the figure under a heading naming the kind ('Upside targets:' / '- $X – prior high')",
+             lambda c: c.list_heading),
         Rule("level.verb.resistance", "a resistance verb right before the figure ('rejected at $X', 'capped at $X')",
              lambda c: c.verb("resistance") and "resistance"),
         Rule("level.scenario_verb.resistance", "a scenario clause with a resistance verb ('if the token clears $X', 'must reclaim $X')",
