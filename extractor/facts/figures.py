@@ -128,3 +128,31 @@ def asset_named_for(fd, end: int):
             return a
         break
     return None
+
+
+_FIG = r"(?:US)?[$€£]?\d[\d,]*(?:\.\d+)?\s?[kKmMbB]?\b"
+_CHAIN_AFTER = re.compile(rf"((?:\s*,?\s*(?:and\s+|or\s+)?{_FIG})*)\s*,?\s*(?:\w+\s+){{0,3}}?respectively\b", re.IGNORECASE)
+_CHAIN_BEFORE = re.compile(rf"((?:{_FIG}\s*,?\s*(?:and\s+|or\s+)?)*)$", re.IGNORECASE)
+_ONE_FIG = re.compile(_FIG, re.IGNORECASE)
+
+
+def respectively_asset(fd, start: int, end: int):
+    """The asset a figure belongs to in a "respectively" list ("bitcoin and ether closed at $84,100
+    and $1,950, respectively"): the figure's place among the figures of the list picks the asset
+    mention at the same place among the last mentions before the list; ``None`` when the sentence
+    has no such list or not enough assets."""
+    sent = fd.sentence_at(start)
+    m = _CHAIN_AFTER.match(fd.text, end, min(sent.end_char, end + 200))
+    if m is None:
+        return None
+    before = _CHAIN_BEFORE.search(fd.text, max(sent.start_char, start - 200), start)
+    n_before = len(_ONE_FIG.findall(before.group(1))) if before else 0
+    n = n_before + 1 + len(_ONE_FIG.findall(m.group(1)))
+    chain_start = before.start(1) if before else start
+    mentions = []
+    for a in reversed(fd.assets.within(sent.start_char, chain_start)):
+        if a.asset.id not in {x.asset.id for x in mentions}:
+            mentions.insert(0, a)
+        if len(mentions) == n:
+            break
+    return mentions[n_before] if n >= 2 and len(mentions) == n else None

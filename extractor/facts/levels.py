@@ -35,7 +35,7 @@ from extractor.facts.attribution import AssetChoice, asset_for, grounding, secti
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
-from extractor.facts.figures import asset_named_for, figure_context, passing_over, written_scale
+from extractor.facts.figures import asset_named_for, figure_context, passing_over, respectively_asset, written_scale
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading
@@ -353,7 +353,8 @@ class Clause:
         toward $Y") or the words right after it ("a run to $X could follow")."""
         fc, near = figure_context(), self.right[: self.config.scenario_reach]
         whole = clause_before(self.fd, self.group.start)
-        return fc.is_hypothetical(whole) or bool(fc.hypothetical.search(near) and not fc.past_motion.search(near))
+        return fc.is_hypothetical(whole) or bool(fc.hypothetical.search(near) and not fc.past_motion.search(near)
+                                                     and not fc.past_motion.search(whole))
 
     @cached_property
     def past_motion(self) -> bool:
@@ -534,6 +535,8 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     speaker = person_near(fd, g.start)
     for i, f in enumerate(g.figures):
         kind = _range_kind(g, i) if fired.value == RANGE else None if fired.value == UNNAMED else fired.value
+        if fired.value != RANGE and (own := respectively_asset(fd, f.start, f.end)) is not None:
+            asset = AssetChoice(own, "respectively")  # "bitcoin and ether ... $150,000 and $6,000, respectively"
         if fd.tracing:
             f.cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})" + (f"; speaker {speaker}" if speaker else ""))
         fact = PriceLevelFact(asset=asset.id, value=f.value, kind=kind, speaker=speaker, rule=fired.id,

@@ -29,7 +29,7 @@ from extractor.facts.attribution import AssetChoice, asset_for, grounding, secti
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
-from extractor.facts.figures import asset_named_for, figure_context, passing_over, written_scale
+from extractor.facts.figures import asset_named_for, figure_context, passing_over, respectively_asset, written_scale
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.facts.windows import clause_after, clause_before, line_before
 from extractor.normalize.numbers import Money
@@ -159,6 +159,9 @@ def kinds() -> Table:
              lambda f: bool(cues().move_after.search(f.right)) and "at"),
         Rule("price.after_move", "a move that ends at the figure, whatever the verb: 'lost 9.8% to $101.70' (qualifier at)",
              lambda f: bool(cues().move_before.search(f.near)) and "at"),
+        Rule("price.list.respectively", "a later figure of a 'respectively' list after a price word ('bitcoin and ether closed at $X "
+             "and $Y, respectively'): each asset's price in turn (qualifier at)",
+             lambda f: f.has_price_word and respectively_asset(f.fd, f.money.start, f.money.end) is not None and "at"),
     ]
     return Table("price.kind", rules)
 
@@ -223,6 +226,8 @@ def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
     for a in fd.assets.within(end, min(len(fd.text), end + 24)):
         if a.asset.kind == "fx" and _PER.match(fd.text[end : a.start]):
             return AssetChoice(a, "per")
+    if (named := respectively_asset(fd, start, end)) is not None:
+        return AssetChoice(named, "respectively")
     if (named := asset_named_for(fd, end)) is not None:
         return AssetChoice(named, "for")
     skip = passing_over(fd, start)
