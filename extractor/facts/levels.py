@@ -323,6 +323,7 @@ def _range_words(fd: FinDoc, g: Group) -> bool:
 
 # --- stage 3: the clause ----------------------------------------------------------------------
 
+_APART = re.compile(r",|\b(?:above|below|under|over|near|around|just|from|to|toward|towards|and|or)\b", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"\s*(?:(?:[-*•–]|\d{1,2}[.)])\s+)?(?:(?:at|near|around)\s+)?")  # before the figure opening an item
 _ITEM_LINE = re.compile(r"\s*(?:(?:[-*•–]|\d{1,2}[.)])\s+)?(?:US)?\$?\d")  # a line that opens with a figure
 _ITEM_REST = re.compile(r"\s*(?:[–—:-]|\(|$)")  # after the item's figures: a dash, colon, bracket or the line's end
@@ -440,7 +441,12 @@ def _traded(c: Clause) -> bool:
         return False
     if cues().moving_average.search(c.left):
         return False  # "the 200-day EMA, currently at $X": the average's value, a level
-    return not any(p.search(c.left) for p in cues().noun_before.values()) and not (c.verb("support") or c.verb("resistance"))
+    if any(p.search(c.left) for p in cues().noun_before.values()) or c.verb("support") or c.verb("resistance"):
+        return False
+    # a kind noun right after the figure names it ("trading near the $2,900 resistance"); one after a
+    # preposition or a comma is another level ("at $39.85, just above support")
+    after = [m.group(0) for p in cues().noun_after.values() if (m := p.search(c.right))]
+    return not any(not _APART.search(a) for a in after)
 
 
 CLAUSE_BLOCKERS = Table("level.blocked", [
