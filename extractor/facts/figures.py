@@ -156,3 +156,33 @@ def respectively_asset(fd, start: int, end: int):
         if len(mentions) == n:
             break
     return mentions[n_before] if n >= 2 and len(mentions) == n else None
+
+
+MAGNITUDE_FACTOR = 100.0  # a figure this many times above or below its asset's median in the article is another asset's
+MAGNITUDE_MIN = 3  # figures of one asset needed before the median says anything
+
+
+def magnitude_outliers(cands) -> list:
+    """The candidates (made facts with ``asset`` and ``value``) whose value is orders of magnitude
+    away from the median of their asset's values in the same article (a figure taken from a passing
+    mention of another asset: "$2.70" for bitcoin in an XRP piece), when the asset has at least
+    ``MAGNITUDE_MIN`` figures.
+
+    >>> from types import SimpleNamespace as N
+    >>> c = [N(fact=N(asset="XRP", value=v, currency="USD")) for v in (2.45, 2.5, 2.61, 96000.0)]
+    >>> [x.fact.value for x in magnitude_outliers(c)]
+    [96000.0]
+    """
+    from statistics import median
+
+    by_asset: dict[tuple[str, str], list] = {}
+    for c in cands:
+        if c.fact is not None and c.fact.value > 0:
+            by_asset.setdefault((c.fact.asset, getattr(c.fact, "currency", "USD")), []).append(c)
+    out = []
+    for group in by_asset.values():
+        if len(group) < MAGNITUDE_MIN:
+            continue
+        mid = median(c.fact.value for c in group)
+        out += [c for c in group if not (mid / MAGNITUDE_FACTOR <= c.fact.value <= mid * MAGNITUDE_FACTOR)]
+    return out

@@ -35,7 +35,7 @@ from extractor.facts.attribution import AssetChoice, asset_for, grounding, secti
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
-from extractor.facts.figures import asset_named_for, figure_context, passing_over, respectively_asset, written_scale
+from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading
@@ -417,7 +417,14 @@ class Clause:
 
     @cached_property
     def target_after(self) -> bool:
-        return bool(cues().target_after.search(self.right))
+        """A target word after the figure ("$X by year-end", "$X in 2027"); a year before the
+        article's own ("$9,500 in 2019") dates a past price, not a target."""
+        m = cues().target_after.search(self.right)
+        if m is None:
+            return False
+        year = re.search(r"\b(?:19|20)\d\d\b", m.group(0))
+        published = self.fd.published
+        return not (year and published and int(year.group(0)) < int(published[:4]))
 
 
 def _on_related_line(c: Clause) -> bool:
@@ -511,6 +518,8 @@ def kinds() -> Table:
 
 
 NO_CUE = outcome("level.dropped.no_cue", "no rule names the figure a level: a traded price or another number")
+MAGNITUDE = outcome("level.dropped.magnitude", "a level orders of magnitude away from the median of its asset's levels in the "
+                    "article (at least three): a figure of another asset named in passing")
 NO_ASSET = outcome("level.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
 
 
@@ -578,6 +587,8 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
     for g in _groups(fd, _figures(fd, config, out), config):
         _decide(fd, g, floor, config)
         floor = g.end
+    for cand in magnitude_outliers([c for c in out.candidates if c.status == "fact"]):
+        cand.dropped(MAGNITUDE.id, f"{cand.fact.value} is orders of magnitude away from the article's other {cand.fact.asset} levels")
     return out
 
 

@@ -29,7 +29,7 @@ from extractor.facts.attribution import AssetChoice, asset_for, grounding, secti
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
-from extractor.facts.figures import asset_named_for, figure_context, passing_over, respectively_asset, written_scale
+from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.facts.windows import clause_after, clause_before, line_before
 from extractor.normalize.numbers import Money
@@ -180,6 +180,8 @@ FROM_TO = Table("price.from_to", [
 NO_CUE = outcome("price.dropped.no_cue", "no price word with a qualifier and no move next to the figure: not a traded price")
 FX_QUOTE = outcome("price.fx_quote", "a currency quote written without a sign: a decimal after at/to in a sentence naming a currency "
                    "('the yen fell 0.3% to 146.52 per dollar', 'the yuan traded at 7.3042')")
+MAGNITUDE = outcome("price.dropped.magnitude", "a price orders of magnitude away from the median of its asset's prices in the "
+                    "article (at least three): a figure of another asset named in passing")
 NO_ASSET = outcome("price.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
 
 
@@ -213,6 +215,8 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
         cand.made(PriceFact(asset=asset.id, value=m.value, currency=m.currency, qualifier=qualifier, rule=rule,
                             **grounding(fd, m.start, m.end)), rule)
     _fx_quotes(fd, config, out)
+    for cand in magnitude_outliers([c for c in out.candidates if c.status == "fact"]):
+        cand.dropped(MAGNITUDE.id, f"{cand.fact.value} is orders of magnitude away from the article's other {cand.fact.asset} prices")
     return out
 
 
