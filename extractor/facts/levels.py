@@ -78,6 +78,7 @@ class Cues:
     described_as: re.Pattern  # ", which is regarded as"
     connector: re.Pattern  # " and ", "-", " or even "
     bare_number: re.Pattern  # 6,300 not followed by a unit
+    trading: re.Pattern  # "trades near ", "changing hands at ": a traded price follows
     k_number: re.Pattern  # 88k, 3.85k-4.65k, 73-78k: thousands written without a currency sign
 
 
@@ -122,6 +123,7 @@ def cues() -> Cues:
         k_number=re.compile(rf"(?<![\w$.,/£€-])(?P<a>\d{{1,3}}(?:\.\d{{1,3}})?)(?:\s?(?P<ak>[kK]))?"
                             rf"(?:\s?[-–]\s?(?P<b>\d{{1,3}}(?:\.\d{{1,3}})?))?\s?[kK]"
                             rf"(?![\w]|[.,]\d|\s?(?:{alt(lv.bare_unit_patterns)}))", flags),
+        trading=re.compile(rf"\b(?:{alt(lv.trading_verb_patterns)})\s+(?:(?:just|right)\s+)?(?:at|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$", flags),
         bare_number=re.compile(rf"(?<![\w$.,/£€-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})"
                                rf"(?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)}))", flags),
     )
@@ -444,7 +446,9 @@ def _traded(c: Clause) -> bool:
     """The words right around the group mark it a traded price (the current price, a high or low
     reached) and no kind noun or level verb stands before it: "the current $X level", "from its $X
     all-time high", "is currently trading at $X, just above support" are prices, not levels."""
-    if len(c.group.figures) > 1 or not figure_context().traded(c.left, c.right):
+    if len(c.group.figures) > 1:
+        return False
+    if not (figure_context().traded(c.left, c.right) or (cues().trading.search(c.left) and not c.scenario)):
         return False
     if cues().moving_average.search(c.left):
         return False  # "the 200-day EMA, currently at $X": the average's value, a level
