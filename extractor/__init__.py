@@ -9,7 +9,7 @@ from extractor.errors import DateError, ExtractorError, InputError, ModelError
 from extractor.records import ArticleRecord
 from extractor.settings import Settings
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __all__ = ["extract", "Extractor", "to_doc", "ArticleRecord", "Settings", "ExtractorError", "InputError", "DateError", "ModelError", "__version__"]
 
 

@@ -24,7 +24,10 @@ def test_flow_amounts_are_no_other_types(rules_only):
         ("Canadian crypto exchange-traded notes (ETNs)", [("Canadian crypto exchange-traded notes (ETNs)", None, True)]),
         ("Fidelity’s FETH and VanEck’s HODL", [("Fidelity’s FETH", "ETH", False), ("VanEck’s HODL", "BTC", False)]),
         ("XRP-linked funds", [("XRP-linked funds", "XRP", False)]),
-        ("pension funds and money market funds", []),
+        ("pension funds and hedge funds", []),
+        ("pension funds and money market funds", [("money market funds", None, True)]),
+        ("Global equity funds and private equity funds", [("Global equity funds", None, True)]),
+        ("Fidelity's fixed income ETFs", [("Fidelity's fixed income ETFs", None, True)]),
         ("the HODL crowd says hodl", [("HODL", "BTC", False)]),
     ],
 )
@@ -52,3 +55,9 @@ def test_streak_offsets():
     text = "Funds saw a 6-day outflow streak."
     (s,) = find_streaks(text, offset=100)
     assert text[s.start - 100 : s.end - 100] == "6-day outflow streak"
+
+
+def test_asset_classes_without_a_fund_noun_are_bare_groups():
+    """"U.S. fixed income" names a fund group only where the text reports fund flows: it is marked bare."""
+    found = [(p.text, p.bare) for p in find_products("U.S. fixed income drew $2 billion and bond ETFs $1 billion")]
+    assert found == [("U.S. fixed income", True), ("bond ETFs", False)]

@@ -83,6 +83,46 @@ def test_masked_windows_map_back_to_the_original():
     assert text[start:end] == "Lena Brandt"
 
 
+# --- sentences with no cue of their own that the model also reads ------------------------
+
+def test_speaker_words_are_the_capitalised_words_next_to_reporting_verbs():
+    text = "Lena Brandt runs the desk. “Funds are light,” Brandt said. The bank said no. Later, said Vries."
+    assert P.speaker_words(text) == frozenset({"Brandt", "Vries"})
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Lena Brandt runs the macro book at Halvard.", "Lena Brandt"),
+        ("Meanwhile, Halvard's Piet de Vries remains cautious on miners.", "Halvard's Piet de Vries"),
+        ("Omar Haddad, a trader at Kestrel, is less worried.", "Omar Haddad"),
+        # not a name in subject position: one word, known words, or no verb after it
+        ("Haddad runs the desk.", None),
+        ("Spot Bitcoin ETFs saw inflows.", None),
+        ("In March Lena Brandt", None),
+    ],
+)
+def test_subject_window_reads_only_a_name_opening_the_sentence(text, expected):
+    found = P.subject_window(text, frozenset({"spot"}), context=0)
+    assert (text[found[0] : found[1]].strip() if found else None) == expected
+
+
+def test_narrative_sentences_are_read_only_where_they_may_name_a_speaker(rules_only):
+    text = ("“Funds are light,” Brandt said.\n\nLena Brandt runs the desk at Halvard with Piet Vries.\n\n"
+            "Omar Haddad covers Nordic miners for Kestrel.\n\n“Miners are cheap,” he said.\n\n"
+            "The market fell in March. Ivo Marek sold it all.")
+    doc = rules_only.nlp.make_doc(text)
+    rules_only.nlp.get_pipe("fin_sentences")(doc)
+    assert [(r.sent.text.split()[0], r.how) for r in P.readings(doc)] == [
+        ("“Funds", "whole"), ("Lena", "names"), ("Omar", "subject")]  # "“...,” he said." has no name to read
+    windows = [w for _, w in P._windows(doc, 0)]
+    # "Lena Brandt ..." only around the name that speaks elsewhere; "Omar Haddad ..." only around its
+    # subject (a quote follows); "Ivo Marek ..." not at all (no quote follows)
+    assert any("Lena Brandt" in w for w in windows) and not any("Piet Vries" in w for w in windows)
+    assert any(w.startswith("Omar Haddad") and "Kestrel" not in w for w in windows)
+    assert not any("Marek" in w for w in windows)
+
+
 # --- the sentence table --------------------------------------------------------------------
 
 def _corpus_docs(extractor, limit=None):

@@ -26,6 +26,15 @@ SPANS = [
     ("Nothing opened here.” And “this one closes.”", ["this one closes."]),  # stray closer ignored
     ("“Line one has no closer\nso the next line is not swallowed.”", []),
     ('A link ["cold storage" idea](https://example.com/a) here.', ["cold storage"]),
+    # a quote over a paragraph break: opened in one paragraph, closed only at the end of the next
+    ("She added: “Funding has reset.\n\nWe think the floor is in.”", ["Funding has reset.\n\nWe think the floor is in."]),
+    ('He wrote: "Bids are thin.\n\nAsks are thinner.\n\nWe wait."', ["Bids are thin.\n\nAsks are thinner.\n\nWe wait."]),
+    # quotes nested in it are part of it, not quotes of their own
+    ("“Prices are firm.\n\nThe “pivot” chatter and the ‘soft landing’ are noise.”",
+     ["Prices are firm.\n\nThe “pivot” chatter and the ‘soft landing’ are noise."]),
+    # a paragraph between that holds its own quote ends the search; no closer at the paragraph end, no span
+    ("“Open here.\n\nA “label” there.\n\nEnd.”", ["label"]),
+    ("“Open here.\n\nThe next paragraph just goes on.", []),
 ]
 
 
@@ -150,3 +159,25 @@ def test_a_broken_quote_lexicon_fails_the_build_with_one_line(tmp_path, edit, me
         assert "\n" not in str(err.value)
     finally:
         activate()  # the package's data again, for the other tests
+
+
+# --- people who open a clause, and the holder of a role (what "he said" and "the strategist said" resolve to)
+
+def test_a_person_opening_a_clause_is_introduced(rules_only):
+    text = ("Quant fund manager Tomasz Riedl is less worried. Meanwhile, Acme's Ann Lee sees no risk. "
+            "Traders met Tomasz Riedl on Friday. Sen. Ann Lee, R-Ohio, disagreed.")
+    doc = _doc_with_ents(rules_only, text, [("Tomasz Riedl", "PERSON"), ("Ann Lee", "PERSON")])
+    fd = view(doc)
+    got = [(fd.text[m.start:m.end], speakers.opens_clause(fd, m)) for m in speakers.people(fd)]
+    assert got == [("Tomasz Riedl", True), ("Ann Lee", True), ("Tomasz Riedl", False), ("Ann Lee", True)]
+
+
+def test_a_role_noun_resolves_to_the_last_person_given_that_title(rules_only):
+    text = "Economist Tom Reyes expects cuts. Mia Castell, an analyst at Kestrel, does not. Later that day the economist said"
+    doc = _doc_with_ents(rules_only, text, [("Tom Reyes", "PERSON"), ("Mia Castell", "PERSON")])
+    fd = view(doc)
+    assert speakers.holder(fd, "economist", len(text), 500) == "Tom Reyes"
+    assert speakers.holder(fd, "analyst", len(text), 500) == "Mia Castell"
+    assert speakers.holder(fd, "strategist", len(text), 500) is None
+    assert speakers.holder(fd, "economist", len(text), 20) is None  # beyond reach
+

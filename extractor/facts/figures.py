@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from extractor.data import compiled, lexicon, pattern_alternation
 from extractor.normalize.numbers import SCALE, scale_factor
+from extractor.rx import Caseless
 
 NOT_A_PRICE_REACH = 60  # characters before a figure where "cost basis", "strike" ... rule it out
 
@@ -16,8 +17,8 @@ NOT_A_PRICE_REACH = 60  # characters before a figure where "cost basis", "strike
 class FigureContext:
     """The patterns of ``data/figure_context.json``, compiled once."""
 
-    hypothetical: re.Pattern  # "could", "if", "would": a forecast, not a traded price
-    past_motion: re.Pattern  # "after it rose": a hypothetical word that reports the past
+    hypothetical: Caseless  # "could", "if", "would": a forecast, not a traded price
+    past_motion: Caseless  # "after it rose": a hypothetical word that reports the past
     not_left: re.Pattern  # words before a figure that make it something else (cost basis, strike)
     not_right: re.Pattern  # ... and words after it
     related: re.Pattern  # a "Related:" / "Read more" line
@@ -68,8 +69,8 @@ def figure_context() -> FigureContext:
     ctx = lexicon("figure_context")
     alt, flags = pattern_alternation, re.IGNORECASE
     return FigureContext(
-        hypothetical=re.compile(rf"\b(?:{alt(ctx.hypothetical_patterns)})\b", flags),
-        past_motion=re.compile(rf"\b(?:{alt(ctx.past_motion_patterns)})\b", flags),
+        hypothetical=Caseless(rf"\b(?:{alt(ctx.hypothetical_patterns)})\b"),
+        past_motion=Caseless(rf"\b(?:{alt(ctx.past_motion_patterns)})\b"),
         not_left=re.compile(rf"\b(?:{alt(ctx.not_a_price_left_patterns)})\b[^$\d]{{0,45}}$", flags),
         not_right=re.compile(rf"^\s*(?:{alt(ctx.not_a_price_right_patterns)})\b", flags),
         related=re.compile(ctx.related_line_pattern, flags | re.MULTILINE),

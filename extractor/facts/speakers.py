@@ -36,7 +36,11 @@ VERB_NEXT_CHARS = 30  # characters between a one-word ORG entity and the reporti
 NAME_CHARS = 200  # a person mention is never longer (for bounded index look-ups)
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_NAME_WORD = rf"[{_UPPER}][\w’'.-]*"
+# A word of a name: initials ("J.", "J.W."), or a Capitalised word that may hold inner dots, hyphens,
+# apostrophes and a markdown-escaped underscore ("O’Neil", "Derive.xyz", "MAC\\_D") but never ends in
+# a full stop (a sentence end: "... said Ann Lee. Traders ..." is no three-word name).
+_NAME_WORD = rf"(?:(?:[{_UPPER}]\.){{1,3}}(?![\w’'])|[{_UPPER}][\w’'-]*(?:\\_[\w’'-]*)*(?:\.[\w’'-]+)*)"
+_GAP = r"[ \t\u00a0]+"  # between the words of a name: spaces, never a line break
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,10 @@ class Lex:
     verbs: frozenset[str]  # one-word reporting verbs
     role_name: re.Pattern  # a name right after a role noun
     appositive_name: re.Pattern  # a 2-3 word name followed by ", "
+    handle_name: re.Pattern  # a name followed by its social handle: "Ann Lee (@annlee)"
+    verb_name: re.Pattern  # a one-word reporting verb (lower case)
+    name_before: re.Pattern  # "First Last" ending a window (before a reporting verb)
+    name_after: re.Pattern  # "First Last" after a reporting verb
     org_head: re.Pattern  # a name right after an organisation noun
     post_role: re.Pattern  # an appositive role after a name
     first_name: re.Pattern  # a capitalised word right before the end of a window (the first name of a surname)
@@ -80,11 +88,13 @@ def lex() -> Lex:
     particles = alternation(q.name_particles, ignore_case=True)
     role_name = re.compile(
         rf"""
-        (?<![\w-])(?:{alternation(q.roles, ignore_case=True)})\s+     # a role noun
-        (?:(?:{honorifics})\.?\s+)?                                   # an honorific
+        (?<![\w-])
+        (?:(?:{alternation(q.roles, ignore_case=True)})\s+           # a role noun
+           (?:(?:{honorifics})\.?{_GAP})?                            # and an honorific,
+         |(?-i:(?=[A-Z]))(?:{honorifics})\.?{_GAP})                  # or a Capitalised honorific alone ("Sen.", "Dr")
         (?:
-          (?-i:(?P<name>{_NAME_WORD}(?:\s+(?:(?:{particles})\s+)?{_NAME_WORD}){{0,2}}))  # Capitalised name, 1-3 words
-          | [“"](?-i:(?P<handle>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}))[”"]              # a quoted handle
+          (?-i:(?P<name>{_NAME_WORD}(?:{_GAP}(?:(?:{particles})(?:{_GAP}|-))?{_NAME_WORD}){{0,2}}))  # Capitalised name, 1-3 words
+          | [“"](?-i:(?P<handle>{_NAME_WORD}(?:{_GAP}{_NAME_WORD}){{0,3}}))[”"]              # a quoted handle
         )
         (?=[\s,.;:)’'”]|$)                                            # ends at a word boundary
         """,
@@ -93,15 +103,29 @@ def lex() -> Lex:
     appositive = re.compile(
         rf"""
         (?<![\w-])                                        # starts a word
-        (?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})  # two or three Capitalised words
+        (?P<name>{_NAME_WORD}(?:{_GAP}(?:(?:{particles})(?:{_GAP}|-))?{_NAME_WORD}){{1,2}})  # two or three Capitalised words
         (?=,\s)                                           # then ", <appositive>"
         """,
         re.VERBOSE,
     )
+    handle = re.compile(
+        rf"""
+        (?<![\w@-])                                     # starts a word
+        (?P<name>{_NAME_WORD}(?:{_GAP}{_NAME_WORD}){{0,2}})  # one to three Capitalised words
+        [^\s\w]{{0,3}}[ \t]*                             # a stray mark or emoji ("Ann.₿")
+        \(@\w{{2,30}}\)                                 # then the account, "(@annlee)"
+        """,
+        re.VERBOSE,
+    )
+    one_word_verbs = alternation(sorted({v.lower() for v in words("reporting_verbs") if " " not in v}))
+    two_words = rf"{_NAME_WORD}{_GAP}(?:(?:{particles}){_GAP})?{_NAME_WORD}"
+    verb_name = re.compile(rf"(?<![\w-])(?:{one_word_verbs})(?![\w-])")
+    name_before = re.compile(rf"(?<![\w’'.-])(?P<name>{two_words})[ \t]+\Z")
+    name_after = re.compile(rf"[ \t]+(?P<name>{two_words})(?![\w’'-]|\.\w)")
     org_head = re.compile(
         rf"""
         (?<![\w-])(?i:{alternation(q.org_heads, ignore_case=True)})\s+   # an organisation noun
-        (?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})                  # the Capitalised name after it
+        (?P<name>{_NAME_WORD}(?:{_GAP}{_NAME_WORD}){{0,3}})                  # the Capitalised name after it
         """,
         re.VERBOSE,
     )
@@ -109,7 +133,11 @@ def lex() -> Lex:
         rf"""
         ^,\s+                                    # an appositive opens with a comma
         (?P<role>[^,;:“”"()\n]{{2,100}}?)         # the role, as written
-        (?=,|\s+(?:{alternation(q.role_end_words)})\s|\.(?:\s|$)|$)  # ends at a comma, "on ...", or the sentence end
+        (?=,                                     # ends at a comma,
+          |\s+(?:{alternation(q.role_end_words)})\s  # "on ...",
+          |\s+(?:{one_word_verbs})(?![\w-])     # a reporting verb ("... at Acme told"),
+          |(?<!(?<![A-Za-z])[A-Z])\.(?:\s|$)    # or the sentence end (not the stop of an initial: "U.S.", "F.L.")
+          |$)
         """,
         re.VERBOSE,
     )
@@ -119,8 +147,9 @@ def lex() -> Lex:
         particles=_low(q.name_particles),
         role_stop_words=_low(q.role_stop_words) | _low(lexicon("grammar").clause_break_words),
         verbs=_low(v for v in words("reporting_verbs") if " " not in v),
-        role_name=role_name, appositive_name=appositive, org_head=org_head, post_role=post_role,
-        first_name=re.compile(rf"(?<![\w-])({_NAME_WORD})\s+\Z"),
+        role_name=role_name, appositive_name=appositive, handle_name=handle, verb_name=verb_name, name_before=name_before, name_after=name_after,
+        org_head=org_head, post_role=post_role,
+        first_name=re.compile(rf"(?<![\w-])({_NAME_WORD}){_GAP}\Z"),
     )
 
 
@@ -179,6 +208,23 @@ def surname(full: str) -> str:
     return toks[-1]
 
 
+def surname_keys(full: str) -> list[str]:
+    """The ways an article may write a person's surname alone: the surname with its particle, its
+    last word, and the last word without a hyphenated particle ("al-Rashid" -> "Rashid").
+
+    >>> surname_keys("Maria van der Berg"), surname_keys("Omar al-Rashid"), surname_keys("Ann Lee")
+    (['der Berg', 'Berg'], ['al-Rashid', 'Rashid'], ['Lee'])
+    """
+    keys = [surname(full)]
+    last = full.split()[-1]
+    head, _, tail = last.partition("-")
+    if tail[:1].isupper() and head.lower() in lex().particles:
+        last = tail
+    if last not in keys:
+        keys.append(last)
+    return keys
+
+
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]\w*")
 
 
@@ -222,8 +268,8 @@ class Names:
             low = first.lower()
             if low in lx.not_first_names or low in lx.roles or low in lx.honorifics:
                 continue
-            if canonical_asset(first) or low in lx.org_words or first.isupper():
-                continue
+            if canonical_asset(first) or low in lx.org_words or first.isupper() or re.search(r"[’']s$|-[a-z]", first):
+                continue  # "Acme's Lee", "Market-maker Lee": not a first name
             return f"{first} {surname}"
         return None
 
@@ -239,6 +285,7 @@ class _Raw:
     start: int
     end: int
     name: str  # as written (cleaned)
+    vouched: bool = False  # a role noun or a social handle says this one-word name is a person
 
 
 def _next_to_verb(text: str, start: int, end: int) -> bool:
@@ -274,13 +321,21 @@ def _org_names(fd: FinDoc, surnames: list[_Raw]) -> frozenset[str]:
     return frozenset((org_labels - person_labels) | named_orgs)
 
 
+def _in_quote_marks(text: str, start: int, end: int) -> bool:
+    """Whether ``start:end`` is all that stands inside a pair of quotation marks (a show's or a
+    podcast's title: "on the “Open Ledger” podcast")."""
+    before = text[max(0, start - 1) : start]
+    after = text[end : end + 2].lstrip(",.")
+    return before in ("“", '"') and after[:1] in ("”", '"')
+
+
 def _entity_people(fd: FinDoc, org_names: frozenset[str]) -> list[_Raw]:
     out = []
     for ent in fd.doc.ents:
         if ent.label_ != "PERSON":
             continue
         name = clean_name(ent.text)
-        if not name or not is_person_name(name, org_names):
+        if not name or not is_person_name(name, org_names) or _in_quote_marks(fd.text, ent.start_char, ent.end_char):
             continue
         start = ent.start_char + max(ent.text.find(name), 0)
         out.append(_Raw(start, start + len(name), name))
@@ -296,7 +351,11 @@ def _rule_people(text: str) -> list[_Raw]:
         if group == "name" and not m.group(group)[:1].isupper():
             continue
         if is_person_name(name):
-            out.append(_Raw(m.start(group), m.start(group) + len(name), name))
+            out.append(_Raw(m.start(group), m.start(group) + len(name), name, vouched=True))
+    for m in (lex().handle_name.finditer(text) if "(@" in text else ()):
+        name = clean_name(m.group("name"))
+        if is_person_name(name):
+            out.append(_Raw(m.start("name"), m.start("name") + len(name), name, vouched=True))
     for m in lex().appositive_name.finditer(text):
         name = m.group("name")
         if role_after(text, m.end("name")) and is_person_name(name):
@@ -309,7 +368,10 @@ def _resolve(fd: FinDoc, raw: list[_Raw]) -> list[Mention]:
     fulls: dict[str, str] = {}  # surname (or one-word name) -> full name, in order of first appearance
     for r in raw:
         if len(r.name.split()) >= 2 and r.name not in fulls:
-            fulls.setdefault(surname(r.name), r.name)
+            for key in surname_keys(r.name):
+                fulls.setdefault(key, r.name)
+        elif r.vouched and len(r.name.split()) == 1:  # "analyst Daan": later mentions of "Daan" are the same person
+            fulls.setdefault(r.name, names(fd).full_name(r.name) or r.name)
     covered = bytearray(len(fd.text) + 1)
     out: list[Mention] = []
     max_end = -1  # raw is sorted by start: a start before max_end lies inside a mention taken
@@ -327,17 +389,50 @@ def _resolve(fd: FinDoc, raw: list[_Raw]) -> list[Mention]:
         out.append(Mention(r.start, r.end, name))
         covered[r.start : r.end] = b"\1" * (r.end - r.start)
         max_end = max(max_end, r.end)
+    text = fd.text
     for sur, full in fulls.items():
+        lead = full[: -len(sur)] if full.endswith(sur) and full != sur else ""
         for s, e in names(fd).mentions(sur):
-            if not covered[s]:
-                out.append(Mention(s, e, full))
-                covered[s:e] = b"\1" * (e - s)
+            if covered[s]:
+                continue
+            if lead and text[max(0, s - len(lead)) : s] == lead and not covered[s - len(lead)]:
+                s -= len(lead)  # the full name written again, untagged
+            if _in_quote_marks(text, s, e):
+                continue  # a show's title (“Morning Ledger”), though the NER once took it for a person
+            out.append(Mention(s, e, full))
+            covered[s:e] = b"\1" * (e - s)
+    return out
+
+
+def _speaking_names(fd: FinDoc, org_names: frozenset[str]) -> list[_Raw]:
+    """ "First Last" right before or after a one-word reporting verb ("said Ann Lee") that the NER
+    gave no label at all (it reads every sentence with a reporting verb): the small model misses
+    many unfamiliar names, and a name that speaks is a person unless the guard says otherwise."""
+    text, lx = fd.text, lex()
+    labelled = bytearray(len(text) + 1)
+    for ent in fd.doc.ents:
+        labelled[ent.start_char : ent.end_char] = b"\1" * (ent.end_char - ent.start_char)
+    out = []
+    for v in lx.verb_name.finditer(text):
+        before = lx.name_before.search(text, max(0, v.start() - NAME_CHARS // 2), v.start())
+        after = lx.name_after.match(text, v.end(), v.end() + NAME_CHARS // 2)
+        for m in (before, after):
+            if m is None:
+                continue
+            s, e = m.span("name")
+            if 1 in labelled[s:e] or not is_person_name(m.group("name"), org_names):
+                continue
+            prev = re.search(r"([\w’'.-]+)[ \t]+\Z", text[max(0, s - 40) : s])
+            if prev and prev.group(1)[:1].isupper() and prev.group(1).lower() not in lx.verbs:
+                continue  # a longer capitalised run ("Acme Ann Lee", "Morgan Stanley Wealth"): not this name alone
+            out.append(_Raw(s, e, m.group("name")))
     return out
 
 
 def _find_people(fd: FinDoc) -> SpanIndex[Mention]:
     surnames = _surnames_taken_for_orgs(fd)
-    raw = surnames + _entity_people(fd, _org_names(fd, surnames)) + _rule_people(fd.text)
+    org_names = _org_names(fd, surnames)
+    raw = surnames + _entity_people(fd, org_names) + _rule_people(fd.text) + _speaking_names(fd, org_names)
     raw.sort(key=lambda r: (r.start, -r.end))  # at one start, the longest name wins
     return SpanIndex(_resolve(fd, raw))
 
@@ -358,6 +453,43 @@ def person_near(fd: FinDoc, start: int) -> str | None:
     return (before[-1] if before else found[0]).name
 
 
+# --- people who open a clause ------------------------------------------------------------------
+
+SUBJECT_PREFIX_CHARS = 160  # a subject stands at most this far into its sentence (after an opener and a title)
+_OPENER = re.compile(r"^[^,;:“”\"\n]{1,60},\s+")  # "On Tuesday, ", "Meanwhile, "
+_ORG_POSSESSIVE = re.compile(r"^(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*(?:[’']s|s[’'])\s*$")  # "Halvard Capital's"
+_AFTER_SUBJECT = re.compile(
+    r"""
+    (?:[^\s\w]{0,3}[ \t]*\(@\w{2,30}\))?  # a social handle: "Ann Lee (@annlee)"
+    (?:,[^,;\n“”"]{1,160},|,)?  # an appositive: ", chief analyst at Acme,"; or the comma closing one the name is in
+    [ \t]+(?!and\b|or\b)        # not the first of two names
+    [a-z]                        # then a word in lower case: the verb ("expects", "is")
+    """,
+    re.VERBOSE,
+)
+
+
+def opens_clause(fd: FinDoc, m: Mention) -> bool:
+    """Whether the person mention ``m`` is the subject of its sentence: only an opener ("On Tuesday,"),
+    a title ("Quant fund manager") or an organisation's possessive ("Acme's") stands before it, and
+    a verb (after an optional appositive) follows it. "Ann Lee is less worried." introduces Ann Lee
+    as the one speaking next, with or without a reporting verb."""
+    sent = fd.sentence_at(m.start)
+    if m.start - sent.start_char > SUBJECT_PREFIX_CHARS or m.end > sent.end_char:
+        return False
+    text = fd.text
+    if not _AFTER_SUBJECT.match(text, m.end, min(len(text), m.end + ROLE_AFTER_CHARS + 10)):
+        return False
+    prefix = text[sent.start_char : m.start]
+    prefix = _OPENER.sub("", prefix.lstrip("*_>#- \t"), count=1)
+    if all(w.lower() in lex().honorifics for w in prefix.split()):
+        return True  # nothing, or "Sen.", "Dr."
+    role = role_before(text, m.start - len(prefix), m.start)
+    if role is not None and prefix.strip() == role:
+        return True
+    return bool(_ORG_POSSESSIVE.match(prefix))
+
+
 # --- roles --------------------------------------------------------------------------------------
 
 def _has_role_word(phrase: str) -> bool:
@@ -365,11 +497,26 @@ def _has_role_word(phrase: str) -> bool:
     return any(f" {r} " in low for r in lex().roles)
 
 
+def _name_after_role(toks: list[str]) -> bool:
+    """Whether ``toks`` end with a role word and then one to three Capitalised words (a name):
+    "U.S. President Ann Lee", not "Securities" of "Securities and Exchange Commission".
+
+    >>> _name_after_role("U.S. President Ann Lee".split()), _name_after_role(["Securities"])
+    (True, False)
+    """
+    roles = lex().roles
+    j = len(toks)
+    while j and len(toks) - j < 3 and toks[j - 1][:1].isupper() and toks[j - 1].lower().strip(".") not in roles:
+        j -= 1
+    return j < len(toks) and j > 0 and toks[j - 1].lower().strip(".") in roles
+
+
 def _role_words_before(toks: list[str]) -> list[str]:
     """The words of ``toks`` (read backwards) that can belong to a role, in text order."""
     lx = lex()
     taken: list[str] = []
-    for tok in reversed(toks):
+    for i in range(len(toks) - 1, -1, -1):
+        tok = toks[i]
         low = tok.lower()
         if re.search(r"[,;:“”\"’]$", tok) or re.match(r"^[“”\"‘]", tok):
             break
@@ -377,6 +524,8 @@ def _role_words_before(toks: list[str]) -> list[str]:
             break
         if low in ("and", "&") and not (taken and (taken[-1][:1].isupper() or taken[-1].lower() in lx.roles)):
             break
+        if low in ("and", "&") and _name_after_role(toks[:i]):
+            break  # "President Ann Lee and Prime Minister": the title after "and" is the next person's
         taken.append(tok)
         if len(taken) >= ROLE_BEFORE_WORDS:
             break
@@ -399,9 +548,16 @@ def role_before(text: str, floor: int, start: int) -> str | None:
         taken.pop()
     while taken and taken[0].lower() in ("and", "&", "of"):
         taken.pop(0)
-    if not taken or taken[-1].lower().strip(".") not in lx.roles:
+    if not taken or not _ends_with_role(taken):
         return None
     return " ".join(taken)
+
+
+def _ends_with_role(words: list[str]) -> bool:
+    """Whether the last one to three ``words`` are a role noun ("analyst", "fund manager")."""
+    roles = lex().roles
+    low = [w.lower().strip(".") for w in words[-3:]]
+    return any(" ".join(low[i:]) in roles for i in range(len(low)))
 
 
 def role_after(text: str, end: int) -> str | None:
@@ -434,6 +590,39 @@ def roles(fd: FinDoc) -> dict[str, list[tuple[int, str]]]:
         return out
 
     return fd.cached("speakers.roles", compute)
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """A title given to a person: where it is written, the person's full name and the title."""
+
+    start: int
+    end: int
+    name: str
+    role: str
+
+
+def titles(fd: FinDoc) -> SpanIndex[Title]:
+    """Every title given to a person in the doc, in text order (computed once)."""
+
+    def compute() -> SpanIndex[Title]:
+        out = [Title(pos, pos + 1, name, role.lower()) for name, found in roles(fd).items() for pos, role in found]
+        return SpanIndex(out)
+
+    return fd.cached("speakers.titles", compute)
+
+
+def holder(fd: FinDoc, role: str, pos: int, reach: int) -> str | None:
+    """The person given a title holding the role noun ``role`` ("portfolio manager") last before
+    ``pos``, at most ``reach`` characters back: "the portfolio manager said" is that person."""
+    want = re.compile(rf"(?<![\w-]){re.escape(role.lower())}(?![\w-])")
+    index = titles(fd)
+    i = bisect_left(index.starts, pos) - 1
+    while i >= 0 and index[i].start >= pos - reach:
+        if want.search(index[i].role):
+            return index[i].name
+        i -= 1
+    return None
 
 
 def role_for(fd: FinDoc, name: str, pos: int) -> str | None:

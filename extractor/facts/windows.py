@@ -9,19 +9,19 @@ does not grow with the length of a sentence (a scraped table without full stops 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from extractor.data import lexicon
+from extractor.data import compiled, lexicon
+from extractor.rx import Caseless
 from extractor.facts.doc import FinDoc
 
 MAX_WINDOW = 400  # characters a clause window reaches at most, either side of a span
 
 
-@lru_cache(maxsize=1)
-def clause_break() -> re.Pattern:
+@compiled
+def clause_break() -> Caseless:
     g = lexicon("grammar")
     words = "|".join(re.escape(w) for w in g.clause_break_words)
-    return re.compile(rf"[;:!?]|\s[—–]\s|—|\b(?:{words})\b", re.IGNORECASE)
+    return Caseless(rf"[;:!?]|\s[—–]\s|—|\b(?:{words})\b")
 
 
 def clause_before(fd: FinDoc, start: int, floor: int | None = None, cap: int = MAX_WINDOW) -> str:

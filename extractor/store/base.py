@@ -285,7 +285,9 @@ class FactStore(ABC):
         aid, source = article[0], src[0]
         old = tx.one(f"SELECT article_id FROM sources WHERE source = ?{self.LOCK}", (source,))
         cols = ", ".join(ARTICLE_COLUMNS)
-        new = tx.run(f"INSERT INTO articles({cols}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}) ON CONFLICT (id) DO NOTHING", article) == 1
+        # No conflict target: on PostgreSQL, two writers inserting one text at once may trip the
+        # text_hash index before the id index, and a targeted ON CONFLICT (id) would raise there.
+        new = tx.run(f"INSERT INTO articles({cols}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}) ON CONFLICT DO NOTHING", article) == 1
         written = 0
         if new:
             written = self._insert_facts(tx, facts)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from extractor.data.models.base import Lexicon, Phrases
+from extractor.data.models.base import Lexicon, Patterns, Phrases
 
 
 class QuoteLexicon(Lexicon):
@@ -28,3 +28,16 @@ class QuoteLexicon(Lexicon):
                                          "to the NER: a narrower set than the quote cues keeps the model's windows few")
     estimate_verbs: Phrases = Field(description="verbs that attribute an estimate or a view to someone ('sees', 'projected') but "
                                     "are not quote cues: with the reporting verbs, they send a sentence to the NER (persons.py)")
+    noun_markers: Phrases = Field(description="words after which a reporting word is a noun, not a cue ('the remarks', 'his comments'); "
+                                  "a possessive ('Ann Lee's remarks') does the same")
+    passive_auxiliaries: Phrases = Field(description="auxiliaries that make a reporting verb passive ('traders are told'): the person "
+                                         "next to it is not the speaker")
+    addressee_verbs: Phrases = Field(description="reporting verbs whose object is the listener ('told Ann Lee', 'asked Ann Lee'), "
+                                     "unless the verb follows a quote ('\"Why?\" asked Ann Lee')")
+    remark_nouns: Phrases = Field(description="nouns that carry a person's words after a possessive ('Ann Lee's remark that \"...\"', "
+                                  "'her pledge to turn it into \"...\"')")
+    view_openers: Phrases = Field(description="sentence openers that attribute a view to the person after them ('To Ann Lee, ...', "
+                                  "'For Ann Lee, ...')")
+    frame_before_patterns: Patterns = Field(description="regexes for what may stand right before a quote that frames the "
+                                            "subject's words with no reporting verb ('as', 'into', 'it', a colon): \"Ann Lee "
+                                            "framed the move as “...”\"")
