@@ -79,6 +79,8 @@ class Cues:
     connector: re.Pattern  # " and ", "-", " or even "
     bare_number: re.Pattern  # 6,300 not followed by a unit
     trading: re.Pattern  # "trades near ", "changing hands at ": a traded price follows
+    key_before: re.Pattern  # "the key ", "the psychologically important ": a level adjective right before the figure
+    key_after: re.Pattern  # " psychological level", " key mark": a level adjective and a generic noun after it
     k_number: re.Pattern  # 88k, 3.85k-4.65k, 73-78k: thousands written without a currency sign
 
 
@@ -124,6 +126,8 @@ def cues() -> Cues:
                             rf"(?:\s?[-–]\s?(?P<b>\d{{1,3}}(?:\.\d{{1,3}})?))?\s?[kK]"
                             rf"(?![\w]|[.,]\d|\s?(?:{alt(lv.bare_unit_patterns)}))", flags),
         trading=re.compile(rf"\b(?:{alt(lv.trading_verb_patterns)})\s+(?:(?:just|right)\s+)?(?:at|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$", flags),
+        key_before=re.compile(rf"\b(?:{alt(lv.key_adjective_patterns)})\s+$", flags),
+        key_after=re.compile(rf"^\s*(?:{alt(lv.key_adjective_patterns)})\s+(?:{generic})\b", flags),
         bare_number=re.compile(rf"(?<![\w$.,/£€-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})"
                                rf"(?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)}))", flags),
     )
@@ -515,6 +519,10 @@ def kinds() -> Table:
              lambda c: c.scenario and c.target_after and "target"),
         Rule("level.next.target", "a target word after the figure ('$X is in sight', '$X by year-end') with no past motion before it",
              lambda c: c.target_after and not c.past_motion and "target"),
+        Rule("level.generic.key", "a level adjective and a level noun around the figure ('below the key $X level', 'the $X psychological "
+             "mark'): a level even where the price is beside it, unless the price just crossed it ('fell below the key $X mark')",
+             lambda c: ((bool(cues().key_before.search(c.left)) and bool(cues().generic_after.search(c.right)))
+                        or bool(cues().key_after.search(c.right))) and not c.past_motion and UNNAMED),
         Rule("level.generic.noun", "a level noun next to the figure ('the $X mark', 'the level of $X'), not a price crossing it",
              lambda c: (bool(cues().generic_before.search(c.left) or cues().generic_after.search(c.right))
                         and not c.past_motion and not cues().beside.search(c.left) and UNNAMED)),
