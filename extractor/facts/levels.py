@@ -103,7 +103,7 @@ def cues() -> Cues:
         noun_before={k: re.compile(rf"{n}(?:\s+\w+){{0,6}}?{fill}$", flags) for k, n in noun.items()},
         noun_after={k: re.compile(rf"^{fill}{n}", flags) for k, n in noun.items()},
         noun_anywhere={k: re.compile(n, flags) for k, n in noun.items()},
-        generic_before=re.compile(rf"\b(?:{generic})\s+{links}\s+(?:the\s+)?$", flags),
+        generic_before=re.compile(rf"\b(?:{generic})\s+(?:(?:sits?|lies|stands?|is|comes\s+in)\s+)?{links}\s+(?:the\s+)?$", flags),
         generic_after=re.compile(rf"^\s*(?:\w+\s+){{0,2}}(?:{generic})\b", flags),
         range_before=re.compile(rf"\b(?:{alt(lv.range_opener_patterns)})\s+(?:{lit(lv.approximators)}\s+)?$", flags),
         range_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{lit(lv.range_noun_modifiers)}\s+)?{lit(lv.range_nouns)}\b", flags),
@@ -525,7 +525,8 @@ def kinds() -> Table:
                         or bool(cues().key_after.search(c.right))) and not c.past_motion and UNNAMED),
         Rule("level.generic.noun", "a level noun next to the figure ('the $X mark', 'the level of $X'), not a price crossing it",
              lambda c: (bool(cues().generic_before.search(c.left) or cues().generic_after.search(c.right))
-                        and not c.past_motion and not cues().beside.search(c.left) and UNNAMED)),
+                        and not c.past_motion and (not cues().beside.search(c.left) or bool(cues().generic_before.search(c.left)))
+                        and UNNAMED)),
     ])
 
 
