@@ -329,6 +329,8 @@ def _range_words(fd: FinDoc, g: Group) -> bool:
 
 # --- stage 3: the clause ----------------------------------------------------------------------
 
+_FOUND_SUPPORT = re.compile(r"(?:\bfound|before\s+finding|after\s+finding)\s+(?:some\s+)?(?:support|buyers|a\s+floor)\s+"
+                            r"(?:at|around|near|just\s+(?:above|below|under))\s+$", re.IGNORECASE)
 _APART = re.compile(r",|\b(?:above|below|under|over|near|around|just|from|to|toward|towards|and|or)\b", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"\s*(?:(?:[-*•–]|\d{1,2}[.)])\s+)?(?:(?:at|near|around)\s+)?")  # before the figure opening an item
 _ITEM_LINE = re.compile(r"\s*(?:(?:[-*•–]|\d{1,2}[.)])\s+)?(?:US)?\$?\d")  # a line that opens with a figure
@@ -456,6 +458,8 @@ def _traded(c: Clause) -> bool:
         return False
     if cues().moving_average.search(c.left):
         return False  # "the 200-day EMA, currently at $X": the average's value, a level
+    if _FOUND_SUPPORT.search(c.left):
+        return True  # "slid 40% before finding support around $X": the low the fall reached
     if any(p.search(c.left) for p in cues().noun_before.values()) or c.verb("support") or c.verb("resistance"):
         return False
     # a kind noun right after the figure names it ("trading near the $2,900 resistance"); one after a
