@@ -13,6 +13,7 @@ from extractor.data import alternation, compiled, lexicon, words
 from extractor.facts.doc import FinDoc, Sentence
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, clause_break, is_heading
 from extractor.normalize.assets import AssetMention
+from extractor.normalize.dates import as_date, previous_week_day
 
 LOOKBACK_CHARS = 1500  # how far back in a sentence the asset of a figure is looked for
 RUNNING_SENTS = 3  # earlier sentences a running subject carries over
@@ -111,6 +112,29 @@ def _present_re() -> re.Pattern:
     return re.compile(rf"(?<![\w-]){alternation(lexicon('grammar').present_markers, ignore_case=True)}(?![\w-])", re.I)
 
 
+@compiled
+def _previous_week_re() -> tuple[re.Pattern, re.Pattern]:
+    """A previous-week marker opening a sentence ("Last week, ...", "During the prior week ..."),
+    and one right beside a weekday ("on Tuesday last week", "last week on Tuesday", "Tuesday of
+    the previous week")."""
+    marker = alternation(lexicon("grammar").previous_week_markers, ignore_case=True)
+    opening = re.compile(rf"^\W*(?:(?:in|during|over|for|throughout|earlier)\s+)?(?:{marker})(?![\w-])", re.I)
+    beside = re.compile(rf"^\W{{0,3}}(?:of\s+|in\s+|during\s+)?(?:{marker})(?![\w-])|(?<![\w-])(?<!the\s)(?:{marker})\W{{0,3}}(?:on\s+|,\s*)?$", re.I)
+    return opening, beside
+
+
+def day_of(fd: FinDoc, ref, sent: Sentence | None = None) -> str | None:
+    """A weekday in a sentence about the week before publication is that week's (not this week's)."""
+    sent = sent or fd.sentence_at(ref.start)
+    if not (ref.weekday and fd.published and ref.when) or ref.text.lower().startswith(("through", "until", "by", "since", "from")):
+        return ref.when  # "in the last week through Thursday": a span ending this week
+    opening, beside = _previous_week_re()
+    near = beside.search(fd.text[ref.end : min(ref.end + 25, sent.end_char)]) or beside.search(fd.text[max(ref.start - 25, sent.start_char) : ref.start])
+    if near or opening.search(fd.text[sent.start_char : ref.start]):
+        return previous_week_day(ref.weekday, as_date(fd.published)).isoformat()
+    return ref.when
+
+
 def when_for(fd: FinDoc, start: int, end: int) -> tuple[str | None, str | None]:
     """``(when, when_text)`` from the day reference nearest to ``start:end`` in its sentence; with none,
     a statement about the time of writing (the headline, or "currently", "at press time" in its
@@ -131,8 +155,11 @@ def when_for(fd: FinDoc, start: int, end: int) -> tuple[str | None, str | None]:
     own = [d for d in refs if c_lo <= d.start and d.end <= c_hi]
     if own or not (fd.published and _present_re().search(fd.text, c_lo, c_hi)):
         if own or refs:
-            best = min(own or refs, key=lambda d: min(abs(d.start - end), abs(start - d.end)))
-            return best.when, best.text
+            pool = own or refs
+            # "since Feb. 2 ... as of Friday": the tally's start is not the day it was reported
+            pool = [d for d in pool if not d.period_start] or pool
+            best = min(pool, key=lambda d: min(abs(d.start - end), abs(start - d.end)))
+            return day_of(fd, best, sent), best.text
         if fd.published and _in_headline(fd, start):
             return fd.published[:10], None
         return None, None

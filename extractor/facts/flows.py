@@ -53,7 +53,7 @@ from functools import cached_property
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import asset_for, source_in
+from extractor.facts.attribution import asset_for, day_of, source_in
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
@@ -771,8 +771,11 @@ class Amount:
 
     @cached_property
     def day(self) -> tuple[int, DayRef] | None:
-        """``(cost, day)``: the day nearest to the amount in its stretch."""
-        return _nearest(self.sv.days.within(self.lo, self.hi), self.money, self.fd.text, self.config.punct_penalty)
+        """``(cost, day)``: the day nearest to the amount in its stretch (the start of a tally,
+        "since Feb. 2", only when the stretch names no other day)."""
+        days = self.sv.days.within(self.lo, self.hi)
+        days = [d for d in days if not d.period_start] or days
+        return _nearest(days, self.money, self.fd.text, self.config.punct_penalty)
 
     @cached_property
     def span(self) -> tuple[int, Period] | None:
@@ -783,7 +786,7 @@ class Amount:
         """The day nearest in the stretch; the nearest span unless a day is nearer (a daily figure);
         the sentence's streak of this direction, which names the span too ("for five straight days")."""
         day, span, streak = self.day, self.span, self.sv.streak_for(direction)
-        when, when_text = (day[1].when, day[1].text) if day else (None, None)
+        when, when_text = (day_of(self.fd, day[1]), day[1].text) if day else (None, None)
         period = span[1].duration if span and (day is None or span[0] < day[0]) else None
         if streak is not None and streak.is_period and period is None and day is None:
             period = f"P{streak.days}D"

@@ -40,6 +40,13 @@ class DayRef:
     end: int
     text: str
     when: str | None
+    weekday: str | None = None  # the weekday named ("Tuesday"), unless the phrase says "last Tuesday"
+
+    @property
+    def period_start(self) -> bool:
+        """The phrase opens a period ("since Feb. 2", "from Monday"): the day a tally started, not
+        the day a figure was reported."""
+        return self.text[:6].lower().startswith(("since ", "from "))
 
 
 def as_date(published: str | date | datetime | None) -> date | None:
@@ -74,6 +81,21 @@ def resolve_weekday(name: str, base: date, strictly_before: bool = False) -> dat
     if strictly_before and back == 0:
         back = 7
     return base - timedelta(days=back)
+
+
+def previous_week_day(name: str, base: date) -> date:
+    """``name`` day of the calendar week (Monday to Sunday) before the one holding ``base``: "last
+    week ... on Tuesday".
+
+    >>> previous_week_day("Tuesday", date(2026, 3, 11))   # published Wednesday
+    datetime.date(2026, 3, 3)
+    >>> previous_week_day("Friday", date(2026, 3, 9))     # published Monday
+    datetime.date(2026, 3, 6)
+    >>> previous_week_day("Sunday", date(2026, 3, 15))    # published Sunday
+    datetime.date(2026, 3, 8)
+    """
+    monday = base - timedelta(days=base.weekday()) - timedelta(days=7)
+    return monday + timedelta(days=_WEEKDAYS.index(name.lower()))
 
 
 def resolve_month_day(month: int, day: int, base: date, year: int | None = None) -> date | None:
@@ -141,7 +163,8 @@ def find_days(text: str, published=None, offset: int = 0) -> list[DayRef]:
     base = as_date(published)
     out = []
     for m in DAY_RE.finditer(text):
-        out.append(DayRef(m.start() + offset, m.end() + offset, m.group("phrase"), _resolve(m, base)))
+        wd = m.group("wd") if not m.group("last") else None
+        out.append(DayRef(m.start() + offset, m.end() + offset, m.group("phrase"), _resolve(m, base), wd))
     return out
 
 

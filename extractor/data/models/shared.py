@@ -12,6 +12,7 @@ class Grammar(Lexicon):
     approximators: Phrases = Field(description="words that hedge a figure ('about', 'nearly', 'more than'): they may stand between a cue and the figure")
     present_markers: Phrases = Field(description="words that tie a statement to the time of writing ('currently', 'at press time'): its day is the publication day")
     additive_words: Phrases = Field(description="words that mark an amount as added to another ('a further $5 billion', 'another 3%')")
+    previous_week_markers: Phrases = Field(description="words that put a sentence in the calendar week before publication ('last week', 'the prior week'): a bare weekday in it is that week's")
 
 
 class FigureContext(Lexicon):
