@@ -158,7 +158,9 @@ def child(args) -> None:
         items = json.loads(Path(args.items).read_text(encoding="utf-8"))
         res = phase_bare([t for _, t in items], args.model)
     elif args.phase == "f1":
-        res = {"f1": dev_f1(args.model)}
+        from extractor.facts.grammar import STATS  # sentences the dependency parser read (records_for runs in this process)
+
+        res = {"f1": dev_f1(args.model), "parsed": STATS["parsed"], "sentences": STATS["sentences"]}
     else:
         res = phase_extractor(args.folder, args.model, args.workers)
     print(json.dumps(res))
@@ -204,8 +206,11 @@ def main() -> None:
     if "bare" in rows:
         print(f"ratio extractor / bare model      {rows['bare']['seconds'] / rows['extractor']['seconds']:8.2f}x")
     print(f"ratio 2 workers / 1 worker        {rows['extractor']['seconds'] / rows['extractor_w2']['seconds']:8.2f}x")
-    f1 = run_phase("f1", items_file, args.model)["f1"]
+    dev = run_phase("f1", items_file, args.model)
+    f1 = dev["f1"]
     print(f"dev core micro F1                 {f1 if f1 is not None else 'n/a (no ../shared/dev)'}")
+    if dev.get("sentences"):
+        print(f"dev sentences the parser read     {dev['parsed']} of {dev['sentences']} ({dev['parsed'] / dev['sentences']:.1%})")
     os.unlink(items_file)
     folder_tmp.cleanup()
 

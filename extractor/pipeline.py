@@ -33,8 +33,11 @@ def build_nlp(settings: Settings | None = None) -> Language:
     nlp.add_pipe("fin_sentences")
     nlp.add_pipe("fin_persons", config={"model": settings.model, "enabled": settings.use_model})
     for name in FACT_COMPONENTS:
-        takes_strict = "strict" in (nlp.get_factory_meta(name).default_config or {})
-        nlp.add_pipe(name, config={"strict": settings.strict} if takes_strict else {})
+        defaults = nlp.get_factory_meta(name).default_config or {}
+        config = {"strict": settings.strict} if "strict" in defaults else {}
+        if "parser_model" in defaults:  # the parser reads the sentences the rules cannot decide
+            config["parser_model"] = settings.model if settings.use_model else ""
+        nlp.add_pipe(name, config=config)
     return nlp
 
 

@@ -29,6 +29,7 @@ def _broken(tmp_path, name: str, change) -> str:
     ("move_lexicon.json", lambda d: d["not_a_move_after"].update(odds=[]), "not_a_move_after.odds"),
     ("move_lexicon.json", lambda d: d.update(object_marker_patterns=["(unclosed"]), "object_marker_patterns"),
     ("move_subject_aliases.json", lambda d: d.update(aliases={}), "aliases"),
+    ("move_lexicon.json", lambda d: d["anaphor_kinds"].pop("stock"), "anaphor_kinds"),
 ])
 def test_a_broken_move_lexicon_fails_the_build_with_one_line(tmp_path, name, change, where):
     folder = _broken(tmp_path, name, change)
@@ -54,3 +55,58 @@ def test_runs_alone_on_a_blank_pipeline():
     assert [(f.subject, f.percent, f.rule) for f in doc._.facts] == [("ETH", -12.0, "move.sign.cue_before"),
                                                                      ("SOL", 4.0, "move.sign.cue_before")]
     assert [(c.status, c.rule) for c in doc._.fin_candidates][-1] == ("blocked", "move.blocked.metric_name")
+
+
+# --- the parser reads only the sentences the rules cannot decide, batched across Docs ----------
+
+PLAIN = "Quarrytech Systems (QTS) jumped 14% on Monday."  # the rules decide: a plain clause
+UNDECIDED = "The Northfield Miners ETF (NBMX) - a fund that holds bitcoin miners - has lost 13% since April."
+
+
+class _CountingParser:
+    """The real parser, counting the ``pipe`` calls and the sentences it reads."""
+
+    def __init__(self, parser):
+        self.parser, self.calls, self.texts = parser, 0, []
+
+    def pipe(self, texts, batch_size=256):
+        self.calls += 1
+        texts = list(texts)
+        self.texts += texts
+        return self.parser.pipe(texts, batch_size=batch_size)
+
+
+def _moves(ex):
+    return next(proc for name, proc in ex.nlp.pipeline if name == "fin_moves")
+
+
+def test_the_parser_reads_only_undecided_sentences_once_per_batch(full):
+    from extractor.clean import clean
+
+    component = _moves(full)
+    list(component.pipe([]))  # loads the parser (a generator: it runs when read)
+    spy = _CountingParser(component._parser)
+    component._parser = spy
+    try:
+        texts = [PLAIN, UNDECIDED, PLAIN + " " + UNDECIDED]
+        records = list(full.pipe(clean(t, source=f"doc{i}") for i, t in enumerate(texts)))
+    finally:
+        component._parser = spy.parser
+    assert spy.calls == 1  # one parser pass for the whole batch
+    assert spy.texts == [UNDECIDED, UNDECIDED]  # the plain sentences were never parsed
+    moves = [[(f.subject, f.percent) for f in r.facts if f.type == "percent_move"] for r in records]
+    assert moves == [[("Quarrytech Systems", 14.0)], [("Northfield Miners ETF", -13.0)],
+                     [("Quarrytech Systems", 14.0), ("Northfield Miners ETF", -13.0)]]
+
+
+def test_without_the_model_the_rules_decide_alone(rules_only):
+    from extractor.clean import clean
+    from extractor.facts import grammar
+    from extractor.facts.doc import view
+
+    component = _moves(rules_only)
+    assert component.model == ""
+    (_, doc), = rules_only.docs([clean(PLAIN + " " + UNDECIDED, source="doc")])
+    fd = view(doc)
+    assert all(grammar.parsed(fd, s) is None for s in fd.sentences) and component._parser is None
+    assert [(f.subject, f.percent) for f in doc._.facts if f.type == "percent_move"][0] == ("Quarrytech Systems", 14.0)

@@ -74,7 +74,7 @@ def words() -> Words:
     )
 
 
-_WORD = r"(?:[A-Z][\w&.'’+-]*|\d[\w.-]*[A-Za-z][\w.-]*)"  # a capitalised word, or "21Shares", "3M"
+_WORD = r"(?:[A-Z][\w&.'’+-]*|[a-z][A-Z][\w&.'’+-]*|\d[\w.-]*[A-Za-z][\w.-]*)"  # a capitalised word, "iShares", "21Shares", "3M"
 _RUN = re.compile(rf"{_WORD}(?:[ ](?:{_WORD}|\d[\d,.]*|&|of|and|de))*$")  # a capitalised run ending where the text ends
 
 
@@ -109,7 +109,7 @@ def _share_re() -> re.Pattern:
 
 @compiled
 def _token_re() -> re.Pattern:
-    return re.compile(rf"(?P<name>{_WORD}(?:[ ]{_WORD}){{0,2}})\s+(?i:{words().token_nouns})\b")
+    return re.compile(rf"(?P<name>{_WORD}(?:[ ]{_WORD}){{0,2}})[^\S\n]+(?i:{words().token_nouns})\b")  # not across a line break
 
 
 @compiled
@@ -160,7 +160,8 @@ def _name_before(text: str, end: int, w: Words) -> str | None:
     m = _RUN.search(left)
     if not m:
         return None
-    toks = m.group().split(" ")[-MAX_NAME_WORDS:]
+    toks = m.group().split(" ")
+    toks = toks[-(MAX_NAME_WORDS + 3 if toks[-1] in w.fund_heads else MAX_NAME_WORDS) :]  # fund names run long
     while toks and toks[0] in w.openers:
         toks = toks[1:]
     return " ".join(toks) or None
@@ -183,6 +184,7 @@ def _sentence_around(text: str, start: int, end: int, reach: int) -> str:
 
 
 _POSSESSIVE = re.compile(r"['’]s?$")
+_COMPANY_WORD = re.compile(r"Company|Corporation|Holdings|Limited|Group|Corp\.?|Inc\.?|Ltd\.?|plc|PLC")
 _COMPANY_END = re.compile(r"\b(?:Inc|Corp|Co|Ltd|Plc|S\.A|N\.V|L\.P)\.$")
 
 
@@ -215,6 +217,8 @@ def clean_name(name: str, w: Words, lower_words: frozenset[str] = frozenset()) -
         else:
             toks = toks[: i] + [_POSSESSIVE.sub("", toks[i])]
     toks = [t for t in toks if not w.adjective.match(t)]
+    if len(toks) > 2 and re.fullmatch(r"[A-Z]{1,5}", toks[-1]) and _COMPANY_WORD.fullmatch(toks[-2]):
+        toks = toks[:-1]  # "Acme Corporation ACME": the ticker some wires write after the name
     if not toks:
         return None
     out = " ".join(toks)
@@ -310,8 +314,8 @@ class Registry:
             if tick in w.ticker_words and not exch:
                 continue
             name = _name_before(text, m.start(), w)
-            if name:
-                toks = _suffix_for_ticker(name.split(" "), tick)
+            if name:  # a fund's ticker seldom spells its name: keep the whole name
+                toks = name.split(" ") if name.split(" ")[-1] in w.fund_heads else _suffix_for_ticker(name.split(" "), tick)
                 name = clean_name(" ".join(toks), w)
                 if name and not exch and any(t in w.not_asset_heads for t in name.split(" ")):
                     continue

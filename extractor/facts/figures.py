@@ -24,7 +24,7 @@ class FigureContext:
     related: re.Pattern  # a "Related:" / "Read more" line
     traded_left: re.Pattern  # "the current ", "its peak just above ": a traded price follows
     traded_right: re.Pattern  # " all-time high", " swing low": the figure is a traded high or low
-    revisit: re.Pattern  # "could retest the all-time high at ": a level to reach again, not a traded price
+    revisit: re.Pattern  # "may retest the record high at ": a level to reach again, not a traded price
     passing: re.Pattern  # "like ", "unlike bitcoin and ": another asset's name after it is a passing comparison
 
     def is_hypothetical(self, clause: str) -> bool:
@@ -55,7 +55,7 @@ class FigureContext:
         >>> fc = figure_context()
         >>> fc.traded("well below the current ", " level"), fc.traded("bounced from the ", " swing low"), fc.traded("could rally to ", "")
         (True, True, False)
-        >>> fc.traded("could retest the all-time high at ", "")
+        >>> fc.traded("may retest the record high at ", "")
         False
         """
         left = left[-NOT_A_PRICE_REACH:]

@@ -29,6 +29,10 @@ BIO_BLOCK = outcome("furniture.bio_block", "the author box under an 'About the a
 DISCLAIMER = outcome("furniture.disclaimer", "a disclaimer or disclosure paragraph: no facts")
 BIO_SENTENCE = outcome("furniture.bio_sentence", "a sentence about the author ('she holds more than $7,500 in BTC'): no facts")
 PROMO = outcome("furniture.promo", "a promo banner ('get 20% off', 'our portfolio returned 45%'): no facts")
+CHIPS = outcome("furniture.quote_chips", "the quote chips of the assets a page mentions, under 'In this article' or 'Stocks mentioned' "
+                "('In this article: ACME +4.1% BETA -1.2%'): no facts")
+WIDGET = outcome("furniture.quote_widget", "a quote widget: data labels with their values in a row ('Market Cap $41B Today's Change "
+                 "(-1.7%) Current Price $0.85'): no facts")
 
 
 @dataclass(frozen=True)
@@ -46,10 +50,21 @@ class Patterns:
     disclaimer: re.Pattern
     bio_sentence: re.Pattern
     promo: re.Pattern
+    mentioned_heading: re.Pattern  # "In this article", "Stocks mentioned" (a heading line, or inline before its chips)
+    widget_pair: re.Pattern  # one data label with its value(s): "Today's Change (-2.2%) -$0.01"
+    promo_sentence: re.Pattern  # promo wording in a longer paragraph: its sentence is furniture
 
 
 _STRIP_ITEM = r"[A-Z][A-Z0-9]{1,9}\s?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[+\-−–]\s?\d+(?:\.\d+)?%|\(\s?[+\-−–]?\d+(?:\.\d+)?%\s?\))"
 STRIP_RUN = re.compile(rf"(?:{_STRIP_ITEM}[\s|·•,]*){{2,}}")
+# a quote chip: a name or ticker, maybe a price, a signed or bracketed percent, maybe the change as an amount
+# ("ACME +3.15%", "Cardano ADA $0.71 (-1.48%) $0.01")
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_CHIP = (rf"(?:[A-Z][\w.&’'/-]*\s+){{0,3}}(?:[$€£]\s?{_NUM}\s+)?"
+         rf"(?:\(\s?[+\-−–]?{_NUM}%\s?\)|[+\-−–]\s?{_NUM}%)(?:\s+[+\-−–]?[$€£]\s?[+\-−–]?{_NUM}(?![\w%]))?")
+CHIP_RUN = re.compile(rf"\s*:?\s*(?:{_CHIP}[\s|·•,]*)+")
+_VALUE = (rf"(?:[+\-−–]?[$€£]\s?[+\-−–]?{_NUM}\s?(?:[KMBT]|bn|mn)?(?![\w%])|\(\s?[+\-−–]?{_NUM}%\s?\)|[+\-−–]?{_NUM}%"
+          rf"|[A-Z][a-z]{{2,8}}\.? \d{{1,2}},? \d{{4}})")
 _HEADING_MARKUP = re.compile(r"^[#>*_\s]+|[*_:\s]+$")
 _DATE_LINE = re.compile(r"^\W*(?:\w{3},?\s)?(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\w+\.? \d{1,2},? \d{4})\b.{0,20}$")
 _TERMINAL = re.compile(r"[.!?…][”\"’')\]]*\s*$")
@@ -66,6 +81,11 @@ def patterns() -> Patterns:
         disclaimer=re.compile(rf"^\W*(?:{pattern_alternation(lx.disclaimer_patterns)})", flags),
         bio_sentence=re.compile(rf"(?:^|(?<=[.!?]\s))(?:{pattern_alternation(lx.bio_sentence_patterns)})"),
         promo=re.compile(rf"(?:{pattern_alternation(lx.promo_patterns)})", flags),
+        promo_sentence=re.compile(rf"(?:{pattern_alternation(lx.promo_sentence_patterns)})", flags),
+        mentioned_heading=re.compile(rf"(?:{pattern_alternation(lx.mentioned_heading_patterns)})", flags),
+        widget_pair=re.compile(rf"(?<![\w-])(?P<label>{pattern_alternation(lx.widget_label_patterns)})\s*:?\s*"
+                               rf"(?:[A-Z][\w]*(?:-[\w]+)+\s+)?"  # an icon's alt text between label and value ("Arrow-Thin-Down")
+                               rf"{_VALUE}(?:\s+{_VALUE})?", flags),
     )
 
 
@@ -103,25 +123,54 @@ def _is_prose(line: Line, p: Patterns, config: Config) -> bool:
     return n >= config.prose_words or (n >= 3 and bool(_TERMINAL.search(line.text)))
 
 
-def _is_headline(line: Line, config: Config) -> bool:
-    """A story headline: a line of a few words with no link and no closing full stop."""
-    n = len(_WORDS.findall(line.text))
-    return "](" not in line.text and 4 <= n <= 30 and not _TERMINAL.search(line.text)
+_LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
 
 
-def _teaser_summary(lines: list[Line], i: int, p: Patterns, config: Config) -> bool:
-    """Line ``i`` is part of a teaser of a block that alternates story headlines and one-paragraph
-    summaries: a headline with a summary and then another headline after it, or a summary between
-    two headlines."""
-    def headline(k: int) -> bool:
-        return 0 <= k < len(lines) and _is_headline(lines[k], config) and not p.teaser_heading.match(lines[k].bare)
+def _is_link_line(line: Line | None) -> bool:
+    """A line that is only a link (or image link): nothing but a few words outside its links."""
+    if line is None or "](" not in line.text:
+        return False
+    return len(_WORDS.findall(_LINK.sub(" ", line.text))) < 3
 
-    def summary(k: int) -> bool:
-        return 0 <= k < len(lines) and not _is_headline(lines[k], config) and _is_prose(lines[k], p, config)
 
-    if headline(i):
-        return summary(i + 1) and headline(i + 2)
-    return headline(i - 1) and headline(i + 1)
+def _first_words(line: Line, n: int) -> list[str]:
+    words = _WORDS.findall(_LINK.sub(lambda m: m.group()[1:].split("](")[0], line.text))[:n]
+    return [re.sub(r"['’]s$", "", w.lower()) for w in words]
+
+
+def _teaser(headline: Line | None, summary: Line | None) -> bool:
+    """A headline (no full stop) and the summary under it that opens with the headline's subject
+    ("Quartz Price Forecast: ..." / "Quartz (QRT) approaches ...")."""
+    if headline is None or summary is None or _TERMINAL.search(headline.text) or not _TERMINAL.search(summary.text):
+        return False
+    first = _first_words(summary, 1)
+    return bool(first) and first[0] in _first_words(headline, 3)
+
+
+def _in_teasers(line: Line, before: dict, after: dict, seen: int) -> str | None:
+    """What a prose line inside a teaser block is: "headline" or "summary" of a teaser when the block
+    is a list of teasers (one was seen already, or another follows), else ``None`` (the article again).
+    A summary followed by its teaser's own "More X news" link line is one too."""
+    nxt = after.get(id(line))
+    if _is_link_line(nxt):
+        return "summary"
+
+    def pair_after(x: Line | None) -> bool:
+        a = after.get(id(x)) if x is not None else None
+        return a is not None and _teaser(a, after.get(id(a)))
+
+    if _teaser(line, nxt) and (seen or pair_after(nxt)):
+        return "headline"
+    if _teaser(before.get(id(line)), line) and (seen or pair_after(line)):
+        return "summary"
+    return None
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (after the last '. ', '! ' or '? ' before it)."""
+    lo = max(0, pos - 1000)  # a sentence is read back at most this far (time stays linear in the text)
+    starts = [lo + m.end() for m in re.finditer(r"[.!?][”\"’')\]]*\s+", text[lo:pos])]
+    return starts[-1] if starts else lo
 
 
 def _sentence_end(text: str, start: int, line_end: int) -> int:
@@ -135,9 +184,6 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
     >>> t = "Bitcoin rose 2% to $70,000.\\n\\nRelated Articles\\nEther jumps 9% to $4,000\\n\\nThe rally held."
     >>> [(t[s:e][:22], r) for s, e, r in furniture_spans(t)]
     [('Related Articles', 'furniture.teaser_block'), ('Ether jumps 9% to $4,0', 'furniture.teaser_block')]
-    >>> t = "Editors' Picks\\nSolana eyes a breakout as fees climb\\nSolana traded near $150 on Monday as network fees rose to a three-month high.\\nDogecoin slips as whales take profit\\nDogecoin dropped 6% to $0.17 after large holders sold.\\nMore markets news today"
-    >>> len([r for _, _, r in furniture_spans(t)])
-    6
     >>> [r for _, _, r in furniture_spans("BTC$71,904.12+2.15% ETH$3,377.40+1.02% Bitcoin fell.")]
     ['furniture.ticker_strip']
     """
@@ -145,14 +191,28 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
     out: list[tuple[int, int, str]] = [(m.start(), m.end(), STRIP.id) for m in STRIP_RUN.finditer(text)
                                        if len(re.findall(r"%", m.group())) >= config.strip_items]
     block: str | None = None
-    lines = [ln for ln in _lines(text) if ln.text.strip()]
-    for i, line in enumerate(lines):
+    seen = 0  # teasers (headline and summary) seen in the current teaser block
+    lines = _lines(text)
+    nonblank = [ln for ln in lines if ln.text.strip()]
+    after = {id(a): b for a, b in zip(nonblank, nonblank[1:])}
+    before = {id(b): a for a, b in zip(nonblank, nonblank[1:])}
+    for line in lines:
+        stripped = line.text.strip()
+        if not stripped:
+            continue
         if _is_heading(line, config) and p.teaser_heading.match(line.bare):
-            block = TEASER_BLOCK.id
+            block, seen = TEASER_BLOCK.id, 0
         elif _is_heading(line, config) and p.bio_heading.match(line.bare):
             block = BIO_BLOCK.id
-        elif block == TEASER_BLOCK.id and _is_prose(line, p, config) and not _teaser_summary(lines, i, p, config):
+        elif _is_heading(line, config) and p.mentioned_heading.fullmatch(line.bare):
+            block = CHIPS.id
+        elif block == CHIPS.id and _is_prose(line, p, config):
             block = None
+        elif block == TEASER_BLOCK.id and _is_prose(line, p, config):
+            role = _in_teasers(line, before, after, seen)
+            seen += role == "summary"
+            if role is None:
+                block = None
         if block is not None:
             out.append((line.start, line.end, block))
             continue
@@ -164,7 +224,31 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
             for m in p.bio_sentence.finditer(line.text):
                 s = line.start + m.start()
                 out.append((s, _sentence_end(text, s, line.end), BIO_SENTENCE.id))
-    return sorted(out)
+            for m in p.promo_sentence.finditer(line.text):
+                s = line.start + _sentence_start(line.text, m.start())
+                out.append((s, _sentence_end(text, line.start + m.end(), line.end), PROMO.id))
+    out += chip_spans(text, p, config)
+    return sorted(set(out))
+
+
+def chip_spans(text: str, p: Patterns, config: Config) -> list[tuple[int, int, str]]:
+    """Quote chips after an inline 'In this article:' / 'Stocks mentioned' heading, and quote widgets
+    (two or more data labels with their values in a row, one of them a change)."""
+    out = []
+    for h in p.mentioned_heading.finditer(text):
+        run = CHIP_RUN.match(text, h.end())
+        if run and "%" in run.group():
+            out.append((h.start(), run.end(), CHIPS.id))
+    pairs = list(p.widget_pair.finditer(text))
+    i = 0
+    while i < len(pairs):
+        j = i
+        while j + 1 < len(pairs) and not text[pairs[j].end() : pairs[j + 1].start()].strip(" \t|·•,;"):
+            j += 1
+        if j > i and any("change" in m.group("label").lower() for m in pairs[i : j + 1]):
+            out.append((pairs[i].start(), pairs[j].end(), WIDGET.id))
+        i = j + 1
+    return out
 
 
 def propose(fd: FinDoc, config: Config) -> Proposal:

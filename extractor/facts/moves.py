@@ -6,21 +6,30 @@ Every percent of the doc is a candidate. The percents of a sentence go through f
    7% below their highs, respectively", "between 20% and 35%"); a percent written before a
    metric's name ("2% market depth") never joins the percents before it;
 2. **block** (``blockers()``, the first rule that fires vetoes the group): a teaser line or a
-   hashtag line, a metric's name right after the percent, words right after it that make it a share,
-   odds, a rate, a tax ... (``not_a_move_after`` in ``data/move_lexicon.json``, one rule each), or
-   a level ("climbed *to* 48%", "up *from* 33%");
+   hashtag line, a metric's name right after the percent, a Fibonacci ratio ("the 61.8% Fib
+   retracement"), a quote chip ("Acme ( ACME -1.1% )"), a table column whose header is a quantity
+   ("AUM % Change"), the change of an amount written before it ("$58.6 million, a 32% increase"),
+   words right after it that make it a share, odds, a rate, a tax ... (``not_a_move_after`` in
+   ``data/move_lexicon.json``, one rule each), or a level ("climbed *to* 48%", "up *from* 33%");
 3. **sign** (``SIGNS``, the first that fires): an explicit +/-, a cue word right after the percent
-   ("19% higher", "a 23% drop"), a cue word shortly before it ("slid 1.1%", "down 6%"), or in an
-   elliptical list ("..., Acme by 6%") the sign of the sentence's previous move; a group without
-   a sign is dropped;
-4. **subject** (``subject_of``): the nearest name before the percent: a lexicon asset, a
-   descriptive alias ("the world's largest cryptocurrency") or a capitalized name right before
-   the percent or its verb ("Zephyr (+37%)", "Acme Index has sunk 64%"); a pronoun falls back
-   to the running subject of the previous sentences; "respectively" pairs names and percents in
-   order. Then ``VETOES`` (the first that fires vetoes the percent): a measure word between the
-   subject and the percent ("open interest in ether futures dropped 9%") or in the subject's
-   name, or a forecast word ("could fall 10%");
-5. **emit**: the fact with its period and reference point, made by the sign rule.
+   ("19% higher", "a 23% drop"), a cue word shortly before it ("slid 1.1%", "down 6%"), for a
+   list of names with percents in parentheses the verb after it or a gainers/losers header before it
+   ("PEPE (12%), WIF (9%) all fell", "Top gainers: SUI (12%)"), or in an elliptical list ("..., Acme
+   by 6%", "X fell 3% and Y 2%") the sign of the sentence's previous move; a group without a sign is
+   dropped;
+4. **subject** (``move_subjects``): what the clause says moved, by rules where the clause is plain
+   and by the dependency parse where it is not: the subject of the verb, the owner of a change
+   noun ("a 5% drop *in X*"), one move per conjunct ("X and Y both fell 7%"); "the stock", "its
+   shares", "it" refer back to an asset of their kind ("it" after a semicolon skips names in a side
+   clause; "they" / "the two metals" refer back to the latest list of names that moved; "the latest
+   pullback" is an episode of the running asset); a quantity (open interest, volume, supply,
+   revenue ...) is no move of an asset (``move.blocked.quantity``); no asset, no subject -- never
+   a default coin. A group of ``n`` percents with ``n`` subjects pairs them in order
+   ("respectively"). Then ``VETOES`` (the first that fires vetoes the percent): without a parse, a
+   measure word between the nearest name and the percent ("ether's dominance over ... rose 2%");
+   a forecast word ("could fall 10%");
+5. **emit**: the fact with the period phrase of its own clause and its reference point, made by the
+   sign rule.
 
 A percent another type takes (a dominance, a market-cap change) is settled by the resolver:
 metrics outrank moves.
@@ -29,15 +38,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from spacy.language import Language
 
-from extractor.data import alternation, compiled, lexicon, pattern_alternation, words
+from extractor.data import alternation, compiled, lexicon
 from extractor.facts.attribution import grounding
 from extractor.facts.candidates import Candidate
-from extractor.facts.component import FactComponent, Proposal
-from extractor.facts.doc import FinDoc, Percent, Sentence, SpanIndex
+from extractor.facts.component import Proposal
+from extractor.facts.doc import FinDoc, Percent, Sentence
+from extractor.facts.grammar import ParsingComponent
+from extractor.facts.move_subjects import (Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues,
+                                          table_row)
 from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
 from extractor.facts.windows import MAX_WINDOW
 from extractor.normalize.periods import finditer_periods
@@ -57,7 +69,10 @@ class Config:
     ellipsis_list_words: int = 5  # "up 4% on the day and 12% for the month": at most this many words since it
     fronted_words: int = 4  # a percent after at most this many words may take a name after it ("Down 5%, bitcoin ...")
     opening_chars: int = 3  # a percent this close to the sentence start falls back to the running subject
-    running_sents: int = 3  # earlier sentences a running subject carries over
+    running_sents: int = 3  # earlier sentences a running subject ("it") carries over
+    anaphor_sents: int = 8  # earlier sentences in which "the stock", "the fund", "the token" look for what they refer to
+    fib_reach: int = 40  # characters around a Fibonacci ratio in which a Fibonacci word makes it one
+    parser_model: str = ""  # the spaCy model whose parser reads the sentences rules cannot decide ("": rules only)
 
 
 class lazy:
@@ -76,14 +91,6 @@ class lazy:
 
 # --- the lexicon, compiled once ---------------------------------------------------------------
 
-# A capitalized name: "Orbit Network", "ZPHR", "Acme Digital Assets 50 Index".
-NAME = r"""
-    (?<![\w$&.’'/-])
-    [A-Z][\w&’'.-]*                          # first word capitalized (or an all-caps ticker)
-    (?:[ ](?:[A-Z][\w&’'.-]*|\d[\w.-]*|&))*  # more capitalized words, numbers, "&"
-"""
-
-
 @dataclass(frozen=True)
 class Cues:
     """What the block, sign and veto stages read (``data/move_lexicon.json``)."""
@@ -93,6 +100,9 @@ class Cues:
     metric_name: re.Pattern
     not_a_move_after: tuple[tuple[str, re.Pattern], ...]  # (rule name, pattern)
     any_not_a_move_after: re.Pattern  # all of them at once (a quick pre-check)
+    discount: re.Pattern  # "a 30% discount to its all-time high": a move when a peak follows
+    gainers: re.Pattern  # a gainers header ("Top gainers:") before a list of names with percents
+    losers: re.Pattern  # a losers header
     of_own_value: re.Pattern
     level_before: re.Pattern
     range_before: re.Pattern
@@ -104,22 +114,10 @@ class Cues:
     measure: re.Pattern
     reference: re.Pattern
     ref_names: dict[str, str]
-
-
-@dataclass(frozen=True)
-class SubjectCues:
-    """What the subject stage reads (``data/move_lexicon.json``, ``move_subject_aliases.json``,
-    ``move_not_subjects.txt``)."""
-
-    aliases: re.Pattern
-    alias_ids: dict[str, str]
-    not_subjects: frozenset[str]
-    generic: re.Pattern
-    opening: re.Pattern
-    name_before_verb: re.Pattern
-    object_marker: re.Pattern
-    owner_lead: re.Pattern
-    relative: re.Pattern
+    fibonacci: re.Pattern
+    fib_ratios: frozenset[float]
+    clause_break: re.Pattern  # where a clause ends: a period phrase beyond it is another clause's
+    change_nouns: frozenset[str]  # cue words after a percent that are nouns ("a 5% drop"), not adverbs ("5% lower")
 
 
 def _words_re(phrases, flags=re.IGNORECASE) -> re.Pattern:
@@ -158,12 +156,15 @@ def cues() -> Cues:
             ref_names.setdefault(n.lower(), ref)
     flags = re.IGNORECASE
     return Cues(
-        teaser=re.compile(rf"^\W*(?:{alternation(lx.teaser_prefixes)})\s*[:|–-]", flags),
+        teaser=re.compile(rf"^\W*(?:{alternation(lx.teaser_prefixes)})\s*[:|–—-]", flags),
         joiner=re.compile(rf"\s*(?:,|,?\s*(?:{alternation(lx.joiner_words)})|–|-)\s*", flags),
         metric_name=_right_after(lx.metric_names, adjs),
         not_a_move_after=tuple((name, _right_after(phrases, adjs)) for name, phrases in lx.not_a_move_after.items()),
         any_not_a_move_after=_right_after([w for phrases in lx.not_a_move_after.values() for w in phrases], adjs),
         of_own_value=re.compile(rf"^\s*(?:{alternation(lx.of_own_value)})\b", flags),
+        gainers=_words_re(lx.list_headers.get("gainers", [])),
+        losers=_words_re(lx.list_headers.get("losers", [])),
+        discount=re.compile(rf"^\s*(?:{alternation(lx.discount_words)})\s", flags),
         level_before=re.compile(rf"(?<![\w-])(?:{alternation(lx.level_words)})\s+(?:(?:{fillers})\s+)*$", flags),
         range_before=re.compile(rf"(?:{alternation(lx.range_words)})\s+$", flags),
         neg_before=_words_re(lx.negative_before),
@@ -178,44 +179,17 @@ def cues() -> Cues:
             flags | re.VERBOSE,
         ),
         neg_after=frozenset(w.lower() for w in lx.negative_after),
-        forecast=_words_re(lx.forecast_words),
+        forecast=_words_re([v for w in lx.forecast_words for v in (w, w[:1].upper() + w[1:]) if v != "May"], 0),  # not the month
         measure=_words_re(lx.measure_words),
         reference=_reference_re(lx, ref_names),
         ref_names=ref_names,
+        fibonacci=re.compile(rf"(?<![\w-])(?:{alternation(lx.fibonacci_words)})(?![\w-])", flags),
+        fib_ratios=frozenset(float(r) for r in lx.fibonacci_ratios),
+        change_nouns=frozenset(_squash(w) for w in lx.change_nouns),
+        clause_break=re.compile(rf";|\s[—–]\s|,\s*and\b|(?<![\w-])(?:{alternation(list(g.clause_break_words) + ['whereas'])})(?![\w-])", flags),
     )
 
 
-@compiled
-def subject_cues() -> SubjectCues:
-    """The subject vocabulary, compiled once."""
-    lx = lexicon("move_lexicon")
-    aliases = {k.lower(): v for k, v in lexicon("move_subject_aliases").aliases.items()}
-    markers, dets = pattern_alternation(lx.object_marker_patterns), alternation(lx.object_determiners)
-    return SubjectCues(
-        aliases=_words_re(aliases),
-        alias_ids=aliases,
-        not_subjects=frozenset(words("move_not_subjects")),
-        generic=_words_re(lx.generic_subjects),
-        opening=re.compile(rf"\s*(?:{alternation(lx.opening_determiners)})\s+[a-z]"),
-        name_before_verb=re.compile(
-            rf"""
-            (?P<name>{NAME})                                                         # the name
-            (?:['’]s\s+(?:{alternation(list(lx.share_nouns) + list(lx.possessed_nouns))})\s*)?   # "Acme's shares"
-            (?:\s+(?:{alternation(lx.share_nouns)}))?                                 # "Acme shares"
-            \s+(?:(?:{alternation(lx.verb_fillers)}|\w+ly)\s+){{0,3}}$                # auxiliaries, adverbs, "closed"
-            """,
-            re.VERBOSE,
-        ),
-        object_marker=re.compile(rf"(?<![\w-])(?:{markers})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE),
-        owner_lead=re.compile(rf"(?<![\w-])(?:{alternation(lx.owner_prepositions)})\s+(?:the\s+)?$"),
-        relative=re.compile(rf"\s*,?\s*(?:{alternation(lx.relative_pronouns)})\b", re.IGNORECASE),
-    )
-
-
-_NAME_BEFORE_PCT = re.compile(rf"(?P<name>{NAME})\s*\(?\s*$", re.VERBOSE)  # "Zephyr (+37%"
-_NAME_BY = re.compile(rf"(?P<name>{NAME})\s+by\s*$", re.VERBOSE)  # "..., Acme by 6%" (elliptical list item)
-_POSSESSIVE_PCT = re.compile(r"['’]s\s+(?:[a-z]+\s+){0,2}?$")  # "ether's 6%", "Zephyr's roughly 11%"
-_LISTED = re.compile(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?", re.IGNORECASE)  # names written as a list
 _BY_END = re.compile(r"\bby\s*$")
 _LIST_END = re.compile(r"(?:,|\band)\s*$")
 _HEADING = re.compile(r"\s*#")
@@ -224,36 +198,12 @@ _WORD = re.compile(r"[\w$%’'.-]+")
 _TOKEN = re.compile(r"\S+")
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip()).lower()
+
+
 def _count_words(text: str) -> int:
     return len(_WORD.findall(text))
-
-
-# --- mentions a subject can be --------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Mention:
-    """A possible subject: a lexicon asset, a descriptive alias or a capitalized name."""
-
-    start: int
-    end: int
-    subject: str
-    how: str = "asset"  # asset | alias | name
-
-
-def mentions(fd: FinDoc) -> SpanIndex[Mention]:
-    """Lexicon assets (not inside an adjective: "Nasdaq-listed") and the aliases that overlap none."""
-
-    def build() -> SpanIndex[Mention]:
-        c = subject_cues()
-        text = fd.text
-        out = [Mention(a.start, a.end, a.asset.id) for a in fd.assets if not re.match(r"-[a-z]", text[a.end : a.end + 2])]
-        taken = SpanIndex(out)
-        for m in c.aliases.finditer(text):
-            if not taken.overlapping(m.start(), m.end()):
-                out.append(Mention(m.start(), m.end(), c.alias_ids[re.sub(r"\s+", " ", m.group(0).lower())], "alias"))
-        return SpanIndex(out)
-
-    return fd.cached("move_mentions", build)
 
 
 # --- stage 1: group -------------------------------------------------------------------------
@@ -264,6 +214,8 @@ class Cue:
 
     sign: int
     start: int  # its position in the text
+    end: int
+    noun: bool  # a noun of change ("a decline of 5%"), not a verb ("fell 5%")
 
 
 @dataclass
@@ -311,7 +263,13 @@ class Group:
         (``not_a_move_after``, but not 'of its value'); empty for most groups."""
         c = cues()
         rests = (self.after(self.first), self.right) if len(self.items) > 1 else (self.right,)
-        return tuple(r for r in rests if c.any_not_a_move_after.match(r) and not c.of_own_value.match(r))
+        return tuple(r for r in rests if c.any_not_a_move_after.match(r) and not c.of_own_value.match(r)
+                     and not (c.discount.match(r) and self._from_peak(r)))
+
+    @staticmethod
+    def _from_peak(rest: str) -> bool:
+        m = cues().reference.search(rest)
+        return bool(m) and cues().ref_names.get(re.sub(r"\s+", " ", m.group("ref").lower())) in ("peak", "cycle_high")
 
     @lazy
     def tail_tokens(self) -> list[re.Match]:
@@ -320,7 +278,10 @@ class Group:
 
     @lazy
     def tail(self) -> str:
-        return " ".join(t.group() for t in self.tail_tokens)
+        """The last words before the group, in its own main clause (a forecast word before a semicolon
+        belongs to another clause: "Acme said it would buy more; the stock fell 9%")."""
+        clause = _MAIN_CLAUSE_BREAK.split(self.left)[-1]
+        return " ".join(t.group() for t in list(_TOKEN.finditer(clause))[-self.config.tail_words :])
 
     @lazy
     def is_range(self) -> bool:
@@ -328,11 +289,16 @@ class Group:
         return bool(cues().range_before.search(self.left))
 
     @lazy
-    def after_sign(self) -> int | None:
+    def after_word(self) -> str | None:
+        """The fall/rise word right after the group ("lower", "drop"), lower case."""
         m = cues().after_cue.match(self.right)
-        if not m:
+        return m.group("cue").lower() if m else None
+
+    @lazy
+    def after_sign(self) -> int | None:
+        if self.after_word is None:
             return None
-        return -1 if m.group("cue").lower() in cues().neg_after else 1
+        return -1 if self.after_word in cues().neg_after else 1
 
     @lazy
     def cue_before(self) -> Cue | None:
@@ -346,7 +312,9 @@ class Group:
             for m in pat.finditer(self.fd.text, lo, self.first.start):
                 if best is None or m.end() > best[2] or (m.end() == best[2] and m.start() < best[1]):
                     best = (sign, m.start(), m.end())
-        return Cue(best[0], best[1]) if best else None
+        if best is None:
+            return None
+        return Cue(best[0], best[1], best[2], _squash(self.fd.text[best[1] : best[2]]) in cues().change_nouns)
 
     def explicit(self, p: Percent) -> bool:
         return self.fd.text[p.start] in _EXPLICIT
@@ -387,6 +355,56 @@ _AFTER_DOCS = {
 }
 
 
+def _fibonacci(g: Group) -> bool:
+    """A standard Fibonacci ratio with a Fibonacci word close by ('the 61.8% Fib retracement')."""
+    c, text, reach = cues(), g.fd.text, g.config.fib_reach
+    for p in g.items:
+        if any(abs(abs(p.value) - r) < 0.05 for r in c.fib_ratios):
+            lo, hi = max(g.sent.start_char, p.start - reach), min(g.sent.end_char, p.end + reach)
+            if c.fibonacci.search(text, lo, hi):
+                return True
+    return False
+
+
+_CHIP_LEFT = re.compile(r"\(\s*[A-Z][A-Z0-9.]{0,5}\s*$")
+
+
+def _quote_chip(g: Group) -> bool:
+    """A quote chip: a ticker and its signed change in parentheses after a name ('Acme ( ACME -1.10% )')."""
+    text = g.fd.text
+    return len(g.items) == 1 and g.explicit(g.first) and bool(_CHIP_LEFT.search(text, max(0, g.first.start - 12), g.first.start)) \
+        and text[g.first.end : g.first.end + 3].lstrip().startswith(")")
+
+
+_AFTER_AMOUNT = re.compile(r",\s*(?:a|an)\s+(?:[a-z]+\s+){0,2}$")
+_COUNT = re.compile(r"(?<![\w.,])\d[\d,.]*\s+(?P<unit>[a-z]+s)\b")
+
+
+def _amount_change(g: Group) -> bool:
+    """A change noun set after an amount or a count, which is what changed: '$58.6 million, a 32% increase';
+    '950 coins, a 37% decrease' (not a price: 'to $3,500, a 4% gain')."""
+    m = _AFTER_AMOUNT.search(g.left)
+    if not m or (g.after_word or "") not in cues().change_nouns:
+        return False
+    comma = g.first.start - len(g.left) + m.start()
+    lo = max(g.sent.start_char, comma - 40)
+    if any(x.scaled and x.end <= comma for x in g.fd.money.within(lo, comma)):
+        return True
+    count = None
+    for count in _COUNT.finditer(g.fd.text, lo, comma):
+        pass
+    return count is not None and count.group("unit") not in _NOT_UNITS
+
+
+_NOT_UNITS = frozenset({"points", "pips", "cents", "basis", "percent", "years", "months", "weeks", "days", "hours", "times"})
+
+
+def _table_quantity(g: Group) -> bool:
+    """A percent in a table column whose header names a quantity ('AUM % Change', 'Flows % of Assets')."""
+    row = table_row(g.fd, g.first.start)
+    return row is not None and bool(cues().measure.search(row.header))
+
+
 @compiled
 def blockers() -> Table:
     """The group blockers, in order (one rule per ``not_a_move_after`` entry of the lexicon)."""
@@ -398,6 +416,14 @@ def blockers() -> Table:
              lambda g: bool(_HEADING.match(g.sent.text))),
         Rule("move.blocked.metric_name", "the percent is part of a metric's name written right after it ('2% market depth', "
              "'58% dominance')", lambda g: bool(c.metric_name.match(g.after(g.last)))),
+        Rule("move.blocked.fibonacci", "a Fibonacci ratio, not a move: 'the 61.8% Fib retracement', 'the 38.2% Fibonacci level'",
+             _fibonacci),
+        Rule("move.blocked.quote_chip", "a quote chip after a name, a ticker and its change in parentheses: 'Acme ( ACME -1.10% )'",
+             _quote_chip),
+        Rule("move.blocked.table_quantity", "a table column whose header names a quantity: 'AUM % Change', 'Volume %'",
+             _table_quantity),
+        Rule("move.blocked.amount_change", "the change of an amount or count written right before it: '$58.6 million, a 32% "
+             "increase', '950 coins, a 37% decrease'", _amount_change),
     ]
     for name, pattern in c.not_a_move_after:
         doc = _AFTER_DOCS.get(name, f"the words right after the percent say it is {name.replace('_', ' ')}")
@@ -425,7 +451,65 @@ def _ellipsis(m: Member):
         return None
     by = _BY_END.search(g.left) and _count_words(g.left) <= cfg.ellipsis_by_words
     listed = _LIST_END.search(g.left) and _count_words(g.left) <= cfg.ellipsis_list_words
-    return g.prev_sign if by or listed else None
+    return g.prev_sign if by or listed or _and_name(g) or _LIST_ITEM.match(g.left) else None
+
+
+# "PEPE (12%), WIF (9.5%) and BONK (7%)": the next item of a list of names with percents in parentheses
+_LIST_ITEM = re.compile(r"\s*\)\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?\$?[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}\s*\(\s*$")
+
+
+_AND_NAME = re.compile(r"(?:^|,)\s*and\s+(?:the\s+)?(?P<rest>[^\s,;][^,;]{0,40}?)\s*$")
+
+
+def _and_name(g: Group) -> bool:
+    """'X fell 3% and Y 2%': a name right after 'and', then the percent, no verb."""
+    m = _AND_NAME.search(g.left)
+    if not m or _count_words(m.group("rest")) > g.config.ellipsis_list_words:
+        return False
+    a = g.first.start - len(g.left) + m.start("rest")
+    b = a + len(m.group("rest"))
+    return any(x.start == a and x.end == b for x in mentions(g.fd).within(a, b)) or bool(_NAME_ONLY.fullmatch(m.group("rest")))
+
+
+_NAME_ONLY = re.compile(r"[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}")
+
+
+# "PEPE (12%), WIF (9.5%) and BONK (7%) all fell": the rest of a list of names with percents in parentheses
+_LIST_REST = re.compile(r"\s*\)(?:\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?\$?[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}"
+                        r"\s*\(\s*[+\-−–]?\d+(?:\.\d+)?%\s*\))*\s*(?:(?:all|each|both|have|had|were|are)\s+){0,2}")
+_LIST_SPAN = 1500  # characters a list of names with percents is read over (bounded: time stays linear in the text)
+_NAME_PAREN = re.compile(r"\$?[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}\s*\(\s*$")
+
+
+def _list_verb(m: Member):
+    """'PEPE (12%), WIF (9.5%) and BONK (7%) all fell': the verb after a list of names with percents in
+    parentheses gives their sign (the first item; the next ones take it as an elliptical list)."""
+    g = m.group
+    if g.cue_before is not None or len(g.items) > 1 or not _NAME_PAREN.search(g.left):
+        return None
+    text = g.fd.text
+    rest = _LIST_REST.match(text, g.first.end, min(g.sent.end_char, g.first.end + _LIST_SPAN))
+    if rest is None:
+        return None
+    c = cues()
+    for sign, pat in ((-1, c.neg_before), (1, c.pos_before)):
+        if pat.match(text, rest.end(), g.sent.end_char):
+            return sign
+    return None
+
+
+def _list_header(m: Member):
+    """'Top gainers: SUI (12%), SEI (9%)', 'the biggest losers were X (8%) and Y (6%)': a gainers or
+    losers header before a list of names with percents in parentheses gives their sign."""
+    g = m.group
+    if g.cue_before is not None or len(g.items) > 1 or not _NAME_PAREN.search(g.left):
+        return None
+    text, c = g.fd.text, cues()
+    head = text[max(g.sent.start_char, g.first.start - _LIST_SPAN) : g.first.start]
+    for sign, pat in ((-1, c.losers), (1, c.gainers)):
+        if pat.search(head):
+            return sign
+    return None
 
 
 SIGNS = Table("move.sign", [
@@ -434,150 +518,74 @@ SIGNS = Table("move.sign", [
          lambda m: m.group.after_sign),
     Rule("move.sign.cue_before", "a fall or rise word shortly before the percent: 'slid 1.1%', 'down 6%'",
          lambda m: m.group.cue_before.sign if m.group.cue_before else None),
-    Rule("move.sign.ellipsis", "no cue of its own, in an elliptical list: '..., Acme by 6%' takes the previous move's sign",
+    Rule("move.sign.list_verb", "a list of names with percents in parentheses, its verb after it: 'PEPE (12%), WIF (9.5%) and "
+         "BONK (7%) all fell'", _list_verb),
+    Rule("move.sign.list_header", "a gainers or losers header before a list of names with percents in parentheses: 'Top gainers: "
+         "SUI (12%), SEI (9%)'", _list_header),
+    Rule("move.sign.ellipsis", "no cue of its own, in an elliptical list: '..., Acme by 6%', 'X fell 3% and Y 2%', 'X (4%), "
+         "Y (3%)' take the previous move's sign",
          _ellipsis),
 ])
 
 NO_SIGN = outcome("move.dropped.no_sign", "no sign: no +/- on the percent and no fall or rise word next to it")
 
 
-# --- stage 4: subject -----------------------------------------------------------------------
+# --- stage 4: subject (``move_subjects``) -------------------------------------------------------
 
-@dataclass
-class Place:
-    """Where a subject is looked for: a percent at ``start`` (its group's cue at ``cue_start``)."""
-
-    fd: FinDoc
-    sent: Sentence
-    start: int
-    cue_start: int | None
-    explicit: bool
-    config: Config
-
-    @lazy
-    def lo(self) -> int:
-        return max(self.sent.start_char, self.start - self.config.reach)
-
-    @lazy
-    def before(self) -> str:
-        return self.fd.text[self.lo : self.start]
-
-    @lazy
-    def mentions_before(self) -> list[Mention]:
-        return mentions(self.fd).within(self.lo, self.start)
+def _noun_cue(m: Member, fired) -> bool:
+    """Whether the member's sign came from a noun of change ("a 5% drop", "a decline of 5%")."""
+    g = m.group
+    if fired.id == "move.sign.cue_after":
+        return (g.after_word or "") in cues().change_nouns
+    if fired.id == "move.sign.cue_before" and g.cue_before is not None:
+        return g.cue_before.noun
+    return False
 
 
-def clean_name(fd: FinDoc, start: int, end: int) -> Mention | None:
-    """A capitalized-name match trimmed of openers and possessive prefixes; a lexicon asset or
-    alias ending there wins ("South Korea's Kospi" -> Kospi, "Meanwhile Acme" -> Acme)."""
-    not_subjects = subject_cues().not_subjects
-    text = re.sub(r"['’]s$", "", fd.text[start:end])
-    end = start + len(text)
-    parts = text.split(" ")
-    poss = [i for i, w in enumerate(parts[:-1]) if re.search(r"['’]s$", w)]
-    if poss:
-        start += sum(len(w) + 1 for w in parts[: poss[-1] + 1])
-        parts = parts[poss[-1] + 1 :]
-    while parts and parts[0] in not_subjects:
-        start += len(parts[0]) + 1
-        parts = parts[1:]
-    while parts and parts[-1] in not_subjects:
-        parts = parts[:-1]
-        end = start + len(" ".join(parts))
-    if not parts or start >= end:
-        return None
-    for m in mentions(fd).within(start, end):
-        if m.end == end:
-            return m
-    name = fd.text[start:end].rstrip(".,")
-    if not name or name in not_subjects:
-        return None
-    return Mention(start, start + len(name), name, "name")
+def _place(g: Group, p: Percent, m: Member, fired, run: Run) -> Place:
+    cue = g.cue_before.start if g.cue_before and fired.id == "move.sign.cue_before" else None
+    return Place(g.fd, g.sent, p.start, p.end, cue, m.explicit, _noun_cue(m, fired), g.config, run)
 
 
-def _name_in(pl: Place, pattern: re.Pattern, lo: int, hi: int) -> Mention | None:
-    m = pattern.search(pl.fd.text[lo:hi])
-    return clean_name(pl.fd, lo + m.start("name"), lo + m.end("name")) if m else None
-
-
-def running_subject(fd: FinDoc, sent: Sentence, config: Config) -> Mention | None:
-    """The latest subject named in up to ``running_sents`` earlier sentences of the same section."""
-    pos = sent.start_char
-    index = mentions(fd)
-    for _ in range(config.running_sents):
-        if pos <= 0:
-            return None
-        prev = fd.sentence_at(pos - 1)
-        found = index.last_before(prev.end_char, prev.start_char)
-        if found:
-            return found
-        if fd.text[prev.end_char : pos].count("\n") >= 2 and pos != sent.start_char:
-            return None
-        pos = prev.start_char
+def _respectively(g: Group, n: int) -> list[Mention] | None:
+    """Without a parse: the last ``n`` distinct names before a "respectively" group or a written list."""
+    before = distinct(mentions(g.fd).within(max(g.sent.start_char, g.first.start - g.config.reach), g.first.start))
+    if len(before) >= n and ("respectively" in g.right.lower() or listed(g.fd, before[-n:])):
+        return before[-n:]
     return None
 
 
-def _best(pl: Place, cands: list[Mention]) -> tuple[Mention, str]:
-    """The likeliest subject among names before the percent: a possessive right before it ("compared
-    to ether's 6% drop"); else a name opening a relative clause that holds the cue ("Ether, which
-    traded with bitcoin, lost 4%"); else the nearest name that is not the object of a preposition or
-    comparison ("Chainlink outperformed ether, climbing 9%"); else the nearest name."""
-    text, c = pl.fd.text, subject_cues()
-    for m in cands:
-        if _POSSESSIVE_PCT.match(text, m.end, pl.start):
-            return m, "possessive"
-    cue = pl.cue_start if pl.cue_start is not None else pl.start
-    rel = [m for m in cands if m.end <= cue and c.relative.match(text, m.end, cue)]
-    if rel:
-        return max(rel, key=lambda m: m.end), "relative clause"
-    subjects = [m for m in cands if not c.object_marker.search(text[max(0, m.start - pl.config.object_reach) : m.start])]
-    return max(subjects or cands, key=lambda m: m.end), "nearest"
-
-
-def subject_of(pl: Place) -> tuple[Mention | None, str]:
-    """The subject of the percent at ``pl`` and how it was found (see the module docstring)."""
-    c, before = subject_cues(), pl.before
-    m = _NAME_BEFORE_PCT.search(before)
-    if m and (pl.explicit or before.rstrip().endswith("(")):
-        name = clean_name(pl.fd, pl.lo + m.start("name"), pl.lo + m.end("name"))
-        if name:
-            return name, "name right before the percent"
-    cands = list(pl.mentions_before)
-    if pl.cue_start is not None:
-        lo = max(pl.sent.start_char, pl.cue_start - pl.config.reach)
-        cands += [n for n in (_name_in(pl, c.name_before_verb, lo, pl.cue_start),) if n]
-    cands += [n for n in (_name_in(pl, _NAME_BY, pl.lo, pl.start),) if n]
-    if cands:
-        return _best(pl, cands)
-    head = pl.fd.text[pl.sent.start_char : min(pl.start, pl.sent.start_char + pl.config.reach)]
-    if c.generic.search(before) or pl.start - pl.sent.start_char < pl.config.opening_chars or c.opening.match(head):
-        return running_subject(pl.fd, pl.sent, pl.config), "running subject"
-    if _count_words(before) > pl.config.fronted_words:
-        return None, ""
-    after = mentions(pl.fd).first_after(pl.start, min(pl.sent.end_char, pl.start + pl.config.reach))
-    return after, "name after a fronted move"
-
-
-def _listed(fd: FinDoc, names: list[Mention]) -> bool:
-    """Names written as a list: "silver and gold", "Ether, XRP and Solana"."""
-    return all(_LISTED.fullmatch(fd.text, a.end, b.start) for a, b in zip(names, names[1:]))
-
-
-def group_subjects(g: Group, members: list[Member]) -> list[tuple[Mention | None, str]]:
-    """A subject for each member: "respectively" or a written list pairs names and percents in
-    order; other groups share the subject of their first percent (a range: each its own)."""
-    cue = g.cue_before.start if g.cue_before else None
-    if len(members) > 1 and not g.is_range:
-        before = mentions(g.fd).within(max(g.sent.start_char, g.first.start - g.config.reach), g.first.start)
-        n = len(members)
-        if len(before) >= n and ("respectively" in g.right.lower() or _listed(g.fd, before[-n:])):
-            return [(m, "paired in order") for m in before[-n:]]
-        shared = subject_of(Place(g.fd, g.sent, g.first.start, cue, any(m.explicit for m in members), g.config))
+def group_subjects(g: Group, members: list[Member], signs: list, run: Run) -> list[Found]:
+    """The subjects of each member. A group of ``n`` percents with ``n`` subjects pairs them in order
+    ("X and Y rose 2% and 3%", "... respectively"); with one subject, every percent is its (a range:
+    each percent on its own); one percent with several subjects is a move of each ("X and Y both
+    fell 7%")."""
+    n = len(members)
+    if n == 1 or g.is_range:
+        return [subject_at(_place(g, m.percent, m, f, run)) for m, f in zip(members, signs)]
+    shared = subject_at(_place(g, g.first, members[0], signs[0], run))
+    k = len(shared.subjects)
+    if k == n:
+        run.remember_list(shared.subjects)
+        return [replace(shared, subjects=(s,), how=f"{shared.how}, paired in order") for s in shared.subjects]
+    if shared.quantity:  # "X and Y trade volume fell 11% and 7%": quantities, whatever names precede them
         return [shared] * n
-    return [subject_of(Place(g.fd, g.sent, m.percent.start, cue, m.explicit, g.config)) for m in members]
+    back = plural_referents(_place(g, g.first, members[0], signs[0], run), n)
+    if back:  # "they", "the three coins": the names of the list before, in order
+        return [Found((s,), "a plural subject: the names of the list before, in order") for s in back]
+    paired = _respectively(g, n)
+    if paired:
+        run.remember_list(tuple(paired))
+        return [Found((s,), "paired in order") for s in paired]
+    if k != 1:  # as many subjects as percents is the only pairing to trust
+        return [Found((), f"{k} subjects for {n} percents")] * n
+    return [shared] * n
 
 
-NO_SUBJECT = outcome("move.dropped.no_subject", "no asset, alias or name before the percent (nor a running subject for a pronoun)")
+NO_SUBJECT = outcome("move.dropped.no_subject", "no asset, alias or name is what moved (nor an asset a pronoun refers to): "
+                     "'the market rose 2%', 'it fell 5%' with nothing named before")
+QUANTITY = outcome("move.blocked.quantity", "what moved is a quantity of an asset, not its price: 'open interest in ether "
+                   "futures fell 9%', 'the number of large wallets grew 2%', 'revenue rose 88%'")
 
 
 @dataclass
@@ -586,6 +594,7 @@ class Attribution:
 
     member: Member
     subject: Mention
+    grammatical: bool = False  # found as what the clause says moved (rules or parse), not as the nearest name
 
     @lazy
     def window(self) -> str:
@@ -604,6 +613,9 @@ class Attribution:
         return window
 
 
+_MAIN_CLAUSE_BREAK = re.compile(r"(?<!&[A-Za-z])[;:]\s|\s[—–]\s")
+
+
 def _forecast(a: Attribution) -> bool:
     c = cues()
     return not a.member.explicit and bool(c.forecast.search(a.window) or c.forecast.search(a.member.group.tail))
@@ -612,9 +624,7 @@ def _forecast(a: Attribution) -> bool:
 VETOES = Table("move.veto", [
     Rule("move.blocked.measure_word", "a word between the subject and the percent says it measures something else: "
          "'ether's dominance rose 2%', 'open interest in ether futures dropped 9%'",
-         lambda a: bool(cues().measure.search(a.window))),
-    Rule("move.blocked.subject_word", "the subject's own name is a measure ('Acme Funding Rate rose 3%')",
-         lambda a: bool(cues().measure.search(a.subject.subject))),
+         lambda a: not a.grammatical and bool(cues().measure.search(a.window))),
     Rule("move.blocked.hypothetical", "a forecast word between the subject and the percent: 'could fall 10%', 'expected to "
          "rise 5%' (not for a percent written with its sign)", _forecast),
 ])
@@ -625,8 +635,9 @@ VETOES = Table("move.veto", [
 class Periods:
     """The period phrases of one sentence, read on first use, and the positions of its percents."""
 
-    def __init__(self, sent: Sentence, items: list[Percent]):
+    def __init__(self, sent: Sentence, items: list[Percent], text: str):
         self.sent = sent
+        self.full_text = text
         self.pct_starts = [p.start for p in items]
         self.pct_ends = [p.end for p in items]
 
@@ -639,25 +650,45 @@ class Periods:
         return [s for s, _, _ in self.spans]
 
     def of(self, start: int, end: int) -> str | None:
-        """The period of a group at ``start:end``: the nearest period phrase between the neighbouring
-        percents of the sentence; else the sentence's one period phrase when it opens the sentence
-        before any percent ("Over the past week, ...")."""
+        """The period of a group at ``start:end``: the nearest period phrase of its clause between the
+        neighbouring percents of the sentence; else the sentence's one period phrase when it opens the
+        sentence before any percent, in the same clause ("Over the past week, ..."; not "After four
+        days of losses, ..." nor "X climbed for four days, while Y slid 2%")."""
+        text, breaks = self.text, cues().clause_break
         i = bisect_left(self.pct_ends, start + 1) - 1  # the percent that ends last at or before start
         lo = self.pct_ends[i] if i >= 0 else self.sent.start_char
         j = bisect_left(self.pct_starts, end)
         hi = self.pct_starts[j] if j < len(self.pct_starts) else self.sent.end_char
+        for m in breaks.finditer(text, lo, start):
+            lo = m.end()
+        m = breaks.search(text, end, hi)
+        hi = m.start() if m else hi
         best = None
         for s, e, dur in self.spans[bisect_left(self.starts, lo) :]:
             if s >= hi:
                 break
             dist = s - end if s >= end else start - e
-            if e <= hi and (best is None or dist < best[0]):
+            if e <= hi and (best is None or dist < best[0]) and not self.earlier(s):
                 best = (dist, dur)
         if best:
             return best[1]
-        if len(self.spans) == 1 and self.spans[0][1] <= (self.pct_starts[0] if self.pct_starts else self.sent.end_char):
-            return self.spans[0][2]
+        if len(self.spans) == 1:
+            s, e, dur = self.spans[0]
+            first = self.pct_starts[0] if self.pct_starts else self.sent.end_char
+            if e <= first and not breaks.search(text, e, start) and not self.earlier(s):
+                return dur
         return None
+
+    def earlier(self, s: int) -> bool:
+        """A period phrase at ``s`` that says when the move started, not how long it ran ("after four days")."""
+        return bool(_EARLIER.search(self.full_text, max(self.sent.start_char, s - 12), s))
+
+    @property
+    def text(self) -> str:
+        return self.full_text
+
+
+_EARLIER = re.compile(r"\b(?:after|following|before|since|until|ahead\s+of)\s+$", re.IGNORECASE)
 
 
 def _emit(a: Attribution, fired, periods: Periods) -> PercentMoveFact:
@@ -676,11 +707,37 @@ def tables() -> tuple[Table, ...]:
     return blockers(), SIGNS, VETOES
 
 
-def _propose_group(g: Group, cands: list[Candidate], periods: Periods, tracing: bool) -> int | None:
+def _decide(m: Member, fired, found: Found, cand: Candidate, more, periods: Periods) -> int | None:
+    """Facts of one member from what the subject stage found (a further candidate per further
+    subject, from ``more()``); the sign of its last move."""
+    g = m.group
+    cand.trace.note(f"subject: {found.how}")
+    if found.quantity:  # not a move of an asset, but its direction carries to an elliptical list ("..., and ether 3%")
+        cand.blocked(QUANTITY.id, f"the quantity {found.quantity!r} moved")
+        value = m.percent.value if m.explicit else fired.value
+        return 1 if value >= 0 else -1
+    if not found.subjects:
+        cand.dropped(NO_SUBJECT.id)
+        return None
+    last_sign = None
+    for k, subj in enumerate(found.subjects):
+        c = cand if k == 0 else more(cand)
+        c.trace.note(f"subject {subj.subject} ({subj.how}: {g.fd.text[subj.start:subj.end]!r})")
+        a = Attribution(m, subj, found.grammatical)
+        if (veto := VETOES.first(a, c.trace)) is not None:
+            c.blocked(veto.id)
+            continue
+        fact = _emit(a, fired, periods)
+        c.made(fact, fired.id)
+        last_sign = 1 if fact.percent >= 0 else -1
+    return last_sign
+
+
+def _propose_group(g: Group, cands: list[Candidate], periods: Periods, run: Run, more) -> int | None:
     """Decide the candidates of one group; return the sign of its last move (or None)."""
-    trace = Trace() if tracing else NO_TRACE
+    trace = Trace() if run.fd.tracing else NO_TRACE
     hit = blockers().first(g, trace)
-    if tracing:  # the group's steps are every member's
+    if run.fd.tracing:  # the group's steps are every member's
         for cand in cands:
             cand.trace.extend(trace)
     if hit is not None:
@@ -694,36 +751,35 @@ def _propose_group(g: Group, cands: list[Candidate], periods: Periods, tracing: 
             cand.dropped(NO_SIGN.id)
         return None
     last_sign = None
-    for m, fired, (subj, how), cand in zip(members, signs, group_subjects(g, members), cands):
-        if subj is None:
-            cand.dropped(NO_SUBJECT.id)
-            continue
-        cand.trace.note(f"subject {subj.subject} ({how}: {g.fd.text[subj.start:subj.end]!r})")
-        a = Attribution(m, subj)
-        if (veto := VETOES.first(a, cand.trace)) is not None:
-            cand.blocked(veto.id)
-            continue
-        fact = _emit(a, fired, periods)
-        cand.made(fact, fired.id)
-        last_sign = 1 if fact.percent >= 0 else -1
+    for m, fired, found, cand in zip(members, signs, group_subjects(g, members, signs, run), cands):
+        run.remember(found)
+        sign = _decide(m, fired, found, cand, more, periods)
+        last_sign = sign if sign is not None else last_sign
     return last_sign
 
 
 def propose(fd: FinDoc, config: Config) -> Proposal:
     """A candidate for every percent of the doc, decided sentence by sentence."""
     out = Proposal(tracing=fd.tracing)
+    run = Run(fd, parsing=bool(config.parser_model))
+
+    def more(cand: Candidate) -> Candidate:
+        extra = out.candidate(TYPE, cand.start, cand.end)
+        extra.trace.extend(cand.trace)
+        return extra
+
     by_sent: dict[int, list[Percent]] = {}
     for p in fd.percents:
         by_sent.setdefault(fd.sentence_at(p.start).i, []).append(p)
     for i, items in by_sent.items():
         sent = fd.sentences[i]
         cands = {(p.start, p.end): out.candidate(TYPE, p.start, p.end) for p in items}
-        periods = Periods(sent, items)
+        periods = Periods(sent, items, fd.text)
         floor, prev_sign = sent.start_char, None
         for group in sentence_groups(fd, sent, items, config.reach):
             g = Group(fd, sent, group, floor, prev_sign, config)
             floor = group[-1].end
-            sign = _propose_group(g, [cands[(p.start, p.end)] for p in group], periods, out.tracing)
+            sign = _propose_group(g, [cands[(p.start, p.end)] for p in group], periods, run, more)
             if sign is not None:
                 prev_sign = sign
     return out
@@ -736,8 +792,11 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
 )
 def make_component(nlp: Language, name: str, strict: bool, reach: int, tail_words: int, window_words: int, owner_reach: int,
                    object_reach: int, ellipsis_by_words: int, ellipsis_list_words: int, fronted_words: int, opening_chars: int,
-                   running_sents: int) -> FactComponent:
-    config = Config(reach=reach, tail_words=tail_words, window_words=window_words, owner_reach=owner_reach,
-                    object_reach=object_reach, ellipsis_by_words=ellipsis_by_words, ellipsis_list_words=ellipsis_list_words,
-                    fronted_words=fronted_words, opening_chars=opening_chars, running_sents=running_sents)
-    return FactComponent(name, propose, config, strict=strict)
+                   running_sents: int, anaphor_sents: int, fib_reach: int, parser_model: str) -> ParsingComponent:
+    """``parser_model``: the spaCy model whose parser reads the sentences the subject rules cannot
+    decide ("": rules only)."""
+    cfg = Config(reach=reach, tail_words=tail_words, window_words=window_words, owner_reach=owner_reach,
+                 object_reach=object_reach, ellipsis_by_words=ellipsis_by_words, ellipsis_list_words=ellipsis_list_words,
+                 fronted_words=fronted_words, opening_chars=opening_chars, running_sents=running_sents,
+                 anaphor_sents=anaphor_sents, fib_reach=fib_reach, parser_model=parser_model)
+    return ParsingComponent(name, propose, cfg, strict=strict, model=parser_model)

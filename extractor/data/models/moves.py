@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from annotated_types import Len
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from extractor.data.models.base import Lexicon, Patterns, Phrase, Phrases
 
@@ -30,6 +30,10 @@ class MoveLexicon(Lexicon):
                                                                  "each (move.blocked.<key>): a share, odds, a rate, a tax ...")
     metric_names: Phrases = Field(description="metric names a percent is part of when written right before them ('2% market depth', "
                                               "'58% dominance'): no move, and never grouped with the percents before it")
+    list_headers: dict[RuleName, Phrases] = Field(description="'gainers' and 'losers': header words before a list of names with percents "
+                                                          "in parentheses that give their sign ('Top gainers: SUI (12%), SEI (9%)')")
+    discount_words: Phrases = Field(description="words right after a percent that are a move when a peak follows ('a 30% *discount* to "
+                                                "its all-time high'), a rate otherwise ('a 10% discount to NAV')")
     of_own_value: Phrases = Field(description="'of ...' after a percent that still makes a move ('lost 40% of its value')")
     measure_words: Phrases = Field(description="words between the subject and the percent (or in the subject's name) that say the "
                                                "percent measures something other than the price: dominance, yield, open interest, fees ...")
@@ -38,7 +42,6 @@ class MoveLexicon(Lexicon):
     references: Annotated[dict[RuleName, Phrases], Len(min_length=1)] = Field(description="reference points a move is measured from ('30% below its record high' -> peak)")
     reference_prepositions: Phrases = Field(description="prepositions before a reference point: 'below', 'from', 'off', 'short of'")
     reference_determiners: Phrases = Field(description="determiners between a reference preposition and its point: 'its', 'the'")
-    generic_subjects: Phrases = Field(description="pronouns and generic nouns before a percent that refer back to the running subject ('it', 'the token')")
     opening_determiners: Phrases = Field(description="capitalized determiners that open a sentence about the running subject ('The coin ...')")
     verb_fillers: Phrases = Field(description="auxiliaries and verbs between a capitalized name and the move cue ('Acme Index *has* plunged 70%')")
     share_nouns: Phrases = Field(description="nouns after a company name that keep it the subject ('Acme shares rose', \"Acme's stock fell\")")
@@ -51,6 +54,39 @@ class MoveLexicon(Lexicon):
     relative_pronouns: Phrases = Field(description="pronouns that open a relative clause holding the cue ('bitcoin, *which* rose 2%')")
     joiner_words: Phrases = Field(description="words (besides a comma or dash) that join percents into one group: '5% and 7%', '20% to 35%'")
     teaser_prefixes: Phrases = Field(description="line openers of a teaser link ('Related: ...', 'Read more - ...'): not body text")
+    anaphors: Annotated[dict[RuleName, Phrases], Len(min_length=1)] = Field(
+        description="pronouns and generic noun phrases that refer back to an asset named before, by the kind of asset they "
+                    "refer to ('the stock' -> stock, 'the token' -> crypto, 'it' -> any)")
+    anaphor_kinds: Annotated[dict[RuleName, Phrases], Len(min_length=1)] = Field(
+        description="for each anaphor kind, the kinds of mention it may refer to (asset kinds of data/assets.jsonl, 'pair', "
+                    "and 'name' for a capitalized name the article made a subject)")
+    clause_openers: Phrases = Field(description="words that open a clause ('while', 'and', 'with'): the subject of a move stands "
+                                                "between the last of them and the move's verb")
+    named_heads: Phrases = Field(description="head nouns that, with words before them, name an asset ('the dollar *index*', "
+                                             "'the Acme bond *fund*'); alone they refer back ('the index')")
+    index_descriptors: Phrases = Field(description="lower-case words between a known index and its head that do not change which index it "
+                                                   "is ('Nikkei *share* average', 'Kospi *benchmark* index'; not 'equal-weight')")
+    group_heads: Phrases = Field(description="head nouns that, with any words before them, name a group of assets that moves ('the "
+                                             "gaming *sector*', 'the memecoin *segment*'); alone they name nothing")
+    change_nouns: Phrases = Field(description="cue words that are nouns of change ('a 5% *drop*', 'a *decline of* 5%'): the move's subject "
+                                              "is the noun's owner ('in X', 'for X', \"X's\") or the subject of its verb ('X logged a 5% drop')")
+    fibonacci_words: Phrases = Field(description="words of a Fibonacci retracement or extension ('38.2% Fib retracement')")
+    plural_anaphor_patterns: Patterns = Field(description="regex: a plural subject that refers back to the names a list before moved "
+                                                          "('Bitcoin, ether and solana rose ... *They* are up 5%, 6% and 7% on the week')")
+    episode_subject_patterns: Patterns = Field(description="regex: a subject that names an episode of the running asset's price ('the "
+                                                           "first saw a decline of 59%', 'the latest pullback registered a 58% drop'): the "
+                                                           "move is the running asset's")
+    subordinate_openers: Phrases = Field(description="words that open a side clause ('Litecoin held up *where* Bitcoin and Cardano "
+                                                     "slipped; it rose 2%'): a name there is a passing mention, and 'it' after a "
+                                                     "semicolon refers to the sentence's own subject")
+    fibonacci_ratios: Phrases = Field(description="the standard Fibonacci ratios in percent, as written ('38.2', '61.8')")
+
+    @model_validator(mode="after")
+    def _kinds_cover_anaphors(self):
+        missing = sorted(set(self.anaphors) - set(self.anaphor_kinds))
+        if missing:
+            raise ValueError(f"anaphor_kinds: no entry for the anaphor kinds {missing}")
+        return self
 
 
 class MoveSubjectAliases(Lexicon):

@@ -1,0 +1,925 @@
+"""The subject stage of ``percent_move``: what moved.
+
+The subject of a move is the grammatical subject of the verb the percent measures ("*Ether* slid
+5%"), or the owner of the change noun it modifies ("a 5% drop *in ether*", "*ether's* 5% drop",
+"*Ether* logged a 5% drop"), one per conjunct ("*Dogecoin* and *Stellar* both shed 7%"). What
+that phrase says decides (``phrase_found``):
+
+- a known asset, an entity the article introduced or a descriptive alias: that asset; a share,
+  price or token noun ("shares of Acme", "the bitcoin price", "the Acme token"): its owner;
+- a pronoun or a generic noun phrase ("it", "the stock", "its shares", "the fund", "the metal"):
+  the latest asset of that kind named before it (``referent``: in the sentence, then up to
+  ``anaphor_sents`` sentences back), else the asset of that kind the article names most;
+- a quantity of an asset (open interest, volume, supply, holdings, revenue, "the number of
+  wallets", inflation ...): no move of an asset (``move.blocked.quantity``);
+- a capitalized name the lexicon does not know ("Acme Robotics"), or an index/fund noun with the
+  words that name it ("the Ostrander Mills bond fund"): that name;
+- anything else ("the market", "stocks", "the first"): no subject. Never a default coin.
+
+Rules find the phrase where the clause is plain (``rule_found``): after the last clause opener
+before the move's verb (a comma, "while", "and", "with" ...) stand only the subject and
+auxiliaries ("..., while XRP is down 2%"). Where it is not (several names, a relative clause, a
+change noun, a participle), the sentence is parsed (``grammar``) and the parse names the phrase.
+Without a parse, the nearest name that is not an object decides (``nearest_found``).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from extractor.data import alternation, compiled, lexicon, pattern_alternation, words
+from extractor.facts import grammar
+from extractor.facts.doc import FinDoc, Sentence, SpanIndex
+from extractor.normalize.assets import asset_kind
+
+if TYPE_CHECKING:
+    from extractor.facts.grammar import Parse, Phrase
+
+# A capitalized name: "Orbit Network", "ZPHR", "Acme Digital Assets 50 Index".
+NAME = r"""
+    (?<![\w$&.’'/-])
+    (?:[A-Z]|[a-z][A-Z])[\w&’'.-]*(?:&amp;[\w’'.-]+|(?<=&[A-Z]);)?   # first word capitalized ("iShares", a ticker, "S&P;")
+    (?:[ ](?:(?:[A-Z]|[a-z][A-Z])[\w&’'.-]*(?:&amp;[\w’'.-]+)?|\d[\w.-]*|&))*  # more capitalized words, numbers, "&"
+"""
+
+_NAME_BEFORE_PCT = re.compile(rf"(?P<name>{NAME})\s*\(?\s*$", re.VERBOSE)  # "Zephyr (+37%"
+_NAME_BY = re.compile(rf"(?P<name>{NAME})\s+by\s*$", re.VERBOSE)  # "..., Acme by 6%" (elliptical list item)
+_NAME_FULL = re.compile(rf"(?P<name>{NAME})", re.VERBOSE)
+_NAME_BEFORE_POSS = re.compile(rf"(?P<name>{NAME})$", re.VERBOSE)
+_LISTED = re.compile(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?", re.IGNORECASE)  # names written as a list
+_LIST_SPLIT = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s+&\s+)", re.IGNORECASE)
+_WORD = re.compile(r"[\w$%’'.-]+")
+# "the", "the tech-heavy", "the pan European": words before a name that leave it the subject
+_MODIFIERS = re.compile(r"(?:(?:the|The)\s+)?(?:(?!(?:in|of|for|on|at|to|by|with|from|than|and|or|as)\b)[a-z][a-z’'-]*\s+){0,2}(?=[A-Z$]|[a-z][A-Z])")
+_SPACES = re.compile(r"\s+")
+
+
+def _count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _squash(text: str) -> str:
+    return _SPACES.sub(" ", text.strip()).lower()
+
+
+# --- vocabulary ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SubjectCues:
+    """What the subject stage reads (``data/move_lexicon.json``, ``move_subject_aliases.json``,
+    ``move_not_subjects.txt``)."""
+
+    aliases: re.Pattern
+    alias_ids: dict[str, str]
+    not_subjects: frozenset[str]
+    generic: re.Pattern  # any anaphor, anywhere (the fallback's running subject)
+    anaphor_of: dict[str, str]  # phrase (lower case) -> anaphor kind
+    kinds: dict[str, frozenset[str]]  # anaphor kind -> mention kinds it may refer to
+    opening: re.Pattern
+    name_before_verb: re.Pattern
+    object_marker: re.Pattern
+    owner_lead: re.Pattern
+    relative: re.Pattern
+    boundary: re.Pattern  # a clause opener
+    trailing: re.Pattern  # auxiliaries, adverbs and hedges between a subject and its verb or figure
+    leading: re.Pattern  # sentence adverbs before a subject ("Meanwhile,")
+    quantity_end: re.Pattern  # a phrase that ends with a quantity noun ("ether's trading volume")
+    quantity_lead: re.Pattern  # a phrase headed by a quantity noun ("open interest in ether futures")
+    possessive: re.Pattern  # between a name and its percent: "ether's 6%", "Zephyr's roughly 11%"
+    plural: re.Pattern  # a plural subject referring back to a list of names ("they", "the three coins")
+    subordinate: re.Pattern  # a side clause's opener ("where", "unlike") before a name: a passing mention
+    episode: re.Pattern  # a subject that names an episode of the running asset's price ("the latest pullback", "the second")
+    than_quantity: re.Pattern  # after a percent: compared with a quantity ("88% higher than last quarter's revenue")
+    owner_suffix: re.Pattern  # after a name: "'s shares", " stock"
+    shares_of: re.Pattern  # "shares of", before a name
+    owner_heads: frozenset[str]  # share, price and token nouns: their owner is the subject
+    named_heads: frozenset[str]  # "index", "fund": with words before them they name an asset
+    index_descriptors: frozenset[str]  # "share" in "Nikkei share average": the words do not change the index
+    group_heads: frozenset[str]  # "sector": with any words before it, it names a group ("the gaming sector")
+
+
+def _words_re(phrases, flags=re.IGNORECASE) -> re.Pattern:
+    """Any of ``phrases`` as a whole word."""
+    return re.compile(rf"(?<![\w-])(?:{alternation(phrases)})(?![\w-])", flags)
+
+
+@compiled
+def subject_cues() -> SubjectCues:
+    """The subject vocabulary, compiled once."""
+    lx, g = lexicon("move_lexicon"), lexicon("grammar")
+    aliases = {k.lower(): v for k, v in lexicon("move_subject_aliases").aliases.items()}
+    markers, dets = pattern_alternation(lx.object_marker_patterns), alternation(lx.object_determiners)
+    anaphor_of = {_squash(p): kind for kind, phrases in lx.anaphors.items() for p in phrases}
+    measure = alternation(lx.measure_words)
+    owners = list(lx.share_nouns) + list(lx.possessed_nouns)
+    hedges = alternation(list(g.approximators) + list(lx.verb_fillers) + ["by", "both", "each", "all", "still", "already", "last", "so far"])
+    return SubjectCues(
+        aliases=_words_re(aliases),
+        alias_ids=aliases,
+        not_subjects=frozenset(words("move_not_subjects")),
+        generic=_words_re(anaphor_of),
+        anaphor_of=anaphor_of,
+        kinds={k: frozenset(v) for k, v in lx.anaphor_kinds.items()},
+        opening=re.compile(rf"\s*(?:{alternation(lx.opening_determiners)})\s+[a-z]"),
+        name_before_verb=re.compile(
+            rf"""
+            (?P<name>{NAME})                                                         # the name
+            (?:['’]s\s+(?:{alternation(owners)})\s*)?                                # "Acme's shares"
+            (?:\s+(?:{alternation(lx.share_nouns)}))?                                 # "Acme shares"
+            \s+(?:(?:{alternation(lx.verb_fillers)}|\w+ly)\s+){{0,3}}$                # auxiliaries, adverbs, "closed"
+            """,
+            re.VERBOSE,
+        ),
+        object_marker=re.compile(rf"(?<![\w-])(?:{markers})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE),
+        owner_lead=re.compile(rf"(?<![\w-])(?:{alternation(lx.owner_prepositions)})\s+(?:the\s+)?$"),
+        relative=re.compile(rf"\s*,?\s*(?:{alternation(lx.relative_pronouns)})\b", re.IGNORECASE),
+        boundary=re.compile(rf"(?<!&[A-Za-z])[;:](?=\s)|[—–|]|\s-\s|,|(?<![\w-])(?:{alternation(lx.clause_openers)})(?![\w-])", re.IGNORECASE),
+        trailing=re.compile(rf"(?:[\s,]+(?:(?:{hedges})|[a-z]+ly)(?![\w-]))*[\s,]*$", re.IGNORECASE),
+        leading=re.compile(rf"^\s*(?:(?:{alternation(sorted(words('move_not_subjects')))})(?![\w’'-])(?:\s*,\s*|\s+(?=[A-Z])))+"),
+        quantity_end=re.compile(rf"(?<![\w-])(?:{measure})$", re.IGNORECASE),
+        quantity_lead=re.compile(rf"^(?:(?:the|its|their|a|an)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?:{measure})\s+(?:of|in|on|for|across|at)\b",
+                                 re.IGNORECASE),
+        possessive=re.compile(rf"(?<=\w)['’]s\s+(?:(?:{alternation(list(g.approximators) + list(lx.period_adjectives))})\s+){{0,2}}$",
+                              re.IGNORECASE),
+        subordinate=re.compile(rf"(?<![\w-])(?:{alternation(lx.subordinate_openers)})(?![\w-])", re.IGNORECASE),
+        episode=re.compile(rf"(?:{pattern_alternation(lx.episode_subject_patterns)})", re.IGNORECASE),
+        plural=re.compile(rf"(?:{pattern_alternation(lx.plural_anaphor_patterns)})", re.IGNORECASE),
+        than_quantity=re.compile(rf"\s*(?:higher|lower|more|less|above|below|up|down)\s+(?:than|from|on|over)\s+"
+                                 rf"(?:[\w’'-]+\s+){{0,4}}?(?:{measure})(?![\w-])", re.IGNORECASE),
+        owner_suffix=re.compile(rf"^(?:/(?:{alternation(lexicon('entities').dollar_codes)}))?(?:\s*\([^()]{{1,30}}\))?(?:['’]s)?"
+                                rf"(?:\s+(?:{alternation(owners)}))?$", re.IGNORECASE),
+        shares_of=re.compile(rf"^(?:the\s+)?(?:{alternation(lx.share_nouns)})\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE),
+        owner_heads=frozenset(w.lower() for w in owners) - frozenset(w.lower() for w in lx.named_heads),
+        named_heads=frozenset(w.lower() for w in lx.named_heads),
+        group_heads=frozenset(w.lower() for w in lx.group_heads),
+        index_descriptors=frozenset(w.lower() for w in lx.index_descriptors),
+    )
+
+
+# --- mentions a subject can be --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mention:
+    """A subject: a lexicon asset, an introduced entity, a descriptive alias or a capitalized name,
+    where it stands in the text (for an anaphor: where the anaphor stands)."""
+
+    start: int
+    end: int
+    subject: str
+    how: str = "asset"  # asset | alias | name | anaphor
+    kind: str = "name"  # the asset's kind (crypto, stock, etf, index, commodity, fx, pair) or "name"
+    key: str | None = None  # the lexicon entry ("gold" for "bullion")
+
+
+def mentions(fd: FinDoc) -> SpanIndex[Mention]:
+    """Lexicon assets and introduced entities (not inside an adjective: "Nasdaq-listed"), and the
+    aliases that overlap none."""
+
+    def build() -> SpanIndex[Mention]:
+        c = subject_cues()
+        text = fd.text
+        out = [Mention(a.start, a.end, a.asset.id, "asset", a.asset.kind, a.asset.key)
+               for a in fd.assets if not re.match(r"-[a-z]", text[a.end : a.end + 2])]
+        taken = SpanIndex(out)
+        for m in c.aliases.finditer(text):
+            if not taken.overlapping(m.start(), m.end()):
+                ident = c.alias_ids[re.sub(r"\s+", " ", m.group(0).lower())]
+                out.append(Mention(m.start(), m.end(), ident, "alias", asset_kind(ident) or "name", ident))
+        return SpanIndex(out)
+
+    return fd.cached("move_mentions", build)
+
+
+def same_asset(a: Mention, b: Mention) -> bool:
+    return (a.key or a.subject) == (b.key or b.subject)
+
+
+def distinct(ms: list[Mention]) -> list[Mention]:
+    """``ms`` without a mention that repeats the asset of the one right before it ("XRP (XRP)",
+    "BNB Chain's BNB")."""
+    out: list[Mention] = []
+    for m in ms:
+        if not (out and same_asset(out[-1], m)):
+            out.append(m)
+    return out
+
+
+# --- what the stage finds -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Found:
+    """The subjects of a percent and how they were found, or the quantity that moved."""
+
+    subjects: tuple[Mention, ...] = ()
+    how: str = ""
+    quantity: str = ""  # "open interest in ether futures": the move is of this quantity, not of an asset
+    decided: bool = True  # False: the rules could not tell (the parse, or the nearest name, decides)
+    grammatical: bool = True  # what the clause says moved (False: the nearest name, without a parse)
+
+
+UNDECIDED = Found(decided=False)
+
+
+class Run:
+    """What the subject stage keeps over one Doc: the names it made subjects (later anaphors may
+    refer to them) and whether undecided sentences may ask for a parse."""
+
+    def __init__(self, fd: FinDoc, parsing: bool):
+        self.fd = fd
+        self.parsing = parsing
+        self.named: list[Mention] = []
+        self.named_starts: list[int] = []
+        self.listed: tuple[Mention, ...] = ()  # the latest names that moved as a list, one percent each
+
+    def remember(self, found: Found) -> None:
+        for m in found.subjects:
+            if m.how in ("name", "anaphor"):
+                i = bisect_right(self.named_starts, m.start)
+                if not (i and self.named[i - 1].start == m.start):
+                    self.named.insert(i, m)
+                    self.named_starts.insert(i, m.start)
+
+    def remember_list(self, names: tuple[Mention, ...]) -> None:
+        if len(names) > 1:
+            self.listed = names
+
+    def named_within(self, lo: int, hi: int) -> list[Mention]:
+        a, b = bisect_left(self.named_starts, lo), bisect_left(self.named_starts, hi)
+        return [m for m in self.named[a:b] if m.end <= hi]
+
+
+@dataclass
+class Place:
+    """Where a subject is looked for: the figure at ``start:end`` (its group's cue at ``cue_start``)."""
+
+    fd: FinDoc
+    sent: Sentence
+    start: int
+    end: int
+    cue_start: int | None
+    explicit: bool
+    noun_cue: bool  # the sign came from a change noun ("a 5% drop", "a decline of 5%")
+    config: Any
+    run: Run
+
+    @property
+    def lo(self) -> int:
+        return max(self.sent.start_char, self.start - self.config.reach)
+
+    @property
+    def before(self) -> str:
+        return self.fd.text[self.lo : self.start]
+
+    @property
+    def anchor(self) -> int:
+        """Where the move's verb (or its figure) starts: the subject stands before it."""
+        return self.cue_start if self.cue_start is not None else self.start
+
+
+# --- table rows ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    """A figure in a row of a pipe table: the row's cells before it and its column's header."""
+
+    cells: tuple[tuple[int, int], ...]  # (start, end) of each cell before the figure's
+    header: str  # the header cell of the figure's column ("" when unknown)
+
+
+def _tables(fd: FinDoc) -> dict[int, list[str]]:
+    """Line start -> header cells, for every line of a pipe table (its first line is the header)."""
+
+    def build() -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        header: list[str] | None = None
+        last_end = -2
+        for m in re.finditer(r"(?m)^[ \t]*\|.*$", fd.text):
+            if m.start() != last_end + 1:
+                header = [cell.strip() for cell in m.group().strip().strip("|").split("|")]
+            out[m.start()] = header or []
+            last_end = m.end()
+        return out
+
+    return fd.cached("move_tables", build)
+
+
+def table_row(fd: FinDoc, pos: int) -> Row | None:
+    """The table row of the figure at ``pos`` (``None`` outside a pipe table)."""
+    line_start = fd.text.rfind("\n", 0, pos) + 1
+    header = _tables(fd).get(line_start)
+    if header is None:
+        return None
+    cells, start = [], None
+    for m in re.finditer(r"\|", fd.text[line_start:pos]):
+        if start is not None:
+            cells.append((start, line_start + m.start()))
+        start = line_start + m.end()
+    column = len(cells)
+    return Row(tuple(cells), header[column] if column < len(header) else "")
+
+
+def _row_subject(pl: Place, row: Row) -> Found:
+    """The subject of a figure in a table row: the first asset in the row, else its first name cell."""
+    fd = pl.fd
+    for a, b in row.cells:
+        ms = mentions(fd).within(a, b)
+        if ms:
+            return Found((ms[0],), "the asset of the table row")
+    for a, b in row.cells:
+        nm = _NAME_FULL.search(fd.text, a, b)
+        if nm and not re.search(r"\d", nm.group()[:1]):
+            name = clean_name(fd, nm.start(), nm.end())
+            if name is not None:
+                return Found((name,), "the name of the table row")
+    return Found((), "a table row without a name")
+
+
+# --- anaphors -----------------------------------------------------------------------------------
+
+def _sentence_back(fd: FinDoc, sent: Sentence, n: int, stop_at_break: bool) -> int:
+    """Where the ``n``-th sentence before ``sent`` starts (a blank line stops the walk after one sentence
+    when ``stop_at_break``)."""
+    pos = sent.start_char
+    for k in range(n):
+        if pos <= 0:
+            break
+        prev = fd.sentence_at(pos - 1)
+        if stop_at_break and k and fd.text[prev.end_char : pos].count("\n") >= 2:
+            break
+        pos = prev.start_char
+    return pos
+
+
+def _topic(fd: FinDoc, kinds: frozenset[str]) -> Mention | None:
+    """The asset of one of ``kinds`` the article names most (ties: the first named)."""
+
+    def build() -> Mention | None:
+        counts: dict[str, list] = {}
+        for m in mentions(fd):
+            if m.kind in kinds:
+                key = m.key or m.subject
+                counts.setdefault(key, [0, m])[0] += 1
+        if not counts:
+            return None
+        return max(counts.values(), key=lambda v: (v[0], -v[1].start))[1]
+
+    return fd.cached(("move_topic", kinds), build)
+
+
+def referent(pl: Place, kind: str, at: int) -> Mention | None:
+    """The asset an anaphor of ``kind`` standing at ``at`` refers to: of the compatible assets named
+    before it (up to ``anaphor_sents`` sentences back for a typed anaphor, ``running_sents`` for
+    "it"), the latest that is not the object of a preposition; else, for a typed anaphor, the
+    article's most-named one. Not the clause's subject first: in market news the subject is often a
+    bank or an analyst and the object the stock ("the bank named Acme its top pick; the shares ...")."""
+    c, cfg = subject_cues(), pl.config
+    kinds = c.kinds.get(kind, frozenset())
+    typed = kind != "any"
+    lo = _sentence_back(pl.fd, pl.sent, cfg.anaphor_sents if typed else cfg.running_sents, not typed)
+    pool = mentions(pl.fd).within(lo, at) + pl.run.named_within(lo, at)
+    pool = [m for m in pool if m.kind in kinds and m.end <= at]
+    if pool:
+        text = pl.fd.text
+        free = [m for m in pool if not c.object_marker.search(text[max(0, m.start - cfg.object_reach) : m.start])]
+        best = max(free or pool, key=lambda m: (m.start, m.how != "name"))
+        return _past_side_clause(pl, best, pool, at) or best
+    return _topic(pl.fd, kinds) if typed else None
+
+
+def _sentence_opener(pl: Place, at: int) -> Mention | None:
+    """The capitalized name that opens the anaphor's sentence, when nothing the lexicon or the article's
+    subjects know came before: "Brightwater Capital, which holds bitcoin, saw *its stock* tumble 9%"."""
+    fd, c = pl.fd, subject_cues()
+    lo = pl.sent.start_char
+    lead = c.leading.match(fd.text, lo, at)
+    if lead:
+        lo = lead.end()
+    while lo < at and fd.text[lo].isspace():
+        lo += 1
+    m = _NAME_FULL.match(fd.text, lo, at)
+    if not m or m.end() >= at:
+        return None
+    name = clean_name(fd, m.start(), m.end())
+    return name if name is not None and name.start == m.start() and not _common_word(fd, name) else None
+
+
+_MAIN_BREAK = re.compile(r"(?<!&[A-Za-z])[;:](?=\s)|\s[—–]\s")
+
+
+def _past_side_clause(pl: Place, best: Mention, pool: list[Mention], at: int) -> Mention | None:
+    """The sentence's own subject when ``best`` is a passing mention in a side clause and the anaphor
+    opens a new main clause: "Litecoin held up where Bitcoin and Cardano slipped; *it* rose 2%" -> Litecoin."""
+    fd, c = pl.fd, subject_cues()
+    sent = fd.sentence_at(at)
+    if best.start < sent.start_char or not _MAIN_BREAK.search(fd.text, best.end, at):
+        return None
+    lo = max(sent.start_char, best.start - 2 * pl.config.reach)  # bounded: time stays linear in the text
+    breaks = [m.end() for m in _MAIN_BREAK.finditer(fd.text, lo, best.start)]
+    seg = breaks[-1] if breaks else lo
+    side = [m for m in c.subordinate.finditer(fd.text, seg, best.start)]
+    if not side:
+        return None
+    openers = [m for m in pool if seg <= m.start < side[0].start()]
+    if not openers:
+        return None
+    first = openers[0]
+    lead = c.leading.sub("", fd.text[seg : first.start])
+    return first if not lead.strip() or _MODIFIERS.fullmatch(lead.lstrip()) else None
+
+
+def _anaphor(pl: Place, kind: str, start: int, end: int) -> Found:
+    ref = referent(pl, kind, start)
+    if ref is None and kind != "any":
+        ref = _sentence_opener(pl, start)
+    if ref is None:
+        return Found((), f"{pl.fd.text[start:end]!r} refers to no {kind} asset named before")
+    subject = ref.key if ref.key and ref.kind != "crypto" and ref.how != "name" else ref.subject
+    if _squash(pl.fd.text[start:end]).endswith("futures") and ref.kind in ("commodity", "index") and "futures" not in subject:
+        subject += " futures"  # "Futures dropped 2%" in a story about gold: gold futures
+    m = Mention(start, end, subject, "anaphor", ref.kind, ref.key)
+    return Found((m,), f"{pl.fd.text[start:end]!r} refers to {ref.subject}")
+
+
+# --- names ----------------------------------------------------------------------------------------
+
+def clean_name(fd: FinDoc, start: int, end: int) -> Mention | None:
+    """A capitalized-name match trimmed of openers and possessive prefixes; a lexicon asset or
+    alias ending there wins ("South Korea's Kospi" -> Kospi, "Meanwhile Acme" -> Acme)."""
+    not_subjects = subject_cues().not_subjects
+    text = re.sub(r"['’]s$", "", fd.text[start:end])
+    end = start + len(text)
+    parts = text.split(" ")
+    poss = [i for i, w in enumerate(parts[:-1]) if re.search(r"['’]s$", w)]
+    if poss:
+        start += sum(len(w) + 1 for w in parts[: poss[-1] + 1])
+        parts = parts[poss[-1] + 1 :]
+    while parts and parts[0] in not_subjects:
+        start += len(parts[0]) + 1
+        parts = parts[1:]
+    heads = subject_cues().named_heads
+    while parts and parts[-1] in not_subjects and parts[-1].lower() not in heads:  # "the Acme Gold Miners ETF" keeps its "ETF"
+        parts = parts[:-1]
+        end = start + len(" ".join(parts))
+    if not parts or start >= end:
+        return None
+    for m in mentions(fd).within(start, end):
+        if m.end == end:
+            return m
+    name = fd.text[start:end].rstrip(".,")
+    tick = _COMPANY_TICKER.search(name)
+    name = name[: tick.start("tick")] if tick else name
+    if not name or name in not_subjects:
+        return None
+    return Mention(start, start + len(name), name, "name")
+
+
+# "Acme Corporation ACME": a company name followed by its ticker (some wires write it so)
+_COMPANY_TICKER = re.compile(r"\b(?:Company|Corporation|Holdings|Limited|Group|Corp\.?|Inc\.?|Ltd\.?|plc|PLC)(?P<tick>[ ][A-Z]{1,5})$")
+
+
+def _common_word(fd: FinDoc, name: Mention) -> bool:
+    """A one-word name the article also writes in lower case ("Futures", "Traders"): a common word."""
+    if " " in name.subject or name.how != "name" or name.subject.isupper():
+        return False
+    low = fd.cached("move_lower_words", lambda: frozenset(re.findall(r"(?<![\w’'-])[a-z][a-z’'-]+", fd.text)))
+    return name.subject.lower() in low
+
+
+def _name_in(pl: Place, pattern: re.Pattern, lo: int, hi: int) -> Mention | None:
+    m = pattern.search(pl.fd.text[lo:hi])
+    return clean_name(pl.fd, lo + m.start("name"), lo + m.end("name")) if m else None
+
+
+# --- rules: a plain clause --------------------------------------------------------------------
+
+def clause_subject_span(pl: Place, anchor: int) -> tuple[int, int]:
+    """The words between the last clause opener before ``anchor`` and ``anchor``, without the
+    auxiliaries and hedges before ``anchor`` and the sentence adverbs at their start."""
+    c, text = subject_cues(), pl.fd.text
+    lo = max(pl.sent.start_char, anchor - pl.config.reach)
+    start = lo
+    for m in c.boundary.finditer(text, lo, anchor):
+        start = m.end()
+    end = c.trailing.search(text, start, anchor).start()
+    lead = c.leading.match(text[start:end])
+    if lead:
+        start += lead.end()
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def _single(pl: Place, start: int, end: int) -> Mention | None:
+    """The one subject written at ``start:end``: a mention (maybe "the X", "X's shares", "shares of
+    X") or a capitalized name; ``None`` when it is anything else."""
+    c, fd = subject_cues(), pl.fd
+    if fd.text.startswith("$", start):  # a cashtag: "$ACME"
+        start += 1
+    text = fd.text[start:end]
+    m = c.shares_of.match(text) or _MODIFIERS.match(text)
+    if m:
+        start += m.end()
+        text = fd.text[start:end]
+    for men in mentions(fd).within(start, end):
+        if men.start == start and c.owner_suffix.match(fd.text[men.end : end]):
+            return men
+        break
+    nm = _NAME_FULL.match(text)
+    if nm and c.owner_suffix.match(text[nm.end() :]):
+        name = clean_name(fd, start, start + nm.end())
+        if name is not None and not _common_word(fd, name):
+            return name
+    return None
+
+
+_LIST_END_RE = re.compile(r"(?:,\s*and|,|\band|&)\s*$", re.IGNORECASE)
+
+
+_DETERMINERS = re.compile(r"\s*(?:(?:the|its|their|this|that|these|those|a|an)\s+)?(?:(?:spot|current|latest|recent|underlying)\s+)?", re.I)
+# a plain phrase of lower-case words: a determiner, a few modifiers and a noun ("the broader market")
+_NOT_A_MODIFIER = (r"(?!(?:in|of|for|on|at|to|by|with|from|than|as|the|a|an|this|that|these|those|its|their|is|was|are|were|be|been|"
+                   r"has|have|had|will|would|could|can|may|might|should|did|does|do|it|they|he|she|we|you|i)\b)")
+_COMMON_NP = re.compile(rf"(?:(?:the|a|an|this|that|these|those)\s+)?(?:{_NOT_A_MODIFIER}[a-z][a-z’'-]*\s+){{0,3}}{_NOT_A_MODIFIER}[a-z][a-z’'-]*")
+_TRAILING_NAME = re.compile(rf"(?<=[a-z][ ])(?P<name>{NAME})$", re.VERBOSE)  # "top AI tokens *NEAR*"
+
+
+def _list_item(pl: Place, start: int, end: int, first: bool) -> int | None:
+    """Where a list item at ``start:end`` starts, when it is one subject; the first item of a list
+    may be introduced by a few words ("Leading gaming coins *AXS*, Gala and Immutable")."""
+    if _single(pl, start, end) is not None:
+        return start
+    m = _TRAILING_NAME.search(pl.fd.text, start, end) if first else None
+    if m and _single(pl, m.start("name"), end) is not None:
+        return m.start("name")
+    return None
+
+
+def _with_list(pl: Place, start: int, end: int) -> int:
+    """Where a list of subjects ending at ``start:end`` begins ("Ether, XRP and *Solana*" -> "Ether")."""
+    text, lo = pl.fd.text, max(pl.sent.start_char, pl.anchor - pl.config.reach)
+    for k in range(8):
+        sep = _LIST_END_RE.search(text, lo, start)
+        if sep is None or (k == 0 and not re.search(r"and|&", sep.group())):  # "X, Y rose" is no list; "X and Y rose" is
+            break
+        a, b = clause_subject_span(pl, sep.start())
+        item = _list_item(pl, a, b, True) if b > a else None
+        if item is None:
+            break
+        start = item
+        if item != a:
+            break
+    return start
+
+
+def _quantity_end(text: str) -> bool:
+    """A phrase that ends with a quantity noun ("ether's trading volume"), not a capitalized name that
+    ends with one ("Orbis Payments", "Acme Holdings")."""
+    m = subject_cues().quantity_end.search(text)
+    if not m:
+        return False
+    one_word = not re.search(r"\s", m.group())  # "Payments", not "Price Index" (the PCE Price Index is a quantity)
+    owned = re.search(r"['’]s\s", text[: m.start()])  # "Acme's Net Interest Income": a quantity of Acme
+    return not (one_word and not owned and text[m.start()].isupper() and re.search(r"(?<![\w’'-])[A-Z][\w&.’'-]*\s+$", text[: m.start()]))
+
+
+def _quantity_lead(text: str) -> bool:
+    """A plain phrase headed by a quantity noun: "open interest in ether futures", "the number of large
+    wallets" (a few words after the preposition, no possessive: not "demand for X sent Acme's shares")."""
+    m = subject_cues().quantity_lead.match(text)
+    if not m:
+        return False
+    rest = text[m.end() :]
+    return len(rest.split()) <= 4 and not re.search(r"['’]s\b", rest)
+
+
+def _antecedent(pl: Place, pronoun: int) -> Found:
+    """The subject of a relative clause: the asset or name right before ", which" ("Asked about
+    ether, which has dropped 22%")."""
+    fd = pl.fd
+    comma = fd.text.rfind(",", max(pl.sent.start_char, pronoun - 3), pronoun)
+    if comma < 0:
+        return UNDECIDED
+    end = comma
+    while end > pl.sent.start_char and fd.text[end - 1].isspace():
+        end -= 1
+    before = mentions(fd).last_before(end, max(pl.sent.start_char, end - pl.config.reach))
+    if before is not None and before.end == end:
+        return Found((before,), "the antecedent of a relative clause")
+    s, e = clause_subject_span(pl, comma)
+    return _np_found(pl, s, e, 1)
+
+
+def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
+    """What the plain phrase at ``start:end`` says (see the module docstring); ``UNDECIDED`` when it
+    is not plain."""
+    c, fd = subject_cues(), pl.fd
+    text = fd.text[start:end]
+    low = _squash(text)
+    if not low:
+        return UNDECIDED
+    if low in ("which", "that", "who") and depth == 0:
+        return _antecedent(pl, start)
+    if low in c.anaphor_of:
+        return _anaphor(pl, c.anaphor_of[low], start, end)
+    if c.episode.fullmatch(low):  # "the second dropped by 56%": an episode of the running asset
+        return _anaphor(pl, "any", start, end)
+    if _quantity_end(text) or _quantity_lead(text):
+        return Found((), "a quantity", quantity=text)
+    one = _single(pl, start, end)
+    if one is not None and depth == 0:
+        start = _with_list(pl, start, end)
+        text = fd.text[start:end]
+        lead, _ = clause_subject_span(pl, start)
+        if lead < start and _quantity_lead(fd.text[lead:end]):  # "spot volume on X and Y fell": the list owns a quantity
+            return Found((), "a quantity", quantity=fd.text[lead:end])
+    if one is not None and start == one.start:
+        return Found((one,), "the subject of a plain clause")
+    parts, pos = [], start
+    for sep in _LIST_SPLIT.finditer(text):
+        parts.append((pos, start + sep.start()))
+        pos = start + sep.end()
+    parts.append((pos, end))
+    found = [_single(pl, a, b) for a, b in parts]
+    if not found or any(f is None for f in found):
+        if _COMMON_NP.fullmatch(text) and not mentions(fd).within(start, end):
+            return Found((), f"{text!r} names no asset")  # "the broader market", "bitcoin miners", "stocks"
+        return UNDECIDED
+    how = "the subject of a plain clause" if len(found) == 1 else "subjects listed before the verb"
+    return Found(tuple(distinct(found)), how)  # type: ignore[arg-type]
+
+
+def rule_found(pl: Place) -> Found:
+    """The subject where the rules can tell (see the module docstring), else ``UNDECIDED``."""
+    fd, text = pl.fd, pl.fd.text
+    row = table_row(fd, pl.start)
+    if row is not None:
+        return _row_subject(pl, row)
+    before = pl.before
+    m = _NAME_BEFORE_PCT.search(before)
+    if m and (pl.explicit or before.rstrip().endswith("(")):
+        name = clean_name(fd, pl.lo + m.start("name"), pl.lo + m.end("name"))
+        if name:
+            return Found((name,), "name right before the percent")
+    poss = subject_cues().possessive.search(text, pl.lo, pl.start)
+    if poss:
+        owner = [m for m in mentions(fd).within(pl.lo, poss.start()) if m.end == poss.start()]
+        name = _NAME_BEFORE_POSS.search(text, max(pl.lo, poss.start() - 80), poss.start())
+        if owner or name:
+            found = owner[0] if owner else clean_name(fd, name.start("name"), name.end("name"))
+            if found is not None:
+                return Found((found,), "possessive")
+    than = subject_cues().than_quantity.match(text, pl.end, min(pl.sent.end_char, pl.end + pl.config.reach))
+    if than:
+        return Found((), "compared with a quantity", quantity=text[pl.end : than.end()].strip())
+    if pl.noun_cue:
+        return UNDECIDED
+    gauge = _MEASURED_BY.search(text, max(pl.sent.start_char, pl.anchor - pl.config.reach), pl.anchor)
+    if gauge:  # "the broader market, as measured by the Acme 20 Index, rose 2%": the gauge moved
+        named = [m for m in mentions(fd).within(gauge.end(), pl.anchor) if m.start == gauge.end()]
+        name = named[0] if named else None
+        if name is None:
+            nm = _NAME_FULL.match(text, gauge.end(), pl.anchor)
+            name = clean_name(fd, nm.start(), nm.end()) if nm else None
+        if name is not None:
+            return Found((name,), "the gauge that measures the market")
+    s, e = clause_subject_span(pl, pl.anchor)
+    return _np_found(pl, s, e)
+
+
+# "the market, as measured by the X index, ..." / "stocks, as tracked by X, ..."
+_MEASURED_BY = re.compile(r",\s*(?:as\s+)?(?:measured|tracked|gauged|represented|reflected)\s+by\s+(?:the\s+)?", re.IGNORECASE)
+
+
+# --- the parse ------------------------------------------------------------------------------------
+
+def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -> Found:
+    """What a phrase the parse names says (see the module docstring); a conjoined phrase ("the
+    token and the stock") refers back to nothing."""
+    c, fd = subject_cues(), pl.fd
+    head = ph.head
+    full, core = fd.text[ph.start : ph.end], fd.text[ph.start : head.end]
+    low = _squash(full)
+    if conjoined and (low in c.anaphor_of or _squash(core) in c.anaphor_of):
+        return Found((), f"{full!r} is one of several conjoined phrases")
+    if low in c.anaphor_of:
+        return _anaphor(pl, c.anaphor_of[low], ph.start, ph.end)
+    if c.episode.fullmatch(low) and not conjoined:  # "the first saw a decline of 59%": an episode of the running asset
+        return _anaphor(pl, "any", ph.start, ph.end)
+    if low in ("which", "that", "who"):
+        return _antecedent(pl, ph.start)
+    if _quantity_end(core) or c.quantity_lead.match(full):
+        return Found((), "a quantity", quantity=full)
+    inside = mentions(fd).within(ph.start, ph.end)
+    cover = [m for m in mentions(fd).overlapping(head.start - 12, head.end)
+             if m.start < head.end and head.start < m.end or fd.text[m.end : head.start] == "/"]  # "XRP/USD": the base
+    if cover:
+        return Found((cover[0],), f"the parse's {ph.role}")
+    if head.lower in grammar.TIME_WORDS:  # "bitcoin over six years" read as one phrase: the asset, not the years
+        before = [m for m in inside if m.end <= head.start]
+        if before:
+            return Found((before[-1],), f"the parse's {ph.role}")
+    if head.lower in c.owner_heads:
+        return _owned(pl, ph, inside)
+    named = _apposed(pl, ph)
+    if named is not None and (head.lower in c.named_heads or _squash(core) in c.anaphor_of):
+        return Found((named,), "the appositive that names the parse's " + ph.role)
+    if _squash(core) in c.anaphor_of:
+        return _anaphor(pl, c.anaphor_of[_squash(core)], ph.start, ph.end)
+    if head.text[:1].isupper() and head.text not in c.not_subjects:
+        for nm in _NAME_FULL.finditer(full):
+            if ph.start + nm.start() <= head.start and head.end <= ph.start + nm.end():
+                name = clean_name(fd, ph.start + nm.start(), ph.start + nm.end())
+                if name is not None and not _common_word(fd, name):
+                    return Found((name,), f"the parse's {ph.role}")
+    if head.lower in c.group_heads:  # "the gaming sector", "the artificial intelligence (AI) sector"
+        words_ = re.sub(r"^(?:the|a|an|its|their|this|that)\s+", "", full[: head.end - ph.start], flags=re.IGNORECASE).strip()
+        if len(words_) > len(head.text):
+            return Found((Mention(head.end - len(words_), head.end, words_, "name"),), f"the parse's {ph.role}")
+    if head.lower in c.named_heads and head.lower not in _FUND_HEADS:  # "Japan's Nikkei share average": the Nikkei
+        known = [m for m in inside if m.end <= head.start
+                 and all(w.lower() in c.index_descriptors for w in fd.text[m.end : head.start].split())]
+        if known:
+            return Found((known[-1],), f"the parse's {ph.role}")
+    if head.lower in c.named_heads:  # "the Acme bond fund" names it; "the cryptocurrency ETF" refers back
+        words_ = re.sub(r"^(?:the|a|an|its|their)\s+", "", full[: head.end - ph.start], flags=re.IGNORECASE).strip()
+        words_ = re.sub(r"^.*['’]s\s+(?=\S)", "", words_)  # "Japan's Topix index" -> "Topix index"
+        while " " in words_ and words_.split(" ", 1)[0].lower() in c.index_descriptors:  # "main Santiago share index"
+            words_ = words_.split(" ", 1)[1]
+        if re.search(r"\b[A-Z]", words_[: -len(head.text)]):
+            start = head.end - len(words_)
+            return Found((Mention(start, head.end, words_, "name"),), f"the parse's {ph.role}")
+        kind = c.anaphor_of.get(f"the {head.lower}", "any")
+        return _anaphor(pl, kind, ph.start, ph.end)
+    return Found((), f"the parse's {ph.role} {full!r} names no asset")
+
+
+_FUND_HEADS = frozenset({"fund", "etf", "etp", "trust"})  # a fund named after an index is the fund, not the index
+
+
+def _apposed(pl: Place, ph: Phrase) -> Mention | None:
+    """The mention or name an appositive gives the phrase's head ("the official memecoin, *CAR*,");
+    an appositive that only holds a name somewhere ("Acme, *a bitcoin holder*,") gives none."""
+    if ph.appos is None:
+        return None
+    text = pl.fd.text
+    a, b = ph.appos
+    while a < b and not text[a].isalnum():
+        a += 1
+    while b > a and not text[b - 1].isalnum():
+        b -= 1
+    ms = [m for m in mentions(pl.fd).within(a, b) if m.start == a and m.end == b]
+    if ms:
+        return ms[0]
+    return clean_name(pl.fd, a, b) if _NAME_FULL.fullmatch(text, a, b) else None
+
+
+def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
+    """The owner of a share, price or token noun: a mention or name after it ("shares of Acme"),
+    else an appositive that names it ("the memecoin, ACME,"), else a mention or name before it
+    ("Acme's shares", "the bitcoin price"), else what the noun refers back to."""
+    fd, head = pl.fd, ph.head
+    how = f"the owner of {head.text!r}"
+    after = [m for m in inside if m.start >= head.end][:1]
+    if after:
+        return Found((after[0],), how)
+    name = _name_between(fd, head.end, ph.end)
+    if name is not None:
+        return Found((name,), how)
+    named = _apposed(pl, ph)
+    if named is not None:
+        return Found((named,), f"the appositive that names {head.text!r}")
+    before = [m for m in inside if m.end <= head.start][-1:]
+    if before:
+        return Found((before[0],), how)
+    name = _name_between(fd, ph.start, head.start)
+    if name is not None:
+        return Found((name,), how)
+    if not _DETERMINERS.fullmatch(fd.text, ph.start, head.start):  # "import prices", "miner shares": not a reference back
+        return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")
+    comp = re.match(r"\s+(?:of|in|for)\s+(?=\w)", fd.text[head.end : ph.end])
+    if comp:  # "the price of the token" refers back; "prices of miners": its owner is named, and no asset
+        rest = _squash(fd.text[head.end + comp.end() : ph.end])
+        if rest in subject_cues().anaphor_of:
+            return _anaphor(pl, subject_cues().anaphor_of[rest], ph.start, ph.end)
+        return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")
+    kind = "stock" if head.lower in ("shares", "share", "stock") else "crypto" if head.lower in ("token", "coin") else "any"
+    return _anaphor(pl, kind, ph.start, ph.end)
+
+
+def _name_between(fd: FinDoc, lo: int, hi: int) -> Mention | None:
+    for nm in _NAME_FULL.finditer(fd.text, lo, hi):
+        name = clean_name(fd, nm.start(), nm.end())
+        if name is not None and not _common_word(fd, name):
+            return name
+    return None
+
+
+def parsed_found(pl: Place, parse: Parse) -> Found:
+    phrases = [ph for ph in parse.subjects(pl.start, pl.end) if ph.head.lower not in ("both", "each", "all")]
+    if not phrases:
+        return UNDECIDED
+    founds = [phrase_found(pl, parse, ph, len(phrases) > 1) for ph in phrases]
+    if founds[0].quantity:
+        return founds[0]
+    subjects = distinct([m for f in founds for m in f.subjects])
+    if not subjects:
+        return Found((), founds[0].how)
+    return Found(tuple(subjects), founds[0].how if len(founds) == 1 else "the parse's conjoined subjects")
+
+
+# --- without a parse: the nearest name --------------------------------------------------------
+
+def running_subject(pl: Place) -> Mention | None:
+    """The latest subject named in up to ``running_sents`` earlier sentences of the same section."""
+    fd, pos = pl.fd, pl.sent.start_char
+    index = mentions(fd)
+    for _ in range(pl.config.running_sents):
+        if pos <= 0:
+            return None
+        prev = fd.sentence_at(pos - 1)
+        found = index.last_before(prev.end_char, prev.start_char)
+        if found:
+            return found
+        if fd.text[prev.end_char : pos].count("\n") >= 2 and pos != pl.sent.start_char:
+            return None
+        pos = prev.start_char
+    return None
+
+
+def _best(pl: Place, cands: list[Mention]) -> tuple[Mention, str]:
+    """The likeliest subject among names before the percent: a name opening a relative clause that
+    holds the cue ("Ether, which traded with bitcoin, lost 4%"); else the nearest name that is not
+    the object of a preposition or comparison ("Chainlink outperformed ether, climbing 9%"); else
+    the nearest name."""
+    text, c = pl.fd.text, subject_cues()
+    cue = pl.anchor
+    rel = [m for m in cands if m.end <= cue and c.relative.match(text, m.end, cue)]
+    if rel:
+        return max(rel, key=lambda m: m.end), "relative clause"
+    subjects = [m for m in cands if not c.object_marker.search(text[max(0, m.start - pl.config.object_reach) : m.start])]
+    return max(subjects or cands, key=lambda m: m.end), "nearest"
+
+
+def nearest_found(pl: Place) -> Found:
+    return replace(_nearest(pl), grammatical=False)
+
+
+def _nearest(pl: Place) -> Found:
+    """The subject when neither the rules nor a parse can tell: the nearest name before the percent
+    that is not an object; a pronoun's running subject; a name after a fronted move."""
+    c, before = subject_cues(), pl.before
+    cands = mentions(pl.fd).within(pl.lo, pl.start)
+    if pl.cue_start is not None:
+        lo = max(pl.sent.start_char, pl.cue_start - pl.config.reach)
+        cands += [n for n in (_name_in(pl, c.name_before_verb, lo, pl.cue_start),) if n]
+    cands += [n for n in (_name_in(pl, _NAME_BY, pl.lo, pl.start),) if n]
+    if cands:
+        m, how = _best(pl, cands)
+        return Found((m,), how)
+    head = pl.fd.text[pl.sent.start_char : min(pl.start, pl.sent.start_char + pl.config.reach)]
+    if c.generic.search(before) or pl.start - pl.sent.start_char < pl.config.opening_chars or c.opening.match(head):
+        run = running_subject(pl)
+        return Found((run,) if run else (), "running subject")
+    if _count_words(before) > pl.config.fronted_words:
+        return Found()
+    after = mentions(pl.fd).first_after(pl.start, min(pl.sent.end_char, pl.start + pl.config.reach))
+    return Found((after,) if after else (), "name after a fronted move")
+
+
+# --- the stage -------------------------------------------------------------------------------------
+
+def subject_at(pl: Place) -> Found:
+    """The subjects of the figure at ``pl``: the rules, else the parse, else the nearest name (and a
+    request to parse the sentence, answered before ``propose`` runs again)."""
+    found = rule_found(pl)
+    if found.decided:
+        return found
+    parse = grammar.parsed(pl.fd, pl.sent)
+    if parse is not None:
+        found = parsed_found(pl, parse)
+        if found.decided:
+            return replace(found, how=f"parse: {found.how}")
+    elif pl.run.parsing:
+        grammar.request(pl.fd, pl.sent)
+    return nearest_found(pl)
+
+
+def listed(fd: FinDoc, names: list[Mention]) -> bool:
+    """Names written as a list: "silver and gold", "Ether, XRP and Solana"."""
+    return all(_LISTED.fullmatch(fd.text, a.end, b.start) for a, b in zip(names, names[1:]))
+
+
+
+def plural_referents(pl: Place, n: int) -> tuple[Mention, ...]:
+    """The ``n`` names a plural subject ("they", "the three coins") refers to: the latest list of
+    names that moved one percent each, in this sentence's ``running_sents`` before; else ``()``."""
+    s, e = clause_subject_span(pl, pl.anchor)
+    if e <= s or not subject_cues().plural.fullmatch(pl.fd.text[s:e].strip()):
+        return ()
+    run = pl.run
+    if len(run.listed) != n:
+        return ()
+    lo = _sentence_back(pl.fd, pl.sent, pl.config.running_sents, True)
+    return run.listed if run.listed[0].start >= lo else ()
