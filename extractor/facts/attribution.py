@@ -123,6 +123,21 @@ def _previous_week_re() -> tuple[re.Pattern, re.Pattern]:
     return opening, beside
 
 
+@compiled
+def _from_figure_re() -> re.Pattern:
+    """A 'from <figure>' between a figure and a calendar date: the date is when that earlier figure
+    stood ("fell to $54 billion from about $60 billion on May 3"); a weekday or "yesterday" there
+    names the day of the change itself ("dropped to $46 billion from $52 billion on Friday")."""
+    approx = alternation(lexicon("grammar").approximators, ignore_case=True)
+    scale = r"(?:\s?(?:%|[kmb]n?|thousand|million|billion|trillion)\b)?"
+    return re.compile(rf"\bfrom\s+(?:(?:{approx})\s+)?(?:[$€£¥]\s?)?\d[\d,.]*{scale}\s*$", re.I)
+
+
+def _dates_other_figure(fd: FinDoc, end: int, ref) -> bool:
+    return (ref.start >= end and ref.weekday is None and any(c.isdigit() for c in ref.text)
+            and bool(_from_figure_re().search(fd.text, max(end, ref.start - 80), ref.start)))
+
+
 def day_of(fd: FinDoc, ref, sent: Sentence | None = None) -> str | None:
     """A weekday in a sentence about the week before publication is that week's (not this week's)."""
     sent = sent or fd.sentence_at(ref.start)
@@ -155,11 +170,12 @@ def when_for(fd: FinDoc, start: int, end: int) -> tuple[str | None, str | None]:
     own = [d for d in refs if c_lo <= d.start and d.end <= c_hi]
     if own or not (fd.published and _present_re().search(fd.text, c_lo, c_hi)):
         if own or refs:
-            pool = own or refs
+            pool = [d for d in (own or refs) if not _dates_other_figure(fd, end, d)]
             # "since Feb. 2 ... as of Friday": the tally's start is not the day it was reported
             pool = [d for d in pool if not d.period_start] or pool
-            best = min(pool, key=lambda d: min(abs(d.start - end), abs(start - d.end)))
-            return day_of(fd, best, sent), best.text
+            if pool:
+                best = min(pool, key=lambda d: min(abs(d.start - end), abs(start - d.end)))
+                return day_of(fd, best, sent), best.text
         if fd.published and _in_headline(fd, start):
             return fd.published[:10], None
         return None, None

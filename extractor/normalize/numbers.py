@@ -224,3 +224,60 @@ def finditer_money(text: str, offset: int = 0):
             yield money_from_match(m, offset)
         except ValueError:
             continue
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A plain number with an optional scale word (no currency sign, not a percent): ``value`` at
+    ``start:end``; the word written after it (its unit, for the caller to judge) starts at ``unit_start``."""
+
+    value: float
+    start: int
+    end: int
+    unit_start: int
+
+
+AMOUNT_RE = re.compile(
+    rf"""
+    (?<![\w$€£¥.,/+\-−–])                 # not part of money, a larger number or a range
+    (?P<num>{NUMBER}){NUMBER_END}         # 3.15 / 330,705
+    (?:\s?(?P<scale>{SCALE}))?            # optional scale word: million, bn, K
+    (?!\s?(?:%|percent\b|pct\b|bps\b|basis\s+points?\b))   # not a percent
+    (?P<gap>\s+)(?=[^\W\d_])              # then a word: the unit
+    """,
+    re.VERBOSE,
+)
+
+
+def finditer_amounts(text: str, lo: int = 0, hi: int | None = None):
+    """Every plain amount followed by a word in ``text[lo:hi]`` (positions in ``text``).
+
+    >>> text = "exchange balances fell to 3.15 million ETH and 16.5 billion shares traded"
+    >>> [(a.value, text[a.start:a.end], text[a.unit_start:a.unit_start + 6]) for a in finditer_amounts(text)]
+    [(3150000.0, '3.15 million', 'ETH an'), (16500000000.0, '16.5 billion', 'shares')]
+    >>> [a.value for a in finditer_amounts("$2 billion, 5% more, 12 bps, 2024-25 data and 330,705 Ether")]
+    [330705.0]
+    """
+    for m in AMOUNT_RE.finditer(text, lo, len(text) if hi is None else hi):
+        try:
+            value = parse_number(m.group("num")) * scale_factor(m.group("scale"))
+        except ValueError:
+            continue
+        if abs(value) <= MAX_ABS_VALUE:
+            yield Amount(value, m.start(), m.start("gap"), m.end())
+
+
+_SPELLED_MONEY = re.compile(r"(?<![\w$])(?P<half>half\s+)?(?:a|one)\s+(?P<scale>million|billion|trillion)\s+(?:US\s+)?dollars\b", re.I)
+
+
+def finditer_spelled_money(text: str, lo: int = 0, hi: int | None = None):
+    """Money written in words ("a trillion dollars", "half a billion dollars") in ``text[lo:hi]``, in USD.
+
+    >>> [(m.value, m.scaled) for m in finditer_spelled_money("it erased more than a trillion dollars, then half a billion dollars")]
+    [(1000000000000.0, True), (500000000.0, True)]
+    >>> list(finditer_spelled_money("a dollar and a million reasons"))
+    []
+    """
+    for m in _SPELLED_MONEY.finditer(text, lo, len(text) if hi is None else hi):
+        value = scale_factor(m.group("scale")) * (0.5 if m.group("half") else 1.0)
+        yield Money(value=value, currency="USD", scaled=True, start=m.start(), end=m.end())
