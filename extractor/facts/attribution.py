@@ -6,6 +6,7 @@ All look-ups read bounded windows through the Doc view's indexes (``doc.SpanInde
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from extractor.data import alternation, compiled, lexicon, words
@@ -19,14 +20,17 @@ RUNNING_SENTS = 3  # earlier sentences a running subject carries over
 SECTION_SENTS = 25  # sentences back to the section's heading
 
 
-def _fits(a: AssetMention, kinds: tuple[str, ...] | None) -> bool:
-    return kinds is None or a.asset.kind in kinds
+Skip = Callable[[AssetMention], bool]  # a mention a caller passes over (a passing mention of another asset)
 
 
-def _last_in(fd: FinDoc, lo: int, hi: int, kinds) -> AssetMention | None:
-    """The last asset mention inside ``lo:hi`` (of ``kinds``)."""
+def _fits(a: AssetMention, kinds: tuple[str, ...] | None, skip: Skip | None = None) -> bool:
+    return (kinds is None or a.asset.kind in kinds) and (skip is None or not skip(a))
+
+
+def _last_in(fd: FinDoc, lo: int, hi: int, kinds, skip: Skip | None = None) -> AssetMention | None:
+    """The last asset mention inside ``lo:hi`` (of ``kinds``, not passed over by ``skip``)."""
     for a in reversed(fd.assets.within(lo, hi)):
-        if _fits(a, kinds):
+        if _fits(a, kinds, skip):
             return a
     return None
 
@@ -44,22 +48,23 @@ class AssetChoice:
 
 
 def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[str, ...] | None = None,
-              lookback_sents: int = RUNNING_SENTS) -> AssetChoice | None:
+              lookback_sents: int = RUNNING_SENTS, skip: Skip | None = None) -> AssetChoice | None:
     """The asset a figure at ``start:end`` belongs to.
 
     1. the nearest asset mention before it in the same sentence;
     2. else the first one after it in the same sentence and clause;
     3. else the latest one in up to ``lookback_sents`` earlier sentences of the same paragraph
        or in the heading just above it (running subject).
-    ``kinds`` restricts to asset kinds (crypto, index, etf, commodity, stock).
+    ``kinds`` restricts to asset kinds (crypto, index, etf, commodity, stock); ``skip`` passes over
+    mentions the caller rules out (a comparison with another asset).
     """
     end = start if end is None else end
     sent = fd.sentence_at(start)
-    found = _last_in(fd, max(sent.start_char, start - LOOKBACK_CHARS), start, kinds)
+    found = _last_in(fd, max(sent.start_char, start - LOOKBACK_CHARS), start, kinds, skip)
     if found:
         return AssetChoice(found, "before")
     hi = min(sent.end_char, end + MAX_WINDOW)
-    after = next((a for a in fd.assets.within(end, hi) if _fits(a, kinds)), None)
+    after = next((a for a in fd.assets.within(end, hi) if _fits(a, kinds, skip)), None)
     if after is not None and not clause_break().search(fd.text[end : after.start]):
         return AssetChoice(after, "after")
     sents = fd.sentences
@@ -67,7 +72,7 @@ def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[st
         if sent.i - back < 0:
             break
         prev = sents[sent.i - back]
-        found = _last_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, kinds)
+        found = _last_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, kinds, skip)
         if found:
             return AssetChoice(found, "running")
         gap = fd.text[prev.end_char : sents[sent.i - back + 1].start_char]
@@ -76,7 +81,7 @@ def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[st
     return None
 
 
-def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS) -> AssetChoice | None:
+def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS, skip: Skip | None = None) -> AssetChoice | None:
     """The running subject of the section holding ``start``: the latest asset named in the
     sentences before it, back to (and including) the nearest heading line.
 
@@ -84,7 +89,7 @@ def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS) -> 
     asset per section: "Ether price prediction" ... "the pair may retest $3,000").
     """
     sent = fd.sentence_at(start)
-    found = _last_in(fd, max(sent.start_char, start - LOOKBACK_CHARS), start, None)
+    found = _last_in(fd, max(sent.start_char, start - LOOKBACK_CHARS), start, None, skip)
     if found:
         return AssetChoice(found, "section")
     sents = fd.sentences
@@ -92,7 +97,7 @@ def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS) -> 
         if sent.i - back < 0:
             break
         prev = sents[sent.i - back]
-        found = _last_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, None)
+        found = _last_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, None, skip)
         if found:
             return AssetChoice(found, "section")
         if is_heading(prev.text):

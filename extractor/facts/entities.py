@@ -51,6 +51,7 @@ class Words:
     ticker_words: frozenset[str]
     not_names: frozenset[str]  # lower-cased
     adjective: re.Pattern
+    indicator_words: frozenset[str] = frozenset()  # "Simple Moving Average", "Fear & Greed Index": indicators, not assets
 
 
 @compiled
@@ -71,6 +72,7 @@ def words() -> Words:
         ticker_words=frozenset(e.ticker_words),
         not_names=frozenset(n.lower() for n in e.not_entity_names),
         adjective=re.compile(rf"^[\w.&’'-]+-(?:{alternation(e.adjective_suffixes)})$", re.I),
+        indicator_words=frozenset(e.indicator_words),
     )
 
 
@@ -362,7 +364,8 @@ class Registry:
                 self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
         for m in (_index_re().finditer(text) if any(h in text for h in w.index_heads) else ()):
             name = clean_name(m.group("name"), w, self.lower_words)
-            if name and len(name.split(" ")) >= 2 and canonical_asset(name) is None:
+            if name and len(name.split(" ")) >= 2 and canonical_asset(name) is None \
+                    and not set(name.split(" ")) & w.indicator_words:
                 self._add(name, None, "index")
 
     def _pair(self, base: str, quote: str) -> None:

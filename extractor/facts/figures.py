@@ -22,6 +22,10 @@ class FigureContext:
     not_left: re.Pattern  # words before a figure that make it something else (cost basis, strike)
     not_right: re.Pattern  # ... and words after it
     related: re.Pattern  # a "Related:" / "Read more" line
+    traded_left: re.Pattern  # "the current ", "its peak just above ": a traded price follows
+    traded_right: re.Pattern  # " all-time high", " swing low": the figure is a traded high or low
+    revisit: re.Pattern  # "may retest the record high at ": a level to reach again, not a traded price
+    passing: re.Pattern  # "like ", "unlike bitcoin and ": another asset's name after it is a passing comparison
 
     def is_hypothetical(self, clause: str) -> bool:
         """The clause's last hypothetical cue is not followed by words of past motion.
@@ -43,6 +47,22 @@ class FigureContext:
         """
         return bool(self.not_left.search(left[-NOT_A_PRICE_REACH:]) or self.not_right.search(right))
 
+    def traded(self, left: str, right: str) -> bool:
+        """The words right around a figure mark it a traded price: the current price, or a high or
+        low the asset reached, even in a clause that also forecasts ("would be down from the current
+        $X level", "a 50% drop from its $X all-time high").
+
+        >>> fc = figure_context()
+        >>> fc.traded("well below the current ", " level"), fc.traded("bounced from the ", " swing low"), fc.traded("could rally to ", "")
+        (True, True, False)
+        >>> fc.traded("may retest the record high at ", "")
+        False
+        """
+        left = left[-NOT_A_PRICE_REACH:]
+        if not (self.traded_left.search(left) or self.traded_right.search(right)):
+            return False
+        return not self.revisit.search(left)
+
 
 @compiled
 def figure_context() -> FigureContext:
@@ -54,7 +74,34 @@ def figure_context() -> FigureContext:
         not_left=re.compile(rf"\b(?:{alt(ctx.not_a_price_left_patterns)})\b[^$\d]{{0,45}}$", flags),
         not_right=re.compile(rf"^\s*(?:{alt(ctx.not_a_price_right_patterns)})\b", flags),
         related=re.compile(ctx.related_line_pattern, flags | re.MULTILINE),
+        traded_left=re.compile(rf"\b(?:{alt(ctx.traded_left_patterns)})\s+(?:(?:roughly|about|nearly|around|just)\s+)?$", flags),
+        traded_right=re.compile(rf"^\s*(?:{alt(ctx.traded_right_patterns)})\b", flags),
+        revisit=re.compile(rf"\b(?:{alt(ctx.revisit_patterns)})\b(?:\s+[\w'’-]+){{0,4}}\s*$", flags),
+        passing=re.compile(rf"\b(?:{alt(ctx.passing_cue_patterns)})\s+(?:(?:the|fellow|peers?|rivals?|its)\s+)?"
+                           rf"(?:[\w$.&’'-]+(?:,\s*|\s+(?:and|or)\s+)){{0,4}}$", flags),
     )
+
+
+PASSING_REACH = 80  # characters before an asset's name where a comparison word makes it a passing mention
+
+
+def passing_over(fd, pos: int):
+    """A ``skip`` for ``attribution.asset_for``: passes over an asset named only in passing, in a
+    comparison ("like bitcoin and ether", "unlike solana", "outpacing XRP"), in another clause than
+    the figure at ``pos``; the running subject of the article stays the asset it is about.
+    """
+    from extractor.facts.windows import clause_break
+
+    fc = figure_context()
+
+    def skip(m) -> bool:
+        if m.end > pos:
+            return False  # a name after the figure is never a running subject
+        sent = fd.sentence_at(m.start)
+        left = fd.text[max(sent.start_char, m.start - PASSING_REACH) : m.start]
+        return bool(fc.passing.search(left)) and bool(clause_break().search(fd.text, m.end, pos) or fd.sentence_at(pos).i != sent.i)
+
+    return skip
 
 
 _SCALE_IN = re.compile(rf"\d\s?({SCALE})")
@@ -68,3 +115,75 @@ def written_scale(money_text: str) -> float:
     """
     m = _SCALE_IN.search(money_text)
     return scale_factor(m.group(1)) if m else 1.0
+
+
+_FOR_ASSET = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?for\s+(?:the\s+)?$", re.IGNORECASE)
+FOR_REACH = 30  # characters after a figure where "for <asset>" names its asset
+
+
+def asset_named_for(fd, end: int):
+    """The asset a figure is given for right after it ("$212,000 for bitcoin", "a $3.85k-4.65k band
+    for ether"): an asset mention a few words on, after "for", or ``None``."""
+    for a in fd.assets.within(end, min(len(fd.text), end + FOR_REACH)):
+        if _FOR_ASSET.match(fd.text[end : a.start]):
+            return a
+        break
+    return None
+
+
+_FIG = r"(?:US)?[$€£]?\d[\d,]*(?:\.\d+)?\s?[kKmMbB]?\b"
+_CHAIN_AFTER = re.compile(rf"((?:\s*,?\s*(?:and\s+|or\s+)?{_FIG})*)\s*,?\s*(?:\w+\s+){{0,3}}?respectively\b", re.IGNORECASE)
+_CHAIN_BEFORE = re.compile(rf"((?:{_FIG}\s*,?\s*(?:and\s+|or\s+)?)*)$", re.IGNORECASE)
+_ONE_FIG = re.compile(_FIG, re.IGNORECASE)
+
+
+def respectively_asset(fd, start: int, end: int):
+    """The asset a figure belongs to in a "respectively" list ("bitcoin and ether closed at $84,100
+    and $1,950, respectively"): the figure's place among the figures of the list picks the asset
+    mention at the same place among the last mentions before the list; ``None`` when the sentence
+    has no such list or not enough assets."""
+    sent = fd.sentence_at(start)
+    m = _CHAIN_AFTER.match(fd.text, end, min(sent.end_char, end + 200))
+    if m is None:
+        return None
+    before = _CHAIN_BEFORE.search(fd.text, max(sent.start_char, start - 200), start)
+    n_before = len(_ONE_FIG.findall(before.group(1))) if before else 0
+    n = n_before + 1 + len(_ONE_FIG.findall(m.group(1)))
+    chain_start = before.start(1) if before else start
+    mentions = []
+    for a in reversed(fd.assets.within(sent.start_char, chain_start)):
+        if a.asset.id not in {x.asset.id for x in mentions}:
+            mentions.insert(0, a)
+        if len(mentions) == n:
+            break
+    return mentions[n_before] if n >= 2 and len(mentions) == n else None
+
+
+MAGNITUDE_FACTOR = 100.0  # a figure this many times above or below its asset's median in the article is another asset's
+MAGNITUDE_MIN = 3  # figures of one asset needed before the median says anything
+
+
+def magnitude_outliers(cands) -> list:
+    """The candidates (made facts with ``asset`` and ``value``) whose value is orders of magnitude
+    away from the median of their asset's values in the same article (a figure taken from a passing
+    mention of another asset: "$2.70" for bitcoin in an XRP piece), when the asset has at least
+    ``MAGNITUDE_MIN`` figures.
+
+    >>> from types import SimpleNamespace as N
+    >>> c = [N(fact=N(asset="XRP", value=v, currency="USD")) for v in (2.45, 2.5, 2.61, 96000.0)]
+    >>> [x.fact.value for x in magnitude_outliers(c)]
+    [96000.0]
+    """
+    from statistics import median
+
+    by_asset: dict[tuple[str, str], list] = {}
+    for c in cands:
+        if c.fact is not None and c.fact.value > 0:
+            by_asset.setdefault((c.fact.asset, getattr(c.fact, "currency", "USD")), []).append(c)
+    out = []
+    for group in by_asset.values():
+        if len(group) < MAGNITUDE_MIN:
+            continue
+        mid = median(c.fact.value for c in group)
+        out += [c for c in group if not (mid / MAGNITUDE_FACTOR <= c.fact.value <= mid * MAGNITUDE_FACTOR)]
+    return out

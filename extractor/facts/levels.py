@@ -31,14 +31,14 @@ from functools import cached_property
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import asset_for, grounding, section_asset
+from extractor.facts.attribution import AssetChoice, asset_for, grounding, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
-from extractor.facts.figures import figure_context, written_scale
+from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
-from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before
+from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading
 from extractor.normalize.numbers import NUMBER, Money, parse_number, scale_factor
 from extractor.records import PriceLevelFact
 
@@ -78,6 +78,10 @@ class Cues:
     described_as: re.Pattern  # ", which is regarded as"
     connector: re.Pattern  # " and ", "-", " or even "
     bare_number: re.Pattern  # 6,300 not followed by a unit
+    trading: re.Pattern  # "trades near ", "changing hands at ": a traded price follows
+    key_before: re.Pattern  # "the key ", "the psychologically important ": a level adjective right before the figure
+    key_after: re.Pattern  # " psychological level", " key mark": a level adjective and a generic noun after it
+    k_number: re.Pattern  # 88k, 3.85k-4.65k, 73-78k: thousands written without a currency sign
 
 
 @compiled
@@ -99,7 +103,7 @@ def cues() -> Cues:
         noun_before={k: re.compile(rf"{n}(?:\s+\w+){{0,6}}?{fill}$", flags) for k, n in noun.items()},
         noun_after={k: re.compile(rf"^{fill}{n}", flags) for k, n in noun.items()},
         noun_anywhere={k: re.compile(n, flags) for k, n in noun.items()},
-        generic_before=re.compile(rf"\b(?:{generic})\s+{links}\s+(?:the\s+)?$", flags),
+        generic_before=re.compile(rf"\b(?:{generic})\s+(?:(?:sits?|lies|stands?|is|comes\s+in)\s+)?{links}\s+(?:the\s+)?$", flags),
         generic_after=re.compile(rf"^\s*(?:\w+\s+){{0,2}}(?:{generic})\b", flags),
         range_before=re.compile(rf"\b(?:{alt(lv.range_opener_patterns)})\s+(?:{lit(lv.approximators)}\s+)?$", flags),
         range_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{lit(lv.range_noun_modifiers)}\s+)?{lit(lv.range_nouns)}\b", flags),
@@ -112,10 +116,18 @@ def cues() -> Cues:
         target_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{alt(lv.target_after_patterns)})\b", flags),
         moving_average=re.compile(rf"{ma}(?:,?\s+\w+){{0,2}}\s*(?:\(|{links})\s*$", flags),
         described_as=re.compile(
-            rf"^,?\s*(?:which|that)\s+(?:is|was|has\s+been|are|were)\s+(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b", flags),
+            rf"^,?\s*(?:which|that)\s+(?:(?:is|was|has\s+been|are|were|could|would|may|might|will|can|should)\s+)?"
+            rf"(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b", flags),
         connector=re.compile(
             rf"^\s*(?:,\s*)?(?P<conn>{alt(lv.connector_patterns)})\s*(?:the\s+)?(?:{ma})?\s*\(?\s*$", flags),
         # a number not inside a money figure, ticker or date (5,800 / 100.42 / 6147), not followed by a unit
+        # "88k", "3.85k-4.65k", "73-78k": a number (or a dashed pair) with a K suffix, not a unit after it
+        k_number=re.compile(rf"(?<![\w$.,/£€-])(?P<a>\d{{1,3}}(?:\.\d{{1,3}})?)(?:\s?(?P<ak>[kK]))?"
+                            rf"(?:\s?[-–]\s?(?P<b>\d{{1,3}}(?:\.\d{{1,3}})?))?\s?[kK]"
+                            rf"(?![\w]|[.,]\d|\s?(?:{alt(lv.bare_unit_patterns)}))", flags),
+        trading=re.compile(rf"\b(?:{alt(lv.trading_verb_patterns)})\s+(?:(?:just|right)\s+)?(?:at|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$", flags),
+        key_before=re.compile(rf"\b(?:{alt(lv.key_adjective_patterns)})\s+$", flags),
+        key_after=re.compile(rf"^\s*(?:{alt(lv.key_adjective_patterns)})\s+(?:{generic})\b", flags),
         bare_number=re.compile(rf"(?<![\w$.,/£€-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})"
                                rf"(?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)}))", flags),
     )
@@ -132,6 +144,7 @@ class Number:
     end: int
     money: Money | None  # None: a number written without a currency sign
     config: Config
+    k_scaled: bool = False  # written with a K suffix and no sign ("88k"): thousands of the asset's currency
 
     @cached_property
     def written_scale(self) -> float:
@@ -147,6 +160,11 @@ class Number:
         return digits.isdigit() and 1900 <= int(digits) <= 2100
 
     @cached_property
+    def near_priced_asset(self) -> bool:
+        near = asset_for(self.fd, self.start, self.end, lookback_sents=0)
+        return near is not None and near.mention.asset.kind in ("crypto", "index", "stock", "commodity", "etf")
+
+    @cached_property
     def near_index(self) -> bool:
         near = asset_for(self.fd, self.start, self.end) or section_asset(self.fd, self.start)
         return near is not None and near.mention.asset.kind == "index"
@@ -159,7 +177,9 @@ FIGURE_BLOCKERS = Table("level.figure", [
          lambda n: not n.bare and n.money.scaled and n.written_scale > n.config.max_scale),
     Rule("level.blocked.year", "a bare number from 1900 to 2100 without separators is a year", lambda n: n.bare and n.is_year),
     Rule("level.blocked.no_index", "a number without a currency sign is a level only next to an index ('the S&P 500 ... 6,300')",
-         lambda n: n.bare and not n.near_index),
+         lambda n: n.bare and not n.k_scaled and not n.near_index),
+    Rule("level.blocked.k_no_asset", "a K-suffixed number without a sign ('88k') is a level only in a sentence that names a "
+         "coin, stock, index or commodity", lambda n: n.k_scaled and not n.near_priced_asset),
 ])
 
 
@@ -224,6 +244,20 @@ def _figures(fd: FinDoc, config: Config, out: Proposal) -> list[Figure]:
             continue
         if (fig := _vetted(out, Number(fd, b.start(), b.end(), None, config), value)) is not None:
             figures.append(fig)
+    for k in cues().k_number.finditer(fd.text):
+        i = bisect_right(starts, k.start()) - 1
+        if i >= 0 and k.start() < taken[i].end:
+            continue
+        parts = [("a", k.end() if k.group("b") is None else (k.end("ak") if k.group("ak") else k.end("a")))]
+        if k.group("b") is not None:
+            parts.append(("b", k.end()))
+        for name, end in parts:
+            try:
+                value = parse_number(k.group(name)) * 1000
+            except ValueError:
+                continue
+            if (fig := _vetted(out, Number(fd, k.start(name), end, None, config, k_scaled=True), value)) is not None:
+                figures.append(fig)
     return sorted(figures, key=lambda f: f.start)
 
 
@@ -295,6 +329,13 @@ def _range_words(fd: FinDoc, g: Group) -> bool:
 
 # --- stage 3: the clause ----------------------------------------------------------------------
 
+_FOUND_SUPPORT = re.compile(r"(?:\bfound|before\s+finding|after\s+finding)\s+(?:some\s+)?(?:support|buyers|a\s+floor)\s+"
+                            r"(?:at|around|near|just\s+(?:above|below|under))\s+$", re.IGNORECASE)
+_APART = re.compile(r",|\b(?:above|below|under|over|near|around|just|from|to|toward|towards|and|or)\b", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"\s*(?:(?:[-*•–]|\d{1,2}[.)])\s+)?(?:(?:at|near|around)\s+)?")  # before the figure opening an item
+_ITEM_LINE = re.compile(r"\s*(?:(?:[-*•–]|\d{1,2}[.)])\s+)?(?:US)?\$?\d")  # a line that opens with a figure
+_ITEM_REST = re.compile(r"\s*(?:[–—:-]|\(|$)")  # after the item's figures: a dash, colon, bracket or the line's end
+_GENERIC_WORD = re.compile(r"\b(?:levels?|zones?|areas?|prices? to watch)\b", re.IGNORECASE)
 _APPOSITIVE = re.compile(r"^,\s*(?:a|the|its)\s+", re.IGNORECASE)
 
 
@@ -321,7 +362,8 @@ class Clause:
         toward $Y") or the words right after it ("a run to $X could follow")."""
         fc, near = figure_context(), self.right[: self.config.scenario_reach]
         whole = clause_before(self.fd, self.group.start)
-        return fc.is_hypothetical(whole) or bool(fc.hypothetical.search(near) and not fc.past_motion.search(near))
+        return fc.is_hypothetical(whole) or bool(fc.hypothetical.search(near) and not fc.past_motion.search(near)
+                                                     and not fc.past_motion.search(whole))
 
     @cached_property
     def past_motion(self) -> bool:
@@ -359,8 +401,38 @@ class Clause:
         return bool(c.scenario_position.search(self.left) or c.generic_after.search(self.right))
 
     @cached_property
+    def list_heading(self) -> str | None:
+        """The kind (or ``UNNAMED``) the heading of a list names when the figures open a list item
+        ("Upside objectives:" / "- $1.28 – top of the range" / "- $1.32 – monthly open"): the
+        nearest line above the item run that is not itself an item."""
+        text, start = self.fd.text, self.group.start
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", self.group.end)
+        rest = text[self.group.end : line_end if line_end >= 0 else len(text)]
+        if not _LIST_ITEM.fullmatch(text[line_start:start]) or not _ITEM_REST.match(rest):
+            return None
+        lo, end = max(0, start - MAX_WINDOW), line_start - 1
+        while end > lo:
+            begin = text.rfind("\n", lo, end) + 1
+            line = text[begin:end].strip()
+            if line and not _ITEM_LINE.match(line):
+                if not (line.endswith(":") or is_heading(line)):
+                    return None
+                kind = next((k for k in KINDS if cues().noun_anywhere[k].search(line)), None)
+                return kind or (UNNAMED if _GENERIC_WORD.search(line) else None)
+            end = begin - 1
+        return None
+
+    @cached_property
     def target_after(self) -> bool:
-        return bool(cues().target_after.search(self.right))
+        """A target word after the figure ("$X by year-end", "$X in 2027"); a year before the
+        article's own ("$9,500 in 2019") dates a past price, not a target."""
+        m = cues().target_after.search(self.right)
+        if m is None:
+            return False
+        year = re.search(r"\b(?:19|20)\d\d\b", m.group(0))
+        published = self.fd.published
+        return not (year and published and int(year.group(0)) < int(published[:4]))
 
 
 def _on_related_line(c: Clause) -> bool:
@@ -376,9 +448,31 @@ def _on_related_line(c: Clause) -> bool:
     return bool(related.match(fd.text[lo:start]))
 
 
+def _traded(c: Clause) -> bool:
+    """The words right around the group mark it a traded price (the current price, a high or low
+    reached) and no kind noun or level verb stands before it: "the current $X level", "from its $X
+    all-time high", "is currently trading at $X, just above support" are prices, not levels."""
+    if len(c.group.figures) > 1:
+        return False
+    if not (figure_context().traded(c.left, c.right) or (cues().trading.search(c.left) and not c.scenario)):
+        return False
+    if cues().moving_average.search(c.left):
+        return False  # "the 200-day EMA, currently at $X": the average's value, a level
+    if _FOUND_SUPPORT.search(c.left):
+        return True  # "slid 40% before finding support around $X": the low the fall reached
+    if any(p.search(c.left) for p in cues().noun_before.values()) or c.verb("support") or c.verb("resistance"):
+        return False
+    # a kind noun right after the figure names it ("trading near the $2,900 resistance"); one after a
+    # preposition or a comma is another level ("at $39.85, just above support")
+    after = [m.group(0) for p in cues().noun_after.values() if (m := p.search(c.right))]
+    return not any(not _APART.search(a) for a in after)
+
+
 CLAUSE_BLOCKERS = Table("level.blocked", [
     Rule("level.blocked.not_a_level", "words around the figure make it a cost basis, strike, market cap, fee ... (figure_context.json)",
          lambda c: figure_context().rules_out(c.left, c.right)),
+    Rule("level.blocked.traded", "the words right around the figure mark it a traded price ('the current $X level', "
+         "'its $X all-time high', 'a high was formed at $X') and no kind noun or level verb precedes it", _traded),
     Rule("level.blocked.related_line", "a figure on a 'Related:' / 'Read more' line belongs to another story", _on_related_line),
 ])
 
@@ -410,6 +504,8 @@ def kinds() -> Table:
         Rule("level.range.resistance", "a range after a resistance verb ('a break above the $X-$Y zone')",
              lambda c: c.group.is_range and (c.scenario_verb("resistance") or c.verb("resistance")) and "resistance"),
         Rule("level.range.bounds", "a range ('between $X and $Y', '$X-$Y'): its low and high bound", lambda c: c.group.is_range and RANGE),
+        Rule("level.list.heading", "a list item that opens with the figure under a heading naming the kind ('Upside targets:' / '- $X – prior high')",
+             lambda c: c.list_heading),
         Rule("level.verb.resistance", "a resistance verb right before the figure ('rejected at $X', 'capped at $X')",
              lambda c: c.verb("resistance") and "resistance"),
         Rule("level.scenario_verb.resistance", "a scenario clause with a resistance verb ('if the token clears $X', 'must reclaim $X')",
@@ -427,13 +523,20 @@ def kinds() -> Table:
              lambda c: c.scenario and c.target_after and "target"),
         Rule("level.next.target", "a target word after the figure ('$X is in sight', '$X by year-end') with no past motion before it",
              lambda c: c.target_after and not c.past_motion and "target"),
+        Rule("level.generic.key", "a level adjective and a level noun around the figure ('below the key $X level', 'the $X psychological "
+             "mark'): a level even where the price is beside it, unless the price just crossed it ('fell below the key $X mark')",
+             lambda c: ((bool(cues().key_before.search(c.left)) and bool(cues().generic_after.search(c.right)))
+                        or bool(cues().key_after.search(c.right))) and not c.past_motion and UNNAMED),
         Rule("level.generic.noun", "a level noun next to the figure ('the $X mark', 'the level of $X'), not a price crossing it",
              lambda c: (bool(cues().generic_before.search(c.left) or cues().generic_after.search(c.right))
-                        and not c.past_motion and not cues().beside.search(c.left) and UNNAMED)),
+                        and not c.past_motion and (not cues().beside.search(c.left) or bool(cues().generic_before.search(c.left)))
+                        and UNNAMED)),
     ])
 
 
 NO_CUE = outcome("level.dropped.no_cue", "no rule names the figure a level: a traded price or another number")
+MAGNITUDE = outcome("level.dropped.magnitude", "a level orders of magnitude away from the median of its asset's levels in the "
+                    "article (at least three): a figure of another asset named in passing")
 NO_ASSET = outcome("level.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
 
 
@@ -453,7 +556,10 @@ def _range_kind(g: Group, i: int) -> str | None:
 
 
 def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
-    asset = asset_for(fd, g.start, g.end) or section_asset(fd, g.start)
+    skip = passing_over(fd, g.start)
+    named = asset_named_for(fd, g.end)
+    asset = (AssetChoice(named, "for") if named else None) or asset_for(fd, g.start, g.end, skip=skip) \
+        or section_asset(fd, g.start, skip=skip)
     if asset is None:
         for f in g.figures:
             f.cand.dropped(NO_ASSET.id)
@@ -461,6 +567,8 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     speaker = person_near(fd, g.start)
     for i, f in enumerate(g.figures):
         kind = _range_kind(g, i) if fired.value == RANGE else None if fired.value == UNNAMED else fired.value
+        if fired.value != RANGE and (own := respectively_asset(fd, f.start, f.end)) is not None:
+            asset = AssetChoice(own, "respectively")  # "bitcoin and ether ... $150,000 and $6,000, respectively"
         if fd.tracing:
             f.cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})" + (f"; speaker {speaker}" if speaker else ""))
         fact = PriceLevelFact(asset=asset.id, value=f.value, kind=kind, speaker=speaker, rule=fired.id,
@@ -496,6 +604,8 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
     for g in _groups(fd, _figures(fd, config, out), config):
         _decide(fd, g, floor, config)
         floor = g.end
+    for cand in magnitude_outliers([c for c in out.candidates if c.status == "fact"]):
+        cand.dropped(MAGNITUDE.id, f"{cand.fact.value} is orders of magnitude away from the article's other {cand.fact.asset} levels")
     return out
 
 

@@ -25,11 +25,11 @@ from functools import cached_property
 from spacy.language import Language
 
 from extractor.data import compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import asset_for, grounding, section_asset
+from extractor.facts.attribution import AssetChoice, asset_for, grounding, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
-from extractor.facts.figures import figure_context, written_scale
+from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.facts.windows import clause_after, clause_before, line_before
 from extractor.normalize.numbers import Money
@@ -50,10 +50,12 @@ class Config:
 class Cues:
     price_words: re.Pattern
     qualifiers: tuple[tuple[str, str, str, re.Pattern], ...]  # (id, qualifier, doc, pattern)
+    after_qualifiers: tuple[tuple[str, str, str, re.Pattern], ...]  # the same, for the words right after the figure
     from_fall: re.Pattern
     from_rise: re.Pattern
     move_after: re.Pattern
     move_before: re.Pattern
+    fx_in_dollars: frozenset[str]  # currencies quoted in dollars (EUR 1.08): their bare quotes are USD
 
 
 @compiled
@@ -64,10 +66,12 @@ def cues() -> Cues:
     return Cues(
         price_words=re.compile(rf"\b(?:{pattern_alternation(pc.price_word_patterns)})\b", flags),
         qualifiers=tuple((q.id, q.qualifier, q.doc, re.compile(rf"(?:^|\b|(?<=\s)){q.pattern}", flags)) for q in pc.qualifiers),
+        after_qualifiers=tuple((q.id, q.qualifier, q.doc, re.compile(q.pattern, flags)) for q in pc.after_qualifiers),
         from_fall=re.compile(rf"\b(?:{pc.from_fall_pattern})\b", flags),
         from_rise=re.compile(rf"\b(?:{pc.from_rise_pattern})\b", flags),
         move_after=re.compile(pc.move_after_pattern, flags),
         move_before=re.compile(pc.move_before_pattern, flags),
+        fx_in_dollars=frozenset(pc.fx_quoted_in_dollars),
     )
 
 
@@ -106,6 +110,11 @@ class Figure:
     def written_scale(self) -> float:
         return written_scale(self.fd.text[self.money.start : self.money.end])
 
+    @cached_property
+    def traded(self) -> bool:
+        """The words right around the figure mark it traded: the current price, a high or low reached."""
+        return figure_context().traded(self.near, self.right)
+
 
 _FROM_END = re.compile(r"\bfrom\s*$", re.I)
 _FROM_TO_END = re.compile(r"\bfrom\s+(?:near\s+|around\s+|about\s+)?\S+\s+to\s*$", re.I)
@@ -124,8 +133,9 @@ BLOCKERS = Table("price.blocked", [
     Rule("price.blocked.related_line", "a figure on a 'Related:' / 'Read more' line belongs to another story", _related),
     Rule("price.blocked.not_a_price", "words around the figure make it a cost basis, strike, market cap, fee ...",
          lambda f: figure_context().rules_out(f.near, f.right)),
-    Rule("price.blocked.hypothetical", "a forecast or scenario clause ('could rally to', 'if it breaks'): a level, not a price",
-         lambda f: figure_context().is_hypothetical(f.clause)),
+    Rule("price.blocked.hypothetical", "a forecast or scenario clause ('could rally to', 'if it breaks'): a level, not a price; "
+         "not a figure the words right around it mark traded ('would fall 40% from the current $X', 'from its $X peak')",
+         lambda f: figure_context().is_hypothetical(f.clause) and not f.traded),
 ])
 
 
@@ -134,15 +144,24 @@ def _qualifier_rule(qid: str, qualifier: str, doc: str, pattern: re.Pattern) -> 
                 lambda f: f.has_price_word and bool(pattern.search(f.near)) and qualifier)
 
 
+def _after_rule(qid: str, qualifier: str, doc: str, pattern: re.Pattern) -> Rule:
+    return Rule(f"price.after.{qid}", f"{doc} (qualifier {qualifier})", lambda f: bool(pattern.search(f.right)) and qualifier)
+
+
 @compiled
 def kinds() -> Table:
-    """The qualifier rules of ``data/price_cues.json`` in order, then the two move rules."""
-    rules = [_qualifier_rule(*q) for q in cues().qualifiers]
+    """The qualifier rules of ``data/price_cues.json`` in order (the words after the figure first),
+    then the two move rules."""
+    rules = [_after_rule(*q) for q in cues().after_qualifiers]
+    rules += [_qualifier_rule(*q) for q in cues().qualifiers]
     rules += [
         Rule("price.then_move", "a move right after the figure: '$97,000, up 2%' (qualifier at)",
              lambda f: bool(cues().move_after.search(f.right)) and "at"),
         Rule("price.after_move", "a move that ends at the figure, whatever the verb: 'lost 9.8% to $101.70' (qualifier at)",
              lambda f: bool(cues().move_before.search(f.near)) and "at"),
+        Rule("price.list.respectively", "a later figure of a 'respectively' list after a price word ('bitcoin and ether closed at $X "
+             "and $Y, respectively'): each asset's price in turn (qualifier at)",
+             lambda f: f.has_price_word and respectively_asset(f.fd, f.money.start, f.money.end) is not None and "at"),
     ]
     return Table("price.kind", rules)
 
@@ -159,6 +178,10 @@ FROM_TO = Table("price.from_to", [
 ])
 
 NO_CUE = outcome("price.dropped.no_cue", "no price word with a qualifier and no move next to the figure: not a traded price")
+FX_QUOTE = outcome("price.fx_quote", "a currency quote written without a sign: a decimal after at/to in a sentence naming a currency "
+                   "('the yen fell 0.3% to 146.52 per dollar', 'the yuan traded at 7.3042')")
+MAGNITUDE = outcome("price.dropped.magnitude", "a price orders of magnitude away from the median of its asset's prices in the "
+                    "article (at least three): a figure of another asset named in passing")
 NO_ASSET = outcome("price.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
 
 
@@ -184,14 +207,78 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
         rule, qualifier = kind.id, kind.value
         if qualifier == "at" and (ft := FROM_TO.first(f, cand.trace)) is not None:
             rule, qualifier = ft.id, ft.value
-        asset = asset_for(fd, m.start, m.end) or section_asset(fd, m.start)
+        asset = figure_asset(fd, m.start, m.end)
         if asset is None:
             cand.dropped(NO_ASSET.id)
             continue
         cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})")
         cand.made(PriceFact(asset=asset.id, value=m.value, currency=m.currency, qualifier=qualifier, rule=rule,
                             **grounding(fd, m.start, m.end)), rule)
+    _fx_quotes(fd, config, out)
+    for cand in magnitude_outliers([c for c in out.candidates if c.status == "fact"]):
+        cand.dropped(MAGNITUDE.id, f"{cand.fact.value} is orders of magnitude away from the article's other {cand.fact.asset} prices")
     return out
+
+
+_PER = re.compile(r"^\s*(?:per|a|to\s+the|against\s+the)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
+    """The asset of a figure: a currency it is quoted per ("$1.03 per euro"), else the asset
+    ``attribution.asset_for`` finds (then the section's), passing over assets named only in a
+    comparison ("like bitcoin and ether") in another clause."""
+    for a in fd.assets.within(end, min(len(fd.text), end + 24)):
+        if a.asset.kind == "fx" and _PER.match(fd.text[end : a.start]):
+            return AssetChoice(a, "per")
+    if (named := respectively_asset(fd, start, end)) is not None:
+        return AssetChoice(named, "respectively")
+    if (named := asset_named_for(fd, end)) is not None:
+        return AssetChoice(named, "for")
+    skip = passing_over(fd, start)
+    return asset_for(fd, start, end, skip=skip) or section_asset(fd, start, skip=skip)
+
+
+# --- currency quotes written without a currency sign --------------------------------------------
+
+_FX_NUMBER = re.compile(r"(?<![\w$.,/£€¥-])\d{1,4}\.\d{2,5}(?![\w%]|[.,:]\d|\s?(?:[ap]\.?m\b|GMT|ET\b|hours?|percent|per\s?cent|bps|basis))")
+_FX_BEFORE = re.compile(r"\b(?:at|to|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$", re.IGNORECASE)
+_CLOCK = re.compile(r"(?:[01]?\d|2[0-3])\.[0-5]\d")
+_PER_DOLLAR = re.compile(r"^\s*(?:per|a|to\s+the|against\s+the)\s+(?:U\.?S\.?\s+)?dollar\b", re.IGNORECASE)
+
+
+def _fx_quotes(fd: FinDoc, config: Config, out: Proposal) -> None:
+    """Currency quotes written as bare numbers ("the yen fell 0.3% to 146.52 per dollar", "the yuan
+    traded at 7.3042"): a decimal number after at/to in a sentence that names a currency, the price
+    of that currency (in its own units when quoted per dollar or the currency is quoted that way)."""
+    money = fd.money
+    seen: set[int] = set()
+    for a in fd.assets:
+        if a.asset.kind != "fx":
+            continue
+        sent = fd.sentence_at(a.start)
+        if sent.i in seen:
+            continue
+        seen.add(sent.i)
+        for n in _FX_NUMBER.finditer(fd.text, sent.start_char, sent.end_char):
+            if money.within(n.start(), n.end()) or any(mm.start <= n.start() < mm.end for mm in money.within(max(0, n.start() - 20), n.end())):
+                continue
+            left = clause_before(fd, n.start())
+            if not _FX_BEFORE.search(left) or _CLOCK.fullmatch(n.group()):
+                continue  # no "at"/"to" before it, or a clock time ("opened at 9.30")
+            cand = out.candidate(TYPE, n.start(), n.end())
+            asset = asset_for(fd, n.start(), n.end(), kinds=("fx",), skip=passing_over(fd, n.start()))
+            if asset is None:
+                cand.dropped(NO_ASSET.id)
+                continue
+            right = clause_after(fd, n.end())
+            code = asset.mention.asset.canonical.split("/")[-1]  # a pair "USD/JPY" is quoted in its second currency
+            currency = code if _PER_DOLLAR.match(right) or code not in cues().fx_in_dollars else "USD"
+            if not re.fullmatch(r"[A-Z]{3}", code or ""):
+                currency = "USD"
+            rule = FX_QUOTE.id
+            cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r}); currency {currency}")
+            cand.made(PriceFact(asset=asset.id, value=float(n.group()), currency=currency, qualifier="at", rule=rule,
+                                **grounding(fd, n.start(), n.end())), rule)
 
 
 @Language.factory("fin_prices", assigns=["doc._.fin_candidates"], default_config={"strict": False, "max_scale": 1e3, "words_back": 14})

@@ -21,5 +21,6 @@ class Entities(Lexicon):
     dollar_codes: Phrases = Field(description="quote currencies that make BASE/QUOTE the base asset's price")
     currency_codes: Phrases = Field(description="ISO currency codes: two of them make an FX pair")
     not_entity_names: Phrases = Field(description="words that are never an asset's name: regions, demonyms, sectors, months, days, determiners")
+    indicator_words: Phrases = Field(description="words of technical and sentiment indicators ('100-hour Simple Moving Average', 'Fear & Greed Index'): such a name is no index or asset")
     adjective_suffixes: Phrases = Field(description="'Name-listed', 'bitcoin-linked': the part after the hyphen makes an adjective, not a name")
     ticker_words: Phrases = Field(description="tickers that are English words or common acronyms: they count only in ticker context ('$X', '(X)')")

@@ -49,4 +49,6 @@ class LevelCues(Lexicon):
     described_as: Phrases = Field(description="participles of '$X, which is widely regarded as a floor'")
     moving_average_pattern: Pattern = Field(description="a moving average named before its value ('the 50-day SMA ($X)')")
     connector_patterns: Patterns = Field(description="words that join figures into one group ('$X and $Y', '$X or even $Y', '$X-$Y')")
+    trading_verb_patterns: Patterns = Field(description="verbs of a traded price ('trades near $X'): outside a scenario the figure is a price, even beside a kind noun")
+    key_adjective_patterns: Patterns = Field(description="adjectives that make a figure with a generic level noun a level even beside the price: 'the key $X level'")
     bare_unit_patterns: Patterns = Field(description="units after a bare number that make it something other than an index level ('points', 'BTC', '%')")

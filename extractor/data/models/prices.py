@@ -22,7 +22,10 @@ class PriceCues(Lexicon):
 
     price_word_patterns: Patterns = Field(description="price verbs and nouns ('traded', 'slid', 'hit', 'record high') one of which the clause needs")
     qualifiers: Annotated[list[Qualifier], Len(min_length=1)] = Field(description="ordered: the first that fits the words right before the figure names its qualifier")
+    after_qualifiers: Annotated[list[Qualifier], Len(min_length=1)] = Field(description="ordered, tried first: the words right after the figure name its qualifier ('$X all-time high'); pattern anchored at the figure's end")
     from_fall_pattern: Pattern = Field(description="verbs of a fall: 'from $X' is the high, 'from ... to $Y' the low")
     from_rise_pattern: Pattern = Field(description="verbs of a rise: 'from $X' is the low, 'from ... to $Y' the high")
     move_before_pattern: Pattern = Field(description="a move that ends at the figure: 'lost 9.8% to $101.70'")
+    fx_quoted_in_dollars: Annotated[list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]], Len(min_length=1)] = Field(
+        description="ISO codes of currencies quoted in dollars ('the euro at 1.0840'); others are quoted per dollar ('146.52 yen per dollar')")
     move_after_pattern: Pattern = Field(description="a move right after the figure: '$97,000, up 2%'")
