@@ -22,6 +22,7 @@ from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
 from extractor.facts.rules import outcome
 from extractor.records import FACT_TYPES
+from extractor.rx import Caseless
 
 STRIP = outcome("furniture.ticker_strip", "a price-ticker strip ('BTC$71,904+2.1% ETH$3,377+1.0%'): no facts")
 TEASER_BLOCK = outcome("furniture.teaser_block", "a block of other stories under a 'Related', 'Read more', 'Editors' picks' heading: no facts")
@@ -49,10 +50,10 @@ class Patterns:
     bio_heading: re.Pattern
     disclaimer: re.Pattern
     bio_sentence: re.Pattern
-    promo: re.Pattern
-    mentioned_heading: re.Pattern  # "In this article", "Stocks mentioned" (a heading line, or inline before its chips)
-    widget_pair: re.Pattern  # one data label with its value(s): "Today's Change (-2.2%) -$0.01"
-    promo_sentence: re.Pattern  # promo wording in a longer paragraph: its sentence is furniture
+    promo: Caseless
+    mentioned_heading: Caseless  # "In this article", "Stocks mentioned" (a heading line, or inline before its chips)
+    widget_pair: Caseless  # one data label with its value(s): "Today's Change (-2.2%) -$0.01"
+    promo_sentence: Caseless  # promo wording in a longer paragraph: its sentence is furniture
 
 
 _STRIP_ITEM = r"[A-Z][A-Z0-9]{1,9}\s?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[+\-−–]\s?\d+(?:\.\d+)?%|\(\s?[+\-−–]?\d+(?:\.\d+)?%\s?\))"
@@ -80,12 +81,12 @@ def patterns() -> Patterns:
         bio_heading=re.compile(rf"^(?:{pattern_alternation(lx.bio_heading_patterns)})$", flags),
         disclaimer=re.compile(rf"^\W*(?:{pattern_alternation(lx.disclaimer_patterns)})", flags),
         bio_sentence=re.compile(rf"(?:^|(?<=[.!?]\s))(?:{pattern_alternation(lx.bio_sentence_patterns)})"),
-        promo=re.compile(rf"(?:{pattern_alternation(lx.promo_patterns)})", flags),
-        promo_sentence=re.compile(rf"(?:{pattern_alternation(lx.promo_sentence_patterns)})", flags),
-        mentioned_heading=re.compile(rf"(?:{pattern_alternation(lx.mentioned_heading_patterns)})", flags),
-        widget_pair=re.compile(rf"(?<![\w-])(?P<label>{pattern_alternation(lx.widget_label_patterns)})\s*:?\s*"
+        promo=Caseless(rf"(?:{pattern_alternation(lx.promo_patterns)})"),
+        promo_sentence=Caseless(rf"(?:{pattern_alternation(lx.promo_sentence_patterns)})"),
+        mentioned_heading=Caseless(rf"(?:{pattern_alternation(lx.mentioned_heading_patterns)})"),
+        widget_pair=Caseless(rf"(?<![\w-])(?P<label>{pattern_alternation(lx.widget_label_patterns)})\s*:?\s*"
                                rf"(?:[A-Z][\w]*(?:-[\w]+)+\s+)?"  # an icon's alt text between label and value ("Arrow-Thin-Down")
-                               rf"{_VALUE}(?:\s+{_VALUE})?", flags),
+                               rf"{_VALUE}(?:\s+{_VALUE})?"),
     )
 
 
