@@ -14,7 +14,6 @@ asserted.
 from __future__ import annotations
 
 import argparse
-import random
 import shutil
 import sqlite3
 import subprocess
@@ -23,18 +22,16 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from adversarial import dense_dollars  # noqa: E402  (the same generator as the scaling bench)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def dense_table(chars: int) -> str:
-    r = random.Random(7)
-    out, size = [], 0
-    while True:
-        piece = f"BTC ${r.randint(1, 99999):,}.{r.randint(0, 99):02d} up {r.randint(1, 99)}.{r.randint(0, 9)}% "
-        if size + len(piece) > chars:
-            return "".join(out)
-        out.append(piece)
-        size += len(piece)
+    """``adversarial.dense_dollars`` cut at a space to at most ``chars`` characters."""
+    text = dense_dollars(chars)
+    return text[: text.rfind(" ", 0, chars + 1)]
 
 
 def main() -> None:

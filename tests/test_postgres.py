@@ -12,7 +12,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,22 +19,12 @@ import pytest
 
 from extractor.batch import run_batch
 from extractor.engines import Faults
-from extractor.settings import Settings
 from extractor.store import content_digest, open_store
 from synth_news import write_folder
-from test_batch import assert_consistent
+from test_batch import CLI, RULES, assert_consistent, cli
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus" / "articles"
-RULES = Settings(use_model=False, batch_size=8)
-CLI = [sys.executable, "-m", "extractor.cli"]
-
-
-def cli(*args: str, check: int | None = 0) -> subprocess.CompletedProcess:
-    proc = subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=300)
-    if check is not None:
-        assert proc.returncode == check, proc.stderr
-    return proc
 
 
 def counts(db: str) -> tuple[int, int, int]:
