@@ -138,6 +138,12 @@ def _dates_other_figure(fd: FinDoc, end: int, ref) -> bool:
             and bool(_from_figure_re().search(fd.text, max(end, ref.start - 80), ref.start)))
 
 
+def reported_days(refs: list) -> list:
+    """The day references that can date a figure: the start of a tally ("since Feb. 2") only when
+    nothing else is named ("... as of Friday")."""
+    return [d for d in refs if not d.period_start] or refs
+
+
 def day_of(fd: FinDoc, ref, sent: Sentence | None = None) -> str | None:
     """A weekday in a sentence about the week before publication is that week's (not this week's)."""
     sent = sent or fd.sentence_at(ref.start)
@@ -170,9 +176,7 @@ def when_for(fd: FinDoc, start: int, end: int) -> tuple[str | None, str | None]:
     own = [d for d in refs if c_lo <= d.start and d.end <= c_hi]
     if own or not (fd.published and _present_re().search(fd.text, c_lo, c_hi)):
         if own or refs:
-            pool = [d for d in (own or refs) if not _dates_other_figure(fd, end, d)]
-            # "since Feb. 2 ... as of Friday": the tally's start is not the day it was reported
-            pool = [d for d in pool if not d.period_start] or pool
+            pool = reported_days([d for d in (own or refs) if not _dates_other_figure(fd, end, d)])
             if pool:
                 best = min(pool, key=lambda d: min(abs(d.start - end), abs(start - d.end)))
                 return day_of(fd, best, sent), best.text

@@ -53,7 +53,7 @@ from functools import cached_property
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import asset_for, day_of, source_in
+from extractor.facts.attribution import asset_for, day_of, reported_days, source_in
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
@@ -773,9 +773,7 @@ class Amount:
     def day(self) -> tuple[int, DayRef] | None:
         """``(cost, day)``: the day nearest to the amount in its stretch (the start of a tally,
         "since Feb. 2", only when the stretch names no other day)."""
-        days = self.sv.days.within(self.lo, self.hi)
-        days = [d for d in days if not d.period_start] or days
-        return _nearest(days, self.money, self.fd.text, self.config.punct_penalty)
+        return _nearest(reported_days(self.sv.days.within(self.lo, self.hi)), self.money, self.fd.text, self.config.punct_penalty)
 
     @cached_property
     def span(self) -> tuple[int, Period] | None:
