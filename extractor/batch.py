@@ -14,7 +14,9 @@ and the batch goes on. A killed batch resumes where it stopped: run the same com
 """
 from __future__ import annotations
 
+import importlib
 import logging
+import threading
 import time
 from collections import Counter
 from contextlib import closing
@@ -130,6 +132,27 @@ class RichProgress(Progress):
 
 
 # -- the batch ----------------------------------------------------------------------------------
+#: What the consensus refresh after a batch imports: ``datasketch`` pulls in SciPy (about half a
+#: second). Imported on a thread while the engine extracts, when this process mostly waits.
+CONSENSUS_IMPORTS = ("extractor.consensus", "datasketch")
+
+
+def _warm_imports(names: tuple[str, ...] = CONSENSUS_IMPORTS) -> threading.Thread:
+    """Import ``names`` on a daemon thread (a failed import is left for the caller to meet and report)."""
+
+    def work() -> None:
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the real import, after the batch, raises it with context
+                log.debug("warm import of %s failed", name, exc_info=True)
+                return
+
+    thread = threading.Thread(target=work, name="warm-imports", daemon=True)
+    thread.start()
+    return thread
+
+
 @dataclass
 class BatchSummary:
     files: int = 0  # documents read: article files and table rows
@@ -216,6 +239,7 @@ def run_batch(
     stamp = stamp_for(settings)
     seen: set[str] = set()
     first = last = None
+    warm = _warm_imports()
     with make_engine(engine, settings, workers, ray=ray, faults=faults) as eng, \
             open_store(db, extractor_version=stamp.extractor_version) as store:  # (an engine that cannot start touches no database)
         summary.engine = eng.describe()
@@ -262,6 +286,7 @@ def run_batch(
                 summary.startup, summary.extracting, summary.batched = began, last - t0 - began, True
         log.info("%d files: %d unchanged, %d added as sources of stored articles, %d extracted, %d errors",
                  summary.files, summary.skipped, summary.linked, summary.articles, len(summary.errors))
+        warm.join()
         from extractor.consensus import refresh_consensus  # the fact_consensus view's helper tables follow the content
 
         refresh_consensus(store)
