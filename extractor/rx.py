@@ -121,6 +121,143 @@ class Caseless:
         return self.slow.fullmatch(text, pos, len(text) if endpos is None else endpos)
 
 
+class PrunedCaseless(Caseless):
+    r"""A ``Caseless`` for a long alternation scanned once per text: the same matches, found faster.
+
+    Two exact shortcuts on the lower-cased text: (1) a top-level alternative that needs a word the
+    text lacks (``required_words``) cannot match anywhere in it, so it is left out of the scan (the
+    leftmost-first order of the others is kept; the pattern of each set of alternatives is
+    compiled once); (2) where re has no literal or character-set prefix to skip ahead with (the
+    pattern opens with ``\b``, a lookbehind or an optional part), the scan looks for
+    ``[F](?<=(?=P).)``: a character a match can start with, at which the pattern matches. re
+    skips to the characters of ``F`` in its C loop instead of running the pattern at every
+    position; each hit is then matched once more to get the match's end.
+
+    >>> cue = PrunedCaseless(r"\bnet\s+inflows?\b|\btotal\s+value\s+locked\b|\btvl\b")
+    >>> [m.group() for m in cue.finditer("Net Inflows rose; TVL fell")], list(cue.finditer("no such words"))
+    (['Net Inflows', 'TVL'], [])
+    """
+
+    _MAX_VARIANTS = 64  # compiled scans kept per pattern (one per set of alternatives a text leaves)
+
+    def __init__(self, pattern: str, flags: int = 0):
+        super().__init__(pattern, flags)
+        self._flags = flags & ~re.IGNORECASE
+        low = lowered_pattern(pattern)
+        prunable = (low is not None and not flags & re.VERBOSE and not re.match(r"\(\?[aiLmsux]", low)
+                    and not re.search(r"\(\?P=|\(\?\(|\\[1-9]", low))
+        self._alts = _top_alternatives(low) if prunable else None
+        if self._alts is not None and len(self._alts) > 1:
+            self._alt_required = [required_words(a, self._flags) for a in self._alts]
+        else:
+            self._alts = None
+        self._variants: dict[tuple[int, ...], tuple[re.Pattern, re.Pattern | None]] = {}
+        self._whole = (self.fast, _prefix_scan(self.fast, self._flags)) if self.fast is not None else None
+
+    def _scan(self, low: str) -> tuple[re.Pattern, re.Pattern | None] | None:
+        """The (pattern, prefix scan) for the alternatives ``low`` may match; ``None`` if none may."""
+        if self._alts is None:
+            return self._whole
+        keep = tuple(i for i, req in enumerate(self._alt_required) if req is None or any(w in low for w in req))
+        if len(keep) == len(self._alts):
+            return self._whole
+        if not keep:
+            return None
+        found = self._variants.get(keep)
+        if found is None:
+            pattern = gated("|".join(self._alts[i] for i in keep), self._flags)
+            found = (pattern, _prefix_scan(pattern, self._flags))
+            if len(self._variants) < self._MAX_VARIANTS:
+                self._variants[keep] = found
+        return found
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
+        low = self._lowered(text)
+        if low is None:
+            yield from super().finditer(text, pos, endpos)
+            return
+        endpos = len(text) if endpos is None else endpos
+        if self.required is not None and not any(word in low for word in self.required):
+            return
+        scan = self._scan(low)
+        if scan is None:
+            return
+        pattern, prefix = scan
+        spans = pattern.finditer(low, pos, endpos) if prefix is None else _prefix_matches(prefix, pattern, low, pos, endpos)
+        for m in spans:
+            real = self.slow.match(text, m.start(), endpos)
+            if real is not None and real.end() == m.end():
+                yield real
+            else:  # pragma: no cover - would mean the fast path is not exact for this pattern
+                yield from self.slow.finditer(text, m.start(), endpos)
+                return
+
+
+def _prefix_matches(prefix: re.Pattern, pattern: re.Pattern, low: str, pos: int, endpos: int) -> Iterator[re.Match]:
+    """``pattern.finditer(low, pos, endpos)``, found with its prefix scan (``pattern`` never matches
+    the empty string, so each search goes on where the last match ended, as ``finditer`` does)."""
+    while (hit := prefix.search(low, pos, endpos)) is not None:
+        m = pattern.match(low, hit.start(), endpos)
+        if m is None:  # pragma: no cover - the prefix scan found a start the pattern does not match at
+            yield from pattern.finditer(low, hit.start(), endpos)
+            return
+        yield m
+        pos = m.end()
+
+
+def _top_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level ``|`` (outside groups and character classes)."""
+    out, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1 + (pattern[i + 1 : i + 2] == "^")
+            i += pattern[i : i + 1] == "]"  # a "]" right after "[" or "[^" is a literal
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def _has_prefix(items) -> bool:
+    """Whether re finds a literal or character-set prefix for the parsed pattern (and skips ahead with it)."""
+    while items and items[0][0] is _c.SUBPATTERN and not (items[0][1][1] or items[0][1][2]):
+        items = items[0][1][3]
+    if not items:
+        return False
+    op, av = items[0]
+    if op in (_c.LITERAL, _c.IN):
+        return True
+    return op is _c.BRANCH and all(seq and seq[0][0] is _c.LITERAL for seq in av[1])
+
+
+def _prefix_scan(pattern: re.Pattern, flags: int) -> re.Pattern | None:
+    """``[F](?<=(?=P).)`` for pattern ``P`` whose matches start with a character of ``F``: a scan
+    re skips ahead with; ``None`` where it would not pay (``P`` has a prefix of its own, ``F``
+    holds every word character or space, or ``P`` can match the empty string)."""
+    try:
+        items = _p.parse(pattern.pattern, flags).data
+        first, nullable = _first(items)
+    except (_Any, re.error):
+        return None
+    if nullable or not first or first & {r"\w", r"\s"} or _has_prefix(items):
+        return None
+    return re.compile("[" + "".join(sorted(first)) + "](?<=(?=(?:" + pattern.pattern + ")).)", flags)
+
+
 
 # --- first-character gates ------------------------------------------------------------------------
 #

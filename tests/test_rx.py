@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 from extractor.data import alternation
 from extractor.facts import flows, metrics, quotes
 from extractor.normalize import periods
-from extractor.rx import Caseless, lowered_pattern
+from extractor.rx import Caseless, PrunedCaseless, lowered_pattern
 
 
 def _project_patterns() -> list[Caseless]:
@@ -117,3 +117,26 @@ def test_required_words_skip_only_texts_without_a_match():
     p = Caseless(r"\bliquidat(?:ed|ions)\b|\bwiped\s+out")
     assert p.required == {"liquidat", "wiped"}
     assert p.search("Longs were WIPED   out") is not None and p.search("nothing here") is None
+
+
+def test_pruned_caseless_splits_only_top_level_alternatives():
+    from extractor.rx import _top_alternatives
+
+    assert _top_alternatives(r"a(?:b|c)|[|\]]d|e\|f|[^]|]g") == ["a(?:b|c)", r"[|\]]d", r"e\|f", "[^]|]g"]
+    for spec in metrics.cues().specs:  # every metric cue splits back into itself
+        low = lowered_pattern(spec.cue.pattern)
+        assert "|".join(_top_alternatives(low)) == low
+
+
+def test_pruned_caseless_equals_ignorecase_whichever_alternatives_a_text_allows():
+    # each text holds the words of some alternatives only: the others are left out of the scan,
+    # and a pattern opening with \b or a lookbehind is found with its first-character prefix scan
+    p = PrunedCaseless(r"(?<![\w-])(?:total\s+)?value\s+locked\b|\btvl\b|\b(?:net\s+)?inflows?\s+into\s+exchanges\b|\bheld\s+by\b")
+    assert p._alts is not None and p._whole[1] is not None
+    pieces = ["Total  Value Locked", "TVL", "tvl-ish", "net inflows into exchanges", "inflow into Exchanges", "held by",
+              "HELD  BY", "value locked", "the total", "held", "x", "total value lockedness", "-value locked"]
+    for n in range(1, 6):
+        for k in range(len(pieces)):
+            text = " ".join(pieces[(k + i * 3) % len(pieces)] for i in range(n))
+            assert _spans(p.finditer(text)) == _spans(p.slow.finditer(text)), text
+            assert _spans(p.finditer(text, 2, len(text) - 1)) == _spans(p.slow.finditer(text, 2, len(text) - 1)), text
