@@ -193,6 +193,27 @@ class PrunedCaseless(Caseless):
                 return
 
 
+class PrefixScan:
+    r"""A compiled pattern's ``finditer`` found with its first-character prefix scan (see
+    ``PrunedCaseless``): the same ``re.Match`` objects, for a pattern re runs at every position
+    (one opening with a lookbehind, say) although its matches start with a few characters only.
+
+    >>> scan = PrefixScan(re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?!\w)"))
+    >>> [m.group() for m in scan.finditer("up 12.5 from 3x, 7")], scan.prefix is not None
+    (['12.5', '7'], True)
+    """
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+        self.prefix = _prefix_scan(pattern, pattern.flags & ~re.UNICODE)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
+        endpos = len(text) if endpos is None else endpos
+        if self.prefix is None:
+            return self.pattern.finditer(text, pos, endpos)
+        return _prefix_matches(self.prefix, self.pattern, text, pos, endpos)
+
+
 def _prefix_matches(prefix: re.Pattern, pattern: re.Pattern, low: str, pos: int, endpos: int) -> Iterator[re.Match]:
     """``pattern.finditer(low, pos, endpos)``, found with its prefix scan (``pattern`` never matches
     the empty string, so each search goes on where the last match ended, as ``finditer`` does)."""
@@ -255,7 +276,8 @@ def _prefix_scan(pattern: re.Pattern, flags: int) -> re.Pattern | None:
         return None
     if nullable or not first or first & {r"\w", r"\s"} or _has_prefix(items):
         return None
-    return re.compile("[" + "".join(sorted(first)) + "](?<=(?=(?:" + pattern.pattern + ")).)", flags)
+    end = "\n" if flags & re.VERBOSE else ""  # a verbose pattern may end in a comment
+    return re.compile("[" + "".join(sorted(first)) + "](?<=(?=(?:" + pattern.pattern + end + ")).)", flags)
 
 
 
