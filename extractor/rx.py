@@ -277,7 +277,77 @@ def _prefix_scan(pattern: re.Pattern, flags: int) -> re.Pattern | None:
     if nullable or not first or first & {r"\w", r"\s"} or _has_prefix(items):
         return None
     end = "\n" if flags & re.VERBOSE else ""  # a verbose pattern may end in a comment
+    pairs = _two_chars(items) if not flags & re.IGNORECASE else None
+    if pairs is not None:  # "(?:t[o]|m[a]|...)(?<=(?=P)..)": re skips to the first characters, then checks the second
+        return re.compile("(?:" + "|".join(f"{a}[{''.join(sorted(b))}]" for a, b in sorted(pairs.items())) + ")"
+                          "(?<=(?=(?:" + pattern.pattern + end + ")).." + ")", flags)
     return re.compile("[" + "".join(sorted(first)) + "](?<=(?=(?:" + pattern.pattern + end + ")).)", flags)
+
+
+_MAX_PREFIXES = 400  # two-character prefixes a pattern may have before the scan falls back to the first character
+
+
+def _two_chars(items) -> dict[str, set[str]] | None:
+    """The first two characters every match of the parsed pattern starts with, as {first literal
+    character: classes of the second}; ``None`` when a match may be shorter than two characters,
+    a first character is not a literal, or there are too many."""
+    try:
+        found = _prefixes(items, 2)
+    except _Any:
+        return None
+    out: dict[str, set[str]] = {}
+    for p in found:
+        if len(p) < 2 or not p[0][1]:
+            return None
+        out.setdefault(p[0][0], set()).add(p[1][0])
+    return out
+
+
+def _prefixes(items, k: int) -> set[tuple]:
+    """The sequences of at most ``k`` character classes a match of the parsed sequence starts with
+    (shorter ones: the whole match); each class as ``(class text, is a single literal)``."""
+    partial, done = {()}, set()
+    for op, av in items:
+        grown = set()
+        for p in partial:
+            for q in _item_prefixes(op, av, k - len(p)):
+                (done if len(p) + len(q) == k else grown).add(p + q)
+        partial = grown
+        if len(partial) + len(done) > _MAX_PREFIXES:
+            raise _Any
+        if not partial:
+            break
+    return done | partial
+
+
+def _item_prefixes(op, av, k: int) -> set[tuple]:
+    if op is _c.LITERAL:
+        return {((re.escape(chr(av)), True),)}
+    if op is _c.IN:  # a class: one literal character ("[a]") or a class text for "[...]"
+        first, _ = _first_item(op, av)
+        single = len(first) == 1 and all(iop is _c.LITERAL for iop, _ in av)
+        return {((next(iter(first)), True),)} if single else {(("".join(sorted(first)), False),)}
+    if op is _c.BRANCH:
+        return set().union(*(_prefixes(seq, k) for seq in av[1]))
+    if op is _c.SUBPATTERN:
+        if av[1] or av[2]:
+            raise _Any
+        return _prefixes(av[3], k)
+    if op is _c.ATOMIC_GROUP:
+        return _prefixes(av, k)
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return {()}
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        lo, hi, sub = av
+        if _first(sub)[1]:  # copies that may match nothing: the prefixes are not bounded by k copies
+            raise _Any
+        out = {()} if lo == 0 else set()
+        for n in range(max(lo, 1), min(hi, k) + 1):
+            out |= _prefixes(list(sub) * n, k)
+        if lo > k:  # more copies follow the first k: no match ends within them
+            out = {p for p in _prefixes(list(sub) * k, k) if len(p) == k}
+        return out
+    raise _Any
 
 
 

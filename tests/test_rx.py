@@ -140,3 +140,28 @@ def test_pruned_caseless_equals_ignorecase_whichever_alternatives_a_text_allows(
             text = " ".join(pieces[(k + i * 3) % len(pieces)] for i in range(n))
             assert _spans(p.finditer(text)) == _spans(p.slow.finditer(text)), text
             assert _spans(p.finditer(text, 2, len(text) - 1)) == _spans(p.slow.finditer(text, 2, len(text) - 1)), text
+
+
+_PREFIX_PATTERNS = [r"(?<![\w-])(?:to\s+)?ab+c|\bba[cd]\b", r"(?:x{2,3}|ya)\s*z", r"(?<!a)(?:bc?)+d|(?:ca)?b\b", r"\bab|\bb\d"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.text(alphabet="abcdxyz 1-", max_size=40), which=st.integers(min_value=0, max_value=len(_PREFIX_PATTERNS) - 1))
+def test_prefix_scan_equals_finditer(text, which):
+    # the one- and two-character prefix scans find exactly the matches of the pattern
+    from extractor.rx import PrefixScan
+
+    pattern = re.compile(_PREFIX_PATTERNS[which])
+    scan = PrefixScan(pattern)
+    assert scan.prefix is not None
+    assert _spans(scan.finditer(text)) == _spans(pattern.finditer(text))
+    assert _spans(scan.finditer(text, 2, max(2, len(text) - 3))) == _spans(pattern.finditer(text, 2, max(2, len(text) - 3)))
+
+
+def test_two_character_prefixes():
+    from extractor.rx import _p, _two_chars
+
+    assert _two_chars(_p.parse(r"(?:total\s+)?market|\bin\s+value").data) == {"m": {"a"}, "t": {"o"}, "i": {"n"}}
+    assert _two_chars(_p.parse(r"x{3,}|ab?c").data) == {"x": {"x"}, "a": {"b", "c"}}
+    assert _two_chars(_p.parse(r"ab|c").data) is None  # a match may be one character long
+    assert _two_chars(_p.parse(r"[ab]c").data) is None  # the first character is a class

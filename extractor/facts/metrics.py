@@ -641,12 +641,16 @@ class Reading:
 
 # the figures of each kind in a window (doc-wide finds are cached per doc)
 
-_DOLLARS = Caseless("dollars")  # every amount spelled out ends in "dollars" ("a trillion dollars"): a text without it has none
+def _may_spell_money(text: str) -> bool:
+    """Whether ``text`` may hold money spelled out: every such amount ends in "dollars" ("a trillion
+    dollars", matched with re.IGNORECASE, which also pairs "ſ" with "s" and nothing else with these
+    letters)."""
+    return "dollars" in text.lower() or "\u017f" in text
 
 
 def _money(c: Cue, lo: int, hi: int) -> list[Value]:
     fd = c.fd
-    spelled = fd.cached("metric_spelled_money", lambda: SpanIndex(list(finditer_spelled_money(fd.text)) if _DOLLARS.search(fd.text) else []))
+    spelled = fd.cached("metric_spelled_money", lambda: SpanIndex(list(finditer_spelled_money(fd.text)) if _may_spell_money(fd.text) else []))
     out = [Value(c, m.start, m.end, m.value, "money", m.currency, m.scaled) for m in (*fd.money.within(lo, hi), *spelled.within(lo, hi))]
     if c.spec.entry.coin_units:
         out += _coin_amounts(c, lo, hi)
