@@ -153,12 +153,14 @@ class PrunedCaseless(Caseless):
             self._alts = None
         self._variants: dict[tuple[int, ...], tuple[re.Pattern, re.Pattern | None]] = {}
         self._whole = (self.fast, _prefix_scan(self.fast, self._flags)) if self.fast is not None else None
+        self._words = frozenset().union(self.required or (), *(r for r in (self._alt_required if self._alts else ()) if r))
 
-    def _scan(self, low: str) -> tuple[re.Pattern, re.Pattern | None] | None:
-        """The (pattern, prefix scan) for the alternatives ``low`` may match; ``None`` if none may."""
+    def _scan(self, present: set[str]) -> tuple[re.Pattern, re.Pattern | None] | None:
+        """The (pattern, prefix scan) for the alternatives a text holding the required words
+        ``present`` may match; ``None`` if none may."""
         if self._alts is None:
             return self._whole
-        keep = tuple(i for i, req in enumerate(self._alt_required) if req is None or any(w in low for w in req))
+        keep = tuple(i for i, req in enumerate(self._alt_required) if req is None or not req.isdisjoint(present))
         if len(keep) == len(self._alts):
             return self._whole
         if not keep:
@@ -177,9 +179,10 @@ class PrunedCaseless(Caseless):
             yield from super().finditer(text, pos, endpos)
             return
         endpos = len(text) if endpos is None else endpos
-        if self.required is not None and not any(word in low for word in self.required):
+        present = _present_words(low, self._words)
+        if self.required is not None and self.required.isdisjoint(present):
             return
-        scan = self._scan(low)
+        scan = self._scan(present)
         if scan is None:
             return
         pattern, prefix = scan
@@ -191,6 +194,22 @@ class PrunedCaseless(Caseless):
             else:  # pragma: no cover - would mean the fast path is not exact for this pattern
                 yield from self.slow.finditer(text, m.start(), endpos)
                 return
+
+
+_LAST_PRESENT: list = [None, set(), set()]  # (lowered text, the words looked for in it, those it holds)
+
+
+def _present_words(low: str, words: frozenset[str]) -> set[str]:
+    """The words looked for in ``low`` so far (``words`` among them) that it holds: the patterns that
+    scan one text ask for many of the same words, each is looked for once."""
+    if _LAST_PRESENT[0] is not low:
+        _LAST_PRESENT[:] = [low, set(), set()]
+    _, asked, found = _LAST_PRESENT
+    new = words - asked
+    if new:
+        found.update(w for w in new if w in low)
+        asked |= new
+    return found
 
 
 class PrefixScan:
