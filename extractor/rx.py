@@ -83,10 +83,15 @@ class Caseless:
     ('Net Inflow', 11)
     """
 
-    def __init__(self, pattern: str, flags: int = 0):
+    def __init__(self, pattern: str, flags: int = 0, fast: str | None = None):
+        """``fast``: a case-sensitive pattern for the lower-cased text that matches exactly what
+        ``pattern`` lower-cased does, written to be scanned faster (see ``bucketed``)."""
         self.slow = re.compile(pattern, flags | re.IGNORECASE)
         low = lowered_pattern(pattern)
-        self.fast = gated(low, flags & ~re.IGNORECASE) if low is not None else None
+        if low is None:
+            self.fast = None
+        else:
+            self.fast = re.compile(fast, flags & ~re.IGNORECASE) if fast is not None else gated(low, flags & ~re.IGNORECASE)
         self.required = required_words(low, flags & ~re.IGNORECASE) if low is not None else None
         self.pattern = pattern
         self.flags = self.slow.flags
@@ -119,6 +124,77 @@ class Caseless:
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         return self.slow.fullmatch(text, pos, len(text) if endpos is None else endpos)
+
+
+def bucketed(alternatives: list[str]) -> str | None:
+    r"""``A1|A2|...`` (case-sensitive regexes, tried in this order) rewritten as one group per
+    first character, ``c(?:rest|rest)|d(?:...)``, each group keeping the order of its
+    alternatives: the same matches, but re tries only the alternatives that can start with the
+    character at hand instead of all of them. A leading group is spread over its alternatives
+    (``(?:a|b)?x`` -> ``ax``, ``bx``, ``x``); a leading lookbehind is checked after the first
+    character. ``None`` when an alternative does not open with a plain letter or digit that way.
+
+    >>> bucketed([r"net\s+inflows?", r"(?:its|the)\s+assets", r"(?:net\s+)?intakes?", r"(?<!net\s)purchases?"])
+    '(?:i(?:ts\\s+assets|ntakes?)|n(?:et\\s+inflows?|et\\s+intakes?)|p(?:(?<!net\\s.)urchases?)|t(?:he\\s+assets))'
+    >>> bucketed(["a?b"]) is None, bucketed([r"\d+ days"]) is None
+    (True, True)
+    """
+    buckets: dict[str, list[str]] = {}
+    try:
+        for alt in alternatives:
+            for first, rest in _spread(alt, 0):
+                buckets.setdefault(first, []).append(rest)
+    except _Any:
+        return None
+    return "(?:" + "|".join(f"{c}(?:{'|'.join(rests)})" for c, rests in sorted(buckets.items())) + ")"
+
+
+_LEADING_LOOKBEHIND = re.compile(r"\(\?<([!=])((?:[^()\\]|\\.)*)\)")
+
+
+def _spread(alt: str, depth: int) -> list[tuple[str, str]]:
+    """``(first character, rest)`` for each way ``alt`` can open, in the order re tries them."""
+    if depth > 4:
+        raise _Any
+    if alt.startswith("(?:"):
+        end = _group_end(alt)
+        inner, tail = alt[3 : end - 1], alt[end:]
+        if tail[:1] in ("*", "+", "{") or tail[:2] == "??":
+            raise _Any
+        optional = tail[:1] == "?"
+        tail = tail[1:] if optional else tail
+        out = [pair for a in _top_alternatives(inner) for pair in _spread(a + tail, depth + 1)]
+        return out + _spread(tail, depth + 1) if optional else out
+    if (m := _LEADING_LOOKBEHIND.match(alt)) is not None:  # (?<!X)c... -> c(?<!X.)...
+        return [(c, f"(?<{m.group(1)}{m.group(2)}.){rest}") for c, rest in _spread(alt[m.end() :], depth + 1)]
+    if not alt[:1].isascii() or not alt[:1].isalnum() or alt[1:2] in ("?", "*", "+", "{"):
+        raise _Any
+    return [(alt[0], alt[1:])]
+
+
+def _group_end(pattern: str) -> int:
+    """Where the group opening at ``pattern[0]`` ends (after its ``)``)."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1 + (pattern[i + 1 : i + 2] == "^")
+            i += pattern[i : i + 1] == "]"
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise _Any
 
 
 class PrunedCaseless(Caseless):

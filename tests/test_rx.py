@@ -165,3 +165,22 @@ def test_two_character_prefixes():
     assert _two_chars(_p.parse(r"x{3,}|ab?c").data) == {"x": {"x"}, "a": {"b", "c"}}
     assert _two_chars(_p.parse(r"ab|c").data) is None  # a match may be one character long
     assert _two_chars(_p.parse(r"[ab]c").data) is None  # the first character is a class
+
+
+_BUCKET_ALTS = [r"net\s+inflows?", r"(?:its|the\s+funds?)\s+assets", r"(?:net\s+)?intakes?", r"(?<!net\s)purchases?",
+                r"in(?:flow)?", r"nets?\b", r"assets"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.lists(st.sampled_from(["net", "inflow", "inflows", "intake", "its", "the", "funds", "assets", "purchases",
+                                      "in", " ", "  ", "-", "s", "x"]), max_size=14).map(" ".join))
+def test_bucketed_alternatives_match_like_the_alternation(text):
+    from extractor.rx import bucketed
+
+    plain = re.compile(r"(?<![\w-])(?:" + "|".join(_BUCKET_ALTS) + r")(?![\w-])")
+    fast = re.compile(r"(?<![\w-])" + bucketed(_BUCKET_ALTS) + r"(?![\w-])")
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_flow_cues_scan_by_first_letter():
+    assert flows.flow_lex().cues.fast.pattern.startswith(r"(?<![\w-])(?:a(?:")

@@ -64,7 +64,7 @@ from extractor.normalize.dates import DayRef
 from extractor.normalize.numbers import NUMBER, NUMBER_END, Money, parse_number, scale_factor
 from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact, Evidence
-from extractor.rx import Caseless, PrefixScan, PrunedCaseless
+from extractor.rx import Caseless, PrefixScan, PrunedCaseless, _top_alternatives, bucketed, lowered_pattern
 
 
 TYPE = "etf_flow"
@@ -155,8 +155,10 @@ def flow_lex() -> FlowLex:
     """The flow lexicon, compiled once."""
     lex, prods = lexicon("flow_lexicon"), lexicon("etf_products")
     alt = pattern_alternation
-    groups = "|".join(f"(?P<{g}>{alt(getattr(lex, g + '_patterns'))})"
-                      for g in ("block", "inflow", "outflow", "inflow_weak", "outflow_weak", "net_flow"))
+    kinds = ("block", "inflow", "outflow", "inflow_weak", "outflow_weak", "net_flow")
+    groups = "|".join(f"(?P<{g}>{alt(getattr(lex, g + '_patterns'))})" for g in kinds)
+    # the same cues for the lower-cased scan, tried by first letter (about 150 fragments)
+    by_letter = bucketed([a for g in kinds for a in _top_alternatives(lowered_pattern(alt(getattr(lex, g + "_patterns"))))])
     issuer_words = {w.lower() for name in prods.issuers for w in name.split()}
     tickers: dict[str, str | None] = {}
     ambiguous: dict[str, str | None] = {}
@@ -166,7 +168,7 @@ def flow_lex() -> FlowLex:
     links = alternation(lex.amount_noun_links)
     tally, pronouns = alternation(lex.tally_words), alternation(lex.tally_pronouns)
     return FlowLex(
-        cues=Caseless(rf"(?<![\w-])(?:{groups})(?![\w-])"),
+        cues=Caseless(rf"(?<![\w-])(?:{groups})(?![\w-])", fast=by_letter and rf"(?<![\w-]){by_letter}(?![\w-])"),
         continuation=Caseless(rf"(?<![\w-])(?:{alt(lex.continuation_patterns)})(?![\w-])"),
         topic_shift=Caseless(rf"^\W*(?:{alt(lex.topic_shift_patterns)})(?![\w-])"),
         pronoun_subject=Caseless(rf"^\W*(?:[^,.;:]{{1,40}},\s*)?(?:{alternation(lex.fund_pronouns, ignore_case=True)})(?![\w-])"),
