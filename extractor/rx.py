@@ -214,7 +214,7 @@ class PrunedCaseless(Caseless):
     (['Net Inflows', 'TVL'], [])
     """
 
-    _MAX_VARIANTS = 64  # compiled scans kept per pattern (one per set of alternatives a text leaves)
+    _MAX_VARIANTS = 64  # compiled scans kept per pattern, one per set of alternatives a text leaves (the metric cues have at most 32)
 
     def __init__(self, pattern: str, flags: int = 0):
         super().__init__(pattern, flags)
@@ -243,10 +243,10 @@ class PrunedCaseless(Caseless):
             return None
         found = self._variants.get(keep)
         if found is None:
+            if len(self._variants) >= self._MAX_VARIANTS:
+                return self._whole  # the whole pattern: the same matches, no compiling per text
             pattern = gated("|".join(self._alts[i] for i in keep), self._flags)
-            found = (pattern, _prefix_scan(pattern, self._flags))
-            if len(self._variants) < self._MAX_VARIANTS:
-                self._variants[keep] = found
+            found = self._variants[keep] = (pattern, _prefix_scan(pattern, self._flags))
         return found
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:

@@ -184,3 +184,11 @@ def test_bucketed_alternatives_match_like_the_alternation(text):
 
 def test_flow_cues_scan_by_first_letter():
     assert flows.flow_lex().cues.fast.pattern.startswith(r"(?<![\w-])(?:a(?:")
+
+
+def test_pruned_caseless_past_its_variants_scans_the_whole_pattern():
+    p = PrunedCaseless(r"\balpha\b|\bbravo\b|\bcharlie\b")
+    p._MAX_VARIANTS = 1
+    for text in ("alpha and bravo", "bravo, charlie", "charlie alpha", "none"):
+        assert _spans(p.finditer(text)) == _spans(p.slow.finditer(text))
+    assert len(p._variants) == 1
