@@ -163,7 +163,7 @@ def _spread(alt: str, depth: int) -> list[tuple[str, str]]:
             raise _Any
         optional = tail[:1] == "?"
         tail = tail[1:] if optional else tail
-        out = [pair for a in _top_alternatives(inner) for pair in _spread(a + tail, depth + 1)]
+        out = [pair for a in top_alternatives(inner) for pair in _spread(a + tail, depth + 1)]
         return out + _spread(tail, depth + 1) if optional else out
     if (m := _LEADING_LOOKBEHIND.match(alt)) is not None:  # (?<!X)c... -> c(?<!X.)...
         return [(c, f"(?<{m.group(1)}{m.group(2)}.){rest}") for c, rest in _spread(alt[m.end() :], depth + 1)]
@@ -222,7 +222,7 @@ class PrunedCaseless(Caseless):
         low = lowered_pattern(pattern)
         prunable = (low is not None and not flags & re.VERBOSE and not re.match(r"\(\?[aiLmsux]", low)
                     and not re.search(r"\(\?P=|\(\?\(|\\[1-9]", low))
-        self._alts = _top_alternatives(low) if prunable else None
+        self._alts = top_alternatives(low) if prunable else None
         if self._alts is not None and len(self._alts) > 1:
             self._alt_required = [required_words(a, self._flags) for a in self._alts]
         else:
@@ -321,7 +321,7 @@ def _prefix_matches(prefix: re.Pattern, pattern: re.Pattern, low: str, pos: int,
         pos = m.end()
 
 
-def _top_alternatives(pattern: str) -> list[str]:
+def top_alternatives(pattern: str) -> list[str]:
     """``pattern`` split at its top-level ``|`` (outside groups and character classes)."""
     out, depth, start, i, in_class = [], 0, 0, 0, False
     while i < len(pattern):

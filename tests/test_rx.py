@@ -120,12 +120,12 @@ def test_required_words_skip_only_texts_without_a_match():
 
 
 def test_pruned_caseless_splits_only_top_level_alternatives():
-    from extractor.rx import _top_alternatives
+    from extractor.rx import top_alternatives
 
-    assert _top_alternatives(r"a(?:b|c)|[|\]]d|e\|f|[^]|]g") == ["a(?:b|c)", r"[|\]]d", r"e\|f", "[^]|]g"]
+    assert top_alternatives(r"a(?:b|c)|[|\]]d|e\|f|[^]|]g") == ["a(?:b|c)", r"[|\]]d", r"e\|f", "[^]|]g"]
     for spec in metrics.cues().specs:  # every metric cue splits back into itself
         low = lowered_pattern(spec.cue.pattern)
-        assert "|".join(_top_alternatives(low)) == low
+        assert "|".join(top_alternatives(low)) == low
 
 
 def test_pruned_caseless_equals_ignorecase_whichever_alternatives_a_text_allows():

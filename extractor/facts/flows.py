@@ -64,7 +64,7 @@ from extractor.normalize.dates import DayRef
 from extractor.normalize.numbers import NUMBER, NUMBER_END, Money, parse_number, scale_factor
 from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact, Evidence
-from extractor.rx import Caseless, PrefixScan, PrunedCaseless, _top_alternatives, bucketed, lowered_pattern
+from extractor.rx import Caseless, PrefixScan, PrunedCaseless, top_alternatives, bucketed, lowered_pattern
 
 
 TYPE = "etf_flow"
@@ -158,7 +158,7 @@ def flow_lex() -> FlowLex:
     kinds = ("block", "inflow", "outflow", "inflow_weak", "outflow_weak", "net_flow")
     groups = "|".join(f"(?P<{g}>{alt(getattr(lex, g + '_patterns'))})" for g in kinds)
     # the same cues for the lower-cased scan, tried by first letter (about 150 fragments)
-    by_letter = bucketed([a for g in kinds for a in _top_alternatives(lowered_pattern(alt(getattr(lex, g + "_patterns"))))])
+    by_letter = bucketed([a for g in kinds for a in top_alternatives(lowered_pattern(alt(getattr(lex, g + "_patterns"))))])
     issuer_words = {w.lower() for name in prods.issuers for w in name.split()}
     tickers: dict[str, str | None] = {}
     ambiguous: dict[str, str | None] = {}
