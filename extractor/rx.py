@@ -83,10 +83,15 @@ class Caseless:
     ('Net Inflow', 11)
     """
 
-    def __init__(self, pattern: str, flags: int = 0):
+    def __init__(self, pattern: str, flags: int = 0, fast: str | None = None):
+        """``fast``: a case-sensitive pattern for the lower-cased text that matches exactly what
+        ``pattern`` lower-cased does, written to be scanned faster (see ``bucketed``)."""
         self.slow = re.compile(pattern, flags | re.IGNORECASE)
         low = lowered_pattern(pattern)
-        self.fast = gated(low, flags & ~re.IGNORECASE) if low is not None else None
+        if low is None:
+            self.fast = None
+        else:
+            self.fast = re.compile(fast, flags & ~re.IGNORECASE) if fast is not None else gated(low, flags & ~re.IGNORECASE)
         self.required = required_words(low, flags & ~re.IGNORECASE) if low is not None else None
         self.pattern = pattern
         self.flags = self.slow.flags
@@ -119,6 +124,325 @@ class Caseless:
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         return self.slow.fullmatch(text, pos, len(text) if endpos is None else endpos)
+
+
+def bucketed(alternatives: list[str]) -> str | None:
+    r"""``A1|A2|...`` (case-sensitive regexes, tried in this order) rewritten as one group per
+    first character, ``c(?:rest|rest)|d(?:...)``, each group keeping the order of its
+    alternatives: the same matches, but re tries only the alternatives that can start with the
+    character at hand instead of all of them. A leading group is spread over its alternatives
+    (``(?:a|b)?x`` -> ``ax``, ``bx``, ``x``); a leading lookbehind is checked after the first
+    character. ``None`` when an alternative does not open with a plain letter or digit that way.
+
+    >>> bucketed([r"net\s+inflows?", r"(?:its|the)\s+assets", r"(?:net\s+)?intakes?", r"(?<!net\s)purchases?"])
+    '(?:i(?:ts\\s+assets|ntakes?)|n(?:et\\s+inflows?|et\\s+intakes?)|p(?:(?<!net\\s.)urchases?)|t(?:he\\s+assets))'
+    >>> bucketed(["a?b"]) is None, bucketed([r"\d+ days"]) is None
+    (True, True)
+    """
+    buckets: dict[str, list[str]] = {}
+    try:
+        for alt in alternatives:
+            for first, rest in _spread(alt, 0):
+                buckets.setdefault(first, []).append(rest)
+    except _Any:
+        return None
+    return "(?:" + "|".join(f"{c}(?:{'|'.join(rests)})" for c, rests in sorted(buckets.items())) + ")"
+
+
+_LEADING_LOOKBEHIND = re.compile(r"\(\?<([!=])((?:[^()\\]|\\.)*)\)")
+
+
+def _spread(alt: str, depth: int) -> list[tuple[str, str]]:
+    """``(first character, rest)`` for each way ``alt`` can open, in the order re tries them."""
+    if depth > 4:
+        raise _Any
+    if alt.startswith("(?:"):
+        end = _group_end(alt)
+        inner, tail = alt[3 : end - 1], alt[end:]
+        if tail[:1] in ("*", "+", "{") or tail[:2] == "??":
+            raise _Any
+        optional = tail[:1] == "?"
+        tail = tail[1:] if optional else tail
+        out = [pair for a in top_alternatives(inner) for pair in _spread(a + tail, depth + 1)]
+        return out + _spread(tail, depth + 1) if optional else out
+    if (m := _LEADING_LOOKBEHIND.match(alt)) is not None:  # (?<!X)c... -> c(?<!X.)...
+        return [(c, f"(?<{m.group(1)}{m.group(2)}.){rest}") for c, rest in _spread(alt[m.end() :], depth + 1)]
+    if not alt[:1].isascii() or not alt[:1].isalnum() or alt[1:2] in ("?", "*", "+", "{"):
+        raise _Any
+    return [(alt[0], alt[1:])]
+
+
+def _group_end(pattern: str) -> int:
+    """Where the group opening at ``pattern[0]`` ends (after its ``)``)."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1 + (pattern[i + 1 : i + 2] == "^")
+            i += pattern[i : i + 1] == "]"
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise _Any
+
+
+class PrunedCaseless(Caseless):
+    r"""A ``Caseless`` for a long alternation scanned once per text: the same matches, found faster.
+
+    Two exact shortcuts on the lower-cased text: (1) a top-level alternative that needs a word the
+    text lacks (``required_words``) cannot match anywhere in it, so it is left out of the scan (the
+    leftmost-first order of the others is kept; the pattern of each set of alternatives is
+    compiled once); (2) where re has no literal or character-set prefix to skip ahead with (the
+    pattern opens with ``\b``, a lookbehind or an optional part), the scan looks for
+    ``[F](?<=(?=P).)``: a character a match can start with, at which the pattern matches. re
+    skips to the characters of ``F`` in its C loop instead of running the pattern at every
+    position; each hit is then matched once more to get the match's end.
+
+    >>> cue = PrunedCaseless(r"\bnet\s+inflows?\b|\btotal\s+value\s+locked\b|\btvl\b")
+    >>> [m.group() for m in cue.finditer("Net Inflows rose; TVL fell")], list(cue.finditer("no such words"))
+    (['Net Inflows', 'TVL'], [])
+    """
+
+    _MAX_VARIANTS = 64  # compiled scans kept per pattern, one per set of alternatives a text leaves (the metric cues have at most 32)
+
+    def __init__(self, pattern: str, flags: int = 0):
+        super().__init__(pattern, flags)
+        self._flags = flags & ~re.IGNORECASE
+        low = lowered_pattern(pattern)
+        prunable = (low is not None and not flags & re.VERBOSE and not re.match(r"\(\?[aiLmsux]", low)
+                    and not re.search(r"\(\?P=|\(\?\(|\\[1-9]", low))
+        self._alts = top_alternatives(low) if prunable else None
+        if self._alts is not None and len(self._alts) > 1:
+            self._alt_required = [required_words(a, self._flags) for a in self._alts]
+        else:
+            self._alts = None
+        self._variants: dict[tuple[int, ...], tuple[re.Pattern, re.Pattern | None]] = {}
+        self._whole = (self.fast, _prefix_scan(self.fast, self._flags)) if self.fast is not None else None
+        self._words = frozenset().union(self.required or (), *(r for r in (self._alt_required if self._alts else ()) if r))
+
+    def _scan(self, present: set[str]) -> tuple[re.Pattern, re.Pattern | None] | None:
+        """The (pattern, prefix scan) for the alternatives a text holding the required words
+        ``present`` may match; ``None`` if none may."""
+        if self._alts is None:
+            return self._whole
+        keep = tuple(i for i, req in enumerate(self._alt_required) if req is None or not req.isdisjoint(present))
+        if len(keep) == len(self._alts):
+            return self._whole
+        if not keep:
+            return None
+        found = self._variants.get(keep)
+        if found is None:
+            if len(self._variants) >= self._MAX_VARIANTS:
+                return self._whole  # the whole pattern: the same matches, no compiling per text
+            pattern = gated("|".join(self._alts[i] for i in keep), self._flags)
+            found = self._variants[keep] = (pattern, _prefix_scan(pattern, self._flags))
+        return found
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
+        low = self._lowered(text)
+        if low is None:
+            yield from super().finditer(text, pos, endpos)
+            return
+        endpos = len(text) if endpos is None else endpos
+        present = _present_words(low, self._words)
+        if self.required is not None and self.required.isdisjoint(present):
+            return
+        scan = self._scan(present)
+        if scan is None:
+            return
+        pattern, prefix = scan
+        spans = pattern.finditer(low, pos, endpos) if prefix is None else _prefix_matches(prefix, pattern, low, pos, endpos)
+        for m in spans:
+            real = self.slow.match(text, m.start(), endpos)
+            if real is not None and real.end() == m.end():
+                yield real
+            else:  # pragma: no cover - would mean the fast path is not exact for this pattern
+                yield from self.slow.finditer(text, m.start(), endpos)
+                return
+
+
+_LAST_PRESENT: list = [None, set(), set()]  # (lowered text, the words looked for in it, those it holds)
+
+
+def _present_words(low: str, words: frozenset[str]) -> set[str]:
+    """The words looked for in ``low`` so far (``words`` among them) that it holds: the patterns that
+    scan one text ask for many of the same words, each is looked for once."""
+    if _LAST_PRESENT[0] is not low:
+        _LAST_PRESENT[:] = [low, set(), set()]
+    _, asked, found = _LAST_PRESENT
+    new = words - asked
+    if new:
+        found.update(w for w in new if w in low)
+        asked |= new
+    return found
+
+
+class PrefixScan:
+    r"""A compiled pattern's ``finditer`` found with its first-character prefix scan (see
+    ``PrunedCaseless``): the same ``re.Match`` objects, for a pattern re runs at every position
+    (one opening with a lookbehind, say) although its matches start with a few characters only.
+
+    >>> scan = PrefixScan(re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?!\w)"))
+    >>> [m.group() for m in scan.finditer("up 12.5 from 3x, 7")], scan.prefix is not None
+    (['12.5', '7'], True)
+    """
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+        self.prefix = _prefix_scan(pattern, pattern.flags & ~re.UNICODE)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
+        endpos = len(text) if endpos is None else endpos
+        if self.prefix is None:
+            return self.pattern.finditer(text, pos, endpos)
+        return _prefix_matches(self.prefix, self.pattern, text, pos, endpos)
+
+
+def _prefix_matches(prefix: re.Pattern, pattern: re.Pattern, low: str, pos: int, endpos: int) -> Iterator[re.Match]:
+    """``pattern.finditer(low, pos, endpos)``, found with its prefix scan (``pattern`` never matches
+    the empty string, so each search goes on where the last match ended, as ``finditer`` does)."""
+    while (hit := prefix.search(low, pos, endpos)) is not None:
+        m = pattern.match(low, hit.start(), endpos)
+        if m is None:  # pragma: no cover - the prefix scan found a start the pattern does not match at
+            yield from pattern.finditer(low, hit.start(), endpos)
+            return
+        yield m
+        pos = m.end()
+
+
+def top_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level ``|`` (outside groups and character classes)."""
+    out, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1 + (pattern[i + 1 : i + 2] == "^")
+            i += pattern[i : i + 1] == "]"  # a "]" right after "[" or "[^" is a literal
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def _has_prefix(items) -> bool:
+    """Whether re finds a literal or character-set prefix for the parsed pattern (and skips ahead with it)."""
+    while items and items[0][0] is _c.SUBPATTERN and not (items[0][1][1] or items[0][1][2]):
+        items = items[0][1][3]
+    if not items:
+        return False
+    op, av = items[0]
+    if op in (_c.LITERAL, _c.IN):
+        return True
+    return op is _c.BRANCH and all(seq and seq[0][0] is _c.LITERAL for seq in av[1])
+
+
+def _prefix_scan(pattern: re.Pattern, flags: int) -> re.Pattern | None:
+    """``[F](?<=(?=P).)`` for pattern ``P`` whose matches start with a character of ``F``: a scan
+    re skips ahead with; ``None`` where it would not pay (``P`` has a prefix of its own, ``F``
+    holds every word character or space, or ``P`` can match the empty string)."""
+    try:
+        items = _p.parse(pattern.pattern, flags).data
+        first, nullable = _first(items)
+    except (_Any, re.error):
+        return None
+    if nullable or not first or first & {r"\w", r"\s"} or _has_prefix(items):
+        return None
+    end = "\n" if flags & re.VERBOSE else ""  # a verbose pattern may end in a comment
+    pairs = _two_chars(items) if not flags & re.IGNORECASE else None
+    if pairs is not None:  # "(?:t[o]|m[a]|...)(?<=(?=P)..)": re skips to the first characters, then checks the second
+        return re.compile("(?:" + "|".join(f"{a}[{''.join(sorted(b))}]" for a, b in sorted(pairs.items())) + ")"
+                          "(?<=(?=(?:" + pattern.pattern + end + ")).." + ")", flags)
+    return re.compile("[" + "".join(sorted(first)) + "](?<=(?=(?:" + pattern.pattern + end + ")).)", flags)
+
+
+_MAX_PREFIXES = 400  # two-character prefixes a pattern may have before the scan falls back to the first character
+
+
+def _two_chars(items) -> dict[str, set[str]] | None:
+    """The first two characters every match of the parsed pattern starts with, as {first literal
+    character: classes of the second}; ``None`` when a match may be shorter than two characters,
+    a first character is not a literal, or there are too many."""
+    try:
+        found = _prefixes(items, 2)
+    except _Any:
+        return None
+    out: dict[str, set[str]] = {}
+    for p in found:
+        if len(p) < 2 or not p[0][1]:
+            return None
+        out.setdefault(p[0][0], set()).add(p[1][0])
+    return out
+
+
+def _prefixes(items, k: int) -> set[tuple]:
+    """The sequences of at most ``k`` character classes a match of the parsed sequence starts with
+    (shorter ones: the whole match); each class as ``(class text, is a single literal)``."""
+    partial, done = {()}, set()
+    for op, av in items:
+        grown = set()
+        for p in partial:
+            for q in _item_prefixes(op, av, k - len(p)):
+                (done if len(p) + len(q) == k else grown).add(p + q)
+        partial = grown
+        if len(partial) + len(done) > _MAX_PREFIXES:
+            raise _Any
+        if not partial:
+            break
+    return done | partial
+
+
+def _item_prefixes(op, av, k: int) -> set[tuple]:
+    if op is _c.LITERAL:
+        return {((re.escape(chr(av)), True),)}
+    if op is _c.IN:  # a class: one literal character ("[a]") or a class text for "[...]"
+        first, _ = _first_item(op, av)
+        single = len(first) == 1 and all(iop is _c.LITERAL for iop, _ in av)
+        return {((next(iter(first)), True),)} if single else {(("".join(sorted(first)), False),)}
+    if op is _c.BRANCH:
+        return set().union(*(_prefixes(seq, k) for seq in av[1]))
+    if op is _c.SUBPATTERN:
+        if av[1] or av[2]:
+            raise _Any
+        return _prefixes(av[3], k)
+    if op is _c.ATOMIC_GROUP:
+        return _prefixes(av, k)
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return {()}
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        lo, hi, sub = av
+        if _first(sub)[1]:  # copies that may match nothing: the prefixes are not bounded by k copies
+            raise _Any
+        out = {()} if lo == 0 else set()
+        for n in range(max(lo, 1), min(hi, k) + 1):
+            out |= _prefixes(list(sub) * n, k)
+        if lo > k:  # more copies follow the first k: no match ends within them
+            out = {p for p in _prefixes(list(sub) * k, k) if len(p) == k}
+        return out
+    raise _Any
 
 
 

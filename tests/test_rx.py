@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 from extractor.data import alternation
 from extractor.facts import flows, metrics, quotes
 from extractor.normalize import periods
-from extractor.rx import Caseless, lowered_pattern
+from extractor.rx import Caseless, PrunedCaseless, lowered_pattern
 
 
 def _project_patterns() -> list[Caseless]:
@@ -117,3 +117,78 @@ def test_required_words_skip_only_texts_without_a_match():
     p = Caseless(r"\bliquidat(?:ed|ions)\b|\bwiped\s+out")
     assert p.required == {"liquidat", "wiped"}
     assert p.search("Longs were WIPED   out") is not None and p.search("nothing here") is None
+
+
+def test_pruned_caseless_splits_only_top_level_alternatives():
+    from extractor.rx import top_alternatives
+
+    assert top_alternatives(r"a(?:b|c)|[|\]]d|e\|f|[^]|]g") == ["a(?:b|c)", r"[|\]]d", r"e\|f", "[^]|]g"]
+    for spec in metrics.cues().specs:  # every metric cue splits back into itself
+        low = lowered_pattern(spec.cue.pattern)
+        assert "|".join(top_alternatives(low)) == low
+
+
+def test_pruned_caseless_equals_ignorecase_whichever_alternatives_a_text_allows():
+    # each text holds the words of some alternatives only: the others are left out of the scan,
+    # and a pattern opening with \b or a lookbehind is found with its first-character prefix scan
+    p = PrunedCaseless(r"(?<![\w-])(?:total\s+)?value\s+locked\b|\btvl\b|\b(?:net\s+)?inflows?\s+into\s+exchanges\b|\bheld\s+by\b")
+    assert p._alts is not None and p._whole[1] is not None
+    pieces = ["Total  Value Locked", "TVL", "tvl-ish", "net inflows into exchanges", "inflow into Exchanges", "held by",
+              "HELD  BY", "value locked", "the total", "held", "x", "total value lockedness", "-value locked"]
+    for n in range(1, 6):
+        for k in range(len(pieces)):
+            text = " ".join(pieces[(k + i * 3) % len(pieces)] for i in range(n))
+            assert _spans(p.finditer(text)) == _spans(p.slow.finditer(text)), text
+            assert _spans(p.finditer(text, 2, len(text) - 1)) == _spans(p.slow.finditer(text, 2, len(text) - 1)), text
+
+
+_PREFIX_PATTERNS = [r"(?<![\w-])(?:to\s+)?ab+c|\bba[cd]\b", r"(?:x{2,3}|ya)\s*z", r"(?<!a)(?:bc?)+d|(?:ca)?b\b", r"\bab|\bb\d"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.text(alphabet="abcdxyz 1-", max_size=40), which=st.integers(min_value=0, max_value=len(_PREFIX_PATTERNS) - 1))
+def test_prefix_scan_equals_finditer(text, which):
+    # the one- and two-character prefix scans find exactly the matches of the pattern
+    from extractor.rx import PrefixScan
+
+    pattern = re.compile(_PREFIX_PATTERNS[which])
+    scan = PrefixScan(pattern)
+    assert scan.prefix is not None
+    assert _spans(scan.finditer(text)) == _spans(pattern.finditer(text))
+    assert _spans(scan.finditer(text, 2, max(2, len(text) - 3))) == _spans(pattern.finditer(text, 2, max(2, len(text) - 3)))
+
+
+def test_two_character_prefixes():
+    from extractor.rx import _p, _two_chars
+
+    assert _two_chars(_p.parse(r"(?:total\s+)?market|\bin\s+value").data) == {"m": {"a"}, "t": {"o"}, "i": {"n"}}
+    assert _two_chars(_p.parse(r"x{3,}|ab?c").data) == {"x": {"x"}, "a": {"b", "c"}}
+    assert _two_chars(_p.parse(r"ab|c").data) is None  # a match may be one character long
+    assert _two_chars(_p.parse(r"[ab]c").data) is None  # the first character is a class
+
+
+_BUCKET_ALTS = [r"net\s+inflows?", r"(?:its|the\s+funds?)\s+assets", r"(?:net\s+)?intakes?", r"(?<!net\s)purchases?",
+                r"in(?:flow)?", r"nets?\b", r"assets"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.lists(st.sampled_from(["net", "inflow", "inflows", "intake", "its", "the", "funds", "assets", "purchases",
+                                      "in", " ", "  ", "-", "s", "x"]), max_size=14).map(" ".join))
+def test_bucketed_alternatives_match_like_the_alternation(text):
+    from extractor.rx import bucketed
+
+    plain = re.compile(r"(?<![\w-])(?:" + "|".join(_BUCKET_ALTS) + r")(?![\w-])")
+    fast = re.compile(r"(?<![\w-])" + bucketed(_BUCKET_ALTS) + r"(?![\w-])")
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_flow_cues_scan_by_first_letter():
+    assert flows.flow_lex().cues.fast.pattern.startswith(r"(?<![\w-])(?:a(?:")
+
+
+def test_pruned_caseless_past_its_variants_scans_the_whole_pattern():
+    p = PrunedCaseless(r"\balpha\b|\bbravo\b|\bcharlie\b")
+    p._MAX_VARIANTS = 1
+    for text in ("alpha and bravo", "bravo, charlie", "charlie alpha", "none"):
+        assert _spans(p.finditer(text)) == _spans(p.slow.finditer(text))
+    assert len(p._variants) == 1

@@ -64,7 +64,7 @@ from extractor.normalize.dates import DayRef
 from extractor.normalize.numbers import NUMBER, NUMBER_END, Money, parse_number, scale_factor
 from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact, Evidence
-from extractor.rx import Caseless
+from extractor.rx import Caseless, PrefixScan, PrunedCaseless, top_alternatives, bucketed, lowered_pattern
 
 
 TYPE = "etf_flow"
@@ -98,15 +98,15 @@ class FlowLex:
     continuation: Caseless
     topic_shift: Caseless  # a sentence opener that turns to another subject
     pronoun_subject: Caseless  # "They ...", "On Tuesday, it ...": a pronoun as the sentence's subject
-    heads: re.Pattern  # named groups: strong, weak
+    heads: PrunedCaseless  # named groups: strong, weak
     modifiers: frozenset[str]
     multi_words: frozenset[str]
     asset_class: re.Pattern  # an asset class right before the end of the searched text ("equity ", "money market ")
-    bare_class: re.Pattern  # an asset class that names a group of funds on its own
+    bare_class: PrunedCaseless  # an asset class that names a group of funds on its own
     issuer_words: frozenset[str]
     tickers: dict[str, str | None]  # ticker -> underlying, for unambiguous tickers
     ambiguous_tickers: dict[str, str | None]
-    ticker_re: re.Pattern
+    ticker_re: PrefixScan  # scanned from the first letters of the tickers
     paren_after: re.Pattern
     periods: tuple[tuple[Caseless, str], ...]  # (pattern, ISO duration)
     number_words: dict[str, int]
@@ -155,8 +155,10 @@ def flow_lex() -> FlowLex:
     """The flow lexicon, compiled once."""
     lex, prods = lexicon("flow_lexicon"), lexicon("etf_products")
     alt = pattern_alternation
-    groups = "|".join(f"(?P<{g}>{alt(getattr(lex, g + '_patterns'))})"
-                      for g in ("block", "inflow", "outflow", "inflow_weak", "outflow_weak", "net_flow"))
+    kinds = ("block", "inflow", "outflow", "inflow_weak", "outflow_weak", "net_flow")
+    groups = "|".join(f"(?P<{g}>{alt(getattr(lex, g + '_patterns'))})" for g in kinds)
+    # the same cues for the lower-cased scan, tried by first letter (about 150 fragments)
+    by_letter = bucketed([a for g in kinds for a in top_alternatives(lowered_pattern(alt(getattr(lex, g + "_patterns"))))])
     issuer_words = {w.lower() for name in prods.issuers for w in name.split()}
     tickers: dict[str, str | None] = {}
     ambiguous: dict[str, str | None] = {}
@@ -166,19 +168,19 @@ def flow_lex() -> FlowLex:
     links = alternation(lex.amount_noun_links)
     tally, pronouns = alternation(lex.tally_words), alternation(lex.tally_pronouns)
     return FlowLex(
-        cues=Caseless(rf"(?<![\w-])(?:{groups})(?![\w-])"),
+        cues=Caseless(rf"(?<![\w-])(?:{groups})(?![\w-])", fast=by_letter and rf"(?<![\w-]){by_letter}(?![\w-])"),
         continuation=Caseless(rf"(?<![\w-])(?:{alt(lex.continuation_patterns)})(?![\w-])"),
         topic_shift=Caseless(rf"^\W*(?:{alt(lex.topic_shift_patterns)})(?![\w-])"),
         pronoun_subject=Caseless(rf"^\W*(?:[^,.;:]{{1,40}},\s*)?(?:{alternation(lex.fund_pronouns, ignore_case=True)})(?![\w-])"),
-        heads=re.compile(rf"(?<![\w-])(?:(?P<strong>{alt(lex.product_head_strong_patterns)})|(?P<weak>{alt(lex.product_head_weak_patterns)}))(?![\w-])", re.I),
+        heads=PrunedCaseless(rf"(?<![\w-])(?:(?P<strong>{alt(lex.product_head_strong_patterns)})|(?P<weak>{alt(lex.product_head_weak_patterns)}))(?![\w-])"),
         modifiers=frozenset(lex.product_modifiers),
         multi_words=frozenset(lex.multi_asset_words),
         asset_class=re.compile(rf"(?<![\w-])(?:{alt(lex.asset_class_patterns)})\s+$", re.I),
-        bare_class=re.compile(rf"(?<![\w-])(?:{alt(lex.bare_asset_class_patterns)})(?![\w-])", re.I),
+        bare_class=PrunedCaseless(rf"(?<![\w-])(?:{alt(lex.bare_asset_class_patterns)})(?![\w-])"),
         issuer_words=frozenset(issuer_words),
         tickers=tickers,
         ambiguous_tickers=ambiguous,
-        ticker_re=re.compile(rf"(?<![\w$/-])(?:{alternation(tickers)})(?![\w/-])"),
+        ticker_re=PrefixScan(re.compile(rf"(?<![\w$/-])(?:{alternation(tickers)})(?![\w/-])")),
         # "(ETPs)" or a ticker "(IBIT)" in brackets right after a fund's head noun
         paren_after=re.compile(rf"\s*\(\s*(?P<inner>{alternation(lex.bracketed_heads)}|[A-Z]{{2,5}})\s*\)"),
         periods=tuple((Caseless(rf"\b(?:{alt(frags)})\b"), dur) for dur, frags in lex.period_patterns.items()),

@@ -41,6 +41,7 @@ from extractor.facts.speakers import person_near
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading
 from extractor.normalize.numbers import NUMBER, Money, parse_number, scale_factor
 from extractor.records import PriceLevelFact
+from extractor.rx import PrefixScan
 
 TYPE = "price_level"
 KINDS = ("support", "resistance", "target")  # the kinds a noun, a verb or a scenario names, in order of preference
@@ -77,11 +78,11 @@ class Cues:
     moving_average: re.Pattern  # "the 100-day EMA ("
     described_as: re.Pattern  # ", which is regarded as"
     connector: re.Pattern  # " and ", "-", " or even "
-    bare_number: re.Pattern  # 6,300 not followed by a unit
+    bare_number: PrefixScan  # 6,300 not followed by a unit (scanned from digit to digit)
     trading: re.Pattern  # "trades near ", "changing hands at ": a traded price follows
     key_before: re.Pattern  # "the key ", "the psychologically important ": a level adjective right before the figure
     key_after: re.Pattern  # " psychological level", " key mark": a level adjective and a generic noun after it
-    k_number: re.Pattern  # 88k, 3.85k-4.65k, 73-78k: thousands written without a currency sign
+    k_number: PrefixScan  # 88k, 3.85k-4.65k, 73-78k: thousands written without a currency sign
 
 
 @compiled
@@ -122,14 +123,14 @@ def cues() -> Cues:
             rf"^\s*(?:,\s*)?(?P<conn>{alt(lv.connector_patterns)})\s*(?:the\s+)?(?:{ma})?\s*\(?\s*$", flags),
         # a number not inside a money figure, ticker or date (5,800 / 100.42 / 6147), not followed by a unit
         # "88k", "3.85k-4.65k", "73-78k": a number (or a dashed pair) with a K suffix, not a unit after it
-        k_number=re.compile(rf"(?<![\w$.,/£€-])(?P<a>\d{{1,3}}(?:\.\d{{1,3}})?)(?:\s?(?P<ak>[kK]))?"
+        k_number=PrefixScan(re.compile(rf"(?<![\w$.,/£€-])(?P<a>\d{{1,3}}(?:\.\d{{1,3}})?)(?:\s?(?P<ak>[kK]))?"
                             rf"(?:\s?[-–]\s?(?P<b>\d{{1,3}}(?:\.\d{{1,3}})?))?\s?[kK]"
-                            rf"(?![\w]|[.,]\d|\s?(?:{alt(lv.bare_unit_patterns)}))", flags),
+                            rf"(?![\w]|[.,]\d|\s?(?:{alt(lv.bare_unit_patterns)}))", flags)),
         trading=re.compile(rf"\b(?:{alt(lv.trading_verb_patterns)})\s+(?:(?:just|right)\s+)?(?:at|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$", flags),
         key_before=re.compile(rf"\b(?:{alt(lv.key_adjective_patterns)})\s+$", flags),
         key_after=re.compile(rf"^\s*(?:{alt(lv.key_adjective_patterns)})\s+(?:{generic})\b", flags),
-        bare_number=re.compile(rf"(?<![\w$.,/£€-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})"
-                               rf"(?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)}))", flags),
+        bare_number=PrefixScan(re.compile(rf"(?<![\w$.,/£€-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})"
+                               rf"(?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)}))", flags)),
     )
 
 

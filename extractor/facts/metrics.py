@@ -70,7 +70,7 @@ from extractor.normalize.assets import asset_kind
 from extractor.normalize.numbers import SCALE, finditer_amounts, finditer_spelled_money, parse_number, scale_factor
 from extractor.normalize.periods import PERIOD_RE, finditer_periods, period_from_match
 from extractor.records import MarketMetricFact
-from extractor.rx import Caseless
+from extractor.rx import Caseless, PrunedCaseless
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ def _spec(entry: MetricCue) -> Spec:
     ctx_re = Caseless(entry.context.pattern) if entry.context else None
     link_re = Caseless(entry.link.pattern) if entry.link else None
     return Spec(
-        entry, Caseless(entry.cue_pattern), re.compile(entry.cue_pattern) if entry.as_written else None, skip_re, ctx_re, link_re,
+        entry, PrunedCaseless(entry.cue_pattern), re.compile(entry.cue_pattern) if entry.as_written else None, skip_re, ctx_re, link_re,
         skip=_gate(name, "skip", entry.skip, lambda c: bool(skip_re.search(c.around))),
         context=_gate(name, "no_context", entry.context, lambda c: not c.in_context(name, ctx_re)),
         link=_gate(name, "unlinked", entry.link, lambda v: not (link_re.search(v.between) or link_re.search(v.left))),
@@ -641,9 +641,16 @@ class Reading:
 
 # the figures of each kind in a window (doc-wide finds are cached per doc)
 
+def _may_spell_money(text: str) -> bool:
+    """Whether ``text`` may hold money spelled out: every such amount ends in "dollars" ("a trillion
+    dollars", matched with re.IGNORECASE, which also pairs "ſ" with "s" and nothing else with these
+    letters)."""
+    return "dollars" in text.lower() or "\u017f" in text
+
+
 def _money(c: Cue, lo: int, hi: int) -> list[Value]:
     fd = c.fd
-    spelled = fd.cached("metric_spelled_money", lambda: SpanIndex(list(finditer_spelled_money(fd.text))))
+    spelled = fd.cached("metric_spelled_money", lambda: SpanIndex(list(finditer_spelled_money(fd.text)) if _may_spell_money(fd.text) else []))
     out = [Value(c, m.start, m.end, m.value, "money", m.currency, m.scaled) for m in (*fd.money.within(lo, hi), *spelled.within(lo, hi))]
     if c.spec.entry.coin_units:
         out += _coin_amounts(c, lo, hi)

@@ -34,6 +34,7 @@ from extractor.facts.rules import Rule, Table, outcome
 from extractor.facts.windows import clause_after, clause_before, line_before
 from extractor.normalize.numbers import Money
 from extractor.records import PriceFact
+from extractor.rx import PrunedCaseless
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class Config:
 @dataclass(frozen=True)
 class Cues:
     price_words: re.Pattern
-    qualifiers: tuple[tuple[str, str, str, re.Pattern], ...]  # (id, qualifier, doc, pattern)
+    qualifiers: tuple[tuple[str, str, str, PrunedCaseless], ...]  # (id, qualifier, doc, pattern)
     after_qualifiers: tuple[tuple[str, str, str, re.Pattern], ...]  # the same, for the words right after the figure
     from_fall: re.Pattern
     from_rise: re.Pattern
@@ -65,7 +66,7 @@ def cues() -> Cues:
     flags = re.IGNORECASE
     return Cues(
         price_words=re.compile(rf"\b(?:{pattern_alternation(pc.price_word_patterns)})\b", flags),
-        qualifiers=tuple((q.id, q.qualifier, q.doc, re.compile(rf"(?:^|\b|(?<=\s)){q.pattern}", flags)) for q in pc.qualifiers),
+        qualifiers=tuple((q.id, q.qualifier, q.doc, PrunedCaseless(rf"(?:^|\b|(?<=\s)){q.pattern}")) for q in pc.qualifiers),
         after_qualifiers=tuple((q.id, q.qualifier, q.doc, re.compile(q.pattern, flags)) for q in pc.after_qualifiers),
         from_fall=re.compile(rf"\b(?:{pc.from_fall_pattern})\b", flags),
         from_rise=re.compile(rf"\b(?:{pc.from_rise_pattern})\b", flags),
@@ -139,7 +140,7 @@ BLOCKERS = Table("price.blocked", [
 ])
 
 
-def _qualifier_rule(qid: str, qualifier: str, doc: str, pattern: re.Pattern) -> Rule:
+def _qualifier_rule(qid: str, qualifier: str, doc: str, pattern: PrunedCaseless) -> Rule:
     return Rule(f"price.qualifier.{qid}", f"a price word in the clause and {doc} (qualifier {qualifier})",
                 lambda f: f.has_price_word and bool(pattern.search(f.near)) and qualifier)
 

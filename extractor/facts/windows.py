@@ -36,20 +36,28 @@ def clause_before(fd: FinDoc, start: int, floor: int | None = None, cap: int = M
     """
     sent = fd.sentence_at(start)
     lo = max(sent.start_char, start - cap, floor if floor is not None else 0)
-    text = fd.text[lo:start]
-    last = None
-    for last in clause_break().finditer(text):
-        pass
-    return text[last.end() :] if last else text
+    seen = fd.cached("clause_before", dict)  # the text lo:start decides the clause; many rules ask for the same
+    found = seen.get((lo, start))
+    if found is None:
+        text = fd.text[lo:start]
+        last = None
+        for last in clause_break().finditer(text):
+            pass
+        found = seen[(lo, start)] = text[last.end() :] if last else text
+    return found
 
 
 def clause_after(fd: FinDoc, end: int, ceil: int | None = None, cap: int = MAX_WINDOW) -> str:
     """Text of the clause following ``end`` (within its sentence, before ``ceil``, at most ``cap``)."""
     sent = fd.sentence_at(max(end - 1, 0))
     hi = min(sent.end_char, end + cap, ceil if ceil is not None else len(fd.text))
-    text = fd.text[end:hi]
-    m = clause_break().search(text)
-    return text[: m.start()] if m else text
+    seen = fd.cached("clause_after", dict)
+    found = seen.get((end, hi))
+    if found is None:
+        text = fd.text[end:hi]
+        m = clause_break().search(text)
+        found = seen[(end, hi)] = text[: m.start()] if m else text
+    return found
 
 
 def sentence_before(fd: FinDoc, start: int, cap: int = MAX_WINDOW) -> str:
