@@ -5,6 +5,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from extractor.rx import gated
+
 MAX_ABS_VALUE = 1e16  # anything larger is not a market figure ("$1e400", "999,999,999,999 trillion")
 
 _SCALES = {
@@ -35,8 +37,7 @@ CURRENCY = r"(?:(?<![A-Za-z])(?:US|CA|C|AU|A|NZ|HK|NT|MX|S|R)\$|\$|€|£|¥|₹
 CURRENCY_AFTER = r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|yen|yuan|renminbi|rupees|francs)"
 CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR)"
 
-MONEY_RE = re.compile(
-    rf"""
+_MONEY_BEFORE = rf"""
     (?:(?<![\w.,%)\]])(?P<neg>[-−–])(?=\s?{CURRENCY}))?  # a minus sign before the currency ("-$45 million"), not a range dash
     (?P<cur>{CURRENCY})\s?                   # currency sign: $, US$, €, £, S$
     (?P<num>{NUMBER}){NUMBER_END}             # 62,692 / 113.8 / 0.26 (not 1e400)
@@ -45,13 +46,18 @@ MONEY_RE = re.compile(
     (?<![A-Za-z])(?P<cur3>{CURRENCY_BEFORE})\s  # or: a currency code first ("EUR 5 million")
     (?P<num3>{NUMBER}){NUMBER_END}
     (?:\s?(?P<scale3>{SCALE}))?
-    |
+    """
+_MONEY_AFTER = rf"""
     (?P<num2>{NUMBER}){NUMBER_END}\s?        # or: a number followed by
     (?:(?P<scale2>{SCALE})\s)?               #   optional scale word and
     (?P<cur2>{CURRENCY_AFTER})\b             #   a currency code or word (1.2 billion USD, 500 euros)
-    """,
-    re.VERBOSE,
-)
+    """
+MONEY_RE = re.compile(f"{_MONEY_BEFORE}|{_MONEY_AFTER}", re.VERBOSE)
+# the scans of finditer_money: behind a gate on the characters a match can start with, and without
+# the number-first branch when no currency word it needs is written
+_MONEY_SCAN = gated(MONEY_RE.pattern, re.VERBOSE)
+_MONEY_BEFORE_SCAN = gated(f"{_MONEY_BEFORE}(?:(?P<num2>(?!))(?P<scale2>)(?P<cur2>))?", re.VERBOSE)  # the groups never set
+_AFTER_WORDS = tuple(CURRENCY_AFTER[3:-1].split("|"))
 
 PERCENT_RE = re.compile(
     rf"""
@@ -219,7 +225,8 @@ def finditer_money(text: str, offset: int = 0):
     >>> [m.group(0) for m in PERCENT_RE.finditer("1e400% and 2.5e3 percent, but +3% stays")]
     ['+3%']
     """
-    for m in MONEY_RE.finditer(text):
+    scan = _MONEY_SCAN if any(w in text for w in _AFTER_WORDS) else _MONEY_BEFORE_SCAN
+    for m in scan.finditer(text):
         try:
             yield money_from_match(m, offset)
         except ValueError:
