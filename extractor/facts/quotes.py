@@ -159,6 +159,8 @@ class LineMarks:
 
 
 _LINE_END_MARKUP = " \t*_)\\"  # what may follow a closing mark at a paragraph's end
+_DOUBLE_MARKS = re.compile('[“”"]')
+_SINGLE_MARKS = re.compile("[‘’']")
 
 
 def _pair_double(line: str, base: int, config: Config) -> LineMarks:
@@ -167,7 +169,9 @@ def _pair_double(line: str, base: int, config: Config) -> LineMarks:
     open_at: int | None = None
     stray: int | None = None
     marked = False
-    for i, ch in enumerate(line):
+    for mark in _DOUBLE_MARKS.finditer(line):  # only the marks act (a loop over every character cost more)
+        i = mark.start()
+        ch = line[i]
         if ch == "“":
             open_at, marked = i, True  # a second opener: the first one was stray
         elif ch == "”":
@@ -211,8 +215,10 @@ class _Taken:
 def _pair_single(line: str, base: int, taken: _Taken, config: Config) -> list[QuoteSpan]:
     out: list[QuoteSpan] = []
     open_at: int | None = None
-    for i, ch in enumerate(line):
-        if ch not in "‘’'" or base + i in taken:
+    for mark in _SINGLE_MARKS.finditer(line):  # only the marks act
+        i = mark.start()
+        ch = line[i]
+        if base + i in taken:
             continue
         prev = line[i - 1] if i else " "
         nxt = line[i + 1] if i + 1 < len(line) else " "
