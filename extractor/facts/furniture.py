@@ -13,6 +13,7 @@ under it and ends at the first line of prose; a bio heading ("About the author")
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,7 +25,7 @@ from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
 from extractor.facts.rules import outcome
 from extractor.records import FACT_TYPES
-from extractor.rx import Caseless
+from extractor.rx import Caseless, _lower_exactly
 
 STRIP = outcome("furniture.ticker_strip", "a price-ticker strip ('BTC$71,904+2.1% ETH$3,377+1.0%'): no facts")
 TEASER_BLOCK = outcome("furniture.teaser_block", "a block of other stories under a 'Related', 'Read more', 'Editors' picks' heading: no facts")
@@ -59,7 +60,9 @@ class Patterns:
 
 
 _STRIP_ITEM = r"[A-Z][A-Z0-9]{1,9}\s?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[+\-−–]\s?\d+(?:\.\d+)?%|\(\s?[+\-−–]?\d+(?:\.\d+)?%\s?\))"
-STRIP_RUN = re.compile(rf"(?:{_STRIP_ITEM}[\s|·•,]*){{2,}}")
+# two or more items in a row; written "item, then more items" so the pattern opens with an item's
+# capital and re skips ahead to the capitals (same matches as "(?:item){2,}")
+STRIP_RUN = re.compile(rf"{_STRIP_ITEM}[\s|·•,]*(?:{_STRIP_ITEM}[\s|·•,]*)+")
 # a quote chip: a name or ticker, maybe a price, a signed or bracketed percent, maybe the change as an amount
 # ("ACME +3.15%", "Cardano ADA $0.71 (-1.48%) $0.01")
 _NUM = r"\d[\d,]*(?:\.\d+)?"
@@ -198,6 +201,29 @@ def _bio_sentences(rx: re.Pattern, line: str) -> Iterator[re.Match]:
                 last = m.end()
 
 
+def _lines_holding(text: str, lines: list[Line], rx: Caseless) -> set[int] | None:
+    """Indexes of the ``lines`` of ``text`` that hold one of the words every match of ``rx`` needs
+    (``rx.required``, none holding a line break), found in the lower-cased text at once; ``None``
+    (every line may match) when ``rx`` has no such words or the text's lower-casing is not exact.
+
+    >>> t = "Get 20% off\\nno deal here\\nSAVE 5% today"
+    >>> sorted(_lines_holding(t, _lines(t), patterns().promo))
+    [0, 2]
+    """
+    low = _lower_exactly(text)
+    if low is None or rx.required is None or any("\n" in w for w in rx.required):
+        return None
+    starts = [ln.start for ln in lines]
+    out: set[int] = set()
+    for w in rx.required:
+        i = low.find(w)
+        while i >= 0:
+            k = bisect_right(starts, i) - 1
+            out.add(k)
+            i = low.find(w, lines[k].end)  # the rest of this line need not be searched
+    return out
+
+
 def _sentence_start(text: str, pos: int) -> int:
     """Where the sentence holding ``pos`` starts (after the last '. ', '! ' or '? ' before it)."""
     lo = max(0, pos - 1000)  # a sentence is read back at most this far (time stays linear in the text)
@@ -228,7 +254,10 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
     nonblank = [ln for ln in lines if ln.text.strip()]
     after = {id(a): b for a, b in zip(nonblank, nonblank[1:])}
     before = {id(b): a for a, b in zip(nonblank, nonblank[1:])}
-    for line in lines:
+    # the lines that hold a word every promo match needs (scanning only those finds the same)
+    promo_lines = _lines_holding(text, lines, p.promo)
+    promo_sentence_lines = _lines_holding(text, lines, p.promo_sentence)
+    for k, line in enumerate(lines):
         stripped = line.text.strip()
         if not stripped:
             continue
@@ -251,13 +280,14 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
             continue
         if p.disclaimer.match(line.text):
             out.append((line.start, line.end, DISCLAIMER.id))
-        elif len(_WORDS.findall(line.text)) <= config.promo_max_words and p.promo.search(line.text):
+        elif (promo_lines is None or k in promo_lines) and len(_WORDS.findall(line.text)) <= config.promo_max_words \
+                and p.promo.search(line.text):
             out.append((line.start, line.end, PROMO.id))
         else:
             for m in _bio_sentences(p.bio_sentence, line.text):
                 s = line.start + m.start()
                 out.append((s, _sentence_end(text, s, line.end), BIO_SENTENCE.id))
-            for m in p.promo_sentence.finditer(line.text):
+            for m in (p.promo_sentence.finditer(line.text) if promo_sentence_lines is None or k in promo_sentence_lines else ()):
                 s = line.start + _sentence_start(line.text, m.start())
                 out.append((s, _sentence_end(text, line.start + m.end(), line.end), PROMO.id))
     out += chip_spans(text, p, config)

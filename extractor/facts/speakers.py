@@ -78,8 +78,9 @@ class Lex:
     org_head: re.Pattern  # a name right after an organisation noun
     post_role: re.Pattern  # an appositive role after a name
     first_name: re.Pattern  # a capitalised word right before the end of a window (the first name of a surname)
-    role_starts: re.Pattern  # over the lower-cased text: where ``role_name`` can match (a role's or honorific's first word)
-    org_starts: re.Pattern  # over the lower-cased text: where ``org_head`` can match (an organisation noun's first word)
+    # over the lower-cased text: where ``role_name`` or ``org_head`` can match (the first word of a
+    # role, an honorific or an organisation noun)
+    head_starts: re.Pattern
 
 
 def _low(items) -> frozenset[str]:
@@ -155,8 +156,7 @@ def lex() -> Lex:
         role_name=role_name, appositive_name=appositive, handle_name=handle, verb_name=verb_name, name_before=name_before, name_after=name_after,
         org_head=org_head, post_role=post_role,
         first_name=re.compile(rf"(?<![\w-])({_NAME_WORD}){_GAP}\Z"),
-        role_starts=re.compile(rf"(?<![\w-])(?:{_first_words([*q.roles, *(h.rstrip('.') for h in q.honorifics)])})"),
-        org_starts=re.compile(rf"(?<![\w-])(?:{_first_words(q.org_heads)})"),
+        head_starts=re.compile(rf"(?<![\w-])(?:{_first_words([*q.roles, *(h.rstrip('.') for h in q.honorifics), *q.org_heads])})"),
     )
 
 
@@ -181,13 +181,16 @@ def _finditer_at(rx: re.Pattern, text: str, starts) -> Iterator[re.Match]:
                 last = m.end()
 
 
-def _scan(rx: re.Pattern, starts: re.Pattern, text: str) -> Iterator[re.Match]:
-    """``rx.finditer(text)``, trying ``rx`` only where ``starts`` (a pattern over the lower-cased
-    text, whose matches hold no place where another can start) finds where a match can start."""
+def _head_starts(text: str) -> list[int] | None:
+    """Where ``role_name`` or ``org_head`` can match in ``text`` (``None``: anywhere): found with
+    ``head_starts`` in the lower-cased text (its matches hold no place where another can start)."""
     low = _lower_exactly(text)
-    if low is None:
-        return rx.finditer(text)
-    return _finditer_at(rx, text, [m.start() for m in starts.finditer(low)])
+    return None if low is None else [m.start() for m in lex().head_starts.finditer(low)]
+
+
+def _scan(rx: re.Pattern, starts: list[int] | None, text: str) -> Iterator[re.Match]:
+    """``rx.finditer(text)``, trying ``rx`` only at ``starts`` (from ``_head_starts``)."""
+    return rx.finditer(text) if starts is None else _finditer_at(rx, text, starts)
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -380,12 +383,12 @@ def _surnames_taken_for_orgs(fd: FinDoc, ents: list[_Ent]) -> list[_Raw]:
     return out
 
 
-def _org_names(fd: FinDoc, surnames: list[_Raw], ents: list[_Ent]) -> frozenset[str]:
+def _org_names(fd: FinDoc, surnames: list[_Raw], ents: list[_Ent], starts: list[int] | None) -> frozenset[str]:
     """Names the article uses for organisations: ORG entities never labelled PERSON, and names
     right after an organisation noun ("the payments company Lattice Pay"), whatever the NER says."""
     org_labels = {e.name.lower() for e in ents if e.label == "ORG"} - {r.name.lower() for r in surnames}
     person_labels = {e.name.lower() for e in ents if e.label == "PERSON"}
-    named_orgs = {clean_name(m.group("name")).lower() for m in _scan(lex().org_head, lex().org_starts, fd.text)}
+    named_orgs = {clean_name(m.group("name")).lower() for m in _scan(lex().org_head, starts, fd.text)}
     return frozenset((org_labels - person_labels) | named_orgs)
 
 
@@ -410,10 +413,11 @@ def _entity_people(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> l
     return out
 
 
-def _rule_people(text: str) -> list[_Raw]:
-    """Names a role noun or a role appositive vouches for (evidence that outweighs an ORG label)."""
+def _rule_people(text: str, starts: list[int] | None = None) -> list[_Raw]:
+    """Names a role noun or a role appositive vouches for (evidence that outweighs an ORG label);
+    ``starts``: ``_head_starts(text)`` when the caller has it."""
     out = []
-    for m in _scan(lex().role_name, lex().role_starts, text):
+    for m in _scan(lex().role_name, _head_starts(text) if starts is None else starts, text):
         group = "name" if m.group("name") else "handle"
         name = clean_name(m.group(group))
         if group == "name" and not m.group(group)[:1].isupper():
@@ -500,8 +504,9 @@ def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> 
 def _find_people(fd: FinDoc) -> SpanIndex[Mention]:
     ents = _ents(fd)
     surnames = _surnames_taken_for_orgs(fd, ents)
-    org_names = _org_names(fd, surnames, ents)
-    raw = surnames + _entity_people(fd, org_names, ents) + _rule_people(fd.text) + _speaking_names(fd, org_names, ents)
+    starts = _head_starts(fd.text)
+    org_names = _org_names(fd, surnames, ents, starts)
+    raw = surnames + _entity_people(fd, org_names, ents) + _rule_people(fd.text, starts) + _speaking_names(fd, org_names, ents)
     raw.sort(key=lambda r: (r.start, -r.end))  # at one start, the longest name wins
     return SpanIndex(_resolve(fd, raw))
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterator
 
-from extractor.data import alternation, compiled, rows
+from extractor.data import alternation, compiled, led_alternation, rows
 from extractor.rx import _lower_exactly, lowered_pattern
 
 
@@ -98,33 +98,6 @@ def asset_kind(asset_id: str) -> str | None:
     return a.kind if a else None
 
 
-def _led_alternation(words, *lookbehinds: str) -> str:
-    """``alternation(words)`` with the negative ``lookbehinds`` (of fixed width) checked right
-    after each word's first character (``(?<!X)`` at a word's start is ``(?<!Xc)`` after its
-    first character ``c``).
-
-    Opening with literal characters instead of a lookbehind lets ``re`` skip ahead to the
-    characters a name can start with instead of running the pattern at every position.
-
-    >>> import re
-    >>> rx = re.compile(_led_alternation(["BTC", "B", "ETH"], r"[\\w$]"))
-    >>> [m.group() for m in rx.finditer("BTC xBTC $ETH B ETH")]
-    ['BTC', 'B', 'ETH']
-    """
-    by_first: dict[str, list[str]] = {}
-    for w in words:
-        by_first.setdefault(w[0], []).append(w[1:])
-    out = []
-    for first, rests in sorted(by_first.items()):
-        c = re.escape(first)
-        body = c + "".join(f"(?<!{lb}{c})" for lb in lookbehinds)
-        tails = [r for r in rests if r]
-        if tails:
-            body += f"(?:{alternation(tails, any_space=False)})" + ("?" if len(tails) < len(rests) else "")
-        out.append(body)
-    return "(?:" + "|".join(out) + ")"
-
-
 @dataclass(frozen=True)
 class _Scans:
     """The four branches of ``_lexicon``'s pattern as separate, faster scans (see ``find_assets``)."""
@@ -142,7 +115,7 @@ def _scans() -> _Scans:
     _, ci, exact, ambiguous, _, _ = _lexicon()
     # names in any case: most letters can start one, so the lookbehind goes first (fails faster)
     ci_body = rf"(?<![\w$&])(?P<ci>{alternation(ci, ignore_case=True, any_space=False)})(?![\w&]){_NOT_AN_ADJECTIVE}"
-    exact_names = _led_alternation(sorted(exact), r"[\w$&/]", r"(?i:[A-Z])\.")  # not the S of U.S.
+    exact_names = led_alternation(sorted(exact), r"[\w$&/]", r"(?i:[A-Z])\.", any_space=False)  # not the S of U.S.
     return _Scans(
         ci_fast=re.compile(lowered_pattern(ci_body)),
         ci=re.compile(ci_body, re.IGNORECASE),
