@@ -13,7 +13,6 @@ under it and ends at the first line of prose; a bio heading ("About the author")
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,7 +24,7 @@ from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
 from extractor.facts.rules import outcome
 from extractor.records import FACT_TYPES
-from extractor.rx import Caseless, _lower_exactly
+from extractor.rx import Caseless
 
 STRIP = outcome("furniture.ticker_strip", "a price-ticker strip ('BTC$71,904+2.1% ETH$3,377+1.0%'): no facts")
 TEASER_BLOCK = outcome("furniture.teaser_block", "a block of other stories under a 'Related', 'Read more', 'Editors' picks' heading: no facts")
@@ -201,29 +200,6 @@ def _bio_sentences(rx: re.Pattern, line: str) -> Iterator[re.Match]:
                 last = m.end()
 
 
-def _lines_holding(text: str, lines: list[Line], rx: Caseless) -> set[int] | None:
-    """Indexes of the ``lines`` of ``text`` that hold one of the words every match of ``rx`` needs
-    (``rx.required``, none holding a line break), found in the lower-cased text at once; ``None``
-    (every line may match) when ``rx`` has no such words or the text's lower-casing is not exact.
-
-    >>> t = "Get 20% off\\nno deal here\\nSAVE 5% today"
-    >>> sorted(_lines_holding(t, _lines(t), patterns().promo))
-    [0, 2]
-    """
-    low = _lower_exactly(text)
-    if low is None or rx.required is None or any("\n" in w for w in rx.required):
-        return None
-    starts = [ln.start for ln in lines]
-    out: set[int] = set()
-    for w in rx.required:
-        i = low.find(w)
-        while i >= 0:
-            k = bisect_right(starts, i) - 1
-            out.add(k)
-            i = low.find(w, lines[k].end)  # the rest of this line need not be searched
-    return out
-
-
 def _sentence_start(text: str, pos: int) -> int:
     """Where the sentence holding ``pos`` starts (after the last '. ', '! ' or '? ' before it)."""
     lo = max(0, pos - 1000)  # a sentence is read back at most this far (time stays linear in the text)
@@ -254,10 +230,7 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
     nonblank = [ln for ln in lines if ln.text.strip()]
     after = {id(a): b for a, b in zip(nonblank, nonblank[1:])}
     before = {id(b): a for a, b in zip(nonblank, nonblank[1:])}
-    # the lines that hold a word every promo match needs (scanning only those finds the same)
-    promo_lines = _lines_holding(text, lines, p.promo)
-    promo_sentence_lines = _lines_holding(text, lines, p.promo_sentence)
-    for k, line in enumerate(lines):
+    for line in lines:
         stripped = line.text.strip()
         if not stripped:
             continue
@@ -280,14 +253,13 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
             continue
         if p.disclaimer.match(line.text):
             out.append((line.start, line.end, DISCLAIMER.id))
-        elif (promo_lines is None or k in promo_lines) and len(_WORDS.findall(line.text)) <= config.promo_max_words \
-                and p.promo.search(line.text):
+        elif len(_WORDS.findall(line.text)) <= config.promo_max_words and p.promo.search(line.text):
             out.append((line.start, line.end, PROMO.id))
         else:
             for m in _bio_sentences(p.bio_sentence, line.text):
                 s = line.start + m.start()
                 out.append((s, _sentence_end(text, s, line.end), BIO_SENTENCE.id))
-            for m in (p.promo_sentence.finditer(line.text) if promo_sentence_lines is None or k in promo_sentence_lines else ()):
+            for m in p.promo_sentence.finditer(line.text):
                 s = line.start + _sentence_start(line.text, m.start())
                 out.append((s, _sentence_end(text, line.start + m.end(), line.end), PROMO.id))
     out += chip_spans(text, p, config)
