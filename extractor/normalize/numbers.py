@@ -5,8 +5,6 @@ import math
 import re
 from dataclasses import dataclass
 
-from extractor.rx import gated
-
 MAX_ABS_VALUE = 1e16  # anything larger is not a market figure ("$1e400", "999,999,999,999 trillion")
 
 _SCALES = {
@@ -53,11 +51,50 @@ _MONEY_AFTER = rf"""
     (?P<cur2>{CURRENCY_AFTER})\b             #   a currency code or word (1.2 billion USD, 500 euros)
     """
 MONEY_RE = re.compile(f"{_MONEY_BEFORE}|{_MONEY_AFTER}", re.VERBOSE)
-# the scans of finditer_money: behind a gate on the characters a match can start with, and without
-# the number-first branch when no currency word it needs is written
-_MONEY_SCAN = gated(MONEY_RE.pattern, re.VERBOSE)
-_MONEY_BEFORE_SCAN = gated(f"{_MONEY_BEFORE}(?:(?P<num2>(?!))(?P<scale2>)(?P<cur2>))?", re.VERBOSE)  # the groups never set
-_AFTER_WORDS = tuple(CURRENCY_AFTER[3:-1].split("|"))
+# Where a MONEY_RE match can start (see _money_starts): near a currency sign, at a currency code
+# written first, and on the number before a currency code or word written after it.
+_SIGNS = "$€£¥₹₩"  # every CURRENCY holds one
+_CODE_FIRST = re.compile(CURRENCY_BEFORE)
+_CODE_AFTER = re.compile(CURRENCY_AFTER)
+_AFTER_GAP = 10  # at most between a number's end and the code after it: a space, a scale word ("thousand") and a space
+
+
+def _money_starts(text: str) -> list[int]:
+    """Every place a ``MONEY_RE`` match can start, in order (more places than matches): up to four
+    characters before a currency sign ("-US$", "- $"), a currency code written first, and every
+    character of the number run ending at most ``_AFTER_GAP`` characters before a currency code
+    or word written after it (a match may start inside a longer number: "1,2345 USD")."""
+    out: set[int] = set()
+    for sign in _SIGNS:
+        i = text.find(sign)
+        while i >= 0:
+            out.update(range(max(0, i - 4), i + 1))
+            i = text.find(sign, i + 1)
+    m = _CODE_FIRST.search(text)
+    while m is not None:
+        out.add(m.start())
+        m = _CODE_FIRST.search(text, m.start() + 1)
+    m = _CODE_AFTER.search(text)
+    while m is not None:
+        q = m.start()
+        lo = max(0, q - _AFTER_GAP)
+        while lo > 0 and (text[lo - 1].isdecimal() or text[lo - 1] in ",."):  # the chars of NUMBER (\d is Nd)
+            lo -= 1
+        out.update(range(lo, q))
+        m = _CODE_AFTER.search(text, q + 1)  # codes may overlap ("PYUSD"): look again one character on
+    return sorted(out)
+
+
+def _money_matches(text: str):
+    """``MONEY_RE.finditer(text)``, the pattern tried only where a match can start."""
+    last = 0
+    for p in _money_starts(text):
+        if p >= last:
+            m = MONEY_RE.match(text, p)
+            if m is not None:
+                yield m
+                last = m.end()
+
 
 PERCENT_RE = re.compile(
     rf"""
@@ -225,8 +262,7 @@ def finditer_money(text: str, offset: int = 0):
     >>> [m.group(0) for m in PERCENT_RE.finditer("1e400% and 2.5e3 percent, but +3% stays")]
     ['+3%']
     """
-    scan = _MONEY_SCAN if any(w in text for w in _AFTER_WORDS) else _MONEY_BEFORE_SCAN
-    for m in scan.finditer(text):
+    for m in _money_matches(text):
         try:
             yield money_from_match(m, offset)
         except ValueError:
