@@ -5,6 +5,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from extractor.rx import Caseless
+
 MAX_ABS_VALUE = 1e16  # anything larger is not a market figure ("$1e400", "999,999,999,999 trillion")
 
 _SCALES = {
@@ -310,7 +312,8 @@ def finditer_amounts(text: str, lo: int = 0, hi: int | None = None):
             yield Amount(value, m.start(), m.start("gap"), m.end())
 
 
-_SPELLED_MONEY = re.compile(r"(?<![\w$])(?P<half>half\s+)?(?:a|one)\s+(?P<scale>million|billion|trillion)\s+(?:US\s+)?dollars\b", re.I)
+# rx.Caseless: the same matches as re.IGNORECASE, skipped when "dollars" is not written
+_SPELLED_MONEY = Caseless(r"(?<![\w$])(?P<half>half\s+)?(?:a|one)\s+(?P<scale>million|billion|trillion)\s+(?:US\s+)?dollars\b")
 
 
 def finditer_spelled_money(text: str, lo: int = 0, hi: int | None = None):
