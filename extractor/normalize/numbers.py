@@ -5,7 +5,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from extractor.rx import Caseless
+from extractor.rx import Caseless, _lower_exactly
 
 MAX_ABS_VALUE = 1e16  # anything larger is not a market figure ("$1e400", "999,999,999,999 trillion")
 
@@ -324,6 +324,9 @@ def finditer_spelled_money(text: str, lo: int = 0, hi: int | None = None):
     >>> list(finditer_spelled_money("a dollar and a million reasons"))
     []
     """
+    low = _lower_exactly(text)
+    if low is not None and "dollars" not in low:  # every match ends in "dollars", in any case
+        return
     for m in _SPELLED_MONEY.finditer(text, lo, len(text) if hi is None else hi):
         value = scale_factor(m.group("scale")) * (0.5 if m.group("half") else 1.0)
         yield Money(value=value, currency="USD", scaled=True, start=m.start(), end=m.end())
