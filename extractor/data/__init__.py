@@ -213,3 +213,32 @@ def alternation(words, *, ignore_case: bool = False, any_space: bool = True) -> 
 
     top = [(r"\s+" if ch == " " and any_space else re.escape(ch)) + emit(child) for ch, child in sorted(trie.items()) if ch]
     return "(?:" + "|".join(top) + ")"
+
+
+def led_alternation(words, *lookbehinds: str, ignore_case: bool = False, any_space: bool = True) -> str:
+    r"""``alternation(words)`` behind the negative ``lookbehinds`` (each of fixed width), written so
+    the pattern opens with the words' first characters: ``(?<!X)`` at a word's start is checked as
+    ``(?<!Xc)`` right after its first character ``c``. Same matches; a pattern that opens with
+    literal characters lets ``re`` skip ahead to them instead of trying every position.
+
+    >>> print(led_alternation(["BTC", "B", "ETH"], r"[\w$]"))
+    (?:B(?<![\w$]B)(?:(?:TC))?|E(?<![\w$]E)(?:(?:TH)))
+    >>> import re
+    >>> [m.group() for m in re.finditer(led_alternation(["BTC", "B", "ETH"], r"[\w$]"), "BTC xBTC $ETH B ETH")]
+    ['BTC', 'B', 'ETH']
+    """
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        word = word.lower() if ignore_case else word
+        by_first.setdefault(word[0], []).append(word[1:])
+    if not by_first:
+        raise LexiconError("an empty word list would match everywhere")
+    out = []
+    for first, rests in sorted(by_first.items()):
+        c = re.escape(first)
+        body = c + "".join(f"(?<!{lb}{c})" for lb in lookbehinds)
+        tails = sorted({r for r in rests if r})
+        if tails:
+            body += f"(?:{alternation(tails, any_space=any_space)})" + ("?" if "" in rests else "")
+        out.append(body)
+    return "(?:" + "|".join(out) + ")"

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from extractor.data import alternation, compiled, lexicon
@@ -93,8 +94,9 @@ def _intro_re() -> re.Pattern:
     )
 
 
-_CASHTAG = re.compile(r"(?<![\w$])\$(?P<tick>[A-Z][A-Za-z0-9]{1,9})\b(?![\d.,])")
-_PAIR = re.compile(r"(?<![\w/$])(?P<base>[A-Z][A-Z0-9]{1,5})/(?P<quote>[A-Z]{2,5})\b(?!/)")
+# both open with what a match starts with (the lookbehind checked after it), so re skips ahead
+_CASHTAG = re.compile(r"\$(?<![\w$]\$)(?P<tick>[A-Z][A-Za-z0-9]{1,9})\b(?![\d.,])")
+_PAIR = re.compile(r"(?P<base>[A-Z](?<![\w/$][A-Z])[A-Z0-9]{1,5})/(?P<quote>[A-Z]{2,5})\b(?!/)")
 
 
 @compiled
@@ -120,23 +122,78 @@ def _index_re() -> re.Pattern:
     return re.compile(rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&)){{1,5}}[ ](?:{heads}))\b")
 
 
-@compiled
-def _share_words() -> tuple[str, ...]:
-    """Lower-cased words one of which every match of ``_share_re`` holds: "shares" or a share noun."""
-    return ("shares", *(n.lower() for n in lexicon("entities").share_nouns))
+_NAME_START = re.compile(r"[A-Z\d]|[a-z](?=[A-Z])")  # where a ``_WORD`` can start
+
+
+def _anchored(rx: re.Pattern, text: str, nouns: list[int], words_: int, starts: set[int] | None = None) -> Iterator[re.Match]:
+    """``rx.finditer(text)`` for a pattern whose matches end in a noun written at one of the
+    positions ``nouns`` after whitespace, behind a name of at most ``words_`` words separated by
+    single spaces (or start at one of ``starts``): the pattern is tried only where a name before
+    a noun can start, instead of at every capitalised word of the text.
+
+    >>> rx = re.compile(r"(?P<b>[A-Z]\\w*(?: [A-Z]\\w*){0,1}) stock")
+    >>> text = "Acme Corp stock and Beta stock, Gamma Delta Eps stock"
+    >>> [m.group("b") for m in _anchored(rx, text, [p for p in range(len(text)) if text.startswith("stock", p)], 2)]
+    ['Acme Corp', 'Beta', 'Delta Eps']
+    """
+    starts = set() if starts is None else starts
+    for q in nouns:
+        j = q
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        if j == q:
+            continue  # no whitespace before the noun
+        end = lo = j
+        for n in range(words_):  # back over the name's words, each after one space
+            k = end
+            while k > 0 and not text[k - 1].isspace():
+                k -= 1
+            lo = k
+            if n + 1 < words_ and k >= 2 and text[k - 1] == " " and not text[k - 2].isspace():
+                end = k - 1
+            else:
+                break
+        starts.update(m.start() for m in _NAME_START.finditer(text, lo, j))
+    last = 0
+    for p in sorted(starts):
+        if p < last:
+            continue
+        m = rx.match(text, p)
+        if m is not None:
+            yield m
+            last = m.end()
+
+
+def _find_all(text: str, words_) -> list[int]:
+    """Every position where one of ``words_`` is written (overlapping ones too), in order."""
+    out = []
+    for w in words_:
+        i = text.find(w)
+        while i >= 0:
+            out.append(i)
+            i = text.find(w, i + 1)
+    return sorted(out)
 
 
 @compiled
-def _token_gate() -> re.Pattern:
-    """What every match of ``_token_re`` holds, in lower-cased text: a space, then a token noun's first word."""
-    firsts = sorted({n.split()[0].lower() for n in lexicon("entities").token_nouns})
-    return re.compile(rf"\s(?:{'|'.join(map(re.escape, firsts))})")
+def _token_firsts() -> tuple[str, ...]:
+    """The lower-cased first words of the token nouns (every ``_token_re`` match ends in one)."""
+    return tuple(sorted({n.split()[0].lower() for n in lexicon("entities").token_nouns}))
 
 
-def _may_hold(low: str | None, text: str, needed: tuple[str, ...]) -> bool:
-    """Whether ``text`` may hold one of the lower-cased words ``needed`` in any case (always, when
-    ``low``, its exact lower-cased copy, is missing)."""
-    return low is None or any(n in low for n in needed)
+def _intro_matches(text: str) -> Iterator[re.Match]:
+    """``_intro_re().finditer(text)``: a match opens at most three characters before its "(",
+    so the pattern is tried only there."""
+    rx = _intro_re()
+    last = tried = 0
+    for q in _find_all(text, "("):
+        for p in range(max(q - 3, last, tried), q + 1):
+            m = rx.match(text, p)
+            if m is not None:
+                yield m
+                last = m.end()
+                break
+        tried = q + 1
 
 
 @dataclass
@@ -329,7 +386,7 @@ class Registry:
 
     def _introductions(self) -> None:
         text, w = self.text, self.w
-        for m in _intro_re().finditer(text):
+        for m in _intro_matches(text):
             tick, exch = m.group("tick"), m.group("exch")
             if exch:
                 self.exchange_spans.append(m.span("exch"))
@@ -351,18 +408,21 @@ class Registry:
                 self._add(None, tick, self._kind("", m.start(), m.end(), None))
         for m in _PAIR.finditer(text):
             self._pair(m.group("base"), m.group("quote"))
-        low = _lower_exactly(text)  # gates: a scan runs only when the text holds a word its matches need
-        for m in (_share_re().finditer(text) if _may_hold(low, text, _share_words()) else ()):
+        # each scan below is tried only before the words its matches end in (see ``_anchored``)
+        shares = _find_all(text, ("shares",))
+        for m in _anchored(_share_re(), text, sorted(shares + _find_all(text, ("stock",))), 4, set(shares)):
             name = clean_name(m.group("a") or m.group("b"), w, self.lower_words)
             toks = name.split(" ") if name else []
             if name and canonical_asset(name) is None and toks[-1] not in w.not_asset_heads \
                     and not any(t in w.fund_heads for t in toks):
                 self._add(name, None, "stock")
-        for m in (_token_re().finditer(text) if low is None or _token_gate().search(low) else ()):
+        low = _lower_exactly(text)  # the token nouns match in any case: found in the lower-cased text
+        tokens = _token_re().finditer(text) if low is None else _anchored(_token_re(), text, _find_all(low, _token_firsts()), 3)
+        for m in tokens:
             name = clean_name(m.group("name"), w, self.lower_words)
             if name and name.split(" ")[-1] not in w.not_asset_heads:
                 self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
-        for m in (_index_re().finditer(text) if any(h in text for h in w.index_heads) else ()):
+        for m in _anchored(_index_re(), text, _find_all(text, w.index_heads), 6):
             name = clean_name(m.group("name"), w, self.lower_words)
             if name and len(name.split(" ")) >= 2 and canonical_asset(name) is None \
                     and not set(name.split(" ")) & w.indicator_words:
@@ -392,21 +452,55 @@ class Registry:
             if ent.ticker and ent.kind not in ("fx", "pair"):
                 (context_only if ent.ticker_only_in_context else surfaces).setdefault(ent.ticker, ent)
         found: list[AssetMention] = []
-        if surfaces:
-            pat = re.compile(rf"(?<![\w$&/])(?:{alternation(surfaces, any_space=False)})(?![\w&]|/[A-Z])")
-            for m in pat.finditer(self.text):
-                ent = surfaces[m.group()]
-                found.append(AssetMention(m.start(), m.end(), m.group(), ent.asset()))
+        for start, end in _literal_matches(self.text, surfaces, _NOT_BEFORE_SURFACE, _NOT_AFTER_SURFACE):
+            text = self.text[start:end]
+            found.append(AssetMention(start, end, text, surfaces[text].asset()))
         for m in _CASHTAG.finditer(self.text):
             ent = self.by_key.get(m.group("tick").upper()) or self.by_key.get(canonical_asset(m.group("tick")) or "")
             if ent is not None:
                 found.append(AssetMention(m.start("tick"), m.end(), m.group("tick"), ent.asset()))
-        if context_only:
-            pat = re.compile(rf"(?:(?<=\()|(?<=\$))(?:{alternation(context_only, any_space=False)})(?=\)|\b)")
-            for m in pat.finditer(self.text):
-                found.append(AssetMention(m.start(), m.end(), m.group(), context_only[m.group()].asset()))
+        for start, end in _literal_matches(self.text, context_only, _NOT_AFTER_OPENER, _NOT_CONTEXT_END, at_start=False):
+            text = self.text[start:end]
+            found.append(AssetMention(start, end, text, context_only[text].asset()))
         lexicon = [m for m in self.lexicon_mentions if not _inside(m.start, self.exchange_spans)]
         return _merge(lexicon, found)
+
+
+_NOT_BEFORE_SURFACE = re.compile(r"[\w$&/]")  # a name or ticker starts a word
+_NOT_AFTER_SURFACE = re.compile(r"[\w&]|/[A-Z]")  # and ends one ("BTC/USDT" is a pair)
+_NOT_AFTER_OPENER = re.compile(r"[^($]")  # a ticker only in context: "(LINK)", "$LINK"
+_NOT_CONTEXT_END = re.compile(r"(?!\)|\b)")
+
+
+def _literal_matches(text: str, words_, not_before: re.Pattern, not_after: re.Pattern,
+                     at_start: bool = True) -> list[tuple[int, int]]:
+    """Spans of ``re.finditer`` over ``text`` of ``(?<!B)(?:w1|w2|...)(?!A)`` for literal words
+    tried longest first (``alternation``'s trie), where ``not_before`` matches B on the character
+    before (``at_start``: whether a match may open the text) and ``not_after`` matches A after:
+    each word found with ``str.find`` instead of a pattern compiled per article.
+
+    >>> _literal_matches("BTC and BTCD, xBTC, BTC/USDT", ["BTC", "BTCD"], _NOT_BEFORE_SURFACE, _NOT_AFTER_SURFACE)
+    [(0, 3), (8, 12)]
+    """
+    at: dict[int, list[int]] = {}
+    for w in words_:
+        if not w:
+            continue
+        n, i = len(w), text.find(w)
+        while i >= 0:
+            at.setdefault(i, []).append(n)
+            i = text.find(w, i + 1)
+    out: list[tuple[int, int]] = []
+    last = 0
+    for p in sorted(at):
+        if p < last or (not_before.match(text, p - 1) if p > 0 else not at_start):
+            continue
+        for n in sorted(at[p], reverse=True):
+            if not not_after.match(text, p + n):
+                out.append((p, p + n))
+                last = p + n
+                break
+    return out
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:

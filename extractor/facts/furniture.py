@@ -13,7 +13,9 @@ under it and ends at the first line of prose; a bio heading ("About the author")
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.language import Language
 
@@ -57,7 +59,9 @@ class Patterns:
 
 
 _STRIP_ITEM = r"[A-Z][A-Z0-9]{1,9}\s?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[+\-−–]\s?\d+(?:\.\d+)?%|\(\s?[+\-−–]?\d+(?:\.\d+)?%\s?\))"
-STRIP_RUN = re.compile(rf"(?:{_STRIP_ITEM}[\s|·•,]*){{2,}}")
+# two or more items in a row; written "item, then more items" so the pattern opens with an item's
+# capital and re skips ahead to the capitals (same matches as "(?:item){2,}")
+STRIP_RUN = re.compile(rf"{_STRIP_ITEM}[\s|·•,]*(?:{_STRIP_ITEM}[\s|·•,]*)+")
 # a quote chip: a name or ticker, maybe a price, a signed or bracketed percent, maybe the change as an amount
 # ("ACME +3.15%", "Cardano ADA $0.71 (-1.48%) $0.01")
 _NUM = r"\d[\d,]*(?:\.\d+)?"
@@ -96,10 +100,24 @@ class Line:
     end: int
     text: str
 
-    @property
+    @cached_property
     def bare(self) -> str:
-        """The line without heading markup ('## Related', '**Read more:**')."""
-        return _HEADING_MARKUP.sub("", self.text)
+        """The line without heading markup ('## Related', '**Read more:**'): ``_HEADING_MARKUP``
+        removed, by walking in from both ends (the pattern's trailing part ran at every position).
+
+        >>> tests = ("## Related", "**Read more:**", " :: ", "#x_ y:", "__", ":: x *", "\u2003> _A_ :\u00a0")
+        >>> [Line(0, 0, t).bare for t in tests[:5]]
+        ['Related', 'Read more', '', 'x_ y', '']
+        >>> all(Line(0, 0, t).bare == _HEADING_MARKUP.sub("", t) for t in tests)
+        True
+        """
+        t = self.text
+        i, j = 0, len(t)
+        while i < j and (t[i] in "#>*_" or t[i].isspace()):  # ^[#>*_\s]+ (\s is str.isspace)
+            i += 1
+        while j > i and (t[j - 1] in "*_:" or t[j - 1].isspace()):  # [*_:\s]+$
+            j -= 1
+        return t[i:j]
 
 
 def _lines(text: str) -> list[Line]:
@@ -167,6 +185,21 @@ def _in_teasers(line: Line, before: dict, after: dict, seen: int) -> str | None:
     return None
 
 
+_SENTENCE_GAP = re.compile(r"[.!?]\s")
+
+
+def _bio_sentences(rx: re.Pattern, line: str) -> Iterator[re.Match]:
+    """``rx.finditer(line)`` for ``patterns().bio_sentence``, whose matches start the line or follow
+    '. ', '! ' or '? ': the pattern is tried only there."""
+    last = 0
+    for pos in (0, *(m.end() for m in _SENTENCE_GAP.finditer(line))):
+        if pos >= last:
+            m = rx.match(line, pos)
+            if m is not None:
+                yield m
+                last = m.end()
+
+
 def _sentence_start(text: str, pos: int) -> int:
     """Where the sentence holding ``pos`` starts (after the last '. ', '! ' or '? ' before it)."""
     lo = max(0, pos - 1000)  # a sentence is read back at most this far (time stays linear in the text)
@@ -201,11 +234,12 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
         stripped = line.text.strip()
         if not stripped:
             continue
-        if _is_heading(line, config) and p.teaser_heading.match(line.bare):
+        heading = _is_heading(line, config)
+        if heading and p.teaser_heading.match(line.bare):
             block, seen = TEASER_BLOCK.id, 0
-        elif _is_heading(line, config) and p.bio_heading.match(line.bare):
+        elif heading and p.bio_heading.match(line.bare):
             block = BIO_BLOCK.id
-        elif _is_heading(line, config) and p.mentioned_heading.fullmatch(line.bare):
+        elif heading and p.mentioned_heading.fullmatch(line.bare):
             block = CHIPS.id
         elif block == CHIPS.id and _is_prose(line, p, config):
             block = None
@@ -222,7 +256,7 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
         elif len(_WORDS.findall(line.text)) <= config.promo_max_words and p.promo.search(line.text):
             out.append((line.start, line.end, PROMO.id))
         else:
-            for m in p.bio_sentence.finditer(line.text):
+            for m in _bio_sentences(p.bio_sentence, line.text):
                 s = line.start + m.start()
                 out.append((s, _sentence_end(text, s, line.end), BIO_SENTENCE.id))
             for m in p.promo_sentence.finditer(line.text):

@@ -32,7 +32,7 @@ from functools import cached_property
 
 from spacy.language import Language
 
-from extractor.data import alternation, compiled, lexicon, pattern_alternation, words
+from extractor.data import alternation, compiled, led_alternation, lexicon, pattern_alternation, words
 from extractor.facts import speakers
 from extractor.facts.attribution import when_for
 from extractor.facts.candidates import Candidate
@@ -70,15 +70,18 @@ DEFAULT = Config()
 @dataclass(frozen=True)
 class Cues:
     verb: Caseless  # a reporting verb or phrase ("said", "according to")
-    pronoun: re.Pattern  # he / she
+    pronoun: Caseless  # he / she
     title_small_words: frozenset[str]
     noun_before: re.Pattern  # what makes a reporting word a noun: a determiner or a possessive right before it
     passive_before: re.Pattern  # an auxiliary right before a reporting verb: "traders are told"
     addressee_verbs: frozenset[str]  # "told Ann Lee": Ann Lee listens
     remark: re.Pattern  # after a person's name: a possessive and a noun that carries their words
-    role_ref: re.Pattern  # "the portfolio manager", "the Acme strategist"
+    role_ref: Caseless  # "the portfolio manager", "the Acme strategist"
     opener: re.Pattern  # "To" / "For" opening a sentence before a person: their view
     frame: re.Pattern  # what frames a subject's words right before a quote: "as", "into", "it", ":"
+
+
+_IN_WORD = r"[\w-]"  # what a word does not start after
 
 
 @compiled
@@ -93,7 +96,8 @@ def cues() -> Cues:
         """,
         re.VERBOSE,
     )
-    pronoun = re.compile(rf"(?<![\w-])(?:{alternation(q.pronouns, ignore_case=True)})(?![\w-])", re.IGNORECASE)
+    # the scans below open with their words' first letters (the lookbehinds after them): re skips ahead
+    pronoun = Caseless(rf"{led_alternation(q.pronouns, _IN_WORD, ignore_case=True)}(?![\w-])")
     noun_before = re.compile(rf"(?:(?<![\w-])(?:{alternation(q.noun_markers, ignore_case=True)})|[’']s|s[’'])\s+\Z",
                              re.IGNORECASE)
     passive_before = re.compile(rf"(?<![\w-])(?:{alternation(q.passive_auxiliaries, ignore_case=True)})\s+(?:\w+\s+)?\Z",
@@ -106,16 +110,16 @@ def cues() -> Cues:
         """,
         re.VERBOSE | re.IGNORECASE,
     )
-    role_ref = re.compile(
+    role_ref = Caseless(
         rf"""
-        (?<![\w-])the\s+                        # the
+        t(?<![\w-]t)he\s+                       # the, starting a word
         (?:[\w&-]+\s+){{0,3}}?                  # up to three modifiers ("veteran", "Acme")
         (?P<role>{alternation(q.roles, ignore_case=True)})  # a role noun
         (?![\w-])                               # not "analysts"
         """,
-        re.VERBOSE | re.IGNORECASE,
+        re.VERBOSE,
     )
-    opener = re.compile(rf"(?<![\w-])(?:{alternation([o.capitalize() for o in q.view_openers])})[ \t]+(?=[A-ZÀ-ÖØ-Þ])")
+    opener = re.compile(rf"{led_alternation([o.capitalize() for o in q.view_openers], _IN_WORD)}[ \t]+(?=[A-ZÀ-ÖØ-Þ])")
     frame = re.compile(rf"(?:{pattern_alternation(q.frame_before_patterns)})\s*\Z", re.IGNORECASE)
     return Cues(verb, pronoun, frozenset(w.lower() for w in q.title_small_words), noun_before, passive_before,
                 frozenset(v.lower() for v in q.addressee_verbs), remark, role_ref, opener, frame)
@@ -159,6 +163,8 @@ class LineMarks:
 
 
 _LINE_END_MARKUP = " \t*_)\\"  # what may follow a closing mark at a paragraph's end
+_DOUBLE_MARKS = re.compile('[“”"]')
+_SINGLE_MARKS = re.compile("[‘’']")
 
 
 def _pair_double(line: str, base: int, config: Config) -> LineMarks:
@@ -167,7 +173,9 @@ def _pair_double(line: str, base: int, config: Config) -> LineMarks:
     open_at: int | None = None
     stray: int | None = None
     marked = False
-    for i, ch in enumerate(line):
+    for mark in _DOUBLE_MARKS.finditer(line):  # only the marks act (a loop over every character cost more)
+        i = mark.start()
+        ch = line[i]
         if ch == "“":
             open_at, marked = i, True  # a second opener: the first one was stray
         elif ch == "”":
@@ -211,8 +219,10 @@ class _Taken:
 def _pair_single(line: str, base: int, taken: _Taken, config: Config) -> list[QuoteSpan]:
     out: list[QuoteSpan] = []
     open_at: int | None = None
-    for i, ch in enumerate(line):
-        if ch not in "‘’'" or base + i in taken:
+    for mark in _SINGLE_MARKS.finditer(line):  # only the marks act
+        i = mark.start()
+        ch = line[i]
+        if base + i in taken:
             continue
         prev = line[i - 1] if i else " "
         nxt = line[i + 1] if i + 1 < len(line) else " "

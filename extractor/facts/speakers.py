@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from extractor.data import alternation, compiled, lexicon, words
+from extractor.errors import LexiconError
 from extractor.facts.doc import FinDoc, SpanIndex
 from extractor.facts.windows import MAX_WINDOW
 from extractor.normalize.assets import canonical_asset
+from extractor.rx import _lower_exactly
 
 ROLE_BEFORE_WORDS = 9  # words a role written before a name holds at most
 ROLE_AFTER_CHARS = 160  # characters an appositive role after a name reaches
@@ -40,6 +43,8 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 # a full stop (a sentence end: "... said Ann Lee. Traders ..." is no three-word name).
 _NAME_WORD = rf"(?:(?:[{_UPPER}]\.){{1,3}}(?![\w’'])|[{_UPPER}][\w’'-]*(?:\\_[\w’'-]*)*(?:\.[\w’'-]+)*)"
 _GAP = r"[ \t\u00a0]+"  # between the words of a name: spaces, never a line break
+# ``(?<![\w-]){_NAME_WORD}``, opening with its capital (the lookbehind checked after it) so re skips ahead
+_LED_NAME_WORD = rf"[{_UPPER}](?<![\w-][{_UPPER}])(?:\.(?:[{_UPPER}]\.){{0,2}}(?![\w’'])|[\w’'-]*(?:\\_[\w’'-]*)*(?:\.[\w’'-]+)*)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,9 @@ class Lex:
     org_head: re.Pattern  # a name right after an organisation noun
     post_role: re.Pattern  # an appositive role after a name
     first_name: re.Pattern  # a capitalised word right before the end of a window (the first name of a surname)
+    # over the lower-cased text: where ``role_name`` or ``org_head`` can match (the first word of a
+    # role, an honorific or an organisation noun)
+    head_starts: re.Pattern
 
 
 def _low(items) -> frozenset[str]:
@@ -101,8 +109,7 @@ def lex() -> Lex:
     )
     appositive = re.compile(
         rf"""
-        (?<![\w-])                                        # starts a word
-        (?P<name>{_NAME_WORD}(?:{_GAP}(?:(?:{particles})(?:{_GAP}|-))?{_NAME_WORD}){{1,2}})  # two or three Capitalised words
+        (?P<name>{_LED_NAME_WORD}(?:{_GAP}(?:(?:{particles})(?:{_GAP}|-))?{_NAME_WORD}){{1,2}})  # two or three Capitalised words, starting a word
         (?=,\s)                                           # then ", <appositive>"
         """,
         re.VERBOSE,
@@ -149,7 +156,41 @@ def lex() -> Lex:
         role_name=role_name, appositive_name=appositive, handle_name=handle, verb_name=verb_name, name_before=name_before, name_after=name_after,
         org_head=org_head, post_role=post_role,
         first_name=re.compile(rf"(?<![\w-])({_NAME_WORD}){_GAP}\Z"),
+        head_starts=re.compile(rf"(?<![\w-])(?:{_first_words([*q.roles, *(h.rstrip('.') for h in q.honorifics), *q.org_heads])})"),
     )
+
+
+def _first_words(phrases) -> str:
+    """An alternation of the lower-cased first words of ``phrases`` (each a run of word characters
+    and hyphens: no word starts inside one, so a scan for them finds every place one starts)."""
+    firsts = sorted({p.split()[0].lower() for p in phrases})
+    if not all(re.fullmatch(r"[\w-]+", f) for f in firsts):
+        raise LexiconError(f"a first word holds more than word characters and hyphens: {firsts}")
+    return alternation(firsts, ignore_case=True)
+
+
+def _finditer_at(rx: re.Pattern, text: str, starts) -> Iterator[re.Match]:
+    """``rx.finditer(text)`` when every match starts at one of ``starts`` (ascending): the pattern
+    is tried only there."""
+    last = 0
+    for p in starts:
+        if p >= last:
+            m = rx.match(text, p)
+            if m is not None:
+                yield m
+                last = m.end()
+
+
+def _head_starts(text: str) -> list[int] | None:
+    """Where ``role_name`` or ``org_head`` can match in ``text`` (``None``: anywhere): found with
+    ``head_starts`` in the lower-cased text (its matches hold no place where another can start)."""
+    low = _lower_exactly(text)
+    return None if low is None else [m.start() for m in lex().head_starts.finditer(low)]
+
+
+def _scan(rx: re.Pattern, starts: list[int] | None, text: str) -> Iterator[re.Match]:
+    """``rx.finditer(text)``, trying ``rx`` only at ``starts`` (from ``_head_starts``)."""
+    return rx.finditer(text) if starts is None else _finditer_at(rx, text, starts)
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -310,13 +351,28 @@ def _next_to_verb(text: str, start: int, end: int) -> bool:
     return bool((after and after.group(1).lower() in verbs) or (before and before.group(1).lower() in verbs))
 
 
-def _surnames_taken_for_orgs(fd: FinDoc) -> list[_Raw]:
+@dataclass(frozen=True, slots=True)
+class _Ent:
+    """A NER entity as ``people`` reads it (``doc.ents`` builds its Span objects anew per call)."""
+
+    label: str
+    start_char: int
+    end_char: int
+    text: str
+    name: str  # clean_name(text)
+
+
+def _ents(fd: FinDoc) -> list[_Ent]:
+    return [_Ent(e.label_, e.start_char, e.end_char, e.text, clean_name(e.text)) for e in fd.doc.ents]
+
+
+def _surnames_taken_for_orgs(fd: FinDoc, ents: list[_Ent]) -> list[_Raw]:
     """One-word ORG entities right before or after a reporting verb ("Vasquez said", "said Vasquez")
     that the article also writes as "First Surname"."""
     out = []
-    for ent in fd.doc.ents:
-        name = clean_name(ent.text)
-        if ent.label_ != "ORG" or not name or " " in name or not is_person_name(name):
+    for ent in ents:
+        name = ent.name
+        if ent.label != "ORG" or not name or " " in name or not is_person_name(name):
             continue
         if not _next_to_verb(fd.text, ent.start_char, ent.end_char):
             continue
@@ -327,12 +383,12 @@ def _surnames_taken_for_orgs(fd: FinDoc) -> list[_Raw]:
     return out
 
 
-def _org_names(fd: FinDoc, surnames: list[_Raw]) -> frozenset[str]:
+def _org_names(fd: FinDoc, surnames: list[_Raw], ents: list[_Ent], starts: list[int] | None) -> frozenset[str]:
     """Names the article uses for organisations: ORG entities never labelled PERSON, and names
     right after an organisation noun ("the payments company Lattice Pay"), whatever the NER says."""
-    org_labels = {clean_name(e.text).lower() for e in fd.doc.ents if e.label_ == "ORG"} - {r.name.lower() for r in surnames}
-    person_labels = {clean_name(e.text).lower() for e in fd.doc.ents if e.label_ == "PERSON"}
-    named_orgs = {clean_name(m.group("name")).lower() for m in lex().org_head.finditer(fd.text)}
+    org_labels = {e.name.lower() for e in ents if e.label == "ORG"} - {r.name.lower() for r in surnames}
+    person_labels = {e.name.lower() for e in ents if e.label == "PERSON"}
+    named_orgs = {clean_name(m.group("name")).lower() for m in _scan(lex().org_head, starts, fd.text)}
     return frozenset((org_labels - person_labels) | named_orgs)
 
 
@@ -344,12 +400,12 @@ def _in_quote_marks(text: str, start: int, end: int) -> bool:
     return before in ("“", '"') and after[:1] in ("”", '"')
 
 
-def _entity_people(fd: FinDoc, org_names: frozenset[str]) -> list[_Raw]:
+def _entity_people(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> list[_Raw]:
     out = []
-    for ent in fd.doc.ents:
-        if ent.label_ != "PERSON":
+    for ent in ents:
+        if ent.label != "PERSON":
             continue
-        name = clean_name(ent.text)
+        name = ent.name
         if not name or not is_person_name(name, org_names) or _in_quote_marks(fd.text, ent.start_char, ent.end_char):
             continue
         start = ent.start_char + max(ent.text.find(name), 0)
@@ -357,10 +413,11 @@ def _entity_people(fd: FinDoc, org_names: frozenset[str]) -> list[_Raw]:
     return out
 
 
-def _rule_people(text: str) -> list[_Raw]:
-    """Names a role noun or a role appositive vouches for (evidence that outweighs an ORG label)."""
+def _rule_people(text: str, starts: list[int] | None = None) -> list[_Raw]:
+    """Names a role noun or a role appositive vouches for (evidence that outweighs an ORG label);
+    ``starts``: ``_head_starts(text)`` when the caller has it."""
     out = []
-    for m in lex().role_name.finditer(text):
+    for m in _scan(lex().role_name, _head_starts(text) if starts is None else starts, text):
         group = "name" if m.group("name") else "handle"
         name = clean_name(m.group(group))
         if group == "name" and not m.group(group)[:1].isupper():
@@ -419,13 +476,13 @@ def _resolve(fd: FinDoc, raw: list[_Raw]) -> list[Mention]:
     return out
 
 
-def _speaking_names(fd: FinDoc, org_names: frozenset[str]) -> list[_Raw]:
+def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> list[_Raw]:
     """ "First Last" right before or after a one-word reporting verb ("said Ann Lee") that the NER
     gave no label at all (it reads every sentence with a reporting verb): the small model misses
     many unfamiliar names, and a name that speaks is a person unless the guard says otherwise."""
     text, lx = fd.text, lex()
     labelled = bytearray(len(text) + 1)
-    for ent in fd.doc.ents:
+    for ent in ents:
         labelled[ent.start_char : ent.end_char] = b"\1" * (ent.end_char - ent.start_char)
     out = []
     for v in lx.verb_name.finditer(text):
@@ -445,9 +502,11 @@ def _speaking_names(fd: FinDoc, org_names: frozenset[str]) -> list[_Raw]:
 
 
 def _find_people(fd: FinDoc) -> SpanIndex[Mention]:
-    surnames = _surnames_taken_for_orgs(fd)
-    org_names = _org_names(fd, surnames)
-    raw = surnames + _entity_people(fd, org_names) + _rule_people(fd.text) + _speaking_names(fd, org_names)
+    ents = _ents(fd)
+    surnames = _surnames_taken_for_orgs(fd, ents)
+    starts = _head_starts(fd.text)
+    org_names = _org_names(fd, surnames, ents, starts)
+    raw = surnames + _entity_people(fd, org_names, ents) + _rule_people(fd.text, starts) + _speaking_names(fd, org_names, ents)
     raw.sort(key=lambda r: (r.start, -r.end))  # at one start, the longest name wins
     return SpanIndex(_resolve(fd, raw))
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from extractor.data import alternation, compiled, rows
+from collections.abc import Iterator
+
+from extractor.data import alternation, compiled, led_alternation, rows
+from extractor.rx import _lower_exactly, lowered_pattern
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,113 @@ def asset_kind(asset_id: str) -> str | None:
     return a.kind if a else None
 
 
+@dataclass(frozen=True)
+class _Scans:
+    """The four branches of ``_lexicon``'s pattern as separate, faster scans (see ``find_assets``)."""
+
+    ci_fast: re.Pattern  # case-insensitive names, over the lower-cased text
+    ci: re.Pattern  # the same, re.IGNORECASE over the text (confirms each fast hit)
+    exact: re.Pattern
+    amb: re.Pattern  # matched right after "(" or "$"
+    pair: re.Pattern  # matched right before "/USD", "/USDT" or "/BTC"
+    pair_lengths: tuple[int, ...]
+
+
+@compiled
+def _scans() -> _Scans:
+    _, ci, exact, ambiguous, _, _ = _lexicon()
+    # names in any case: most letters can start one, so the lookbehind goes first (fails faster)
+    ci_body = rf"(?<![\w$&])(?P<ci>{alternation(ci, ignore_case=True, any_space=False)})(?![\w&]){_NOT_AN_ADJECTIVE}"
+    exact_names = led_alternation(sorted(exact), r"[\w$&/]", r"(?i:[A-Z])\.", any_space=False)  # not the S of U.S.
+    return _Scans(
+        ci_fast=re.compile(lowered_pattern(ci_body)),
+        ci=re.compile(ci_body, re.IGNORECASE),
+        exact=re.compile(rf"(?P<exact>{exact_names})"
+                         rf"(?![\w&])(?i:{_NOT_AN_ADJECTIVE})"),
+        amb=re.compile(rf"(?P<amb>{alternation(ambiguous, any_space=False)})(?=\)|\b)"),
+        pair=re.compile(rf"(?P<pair>{alternation(ambiguous, any_space=False)})(?i:(?=/USDT?\b|/USD\b|/BTC\b))"),
+        pair_lengths=tuple(sorted({len(a) for a in ambiguous})),
+    )
+
+
+_PAIR_QUOTE = re.compile(r"/(?:USD|BTC)", re.IGNORECASE)
+
+
+def _matches(text: str) -> Iterator[tuple[str, re.Match]]:
+    """``_lexicon``'s pattern's ``finditer`` over ``text``, the same matches found faster, each
+    with the name of the group that matched (``ci``, ``exact``, ``amb`` or ``pair``).
+
+    The pattern is an alternation of four branches; at each position the first branch that
+    matches wins and the scan goes on after the match. Each branch is scanned on its own here
+    (names over the lower-cased text, case-sensitively; the ticker branches only where a "(",
+    "$" or "/USD" makes them possible) and the branch matches are merged by the same rule.
+    Texts whose lower-casing is not exact (see ``rx``) take the pattern itself."""
+    low = _lower_exactly(text)
+    if low is None:
+        for m in _lexicon()[4].finditer(text):
+            yield next(g for g in ("ci", "exact", "amb", "pair") if m.group(g)), m
+        return
+    s = _scans()
+    exact = s.exact
+    # the ticker branches: every hit at every possible start, in order
+    fixed: list[tuple[int, int, str, re.Match]] = []  # (start, branch, group, match)
+    starts = {i + 1 for i, ch in _find_all(text, "($")}
+    for p in sorted(starts):
+        m = s.amb.match(text, p)
+        if m is not None:
+            fixed.append((p, 2, "amb", m))
+    pairs = set()
+    for q in (m.start() for m in _PAIR_QUOTE.finditer(text)):
+        pairs.update(q - n for n in s.pair_lengths if q - n >= 0)
+    for p in sorted(pairs):
+        m = s.pair.match(text, p)
+        if m is not None and (p == 0 or not _NOT_PAIR_LEFT.match(text, p - 1)):
+            fixed.append((p, 3, "pair", m))
+    fixed.sort(key=lambda x: (x[0], x[1]))
+    fi = 0
+    pos = 0
+    ci_next = _search_ci(s, text, low, 0)
+    ex_next = exact.search(text, 0)
+    while True:
+        if ci_next is not None and ci_next.start() < pos:
+            ci_next = _search_ci(s, text, low, pos)
+        if ex_next is not None and ex_next.start() < pos:
+            ex_next = exact.search(text, pos)
+        while fi < len(fixed) and fixed[fi][0] < pos:
+            fi += 1
+        best, group = ci_next, "ci"
+        if ex_next is not None and (best is None or ex_next.start() < best.start()):
+            best, group = ex_next, "exact"
+        if fi < len(fixed) and (best is None or fixed[fi][0] < best.start()):
+            group, best = fixed[fi][2:]
+        if best is None:
+            return
+        yield group, best
+        pos = best.end()
+
+
+_NOT_PAIR_LEFT = re.compile(r"[\w$&]")
+
+
+def _find_all(text: str, chars: str) -> Iterator[tuple[int, str]]:
+    for ch in chars:
+        i = text.find(ch)
+        while i >= 0:
+            yield i, ch
+            i = text.find(ch, i + 1)
+
+
+def _search_ci(s: _Scans, text: str, low: str, pos: int) -> re.Match | None:
+    """The first case-insensitive name match at or after ``pos`` (as a match on ``text``)."""
+    m = s.ci_fast.search(low, pos)
+    if m is None:
+        return None
+    real = s.ci.match(text, m.start())
+    if real is None or real.end() != m.end():  # pragma: no cover - lower-casing kept every offset
+        raise AssertionError("case-insensitive asset scan out of step")
+    return real
+
+
 def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
     """Every asset mention in ``text``, left to right, longest alias first.
 
@@ -109,13 +219,13 @@ def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
     """
     assets, ci, exact, ambiguous, pattern, as_written = _lexicon()
     out = []
-    for m in pattern.finditer(text):
-        if m.group("ci"):
+    for group, m in _matches(text):
+        if group == "ci":
             aid = ci[m.group("ci").lower()]
-        elif m.group("exact"):
+        elif group == "exact":
             aid = exact[m.group("exact")]
         else:
-            aid = ambiguous[m.group("amb") or m.group("pair")]
+            aid = ambiguous[m.group(group)]
         asset = assets[aid]
         if aid in as_written:  # the record keeps the article's wording of a stock, index, commodity or currency
             asset = Asset(" ".join(m.group(0).split()), asset.kind, aid)

@@ -6,6 +6,7 @@ dateparser (with a pinned RELATIVE_BASE, never "now") handles the rest.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from extractor.rx import gated
 from dataclasses import dataclass
@@ -30,6 +31,71 @@ DAY_PATTERN = rf"""
     )\b
     """
 DAY_RE = gated(DAY_PATTERN, re.VERBOSE)  # behind a lookahead on its first characters: the pattern opens with optional words
+
+# Every DAY_RE match holds one of these words (a weekday, a month's first three letters, a relative
+# day's first word); ``_day_matches`` tries the pattern only at the few places a match holding one
+# can start instead of at every position.
+_DAY_ANCHOR = re.compile("|".join([*(w.capitalize() for w in _WEEKDAYS), *(m.capitalize() for m in _MONTHS),
+                                   "yesterday", "today", "tonight", "this", "earlier"]))
+_MONTH_ANCHORS = frozenset(m.capitalize() for m in _MONTHS)
+_PREPOSITIONS = ("on", "since", "by", "from", "until", "through", "as of")  # DAY_PATTERN's leading words
+_DAY_SUFFIXES = ("", "st", "nd", "rd", "th")
+
+
+def _space_before(text: str, i: int) -> int:
+    """Where the run of whitespace that ends at ``i`` starts (``i`` when there is none)."""
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _day_starts(text: str) -> list[int]:
+    """Every place a ``DAY_RE`` match can start, in order (more places than matches): at each
+    anchor word, at the day number of "10 October", then before either at "last " or "this past ",
+    and before any of these at a leading preposition ("on ", "as of ")."""
+    out: set[int] = set()
+    m = _DAY_ANCHOR.search(text)
+    while m is not None:
+        c = m.start()
+        cores = [c]
+        if m.group() in _MONTH_ANCHORS and c >= 2 and text[c - 1].isspace():  # "10 October", "3rd May"
+            for suffix in _DAY_SUFFIXES:
+                if text.endswith(suffix, 0, c - 1):
+                    r = c - 1 - len(suffix)
+                    cores += [r - 1, r - 2]
+        for core in cores:
+            heads = [core]
+            j = _space_before(text, core)
+            if j < core:
+                if text.endswith("last", 0, j):
+                    heads.append(j - 4)
+                elif text.endswith("past", 0, j):
+                    k = _space_before(text, j - 4)
+                    if k < j - 4 and text.endswith("this", 0, k):
+                        heads.append(k - 4)
+            for h in heads:
+                out.add(h)
+                j = _space_before(text, h)
+                if j < h:
+                    out.update(j - len(p) for p in _PREPOSITIONS if text.endswith(p, 0, j))
+        m = _DAY_ANCHOR.search(text, c + 1)  # anchors may overlap: look again one character on
+    return sorted(p for p in out if p >= 0)
+
+
+def _day_matches(text: str) -> Iterator[re.Match]:
+    """``DAY_RE.finditer(text)``, the pattern tried only where a match can start.
+
+    >>> t = "on Tuesday, last Friday’s close, as of 10th  October 2025, Tron Monday, this past May 5"
+    >>> [m.group("phrase") for m in _day_matches(t)] == [m.group("phrase") for m in DAY_RE.finditer(t)]
+    True
+    """
+    last = 0
+    for p in _day_starts(text):
+        if p >= last:
+            m = DAY_RE.match(text, p)
+            if m is not None:
+                yield m
+                last = m.end()
 
 
 @dataclass(frozen=True)
@@ -162,7 +228,7 @@ def find_days(text: str, published=None, offset: int = 0) -> list[DayRef]:
     """
     base = as_date(published)
     out = []
-    for m in DAY_RE.finditer(text):
+    for m in _day_matches(text):
         wd = m.group("wd") if not m.group("last") else None
         out.append(DayRef(m.start() + offset, m.end() + offset, m.group("phrase"), _resolve(m, base), wd))
     return out

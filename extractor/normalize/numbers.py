@@ -5,6 +5,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from extractor.rx import Caseless, _lower_exactly
+
 MAX_ABS_VALUE = 1e16  # anything larger is not a market figure ("$1e400", "999,999,999,999 trillion")
 
 _SCALES = {
@@ -35,8 +37,7 @@ CURRENCY = r"(?:(?<![A-Za-z])(?:US|CA|C|AU|A|NZ|HK|NT|MX|S|R)\$|\$|€|£|¥|₹
 CURRENCY_AFTER = r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|yen|yuan|renminbi|rupees|francs)"
 CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR)"
 
-MONEY_RE = re.compile(
-    rf"""
+_MONEY_BEFORE = rf"""
     (?:(?<![\w.,%)\]])(?P<neg>[-−–])(?=\s?{CURRENCY}))?  # a minus sign before the currency ("-$45 million"), not a range dash
     (?P<cur>{CURRENCY})\s?                   # currency sign: $, US$, €, £, S$
     (?P<num>{NUMBER}){NUMBER_END}             # 62,692 / 113.8 / 0.26 (not 1e400)
@@ -45,13 +46,57 @@ MONEY_RE = re.compile(
     (?<![A-Za-z])(?P<cur3>{CURRENCY_BEFORE})\s  # or: a currency code first ("EUR 5 million")
     (?P<num3>{NUMBER}){NUMBER_END}
     (?:\s?(?P<scale3>{SCALE}))?
-    |
+    """
+_MONEY_AFTER = rf"""
     (?P<num2>{NUMBER}){NUMBER_END}\s?        # or: a number followed by
     (?:(?P<scale2>{SCALE})\s)?               #   optional scale word and
     (?P<cur2>{CURRENCY_AFTER})\b             #   a currency code or word (1.2 billion USD, 500 euros)
-    """,
-    re.VERBOSE,
-)
+    """
+MONEY_RE = re.compile(f"{_MONEY_BEFORE}|{_MONEY_AFTER}", re.VERBOSE)
+# Where a MONEY_RE match can start (see _money_starts): near a currency sign, at a currency code
+# written first, and on the number before a currency code or word written after it.
+_SIGNS = "$€£¥₹₩"  # every CURRENCY holds one
+_CODE_FIRST = re.compile(CURRENCY_BEFORE)
+_CODE_AFTER = re.compile(CURRENCY_AFTER)
+_AFTER_GAP = 10  # at most between a number's end and the code after it: a space, a scale word ("thousand") and a space
+
+
+def _money_starts(text: str) -> list[int]:
+    """Every place a ``MONEY_RE`` match can start, in order (more places than matches): up to four
+    characters before a currency sign ("-US$", "- $"), a currency code written first, and every
+    character of the number run ending at most ``_AFTER_GAP`` characters before a currency code
+    or word written after it (a match may start inside a longer number: "1,2345 USD")."""
+    out: set[int] = set()
+    for sign in _SIGNS:
+        i = text.find(sign)
+        while i >= 0:
+            out.update(range(max(0, i - 4), i + 1))
+            i = text.find(sign, i + 1)
+    m = _CODE_FIRST.search(text)
+    while m is not None:
+        out.add(m.start())
+        m = _CODE_FIRST.search(text, m.start() + 1)
+    m = _CODE_AFTER.search(text)
+    while m is not None:
+        q = m.start()
+        lo = max(0, q - _AFTER_GAP)
+        while lo > 0 and (text[lo - 1].isdecimal() or text[lo - 1] in ",."):  # the chars of NUMBER (\d is Nd)
+            lo -= 1
+        out.update(range(lo, q))
+        m = _CODE_AFTER.search(text, q + 1)  # codes may overlap ("PYUSD"): look again one character on
+    return sorted(out)
+
+
+def _money_matches(text: str):
+    """``MONEY_RE.finditer(text)``, the pattern tried only where a match can start."""
+    last = 0
+    for p in _money_starts(text):
+        if p >= last:
+            m = MONEY_RE.match(text, p)
+            if m is not None:
+                yield m
+                last = m.end()
+
 
 PERCENT_RE = re.compile(
     rf"""
@@ -219,7 +264,7 @@ def finditer_money(text: str, offset: int = 0):
     >>> [m.group(0) for m in PERCENT_RE.finditer("1e400% and 2.5e3 percent, but +3% stays")]
     ['+3%']
     """
-    for m in MONEY_RE.finditer(text):
+    for m in _money_matches(text):
         try:
             yield money_from_match(m, offset)
         except ValueError:
@@ -267,7 +312,8 @@ def finditer_amounts(text: str, lo: int = 0, hi: int | None = None):
             yield Amount(value, m.start(), m.start("gap"), m.end())
 
 
-_SPELLED_MONEY = re.compile(r"(?<![\w$])(?P<half>half\s+)?(?:a|one)\s+(?P<scale>million|billion|trillion)\s+(?:US\s+)?dollars\b", re.I)
+# rx.Caseless: the same matches as re.IGNORECASE, skipped when "dollars" is not written
+_SPELLED_MONEY = Caseless(r"(?<![\w$])(?P<half>half\s+)?(?:a|one)\s+(?P<scale>million|billion|trillion)\s+(?:US\s+)?dollars\b")
 
 
 def finditer_spelled_money(text: str, lo: int = 0, hi: int | None = None):
@@ -278,6 +324,9 @@ def finditer_spelled_money(text: str, lo: int = 0, hi: int | None = None):
     >>> list(finditer_spelled_money("a dollar and a million reasons"))
     []
     """
+    low = _lower_exactly(text)
+    if low is not None and "dollars" not in low:  # every match ends in "dollars", in any case
+        return
     for m in _SPELLED_MONEY.finditer(text, lo, len(text) if hi is None else hi):
         value = scale_factor(m.group("scale")) * (0.5 if m.group("half") else 1.0)
         yield Money(value=value, currency="USD", scaled=True, start=m.start(), end=m.end())
