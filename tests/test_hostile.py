@@ -569,3 +569,18 @@ def test_batch_debug_shows_traceback(tmp_path, article):
     r = subprocess.run([sys.executable, "-m", "extractor.cli", "--debug", "batch", str(article.parent), "--db", str(db), "--no-model", "--quiet"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode != 0 and "Traceback" in r.stderr
+
+
+# ---------------------------------------------------------------- characters re.IGNORECASE pairs beyond lower()
+
+
+@pytest.mark.parametrize("name", ["İBOVESPA", "İbovespa", "BOVESPA"])
+def test_dotted_capital_i_in_an_asset_name_loses_no_component(name, rules_only):
+    """"İ" matches "i" case-insensitively but lower-cases to two characters: the asset lookup must
+    still find the name, and no fact component may fail on the article."""
+    from extractor.pipeline import Extractor
+
+    text = f"Brazil's {name} index slipped 1.4% on Tuesday, and ether rose 2% to $3,200 in the same session."
+    rec = check(Extractor(Settings(use_model=False)).extract(text))
+    assert not [w for w in rec.warnings if "failed" in w], rec.warnings
+    assert ("price", "ETH", 3200.0) in {(f.type, f.asset, f.value) for f in rec.facts if f.type == "price"}

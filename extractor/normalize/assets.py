@@ -205,6 +205,23 @@ def _search_ci(s: _Scans, text: str, low: str, pos: int) -> re.Match | None:
     return real
 
 
+def _ci_id(ci: dict[str, str], written: str) -> str:
+    """The asset id of a name matched in any case. ``re.IGNORECASE`` pairs a few characters that
+    ``lower()`` does not map onto each other ("İ" matches "i" but lower-cases to two characters),
+    so such a match is looked up by matching each name of its length the same way.
+
+    >>> _ci_id({"ibovespa": "IBOV"}, "İBOVESPA"), _ci_id({"ibovespa": "IBOV"}, "Ibovespa")
+    ('IBOV', 'IBOV')
+    """
+    aid = ci.get(written.lower())
+    if aid is not None:
+        return aid
+    for name, found in ci.items():
+        if len(name) == len(written) and re.fullmatch(re.escape(name), written, re.IGNORECASE):
+            return found
+    raise LookupError(f"asset name {written!r} matched but is not in the lexicon")  # pragma: no cover - the pattern is built from these names
+
+
 def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
     """Every asset mention in ``text``, left to right, longest alias first.
 
@@ -221,7 +238,7 @@ def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
     out = []
     for group, m in _matches(text):
         if group == "ci":
-            aid = ci[m.group("ci").lower()]
+            aid = _ci_id(ci, m.group("ci"))
         elif group == "exact":
             aid = exact[m.group("exact")]
         else:
