@@ -640,11 +640,16 @@ def role_after(text: str, end: int) -> str | None:
     >>> t = "Ann Lee, chief analyst at Acme Research, said"
     >>> role_after(t, t.index(","))
     'chief analyst at Acme Research'
+    >>> t = "Ann Lee, \t\t, said"
+    >>> role_after(t, t.index(",")) is None
+    True
     """
     m = lex().post_role.match(text[end : end + ROLE_AFTER_CHARS])
     if not m:
         return None
     role = m.group("role").strip()
+    if not role:  # an appositive of blanks only
+        return None
     first = role.split()[0].lower()
     if first in lex().verbs or first in lex().pronouns or not _has_role_word(role):
         return None
