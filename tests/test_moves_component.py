@@ -110,3 +110,34 @@ def test_without_the_model_the_rules_decide_alone(rules_only):
     fd = view(doc)
     assert all(grammar.parsed(fd, s) is None for s in fd.sentences) and component._parser is None
     assert [(f.subject, f.percent) for f in doc._.facts if f.type == "percent_move"][0] == ("Quarrytech Systems", 14.0)
+
+
+def _decisions(candidates):
+    return [(c.start, c.end, c.status, c.rule, c.fact) for c in candidates if c.type == "percent_move"]
+
+
+def test_the_run_after_the_parses_decides_again_only_what_they_can_change(full, monkeypatch):
+    """The second run of ``propose`` (once the parses are in) takes over the first run's decisions of a
+    sentence whose parse and readable ``Run`` are unchanged, and decides as a run from scratch would."""
+    from extractor.clean import clean
+    from extractor.facts import moves
+    from extractor.facts.candidates import candidates
+    from extractor.facts.doc import view
+
+    decided = []
+    group = moves._propose_group
+    monkeypatch.setattr(moves, "_propose_group", lambda g, *a: decided.append(g.sent.text) or group(g, *a))
+    plain = "Gold rose 1% on Monday."  # the rules decide
+    parsed = "Brightpath Capital, a holder of ether, saw its stock tumble 9%."  # the parse decides
+    later = "The shares rose 2% on Tuesday."  # refers back to what the parse named in the sentence before
+    (_, doc), = full.docs([clean(f"{plain} {parsed} {later}", source="doc")])
+    assert decided == [plain, parsed, later, parsed, later]  # the plain sentence was decided once
+    decided.clear()
+    fd = view(doc)
+    config = _moves(full).config
+    fd._cache.pop(("moves_decided", config))  # forget the kept decisions: decide every sentence again
+    fresh = moves.propose(fd, config)
+    assert decided == [plain, parsed, later]
+    assert _decisions(fresh.candidates) == _decisions(candidates(doc))
+    assert [(f.subject, f.percent) for f in doc._.facts if f.type == "percent_move"] == [
+        ("Gold", 1.0), ("Brightpath Capital", -9.0), ("Brightpath Capital", 2.0)]

@@ -232,22 +232,45 @@ class Run:
         self.named: list[Mention] = []
         self.named_starts: list[int] = []
         self.listed: tuple[Mention, ...] = ()  # the latest names that moved as a list, one percent each
+        self.changes: list[tuple[Mention, ...] | Mention] = []  # what was remembered, in order (see ``replay``)
 
     def remember(self, found: Found) -> None:
         for m in found.subjects:
             if m.how in ("name", "anaphor"):
-                i = bisect_right(self.named_starts, m.start)
-                if not (i and self.named[i - 1].start == m.start):
-                    self.named.insert(i, m)
-                    self.named_starts.insert(i, m.start)
+                self.changes.append(m)
+                self._name(m)
+
+    def _name(self, m: Mention) -> None:
+        i = bisect_right(self.named_starts, m.start)
+        if not (i and self.named[i - 1].start == m.start):
+            self.named.insert(i, m)
+            self.named_starts.insert(i, m.start)
 
     def remember_list(self, names: tuple[Mention, ...]) -> None:
         if len(names) > 1:
+            self.changes.append(names)
             self.listed = names
+
+    def replay(self, changes: list[tuple[Mention, ...] | Mention]) -> None:
+        """Remember again what a sentence remembered (``changes``: a slice of ``self.changes``)."""
+        for ch in changes:
+            if isinstance(ch, tuple):
+                self.remember_list(ch)
+            else:
+                self.changes.append(ch)
+                self._name(ch)
 
     def named_within(self, lo: int, hi: int) -> list[Mention]:
         a, b = bisect_left(self.named_starts, lo), bisect_left(self.named_starts, hi)
         return [m for m in self.named[a:b] if m.end <= hi]
+
+    def seen(self, sent: Sentence, config: Any) -> tuple:
+        """All the subject stage of ``sent`` can read of the run: the names remembered from as far
+        back as ``referent`` looks to the sentence's end, and the latest list (``plural_referents``).
+        Two runs that see the same decide ``sent`` the same (given the same parse)."""
+        lo = _sentence_back(self.fd, sent, max(config.anaphor_sents, config.running_sents), False)
+        a, b = bisect_left(self.named_starts, lo), bisect_left(self.named_starts, sent.end_char)
+        return tuple(self.named[a:b]), self.listed
 
 
 @dataclass

@@ -47,7 +47,7 @@ from extractor.facts.attribution import grounding
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
-from extractor.facts.grammar import ParsingComponent
+from extractor.facts.grammar import ParsingComponent, parsed
 from extractor.facts.move_subjects import (Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues,
                                           table_row)
 from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
@@ -758,10 +758,26 @@ def _propose_group(g: Group, cands: list[Candidate], periods: Periods, run: Run,
     return last_sign
 
 
+@dataclass
+class _Decided:
+    """What the run of one sentence decided, and from what (``propose`` on a Doc that asked for parses
+    runs again once they are in, and takes these over where the inputs are the same)."""
+
+    parse: object  # the sentence's parse (None: none)
+    seen: tuple  # what the subject stage could read of the ``Run`` (``Run.seen``)
+    candidates: list[Candidate]  # the sentence's candidates, in order
+    changes: list  # what it remembered in the ``Run`` (a slice of ``Run.changes``)
+
+
 def propose(fd: FinDoc, config: Config) -> Proposal:
-    """A candidate for every percent of the doc, decided sentence by sentence."""
+    """A candidate for every percent of the doc, decided sentence by sentence.
+
+    A sentence's decisions depend only on the Doc, the sentence's parse and what its subject stage
+    can read of the ``Run`` (``Run.seen``). So when parsing, each sentence's decisions are kept on
+    the Doc, and the run after the parses came in takes them over where both are unchanged."""
     out = Proposal(tracing=fd.tracing)
     run = Run(fd, parsing=bool(config.parser_model))
+    kept: dict[int, _Decided] | None = fd.cached(("moves_decided", config), dict) if run.parsing else None
 
     def more(cand: Candidate) -> Candidate:
         extra = out.candidate(TYPE, cand.start, cand.end)
@@ -773,6 +789,13 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
         by_sent.setdefault(fd.sentence_at(p.start).i, []).append(p)
     for i, items in by_sent.items():
         sent = fd.sentences[i]
+        if kept is not None:
+            parse, seen, before = parsed(fd, sent), run.seen(sent, config), kept.get(i)
+            if before is not None and before.parse is parse and before.seen == seen:
+                out.candidates.extend(before.candidates)
+                run.replay(before.changes)
+                continue
+            first, mark = len(out.candidates), len(run.changes)
         cands = {(p.start, p.end): out.candidate(TYPE, p.start, p.end) for p in items}
         periods = Periods(sent, items, fd.text)
         floor, prev_sign = sent.start_char, None
@@ -782,6 +805,8 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
             sign = _propose_group(g, [cands[(p.start, p.end)] for p in group], periods, run, more)
             if sign is not None:
                 prev_sign = sign
+        if kept is not None:
+            kept[i] = _Decided(parse, seen, out.candidates[first:], run.changes[mark:])
     return out
 
 
