@@ -141,3 +141,16 @@ def test_the_run_after_the_parses_decides_again_only_what_they_can_change(full, 
     assert _decisions(fresh.candidates) == _decisions(candidates(doc))
     assert [(f.subject, f.percent) for f in doc._.facts if f.type == "percent_move"] == [
         ("Gold", 1.0), ("Brightpath Capital", -9.0), ("Brightpath Capital", 2.0)]
+
+
+@pytest.mark.parametrize("text", [
+    "The Yellow Metal and the yellow  metal rose; the Euro slid, the euros did not, and Sterling held.",
+    "The WORLD’S LARGEST CRYPTOCURRENCY and the world's biggest cryptocurrency, the No. 2 cryptocurrency, euro-zone.",
+    "The ſecond-largest cryptocurrency and the offshore yuan, the İ of the Japanese yen.",  # lower() changes these: the plain scan
+    "",
+])
+def test_aliases_are_found_where_a_scan_of_every_position_finds_them(text):
+    from extractor.facts.move_subjects import _alias_matches, subject_cues
+
+    c = subject_cues()
+    assert [m.span() for m in _alias_matches(c, text)] == [m.span() for m in c.aliases.finditer(text)]

@@ -280,8 +280,10 @@ class Group:
     def tail(self) -> str:
         """The last words before the group, in its own main clause (a forecast word before a semicolon
         belongs to another clause: "Acme said it would buy more; the stock fell 9%")."""
-        clause = _MAIN_CLAUSE_BREAK.split(self.left)[-1]
-        return " ".join(t.group() for t in list(_TOKEN.finditer(clause))[-self.config.tail_words :])
+        cut = 0  # where the last main clause of ``left`` starts (a break ends with a space: no word straddles it)
+        for m in _MAIN_CLAUSE_BREAK.finditer(self.left):
+            cut = m.end()
+        return " ".join(t.group() for t in self.tail_tokens if t.start() >= cut)
 
     @lazy
     def is_range(self) -> bool:
