@@ -75,7 +75,7 @@ class SubjectCues:
 
     aliases: re.Pattern
     alias_ids: dict[str, str]
-    alias_heads: frozenset[str]  # the first word of every alias, lower case (where a match can start)
+    alias_heads: tuple[tuple[str, str], ...]  # the first word of every alias (where a match can start), and its longest word
     not_subjects: frozenset[str]
     generic: re.Pattern  # any anaphor, anywhere (the fallback's running subject)
     anaphor_of: dict[str, str]  # phrase (lower case) -> anaphor kind
@@ -121,7 +121,7 @@ def subject_cues() -> SubjectCues:
     return SubjectCues(
         aliases=_words_re(aliases),
         alias_ids=aliases,
-        alias_heads=frozenset(a.split(" ")[0] for a in aliases),
+        alias_heads=tuple(sorted({(a.split(" ")[0], max(a.split(" "), key=len)) for a in aliases})),
         not_subjects=frozenset(words("move_not_subjects")),
         generic=_words_re(anaphor_of),
         anaphor_of=anaphor_of,
@@ -207,7 +207,9 @@ def _alias_matches(c: SubjectCues, text: str) -> Iterator[re.Match]:
         yield from c.aliases.finditer(text)
         return
     starts: set[int] = set()
-    for head in c.alias_heads:
+    for head, gate in c.alias_heads:
+        if gate not in low:  # a word of the alias is missing ("the yen" without "yen")
+            continue
         i = low.find(head)
         while i >= 0:
             starts.add(i)
