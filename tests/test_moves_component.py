@@ -154,3 +154,21 @@ def test_aliases_are_found_where_a_scan_of_every_position_finds_them(text):
 
     c = subject_cues()
     assert [m.span() for m in _alias_matches(c, text)] == [m.span() for m in c.aliases.finditer(text)]
+
+
+def test_the_last_words_before_a_group_are_read_from_the_end_as_from_the_start():
+    import random
+    import re
+
+    from extractor.facts.moves import Config, Group
+
+    words = re.compile(r"\S+")
+    rng = random.Random(3)
+    pieces = ["a", "ab", " ", "\n", "\u00a0", "\u2003", "\x1c", ".", "  ", "word", "longerword" * 5]
+    for _ in range(3000):
+        left = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 400)))
+        n = rng.choice([0, 1, 3, 8, 20])
+        group = Group.__new__(Group)
+        group.__dict__.update(left=left, config=Config(tail_words=n))
+        want = list(words.finditer(left))[-n:]
+        assert [(m.start(), m.group()) for m in group.tail_tokens] == [(m.start(), m.group()) for m in want]

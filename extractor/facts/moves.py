@@ -273,8 +273,20 @@ class Group:
 
     @lazy
     def tail_tokens(self) -> list[re.Match]:
-        """The last ``tail_words`` words before the group."""
-        return list(_TOKEN.finditer(self.left))[-self.config.tail_words :]
+        """The last ``tail_words`` words before the group (read from the end of ``left``: a window
+        that starts inside a word drops that word, and widens until it holds enough or all of it)."""
+        left, n = self.left, self.config.tail_words
+        if n <= 0:
+            return list(_TOKEN.finditer(left))[-n:]
+        size = 16 * n
+        while True:
+            lo = max(0, len(left) - size)
+            words = list(_TOKEN.finditer(left, lo))
+            if lo and words and words[0].start() == lo and not left[lo - 1].isspace():
+                words = words[1:]
+            if len(words) >= n or not lo:
+                return words[-n:]
+            size *= 2
 
     @lazy
     def tail(self) -> str:
