@@ -781,6 +781,8 @@ class _Decided:
     seen: tuple  # what the subject stage could read of the ``Run`` (``Run.seen``)
     candidates: list[Candidate]  # the sentence's candidates, in order
     changes: list  # what it remembered in the ``Run`` (a slice of ``Run.changes``)
+    periods: Periods  # the sentence's period phrases (read from its text alone)
+    groups: dict  # (first start, last end, floor, previous sign) -> its Group (its windows read from the text alone)
 
 
 def propose(fd: FinDoc, config: Config) -> Proposal:
@@ -811,16 +813,21 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
                 continue
             first, mark = len(out.candidates), len(run.changes)
         cands = {(p.start, p.end): out.candidate(TYPE, p.start, p.end) for p in items}
-        periods = Periods(sent, items, fd.text)
+        periods = before.periods if kept is not None and before is not None else Periods(sent, items, fd.text)
+        groups = before.groups if kept is not None and before is not None else {}
         floor, prev_sign = sent.start_char, None
         for group in sentence_groups(fd, sent, items, config.reach):
-            g = Group(fd, sent, group, floor, prev_sign, config)
+            if kept is None:
+                g = Group(fd, sent, group, floor, prev_sign, config)
+            else:  # the run after the parses reads the windows the first run read
+                key = (group[0].start, group[-1].end, floor, prev_sign)
+                g = groups.get(key) or groups.setdefault(key, Group(fd, sent, group, floor, prev_sign, config))
             floor = group[-1].end
             sign = _propose_group(g, [cands[(p.start, p.end)] for p in group], periods, run, more)
             if sign is not None:
                 prev_sign = sign
         if kept is not None:
-            kept[i] = _Decided(parse, seen, out.candidates[first:], run.changes[mark:])
+            kept[i] = _Decided(parse, seen, out.candidates[first:], run.changes[mark:], periods, groups)
     return out
 
 
