@@ -47,7 +47,7 @@ from extractor.facts.attribution import grounding
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
-from extractor.facts.grammar import ParsingComponent, parsed
+from extractor.facts.grammar import ParsingComponent, parsed, requested
 from extractor.facts.move_subjects import (Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues,
                                           table_row)
 from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
@@ -781,8 +781,8 @@ class _Decided:
     seen: tuple  # what the subject stage could read of the ``Run`` (``Run.seen``)
     candidates: list[Candidate]  # the sentence's candidates, in order
     changes: list  # what it remembered in the ``Run`` (a slice of ``Run.changes``)
-    periods: Periods  # the sentence's period phrases (read from its text alone)
-    groups: dict  # (first start, last end, floor, previous sign) -> its Group (its windows read from the text alone)
+    periods: Periods | None  # a sentence that waits for a parse: its period phrases (read from its text alone)
+    groups: dict | None  # and its groups by (first start, last end, floor, previous sign) (their windows: the text alone)
 
 
 def propose(fd: FinDoc, config: Config) -> Proposal:
@@ -813,8 +813,9 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
                 continue
             first, mark = len(out.candidates), len(run.changes)
         cands = {(p.start, p.end): out.candidate(TYPE, p.start, p.end) for p in items}
-        periods = before.periods if kept is not None and before is not None else Periods(sent, items, fd.text)
-        groups = before.groups if kept is not None and before is not None else {}
+        reread = before if kept is not None and before is not None and before.groups is not None else None
+        periods = reread.periods if reread is not None else Periods(sent, items, fd.text)
+        groups = reread.groups if reread is not None else {}
         floor, prev_sign = sent.start_char, None
         for group in sentence_groups(fd, sent, items, config.reach):
             if kept is None:
@@ -827,7 +828,9 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
             if sign is not None:
                 prev_sign = sign
         if kept is not None:
-            kept[i] = _Decided(parse, seen, out.candidates[first:], run.changes[mark:], periods, groups)
+            again = requested(fd, sent)  # decided again once parsed: keep what it read
+            kept[i] = _Decided(parse, seen, out.candidates[first:], run.changes[mark:], periods if again else None,
+                               groups if again else None)
     return out
 
 
