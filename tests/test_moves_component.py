@@ -110,3 +110,65 @@ def test_without_the_model_the_rules_decide_alone(rules_only):
     fd = view(doc)
     assert all(grammar.parsed(fd, s) is None for s in fd.sentences) and component._parser is None
     assert [(f.subject, f.percent) for f in doc._.facts if f.type == "percent_move"][0] == ("Quarrytech Systems", 14.0)
+
+
+def _decisions(candidates):
+    return [(c.start, c.end, c.status, c.rule, c.fact) for c in candidates if c.type == "percent_move"]
+
+
+def test_the_run_after_the_parses_decides_again_only_what_they_can_change(full, monkeypatch):
+    """The second run of ``propose`` (once the parses are in) takes over the first run's decisions of a
+    sentence whose parse and readable ``Run`` are unchanged, and decides as a run from scratch would."""
+    from extractor.clean import clean
+    from extractor.facts import moves
+    from extractor.facts.candidates import candidates
+    from extractor.facts.doc import view
+
+    decided = []
+    group = moves._propose_group
+    monkeypatch.setattr(moves, "_propose_group", lambda g, *a: decided.append(g.sent.text) or group(g, *a))
+    plain = "Gold rose 1% on Monday."  # the rules decide
+    parsed = "Brightpath Capital, a holder of ether, saw its stock tumble 9%."  # the parse decides
+    later = "The shares rose 2% on Tuesday."  # refers back to what the parse named in the sentence before
+    (_, doc), = full.docs([clean(f"{plain} {parsed} {later}", source="doc")])
+    assert decided == [plain, parsed, later, parsed, later]  # the plain sentence was decided once
+    decided.clear()
+    fd = view(doc)
+    config = _moves(full).config
+    fd._cache.pop(("moves_decided", config))  # forget the kept decisions: decide every sentence again
+    fresh = moves.propose(fd, config)
+    assert decided == [plain, parsed, later]
+    assert _decisions(fresh.candidates) == _decisions(candidates(doc))
+    assert [(f.subject, f.percent) for f in doc._.facts if f.type == "percent_move"] == [
+        ("Gold", 1.0), ("Brightpath Capital", -9.0), ("Brightpath Capital", 2.0)]
+
+
+@pytest.mark.parametrize("text", [
+    "The Yellow Metal and the yellow  metal rose; the Euro slid, the euros did not, and Sterling held.",
+    "The WORLD’S LARGEST CRYPTOCURRENCY and the world's biggest cryptocurrency, the No. 2 cryptocurrency, euro-zone.",
+    "The ſecond-largest cryptocurrency and the offshore yuan, the İ of the Japanese yen.",  # lower() changes these: the plain scan
+    "",
+])
+def test_aliases_are_found_where_a_scan_of_every_position_finds_them(text):
+    from extractor.facts.move_subjects import _alias_matches, subject_cues
+
+    c = subject_cues()
+    assert [m.span() for m in _alias_matches(c, text)] == [m.span() for m in c.aliases.finditer(text)]
+
+
+def test_the_last_words_before_a_group_are_read_from_the_end_as_from_the_start():
+    import random
+    import re
+
+    from extractor.facts.moves import Config, Group
+
+    words = re.compile(r"\S+")
+    rng = random.Random(3)
+    pieces = ["a", "ab", " ", "\n", "\u00a0", "\u2003", "\x1c", ".", "  ", "word", "longerword" * 5]
+    for _ in range(3000):
+        left = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 400)))
+        n = rng.choice([0, 1, 3, 8, 20])
+        group = Group.__new__(Group)
+        group.__dict__.update(left=left, config=Config(tail_words=n))
+        want = list(words.finditer(left))[-n:]
+        assert [(m.start(), m.group()) for m in group.tail_tokens] == [(m.start(), m.group()) for m in want]

@@ -325,6 +325,11 @@ def request(fd: FinDoc, sent: Sentence) -> None:
         r.wanted.add(sent.i)
 
 
+def requested(fd: FinDoc, sent: Sentence) -> bool:
+    """Whether ``sent`` waits for a parse (it was asked for and is not parsed yet)."""
+    return sent.i in _requests(fd).wanted
+
+
 def parsed(fd: FinDoc, sent: Sentence) -> Parse | None:
     """The parse of ``sent``, when it was asked for and parsed."""
     return _requests(fd).parses.get(sent.i)

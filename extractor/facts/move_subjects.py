@@ -27,12 +27,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation, words
 from extractor.facts import grammar
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.normalize.assets import asset_kind
+from extractor.rx import _lower_exactly
 
 if TYPE_CHECKING:
     from extractor.facts.grammar import Parse, Phrase
@@ -73,6 +75,7 @@ class SubjectCues:
 
     aliases: re.Pattern
     alias_ids: dict[str, str]
+    alias_heads: tuple[tuple[str, str], ...]  # the first word of every alias (where a match can start), and its longest word
     not_subjects: frozenset[str]
     generic: re.Pattern  # any anaphor, anywhere (the fallback's running subject)
     anaphor_of: dict[str, str]  # phrase (lower case) -> anaphor kind
@@ -118,6 +121,7 @@ def subject_cues() -> SubjectCues:
     return SubjectCues(
         aliases=_words_re(aliases),
         alias_ids=aliases,
+        alias_heads=tuple(sorted({(a.split(" ")[0], max(a.split(" "), key=len)) for a in aliases})),
         not_subjects=frozenset(words("move_not_subjects")),
         generic=_words_re(anaphor_of),
         anaphor_of=anaphor_of,
@@ -181,15 +185,42 @@ def mentions(fd: FinDoc) -> SpanIndex[Mention]:
         c = subject_cues()
         text = fd.text
         out = [Mention(a.start, a.end, a.asset.id, "asset", a.asset.kind, a.asset.key)
-               for a in fd.assets if not re.match(r"-[a-z]", text[a.end : a.end + 2])]
+               for a in fd.assets if not _ADJECTIVE_DASH.match(text, a.end)]
         taken = SpanIndex(out)
-        for m in c.aliases.finditer(text):
+        for m in _alias_matches(c, text):
             if not taken.overlapping(m.start(), m.end()):
                 ident = c.alias_ids[re.sub(r"\s+", " ", m.group(0).lower())]
                 out.append(Mention(m.start(), m.end(), ident, "alias", asset_kind(ident) or "name", ident))
         return SpanIndex(out)
 
     return fd.cached("move_mentions", build)
+
+
+_ADJECTIVE_DASH = re.compile(r"-[a-z]")  # "Nasdaq-listed"
+
+
+def _alias_matches(c: SubjectCues, text: str) -> Iterator[re.Match]:
+    """``c.aliases.finditer(text)``, tried only where the first word of an alias stands (a scan of
+    every position costs more than a substring search per first word)."""
+    low = _lower_exactly(text)
+    if low is None:
+        yield from c.aliases.finditer(text)
+        return
+    starts: set[int] = set()
+    for head, gate in c.alias_heads:
+        if gate not in low:  # a word of the alias is missing ("the yen" without "yen")
+            continue
+        i = low.find(head)
+        while i >= 0:
+            starts.add(i)
+            i = low.find(head, i + 1)
+    end = 0
+    for pos in sorted(starts):
+        if pos >= end:
+            m = c.aliases.match(text, pos)
+            if m:
+                yield m
+                end = m.end()
 
 
 def same_asset(a: Mention, b: Mention) -> bool:
@@ -232,22 +263,46 @@ class Run:
         self.named: list[Mention] = []
         self.named_starts: list[int] = []
         self.listed: tuple[Mention, ...] = ()  # the latest names that moved as a list, one percent each
+        self.changes: list[tuple[Mention, ...] | Mention] = []  # what was remembered, in order (see ``replay``)
 
     def remember(self, found: Found) -> None:
         for m in found.subjects:
             if m.how in ("name", "anaphor"):
-                i = bisect_right(self.named_starts, m.start)
-                if not (i and self.named[i - 1].start == m.start):
-                    self.named.insert(i, m)
-                    self.named_starts.insert(i, m.start)
+                self.changes.append(m)
+                self._name(m)
+
+    def _name(self, m: Mention) -> None:
+        i = bisect_right(self.named_starts, m.start)
+        if not (i and self.named[i - 1].start == m.start):
+            self.named.insert(i, m)
+            self.named_starts.insert(i, m.start)
 
     def remember_list(self, names: tuple[Mention, ...]) -> None:
         if len(names) > 1:
+            self.changes.append(names)
             self.listed = names
+
+    def replay(self, changes: list[tuple[Mention, ...] | Mention]) -> None:
+        """Remember again what a sentence remembered (``changes``: a slice of ``self.changes``)."""
+        for ch in changes:
+            if isinstance(ch, tuple):
+                self.remember_list(ch)
+            else:
+                self.changes.append(ch)
+                self._name(ch)
 
     def named_within(self, lo: int, hi: int) -> list[Mention]:
         a, b = bisect_left(self.named_starts, lo), bisect_left(self.named_starts, hi)
         return [m for m in self.named[a:b] if m.end <= hi]
+
+    def seen(self, sent: Sentence, config: Any) -> tuple:
+        """All the subject stage of ``sent`` can read of the run: the names remembered from as far
+        back as ``referent`` looks to the sentence's end, and the latest list (``plural_referents``).
+        Two runs that see the same decide ``sent`` the same (given the same parse)."""
+        # = _sentence_back(fd, sent, n, False): sentences start strictly in order, so each step back is one sentence
+        lo = self.fd.sentences[max(0, sent.i - max(config.anaphor_sents, config.running_sents))].start_char
+        a, b = bisect_left(self.named_starts, lo), bisect_left(self.named_starts, sent.end_char)
+        return tuple(self.named[a:b]), self.listed
 
 
 @dataclass
@@ -657,12 +712,12 @@ def rule_found(pl: Place) -> Found:
     if row is not None:
         return _row_subject(pl, row)
     before = pl.before
-    m = _NAME_BEFORE_PCT.search(before)
-    if m and (pl.explicit or before.rstrip().endswith("(")):
+    m = _NAME_BEFORE_PCT.search(before) if pl.explicit or before.rstrip().endswith("(") else None
+    if m:
         name = clean_name(fd, pl.lo + m.start("name"), pl.lo + m.end("name"))
         if name:
             return Found((name,), "name right before the percent")
-    poss = subject_cues().possessive.search(text, pl.lo, pl.start)
+    poss = subject_cues().possessive.search(text, pl.lo, pl.start) if _APOSTROPHE.search(text, pl.lo, pl.start) else None
     if poss:
         owner = [m for m in mentions(fd).within(pl.lo, poss.start()) if m.end == poss.start()]
         name = _NAME_BEFORE_POSS.search(text, max(pl.lo, poss.start() - 80), poss.start())
@@ -687,6 +742,8 @@ def rule_found(pl: Place) -> Found:
     s, e = clause_subject_span(pl, pl.anchor)
     return _np_found(pl, s, e)
 
+
+_APOSTROPHE = re.compile(r"['’]")  # every possessive holds one
 
 # "the market, as measured by the X index, ..." / "stocks, as tracked by X, ..."
 _MEASURED_BY = re.compile(r",\s*(?:as\s+)?(?:measured|tracked|gauged|represented|reflected)\s+by\s+(?:the\s+)?", re.IGNORECASE)

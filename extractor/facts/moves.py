@@ -47,7 +47,7 @@ from extractor.facts.attribution import grounding
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
-from extractor.facts.grammar import ParsingComponent
+from extractor.facts.grammar import ParsingComponent, parsed, requested
 from extractor.facts.move_subjects import (Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues,
                                           table_row)
 from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
@@ -273,15 +273,29 @@ class Group:
 
     @lazy
     def tail_tokens(self) -> list[re.Match]:
-        """The last ``tail_words`` words before the group."""
-        return list(_TOKEN.finditer(self.left))[-self.config.tail_words :]
+        """The last ``tail_words`` words before the group (read from the end of ``left``: a window
+        that starts inside a word drops that word, and widens until it holds enough or all of it)."""
+        left, n = self.left, self.config.tail_words
+        if n <= 0:
+            return list(_TOKEN.finditer(left))[-n:]
+        size = 16 * n
+        while True:
+            lo = max(0, len(left) - size)
+            words = list(_TOKEN.finditer(left, lo))
+            if lo and words and words[0].start() == lo and not left[lo - 1].isspace():
+                words = words[1:]
+            if len(words) >= n or not lo:
+                return words[-n:]
+            size *= 2
 
     @lazy
     def tail(self) -> str:
         """The last words before the group, in its own main clause (a forecast word before a semicolon
         belongs to another clause: "Acme said it would buy more; the stock fell 9%")."""
-        clause = _MAIN_CLAUSE_BREAK.split(self.left)[-1]
-        return " ".join(t.group() for t in list(_TOKEN.finditer(clause))[-self.config.tail_words :])
+        cut = 0  # where the last main clause of ``left`` starts (a break ends with a space: no word straddles it)
+        for m in _MAIN_CLAUSE_BREAK.finditer(self.left):
+            cut = m.end()
+        return " ".join(t.group() for t in self.tail_tokens if t.start() >= cut)
 
     @lazy
     def is_range(self) -> bool:
@@ -758,10 +772,28 @@ def _propose_group(g: Group, cands: list[Candidate], periods: Periods, run: Run,
     return last_sign
 
 
+@dataclass
+class _Decided:
+    """What the run of one sentence decided, and from what (``propose`` on a Doc that asked for parses
+    runs again once they are in, and takes these over where the inputs are the same)."""
+
+    parse: object  # the sentence's parse (None: none)
+    seen: tuple  # what the subject stage could read of the ``Run`` (``Run.seen``)
+    candidates: list[Candidate]  # the sentence's candidates, in order
+    changes: list  # what it remembered in the ``Run`` (a slice of ``Run.changes``)
+    periods: Periods | None  # a sentence that waits for a parse: its period phrases (read from its text alone)
+    groups: dict | None  # and its groups by (first start, last end, floor, previous sign) (their windows: the text alone)
+
+
 def propose(fd: FinDoc, config: Config) -> Proposal:
-    """A candidate for every percent of the doc, decided sentence by sentence."""
+    """A candidate for every percent of the doc, decided sentence by sentence.
+
+    A sentence's decisions depend only on the Doc, the sentence's parse and what its subject stage
+    can read of the ``Run`` (``Run.seen``). So when parsing, each sentence's decisions are kept on
+    the Doc, and the run after the parses came in takes them over where both are unchanged."""
     out = Proposal(tracing=fd.tracing)
     run = Run(fd, parsing=bool(config.parser_model))
+    kept: dict[int, _Decided] | None = fd.cached(("moves_decided", config), dict) if run.parsing else None
 
     def more(cand: Candidate) -> Candidate:
         extra = out.candidate(TYPE, cand.start, cand.end)
@@ -773,15 +805,32 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
         by_sent.setdefault(fd.sentence_at(p.start).i, []).append(p)
     for i, items in by_sent.items():
         sent = fd.sentences[i]
+        if kept is not None:
+            parse, seen, before = parsed(fd, sent), run.seen(sent, config), kept.get(i)
+            if before is not None and before.parse is parse and before.seen == seen:
+                out.candidates.extend(before.candidates)
+                run.replay(before.changes)
+                continue
+            first, mark = len(out.candidates), len(run.changes)
         cands = {(p.start, p.end): out.candidate(TYPE, p.start, p.end) for p in items}
-        periods = Periods(sent, items, fd.text)
+        reread = before if kept is not None and before is not None and before.groups is not None else None
+        periods = reread.periods if reread is not None else Periods(sent, items, fd.text)
+        groups = reread.groups if reread is not None else {}
         floor, prev_sign = sent.start_char, None
         for group in sentence_groups(fd, sent, items, config.reach):
-            g = Group(fd, sent, group, floor, prev_sign, config)
+            if kept is None:
+                g = Group(fd, sent, group, floor, prev_sign, config)
+            else:  # the run after the parses reads the windows the first run read
+                key = (group[0].start, group[-1].end, floor, prev_sign)
+                g = groups.get(key) or groups.setdefault(key, Group(fd, sent, group, floor, prev_sign, config))
             floor = group[-1].end
             sign = _propose_group(g, [cands[(p.start, p.end)] for p in group], periods, run, more)
             if sign is not None:
                 prev_sign = sign
+        if kept is not None:
+            again = requested(fd, sent)  # decided again once parsed: keep what it read
+            kept[i] = _Decided(parse, seen, out.candidates[first:], run.changes[mark:], periods if again else None,
+                               groups if again else None)
     return out
 
 
