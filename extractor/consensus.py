@@ -233,10 +233,11 @@ def syndication(articles: Sequence[ArticleInfo], threshold: float = SYNDICATION_
 
     for aid, m in hashes.items():
         for other in lsh.query(m):
-            if other != aid and jaccard(sets[aid], sets[other]) >= threshold:
-                ra, rb = find(aid), find(other)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
+            if other == aid:
+                continue
+            ra, rb = find(aid), find(other)
+            if ra != rb and jaccard(sets[aid], sets[other]) >= threshold:  # (a pair already in one story needs no check)
+                parent[max(ra, rb)] = min(ra, rb)
     clusters: dict[str, list[ArticleInfo]] = {}
     for a in articles:
         clusters.setdefault(find(a.id), []).append(a)
