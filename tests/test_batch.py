@@ -336,6 +336,33 @@ def test_verbose_logs_progress(tmp_path):
     assert "INFO extractor.batch: 3 files: 0 unchanged" in err and "INFO extractor.batch: batch: 3/3 files" in err
 
 
+_CTRL_C_WHILE_THE_SERVER_STARTS = r"""
+import os, signal, threading, time
+from multiprocessing import forkserver
+from extractor.engines import local
+from extractor.settings import Settings
+
+def slow_start():  # a server start that takes a second, with a Ctrl-C in the middle of it
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+    time.sleep(1.0)
+
+forkserver.ensure_running = slow_start
+try:
+    local._worker_context(Settings(use_model=False))
+except KeyboardInterrupt:
+    print("interrupted")
+else:
+    print("lost")
+"""
+
+
+def test_ctrl_c_while_the_workers_server_starts_is_not_lost():
+    """The workers' server starts with Ctrl-C kept from it; a Ctrl-C the parent gets meanwhile is
+    raised once the server has started (it used to be ignored in that window, and the batch ran on)."""
+    out = subprocess.run([sys.executable, "-c", _CTRL_C_WHILE_THE_SERVER_STARTS], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "interrupted", out.stdout + out.stderr
+
+
 @pytest.mark.parametrize("when", ["store_open", "after_0.5s"])
 def test_ctrl_c_early_in_a_workers_batch_prints_one_line(tmp_path, when):
     """Ctrl-C reaches the whole process group (parent, workers' server, workers): one line, exit 130."""

@@ -21,7 +21,6 @@ import math
 import multiprocessing as mp
 import os
 import signal
-import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -86,7 +85,7 @@ def _worker_context(settings: Settings):
     """The multiprocessing context of the workers. With forkserver, the server imports spaCy and
     the rules and builds a warmed-up extractor for ``settings`` once (``extractor.preload``), and
     every worker forks from it with the model loaded. A server already running keeps what it has.
-    The server starts with Ctrl-C ignored (the parent handles it), and so do the workers."""
+    The server starts with Ctrl-C blocked (the parent handles it), and so do the workers."""
     ctx = mp.get_context(_start_method())
     if ctx.get_start_method() == "forkserver":
         from multiprocessing import forkserver
@@ -95,12 +94,14 @@ def _worker_context(settings: Settings):
 
         os.environ[ENV] = settings.model_dump_json()  # the server inherits the environment it starts with
         ctx.set_forkserver_preload(["extractor.preload"])
-        if threading.current_thread() is threading.main_thread():
-            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the server: no traceback from it
-            try:
-                forkserver.ensure_running()
-            finally:
-                signal.signal(signal.SIGINT, previous)
+        # SIGINT blocked, not ignored, while the server starts: the server inherits the mask (no
+        # traceback from it while it preloads), and a Ctrl-C that arrives meanwhile stays pending
+        # for this process instead of being dropped (it is raised here once the mask is restored).
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     return ctx
 
 
