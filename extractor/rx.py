@@ -19,7 +19,7 @@ beyond ``lower()`` ("ſ", "ı", some Greek and Cyrillic variants). Then the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 try:  # characters re.IGNORECASE pairs beyond lower() ("ſ" with "s", "ı" with "i", Greek variants)
     from re._casefix import _EXTRA_CASES as _EXTRA
@@ -60,7 +60,7 @@ def lowered_pattern(pattern: str) -> str | None:
 _LAST_LOWERED: list = [None, None]  # (text, its lowered form): many patterns scan the same doc text in a row
 
 
-def _lower_exactly(text: str) -> str | None:
+def lower_exactly(text: str) -> str | None:
     """``text.lower()`` when it keeps every offset and every re.IGNORECASE pairing, else ``None``."""
     if _LAST_LOWERED[0] is text:
         return _LAST_LOWERED[1]
@@ -97,7 +97,7 @@ class Caseless:
         self.flags = self.slow.flags
 
     def _lowered(self, text: str) -> str | None:
-        return None if self.fast is None else _lower_exactly(text)
+        return None if self.fast is None else lower_exactly(text)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
         endpos = len(text) if endpos is None else endpos
@@ -172,8 +172,13 @@ def _spread(alt: str, depth: int) -> list[tuple[str, str]]:
     return [(alt[0], alt[1:])]
 
 
-def _group_end(pattern: str) -> int:
-    """Where the group opening at ``pattern[0]`` ends (after its ``)``)."""
+def _syntax(pattern: str) -> Iterator[tuple[int, str, int]]:
+    r"""``(index, character, depth)`` of each ``(``, ``)`` and ``|`` of ``pattern`` outside escapes
+    and character classes; ``depth`` counts the groups open around it (for ``)``: after it closes).
+
+    >>> [(i, ch, d) for i, ch, d in _syntax(r"a(b|[(|]\)c)|d")]
+    [(1, '(', 0), (3, '|', 1), (11, ')', 0), (12, '|', 0)]
+    """
     depth, i, in_class = 0, 0, False
     while i < len(pattern):
         ch = pattern[i]
@@ -185,15 +190,24 @@ def _group_end(pattern: str) -> int:
         elif ch == "[":
             in_class = True
             i += 1 + (pattern[i + 1 : i + 2] == "^")
-            i += pattern[i : i + 1] == "]"
+            i += pattern[i : i + 1] == "]"  # a "]" right after "[" or "[^" is a literal
             continue
         elif ch == "(":
+            yield i, ch, depth
             depth += 1
         elif ch == ")":
             depth -= 1
-            if depth == 0:
-                return i + 1
+            yield i, ch, depth
+        elif ch == "|":
+            yield i, ch, depth
         i += 1
+
+
+def _group_end(pattern: str) -> int:
+    """Where the group opening at ``pattern[0]`` ends (after its ``)``)."""
+    for i, ch, depth in _syntax(pattern):
+        if ch == ")" and depth == 0:
+            return i + 1
     raise _Any
 
 
@@ -322,30 +336,34 @@ def _prefix_matches(prefix: re.Pattern, pattern: re.Pattern, low: str, pos: int,
 
 
 def top_alternatives(pattern: str) -> list[str]:
-    """``pattern`` split at its top-level ``|`` (outside groups and character classes)."""
-    out, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            i += 1 + (pattern[i + 1 : i + 2] == "^")
-            i += pattern[i : i + 1] == "]"  # a "]" right after "[" or "[^" is a literal
-            continue
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+    """``pattern`` split at its top-level ``|`` (outside groups and character classes).
+
+    >>> top_alternatives(r"a(b|c)|[|]d|e")
+    ['a(b|c)', '[|]d', 'e']
+    """
+    out, start = [], 0
+    for i, ch, depth in _syntax(pattern):
+        if ch == "|" and depth == 0:
             out.append(pattern[start:i])
             start = i + 1
-        i += 1
     out.append(pattern[start:])
     return out
+
+
+def matches_at(pattern: re.Pattern, text: str, starts: Iterable[int]) -> Iterator[re.Match]:
+    r"""``pattern.finditer(text)`` when every match begins at one of ``starts`` (ascending): the
+    pattern is tried only there, and the matches do not overlap, as finditer's.
+
+    >>> [m.group() for m in matches_at(re.compile(r"\$\d+"), "$5 and $60", [0, 1, 7])]
+    ['$5', '$60']
+    """
+    last = 0
+    for p in starts:
+        if p >= last:
+            m = pattern.match(text, p)
+            if m is not None:
+                yield m
+                last = m.end()
 
 
 def _has_prefix(items) -> bool:

@@ -112,6 +112,22 @@ _FIGURE_STOP = re.compile(r"^[$€£]?\d[\d,.]*(?:[KkMmBbTt]|bn|mn|tn|[%xX])\.$"
 _CLOSERS = {"”", "’", '"', "'", ")", "]", "»"}
 
 
+def _start_step(word: str, after_terminal: bool, after_newline: bool) -> tuple[bool, bool, bool]:
+    """One token of ``sentence_starts``: whether ``word`` starts a sentence (the first token aside),
+    then the state after it (after a terminal token, after a newline)."""
+    is_space = word.isspace()
+    start = not is_space and (after_newline or (
+        after_terminal and word not in _CLOSERS and word not in _TERMINAL
+        and (word[:1].isupper() or word[:1].isdigit() or word[:1] in "“\"‘'(*-$")))
+    # a newline (always its own space token) ends a paragraph or list item
+    after_newline = (after_newline or "\n" in word) if is_space else False
+    if word in _TERMINAL or (word[-1:] == "." and _FIGURE_STOP.match(word)):
+        after_terminal = True
+    elif not (word in _CLOSERS and after_terminal) and not is_space:
+        after_terminal = False
+    return start, after_terminal, after_newline
+
+
 def sentence_starts(words: Sequence[str]) -> list[bool]:
     """Which tokens start a sentence: paragraph breaks (newlines) and terminal punctuation.
 
@@ -123,27 +139,11 @@ def sentence_starts(words: Sequence[str]) -> list[bool]:
     >>> sentence_starts(["Bitcoin", "slid", "to", "$", "60K.", "Ether", "rose", "on", "Monday", "."])
     [True, False, False, False, False, True, False, False, False, False]
     """
-    starts = [False] * len(words)
+    starts = []
     after_terminal = after_newline = False
     for i, word in enumerate(words):
-        is_space = word.isspace()
-        if i == 0:
-            starts[i] = True
-        elif is_space:
-            pass
-        elif after_newline:
-            starts[i] = True
-        elif after_terminal and word not in _CLOSERS and word not in _TERMINAL:
-            if word[:1].isupper() or word[:1].isdigit() or word[:1] in "“\"‘'(*-$":
-                starts[i] = True
-        # a newline (always its own space token) ends a paragraph or list item
-        after_newline = (after_newline or "\n" in word) if is_space else False
-        if word in _TERMINAL or (word[-1:] == "." and _FIGURE_STOP.match(word)):
-            after_terminal = True
-        elif word in _CLOSERS and after_terminal:
-            pass
-        elif not is_space:
-            after_terminal = False
+        start, after_terminal, after_newline = _start_step(word, after_terminal, after_newline)
+        starts.append(start or i == 0)
     return starts
 
 
@@ -187,21 +187,9 @@ def sentence_start_tokens(text: str, idx, length) -> list[int]:
         while j < n:  # the rules of ``sentence_starts``, from a quiet state, until the state is quiet again
             a = int(idx[j])
             word = text[a : a + int(length[j])]
-            is_space = word.isspace()
-            if j == 0 or is_space:
-                pass
-            elif after_newline:
+            start, after_terminal, after_newline = _start_step(word, after_terminal, after_newline)
+            if start and j:
                 starts.append(j)
-            elif after_terminal and word not in _CLOSERS and word not in _TERMINAL:
-                if word[:1].isupper() or word[:1].isdigit() or word[:1] in "“\"‘'(*-$":
-                    starts.append(j)
-            after_newline = (after_newline or "\n" in word) if is_space else False
-            if word in _TERMINAL or (word[-1:] == "." and _FIGURE_STOP.match(word)):
-                after_terminal = True
-            elif word in _CLOSERS and after_terminal:
-                pass
-            elif not is_space:
-                after_terminal = False
             j += 1
             if not after_terminal and not after_newline:
                 break

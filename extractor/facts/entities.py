@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from extractor.data import alternation, compiled, lexicon
 from extractor.facts.doc import _LOWER_WORD
-from extractor.rx import _lower_exactly
+from extractor.rx import lower_exactly, matches_at
 from extractor.normalize.assets import Asset, AssetMention, asset_kind, canonical_asset, find_assets
 
 MAX_NAME_WORDS = 6
@@ -154,14 +154,7 @@ def _anchored(rx: re.Pattern, text: str, nouns: list[int], words_: int, starts: 
             else:
                 break
         starts.update(m.start() for m in _NAME_START.finditer(text, lo, j))
-    last = 0
-    for p in sorted(starts):
-        if p < last:
-            continue
-        m = rx.match(text, p)
-        if m is not None:
-            yield m
-            last = m.end()
+    yield from matches_at(rx, text, sorted(starts))
 
 
 def _find_all(text: str, words_) -> list[int]:
@@ -416,7 +409,7 @@ class Registry:
             if name and canonical_asset(name) is None and toks[-1] not in w.not_asset_heads \
                     and not any(t in w.fund_heads for t in toks):
                 self._add(name, None, "stock")
-        low = _lower_exactly(text)  # the token nouns match in any case: found in the lower-cased text
+        low = lower_exactly(text)  # the token nouns match in any case: found in the lower-cased text
         tokens = _token_re().finditer(text) if low is None else _anchored(_token_re(), text, _find_all(low, _token_firsts()), 3)
         for m in tokens:
             name = clean_name(m.group("name"), w, self.lower_words)

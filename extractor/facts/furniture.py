@@ -24,7 +24,7 @@ from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
 from extractor.facts.rules import outcome
 from extractor.records import FACT_TYPES
-from extractor.rx import Caseless
+from extractor.rx import Caseless, matches_at
 
 STRIP = outcome("furniture.ticker_strip", "a price-ticker strip ('BTC$71,904+2.1% ETH$3,377+1.0%'): no facts")
 TEASER_BLOCK = outcome("furniture.teaser_block", "a block of other stories under a 'Related', 'Read more', 'Editors' picks' heading: no facts")
@@ -191,13 +191,7 @@ _SENTENCE_GAP = re.compile(r"[.!?]\s")
 def _bio_sentences(rx: re.Pattern, line: str) -> Iterator[re.Match]:
     """``rx.finditer(line)`` for ``patterns().bio_sentence``, whose matches start the line or follow
     '. ', '! ' or '? ': the pattern is tried only there."""
-    last = 0
-    for pos in (0, *(m.end() for m in _SENTENCE_GAP.finditer(line))):
-        if pos >= last:
-            m = rx.match(line, pos)
-            if m is not None:
-                yield m
-                last = m.end()
+    return matches_at(rx, line, (0, *(m.end() for m in _SENTENCE_GAP.finditer(line))))
 
 
 def _sentence_start(text: str, pos: int) -> int:

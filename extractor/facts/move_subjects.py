@@ -34,7 +34,7 @@ from extractor.data import alternation, compiled, lexicon, pattern_alternation, 
 from extractor.facts import grammar
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.normalize.assets import asset_kind
-from extractor.rx import _lower_exactly
+from extractor.rx import lower_exactly
 
 if TYPE_CHECKING:
     from extractor.facts.grammar import Parse, Phrase
@@ -202,7 +202,7 @@ _ADJECTIVE_DASH = re.compile(r"-[a-z]")  # "Nasdaq-listed"
 def _alias_matches(c: SubjectCues, text: str) -> Iterator[re.Match]:
     """``c.aliases.finditer(text)``, tried only where the first word of an alias stands (a scan of
     every position costs more than a substring search per first word)."""
-    low = _lower_exactly(text)
+    low = lower_exactly(text)
     if low is None:
         yield from c.aliases.finditer(text)
         return

@@ -30,7 +30,7 @@ from extractor.errors import LexiconError
 from extractor.facts.doc import FinDoc, SpanIndex
 from extractor.facts.windows import MAX_WINDOW
 from extractor.normalize.assets import canonical_asset
-from extractor.rx import _lower_exactly
+from extractor.rx import lower_exactly, matches_at
 
 ROLE_BEFORE_WORDS = 9  # words a role written before a name holds at most
 ROLE_AFTER_CHARS = 160  # characters an appositive role after a name reaches
@@ -169,28 +169,16 @@ def _first_words(phrases) -> str:
     return alternation(firsts, ignore_case=True)
 
 
-def _finditer_at(rx: re.Pattern, text: str, starts) -> Iterator[re.Match]:
-    """``rx.finditer(text)`` when every match starts at one of ``starts`` (ascending): the pattern
-    is tried only there."""
-    last = 0
-    for p in starts:
-        if p >= last:
-            m = rx.match(text, p)
-            if m is not None:
-                yield m
-                last = m.end()
-
-
 def _head_starts(text: str) -> list[int] | None:
     """Where ``role_name`` or ``org_head`` can match in ``text`` (``None``: anywhere): found with
     ``head_starts`` in the lower-cased text (its matches hold no place where another can start)."""
-    low = _lower_exactly(text)
+    low = lower_exactly(text)
     return None if low is None else [m.start() for m in lex().head_starts.finditer(low)]
 
 
 def _scan(rx: re.Pattern, starts: list[int] | None, text: str) -> Iterator[re.Match]:
     """``rx.finditer(text)``, trying ``rx`` only at ``starts`` (from ``_head_starts``)."""
-    return rx.finditer(text) if starts is None else _finditer_at(rx, text, starts)
+    return rx.finditer(text) if starts is None else matches_at(rx, text, starts)
 
 
 # --- names ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from collections.abc import Iterator
 
 from extractor.data import alternation, compiled, led_alternation, rows
-from extractor.rx import _lower_exactly, lowered_pattern
+from extractor.rx import lower_exactly, lowered_pattern
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _matches(text: str) -> Iterator[tuple[str, re.Match]]:
     (names over the lower-cased text, case-sensitively; the ticker branches only where a "(",
     "$" or "/USD" makes them possible) and the branch matches are merged by the same rule.
     Texts whose lower-casing is not exact (see ``rx``) take the pattern itself."""
-    low = _lower_exactly(text)
+    low = lower_exactly(text)
     if low is None:
         for m in _lexicon()[4].finditer(text):
             yield next(g for g in ("ci", "exact", "amb", "pair") if m.group(g)), m

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from extractor.rx import gated
+from extractor.rx import gated, matches_at
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -89,13 +89,7 @@ def _day_matches(text: str) -> Iterator[re.Match]:
     >>> [m.group("phrase") for m in _day_matches(t)] == [m.group("phrase") for m in DAY_RE.finditer(t)]
     True
     """
-    last = 0
-    for p in _day_starts(text):
-        if p >= last:
-            m = DAY_RE.match(text, p)
-            if m is not None:
-                yield m
-                last = m.end()
+    return matches_at(DAY_RE, text, _day_starts(text))
 
 
 @dataclass(frozen=True)

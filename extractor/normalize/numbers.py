@@ -5,7 +5,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from extractor.rx import Caseless, _lower_exactly
+from extractor.rx import Caseless, lower_exactly, matches_at
 
 MAX_ABS_VALUE = 1e16  # anything larger is not a market figure ("$1e400", "999,999,999,999 trillion")
 
@@ -85,17 +85,6 @@ def _money_starts(text: str) -> list[int]:
         out.update(range(lo, q))
         m = _CODE_AFTER.search(text, q + 1)  # codes may overlap ("PYUSD"): look again one character on
     return sorted(out)
-
-
-def _money_matches(text: str):
-    """``MONEY_RE.finditer(text)``, the pattern tried only where a match can start."""
-    last = 0
-    for p in _money_starts(text):
-        if p >= last:
-            m = MONEY_RE.match(text, p)
-            if m is not None:
-                yield m
-                last = m.end()
 
 
 PERCENT_RE = re.compile(
@@ -264,7 +253,7 @@ def finditer_money(text: str, offset: int = 0):
     >>> [m.group(0) for m in PERCENT_RE.finditer("1e400% and 2.5e3 percent, but +3% stays")]
     ['+3%']
     """
-    for m in _money_matches(text):
+    for m in matches_at(MONEY_RE, text, _money_starts(text)):
         try:
             yield money_from_match(m, offset)
         except ValueError:
@@ -324,7 +313,7 @@ def finditer_spelled_money(text: str, lo: int = 0, hi: int | None = None):
     >>> list(finditer_spelled_money("a dollar and a million reasons"))
     []
     """
-    low = _lower_exactly(text)
+    low = lower_exactly(text)
     if low is not None and "dollars" not in low:  # every match ends in "dollars", in any case
         return
     for m in _SPELLED_MONEY.finditer(text, lo, len(text) if hi is None else hi):
