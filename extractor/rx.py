@@ -350,6 +350,22 @@ def top_alternatives(pattern: str) -> list[str]:
     return out
 
 
+def find_all(text: str, needles: Iterable[str]) -> list[int]:
+    """Every position where one of ``needles`` is written (overlapping ones too), in order: the
+    starts a cheap ``str.find`` gives for ``matches_at``.
+
+    >>> find_all("a (b) $c ((", "($")
+    [2, 6, 9, 10]
+    """
+    out = []
+    for needle in needles:
+        i = text.find(needle)
+        while i >= 0:
+            out.append(i)
+            i = text.find(needle, i + 1)
+    return sorted(out)
+
+
 def matches_at(pattern: re.Pattern, text: str, starts: Iterable[int]) -> Iterator[re.Match]:
     r"""``pattern.finditer(text)`` when every match begins at one of ``starts`` (ascending): the
     pattern is tried only there, and the matches do not overlap, as finditer's.

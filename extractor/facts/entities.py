@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from extractor.data import alternation, compiled, lexicon
 from extractor.facts.doc import _LOWER_WORD
-from extractor.rx import lower_exactly, matches_at
+from extractor.rx import find_all, lower_exactly, matches_at
 from extractor.normalize.assets import Asset, AssetMention, asset_kind, canonical_asset, find_assets
 
 MAX_NAME_WORDS = 6
@@ -157,17 +157,6 @@ def _anchored(rx: re.Pattern, text: str, nouns: list[int], words_: int, starts: 
     yield from matches_at(rx, text, sorted(starts))
 
 
-def _find_all(text: str, words_) -> list[int]:
-    """Every position where one of ``words_`` is written (overlapping ones too), in order."""
-    out = []
-    for w in words_:
-        i = text.find(w)
-        while i >= 0:
-            out.append(i)
-            i = text.find(w, i + 1)
-    return sorted(out)
-
-
 @compiled
 def _token_firsts() -> tuple[str, ...]:
     """The lower-cased first words of the token nouns (every ``_token_re`` match ends in one)."""
@@ -179,7 +168,7 @@ def _intro_matches(text: str) -> Iterator[re.Match]:
     so the pattern is tried only there."""
     rx = _intro_re()
     last = tried = 0
-    for q in _find_all(text, "("):
+    for q in find_all(text, "("):
         for p in range(max(q - 3, last, tried), q + 1):
             m = rx.match(text, p)
             if m is not None:
@@ -402,20 +391,20 @@ class Registry:
         for m in _PAIR.finditer(text):
             self._pair(m.group("base"), m.group("quote"))
         # each scan below is tried only before the words its matches end in (see ``_anchored``)
-        shares = _find_all(text, ("shares",))
-        for m in _anchored(_share_re(), text, sorted(shares + _find_all(text, ("stock",))), 4, set(shares)):
+        shares = find_all(text, ("shares",))
+        for m in _anchored(_share_re(), text, sorted(shares + find_all(text, ("stock",))), 4, set(shares)):
             name = clean_name(m.group("a") or m.group("b"), w, self.lower_words)
             toks = name.split(" ") if name else []
             if name and canonical_asset(name) is None and toks[-1] not in w.not_asset_heads \
                     and not any(t in w.fund_heads for t in toks):
                 self._add(name, None, "stock")
         low = lower_exactly(text)  # the token nouns match in any case: found in the lower-cased text
-        tokens = _token_re().finditer(text) if low is None else _anchored(_token_re(), text, _find_all(low, _token_firsts()), 3)
+        tokens = _token_re().finditer(text) if low is None else _anchored(_token_re(), text, find_all(low, _token_firsts()), 3)
         for m in tokens:
             name = clean_name(m.group("name"), w, self.lower_words)
             if name and name.split(" ")[-1] not in w.not_asset_heads:
                 self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
-        for m in _anchored(_index_re(), text, _find_all(text, w.index_heads), 6):
+        for m in _anchored(_index_re(), text, find_all(text, w.index_heads), 6):
             name = clean_name(m.group("name"), w, self.lower_words)
             if name and len(name.split(" ")) >= 2 and canonical_asset(name) is None \
                     and not set(name.split(" ")) & w.indicator_words:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from collections.abc import Iterator
 
 from extractor.data import alternation, compiled, led_alternation, rows
-from extractor.rx import lower_exactly, lowered_pattern
+from extractor.rx import find_all, lower_exactly, lowered_pattern
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _matches(text: str) -> Iterator[tuple[str, re.Match]]:
     exact = s.exact
     # the ticker branches: every hit at every possible start, in order
     fixed: list[tuple[int, int, str, re.Match]] = []  # (start, branch, group, match)
-    starts = {i + 1 for i, ch in _find_all(text, "($")}
+    starts = {i + 1 for i in find_all(text, "($")}
     for p in sorted(starts):
         m = s.amb.match(text, p)
         if m is not None:
@@ -184,14 +184,6 @@ def _matches(text: str) -> Iterator[tuple[str, re.Match]]:
 
 
 _NOT_PAIR_LEFT = re.compile(r"[\w$&]")
-
-
-def _find_all(text: str, chars: str) -> Iterator[tuple[int, str]]:
-    for ch in chars:
-        i = text.find(ch)
-        while i >= 0:
-            yield i, ch
-            i = text.find(ch, i + 1)
 
 
 def _search_ci(s: _Scans, text: str, low: str, pos: int) -> re.Match | None:

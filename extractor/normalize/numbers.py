@@ -5,7 +5,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from extractor.rx import Caseless, lower_exactly, matches_at
+from extractor.rx import Caseless, find_all, lower_exactly, matches_at
 
 MAX_ABS_VALUE = 1e16  # anything larger is not a market figure ("$1e400", "999,999,999,999 trillion")
 
@@ -67,11 +67,8 @@ def _money_starts(text: str) -> list[int]:
     character of the number run ending at most ``_AFTER_GAP`` characters before a currency code
     or word written after it (a match may start inside a longer number: "1,2345 USD")."""
     out: set[int] = set()
-    for sign in _SIGNS:
-        i = text.find(sign)
-        while i >= 0:
-            out.update(range(max(0, i - 4), i + 1))
-            i = text.find(sign, i + 1)
+    for i in find_all(text, _SIGNS):
+        out.update(range(max(0, i - 4), i + 1))
     m = _CODE_FIRST.search(text)
     while m is not None:
         out.add(m.start())
