@@ -26,7 +26,7 @@ from extractor.engines import Faults, RayOptions
 from extractor.settings import Settings
 from extractor.store import content_digest, open_store
 from synth_news import article, write_folder
-from test_batch import CLI, assert_consistent, cli, counts
+from test_batch import CLI, assert_consistent, cli, counts, folder  # noqa: F401  (folder: the same 40 synthetic articles, a fixture)
 
 RULES = Settings(use_model=False, batch_size=8)
 DIED = "the Ray actor extracting it died, also when it was tried alone; it was replaced"
@@ -49,13 +49,6 @@ def wait_for(cond, what: str, timeout: float = 120):
             return value
         time.sleep(0.02)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("news")
-    write_folder(path, 40, seed=3)
-    return path
 
 
 @pytest.fixture(scope="module")
