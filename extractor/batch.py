@@ -133,8 +133,9 @@ class RichProgress(Progress):
 
 # -- the batch ----------------------------------------------------------------------------------
 #: What the consensus refresh after a batch imports: ``datasketch`` pulls in SciPy (about half a
-#: second). Imported on a thread while the engine extracts, when this process mostly waits.
-CONSENSUS_IMPORTS = ("extractor.consensus", "datasketch")
+#: second), and the fund scopes read a data file through the pydantic models of ``extractor.data.models``.
+#: Imported on a thread while the engine extracts, when this process mostly waits.
+CONSENSUS_IMPORTS = ("extractor.consensus", "datasketch", "extractor.data.models")
 
 
 def _warm_imports(names: tuple[str, ...] = CONSENSUS_IMPORTS) -> threading.Thread:

@@ -18,9 +18,11 @@ are near-identical when the Jaccard similarity of their sets of word 5-shingles 
 ``\\w+`` words, five in a row) is at least :data:`SYNDICATION_JACCARD` (0.5): a copy with a new
 headline, byline, boilerplate or a few edited sentences stays far above it, while independent
 articles on the same event share only stock phrases ("according to data from ...") and stay
-near 0. Candidate pairs come from MinHash LSH (``datasketch``, 128 permutations, an LSH threshold
-of 0.3 so that pairs near 0.5 are not missed) and every candidate is confirmed on the exact
-shingle sets, so the decision does not depend on the hashing. Copies are joined transitively
+near 0. Each text's shingles are kept as 64-bit fingerprints (:func:`fingerprints`, computed with
+numpy for the whole text at once). Candidate pairs come from MinHash LSH (``datasketch``, 128
+permutations, an LSH threshold of 0.3 so that pairs near 0.5 are not missed) and every candidate is
+confirmed on the two fingerprint sets, so the decision does not depend on the MinHash sampling
+(only on 64-bit fingerprints not colliding: about 2**-64 per pair of shingles). Copies are joined transitively
 into one *story*; its representative is the earliest published copy (then the smallest id).
 
 Outlets come from an article's sources (an article is one cleaned text, read from one or more
@@ -54,6 +56,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, astuple, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from extractor.data import lexicon
 from extractor.errors import ExtractorError, StoreError
@@ -209,16 +213,91 @@ def jaccard(a: set, b: set) -> float:
     return len(a & b) / union if union else 0.0
 
 
+_WORD = re.compile(r"\w+")
+_BASE = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constants: the polynomials' bases (invertible modulo 2**64)
+_SHINGLE_BASE = np.uint64(0xC2B2AE3D27D4EB4F)
+
+
+def _powers(base: np.uint64, n: int) -> np.ndarray:
+    """``base**0 .. base**(n-1)`` modulo 2**64."""
+    out = np.full(n, base, dtype=np.uint64)
+    out[0] = 1
+    return np.cumprod(out, dtype=np.uint64)
+
+
+_INVERSE_BASE = np.uint64(pow(int(_BASE), -1, 1 << 64))
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """A bijective 64-bit finaliser (xor-shift-multiply), element-wise."""
+    x = x ^ (x >> np.uint64(33))
+    x = x * np.uint64(0xFF51AFD7ED558CCD)
+    return x ^ (x >> np.uint64(33))
+
+
+def fingerprints(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
+    """The :func:`shingles` of ``text`` as sorted distinct 64-bit fingerprints (``uint64``). The
+    words are :func:`shingles`' words; each word's hash is a polynomial of its code points and each
+    shingle's a polynomial of its words' hashes, both modulo 2**64 and computed with numpy for the
+    whole text at once, instead of joining and hashing one string per shingle. Deterministic (no
+    per-process hash seed); two different shingles share a fingerprint with a probability of about
+    2**-64.
+
+    >>> t = "Bitcoin fell 3% to $100,000 today"
+    >>> len(fingerprints(t, 5)) == len(shingles(t, 5)), len(fingerprints(t + " " + t, 5)) == len(shingles(t + " " + t, 5))
+    (True, True)
+    >>> fingerprints("up 3%", 5).size, fingerprints("", 5).size, bool((fingerprints("a b c d e") == fingerprints("A b, c d e!")).all())
+    (1, 0, True)
+    """
+    words = _WORD.findall(text.lower())
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    points = np.frombuffer(" ".join(words).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    ends = starts + lengths
+    weighted = np.cumsum(points * _powers(_BASE, len(points)), dtype=np.uint64)  # prefix sums of c_j * B**j
+    before = np.where(starts > 0, weighted[np.maximum(starts - 1, 0)], np.uint64(0))
+    word_hash = _mix((weighted[ends - 1] - before) * _powers(_INVERSE_BASE, int(starts[-1]) + 1)[starts] + lengths.astype(np.uint64))
+    width = min(k, len(word_hash))  # fewer than k words: one shingle of them all
+    n = len(word_hash) - width + 1
+    out = np.zeros(n, dtype=np.uint64)
+    for j in range(width):
+        out = out * _SHINGLE_BASE + word_hash[j : j + n]
+    return np.unique(_mix(out))
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """``jaccard`` of two arrays of distinct fingerprints."""
+    common = np.intersect1d(a, b, assume_unique=True).size
+    union = a.size + b.size - common
+    return common / union if union else 0.0
+
+
+def _signatures(sets: list[np.ndarray]) -> Iterator:
+    """A ``datasketch.MinHash`` (``NUM_PERM`` permutations, seed 1) per set of fingerprints. The
+    fingerprints are well-mixed hashes already, so their low 32 bits go through the library's
+    affine permutations (``a * x + b`` modulo 2**32, its ``affine32`` scheme) directly, for all of a
+    set's values in one numpy product instead of one Python call per value."""
+    from datasketch import MinHash
+
+    template = MinHash(num_perm=NUM_PERM, seed=1)
+    a, b = template.permutations
+    for values in sets:
+        low = (values & np.uint64(0xFFFFFFFF)).astype(a.dtype)
+        hashed = (low[:, None] * a + b).min(axis=0) if low.size else template.hashvalues
+        yield MinHash(num_perm=NUM_PERM, seed=1, hashvalues=hashed, permutations=(a, b), scheme=template.scheme)
+
+
 def syndication(articles: Sequence[ArticleInfo], threshold: float = SYNDICATION_JACCARD) -> dict[str, str]:
     """``article id -> story id``: near-identical texts (see the module doc) share one story, whose id
     is its representative's (earliest published, then smallest id)."""
     from datasketch import MinHash, MinHashLSH
 
-    sets = {a.id: shingles(a.text) for a in articles}
-    ids = [aid for aid in sorted(sets) if sets[aid]]
+    sets = {a.id: fingerprints(a.text) for a in articles}
+    ids = [aid for aid in sorted(sets) if sets[aid].size]
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    # crc32: a fast deterministic 32-bit hash is enough to find candidates (each is confirmed on the sets)
-    signatures = MinHash.generator(([s.encode("utf-8") for s in sets[aid]] for aid in ids), num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
+    signatures = _signatures([sets[aid] for aid in ids])
     hashes: dict[str, MinHash] = {}
     for aid, m in zip(ids, signatures):
         hashes[aid] = m
@@ -236,7 +315,7 @@ def syndication(articles: Sequence[ArticleInfo], threshold: float = SYNDICATION_
             if other == aid:
                 continue
             ra, rb = find(aid), find(other)
-            if ra != rb and jaccard(sets[aid], sets[other]) >= threshold:  # (a pair already in one story needs no check)
+            if ra != rb and _overlap(sets[aid], sets[other]) >= threshold:  # (a pair already in one story needs no check)
                 parent[max(ra, rb)] = min(ra, rb)
     clusters: dict[str, list[ArticleInfo]] = {}
     for a in articles:

@@ -310,3 +310,25 @@ def test_consensus_errors_are_consensus_errors(sqlite_db):
             read_consensus(st, type_="quote")
         with pytest.raises(ConsensusError, match="use YYYY-MM-DD"):
             read_consensus(st, day="2026-3-3")
+
+
+def test_fingerprints_count_and_compare_like_the_shingle_strings():
+    """The 64-bit fingerprints stand for ``shingles``: same sizes and same Jaccard similarities on
+    texts with repeated, reordered and edited words (a word replaced, dropped or re-cased)."""
+    import random
+
+    from extractor.consensus import _overlap, fingerprints
+
+    rnd = random.Random(7)
+    vocab = [f"w{i}" for i in range(60)] + ["Bitcoin", "BTC", "3%", "$100,000", "émission", "naïve", "ETF", "ETFs"]
+    for _ in range(200):
+        words = [rnd.choice(vocab) for _ in range(rnd.randint(0, 80))]
+        edited = list(words)
+        for _ in range(rnd.randint(0, 10)):
+            if edited:
+                i = rnd.randrange(len(edited))
+                edited[i : i + 1] = rnd.choice([[], [rnd.choice(vocab)], [edited[i].upper()]])
+        a, b = " ".join(words), " ".join(edited)
+        fa, fb = fingerprints(a), fingerprints(b)
+        assert len(fa) == len(shingles(a)) and len(fb) == len(shingles(b))
+        assert _overlap(fa, fb) == pytest.approx(jaccard(shingles(a), shingles(b)), abs=1e-12)
