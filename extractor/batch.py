@@ -133,19 +133,22 @@ class RichProgress(Progress):
 
 # -- the batch ----------------------------------------------------------------------------------
 #: What the consensus refresh after a batch imports: ``datasketch`` pulls in SciPy (about half a
-#: second), and the fund scopes read a data file through the pydantic models of ``extractor.data.models``.
-#: Imported on a thread while the engine extracts, when this process mostly waits.
-CONSENSUS_IMPORTS = ("extractor.consensus", "datasketch", "extractor.data.models")
+#: second). Imported on a thread while the engine extracts, when this process mostly waits; the
+#: module's ``prepare`` then loads the data files it reads (asset lexicon, fund scopes).
+CONSENSUS_IMPORTS = ("extractor.consensus", "datasketch")
 
 
 def _warm_imports(names: tuple[str, ...] = CONSENSUS_IMPORTS) -> threading.Thread:
-    """Import ``names`` on a daemon thread (a failed import is left for the caller to meet and report)."""
+    """Import ``names`` on a daemon thread, calling each one's ``prepare()`` if it has one (a failure
+    is left for the caller to meet and report: the real call, after the batch, raises it)."""
 
     def work() -> None:
         for name in names:
             try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the real import, after the batch, raises it with context
+                prepare = getattr(importlib.import_module(name), "prepare", None)
+                if callable(prepare):
+                    prepare()
+            except Exception:  # noqa: BLE001 - the real call, after the batch, raises it with context
                 log.debug("warm import of %s failed", name, exc_info=True)
                 return
 

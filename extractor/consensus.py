@@ -376,6 +376,14 @@ def derivation() -> Derivation:
     return Derivation("consensus", version, _READS, ("articles", "sources", "names"), _helper_rows)
 
 
+def prepare() -> None:
+    """Load what a refresh reads besides the database (the asset lexicon of ``canonical_subject``,
+    the fund scopes of ``flow_scope``), so that ``extractor batch`` can do it while it waits on its
+    workers instead of after them."""
+    _funds()
+    canonical_subject("BTC")
+
+
 def refresh_consensus(store: FactStore) -> bool:
     """Bring the helper tables of ``fact_consensus`` up to date with the database (``extractor
     batch`` calls it after writing); False when they already were."""

@@ -446,3 +446,14 @@ def test_query_and_export_need_no_write_access(reference, writer_open):
         if holder is not None:
             holder.close()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_the_warm_thread_imports_and_prepares_the_consensus_refresh():
+    from extractor import consensus
+    from extractor.batch import _warm_imports
+    from extractor.normalize import assets
+
+    consensus._funds.cache_clear()
+    assets._lexicon.cache_clear()
+    _warm_imports(("extractor.consensus",)).join(timeout=60)
+    assert consensus._funds.cache_info().currsize == 1 and assets._lexicon.cache_info().currsize == 1
