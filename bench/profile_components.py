@@ -66,7 +66,7 @@ _ow = persons._windows
 def tw(doc, i):
     t0 = time.process_time(); r = _ow(doc, i); times["  persons._windows"] += time.process_time() - t0; return r
 persons._windows = tw
-_on = persons.load_ner
+
 nerl = persons.load_ner(ex.settings.model)
 _opipe = nerl.pipe
 def npipe(texts, **kw):

