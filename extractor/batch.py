@@ -132,10 +132,10 @@ class RichProgress(Progress):
 
 
 # -- the batch ----------------------------------------------------------------------------------
-#: What the consensus refresh after a batch imports: ``datasketch`` pulls in SciPy (about half a
-#: second). Imported on a thread while the engine extracts, when this process mostly waits; the
-#: module's ``prepare`` then loads the data files it reads (asset lexicon, fund scopes).
-CONSENSUS_IMPORTS = ("extractor.consensus", "datasketch")
+#: What the consensus refresh after a batch imports, imported on a thread while the engine
+#: extracts, when this process mostly waits; the module's ``prepare`` then loads the data files it
+#: reads (asset lexicon, fund scopes).
+CONSENSUS_IMPORTS = ("extractor.consensus",)
 
 
 def _warm_imports(names: tuple[str, ...] = CONSENSUS_IMPORTS) -> threading.Thread:

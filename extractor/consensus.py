@@ -19,10 +19,11 @@ are near-identical when the Jaccard similarity of their sets of word 5-shingles 
 headline, byline, boilerplate or a few edited sentences stays far above it, while independent
 articles on the same event share only stock phrases ("according to data from ...") and stay
 near 0. Each text's shingles are kept as 64-bit fingerprints (:func:`fingerprints`, computed with
-numpy for the whole text at once). Candidate pairs come from MinHash LSH (``datasketch``, 128
-permutations, an LSH threshold of 0.3 so that pairs near 0.5 are not missed) and every candidate is
-confirmed on the two fingerprint sets, so the decision does not depend on the MinHash sampling
-(only on 64-bit fingerprints not colliding: about 2**-64 per pair of shingles). Copies are joined transitively
+numpy for the whole text at once). Candidate pairs come from MinHash LSH (:func:`minhash`, 128
+permutations; :func:`candidate_pairs`, banded for a threshold of 0.3 so that pairs near 0.5 are not
+missed) and every candidate is confirmed on the two fingerprint sets, so the decision does not
+depend on the MinHash sampling (only on 64-bit fingerprints not colliding: about 2**-64 per pair
+of shingles). Copies are joined transitively
 into one *story*; its representative is the earliest published copy (then the smallest id).
 
 Outlets come from an article's sources (an article is one cleaned text, read from one or more
@@ -274,34 +275,83 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> float:
     return common / union if union else 0.0
 
 
-def _signatures(sets: list[np.ndarray]) -> Iterator:
-    """A ``datasketch.MinHash`` (``NUM_PERM`` permutations, seed 1) per set of fingerprints. The
-    fingerprints are well-mixed hashes already, so their low 32 bits go through the library's
-    affine permutations (``a * x + b`` modulo 2**32, its ``affine32`` scheme) directly, for all of a
-    set's values in one numpy product instead of one Python call per value."""
-    from datasketch import MinHash
+def _area(y: np.ndarray, x: np.ndarray) -> float:
+    """The trapezoidal integral of ``y`` over ``x``."""
+    return float(((y[1:] + y[:-1]) * np.diff(x)).sum() / 2.0)
 
-    template = MinHash(num_perm=NUM_PERM, seed=1)
-    a, b = template.permutations
-    for values in sets:
-        low = (values & np.uint64(0xFFFFFFFF)).astype(a.dtype)
-        hashed = (low[:, None] * a + b).min(axis=0) if low.size else template.hashvalues
-        yield MinHash(num_perm=NUM_PERM, seed=1, hashvalues=hashed, permutations=(a, b), scheme=template.scheme)
+
+@lru_cache(maxsize=8)
+def lsh_bands(threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """``(bands, rows)`` of the MinHash LSH: the banding (``bands * rows <= num_perm``) whose
+    probability of making a pair a candidate, ``1 - (1 - s**rows)**bands`` at similarity ``s``,
+    best separates pairs below ``threshold`` from pairs above it: the least area of false
+    positives below it plus false negatives above it, weighted equally (the usual criterion).
+
+    >>> lsh_bands(0.3, 128), lsh_bands(0.5, 128)
+    ((37, 3), (25, 5))
+    """
+    grid = np.linspace(0.0, 1.0, 2001)
+    below, above = grid <= threshold, grid >= threshold
+    best: tuple[float, int, int] | None = None
+    for rows in range(1, num_perm + 1):
+        for bands in range(1, num_perm // rows + 1):
+            p = 1.0 - (1.0 - grid**rows) ** bands
+            error = _area(p[below], grid[below]) + _area(1.0 - p[above], grid[above])
+            if best is None or error < best[0] - 1e-12:
+                best = (error, bands, rows)
+    return best[1], best[2]
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """``NUM_PERM`` affine maps ``x -> a * x + b`` modulo 2**32 (``a`` odd: each a permutation), fixed seed."""
+    rng = np.random.Generator(np.random.PCG64(1))
+    a = rng.integers(1, 1 << 32, NUM_PERM, dtype=np.uint64).astype(np.uint32) | np.uint32(1)
+    b = rng.integers(0, 1 << 32, NUM_PERM, dtype=np.uint64).astype(np.uint32)
+    return a, b
+
+
+def minhash(values: np.ndarray) -> np.ndarray:
+    """The MinHash signature (``NUM_PERM`` ``uint32``) of a set of well-mixed 64-bit fingerprints:
+    per permutation, the least image of their low 32 bits (all 2**32 - 1 for the empty set).
+
+    >>> x = fingerprints("one two three four five six seven")
+    >>> bool((minhash(x) == minhash(np.concatenate([x, x[:2]]))).all()), minhash(x).shape
+    (True, (128,))
+    """
+    a, b = _permutations()
+    if not values.size:
+        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    low = values.astype(np.uint32)  # (the low 32 bits)
+    return (low[:, None] * a + b).min(axis=0)
+
+
+def candidate_pairs(signatures: dict[str, np.ndarray], threshold: float = LSH_THRESHOLD) -> set[tuple[str, str]]:
+    """Pairs ``(a, b)`` (``a < b``) whose signatures agree on every row of at least one band
+    (:func:`lsh_bands`): likely above ``threshold``, to be confirmed on the fingerprints.
+
+    >>> s = {k: minhash(fingerprints(t)) for k, t in (("a", "w " * 3 + "x y z u v"), ("b", "w " * 3 + "x y z u v"), ("c", "p q r s t"))}
+    >>> sorted(candidate_pairs(s))
+    [('a', 'b')]
+    """
+    bands, rows = lsh_bands(threshold, NUM_PERM)
+    buckets: dict[tuple[int, bytes], list[str]] = {}
+    for aid in sorted(signatures):
+        sig = signatures[aid]
+        for i in range(bands):
+            buckets.setdefault((i, sig[i * rows : (i + 1) * rows].tobytes()), []).append(aid)
+    pairs: set[tuple[str, str]] = set()
+    for members in buckets.values():
+        if len(members) > 1:
+            pairs.update((x, y) for i, x in enumerate(members) for y in members[i + 1 :])
+    return pairs
 
 
 def syndication(articles: Sequence[ArticleInfo], threshold: float = SYNDICATION_JACCARD) -> dict[str, str]:
     """``article id -> story id``: near-identical texts (see the module doc) share one story, whose id
     is its representative's (earliest published, then smallest id)."""
-    from datasketch import MinHash, MinHashLSH
-
     sets = {a.id: fingerprints(a.text) for a in articles}
-    ids = [aid for aid in sorted(sets) if sets[aid].size]
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    signatures = _signatures([sets[aid] for aid in ids])
-    hashes: dict[str, MinHash] = {}
-    for aid, m in zip(ids, signatures):
-        hashes[aid] = m
-        lsh.insert(aid, m)
+    signatures = {aid: minhash(fp) for aid, fp in sets.items() if fp.size}
     parent = {a.id: a.id for a in articles}
 
     def find(x: str) -> str:
@@ -310,13 +360,10 @@ def syndication(articles: Sequence[ArticleInfo], threshold: float = SYNDICATION_
             x = parent[x]
         return x
 
-    for aid, m in hashes.items():
-        for other in lsh.query(m):
-            if other == aid:
-                continue
-            ra, rb = find(aid), find(other)
-            if ra != rb and _overlap(sets[aid], sets[other]) >= threshold:  # (a pair already in one story needs no check)
-                parent[max(ra, rb)] = min(ra, rb)
+    for x, y in sorted(candidate_pairs(signatures)):
+        rx_, ry = find(x), find(y)
+        if rx_ != ry and _overlap(sets[x], sets[y]) >= threshold:  # (a pair already in one story needs no check)
+            parent[max(rx_, ry)] = min(rx_, ry)
     clusters: dict[str, list[ArticleInfo]] = {}
     for a in articles:
         clusters.setdefault(find(a.id), []).append(a)

@@ -332,3 +332,34 @@ def test_fingerprints_count_and_compare_like_the_shingle_strings():
         fa, fb = fingerprints(a), fingerprints(b)
         assert len(fa) == len(shingles(a)) and len(fb) == len(shingles(b))
         assert _overlap(fa, fb) == pytest.approx(jaccard(shingles(a), shingles(b)), abs=1e-12)
+
+
+def test_lsh_finds_near_copies_and_few_unrelated_pairs():
+    """Banded MinHash (37 bands of 3 rows for 0.3): a pair at Jaccard 0.7 is a candidate with
+    probability 1 - 2e-7, a pair of unrelated texts (Jaccard near 0) about 0.1% of the time."""
+    import random
+
+    from extractor.consensus import candidate_pairs, fingerprints, lsh_bands, minhash
+
+    assert lsh_bands() == (37, 3)
+    rnd = random.Random(11)
+    texts, copies = {}, set()
+    for n in range(150):
+        words = [f"t{n}w{rnd.randrange(400)}" for _ in range(120)]
+        texts[f"a{n}"] = " ".join(words)
+        edited = list(words)
+        for i in rnd.sample(range(120), 4):  # 4 words of 120 replaced: Jaccard 0.6 or more
+            edited[i] = f"edit{rnd.randrange(10**6)}"
+        texts[f"b{n}"] = " ".join(edited)
+        copies.add((f"a{n}", f"b{n}"))
+    sets = {k: fingerprints(t) for k, t in texts.items()}
+    assert all(_overlap_ok(sets[a], sets[b]) for a, b in copies)
+    pairs = candidate_pairs({k: minhash(v) for k, v in sets.items()})
+    assert copies <= pairs
+    assert len(pairs - copies) <= 10  # of 44,700 unrelated pairs
+
+
+def _overlap_ok(a, b):
+    from extractor.consensus import _overlap
+
+    return _overlap(a, b) >= 0.6
