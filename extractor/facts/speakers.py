@@ -56,6 +56,30 @@ class Mention:
     name: str
 
 
+class WordStarts:
+    r"""``(?<![\w-])P`` (``P`` opens with a word character or a hyphen): its match spans, found as
+    ``[^\w-]P`` (re skips ahead to the characters of that class in its C loop instead of trying the
+    lookbehind at every position) and a try at the text's start. The same spans: a match at ``q``
+    is one at ``q - 1`` of the scan, and none starts right where the last ended (its last
+    character is a word character or a hyphen, as ``P``'s matches end).
+
+    >>> [(s, e) for s, e in WordStarts(r"(?:said|says)(?![\w-])").spans("said he; unsaid, says")]
+    [(0, 4), (17, 21)]
+    """
+
+    def __init__(self, body: str, flags: int = 0):
+        self.led = re.compile(rf"(?<![\w-])(?:{body})", flags)
+        self.scan = re.compile(rf"[^\w-](?:{body})", flags)
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        pos = 0
+        if (first := self.led.match(text)) is not None:
+            yield first.span()
+            pos = first.end()
+        for m in self.scan.finditer(text, pos):
+            yield m.start() + 1, m.end()
+
+
 # --- the lexicon --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -72,7 +96,7 @@ class Lex:
     role_name: re.Pattern  # a name right after a role noun
     appositive_name: re.Pattern  # a 2-3 word name followed by ", "
     handle_name: re.Pattern  # a name followed by its social handle: "Ann Lee (@annlee)"
-    verb_name: re.Pattern  # a one-word reporting verb (lower case)
+    verb_name: WordStarts  # a one-word reporting verb (lower case)
     name_before: re.Pattern  # "First Last" ending a window (before a reporting verb)
     name_after: re.Pattern  # "First Last" after a reporting verb
     org_head: re.Pattern  # a name right after an organisation noun
@@ -80,7 +104,7 @@ class Lex:
     first_name: re.Pattern  # a capitalised word right before the end of a window (the first name of a surname)
     # over the lower-cased text: where ``role_name`` or ``org_head`` can match (the first word of a
     # role, an honorific or an organisation noun)
-    head_starts: re.Pattern
+    head_starts: WordStarts
 
 
 def _low(items) -> frozenset[str]:
@@ -125,7 +149,7 @@ def lex() -> Lex:
     )
     one_word_verbs = alternation(sorted({v.lower() for v in words("reporting_verbs") if " " not in v}))
     two_words = rf"{_NAME_WORD}{_GAP}(?:(?:{particles}){_GAP})?{_NAME_WORD}"
-    verb_name = re.compile(rf"(?<![\w-])(?:{one_word_verbs})(?![\w-])")
+    verb_name = WordStarts(rf"(?:{one_word_verbs})(?![\w-])")
     name_before = re.compile(rf"(?<![\w’'.-])(?P<name>{two_words})[ \t]+\Z")
     name_after = re.compile(rf"[ \t]+(?P<name>{two_words})(?![\w’'-]|\.\w)")
     org_head = re.compile(
@@ -156,7 +180,7 @@ def lex() -> Lex:
         role_name=role_name, appositive_name=appositive, handle_name=handle, verb_name=verb_name, name_before=name_before, name_after=name_after,
         org_head=org_head, post_role=post_role,
         first_name=re.compile(rf"(?<![\w-])({_NAME_WORD}){_GAP}\Z"),
-        head_starts=re.compile(rf"(?<![\w-])(?:{_first_words([*q.roles, *(h.rstrip('.') for h in q.honorifics), *q.org_heads])})"),
+        head_starts=WordStarts(_first_words([*q.roles, *(h.rstrip('.') for h in q.honorifics), *q.org_heads])),
     )
 
 
@@ -173,7 +197,7 @@ def _head_starts(text: str) -> list[int] | None:
     """Where ``role_name`` or ``org_head`` can match in ``text`` (``None``: anywhere): found with
     ``head_starts`` in the lower-cased text (its matches hold no place where another can start)."""
     low = lower_exactly(text)
-    return None if low is None else [m.start() for m in lex().head_starts.finditer(low)]
+    return None if low is None else [s for s, _ in lex().head_starts.spans(low)]
 
 
 def _scan(rx: re.Pattern, starts: list[int] | None, text: str) -> Iterator[re.Match]:
@@ -473,9 +497,9 @@ def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> 
     for ent in ents:
         labelled[ent.start_char : ent.end_char] = b"\1" * (ent.end_char - ent.start_char)
     out = []
-    for v in lx.verb_name.finditer(text):
-        before = lx.name_before.search(text, max(0, v.start() - NAME_CHARS // 2), v.start())
-        after = lx.name_after.match(text, v.end(), v.end() + NAME_CHARS // 2)
+    for v_start, v_end in lx.verb_name.spans(text):
+        before = lx.name_before.search(text, max(0, v_start - NAME_CHARS // 2), v_start)
+        after = lx.name_after.match(text, v_end, v_end + NAME_CHARS // 2)
         for m in (before, after):
             if m is None:
                 continue
