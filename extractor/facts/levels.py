@@ -66,27 +66,29 @@ class Cues:
     noun_after: dict[str, Caseless]  # " as a strong floor": filler after the figure, then a kind noun
     noun_anywhere: dict[str, Caseless]
     generic_before: Caseless  # "the level of "
-    generic_after: Caseless  # " mark", " price point"
+    generic_after: re.Pattern  # " mark", " price point"
     range_before: Caseless  # "between ", "a range of "
-    range_after: Caseless  # " trading range"
+    range_after: re.Pattern  # " trading range"
     verbs: dict[str, Caseless]  # resistance, support
     scenario_verbs: dict[str, Caseless]  # resistance, support, target
-    scenario_position: Caseless  # "around the "
+    scenario_position: re.Pattern  # "around the "
     scenario_target_verb: Caseless  # "trade near "
-    beside: Caseless  # "dropped under the "
-    target_after: Caseless  # " is next"
+    beside: re.Pattern  # "dropped under the "
+    target_after: re.Pattern  # " is next"
     moving_average: Caseless  # "the 100-day EMA ("
-    described_as: Caseless  # ", which is regarded as"
+    described_as: re.Pattern  # ", which is regarded as"
     connector: re.Pattern  # " and ", "-", " or even "
     bare_number: PrefixScan  # 6,300 not followed by a unit (scanned from digit to digit)
-    trading: Caseless  # "trades near ", "changing hands at ": a traded price follows
+    trading: re.Pattern  # "trades near ", "changing hands at ": a traded price follows
     key_before: Caseless  # "the key ", "the psychologically important ": a level adjective right before the figure
-    key_after: Caseless  # " psychological level", " key mark": a level adjective and a generic noun after it
+    key_after: re.Pattern  # " psychological level", " key mark": a level adjective and a generic noun after it
     k_number: PrefixScan  # 88k, 3.85k-4.65k, 73-78k: thousands written without a currency sign
 
 
 # the clause cues scan a lower-cased copy of their window, and not at all when it lacks a word
-# every match needs (most windows hold no kind noun, level verb or generic noun)
+# every match needs (most windows hold no kind noun, level verb or generic noun); those measured
+# no faster that way (anchored at the window's start, tried at one position, or seldom asked)
+# stay plain re.IGNORECASE patterns
 _ci = Caseless
 
 
@@ -110,20 +112,20 @@ def cues() -> Cues:
         noun_after={k: _ci(rf"^{fill}{n}") for k, n in noun.items()},
         noun_anywhere={k: _ci(n) for k, n in noun.items()},
         generic_before=_ci(rf"\b(?:{generic})\s+(?:(?:sits?|lies|stands?|is|comes\s+in)\s+)?{links}\s+(?:the\s+)?$"),
-        generic_after=_ci(rf"^\s*(?:\w+\s+){{0,2}}(?:{generic})\b"),
+        generic_after=re.compile(rf"^\s*(?:\w+\s+){{0,2}}(?:{generic})\b", flags),
         range_before=_ci(rf"\b(?:{alt(lv.range_opener_patterns)})\s+(?:{lit(lv.approximators)}\s+)?$"),
-        range_after=_ci(rf"^\s*(?:\w+\s+)?(?:{lit(lv.range_noun_modifiers)}\s+)?{lit(lv.range_nouns)}\b"),
+        range_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{lit(lv.range_noun_modifiers)}\s+)?{lit(lv.range_nouns)}\b", flags),
         verbs=verbs(lv.verb_patterns),
         scenario_verbs=verbs(lv.scenario_verb_patterns),
-        scenario_position=_ci(rf"\b{lit(lv.scenario_position_words)}\s+(?:\w+\s+)?$"),
+        scenario_position=re.compile(rf"\b{lit(lv.scenario_position_words)}\s+(?:\w+\s+)?$", flags),
         scenario_target_verb=_ci(
             rf"\b{lit(lv.scenario_target_verbs)}\s+(?:at\s+)?{lit(lv.scenario_position_words)}?\s*$"),
-        beside=_ci(rf"\b{lit(lv.beside_words)}\s+(?:\w+\s+){{0,2}}$"),
-        target_after=_ci(rf"^\s*(?:\w+\s+)?(?:{alt(lv.target_after_patterns)})\b"),
+        beside=re.compile(rf"\b{lit(lv.beside_words)}\s+(?:\w+\s+){{0,2}}$", flags),
+        target_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{alt(lv.target_after_patterns)})\b", flags),
         moving_average=_ci(rf"{ma}(?:,?\s+\w+){{0,2}}\s*(?:\(|{links})\s*$"),
-        described_as=_ci(
+        described_as=re.compile(
             rf"^,?\s*(?:which|that)\s+(?:(?:is|was|has\s+been|are|were|could|would|may|might|will|can|should)\s+)?"
-            rf"(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b"),
+            rf"(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b", flags),
         connector=re.compile(
             rf"^\s*(?:,\s*)?(?P<conn>{alt(lv.connector_patterns)})\s*(?:the\s+)?(?:{ma})?\s*\(?\s*$", flags),
         # a number not inside a money figure, ticker or date (5,800 / 100.42 / 6147), not followed by a unit
@@ -131,9 +133,9 @@ def cues() -> Cues:
         k_number=PrefixScan(re.compile(rf"(?<![\w$.,/£€-])(?P<a>\d{{1,3}}(?:\.\d{{1,3}})?)(?:\s?(?P<ak>[kK]))?"
                             rf"(?:\s?[-–]\s?(?P<b>\d{{1,3}}(?:\.\d{{1,3}})?))?\s?[kK]"
                             rf"(?![\w]|[.,]\d|\s?(?:{alt(lv.bare_unit_patterns)}))", flags)),
-        trading=_ci(rf"\b(?:{alt(lv.trading_verb_patterns)})\s+(?:(?:just|right)\s+)?(?:at|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$"),
+        trading=re.compile(rf"\b(?:{alt(lv.trading_verb_patterns)})\s+(?:(?:just|right)\s+)?(?:at|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$", flags),
         key_before=_ci(rf"\b(?:{alt(lv.key_adjective_patterns)})\s+$"),
-        key_after=_ci(rf"^\s*(?:{alt(lv.key_adjective_patterns)})\s+(?:{generic})\b"),
+        key_after=re.compile(rf"^\s*(?:{alt(lv.key_adjective_patterns)})\s+(?:{generic})\b", flags),
         bare_number=PrefixScan(re.compile(rf"(?<![\w$.,/£€-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})"
                                rf"(?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)}))", flags)),
     )
