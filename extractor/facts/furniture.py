@@ -25,7 +25,7 @@ from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
 from extractor.facts.rules import outcome
 from extractor.records import FACT_TYPES
-from extractor.rx import Caseless, find_all, lower_exactly, matches_at, required_words
+from extractor.rx import Caseless, lower_exactly, matches_at, required_words
 
 STRIP = outcome("furniture.ticker_strip", "a price-ticker strip ('BTC$71,904+2.1% ETH$3,377+1.0%'): no facts")
 TEASER_BLOCK = outcome("furniture.teaser_block", "a block of other stories under a 'Related', 'Read more', 'Editors' picks' heading: no facts")
@@ -155,8 +155,13 @@ def _lines_holding(words: tuple[str, ...] | None, text: str | None, starts: list
     if words is None or text is None:
         return None
     out = [False] * len(starts)
-    for pos in find_all(text, words):
-        out[bisect_right(starts, pos) - 1] = True
+    n = len(starts)
+    for word in words:
+        pos = text.find(word)
+        while pos >= 0:  # a line found to hold the word is not searched further for it
+            i = bisect_right(starts, pos) - 1
+            out[i] = True
+            pos = text.find(word, starts[i + 1]) if i + 1 < n else -1
     return out
 
 
