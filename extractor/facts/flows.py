@@ -272,7 +272,12 @@ def _name_before(text: str, start: int, lex: FlowLex, config: Config) -> _Name:
             words.append(c.group(0).rstrip())
             pos = c.start()
             continue
-        m = _WORD_BEFORE.search(text, lo, pos)
+        # a match holds no whitespace but the run it ends with: it starts after the last space
+        # before that run (the same leftmost match, fewer starts tried; \s is str.isspace)
+        end = pos
+        while end > lo and text[end - 1].isspace():
+            end -= 1
+        m = _WORD_BEFORE.search(text, max(lo, text.rfind(" ", lo, end) + 1), pos)
         kind = _word_kind(m.group("word"), lex) if m else None
         if kind is None or m.group("poss") and kind != "issuer":
             break
