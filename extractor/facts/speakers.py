@@ -505,7 +505,7 @@ def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> 
         labelled[ent.start_char : ent.end_char] = b"\1" * (ent.end_char - ent.start_char)
     out = []
     for v_start, v_end in lx.verb_name.spans(text):
-        before = lx.name_before.search(text, max(0, v_start - NAME_CHARS // 2), v_start)
+        before = lx.name_before.search(text, _name_before_from(text, max(0, v_start - NAME_CHARS // 2), v_start), v_start)
         after = lx.name_after.match(text, v_end, v_end + NAME_CHARS // 2)
         for m in (before, after):
             if m is None:
@@ -518,6 +518,27 @@ def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> 
                 continue  # a longer capitalised run ("Acme Ann Lee", "Morgan Stanley Wealth"): not this name alone
             out.append(_Raw(s, e, m.group("name")))
     return out
+
+
+def _name_before_from(text: str, lo: int, end: int) -> int:
+    """Where ``name_before`` (a name of at most three words, then spaces to ``end``) can start in
+    ``text[lo:end]`` at the earliest: after the last space before the third word back (its words
+    hold no space, tab or no-break space; a separator without a space only moves it further
+    back). Searching from there finds the same leftmost match as from ``lo``.
+
+    >>> t = "as the analyst Ann van Lee said"
+    >>> _name_before_from(t, 0, 27), _name_before_from(t, 20, 27)
+    (15, 20)
+    """
+    pos = end
+    for _ in range(3):  # the name's last word, a particle, its first word
+        while pos > lo and text[pos - 1] in " \t\u00a0":
+            pos -= 1
+        space = text.rfind(" ", lo, pos)
+        if space < 0:
+            return lo
+        pos = space
+    return pos + 1
 
 
 def _find_people(fd: FinDoc) -> SpanIndex[Mention]:
