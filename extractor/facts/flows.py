@@ -880,7 +880,7 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
             running.heading = _heading(fd, sv)
             if running.flows and running.flows[-1].sent_i == sent.i - 1:
                 _streak_from_next_sentence(sv, running)
-        specific = sv.specific
+        specific = sv.specific if sv.products else ()  # (no index built for a sentence naming no fund)
         if len(specific):
             running.subject = Subject(sent.i, specific[-1])
         elif subject is not None and sv.in_context:
