@@ -608,7 +608,16 @@ def opens_clause(fd: FinDoc, m: Mention) -> bool:
 
 def _has_role_word(phrase: str) -> bool:
     low = " " + re.sub(r"[^\w&-]+", " ", phrase.lower()) + " "
-    return any(f" {r} " in low for r in lex().roles)
+    one_word, longer = _role_words()
+    return not one_word.isdisjoint(low.split()) or any(r in low for r in longer)
+
+
+@compiled
+def _role_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The role nouns of one word, and the longer ones with a space either side (what
+    ``_has_role_word`` looks for: a one-word role is a word of the phrase, a longer one a run of them)."""
+    roles = lex().roles
+    return frozenset(r for r in roles if " " not in r), tuple(sorted(f" {r} " for r in roles if " " in r))
 
 
 def _name_after_role(toks: list[str]) -> bool:
@@ -625,6 +634,10 @@ def _name_after_role(toks: list[str]) -> bool:
     return j < len(toks) and j > 0 and toks[j - 1].lower().strip(".") in roles
 
 
+_ROLE_BREAK_LAST = frozenset(',;:“”"’')  # a word ending in one of these, or opening with a quotation mark, ends a role
+_ROLE_BREAK_FIRST = frozenset('“”"‘')
+
+
 def _role_words_before(toks: list[str]) -> list[str]:
     """The words of ``toks`` (read backwards) that can belong to a role, in text order."""
     lx = lex()
@@ -632,7 +645,7 @@ def _role_words_before(toks: list[str]) -> list[str]:
     for i in range(len(toks) - 1, -1, -1):
         tok = toks[i]
         low = tok.lower()
-        if re.search(r"[,;:“”\"’]$", tok) or re.match(r"^[“”\"‘]", tok):
+        if tok[-1] in _ROLE_BREAK_LAST or tok[0] in _ROLE_BREAK_FIRST:  # (split() gives no empty token)
             break
         if low in lx.role_stop_words or low in lx.verbs:
             break
