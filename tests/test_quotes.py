@@ -7,6 +7,7 @@ Sentences are invented for these tests.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from extractor.facts import speakers
 from extractor.facts.doc import view
@@ -181,3 +182,20 @@ def test_a_role_noun_resolves_to_the_last_person_given_that_title(rules_only):
     assert speakers.holder(fd, "strategist", len(text), 500) is None
     assert speakers.holder(fd, "economist", len(text), 20) is None  # beyond reach
 
+
+
+# --- the word-start scans of speakers (WordStarts) --------------------------------------------
+
+_SCAN_WORDS = ["said", "says", "told", "analyst", "Dr", "the", "-said", "said-", "unsaid", "strategist", "’s", "O’Neil"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.lists(st.sampled_from(_SCAN_WORDS) | st.text(alphabet="abs -’'.\n,é", max_size=5), max_size=20).map(" ".join))
+def test_word_starts_scan_finds_what_the_lookbehind_pattern_finds(text):
+    """``WordStarts`` scans ``[^\\w-]P`` instead of ``(?<![\\w-])P``: the same spans, for the patterns
+    speakers builds (reporting verbs over the text, role/organisation first words over the
+    lower-cased text) and for a body that can end in a non-word character."""
+    lx = speakers.lex()
+    tail = speakers.WordStarts(r"s\w*[,.]?")  # a match ending in a mark: the next may start right after it
+    for scan, t in ((lx.verb_name, text), (lx.head_starts, text.lower()), (tail, text), (tail, text.replace(" ", ""))):
+        assert list(scan.spans(t)) == [m.span() for m in scan.led.finditer(t)]

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings, strategies as st
 
 from extractor.data import alternation
-from extractor.facts import flows, metrics, quotes
+from extractor.facts import figures, flows, levels, metrics, prices, quotes
 from extractor.normalize import periods
 from extractor.rx import Caseless, PrunedCaseless, lowered_pattern
 
@@ -18,6 +18,9 @@ def _project_patterns() -> list[Caseless]:
     pats += [rx for rx, _ in lex.periods]
     for spec in metrics.cues().specs:
         pats += [p for p in (spec.cue, spec.context_words, spec.skip_words) if p is not None]
+    lv = levels.cues()  # the clause cues of levels, the figure context and price words (searched per figure)
+    pats += [*lv.noun_before.values(), *lv.noun_after.values(), *lv.verbs.values(), lv.generic_before, lv.moving_average]
+    pats += [figures.figure_context().not_left, figures.figure_context().traded_left, prices.cues().price_words]
     return pats
 
 
@@ -27,7 +30,7 @@ PATTERNS = _project_patterns()
 _WORDS = [
     "Net", "INFLOWS", "outflow", "Streak", "straight", "days", "Market", "Cap", "ETF", "AUM", "open", "Interest",
     "funding", "Rate", "Liquidations", "past", "Week", "ytd", "YTD", "hash", "Rate", "volume", "TVL", "OI",
-    "said", "Says", "TOLD", "according to", "so-called", "ſtreak", "ıNFLOWS", "İstanbul", "µ", "Σ", "ς", "K", "ﬅ", "five", "4-day", "1.5%", "$2.4", "billion",
+    "said", "Says", "TOLD", "according to", "Support", "RESISTANCE", "floor", "cost basis", "the current", "price", "50-day EMA", "so-called", "ſtreak", "ıNFLOWS", "İstanbul", "µ", "Σ", "ς", "K", "ﬅ", "five", "4-day", "1.5%", "$2.4", "billion",
 ]
 texts = st.lists(st.sampled_from(_WORDS) | st.text(alphabet="abcXYZ .,-’'\n0123456789", max_size=6), max_size=25).map(" ".join)
 

@@ -19,10 +19,10 @@ class FigureContext:
 
     hypothetical: Caseless  # "could", "if", "would": a forecast, not a traded price
     past_motion: Caseless  # "after it rose": a hypothetical word that reports the past
-    not_left: re.Pattern  # words before a figure that make it something else (cost basis, strike)
+    not_left: Caseless  # words before a figure that make it something else (cost basis, strike)
     not_right: re.Pattern  # ... and words after it
     related: re.Pattern  # a "Related:" / "Read more" line
-    traded_left: re.Pattern  # "the current ", "its peak just above ": a traded price follows
+    traded_left: Caseless  # "the current ", "its peak just above ": a traded price follows
     traded_right: re.Pattern  # " all-time high", " swing low": the figure is a traded high or low
     revisit: re.Pattern  # "may retest the record high at ": a level to reach again, not a traded price
     passing: re.Pattern  # "like ", "unlike bitcoin and ": another asset's name after it is a passing comparison
@@ -71,10 +71,12 @@ def figure_context() -> FigureContext:
     return FigureContext(
         hypothetical=Caseless(rf"\b(?:{alt(ctx.hypothetical_patterns)})\b"),
         past_motion=Caseless(rf"\b(?:{alt(ctx.past_motion_patterns)})\b"),
-        not_left=re.compile(rf"\b(?:{alt(ctx.not_a_price_left_patterns)})\b[^$\d]{{0,45}}$", flags),
+        # the two patterns anchored at the end of the words before a figure (tried from every
+        # position) scan a lower-cased copy, and not at all without a word every match needs
+        not_left=Caseless(rf"\b(?:{alt(ctx.not_a_price_left_patterns)})\b[^$\d]{{0,45}}$"),
         not_right=re.compile(rf"^\s*(?:{alt(ctx.not_a_price_right_patterns)})\b", flags),
         related=re.compile(ctx.related_line_pattern, flags | re.MULTILINE),
-        traded_left=re.compile(rf"\b(?:{alt(ctx.traded_left_patterns)})\s+(?:(?:roughly|about|nearly|around|just)\s+)?$", flags),
+        traded_left=Caseless(rf"\b(?:{alt(ctx.traded_left_patterns)})\s+(?:(?:roughly|about|nearly|around|just)\s+)?$"),
         traded_right=re.compile(rf"^\s*(?:{alt(ctx.traded_right_patterns)})\b", flags),
         revisit=re.compile(rf"\b(?:{alt(ctx.revisit_patterns)})\b(?:\s+[\w'’-]+){{0,4}}\s*$", flags),
         passing=re.compile(rf"\b(?:{alt(ctx.passing_cue_patterns)})\s+(?:(?:the|fellow|peers?|rivals?|its)\s+)?"

@@ -272,7 +272,12 @@ def _name_before(text: str, start: int, lex: FlowLex, config: Config) -> _Name:
             words.append(c.group(0).rstrip())
             pos = c.start()
             continue
-        m = _WORD_BEFORE.search(text, lo, pos)
+        # a match holds no whitespace but the run it ends with: it starts after the last space
+        # before that run (the same leftmost match, fewer starts tried; \s is str.isspace)
+        end = pos
+        while end > lo and text[end - 1].isspace():
+            end -= 1
+        m = _WORD_BEFORE.search(text, max(lo, text.rfind(" ", lo, end) + 1), pos)
         kind = _word_kind(m.group("word"), lex) if m else None
         if kind is None or m.group("poss") and kind != "issuer":
             break
@@ -875,7 +880,7 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
             running.heading = _heading(fd, sv)
             if running.flows and running.flows[-1].sent_i == sent.i - 1:
                 _streak_from_next_sentence(sv, running)
-        specific = sv.specific
+        specific = sv.specific if sv.products else ()  # (no index built for a sentence naming no fund)
         if len(specific):
             running.subject = Subject(sent.i, specific[-1])
         elif subject is not None and sv.in_context:

@@ -13,6 +13,7 @@ under it and ends at the first line of prose; a bio heading ("About the author")
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,7 +25,7 @@ from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
 from extractor.facts.rules import outcome
 from extractor.records import FACT_TYPES
-from extractor.rx import Caseless, matches_at
+from extractor.rx import Caseless, lower_exactly, matches_at, required_words
 
 STRIP = outcome("furniture.ticker_strip", "a price-ticker strip ('BTC$71,904+2.1% ETH$3,377+1.0%'): no facts")
 TEASER_BLOCK = outcome("furniture.teaser_block", "a block of other stories under a 'Related', 'Read more', 'Editors' picks' heading: no facts")
@@ -56,6 +57,11 @@ class Patterns:
     mentioned_heading: Caseless  # "In this article", "Stocks mentioned" (a heading line, or inline before its chips)
     widget_pair: Caseless  # one data label with its value(s): "Today's Change (-2.2%) -$0.01"
     promo_sentence: Caseless  # promo wording in a longer paragraph: its sentence is furniture
+    # the words one of which every match of promo / promo_sentence (over the lower-cased text) and
+    # bio_sentence (over the text) holds (``None``: no such words)
+    promo_words: tuple[str, ...] | None
+    promo_sentence_words: tuple[str, ...] | None
+    bio_sentence_words: tuple[str, ...] | None
 
 
 _STRIP_ITEM = r"[A-Z][A-Z0-9]{1,9}\s?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[+\-−–]\s?\d+(?:\.\d+)?%|\(\s?[+\-−–]?\d+(?:\.\d+)?%\s?\))"
@@ -76,17 +82,31 @@ _TERMINAL = re.compile(r"[.!?…][”\"’')\]]*\s*$")
 _WORDS = re.compile(r"[A-Za-z][\w’'-]*")
 
 
+def _gate_words(words: frozenset[str] | None) -> tuple[str, ...] | None:
+    """``words`` for ``_lines_holding`` (``None``: no words, or a word holding a line break, which
+    a per-line gate cannot see)."""
+    if not words or any("\n" in w for w in words):
+        return None
+    return tuple(sorted(words))
+
+
 @compiled
 def patterns() -> Patterns:
     lx = lexicon("furniture")
     flags = re.IGNORECASE
+    promo = Caseless(rf"(?:{pattern_alternation(lx.promo_patterns)})")
+    promo_sentence = Caseless(rf"(?:{pattern_alternation(lx.promo_sentence_patterns)})")
+    bio_sentence = re.compile(rf"(?:^|(?<=[.!?]\s))(?:{pattern_alternation(lx.bio_sentence_patterns)})")
     return Patterns(
         teaser_heading=re.compile(rf"^(?:{pattern_alternation(lx.teaser_heading_patterns)})$", flags),
         bio_heading=re.compile(rf"^(?:{pattern_alternation(lx.bio_heading_patterns)})$", flags),
         disclaimer=re.compile(rf"^\W*(?:{pattern_alternation(lx.disclaimer_patterns)})", flags),
-        bio_sentence=re.compile(rf"(?:^|(?<=[.!?]\s))(?:{pattern_alternation(lx.bio_sentence_patterns)})"),
-        promo=Caseless(rf"(?:{pattern_alternation(lx.promo_patterns)})"),
-        promo_sentence=Caseless(rf"(?:{pattern_alternation(lx.promo_sentence_patterns)})"),
+        bio_sentence=bio_sentence,
+        promo=promo,
+        promo_sentence=promo_sentence,
+        promo_words=_gate_words(promo.required) if promo.fast is not None else None,
+        promo_sentence_words=_gate_words(promo_sentence.required) if promo_sentence.fast is not None else None,
+        bio_sentence_words=_gate_words(required_words(bio_sentence.pattern, bio_sentence.flags)),
         mentioned_heading=Caseless(rf"(?:{pattern_alternation(lx.mentioned_heading_patterns)})"),
         widget_pair=Caseless(rf"(?<![\w-])(?P<label>{pattern_alternation(lx.widget_label_patterns)})\s*:?\s*"
                                rf"(?:[A-Z][\w]*(?:-[\w]+)+\s+)?"  # an icon's alt text between label and value ("Arrow-Thin-Down")
@@ -125,6 +145,23 @@ def _lines(text: str) -> list[Line]:
     for part in text.split("\n"):
         out.append(Line(pos, pos + len(part), part))
         pos += len(part) + 1
+    return out
+
+
+def _lines_holding(words: tuple[str, ...] | None, text: str | None, starts: list[int]) -> list[bool] | None:
+    """For each line (``starts``: where each starts in ``text``), whether one of ``words`` is written
+    in it (a word holds no line break, so it lies within one line); ``None`` (every line may hold
+    one) without words or a text."""
+    if words is None or text is None:
+        return None
+    out = [False] * len(starts)
+    n = len(starts)
+    for word in words:
+        pos = text.find(word)
+        while pos >= 0:  # a line found to hold the word is not searched further for it
+            i = bisect_right(starts, pos) - 1
+            out[i] = True
+            pos = text.find(word, starts[i + 1]) if i + 1 < n else -1
     return out
 
 
@@ -224,7 +261,14 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
     nonblank = [ln for ln in lines if ln.text.strip()]
     after = {id(a): b for a, b in zip(nonblank, nonblank[1:])}
     before = {id(b): a for a, b in zip(nonblank, nonblank[1:])}
-    for line in lines:
+    # the lines where promo, promo_sentence and bio_sentence can match (a word each match needs
+    # is in the line): found with one scan of the text each instead of a try on every line
+    starts = [ln.start for ln in lines]
+    low = lower_exactly(text)
+    promo_lines = _lines_holding(p.promo_words, low, starts)
+    promo_sentence_lines = _lines_holding(p.promo_sentence_words, low, starts)
+    bio_lines = _lines_holding(p.bio_sentence_words, text, starts)
+    for i, line in enumerate(lines):
         stripped = line.text.strip()
         if not stripped:
             continue
@@ -247,13 +291,14 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
             continue
         if p.disclaimer.match(line.text):
             out.append((line.start, line.end, DISCLAIMER.id))
-        elif len(_WORDS.findall(line.text)) <= config.promo_max_words and p.promo.search(line.text):
+        elif ((promo_lines is None or promo_lines[i]) and len(_WORDS.findall(line.text)) <= config.promo_max_words
+              and p.promo.search(line.text)):
             out.append((line.start, line.end, PROMO.id))
         else:
-            for m in _bio_sentences(p.bio_sentence, line.text):
+            for m in (_bio_sentences(p.bio_sentence, line.text) if bio_lines is None or bio_lines[i] else ()):
                 s = line.start + m.start()
                 out.append((s, _sentence_end(text, s, line.end), BIO_SENTENCE.id))
-            for m in p.promo_sentence.finditer(line.text):
+            for m in (p.promo_sentence.finditer(line.text) if promo_sentence_lines is None or promo_sentence_lines[i] else ()):
                 s = line.start + _sentence_start(line.text, m.start())
                 out.append((s, _sentence_end(text, line.start + m.end(), line.end), PROMO.id))
     out += chip_spans(text, p, config)

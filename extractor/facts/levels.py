@@ -41,7 +41,7 @@ from extractor.facts.speakers import person_near
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading
 from extractor.normalize.numbers import NUMBER, Money, parse_number, scale_factor
 from extractor.records import PriceLevelFact
-from extractor.rx import PrefixScan
+from extractor.rx import Caseless, PrefixScan
 
 TYPE = "price_level"
 KINDS = ("support", "resistance", "target")  # the kinds a noun, a verb or a scenario names, in order of preference
@@ -62,27 +62,34 @@ class Config:
 
 @dataclass(frozen=True)
 class Cues:
-    noun_before: dict[str, re.Pattern]  # "floor sits near ": a kind noun, then filler up to the figure
-    noun_after: dict[str, re.Pattern]  # " as a strong floor": filler after the figure, then a kind noun
-    noun_anywhere: dict[str, re.Pattern]
-    generic_before: re.Pattern  # "the level of "
+    noun_before: dict[str, Caseless]  # "floor sits near ": a kind noun, then filler up to the figure
+    noun_after: dict[str, Caseless]  # " as a strong floor": filler after the figure, then a kind noun
+    noun_anywhere: dict[str, Caseless]
+    generic_before: Caseless  # "the level of "
     generic_after: re.Pattern  # " mark", " price point"
-    range_before: re.Pattern  # "between ", "a range of "
+    range_before: Caseless  # "between ", "a range of "
     range_after: re.Pattern  # " trading range"
-    verbs: dict[str, re.Pattern]  # resistance, support
-    scenario_verbs: dict[str, re.Pattern]  # resistance, support, target
+    verbs: dict[str, Caseless]  # resistance, support
+    scenario_verbs: dict[str, Caseless]  # resistance, support, target
     scenario_position: re.Pattern  # "around the "
-    scenario_target_verb: re.Pattern  # "trade near "
+    scenario_target_verb: Caseless  # "trade near "
     beside: re.Pattern  # "dropped under the "
     target_after: re.Pattern  # " is next"
-    moving_average: re.Pattern  # "the 100-day EMA ("
+    moving_average: Caseless  # "the 100-day EMA ("
     described_as: re.Pattern  # ", which is regarded as"
     connector: re.Pattern  # " and ", "-", " or even "
     bare_number: PrefixScan  # 6,300 not followed by a unit (scanned from digit to digit)
     trading: re.Pattern  # "trades near ", "changing hands at ": a traded price follows
-    key_before: re.Pattern  # "the key ", "the psychologically important ": a level adjective right before the figure
+    key_before: Caseless  # "the key ", "the psychologically important ": a level adjective right before the figure
     key_after: re.Pattern  # " psychological level", " key mark": a level adjective and a generic noun after it
     k_number: PrefixScan  # 88k, 3.85k-4.65k, 73-78k: thousands written without a currency sign
+
+
+# the clause cues scan a lower-cased copy of their window, and not at all when it lacks a word
+# every match needs (most windows hold no kind noun, level verb or generic noun); those measured
+# no faster that way (anchored at the window's start, tried at one position, or seldom asked)
+# stay plain re.IGNORECASE patterns
+_ci = Caseless
 
 
 @compiled
@@ -97,25 +104,25 @@ def cues() -> Cues:
     noun = {k: rf"(?<![\w-])(?:{alt(v)})(?![\w-])" for k, v in lv.kind_noun_patterns.model_dump().items()}
     generic, links, ma = alt(lv.generic_noun_patterns), lit(lv.link_words), lv.moving_average_pattern
 
-    def verbs(table) -> dict[str, re.Pattern]:
-        return {k: re.compile(rf"\b(?:{alt(v)}){fill}$", flags) for k, v in table.model_dump().items()}
+    def verbs(table) -> dict[str, Caseless]:
+        return {k: _ci(rf"\b(?:{alt(v)}){fill}$") for k, v in table.model_dump().items()}
 
     return Cues(
-        noun_before={k: re.compile(rf"{n}(?:\s+\w+){{0,6}}?{fill}$", flags) for k, n in noun.items()},
-        noun_after={k: re.compile(rf"^{fill}{n}", flags) for k, n in noun.items()},
-        noun_anywhere={k: re.compile(n, flags) for k, n in noun.items()},
-        generic_before=re.compile(rf"\b(?:{generic})\s+(?:(?:sits?|lies|stands?|is|comes\s+in)\s+)?{links}\s+(?:the\s+)?$", flags),
+        noun_before={k: _ci(rf"{n}(?:\s+\w+){{0,6}}?{fill}$") for k, n in noun.items()},
+        noun_after={k: _ci(rf"^{fill}{n}") for k, n in noun.items()},
+        noun_anywhere={k: _ci(n) for k, n in noun.items()},
+        generic_before=_ci(rf"\b(?:{generic})\s+(?:(?:sits?|lies|stands?|is|comes\s+in)\s+)?{links}\s+(?:the\s+)?$"),
         generic_after=re.compile(rf"^\s*(?:\w+\s+){{0,2}}(?:{generic})\b", flags),
-        range_before=re.compile(rf"\b(?:{alt(lv.range_opener_patterns)})\s+(?:{lit(lv.approximators)}\s+)?$", flags),
+        range_before=_ci(rf"\b(?:{alt(lv.range_opener_patterns)})\s+(?:{lit(lv.approximators)}\s+)?$"),
         range_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{lit(lv.range_noun_modifiers)}\s+)?{lit(lv.range_nouns)}\b", flags),
         verbs=verbs(lv.verb_patterns),
         scenario_verbs=verbs(lv.scenario_verb_patterns),
         scenario_position=re.compile(rf"\b{lit(lv.scenario_position_words)}\s+(?:\w+\s+)?$", flags),
-        scenario_target_verb=re.compile(
-            rf"\b{lit(lv.scenario_target_verbs)}\s+(?:at\s+)?{lit(lv.scenario_position_words)}?\s*$", flags),
+        scenario_target_verb=_ci(
+            rf"\b{lit(lv.scenario_target_verbs)}\s+(?:at\s+)?{lit(lv.scenario_position_words)}?\s*$"),
         beside=re.compile(rf"\b{lit(lv.beside_words)}\s+(?:\w+\s+){{0,2}}$", flags),
         target_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{alt(lv.target_after_patterns)})\b", flags),
-        moving_average=re.compile(rf"{ma}(?:,?\s+\w+){{0,2}}\s*(?:\(|{links})\s*$", flags),
+        moving_average=_ci(rf"{ma}(?:,?\s+\w+){{0,2}}\s*(?:\(|{links})\s*$"),
         described_as=re.compile(
             rf"^,?\s*(?:which|that)\s+(?:(?:is|was|has\s+been|are|were|could|would|may|might|will|can|should)\s+)?"
             rf"(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b", flags),
@@ -127,7 +134,7 @@ def cues() -> Cues:
                             rf"(?:\s?[-–]\s?(?P<b>\d{{1,3}}(?:\.\d{{1,3}})?))?\s?[kK]"
                             rf"(?![\w]|[.,]\d|\s?(?:{alt(lv.bare_unit_patterns)}))", flags)),
         trading=re.compile(rf"\b(?:{alt(lv.trading_verb_patterns)})\s+(?:(?:just|right)\s+)?(?:at|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$", flags),
-        key_before=re.compile(rf"\b(?:{alt(lv.key_adjective_patterns)})\s+$", flags),
+        key_before=_ci(rf"\b(?:{alt(lv.key_adjective_patterns)})\s+$"),
         key_after=re.compile(rf"^\s*(?:{alt(lv.key_adjective_patterns)})\s+(?:{generic})\b", flags),
         bare_number=PrefixScan(re.compile(rf"(?<![\w$.,/£€-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})"
                                rf"(?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)}))", flags)),

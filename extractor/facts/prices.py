@@ -34,7 +34,7 @@ from extractor.facts.rules import Rule, Table, outcome
 from extractor.facts.windows import clause_after, clause_before, line_before
 from extractor.normalize.numbers import Money
 from extractor.records import PriceFact
-from extractor.rx import PrunedCaseless
+from extractor.rx import Caseless, PrunedCaseless
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class Config:
 
 @dataclass(frozen=True)
 class Cues:
-    price_words: re.Pattern
+    price_words: Caseless
     qualifiers: tuple[tuple[str, str, str, PrunedCaseless], ...]  # (id, qualifier, doc, pattern)
     after_qualifiers: tuple[tuple[str, str, str, re.Pattern], ...]  # the same, for the words right after the figure
     from_fall: re.Pattern
@@ -65,7 +65,7 @@ def cues() -> Cues:
     pc = lexicon("price_cues")
     flags = re.IGNORECASE
     return Cues(
-        price_words=re.compile(rf"\b(?:{pattern_alternation(pc.price_word_patterns)})\b", flags),
+        price_words=Caseless(rf"\b(?:{pattern_alternation(pc.price_word_patterns)})\b"),  # searched on every figure's clause
         qualifiers=tuple((q.id, q.qualifier, q.doc, PrunedCaseless(rf"(?:^|\b|(?<=\s)){q.pattern}")) for q in pc.qualifiers),
         after_qualifiers=tuple((q.id, q.qualifier, q.doc, re.compile(q.pattern, flags)) for q in pc.after_qualifiers),
         from_fall=re.compile(rf"\b(?:{pc.from_fall_pattern})\b", flags),

@@ -303,7 +303,11 @@ def find_quote_spans(text: str, config: Config = DEFAULT) -> list[QuoteSpan]:
     for line in lines:
         bases.append(base)
         base += len(line) + 1
-    marks = [_pair_double(line, b, config) for line, b in zip(lines, bases)]
+    # only the lines holding a mark are paired (found with one scan of the text each): a line
+    # without one has no spans, nothing left open and nothing closing it
+    doubled = _lines_marked(_DOUBLE_MARKS, text, bases)
+    marks = [_pair_double(line, b, config) if n in doubled else LineMarks([])
+             for n, (line, b) in enumerate(zip(lines, bases))]
     doubles: list[QuoteSpan] = []
     long: list[QuoteSpan] = []  # quotes over a paragraph break
     for n, m in enumerate(marks):
@@ -317,9 +321,14 @@ def find_quote_spans(text: str, config: Config = DEFAULT) -> list[QuoteSpan]:
     doubles = _nested(doubles, long) + long
     out = list(doubles)
     taken = _Taken(doubles)
-    for line, b in zip(lines, bases):
-        out.extend(_pair_single(line, b, taken, config))
+    for n in sorted(_lines_marked(_SINGLE_MARKS, text, bases)):
+        out.extend(_pair_single(lines[n], bases[n], taken, config))
     return out
+
+
+def _lines_marked(marks: re.Pattern, text: str, bases: list[int]) -> set[int]:
+    """The indices of the lines (starting at ``bases``) that hold a match of ``marks``."""
+    return {bisect_right(bases, m.start()) - 1 for m in marks.finditer(text)}
 
 
 # --- 2. what is quoted but not said -----------------------------------------------------------

@@ -56,6 +56,37 @@ class Mention:
     name: str
 
 
+class WordStarts:
+    r"""``(?<![\w-])P`` (``P`` never matches the empty string): its match spans, found as ``[^\w-]P``
+    (re skips ahead to the characters of that class in its C loop instead of trying the
+    lookbehind at every position). A match at ``q > 0`` is one at ``q - 1`` of the scan; where
+    the lookbehind holds at the place the scan goes on from (the text's start, or the end of a
+    match ending in a character other than a word character or hyphen), ``P`` is tried there first.
+
+    >>> [(s, e) for s, e in WordStarts(r"(?:said|says)(?![\w-])").spans("said he; unsaid, says")]
+    [(0, 4), (17, 21)]
+    >>> list(WordStarts(r"s,").spans("s,s,xs,"))
+    [(0, 2), (2, 4)]
+    """
+
+    def __init__(self, body: str, flags: int = 0):
+        self.led = re.compile(rf"(?<![\w-])(?:{body})", flags)
+        self.scan = re.compile(rf"[^\w-](?:{body})", flags)
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        pos = 0
+        while True:
+            if pos == 0 or not _WORD_CHAR_OR_HYPHEN.match(text, pos - 1):
+                if (m := self.led.match(text, pos)) is not None:
+                    yield m.span()
+                    pos = m.end()
+                    continue
+            if (m := self.scan.search(text, pos)) is None:
+                return
+            yield m.start() + 1, m.end()
+            pos = m.end()
+
+
 # --- the lexicon --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -72,7 +103,7 @@ class Lex:
     role_name: re.Pattern  # a name right after a role noun
     appositive_name: re.Pattern  # a 2-3 word name followed by ", "
     handle_name: re.Pattern  # a name followed by its social handle: "Ann Lee (@annlee)"
-    verb_name: re.Pattern  # a one-word reporting verb (lower case)
+    verb_name: WordStarts  # a one-word reporting verb (lower case)
     name_before: re.Pattern  # "First Last" ending a window (before a reporting verb)
     name_after: re.Pattern  # "First Last" after a reporting verb
     org_head: re.Pattern  # a name right after an organisation noun
@@ -80,7 +111,7 @@ class Lex:
     first_name: re.Pattern  # a capitalised word right before the end of a window (the first name of a surname)
     # over the lower-cased text: where ``role_name`` or ``org_head`` can match (the first word of a
     # role, an honorific or an organisation noun)
-    head_starts: re.Pattern
+    head_starts: WordStarts
 
 
 def _low(items) -> frozenset[str]:
@@ -125,7 +156,7 @@ def lex() -> Lex:
     )
     one_word_verbs = alternation(sorted({v.lower() for v in words("reporting_verbs") if " " not in v}))
     two_words = rf"{_NAME_WORD}{_GAP}(?:(?:{particles}){_GAP})?{_NAME_WORD}"
-    verb_name = re.compile(rf"(?<![\w-])(?:{one_word_verbs})(?![\w-])")
+    verb_name = WordStarts(rf"(?:{one_word_verbs})(?![\w-])")
     name_before = re.compile(rf"(?<![\w’'.-])(?P<name>{two_words})[ \t]+\Z")
     name_after = re.compile(rf"[ \t]+(?P<name>{two_words})(?![\w’'-]|\.\w)")
     org_head = re.compile(
@@ -156,7 +187,7 @@ def lex() -> Lex:
         role_name=role_name, appositive_name=appositive, handle_name=handle, verb_name=verb_name, name_before=name_before, name_after=name_after,
         org_head=org_head, post_role=post_role,
         first_name=re.compile(rf"(?<![\w-])({_NAME_WORD}){_GAP}\Z"),
-        head_starts=re.compile(rf"(?<![\w-])(?:{_first_words([*q.roles, *(h.rstrip('.') for h in q.honorifics), *q.org_heads])})"),
+        head_starts=WordStarts(_first_words([*q.roles, *(h.rstrip('.') for h in q.honorifics), *q.org_heads])),
     )
 
 
@@ -173,7 +204,7 @@ def _head_starts(text: str) -> list[int] | None:
     """Where ``role_name`` or ``org_head`` can match in ``text`` (``None``: anywhere): found with
     ``head_starts`` in the lower-cased text (its matches hold no place where another can start)."""
     low = lower_exactly(text)
-    return None if low is None else [m.start() for m in lex().head_starts.finditer(low)]
+    return None if low is None else [s for s, _ in lex().head_starts.spans(low)]
 
 
 def _scan(rx: re.Pattern, starts: list[int] | None, text: str) -> Iterator[re.Match]:
@@ -473,9 +504,9 @@ def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> 
     for ent in ents:
         labelled[ent.start_char : ent.end_char] = b"\1" * (ent.end_char - ent.start_char)
     out = []
-    for v in lx.verb_name.finditer(text):
-        before = lx.name_before.search(text, max(0, v.start() - NAME_CHARS // 2), v.start())
-        after = lx.name_after.match(text, v.end(), v.end() + NAME_CHARS // 2)
+    for v_start, v_end in lx.verb_name.spans(text):
+        before = lx.name_before.search(text, _name_before_from(text, max(0, v_start - NAME_CHARS // 2), v_start), v_start)
+        after = lx.name_after.match(text, v_end, v_end + NAME_CHARS // 2)
         for m in (before, after):
             if m is None:
                 continue
@@ -487,6 +518,27 @@ def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> 
                 continue  # a longer capitalised run ("Acme Ann Lee", "Morgan Stanley Wealth"): not this name alone
             out.append(_Raw(s, e, m.group("name")))
     return out
+
+
+def _name_before_from(text: str, lo: int, end: int) -> int:
+    """Where ``name_before`` (a name of at most three words, then spaces to ``end``) can start in
+    ``text[lo:end]`` at the earliest: after the last space before the third word back (its words
+    hold no space, tab or no-break space; a separator without a space only moves it further
+    back). Searching from there finds the same leftmost match as from ``lo``.
+
+    >>> t = "as the analyst Ann van Lee said"
+    >>> _name_before_from(t, 0, 27), _name_before_from(t, 20, 27)
+    (15, 20)
+    """
+    pos = end
+    for _ in range(3):  # the name's last word, a particle, its first word
+        while pos > lo and text[pos - 1] in " \t\u00a0":
+            pos -= 1
+        space = text.rfind(" ", lo, pos)
+        if space < 0:
+            return lo
+        pos = space
+    return pos + 1
 
 
 def _find_people(fd: FinDoc) -> SpanIndex[Mention]:
@@ -556,7 +608,16 @@ def opens_clause(fd: FinDoc, m: Mention) -> bool:
 
 def _has_role_word(phrase: str) -> bool:
     low = " " + re.sub(r"[^\w&-]+", " ", phrase.lower()) + " "
-    return any(f" {r} " in low for r in lex().roles)
+    one_word, longer = _role_words()
+    return not one_word.isdisjoint(low.split()) or any(r in low for r in longer)
+
+
+@compiled
+def _role_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The role nouns of one word, and the longer ones with a space either side (what
+    ``_has_role_word`` looks for: a one-word role is a word of the phrase, a longer one a run of them)."""
+    roles = lex().roles
+    return frozenset(r for r in roles if " " not in r), tuple(sorted(f" {r} " for r in roles if " " in r))
 
 
 def _name_after_role(toks: list[str]) -> bool:
@@ -573,6 +634,10 @@ def _name_after_role(toks: list[str]) -> bool:
     return j < len(toks) and j > 0 and toks[j - 1].lower().strip(".") in roles
 
 
+_ROLE_BREAK_LAST = frozenset(',;:“”"’')  # a word ending in one of these, or opening with a quotation mark, ends a role
+_ROLE_BREAK_FIRST = frozenset('“”"‘')
+
+
 def _role_words_before(toks: list[str]) -> list[str]:
     """The words of ``toks`` (read backwards) that can belong to a role, in text order."""
     lx = lex()
@@ -580,7 +645,7 @@ def _role_words_before(toks: list[str]) -> list[str]:
     for i in range(len(toks) - 1, -1, -1):
         tok = toks[i]
         low = tok.lower()
-        if re.search(r"[,;:“”\"’]$", tok) or re.match(r"^[“”\"‘]", tok):
+        if tok[-1] in _ROLE_BREAK_LAST or tok[0] in _ROLE_BREAK_FIRST:  # (split() gives no empty token)
             break
         if low in lx.role_stop_words or low in lx.verbs:
             break

@@ -11,17 +11,18 @@ from __future__ import annotations
 import re
 
 from extractor.data import compiled, lexicon
-from extractor.rx import Caseless
 from extractor.facts.doc import FinDoc
 
 MAX_WINDOW = 400  # characters a clause window reaches at most, either side of a span
 
 
 @compiled
-def clause_break() -> Caseless:
+def clause_break() -> re.Pattern:
     g = lexicon("grammar")
     words = "|".join(re.escape(w) for w in g.clause_break_words)
-    return Caseless(rf"[;:!?]|\s[—–]\s|—|\b(?:{words})\b")
+    # plain re.IGNORECASE: the windows it reads are short (60 characters on average on the bench),
+    # where rx.Caseless's lower-casing and re-matching cost more than its case-sensitive scan saves
+    return re.compile(rf"[;:!?]|\s[—–]\s|—|\b(?:{words})\b", re.IGNORECASE)
 
 
 def clause_before(fd: FinDoc, start: int, floor: int | None = None, cap: int = MAX_WINDOW) -> str:
