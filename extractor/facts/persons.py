@@ -24,6 +24,7 @@ from extractor.data import alternation, compiled, lexicon, words
 from extractor.facts.doc import _LOWER_WORD, Sentence, view
 from extractor.facts.matmul import one_blas_thread, use_numpy_matmul
 from extractor.normalize.assets import canonical_asset
+from extractor.rx import lower_exactly
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,8 @@ def masked_text(text: str) -> tuple[str, list[tuple[int, int]]]:
     >>> masked_text("No quotes here")
     ('No quotes here', [(0, 0)])
     """
+    if "\"" not in text and ("“" not in text or "”" not in text):
+        return text, [(0, 0)]  # nothing ``_QUOTED`` can match
     out, segments, pos = [], [(0, 0)], 0
     length = 0
     for m in _QUOTED.finditer(text):
@@ -164,10 +167,44 @@ def candidate_sentences(doc: Doc) -> list[Sentence]:
     capitalised word outside their quotations (a possible name): the model reads them whole."""
     out = []
     for s in view(doc).sentences:
-        text = s.text
-        if (_needs_ner().search(text) or _role_re().search(text)) and _NAME_LIKE.search(_masked(doc, s)[0]):
+        if _may_attribute(s.text) and _NAME_LIKE.search(_masked(doc, s)[0]):
             out.append(s)
     return out
+
+
+_QUOTE_CHARS = ("“", "”", '"', "‘")
+_CURLY_QUOTE = re.compile(r"(?<![A-Za-z])’|’(?![A-Za-z])")  # the branches of ``_needs_ner`` for ’
+_WORD_RUN = re.compile(r"[\w-]+")
+
+
+@compiled
+def _cue_parts() -> tuple[re.Pattern, frozenset[str] | None]:
+    """The verb branch of ``_needs_ner`` on its own, and the lower-cased first words of the role
+    nouns of ``_role_re`` (``None`` when a role holds a character other than a letter, digit,
+    hyphen or space: then a role's first word need not be a whole run of word characters)."""
+    lex = lexicon("quote_lexicon")
+    verbs = re.compile(rf"\b{alternation([*lex.ner_reporting_verbs, *lex.estimate_verbs])}\b", re.VERBOSE)
+    plain = all(re.fullmatch(r"[A-Za-z0-9 -]+", r) for r in lex.roles)
+    return verbs, frozenset(r.split()[0].lower() for r in lex.roles) if plain else None
+
+
+def _may_attribute(text: str) -> bool:
+    """``_needs_ner().search(text) or _role_re().search(text)``, found faster: the quotation marks
+    with ``in``, and the role pattern tried only when a run of word characters of ``text`` is the
+    first word of a role noun (a match of it starts after no word character or hyphen, with a
+    role's first word, which a space follows).
+
+    >>> [_may_attribute(t) for t in ("“Up,” she said", "Acme CEO Ann Lee sold", "the CEO sold", "Ether fell 3%")]
+    [True, True, False, False]
+    """
+    if any(q in text for q in _QUOTE_CHARS) or ("’" in text and _CURLY_QUOTE.search(text)):
+        return True
+    verbs, first = _cue_parts()
+    if verbs.search(text):
+        return True
+    if first is not None and (low := lower_exactly(text)) is not None and first.isdisjoint(_WORD_RUN.findall(low)):
+        return False
+    return _role_re().search(text) is not None
 
 
 def _masked(doc: Doc, sent: Sentence) -> tuple[str, list[tuple[int, int]]]:
