@@ -24,7 +24,7 @@ from extractor.data import alternation, compiled, lexicon, words
 from extractor.facts.doc import _LOWER_WORD, Sentence, view
 from extractor.facts.matmul import one_blas_thread, use_numpy_matmul
 from extractor.normalize.assets import canonical_asset
-from extractor.rx import lower_exactly
+from extractor.rx import find_all, lower_exactly, matches_at
 
 log = logging.getLogger(__name__)
 
@@ -133,10 +133,16 @@ def to_original(segments: list[tuple[int, int]], start: int, end: int) -> tuple[
 
 
 @compiled
+def _speaker_verbs() -> tuple[str, ...]:
+    """The one-word ``ner_reporting_verbs`` (what ``_speaker_word`` ties a name to)."""
+    return tuple(v for v in lexicon("quote_lexicon").ner_reporting_verbs if " " not in v)
+
+
+@compiled
 def _speaker_word() -> re.Pattern:
     """A capitalised word right before or after one of the ``ner_reporting_verbs`` ("Brandt said",
     "said Brandt"): the word a speaker is known by."""
-    verbs = alternation([v for v in lexicon("quote_lexicon").ner_reporting_verbs if " " not in v])
+    verbs = alternation(_speaker_verbs())
     word = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ][\w’'-]*"
     return re.compile(
         rf"""
@@ -158,8 +164,29 @@ def speaker_words(text: str) -> frozenset[str]:
     >>> sorted(speaker_words("Lena Brandt runs it. “Later,” Brandt said. The bank said no. Meanwhile said Bo."))
     ['Bo', 'Brandt']
     """
-    found = {m.group("before") or m.group("after") for m in _speaker_word().finditer(text)}
+    found = {m.group("before") or m.group("after") for m in matches_at(_speaker_word(), text, _speaker_word_starts(text))}
     return frozenset(w for w in found if _maybe_name(w))
+
+
+_NAME_CHARS = frozenset("’'-")
+
+
+def _speaker_word_starts(text: str) -> list[int]:
+    """Every position where ``_speaker_word`` can match (and more), ascending: where one of its
+    verbs is written ("said Brandt"), and the start of the run of word characters that ends one
+    run of spaces or tabs before it ("Brandt said"). ``matches_at`` there gives ``finditer``'s matches."""
+    starts = set()
+    for v in find_all(text, _speaker_verbs()):
+        starts.add(v)
+        i = v
+        while i > 0 and text[i - 1] in " \t":
+            i -= 1
+        if i == v:
+            continue
+        while i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_" or text[i - 1] in _NAME_CHARS):
+            i -= 1
+        starts.add(i)
+    return sorted(starts)
 
 
 def candidate_sentences(doc: Doc) -> list[Sentence]:
@@ -172,7 +199,6 @@ def candidate_sentences(doc: Doc) -> list[Sentence]:
     return out
 
 
-_QUOTE_CHARS = ("“", "”", '"', "‘")
 _CURLY_QUOTE = re.compile(r"(?<![A-Za-z])’|’(?![A-Za-z])")  # the branches of ``_needs_ner`` for ’
 _WORD_RUN = re.compile(r"[\w-]+")
 
@@ -197,7 +223,7 @@ def _may_attribute(text: str) -> bool:
     >>> [_may_attribute(t) for t in ("“Up,” she said", "Acme CEO Ann Lee sold", "the CEO sold", "Ether fell 3%")]
     [True, True, False, False]
     """
-    if any(q in text for q in _QUOTE_CHARS) or ("’" in text and _CURLY_QUOTE.search(text)):
+    if "“" in text or "”" in text or '"' in text or "‘" in text or ("’" in text and _CURLY_QUOTE.search(text)):
         return True
     verbs, first = _cue_parts()
     if verbs.search(text):
@@ -227,7 +253,6 @@ def _doc_lower_words(doc: Doc) -> frozenset[str]:
 
 
 SUBJECT_QUOTE_SENTENCES = 2  # a name opening a sentence is read when a quote follows within this many sentences
-_QUOTE_MARK = re.compile(r"[“”\"]")
 
 
 @dataclass(frozen=True)
@@ -245,12 +270,12 @@ def readings(doc: Doc) -> list[Reading]:
     sents = view(doc).sentences
     whole = {s.i for s in candidate_sentences(doc)}
     speakers = _doc_speaker_words(doc)
-    quoted = [bool(_QUOTE_MARK.search(s.text)) for s in sents]
+    quoted = [("“" in t or "”" in t or '"' in t) for t in (s.text for s in sents)]  # a quotation mark
     out = []
     for s in sents:
         if s.i in whole:
             out.append(Reading(s, "whole"))
-        elif speakers and any(w in speakers for w in _CAPITALISED.findall(s.text)):
+        elif speakers and not speakers.isdisjoint(_CAPITALISED.findall(s.text)):
             out.append(Reading(s, "names"))
         elif any(quoted[s.i + 1 : s.i + 1 + SUBJECT_QUOTE_SENTENCES]) and _subject_run().match(s.text):
             out.append(Reading(s, "subject"))
@@ -449,7 +474,7 @@ def _windows(doc: Doc, index: int) -> list[tuple[_Window, str]]:
         if r.how == "whole":
             found = name_windows(masked, common)
         elif r.how == "names":
-            found = name_windows(masked, common, keep=lambda run: any(w in speakers for w in _CAPITALISED.findall(run)))
+            found = name_windows(masked, common, keep=lambda run: not speakers.isdisjoint(_CAPITALISED.findall(run)))
         else:
             found = [w] if (w := subject_window(masked, common)) is not None else []
         for a, b in found:
