@@ -806,7 +806,9 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
 
     A sentence's decisions depend only on the Doc, the sentence's parse and what its subject stage
     can read of the ``Run`` (``Run.seen``). So when parsing, each sentence's decisions are kept on
-    the Doc, and the run after the parses came in takes them over where both are unchanged."""
+    the Doc, and the run after the parses came in takes them over where both are unchanged. The run
+    before the parses makes no facts for a sentence that asked for its parse (it is decided again):
+    with a ``parser_model``, call it through its ``ParsingComponent``, which runs it again."""
     out = Proposal(tracing=fd.tracing)
     run = Run(fd, parsing=bool(config.parser_model))
     kept: dict[int, _Decided] | None = fd.cached(("moves_decided", config), dict) if run.parsing else None
