@@ -391,3 +391,45 @@ def test_article_id_is_hash_of_clean_text():
 
     art = clean("Bitcoin  rose 2%.", kind="text")
     assert art.id == hashlib.sha256("Bitcoin rose 2%.".encode()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- quicker scans, same results
+
+def _whitespace_reference(text: str) -> str:
+    """``collapse_whitespace`` as first written: every pass over every text."""
+    import re
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
+    text = re.sub(r"[ \t]+(?=[,;:](?:\s|$))", "", text)
+    text = re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE)
+    text = "\n".join(line.lstrip(" ") for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _edge_texts() -> list[str]:
+    import random
+
+    rnd = random.Random(7)
+    pieces = [" ", "  ", "\t", "\u00a0", "\u2003", "\u3000", "\n", "\r\n", "\r", ",", ";", ":", "x", "Ab", "*", "**", "__",
+              "_", "É", "İ", "ſ", "’s", "it's", "der", "the", "ὀ", "Ⅻ"]
+    return ["", " ", " lead", "trail ", "a , b", "a\t;\tb", "x \ny", "**a** *b*", "***c***"] + [
+        "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 30))) for _ in range(3000)]
+
+
+def test_gated_whitespace_passes_give_what_the_full_passes_give():
+    for text in _edge_texts():
+        assert collapse_whitespace(text) == _whitespace_reference(text), repr(text)
+
+
+def test_language_words_and_ratios_equal_the_plain_scan():
+    from collections import Counter
+
+    from extractor.clean import lang
+
+    for text in _edge_texts():
+        words = [w.lower() for w in lang._WORD.findall(text)]
+        assert lang._lower_words(text) == words, repr(text)
+        counts = Counter(words)
+        plain = {code: sum(counts[w] for w in sw if w in counts) / (len(words) or 1) for code, sw in lang.stopwords().items()}
+        assert lang.stopword_ratios(words) == plain, repr(text)

@@ -123,6 +123,29 @@ def test_narrative_sentences_are_read_only_where_they_may_name_a_speaker(rules_o
     assert not any("Marek" in w for w in windows)
 
 
+def _tricky_texts() -> list[str]:
+    """Short texts around the edges of the quicker scans: names glued to verbs by hyphens and
+    apostrophes, tabs, case flips, role nouns at a sentence start, curly quotes inside words."""
+    roles = sorted(P.lexicon("quote_lexicon").roles)[:12]
+    out = ["Ann-said Bo said it.", "said Bo-says Al", "O’Neil\tsaid no", "d'Arc says Émile", "X_y told Zoë", "SAID Bob",
+           "“Up,” she said", "Bitcoin’s drop", "’tis", "rock ’n’ roll", "He ‘hoped’ so"]
+    for r in roles:
+        out += [f"{r} Ann Lee sold", f"{r.upper()} Ann", f"ex-{r} Ann", f"({r.title()}\nAnn", f"{r}s Ann", f"the {r} sold"]
+    return out
+
+
+def test_quick_cue_scans_equal_the_patterns_they_stand_for(rules_only):
+    """``_may_attribute`` and ``speaker_words`` find what ``_needs_ner``/``_role_re`` and a plain
+    ``_speaker_word().finditer`` find, on every corpus sentence and on edge cases."""
+    texts = _tricky_texts()
+    for doc in _corpus_docs(rules_only):
+        texts += [s.text for s in view(doc).sentences] + [view(doc).text]
+    for t in texts:
+        assert P._may_attribute(t) == bool(P._needs_ner().search(t) or P._role_re().search(t)), t
+        plain = {m.group("before") or m.group("after") for m in P._speaker_word().finditer(t)}
+        assert P.speaker_words(t) == frozenset(w for w in plain if P._maybe_name(w)), t
+
+
 # --- the sentence table --------------------------------------------------------------------
 
 def _corpus_docs(extractor, limit=None):

@@ -37,3 +37,27 @@ def test_fast_starts_equal_the_per_token_rules_on_the_corpus():
     for path in files:
         slow, fast = both(path.read_text(encoding="utf-8"))
         assert fast == slow, path.name
+
+
+# --- the pipeline's tokenizer: spaCy's English one without its special cases that change nothing ---
+
+_TOKEN_ATTRS = ["ORTH", "SPACY", "IDX", "NORM", "LOWER", "LENGTH", "IS_SPACE", "SHAPE"]
+_KEYS = sorted(NLP.tokenizer.rules)[::7] + ["\n", " ", "\t", "’", "—", "C++", "Feb.", "'re", "n't", ":)", "a.m.", "\xa0"]
+
+
+def _same_tokens(ours, text: str) -> bool:
+    a, b = NLP.make_doc(text), ours.make_doc(text)
+    return len(a) == len(b) and (a.to_array(_TOKEN_ATTRS) == b.to_array(_TOKEN_ATTRS)).all()
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES + _KEYS), max_size=30), st.sampled_from([" ", "", "\n", "  "]))
+def test_pipeline_tokens_equal_the_stock_tokenizer_on_generated_text(rules_only, pieces, sep):
+    text = sep.join(pieces)
+    assert _same_tokens(rules_only.nlp, text) and _same_tokens(rules_only.nlp, text), repr(text)  # twice: the cache serves the second
+
+
+def test_pipeline_tokens_equal_the_stock_tokenizer_on_the_corpus(rules_only):
+    assert "\n" not in rules_only.nlp.tokenizer.rules and "Feb." in rules_only.nlp.tokenizer.rules
+    for path in sorted((Path(__file__).resolve().parents[1] / "corpus" / "articles").glob("*.txt")):
+        assert _same_tokens(rules_only.nlp, path.read_text(encoding="utf-8")), path.name

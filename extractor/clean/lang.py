@@ -28,6 +28,7 @@ _SCRIPTS = {
     "GREEK": "el", "THAI": "th", "DEVANAGARI": "hi", "BENGALI": "bn", "TAMIL": "ta", "GEORGIAN": "ka", "ARMENIAN": "hy",
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # runs of letters, with an inner apostrophe
+_ASCII_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")  # the same, in a text without letters outside ASCII
 
 
 @compiled
@@ -72,8 +73,37 @@ def stopword_ratios(words: list[str]) -> dict[str, float]:
     (0.5, 0.0)
     """
     n = len(words) or 1
-    counts = Counter(words)  # count each word once, then look the (short) stopword lists up in it
-    return {lang: sum(counts[w] for w in sw if w in counts) / n for lang, sw in stopwords().items()}
+    hits = dict.fromkeys(stopwords(), 0)
+    index = _stopword_languages()
+    for word, k in Counter(words).items():  # count each word once, then look up the languages it is a stopword of
+        for lang in index.get(word, ()):
+            hits[lang] += k
+    return {lang: k / n for lang, k in hits.items()}
+
+
+@compiled
+def _stopword_languages() -> dict[str, tuple[str, ...]]:
+    """Stopword -> the languages it is a stopword of (in ``stopwords()`` order)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for lang, sw in stopwords().items():
+        for w in sw:
+            out[w] = out.get(w, ()) + (lang,)
+    return out
+
+
+def _lower_words(sample: str) -> list[str]:
+    """``_WORD``'s words of ``sample``, lower-cased. Where ``sample`` has no letter outside ASCII, a
+    letter is ``[A-Za-z]``, and lower-casing (keeping every offset) makes no letter of a non-letter:
+    the words of the lower-cased text are found with an ASCII class.
+
+    >>> _lower_words("Ether’s RISE, Bob's 2x_y"), _lower_words("Çağrı İyi")
+    (['ether’s', 'rise', "bob's", 'x', 'y'], ['çağrı', 'i̇yi'])
+    """
+    if not _NON_ASCII_LETTER.search(sample):
+        low = sample.lower()
+        if len(low) == len(sample):
+            return _ASCII_WORD.findall(low)
+    return [w.lower() for w in _WORD.findall(sample)]
 
 
 def detect_language(text: str) -> str:
@@ -107,7 +137,7 @@ def detect_language(text: str) -> str:
 
 
 def _by_stopwords(sample: str, candidates: tuple[str, ...] | None, *, default: str) -> str:
-    words = [w.lower() for w in _WORD.findall(sample)]
+    words = _lower_words(sample)
     if len(words) < MIN_WORDS:
         return default
     ratios = stopword_ratios(words)

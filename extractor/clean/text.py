@@ -56,7 +56,7 @@ _MD_RULE = re.compile(r"^[ \t]*(?:[-=*_][ \t]*){3,}$", re.MULTILINE)  # setext u
 _MD_RULE_GATE = re.compile(r"[-=*_][ \t]*[-=*_][ \t]*[-=*_]")  # what every match of _MD_RULE holds
 _JSON_ARRAY = re.compile(r'\[\s*"[^"\]\n]{0,80}"(?:\s*,\s*"[^"\]\n]{0,80}"){1,9}\s*\]')  # ["a","b"] left by scrapers
 _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+(?=[,;:](?:\s|$))")  # "word , next" -> "word, next"
-_HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_HSPACE_TO_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
 _BLANK_RUN = re.compile(r"\n{3,}")
 
@@ -97,7 +97,9 @@ def strip_markdown(text: str) -> str:
         text = _MD_LINE_PREFIX.sub("", text)
     if "*" in text or "__" in text:
         for _ in range(2):  # nested emphasis such as ***x***
-            text = _MD_EMPHASIS.sub(lambda m: m.group("body"), text)
+            text, n = _MD_EMPHASIS.subn(lambda m: m.group("body"), text)
+            if not n:  # unchanged: a second pass would find nothing either
+                break
     return text
 
 
@@ -125,11 +127,16 @@ def collapse_whitespace(text: str) -> str:
     >>> collapse_whitespace("a  \\t b , c\\n\\n\\n\\nd  ")
     'a b, c\\n\\nd'
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _HSPACE.sub(" ", text)
-    text = _SPACE_BEFORE_PUNCT.sub("", text)
-    text = _TRAILING.sub("", text)
-    text = "\n".join(line.lstrip(" ") for line in text.split("\n"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _HSPACE_TO_SPACE.sub(" ", text)  # every run of horizontal space becomes one space (a single space stays)
+    # no tab is left: a space before punctuation or a line end is all the next two can match
+    if " ," in text or " ;" in text or " :" in text:
+        text = _SPACE_BEFORE_PUNCT.sub("", text)
+    if " \n" in text or text.endswith(" "):
+        text = _TRAILING.sub("", text)
+    if "\n " in text or text.startswith(" "):
+        text = "\n".join(line.lstrip(" ") for line in text.split("\n"))
     return _BLANK_RUN.sub("\n\n", text).strip()
 
 

@@ -320,6 +320,11 @@ def requested(fd: FinDoc, sent: Sentence) -> bool:
     return sent.i in _requests(fd).wanted
 
 
+def any_parsed(fd: FinDoc) -> bool:
+    """Whether ``fd`` has parses (``propose`` runs again after the parser pass)."""
+    return bool(_requests(fd).parses)
+
+
 def parsed(fd: FinDoc, sent: Sentence) -> Parse | None:
     """The parse of ``sent``, when it was asked for and parsed."""
     return _requests(fd).parses.get(sent.i)

@@ -47,13 +47,14 @@ from extractor.facts.attribution import grounding
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
-from extractor.facts.grammar import ParsingComponent, parsed, requested
+from extractor.facts.grammar import ParsingComponent, any_parsed, parsed, requested
 from extractor.facts.move_subjects import (Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues,
                                           table_row)
 from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
 from extractor.facts.windows import MAX_WINDOW
 from extractor.normalize.periods import finditer_periods
 from extractor.records import PercentMoveFact
+from extractor.rx import lower_exactly
 
 TYPE = "percent_move"
 
@@ -657,6 +658,9 @@ class Periods:
 
     @lazy
     def spans(self) -> list[tuple[int, int, str]]:
+        low = lower_exactly(self.sent.text)
+        if low is not None and not any(w in low for w in _PERIOD_WORDS):
+            return []
         return list(finditer_periods(self.sent.text, self.sent.start_char))
 
     @lazy
@@ -702,6 +706,9 @@ class Periods:
         return self.full_text
 
 
+# every match of PERIOD_RE holds one of these (a unit, or a word for one: "weekly", "intraday", "YTD"),
+# in any case: a sentence without them has no period phrase
+_PERIOD_WORDS = ("hour", "day", "session", "week", "month", "quarter", "year", "daily", "annual", "overnight", "ytd")
 _EARLIER = re.compile(r"\b(?:after|following|before|since|until|ahead\s+of)\s+$", re.IGNORECASE)
 
 
@@ -721,9 +728,10 @@ def tables() -> tuple[Table, ...]:
     return blockers(), SIGNS, VETOES
 
 
-def _decide(m: Member, fired, found: Found, cand: Candidate, more, periods: Periods) -> int | None:
+def _decide(m: Member, fired, found: Found, cand: Candidate, more, periods: Periods, provisional: bool = False) -> int | None:
     """Facts of one member from what the subject stage found (a further candidate per further
-    subject, from ``more()``); the sign of its last move."""
+    subject, from ``more()``); the sign of its last move. ``provisional``: the sentence waits for
+    its parse and is decided again once it is in, so only the sign is needed (no fact is made)."""
     g = m.group
     cand.trace.note(f"subject: {found.how}")
     if found.quantity:  # not a move of an asset, but its direction carries to an elliptical list ("..., and ether 3%")
@@ -740,6 +748,10 @@ def _decide(m: Member, fired, found: Found, cand: Candidate, more, periods: Peri
         a = Attribution(m, subj, found.grammatical)
         if (veto := VETOES.first(a, c.trace)) is not None:
             c.blocked(veto.id)
+            continue
+        if provisional:  # the sign _emit's fact would have
+            value = m.percent.value if m.explicit else abs(m.percent.value) * fired.value
+            last_sign = 1 if value >= 0 else -1
             continue
         fact = _emit(a, fired, periods)
         c.made(fact, fired.id)
@@ -765,9 +777,13 @@ def _propose_group(g: Group, cands: list[Candidate], periods: Periods, run: Run,
             cand.dropped(NO_SIGN.id)
         return None
     last_sign = None
-    for m, fired, found, cand in zip(members, signs, group_subjects(g, members, signs, run), cands):
+    founds = group_subjects(g, members, signs, run)
+    # a sentence that asked for its parse in the run before the parses is decided again after them
+    # (``propose``: its parse changes), and this run's candidates are dropped: make no facts for it
+    provisional = run.parsing and not any_parsed(g.fd) and requested(g.fd, g.sent)
+    for m, fired, found, cand in zip(members, signs, founds, cands):
         run.remember(found)
-        sign = _decide(m, fired, found, cand, more, periods)
+        sign = _decide(m, fired, found, cand, more, periods, provisional)
         last_sign = sign if sign is not None else last_sign
     return last_sign
 
@@ -790,7 +806,9 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
 
     A sentence's decisions depend only on the Doc, the sentence's parse and what its subject stage
     can read of the ``Run`` (``Run.seen``). So when parsing, each sentence's decisions are kept on
-    the Doc, and the run after the parses came in takes them over where both are unchanged."""
+    the Doc, and the run after the parses came in takes them over where both are unchanged. The run
+    before the parses makes no facts for a sentence that asked for its parse (it is decided again):
+    with a ``parser_model``, call it through its ``ParsingComponent``, which runs it again."""
     out = Proposal(tracing=fd.tracing)
     run = Run(fd, parsing=bool(config.parser_model))
     kept: dict[int, _Decided] | None = fd.cached(("moves_decided", config), dict) if run.parsing else None
