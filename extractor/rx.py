@@ -71,6 +71,20 @@ def lower_exactly(text: str) -> str | None:
     return low
 
 
+_FOLD = str.maketrans({"ı": "i", "İ": "i", "ſ": "s", "\u212a": "k"})
+
+
+def fold(word: str) -> str:
+    """``word`` lower-cased for a lookup in a table of lower-case words after a ``re.IGNORECASE``
+    match: that flag also pairs "ı" and "İ" with "i", "ſ" with "s" and the Kelvin sign with "k"
+    (the only non-ASCII letters it pairs with ASCII ones), which ``str.lower`` keeps apart.
+
+    >>> fold("Daıly"), fold("ſeven"), fold("\u212aM"), fold("İntraday"), fold("Week")
+    ('daily', 'seven', 'km', 'intraday', 'week')
+    """
+    return word.translate(_FOLD).lower() if not word.isascii() else word.lower()
+
+
 class Caseless:
     """A compiled ``re.IGNORECASE`` pattern with a faster scan (see the module docstring).
 

@@ -574,6 +574,21 @@ def test_batch_debug_shows_traceback(tmp_path, article):
 # ---------------------------------------------------------------- characters re.IGNORECASE pairs beyond lower()
 
 
+@pytest.mark.parametrize("swap", [("i", "ı"), ("s", "ſ"), ("k", "\u212a"), ("i", "İ")])
+def test_letters_ignorecase_pairs_with_ascii_lose_no_component(swap):
+    """"ı", "İ", "ſ" and the Kelvin sign match "i", "s" and "k" under re.IGNORECASE, so period,
+    scale and currency words spelled with them are found; looking them up must not fail (every
+    component ran and kept its facts)."""
+    from extractor.pipeline import Extractor
+
+    text = ("Solana jumped 6% over the past seven days and slipped 2% in the overnight session, while "
+            "daily volume reached $4.2 billion. Spot bitcoin ETFs took in $310 million in six sessions. "
+            "Ether fell 3% intraday, and its weekly loss was 5%.").replace(*swap)
+    rec = check(Extractor(Settings(use_model=False, strict=True)).extract(text))
+    assert not [w for w in rec.warnings if "failed" in w], rec.warnings
+    assert {f.type for f in rec.facts} >= {"percent_move"}
+
+
 @pytest.mark.parametrize("name", ["İBOVESPA", "İbovespa", "BOVESPA"])
 def test_dotted_capital_i_in_an_asset_name_loses_no_component(name, rules_only):
     """"İ" matches "i" case-insensitively but lower-cases to two characters: the asset lookup must

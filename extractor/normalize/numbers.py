@@ -5,7 +5,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from extractor.rx import Caseless, find_all, lower_exactly, matches_at
+from extractor.rx import Caseless, find_all, fold, lower_exactly, matches_at
 
 MAX_ABS_VALUE = 1e16  # anything larger is not a market figure ("$1e400", "999,999,999,999 trillion")
 
@@ -135,7 +135,7 @@ def scale_factor(word: str | None) -> float:
     """
     if not word:
         return 1.0
-    return _SCALES[word.lower()]
+    return _SCALES[fold(word)]
 
 
 def currency_code(sign: str) -> str:
@@ -144,7 +144,7 @@ def currency_code(sign: str) -> str:
     >>> currency_code("US$"), currency_code("€"), currency_code("dollars"), currency_code("pence"), currency_code("USDT")
     ('USD', 'EUR', 'USD', 'GBX', 'USDT')
     """
-    return _CURRENCIES[sign.lower()]
+    return _CURRENCIES[fold(sign)]
 
 
 def parse_money(text: str) -> Money:

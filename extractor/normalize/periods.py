@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from extractor.rx import Caseless
+from extractor.rx import Caseless, fold
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -32,7 +32,7 @@ _ADJ = {"daily": "P1D", "weekly": "P7D", "monthly": "P1M", "quarterly": "P3M", "
 
 
 def _duration(n: int, unit: str) -> str:
-    unit = unit.lower()
+    unit = fold(unit)
     if unit == "hour":
         return "P1D" if n == 24 else f"PT{n}H"
     if unit == "quarter":
@@ -46,15 +46,15 @@ def _duration(n: int, unit: str) -> str:
 def period_from_match(m: re.Match) -> str | None:
     """ISO duration for a ``PERIOD_RE`` match; ``None`` for year-to-date (not a fixed span)."""
     if m.group("adj"):
-        return _ADJ[m.group("adj").lower()]
+        return _ADJ[fold(m.group("adj"))]
     if m.group("ytd"):
         return None
     if m.group("onthe"):
-        return {"day": "P1D", "week": "P7D", "month": "P1M", "year": "P1Y"}[m.group("onthe").lower()]
+        return {"day": "P1D", "week": "P7D", "month": "P1M", "year": "P1Y"}[fold(m.group("onthe"))]
     if m.group("single"):
         return "P1D"
     unit = m.group("unit") or m.group("unit2")
-    raw = (m.group("n") or m.group("n2") or "1").lower()
+    raw = fold(m.group("n") or m.group("n2") or "1")
     raw = raw.replace("couple of", "couple").split()[0]
     n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
     return _duration(n, unit)
