@@ -1,15 +1,19 @@
 """Scaling benchmark: extraction time at size n and 2n for adversarial texts (issue 12).
 
-    .venv/bin/python bench/adversarial.py [--kb 100] [--rules-only] [GENERATOR ...]
+    .venv/bin/python bench/adversarial.py [--kb 100] [--rules-only] [--repeat 3] [GENERATOR ...]
 
 Each generator writes what a scraped page without full stops or with hostile markup looks like
 (dense dollar figures, dense percents, thousands of quotation marks, unbalanced quotes, long
 capitalised runs, one very long sentence, a table without punctuation, long ticker lists, dense
-day names). The extractor is built and warmed before any timer; each text is extracted in full
-(no budget, no cap). Printed per generator: CPU seconds and facts at n and at 2n, and the ratio
-of the times (a ratio near 2 means linear time). Timings are reported, never asserted.
+day names). The extractor is built and warmed before any timer, then ``gc.freeze()`` as the CLI and
+the batch workers do (the model's objects are not re-walked by every full collection); each text is extracted in full
+(no budget, no cap), ``--repeat`` times per size after a full garbage collection, and the fastest
+run counts (a collection that lands inside one run of a 0.2 s text moved its ratio from 1.9 to 4).
+Printed per generator: CPU seconds and facts at n and at 2n, and the ratio of the times (a ratio
+near 2 means linear time). Timings are reported, never asserted.
 """
 import argparse
+import gc
 import random
 import sys
 import time
@@ -68,19 +72,26 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kb", type=int, default=100, help="size n in thousands of characters (2n is also run)")
     ap.add_argument("--rules-only", action="store_true", help="no statistical NER")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per size; the fastest counts (default 3)")
     ap.add_argument("generators", nargs="*", help=f"default: all of {', '.join(GENS)}")
     a = ap.parse_args()
     ex = Extractor(Settings(use_model=not a.rules_only, max_facts=10_000_000))
     ex.extract("Bitcoin rose 2% to $70,000 on Monday, said Jane Roe, an analyst at Acme Research.")
+    gc.freeze()  # as `extractor extract` and the batch workers do once their extractor is built
     worst = 0.0
     print(f"n = {a.kb} KB, 2n = {2 * a.kb} KB; {'rules only' if a.rules_only else 'with the NER'}; CPU seconds")
     for name in a.generators or list(GENS):
         times = []
         for size in (a.kb * 1000, 2 * a.kb * 1000):
             text = GENS[name](size)
-            t0 = time.process_time()
-            rec = ex.extract(text, published="2026-03-11")
-            times.append((time.process_time() - t0, len(rec.facts)))
+            best = None
+            for _ in range(a.repeat):  # the fastest of a few runs: a garbage collection landing in one run is not the text's cost
+                gc.collect()
+                t0 = time.process_time()
+                rec = ex.extract(text, published="2026-03-11")
+                spent = time.process_time() - t0
+                best = spent if best is None else min(best, spent)
+            times.append((best, len(rec.facts)))
         ratio = times[1][0] / max(times[0][0], 1e-9)
         worst = max(worst, ratio)
         print(f"{name:18s} n: {times[0][0]:7.2f}s {times[0][1]:6d} facts   2n: {times[1][0]:7.2f}s {times[1][1]:6d} facts   ratio {ratio:.2f}", flush=True)
