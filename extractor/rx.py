@@ -121,9 +121,13 @@ class Caseless:
             return
         if self.required is not None and not any(word in low for word in self.required):
             return  # a word every match needs is missing
-        for m in self.fast.finditer(low, pos, endpos):
+        yield from self._confirmed(text, self.fast.finditer(low, pos, endpos), endpos)
+
+    def _confirmed(self, text: str, spans: Iterator[re.Match], endpos: int | None) -> Iterator[re.Match]:
+        """The matches on ``text`` of ``spans`` (found on its lower-cased form), each re-matched with
+        the case-insensitive pattern: identical semantics, the re-match always reproduces the span."""
+        for m in spans:
             real = self.slow.match(text, m.start(), endpos)
-            # identical semantics: the re-match always reproduces the span; keep the check cheap and honest
             if real is not None and real.end() == m.end():
                 yield real
             else:  # pragma: no cover - would mean the fast path is not exact for this pattern
@@ -291,13 +295,7 @@ class PrunedCaseless(Caseless):
             return
         pattern, prefix = scan
         spans = pattern.finditer(low, pos, endpos) if prefix is None else _prefix_matches(prefix, pattern, low, pos, endpos)
-        for m in spans:
-            real = self.slow.match(text, m.start(), endpos)
-            if real is not None and real.end() == m.end():
-                yield real
-            else:  # pragma: no cover - would mean the fast path is not exact for this pattern
-                yield from self.slow.finditer(text, m.start(), endpos)
-                return
+        yield from self._confirmed(text, spans, endpos)
 
 
 _LAST_PRESENT: list = [None, set(), set()]  # (lowered text, the words looked for in it, those it holds)
