@@ -33,20 +33,25 @@ KEEP_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 
 
 @compiled
-def _needs_ner() -> re.Pattern:
-    """A sentence is worth the model when it may name a speaker: it holds quotation marks, one of
-    the reporting verbs of ``ner_reporting_verbs`` (a subset of ``reporting_verbs.txt``, the cues
-    quotes read) or a verb that attributes an estimate to someone (``estimate_verbs``: "sees",
-    "projected"), both in ``quote_lexicon.json``."""
+def _attribution_verbs() -> re.Pattern:
+    """The reporting verbs of ``ner_reporting_verbs`` (a subset of ``reporting_verbs.txt``, the cues
+    quotes read) and the verbs that attribute an estimate to someone (``estimate_verbs``: "sees",
+    "projected"), both in ``quote_lexicon.json``, as whole words."""
     lex = lexicon("quote_lexicon")
     unknown = sorted(set(lex.ner_reporting_verbs) - set(words("reporting_verbs")))
     if unknown:
         raise LexiconError(f"data file quote_lexicon.json: ner_reporting_verbs: not in reporting_verbs.txt: {unknown}")
-    verbs = alternation([*lex.ner_reporting_verbs, *lex.estimate_verbs])
+    return re.compile(rf"\b{alternation([*lex.ner_reporting_verbs, *lex.estimate_verbs])}\b")
+
+
+@compiled
+def _needs_ner() -> re.Pattern:
+    """A sentence is worth the model when it may name a speaker: it holds quotation marks or one of
+    the ``_attribution_verbs`` (``_may_attribute`` is the fast form the pipeline runs)."""
     return re.compile(
         rf"""
         [“”"‘] | (?<![A-Za-z])’ | ’(?![A-Za-z])   # quotation marks (not the apostrophe in "Bitcoin’s")
-        | \b{verbs}\b                             # reporting and estimate verbs
+        | {_attribution_verbs().pattern}           # reporting and estimate verbs
         """,
         re.VERBOSE,
     )
@@ -196,13 +201,12 @@ _WORD_RUN = re.compile(r"[\w-]+")
 
 @compiled
 def _cue_parts() -> tuple[re.Pattern, frozenset[str] | None]:
-    """The verb branch of ``_needs_ner`` on its own, and the lower-cased first words of the role
+    """The ``_attribution_verbs``, and the lower-cased first words of the role
     nouns of ``_role_re`` (``None`` when a role holds a character other than a letter, digit,
     hyphen or space: then a role's first word need not be a whole run of word characters)."""
-    lex = lexicon("quote_lexicon")
-    verbs = re.compile(rf"\b{alternation([*lex.ner_reporting_verbs, *lex.estimate_verbs])}\b", re.VERBOSE)
-    plain = all(re.fullmatch(r"[A-Za-z0-9 -]+", r) for r in lex.roles)
-    return verbs, frozenset(r.split()[0].lower() for r in lex.roles) if plain else None
+    roles = lexicon("quote_lexicon").roles
+    plain = all(re.fullmatch(r"[A-Za-z0-9 -]+", r) for r in roles)
+    return _attribution_verbs(), frozenset(r.split()[0].lower() for r in roles) if plain else None
 
 
 def _may_attribute(text: str) -> bool:
@@ -515,7 +519,7 @@ class PersonTagger:
         self.enabled = enabled
         self._ner: Part | None = None
         if enabled:
-            _needs_ner()  # a broken verb list fails when the pipeline is built, not per article
+            _cue_parts()  # a broken verb list fails when the pipeline is built, not per article
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.enabled:
