@@ -97,16 +97,23 @@ class Caseless:
     ('Net Inflow', 11)
     """
 
-    def __init__(self, pattern: str, flags: int = 0, fast: str | None = None):
+    def __init__(self, pattern: str, flags: int = 0, fast: str | None = None, required: Iterable[str] | None = None):
         """``fast``: a case-sensitive pattern for the lower-cased text that matches exactly what
-        ``pattern`` lower-cased does, written to be scanned faster (see ``bucketed``)."""
+        ``pattern`` lower-cased does, written to be scanned faster (see ``bucketed``).
+        ``required``: lower-case words one of which every match holds, for a pattern whose words
+        ``required_words`` cannot work out (a text without any of them is not scanned)."""
         self.slow = re.compile(pattern, flags | re.IGNORECASE)
         low = lowered_pattern(pattern)
         if low is None:
             self.fast = None
         else:
             self.fast = re.compile(fast, flags & ~re.IGNORECASE) if fast is not None else gated(low, flags & ~re.IGNORECASE)
-        self.required = required_words(low, flags & ~re.IGNORECASE) if low is not None else None
+        if low is None:
+            self.required = None
+        elif required is not None:
+            self.required = frozenset(required)
+        else:
+            self.required = required_words(low, flags & ~re.IGNORECASE)
         self.pattern = pattern
         self.flags = self.slow.flags
 

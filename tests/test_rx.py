@@ -30,7 +30,7 @@ PATTERNS = _project_patterns()
 _WORDS = [
     "Net", "INFLOWS", "outflow", "Streak", "straight", "days", "Market", "Cap", "ETF", "AUM", "open", "Interest",
     "funding", "Rate", "Liquidations", "past", "Week", "ytd", "YTD", "hash", "Rate", "volume", "TVL", "OI",
-    "said", "Says", "TOLD", "according to", "Support", "RESISTANCE", "floor", "cost basis", "the current", "price", "50-day EMA", "so-called", "ſtreak", "ıNFLOWS", "İstanbul", "µ", "Σ", "ς", "K", "ﬅ", "five", "4-day", "1.5%", "$2.4", "billion",
+    "said", "Says", "TOLD", "according to", "Support", "RESISTANCE", "floor", "cost basis", "the current", "price", "50-day EMA", "so-called", "ſtreak", "ıNFLOWS", "İstanbul", "µ", "Σ", "ς", "K", "ﬅ", "five", "4-day", "1.5%", "$2.4", "billion", "Overnight", "quarterly", "SESSION", "hours", "Annual", "daily",
 ]
 texts = st.lists(st.sampled_from(_WORDS) | st.text(alphabet="abcXYZ .,-’'\n0123456789", max_size=6), max_size=25).map(" ".join)
 

@@ -54,7 +54,6 @@ from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
 from extractor.facts.windows import MAX_WINDOW
 from extractor.normalize.periods import finditer_periods
 from extractor.records import PercentMoveFact
-from extractor.rx import lower_exactly
 
 TYPE = "percent_move"
 
@@ -658,9 +657,6 @@ class Periods:
 
     @lazy
     def spans(self) -> list[tuple[int, int, str]]:
-        low = lower_exactly(self.sent.text)
-        if low is not None and not any(w in low for w in _PERIOD_WORDS):
-            return []
         return list(finditer_periods(self.sent.text, self.sent.start_char))
 
     @lazy
@@ -706,9 +702,6 @@ class Periods:
         return self.full_text
 
 
-# every match of PERIOD_RE holds one of these (a unit, or a word for one: "weekly", "intraday", "YTD"),
-# in any case: a sentence without them has no period phrase
-_PERIOD_WORDS = ("hour", "day", "session", "week", "month", "quarter", "year", "daily", "annual", "overnight", "ytd")
 _EARLIER = re.compile(r"\b(?:after|following|before|since|until|ahead\s+of)\s+$", re.IGNORECASE)
 
 

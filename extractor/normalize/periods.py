@@ -26,6 +26,8 @@ PERIOD_RE = Caseless(
     )
     """,
     re.VERBOSE,
+    # every match holds one of these (a unit, or a word for one): a text without them is not scanned
+    required=("hour", "day", "session", "week", "month", "quarter", "year", "daily", "annual", "overnight", "ytd"),
 )
 
 _ADJ = {"daily": "P1D", "weekly": "P7D", "monthly": "P1M", "quarterly": "P3M", "yearly": "P1Y", "annual": "P1Y", "intraday": "P1D", "overnight": "P1D"}
