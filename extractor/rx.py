@@ -71,6 +71,40 @@ def lower_exactly(text: str) -> str | None:
     return low
 
 
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+class WordStarts:
+    r"""``(?<![\w-])P`` (``P`` never matches the empty string): its match spans, found as ``[^\w-]P``
+    (re skips ahead to the characters of that class in its C loop instead of trying the
+    lookbehind at every position). A match at ``q > 0`` is one at ``q - 1`` of the scan; where
+    the lookbehind holds at the place the scan goes on from (the text's start, or the end of a
+    match ending in a character other than a word character or hyphen), ``P`` is tried there first.
+
+    >>> [(s, e) for s, e in WordStarts(r"(?:said|says)(?![\w-])").spans("said he; unsaid, says")]
+    [(0, 4), (17, 21)]
+    >>> list(WordStarts(r"s,").spans("s,s,xs,"))
+    [(0, 2), (2, 4)]
+    """
+
+    def __init__(self, body: str, flags: int = 0):
+        self.led = re.compile(rf"(?<![\w-])(?:{body})", flags)
+        self.scan = re.compile(rf"[^\w-](?:{body})", flags)
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        pos = 0
+        while True:
+            if pos == 0 or not _WORD_OR_HYPHEN.match(text, pos - 1):
+                if (m := self.led.match(text, pos)) is not None:
+                    yield m.span()
+                    pos = m.end()
+                    continue
+            if (m := self.scan.search(text, pos)) is None:
+                return
+            yield m.start() + 1, m.end()
+            pos = m.end()
+
+
 _FOLD = str.maketrans({"ı": "i", "İ": "i", "ſ": "s", "\u212a": "k"})
 
 

@@ -13,6 +13,7 @@ from extractor.facts import speakers
 from extractor.facts.doc import view
 from extractor.facts.quotes import find_quote_spans, is_heading, is_label
 from extractor.facts.speakers import is_person_name
+from extractor.rx import WordStarts
 
 
 # --- span detection (no model) -----------------------------------------------------
@@ -184,7 +185,7 @@ def test_a_role_noun_resolves_to_the_last_person_given_that_title(rules_only):
 
 
 
-# --- the word-start scans of speakers (WordStarts) --------------------------------------------
+# --- the word-start scans of speakers (rx.WordStarts) ----------------------------------------
 
 _SCAN_WORDS = ["said", "says", "told", "analyst", "Dr", "the", "-said", "said-", "unsaid", "strategist", "’s", "O’Neil"]
 
@@ -196,6 +197,6 @@ def test_word_starts_scan_finds_what_the_lookbehind_pattern_finds(text):
     speakers builds (reporting verbs over the text, role/organisation first words over the
     lower-cased text) and for a body that can end in a non-word character."""
     lx = speakers.lex()
-    tail = speakers.WordStarts(r"s\w*[,.]?")  # a match ending in a mark: the next may start right after it
+    tail = WordStarts(r"s\w*[,.]?")  # a match ending in a mark: the next may start right after it
     for scan, t in ((lx.verb_name, text), (lx.head_starts, text.lower()), (tail, text), (tail, text.replace(" ", ""))):
         assert list(scan.spans(t)) == [m.span() for m in scan.led.finditer(t)]
