@@ -218,3 +218,31 @@ def test_model_parts_share_one_load_and_fail_with_one_line():
         load_part("no_such_model_xyz", ("ner",))
     with pytest.raises(ModelError, match="has no 'ner' component"):
         Part(spacy.blank("en"), ("ner",), "blank")
+
+
+def _annotations(docs) -> list[tuple]:
+    return [(tuple((e.start_char, e.end_char, e.label_) for e in d.ents), tuple((t.head.i, t.dep_, t.is_sent_start) for t in d))
+            for d in docs]
+
+
+@pytest.mark.parametrize("names", [("ner",), ("tok2vec", "parser")])
+@pytest.mark.parametrize("batch_size", [256, 3])
+def test_greedy_parse_annotates_as_spacys_own_decoder(rules_only, names, batch_size):
+    """``Part.pipe`` decodes the transition models with ``model.greedy_parse`` (steps taken from
+    Python); spaCy's ``nlp.pipe`` (its C loop) gives the same entities, heads, labels and sentence
+    starts, on every corpus paragraph and on edge cases (empty, blank, one word, a long list)."""
+    from extractor.facts.model import load_part
+
+    part = load_part(rules_only.settings.model, names)
+    texts = ["", "   ", "\n\n", "Ether", "Omar Haddad, chief strategist at Kestrel Labs, said so.",
+             ", ".join(f"Fund {chr(65 + i % 26)}{i} Holdings" for i in range(120)) + "."]
+    for path in sorted(p for p in CORPUS.iterdir() if not p.name.endswith(".meta.json")):
+        texts += [para for para in load(path).text.split("\n\n") if para.strip()]
+    ours = _annotations(part.pipe(texts, batch_size=batch_size))
+    spacys = _annotations(part.nlp.pipe(texts, batch_size=batch_size, disable=part.disabled))
+    assert len(ours) == len(texts)
+    assert ours == spacys
+    if names == ("ner",):
+        assert sum(len(a[0]) for a in ours) > 100  # the comparison saw many entities
+    else:
+        assert sum(dep != "" for a in ours for _, dep, _ in a[1]) > 1000  # ... and many labelled arcs

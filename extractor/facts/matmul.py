@@ -34,7 +34,11 @@ def one_blas_thread():
 
 def use_numpy_matmul(nlp: Language, names: list[str] | None = None) -> None:
     """Give the layers of the components ``names`` (all, by default) thinc's ``NumpyOps`` without
-    blis, so their products go to numpy's BLAS; only where that BLAS can be held to one thread."""
+    blis, so their products go to numpy's BLAS; only where that BLAS can be held to one thread.
+
+    A transition model's output layer (``upper``) keeps blis: spaCy's C decoder multiplies it
+    with blis whatever its ops say, and ``model.greedy_parse``, which multiplies it through its
+    ops, must get the same scores bit for bit."""
     from thinc.api import NumpyOps
 
     if _blas() is None:
@@ -44,6 +48,7 @@ def use_numpy_matmul(nlp: Language, names: list[str] | None = None) -> None:
         model = getattr(nlp.get_pipe(name), "model", None)
         if model is None:
             continue
+        upper = {id(node) for node in model.get_ref("upper").walk()} if model.has_ref("upper") else set()
         for node in model.walk():
-            if isinstance(node.ops, NumpyOps):
+            if isinstance(node.ops, NumpyOps) and id(node) not in upper:
                 node.ops = ops

@@ -4,6 +4,16 @@
 + ``parser`` over the few sentences the rules cannot decide. Both read one ``spacy.load`` of the
 model (one vocabulary, one tokenizer, one set of weights in memory; a second load cost about 0.3 s
 of every process's start-up), each through a :class:`Part` that runs only its own components.
+
+The transition models (``ner``, ``parser``) are decoded by :func:`greedy_parse`, a Python loop
+over spaCy's own steps, instead of spaCy's C loop. In the installed spaCy build, the small state
+helpers the move checks call (``StateC.B_`` under ``set_valid``) take the GIL on every call; the
+C loop runs with the GIL released, so each call is a real lock and unlock (a native profile of the
+NER showed about a third of its time in ``pthread_mutex_lock``, ``pthread_getspecific`` and
+those helpers). Called from Python, with the GIL held, the same helpers cost a counter. The
+scores, the moves and their order are spaCy's, so the annotations are the same: entities, heads,
+labels and sentence starts were compared on every dev, corpus and seed text, their paragraphs,
+the adversarial bench's texts and the NER windows of 300 bench articles (see ``tests/test_persons.py``).
 """
 from __future__ import annotations
 
@@ -11,7 +21,10 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from spacy.language import Language
+from spacy.pipeline.transition_parser import Parser
 from spacy.tokens import Doc
+from spacy.util import minibatch
+from thinc.api import set_dropout_rate
 
 from extractor.errors import ModelError
 from extractor.facts.matmul import use_numpy_matmul
@@ -47,7 +60,16 @@ class Part:
         self.disabled = [n for n in nlp.pipe_names if n not in names]
 
     def pipe(self, texts: Iterable[str | Doc], batch_size: int = 256) -> Iterator[Doc]:
-        return self.nlp.pipe(texts, batch_size=batch_size, disable=self.disabled)
+        """``nlp.pipe`` over these components, with the greedy transition models decoded by
+        ``greedy_parse`` (what ``Parser.pipe`` does, with the same batches)."""
+        docs: Iterable[Doc] = (self.nlp.make_doc(t) if isinstance(t, str) else t for t in texts)
+        for name in self.pipe_names:
+            proc = self.nlp.get_pipe(name)
+            if _greedy(proc):
+                docs = _parser_pipe(proc, docs, batch_size)
+            else:
+                docs = proc.pipe(docs, batch_size=batch_size)
+        return iter(docs)
 
     def __call__(self, text: str | Doc) -> Doc:
         return next(iter(self.pipe([text])))
@@ -57,3 +79,37 @@ class Part:
 def load_part(model: str, names: tuple[str, ...]) -> Part:
     """The components ``names`` of ``model`` (one load of the model per process for every part)."""
     return Part(load_model(model), names, model)
+
+
+def _greedy(proc) -> bool:
+    """Whether ``proc`` is a transition model that decodes greedily (``beam_width`` 1)."""
+    return isinstance(proc, Parser) and proc.cfg.get("beam_width", 1) == 1
+
+
+def _parser_pipe(parser: Parser, docs: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
+    """``Parser.pipe`` with ``greedy_parse``: batches of ``batch_size`` sorted by length and cut in
+    quarters, as spaCy does (so the model sees the same batches), Docs yielded in order."""
+    for batch in minibatch(docs, size=batch_size):
+        batch = list(batch)
+        for sub in minibatch(sorted(batch, key=len), size=max(batch_size // 4, 2)):
+            sub = list(sub)
+            parser.set_annotations(sub, greedy_parse(parser, sub))
+        yield from batch
+
+
+def greedy_parse(parser: Parser, docs: list[Doc]) -> list:
+    """The final states of ``parser``'s greedy decoding of ``docs`` (what ``Parser.predict`` returns
+    for ``beam_width`` 1), each step taken from Python: the step model's scores for the unfinished
+    states, then ``Parser.transition_states`` (spaCy's own validity check, best valid move, move).
+    """
+    if not any(len(doc) for doc in docs):
+        return parser.moves.init_batch(docs)
+    parser._ensure_labels_are_added(docs)
+    set_dropout_rate(parser.model, 0.0)
+    batch = parser.moves.init_batch(docs)
+    step = parser.model.predict(docs)
+    states = [state for state in batch if not state.is_final()]
+    while states:
+        states = parser.transition_states(states, step.predict(states))
+    step.clear_memory()
+    return batch
