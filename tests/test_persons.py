@@ -246,3 +246,31 @@ def test_greedy_parse_annotates_as_spacys_own_decoder(rules_only, names, batch_s
         assert sum(len(a[0]) for a in ours) > 100  # the comparison saw many entities
     else:
         assert sum(dep != "" for a in ours for _, dep, _ in a[1]) > 1000  # ... and many labelled arcs
+
+
+def test_biluo_decoder_reads_fresh_docs_and_hands_preset_ones_to_spacys_steps(rules_only):
+    """``biluo.decode`` takes Docs without preset annotations; a batch with preset entities or
+    sentence starts goes to ``greedy_parse`` (spaCy's own validity rules), and both give what
+    spaCy's ``nlp.pipe`` gives. The parser's arc moves are not BILUO moves."""
+    from spacy.tokens import Span
+
+    from extractor.facts import biluo
+    from extractor.facts.grammar import load_parser
+
+    ner = P.load_ner(rules_only.settings.model)
+    moves = biluo.moves_of(ner.nlp.get_pipe("ner"))
+    assert moves is not None and biluo.moves_of(load_parser(rules_only.settings.model).nlp.get_pipe("parser")) is None
+    assert {moves.labels[i] for i in moves.label} >= {"PERSON", "ORG", "GPE", ""}
+
+    text = "Omar Haddad of Kestrel Labs met Lena Brandt in Lisbon. Then Ann Lee of Baystone Bank spoke."
+
+    def presets():
+        preset_ent, preset_sent = ner.nlp.make_doc(text), ner.nlp.make_doc(text)
+        preset_ent.ents = [Span(preset_ent, 3, 5, label="ORG")]
+        preset_sent[7].is_sent_start = True
+        return [preset_ent, preset_sent, ner.nlp.make_doc(text)]
+
+    assert not biluo.fresh(presets()[:1]) and not biluo.fresh(presets()[1:2]) and biluo.fresh(presets()[2:])
+    ours = _annotations(ner.pipe(presets()))
+    assert ours == _annotations(ner.nlp.pipe(presets(), disable=ner.disabled))
+    assert ours[0][0] != ours[2][0]  # the preset entity changed the decoding: the test saw both paths

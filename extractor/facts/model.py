@@ -27,6 +27,7 @@ from spacy.util import minibatch
 from thinc.api import set_dropout_rate
 
 from extractor.errors import ModelError
+from extractor.facts import biluo
 from extractor.facts.matmul import use_numpy_matmul
 
 #: Components of the model that no part reads: never loaded.
@@ -93,7 +94,10 @@ def _parser_pipe(parser: Parser, docs: Iterable[Doc], batch_size: int) -> Iterat
         batch = list(batch)
         for sub in minibatch(sorted(batch, key=len), size=max(batch_size // 4, 2)):
             sub = list(sub)
-            parser.set_annotations(sub, greedy_parse(parser, sub))
+            if (moves := biluo.moves_of(parser)) is not None and biluo.fresh(sub):
+                biluo.decode(parser, sub, moves)
+            else:
+                parser.set_annotations(sub, greedy_parse(parser, sub))
         yield from batch
 
 
