@@ -147,6 +147,26 @@ class _Worker:
         self.conn.close()
 
 
+def chunk_sizes(n: int, workers: int, batch_size: int) -> list[int]:
+    """The sizes of the chunks ``n`` documents are sent in: a quarter of each worker's share, at most
+    ``batch_size`` (one ``nlp.pipe`` batch), then smaller as the queue empties (a quarter of each
+    worker's share of what is left, at least 4 or the first size if smaller), so that the workers
+    run out of work at nearly the same time instead of one waiting on the other's last big chunk.
+
+    >>> chunk_sizes(500, 2, 32)[:14], chunk_sizes(500, 2, 32)[-9:], sum(chunk_sizes(500, 2, 32))
+    ([32, 32, 32, 32, 32, 32, 32, 32, 31, 27, 24, 21, 18, 16], [5, 4, 4, 4, 4, 4, 4, 4, 2], 500)
+    >>> chunk_sizes(4, 1, 32), chunk_sizes(10, 2, 32), chunk_sizes(3, 1, 1)
+    ([1, 1, 1, 1], [2, 2, 2, 2, 2], [1, 1, 1])
+    """
+    first = max(1, min(batch_size, math.ceil(n / (workers * 4))))
+    floor, out, left = min(4, first), [], n
+    while left > 0:
+        size = min(left, max(floor, min(first, math.ceil(left / (workers * 4)))))
+        out.append(size)
+        left -= size
+    return out
+
+
 class WorkerPool:
     """``workers`` extraction processes with a time budget per document (see the module docstring)."""
 
@@ -164,10 +184,11 @@ class WorkerPool:
         if not pending:
             return
         ctx = _worker_context(self.settings)
-        size = max(1, min(self.settings.batch_size, math.ceil(len(pending) / (self.workers * 4))))
-        queue: deque[_Chunk] = deque(
-            _Chunk(i, {t.source: t for t in pending[j : j + size]}, size == 1) for i, j in enumerate(range(0, len(pending), size))
-        )
+        queue: deque[_Chunk] = deque()
+        j = 0
+        for i, size in enumerate(chunk_sizes(len(pending), self.workers, self.settings.batch_size)):
+            queue.append(_Chunk(i, {t.source: t for t in pending[j : j + size]}, size == 1))
+            j += size
         self._next_id = len(queue)
         settings_json = self.settings.model_dump_json()
         pool = [_Worker(ctx, settings_json, self.faults) for _ in range(min(self.workers, len(queue)))]
