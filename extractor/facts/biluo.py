@@ -11,7 +11,8 @@ the best valid one (the first of the highest, as spaCy's ``arg_max_if_valid``).
 
 ``spaCy``'s validity rules (``ner.pyx``) are written here for Docs without preset annotations:
 no entity and no sentence start set beforehand (what ``make_doc`` gives). A batch holding any
-other Doc, or a model whose moves are not the BILUO set, goes to ``model.greedy_parse``. Why this
+other Doc, or a model whose moves are not the BILUO set, goes to ``model.greedy_parse``; both
+decoders read the step model ``model.step_model`` prepares. Why this
 is faster: see ``model``'s docstring (spaCy's validity checks take the GIL on every call); here one
 step of a batch costs one array pass instead of 74 checks per state.
 """
@@ -24,7 +25,6 @@ import numpy
 from spacy.attrs import IS_SPACE
 from spacy.pipeline.transition_parser import Parser
 from spacy.tokens import Doc, Span
-from thinc.api import set_dropout_rate
 
 BEGIN, IN, LAST, UNIT, OUT = range(5)
 _ACTIONS = {"B": BEGIN, "I": IN, "L": LAST, "U": UNIT}
@@ -40,15 +40,10 @@ class Moves:
     labels: tuple[str, ...]
 
 
-def moves_of(parser: Parser) -> Moves | None:
-    """The BILUO moves of ``parser`` (``None`` when its moves are something else: a parser's arcs).
-
-    Cached per component object (a pipe's moves do not change once it has run)."""
-    return _moves(parser)
-
-
 @lru_cache(maxsize=8)
-def _moves(parser: Parser) -> Moves | None:
+def moves_of(parser: Parser) -> Moves | None:
+    """The BILUO moves of ``parser`` (``None`` when its moves are something else: a parser's arcs),
+    read once per component (a pipe's moves do not change once it has run)."""
     labels: dict[str, int] = {"": 0}
     action, label = [], []
     for i in range(parser.moves.n_moves):
@@ -69,23 +64,19 @@ def fresh(docs: list[Doc]) -> bool:
     return not any(doc.has_annotation("ENT_IOB") or doc.has_annotation("SENT_START") for doc in docs)
 
 
-def decode(parser: Parser, docs: list[Doc], moves: Moves) -> None:
-    """Set the ``ents`` of ``docs`` (fresh, see ``fresh``) by ``parser``'s greedy decoding."""
-    lengths = numpy.array([len(doc) for doc in docs])
-    found: list[list[tuple[int, int, int]]] = [[] for _ in docs]
-    if lengths.any():
-        parser._ensure_labels_are_added(docs)
-        set_dropout_rate(parser.model, 0.0)
-        step = parser.model.predict(docs)
-        _steps(step, docs, lengths, moves, found)
-        step.clear_memory()
+def decode(step, docs: list[Doc], moves: Moves) -> None:
+    """Set the ``ents`` of ``docs`` (fresh, see ``fresh``; at least one with a token) by greedy
+    decoding with ``step``, the NER's step model for them (``model.step_model``)."""
+    found = _steps(step, docs, numpy.array([len(doc) for doc in docs]), moves)
     for doc, ents in zip(docs, found):
         doc.set_ents([Span(doc, s, e, label=moves.labels[lab]) for s, e, lab in ents], default="outside")
 
 
-def _steps(step, docs: list[Doc], lengths: numpy.ndarray, moves: Moves, found: list) -> None:
+def _steps(step, docs: list[Doc], lengths: numpy.ndarray, moves: Moves) -> list[list[tuple[int, int, int]]]:
+    """``(start, end, label index)`` of the entities of each Doc, in the order spaCy's state keeps them."""
+    found: list[list[tuple[int, int, int]]] = [[] for _ in docs]
     offsets = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
-    space = numpy.concatenate([doc.to_array(IS_SPACE) for doc in docs]).astype(bool) if len(docs) else numpy.zeros(0, bool)
+    space = numpy.concatenate([doc.to_array(IS_SPACE) for doc in docs]).astype(bool)
     n = len(docs)
     is_open = numpy.zeros(n, dtype=bool)
     ent_start = numpy.zeros(n, dtype=numpy.int64)
@@ -97,7 +88,7 @@ def _steps(step, docs: list[Doc], lengths: numpy.ndarray, moves: Moves, found: l
     while True:
         alive = numpy.flatnonzero(lengths > t)  # unfinished states, in batch order (as spaCy keeps them)
         if not alive.size:
-            return
+            return found
         b0 = offsets[alive] + t
         o = is_open[alive]
         ids = numpy.empty((alive.size, 3), dtype="i")

@@ -6,7 +6,8 @@ model (one vocabulary, one tokenizer, one set of weights in memory; a second loa
 of every process's start-up), each through a :class:`Part` that runs only its own components.
 
 The transition models (``ner``, ``parser``) are decoded by :func:`greedy_parse`, a Python loop
-over spaCy's own steps, instead of spaCy's C loop. In the installed spaCy build, the small state
+over spaCy's own steps, instead of spaCy's C loop (the NER on fresh Docs by ``biluo.decode``,
+the same decoding with all states in arrays). In the installed spaCy build, the small state
 helpers the move checks call (``StateC.B_`` under ``set_valid``) take the GIL on every call; the
 C loop runs with the GIL released, so each call is a real lock and unlock (a native profile of the
 NER showed about a third of its time in ``pthread_mutex_lock``, ``pthread_getspecific`` and
@@ -18,6 +19,7 @@ the adversarial bench's texts and the NER windows of 300 bench articles (see ``t
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from spacy.language import Language
@@ -62,7 +64,7 @@ class Part:
 
     def pipe(self, texts: Iterable[str | Doc], batch_size: int = 256) -> Iterator[Doc]:
         """``nlp.pipe`` over these components, with the greedy transition models decoded by
-        ``greedy_parse`` (what ``Parser.pipe`` does, with the same batches)."""
+        ``_parser_pipe`` (what ``Parser.pipe`` does, with the same batches)."""
         docs: Iterable[Doc] = (self.nlp.make_doc(t) if isinstance(t, str) else t for t in texts)
         for name in self.pipe_names:
             proc = self.nlp.get_pipe(name)
@@ -88,32 +90,45 @@ def _greedy(proc) -> bool:
 
 
 def _parser_pipe(parser: Parser, docs: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
-    """``Parser.pipe`` with ``greedy_parse``: batches of ``batch_size`` sorted by length and cut in
-    quarters, as spaCy does (so the model sees the same batches), Docs yielded in order."""
+    """``Parser.pipe`` decoded by ``biluo.decode`` (the NER, on fresh Docs) or ``greedy_parse``:
+    batches of ``batch_size`` sorted by length and cut in quarters, as spaCy does (so the model
+    sees the same batches), Docs yielded in order."""
+    moves = biluo.moves_of(parser)
     for batch in minibatch(docs, size=batch_size):
         batch = list(batch)
         for sub in minibatch(sorted(batch, key=len), size=max(batch_size // 4, 2)):
             sub = list(sub)
-            if (moves := biluo.moves_of(parser)) is not None and biluo.fresh(sub):
-                biluo.decode(parser, sub, moves)
-            else:
-                parser.set_annotations(sub, greedy_parse(parser, sub))
+            if not any(len(doc) for doc in sub):  # as spaCy's predict: the initial states, no model
+                parser.set_annotations(sub, parser.moves.init_batch(sub))
+                continue
+            with step_model(parser, sub) as step:
+                if moves is not None and biluo.fresh(sub):
+                    biluo.decode(step, sub, moves)
+                else:
+                    parser.set_annotations(sub, greedy_parse(parser, step, sub))
         yield from batch
 
 
-def greedy_parse(parser: Parser, docs: list[Doc]) -> list:
-    """The final states of ``parser``'s greedy decoding of ``docs`` (what ``Parser.predict`` returns
-    for ``beam_width`` 1), each step taken from Python: the step model's scores for the unfinished
-    states, then ``Parser.transition_states`` (spaCy's own validity check, best valid move, move).
-    """
-    if not any(len(doc) for doc in docs):
-        return parser.moves.init_batch(docs)
+@contextmanager
+def step_model(parser: Parser, docs: list[Doc]):
+    """``parser``'s step model for ``docs`` (token vectors and the precomputed layer), prepared as
+    spaCy's ``greedy_parse`` prepares it (labels added, no dropout); its memory freed afterwards."""
     parser._ensure_labels_are_added(docs)
     set_dropout_rate(parser.model, 0.0)
-    batch = parser.moves.init_batch(docs)
     step = parser.model.predict(docs)
+    try:
+        yield step
+    finally:
+        step.clear_memory()
+
+
+def greedy_parse(parser: Parser, step, docs: list[Doc]) -> list:
+    """The final states of ``parser``'s greedy decoding of ``docs`` with its ``step_model`` (what
+    ``Parser.predict`` returns for ``beam_width`` 1), each step taken from Python: the step model's
+    scores for the unfinished states, then ``Parser.transition_states`` (spaCy's own validity check,
+    best valid move, move)."""
+    batch = parser.moves.init_batch(docs)
     states = [state for state in batch if not state.is_final()]
     while states:
         states = parser.transition_states(states, step.predict(states))
-    step.clear_memory()
     return batch
