@@ -7,11 +7,10 @@ set by ``extractor.engines.local`` when it starts the server; without it only th
 """
 from __future__ import annotations
 
-import gc
 import logging
 import os
 
-from extractor.pipeline import Extractor
+from extractor.pipeline import Extractor, settle_collector
 from extractor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,9 +31,7 @@ def _warm() -> None:
         log.debug("preloading the extractor failed", exc_info=True)
         return
     WARM = (raw, ex)
-    # the model, lexicons and compiled rules live as long as the process: moved out of the garbage
-    # collector's reach, so its full collections stop re-walking them (and forked workers share their pages)
-    gc.freeze()
+    settle_collector()  # the model, lexicons and compiled rules live as long as the process (and its forks)
 
 
 _warm()

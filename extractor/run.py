@@ -1,7 +1,6 @@
 """Running the extractor over files: shared by the CLI commands (no argument parsing here)."""
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import sys
@@ -12,7 +11,7 @@ from typing import BinaryIO, TextIO
 from extractor.clean import CleanArticle, clean, load
 from extractor.clean.meta import Meta, parse_date
 from extractor.errors import ExtractorError, InputError
-from extractor.pipeline import Extractor
+from extractor.pipeline import Extractor, settle_collector
 from extractor.settings import Settings
 from extractor.sources import expand
 
@@ -59,7 +58,7 @@ def extract_files(ex: Extractor, files: list[Path], sink: TextIO, *, published: 
                   stdin: BinaryIO | None = None) -> list[tuple[Path, str]]:
     """Write one JSON record per readable file to ``sink``; return ``(path, error)`` for the others."""
     failures: list[tuple[Path, str]] = []
-    gc.freeze()  # the extractor's model and tables live as long as the run: the collector need not re-walk them
+    settle_collector()  # the extractor's model and tables live as long as the run
     for rec in ex.pipe(load_all(files, ex.settings, failures, published=published, url=url, stdin=stdin)):
         sink.write(rec.model_dump_json(exclude_none=False) + "\n")
     return failures

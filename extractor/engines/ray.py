@@ -194,7 +194,7 @@ class ExtractActor:
         import ray
 
         from extractor.batch import stamp_for
-        from extractor.pipeline import Extractor
+        from extractor.pipeline import Extractor, settle_collector
 
         self.settings = Settings.model_validate_json(settings_json)
         self.faults = faults
@@ -203,6 +203,7 @@ class ExtractActor:
         try:
             self.ex = Extractor(self.settings)
             self.ex.extract("Bitcoin rose 2% to $70,000 on Monday, said Jane Roe, an analyst at Acme Research.")  # warm up
+            settle_collector()
         except ExtractorError as exc:
             self.fatal = str(exc)
         mine = stamp_for(self.settings)
