@@ -11,13 +11,13 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Generic, Protocol, TypeVar
 
 import numpy
 from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
+from extractor.facts.lazy import lazy
 from extractor.normalize.assets import AssetMention, find_assets
 from extractor.normalize.dates import DayRef, find_days
 from extractor.normalize.numbers import PERCENT_RE, Money, finditer_money, percent_from_match
@@ -246,25 +246,25 @@ class FinDoc:
         self.tracing: bool = bool(doc.user_data.get("fin_tracing"))  # keep candidates' traces (explain)
         self._cache: dict = {}
 
-    @cached_property
+    @lazy
     def sentences(self) -> Sentences:
         return Sentences(self.doc, self.text)
 
     def sentence_at(self, char: int) -> Sentence:
         return self.sentences.at(char)
 
-    @cached_property
+    @lazy
     def lower_words(self) -> frozenset[str]:
         """Words the text writes in lower case (a capitalised word also written so is a common word
         at a sentence start, not a name): read by the NER's windows and the entity registry."""
         return frozenset(_LOWER_WORD.findall(self.text))
 
-    @cached_property
+    @lazy
     def money(self) -> SpanIndex[Money]:
         """Every money expression, left to right."""
         return SpanIndex(list(finditer_money(self.text)))
 
-    @cached_property
+    @lazy
     def percents(self) -> SpanIndex[Percent]:
         """Every percent or basis-point expression, with its signed value."""
         out = []
@@ -275,14 +275,14 @@ class FinDoc:
                 continue
         return SpanIndex(out)
 
-    @cached_property
+    @lazy
     def assets(self) -> SpanIndex[AssetMention]:
         """Every asset mention: lexicon assets and the entities the article introduces."""
         from extractor.facts.entities import article_assets
 
         return SpanIndex(article_assets(self.text, self.lower_words))
 
-    @cached_property
+    @lazy
     def days(self) -> SpanIndex[DayRef]:
         """Every day reference, resolved against the publication date."""
         return SpanIndex(find_days(self.text, self.published))

@@ -48,7 +48,6 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from spacy.language import Language
 
@@ -57,6 +56,7 @@ from extractor.facts.attribution import asset_for, day_of, reported_days, source
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
+from extractor.facts.lazy import lazy
 from extractor.facts.resolve import PRECEDENCE
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.normalize.assets import AssetMention, asset_kind, canonical_asset, find_assets
@@ -616,26 +616,26 @@ class SentenceView:
     config: Config
     after_fund: bool = False  # the sentence before named a fund or made a flow
 
-    @cached_property
+    @lazy
     def specific(self) -> SpanIndex[Product]:
         return SpanIndex([p for p in self.products if p.specific and not p.bare])
 
-    @cached_property
+    @lazy
     def groups(self) -> SpanIndex[Product]:
         """Asset classes named without a head noun ("fixed income"): fund groups here, as the text reports fund flows."""
         return SpanIndex([p for p in self.products if p.bare])
 
-    @cached_property
+    @lazy
     def topic_shift(self) -> bool:
         """The sentence turns to another subject ("Meanwhile, ...", "Separately, ...")."""
         return flow_lex().topic_shift.search(self.sent.text) is not None
 
-    @cached_property
+    @lazy
     def names_fund(self) -> bool:
         """A fund or a fund's head noun is named: weak cues ("lost", "added") count."""
         return bool(self.products) or bool(flow_lex().heads.search(self.sent.text))
 
-    @cached_property
+    @lazy
     def pronoun_end(self) -> int | None:
         """Where a pronoun subject that stands for the fund of the sentence before ends ("They took
         in $X", "On Tuesday, it added $Y"); ``None`` without one."""
@@ -651,24 +651,24 @@ class SentenceView:
         end = self.pronoun_end
         return end is not None and 0 <= cue.start - end <= self.config.pronoun_cue_reach
 
-    @cached_property
+    @lazy
     def streaks(self) -> list[Streak]:
         return find_streaks(self.sent.text, self.sent.start_char)
 
-    @cached_property
+    @lazy
     def periods(self) -> SpanIndex[Period]:
         """Spans of the sentence, except those inside a streak phrase ("for five straight days")."""
         streaks = _Spans(self.streaks)
         return SpanIndex([p for p in find_periods(self.sent.text, self.sent.start_char) if not streaks.overlaps(p.start, p.end)])
 
-    @cached_property
+    @lazy
     def days(self) -> SpanIndex[DayRef]:
         """Days of the sentence that can be a flow's day (not a range bound, not a report's date)."""
         text, reach, not_the_day = self.fd.text, self.config.day_reach, flow_lex().not_the_day
         inside = self.fd.days.within(self.sent.start_char, self.sent.end_char)
         return SpanIndex([d for d in inside if not not_the_day.search(text[max(0, d.start - reach) : d.start])])
 
-    @cached_property
+    @lazy
     def source(self) -> str | None:
         return source_in(self.sent.text, loose=True)
 
@@ -701,7 +701,7 @@ class Amount:
             return OUTFLOW if self.money.negative else INFLOW
         return cue.kind
 
-    @cached_property
+    @lazy
     def reads_as_flow(self) -> bool:
         """Its sign aside, the amount reads as a flow: its own cue is a direction cue, or it has no
         cue and continues a list, stands under a list heading or on a line that names a fund."""
@@ -710,12 +710,12 @@ class Amount:
             return cue.kind != BLOCK
         return self.prev_dir is not None or self.heading is not None or len(self.sv.specific) > 0
 
-    @cached_property
+    @lazy
     def names_traded(self) -> bool:
         """The amount is followed by what it bought or sold: "$30 million (worth) of ether"."""
         return flow_lex().of_object.match(self.fd.text, self.money.end, self.hi) is not None
 
-    @cached_property
+    @lazy
     def in_signed_list(self) -> bool:
         """The flow before it (in the sentence's list, or on the line before) was read from its sign."""
         f = self.last_flow
@@ -724,7 +724,7 @@ class Amount:
         same = f.sent_i == self.sv.sent.i and self.prev_dir is not None and not self.contrast_before
         return same or f.sent_i == self.sv.sent.i - 1
 
-    @cached_property
+    @lazy
     def own_cues(self) -> list[Cue]:
         """Cues in the amount's stretch and within reach that can belong to it: weak ones only when
         the sentence names a fund; none inside a fund's name ("money market funds"), none across a
@@ -745,13 +745,13 @@ class Amount:
             out.append(c)
         return out
 
-    @cached_property
+    @lazy
     def noun_cue(self) -> Cue | None:
         """A cue right after the amount is its head noun: "$X in net inflows", "$X in trading volume"."""
         m, gap = self.money, flow_lex().gap_after
         return next((c for c in self.own_cues if c.start >= m.end and gap.fullmatch(self.fd.text, m.end, c.start)), None)
 
-    @cached_property
+    @lazy
     def nearest_cue(self) -> Cue | None:
         best = _nearest(self.own_cues, self.money, self.fd.text, self.config.punct_penalty)
         return best[1] if best and best[0] <= self.config.max_cue_distance else None
@@ -760,12 +760,12 @@ class Amount:
     def cue(self) -> Cue | None:
         return self.noun_cue or self.nearest_cue
 
-    @cached_property
+    @lazy
     def contrast_before(self) -> bool:
         """A contrast between the amount before and this one: "..., while their assets hit $Y" starts anew."""
         return bool(flow_lex().contrast.search(self.fd.text, self.lo, self.money.start))
 
-    @cached_property
+    @lazy
     def continues_tally(self) -> bool:
         """A flow a few sentences back, a continuation word in the stretch ("brings the total to"), no
         other noun after the amount ("$5B in fees"), and no turn to another subject in between
@@ -776,13 +776,13 @@ class Amount:
                 and lex.continuation.search(text, self.lo, self.hi) is not None
                 and lex.other_noun.match(text, self.money.end, self.hi) is None)
 
-    @cached_property
+    @lazy
     def day(self) -> tuple[int, DayRef] | None:
         """``(cost, day)``: the day nearest to the amount in its stretch (the start of a tally,
         "since Feb. 2", only when the stretch names no other day)."""
         return _nearest(reported_days(self.sv.days.within(self.lo, self.hi)), self.money, self.fd.text, self.config.punct_penalty)
 
-    @cached_property
+    @lazy
     def span(self) -> tuple[int, Period] | None:
         """``(cost, period)``: the span nearest to the amount in its stretch."""
         return _nearest(self.sv.periods.within(self.lo, self.hi), self.money, self.fd.text, self.config.punct_penalty)
@@ -797,7 +797,7 @@ class Amount:
             period = f"P{streak.days}D"
         return Timing(when, when_text, period, streak.days if streak else None)
 
-    @cached_property
+    @lazy
     def is_breakdown(self) -> bool:
         """A part of the flow just reported: a breakdown word in the stretch ("accounted for $X of
         that") and no day or span of its own."""

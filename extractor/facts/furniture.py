@@ -16,13 +16,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 from spacy.language import Language
 
 from extractor.data import compiled, lexicon, pattern_alternation
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
+from extractor.facts.lazy import lazy
 from extractor.facts.rules import outcome
 from extractor.records import FACT_TYPES
 from extractor.rx import Caseless, lower_exactly, matches_at, required_words
@@ -120,7 +120,7 @@ class Line:
     end: int
     text: str
 
-    @cached_property
+    @lazy
     def bare(self) -> str:
         """The line without heading markup ('## Related', '**Read more:**'): ``_HEADING_MARKUP``
         removed, by walking in from both ends (the pattern's trailing part ran at every position).

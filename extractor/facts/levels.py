@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
-from functools import cached_property
 
 from spacy.language import Language
 
@@ -36,6 +35,7 @@ from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
 from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
+from extractor.facts.lazy import lazy
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading
@@ -154,7 +154,7 @@ class Number:
     config: Config
     k_scaled: bool = False  # written with a K suffix and no sign ("88k"): thousands of the asset's currency
 
-    @cached_property
+    @lazy
     def written_scale(self) -> float:
         return written_scale(self.fd.text[self.start : self.end])
 
@@ -162,17 +162,17 @@ class Number:
     def bare(self) -> bool:
         return self.money is None
 
-    @cached_property
+    @lazy
     def is_year(self) -> bool:
         digits = self.fd.text[self.start : self.end]
         return digits.isdigit() and 1900 <= int(digits) <= 2100
 
-    @cached_property
+    @lazy
     def near_priced_asset(self) -> bool:
         near = asset_for(self.fd, self.start, self.end, lookback_sents=0)
         return near is not None and near.mention.asset.kind in ("crypto", "index", "stock", "commodity", "etf")
 
-    @cached_property
+    @lazy
     def near_index(self) -> bool:
         near = asset_for(self.fd, self.start, self.end) or section_asset(self.fd, self.start)
         return near is not None and near.mention.asset.kind == "index"
@@ -356,15 +356,15 @@ class Clause:
     floor: int  # end of the group before: the left window does not reach past it
     config: Config
 
-    @cached_property
+    @lazy
     def left(self) -> str:
         return clause_before(self.fd, self.group.start, self.floor)
 
-    @cached_property
+    @lazy
     def right(self) -> str:
         return clause_after(self.fd, self.group.end)
 
-    @cached_property
+    @lazy
     def scenario(self) -> bool:
         """A forecast or scenario: the whole clause before it ("must first clear $X to open a run
         toward $Y") or the words right after it ("a run to $X could follow")."""
@@ -373,11 +373,11 @@ class Clause:
         return fc.is_hypothetical(whole) or bool(fc.hypothetical.search(near) and not fc.past_motion.search(near)
                                                      and not fc.past_motion.search(whole))
 
-    @cached_property
+    @lazy
     def past_motion(self) -> bool:
         return bool(figure_context().past_motion.search(self.left))
 
-    @cached_property
+    @lazy
     def nearest_noun(self) -> str | None:
         """The kind noun standing nearest the figures ("support at $X", "$X resistance"), if any."""
         c, found = cues(), []  # (distance to the figures, kind)
@@ -402,13 +402,13 @@ class Clause:
     def scenario_verb(self, kind: str) -> bool:
         return bool(cues().scenario_verbs[kind].search(self.left))
 
-    @cached_property
+    @lazy
     def scenario_position(self) -> bool:
         """A preposition before the figure or a generic level noun after it ("around $X", "$X area")."""
         c = cues()
         return bool(c.scenario_position.search(self.left) or c.generic_after.search(self.right))
 
-    @cached_property
+    @lazy
     def list_heading(self) -> str | None:
         """The kind (or ``UNNAMED``) the heading of a list names when the figures open a list item
         ("Upside objectives:" / "- $1.28 – top of the range" / "- $1.32 – monthly open"): the
@@ -431,7 +431,7 @@ class Clause:
             end = begin - 1
         return None
 
-    @cached_property
+    @lazy
     def target_after(self) -> bool:
         """A target word after the figure ("$X by year-end", "$X in 2027"); a year before the
         article's own ("$9,500 in 2019") dates a past price, not a target."""

@@ -55,7 +55,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from spacy.language import Language
 
@@ -65,6 +64,7 @@ from extractor.facts.attribution import grounding
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
+from extractor.facts.lazy import lazy
 from extractor.facts.rules import Fired, Rule, Table, outcome
 from extractor.normalize.assets import asset_kind
 from extractor.normalize.numbers import SCALE, finditer_amounts, finditer_spelled_money, parse_number, scale_factor
@@ -359,11 +359,11 @@ class Cue:
     def end(self) -> int:
         return self.match.end
 
-    @cached_property
+    @lazy
     def sent(self) -> Sentence:
         return self.fd.sentence_at(self.start)
 
-    @cached_property
+    @lazy
     def around(self) -> str:
         """The text either side of the cue where a skip word vetoes it."""
         reach = self.config.skip_reach
@@ -375,7 +375,7 @@ class Cue:
             return True
         return self.sent.start_char != 0 and _sentence_has(self.fd, self.fd.sentence_at(self.sent.start_char - 1), name, pattern)
 
-    @cached_property
+    @lazy
     def metric(self) -> str:
         """The metric name: a volume takes its kind from the word before it ("spot volume")."""
         name = self.spec.entry.metric
@@ -387,13 +387,13 @@ class Cue:
         kinds = cues().volume_kinds
         return kinds.get(kind) or kinds.get(kind.lower()) or "volume"
 
-    @cached_property
+    @lazy
     def change_metric(self) -> str | None:
         """The name of the metric's change (a volume's follows its kind: "spot_volume_change")."""
         change = self.spec.entry.change
         return f"{self.metric}_change" if change and self.spec.entry.metric == "volume" else change
 
-    @cached_property
+    @lazy
     def subject(self) -> str | None:
         """The asset named right before the cue, or a bond's country and tenor (else the default)."""
         entry = self.spec.entry
@@ -460,24 +460,24 @@ class Value:
     def before_cue(self) -> bool:
         return self.end <= self.cue.start
 
-    @cached_property
+    @lazy
     def left(self) -> str:
         """The sentence text right before the value, where its change word stands."""
         fd, reach = self.cue.fd, self.cue.config.change_reach
         return fd.text[max(self.cue.sent.start_char, self.start - reach) : self.start]
 
-    @cached_property
+    @lazy
     def right(self) -> str:
         """The sentence text right after the value, where a change noun stands ("a $96 billion drop")."""
         fd, reach = self.cue.fd, self.cue.config.change_reach
         return fd.text[self.end : min(self.cue.sent.end_char, self.end + reach)]
 
-    @cached_property
+    @lazy
     def after_cue(self) -> str:
         """The text between the cue and the value."""
         return self.cue.fd.text[self.cue.end : self.start]
 
-    @cached_property
+    @lazy
     def to_cue(self) -> str:
         """The text between the value and the cue after it."""
         return self.cue.fd.text[self.end : self.cue.start]
@@ -487,7 +487,7 @@ class Value:
         """The text between the value and its cue, on whichever side."""
         return self.to_cue if self.before_cue else self.after_cue
 
-    @cached_property
+    @lazy
     def clause_before(self) -> str:
         """The clause text before the cue (or before the value, when it comes first)."""
         fd, cfg = self.cue.fd, self.cue.config

@@ -48,6 +48,7 @@ from extractor.facts.candidates import Candidate
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
 from extractor.facts.grammar import ParsingComponent, any_parsed, parsed, requested
+from extractor.facts.lazy import lazy
 from extractor.facts.move_subjects import (Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues,
                                           table_row)
 from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
@@ -73,20 +74,6 @@ class Config:
     anaphor_sents: int = 8  # earlier sentences in which "the stock", "the fund", "the token" look for what they refer to
     fib_reach: int = 40  # characters around a Fibonacci ratio in which a Fibonacci word makes it one
     parser_model: str = ""  # the spaCy model whose parser reads the sentences rules cannot decide ("": rules only)
-
-
-class lazy:
-    """``functools.cached_property`` without its lock (Python 3.11 takes an RLock on every first
-    access; these windows are read on every percent)."""
-
-    def __init__(self, fn):
-        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
-
-    def __get__(self, obj, cls=None):
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.fn(obj)
-        return value
 
 
 # --- the lexicon, compiled once ---------------------------------------------------------------

@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from spacy.language import Language
 
@@ -30,6 +29,7 @@ from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
 from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
+from extractor.facts.lazy import lazy
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.facts.windows import clause_after, clause_before, line_before
 from extractor.normalize.numbers import Money
@@ -88,30 +88,30 @@ class Figure:
     next_start: int | None
     config: Config
 
-    @cached_property
+    @lazy
     def clause(self) -> str:
         return clause_before(self.fd, self.money.start)
 
-    @cached_property
+    @lazy
     def near(self) -> str:
         """The clause before the figure, back to the previous figure."""
         return clause_before(self.fd, self.money.start, self.prev_end)
 
-    @cached_property
+    @lazy
     def right(self) -> str:
         return clause_after(self.fd, self.money.end, self.next_start)
 
-    @cached_property
+    @lazy
     def has_price_word(self) -> bool:
         words = self.clause.split()[-self.config.words_back :]
         tail = " ".join(words) + (" " if self.clause[-1:].isspace() else "")
         return bool(cues().price_words.search(tail))
 
-    @cached_property
+    @lazy
     def written_scale(self) -> float:
         return written_scale(self.fd.text[self.money.start : self.money.end])
 
-    @cached_property
+    @lazy
     def traded(self) -> bool:
         """The words right around the figure mark it traded: the current price, a high or low reached."""
         return figure_context().traded(self.near, self.right)

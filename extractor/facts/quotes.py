@@ -28,7 +28,6 @@ import logging
 import re
 from bisect import bisect_right, insort_right
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from spacy.language import Language
 
@@ -38,6 +37,7 @@ from extractor.facts.attribution import when_for
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, SpanIndex
+from extractor.facts.lazy import lazy
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.records import Evidence, QuoteFact
 from extractor.rx import Caseless
@@ -433,11 +433,11 @@ class Quoted:
     q: QuoteSpan
     lines: Lines
 
-    @cached_property
+    @lazy
     def inner(self) -> str:
         return self.fd.text[self.q.open + 1 : self.q.close]
 
-    @cached_property
+    @lazy
     def on_heading(self) -> bool:
         return self.lines.is_heading(self.q.open)
 
@@ -543,7 +543,7 @@ class Quotes:
     config: Config
     lines: Lines
 
-    @cached_property
+    @lazy
     def _verb_uses(self) -> tuple[SpanIndex[Cue], SpanIndex[Cue]]:
         """Reporting verbs outside the quotes that are said: those used as active verbs, and those
         made passive ("traders are told"); reporting words used as nouns ("the remarks") are neither."""
@@ -580,18 +580,18 @@ class Quotes:
                 out.append(Cue(m.start(), m.end() - 1))
         return out
 
-    @cached_property
+    @lazy
     def pronouns(self) -> SpanIndex[Cue]:
         found = (Cue(m.start(), m.end()) for m in cues().pronoun.finditer(self.fd.text))
         return SpanIndex([c for c in found if not self.inside(c.start, c.end)])
 
-    @cached_property
+    @lazy
     def role_refs(self) -> SpanIndex[RoleRef]:
         """Role nouns with their article outside the quotes ("the portfolio manager")."""
         found = (RoleRef(m.start(), m.end(), m.group("role")) for m in cues().role_ref.finditer(self.fd.text))
         return SpanIndex([r for r in found if not self.inside(r.start, r.end)])
 
-    @cached_property
+    @lazy
     def remarks(self) -> SpanIndex[Remark]:
         """People's possessives followed by a noun carrying their words ("Ann Lee's remark")."""
         out = []
@@ -601,12 +601,12 @@ class Quotes:
                 out.append(Remark(m.start, r.end(), m.name))
         return SpanIndex(out)
 
-    @cached_property
+    @lazy
     def longest(self) -> int:
         """The length of the longest quote that is said (bounds the span look-ups)."""
         return max((q.end - q.start for q in self.said), default=0)
 
-    @cached_property
+    @lazy
     def covered(self) -> bytearray:
         """1 for every character inside a quote that is said (its marks included)."""
         out = bytearray(len(self.fd.text) + 1)
@@ -726,7 +726,7 @@ class Said:
     q: QuoteSpan
     running: Running
 
-    @cached_property
+    @lazy
     def window(self) -> tuple[int, int]:
         """The quote's sentences (and the next one when the quote ends its sentence with "?" or "!"
         and the attribution follows on the line: '"Where does that leave us?" Ann Lee asked.'),
@@ -739,11 +739,11 @@ class Said:
             end = fd.sentence_at(min(len(text) - 1, q.close + 2)).end_char
         return max(first.start_char, q.open - w), min(end, q.close + 1 + w)
 
-    @cached_property
+    @lazy
     def verbs(self) -> list[Cue]:
         return self.qs.verbs.within(*self.window)
 
-    @cached_property
+    @lazy
     def hit(self) -> Hit | None:
         """The speaker of the reporting verb nearest the quote that has one within reach."""
         a, b = self.window
@@ -761,7 +761,7 @@ class Said:
             return False, q.start - v.end
         return bool(_INTRODUCES_NEXT.match(text, v.end, v.end + 12)), v.start - q.end
 
-    @cached_property
+    @lazy
     def remark(self) -> Remark | None:
         """A person's possessive and a noun carrying their words, right before the quote, with no
         reporting verb between ("Ann Lee's remark that “...”")."""
@@ -773,7 +773,7 @@ class Said:
             return None
         return r
 
-    @cached_property
+    @lazy
     def subject(self) -> str | None:
         """The person who opens the clause the quote is in, written before the quote in its sentence,
         when the words right before the quote frame it as theirs ("Analyst Ann Lee framed the move as
@@ -787,7 +787,7 @@ class Said:
                 return m.name
         return None
 
-    @cached_property
+    @lazy
     def passive(self) -> bool:
         """The quote completes a passive reporting verb ("holders are told to “sit tight”"): whoever
         said it is not named."""
@@ -795,7 +795,7 @@ class Said:
         cue = self.qs.passives.last_before(q.open, q.open - 40)
         return cue is not None and fd.sentence_at(cue.start).start_char <= q.open and not self.qs.verbs.within(cue.end, q.open)
 
-    @cached_property
+    @lazy
     def standalone(self) -> bool:
         """Nothing but quotes and punctuation in the window."""
         a, b = self.window
@@ -806,11 +806,11 @@ class Said:
             pos = max(pos, s.end)
         return not re.search(r"\w", self.qs.fd.text[pos:b])
 
-    @cached_property
+    @lazy
     def long(self) -> bool:
         return len(self.qs.fd.text[self.q.open + 1 : self.q.close].split()) >= self.qs.config.min_uncued_words
 
-    @cached_property
+    @lazy
     def running_speaker(self) -> str | None:
         return self.running.at(self.q.open)
 
