@@ -251,6 +251,7 @@ def run_batch(
         resume = Resume(keys, link=lambda source, article, fh: store.add_source(source, article, fh, stamp))
         log.info("%s, %s", inputs.describe(), summary.engine)
         by_type: Counter[str] = Counter()
+        sketches = None
         progress.start(inputs.count(), 0)
         try:
             with closing(eng.run(inputs, resume)) as outcomes:
@@ -274,6 +275,11 @@ def run_batch(
                         progress.advance(1, 0)
                         continue
                     result = store.write(o.record, stamp, file_hash=o.file_hash)
+                    if sketches is None:
+                        from extractor.consensus import Sketches  # (imported by the warm-up thread meanwhile)
+
+                        sketches = Sketches()
+                    sketches.add(o.record["article"]["text"])  # for the refresh after the last document
                     summary.articles += 1
                     summary.new_articles += result.new_article
                     summary.facts += len(o.record["facts"])
@@ -293,7 +299,7 @@ def run_batch(
         warm.join()
         from extractor.consensus import refresh_consensus  # the fact_consensus view's helper tables follow the content
 
-        refresh_consensus(store)
+        refresh_consensus(store, sketches)
         outs = {fmt: out for fmt, out in (("jsonl", jsonl), ("parquet", parquet), ("csv", csv)) if out}
         if outs:
             written = export_files(store, outs, sources=sorted(seen))  # one read of the database for every format

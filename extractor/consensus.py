@@ -55,7 +55,7 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, astuple, dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -347,11 +347,69 @@ def candidate_pairs(signatures: dict[str, np.ndarray], threshold: float = LSH_TH
     return pairs
 
 
-def syndication(articles: Sequence[ArticleInfo], threshold: float = SYNDICATION_JACCARD) -> dict[str, str]:
+@dataclass(frozen=True)
+class Sketch:
+    """What syndication reads of one text: its shingles' fingerprints and their MinHash signature."""
+
+    fingerprints: np.ndarray
+    signature: np.ndarray
+
+    @classmethod
+    def of(cls, text: str) -> "Sketch":
+        fp = fingerprints(text)
+        return cls(fp, minhash(fp))
+
+
+class Sketches:
+    """Sketches of texts made ahead of a refresh: ``extractor batch`` adds each text as it stores it
+    (while its workers extract), and the refresh after the last document reads them instead of
+    shingling every new text then, with one core idle. At most ``max_bytes`` of texts and sketches
+    are kept; a text past the bound is sketched by the refresh, as without this. The results are the
+    same either way: a sketch is a function of the text alone.
+
+    >>> sk = Sketches(max_bytes=10_000)
+    >>> sk.add("Bitcoin fell 3% to $100,000 on Monday, traders said."); len(sk)
+    1
+    >>> a = sk.get("Bitcoin fell 3% to $100,000 on Monday, traders said.")
+    >>> b = Sketch.of("Bitcoin fell 3% to $100,000 on Monday, traders said.")
+    >>> bool((a.fingerprints == b.fingerprints).all() and (a.signature == b.signature).all())
+    True
+    >>> sk.add("x " * 20_000); len(sk), sk.get("x " * 20_000) is not None  # over the bound: made on demand
+    (1, True)
+    """
+
+    def __init__(self, max_bytes: int = 64 << 20):
+        self.max_bytes = max_bytes
+        self._by_text: dict[str, Sketch] = {}
+        self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._by_text)
+
+    def add(self, text: str) -> None:
+        if text in self._by_text:
+            return
+        sketch = Sketch.of(text)
+        size = len(text) + sketch.fingerprints.nbytes + sketch.signature.nbytes
+        if self._bytes + size <= self.max_bytes:
+            self._by_text[text] = sketch
+            self._bytes += size
+
+    def get(self, text: str) -> Sketch:
+        """The sketch of ``text``: kept, or made now."""
+        found = self._by_text.get(text)
+        return found if found is not None else Sketch.of(text)
+
+
+def syndication(articles: Sequence[ArticleInfo], threshold: float = SYNDICATION_JACCARD,
+                sketches: Sketches | None = None) -> dict[str, str]:
     """``article id -> story id``: near-identical texts (see the module doc) share one story, whose id
-    is its representative's (earliest published, then smallest id)."""
-    sets = {a.id: fingerprints(a.text) for a in articles}
-    signatures = {aid: minhash(fp) for aid, fp in sets.items() if fp.size}
+    is its representative's (earliest published, then smallest id). ``sketches``: those already
+    made (else every text is sketched here)."""
+    sketches = sketches if sketches is not None else Sketches(max_bytes=0)
+    made = {a.id: sketches.get(a.text) for a in articles}
+    sets = {aid: sk.fingerprints for aid, sk in made.items()}
+    signatures = {aid: sk.signature for aid, sk in made.items() if sk.fingerprints.size}
     parent = {a.id: a.id for a in articles}
 
     def find(x: str) -> str:
@@ -391,12 +449,12 @@ _READS = {
 }
 
 
-def _helper_rows(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+def _helper_rows(rows: dict[str, list[tuple]], sketches: Sketches | None = None) -> dict[str, list[tuple]]:
     """The helper tables' rows from the stored articles, their sources and the facts' names."""
     texts = dict(rows["texts"])
     stored = {aid: (source, fh, url) for aid, source, fh, url, _ in rows["articles"]}
     infos = [ArticleInfo(aid, texts.get(aid) or "", source, url, published) for aid, source, _, url, published in sorted(rows["articles"])]
-    story = syndication(infos)
+    story = syndication(infos, sketches=sketches)
     sources: dict[str, list[tuple[str, str | None]]] = {}
     for source, aid, fh in rows["sources"]:
         sources.setdefault(aid, []).append((source, fh))
@@ -415,12 +473,13 @@ def _helper_rows(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
     }
 
 
-def derivation() -> Derivation:
-    """The consensus view's helper tables as a ``Derivation`` of the store."""
+def derivation(sketches: Sketches | None = None) -> Derivation:
+    """The consensus view's helper tables as a ``Derivation`` of the store (``sketches``: texts'
+    sketches already made, see ``Sketches``)."""
     from extractor import __version__
 
     version = f"{CONSENSUS_VERSION} {__version__} {SHINGLE_WORDS} {SYNDICATION_JACCARD} {sorted((t, astuple(v)) for t, v in TOLERANCES.items())}"
-    return Derivation("consensus", version, _READS, ("articles", "sources", "names"), _helper_rows)
+    return Derivation("consensus", version, _READS, ("articles", "sources", "names"), partial(_helper_rows, sketches=sketches))
 
 
 def prepare() -> None:
@@ -431,10 +490,11 @@ def prepare() -> None:
     canonical_subject("BTC")
 
 
-def refresh_consensus(store: FactStore) -> bool:
+def refresh_consensus(store: FactStore, sketches: Sketches | None = None) -> bool:
     """Bring the helper tables of ``fact_consensus`` up to date with the database (``extractor
-    batch`` calls it after writing); False when they already were."""
-    done = store.refresh_derived(derivation())
+    batch`` calls it after writing, with the ``Sketches`` of the texts it wrote); False when they
+    already were."""
+    done = store.refresh_derived(derivation(sketches))
     log.info("consensus: helper tables %s", "refreshed" if done else "already up to date")
     return done
 

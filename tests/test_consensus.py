@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.consensus import (
-    SYNDICATION_JACCARD, ArticleInfo, ConsensusError, ConsensusRow, Report, consensus_fresh, jaccard, read_consensus,
+    SYNDICATION_JACCARD, ArticleInfo, ConsensusError, ConsensusRow, Report, Sketches, consensus_fresh, jaccard, read_consensus,
     refresh_consensus, shingles, syndication,
 )
 from extractor.store import Stamp, open_store
@@ -302,6 +302,44 @@ def test_syndication_is_transitive_and_keeps_the_earliest():
     c = ArticleInfo("c", base.replace("word150 ", "changed ") + " tail two", published=None)
     d = ArticleInfo("d", "a different story about ether " * 5)
     assert syndication([a, b, c, d]) == {"a": "b", "b": "b", "c": "b", "d": "d"}
+
+
+def test_sketches_made_ahead_give_the_same_stories_without_shingling_again(sqlite_db, tmp_path, monkeypatch):
+    """``extractor batch`` sketches each text as it stores it; the refresh after the last document
+    then shingles none of them again, and its tables are the ones a refresh from scratch writes."""
+    import extractor.consensus as consensus
+
+    db = tmp_path / "copy.db"
+    shutil.copy(sqlite_db, db)
+    derived = "SELECT * FROM consensus_articles ORDER BY article_id"
+    with sqlite3.connect(sqlite_db) as conn:
+        expected = conn.execute(derived).fetchall()
+        texts = [t for (t,) in conn.execute("SELECT text FROM articles")]
+    sketches = Sketches()
+    for text in texts:
+        sketches.add(text)
+    made = []
+    monkeypatch.setattr(consensus, "fingerprints", lambda text, k=5: made.append(text) or pytest.fail("shingled again"))
+    with open_store(db) as st:
+        st.conn.execute("DELETE FROM derived_state")
+        st.conn.execute("DELETE FROM consensus_articles")
+        st.conn.commit()
+        assert refresh_consensus(st, sketches) is True
+    assert made == []
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(derived).fetchall() == expected and len(expected) == len(texts) == 4
+
+
+def test_syndication_reads_sketches_or_makes_them():
+    infos = [ArticleInfo(k, v[0], f"/news/{v[1]}/{k}.txt", v[2], v[3]) for k, v in ARTICLES.items()]
+    some = Sketches()
+    some.add(ALPHA)
+    some.add(BETA)
+    none_kept = Sketches(max_bytes=0)
+    none_kept.add(ALPHA)
+    assert len(some) == 2 and len(none_kept) == 0
+    assert syndication(infos, sketches=some) == syndication(infos, sketches=none_kept) == syndication(infos) == {
+        "alpha": "alpha", "delta": "alpha", "beta": "beta", "gamma": "gamma"}
 
 
 def test_consensus_errors_are_consensus_errors(sqlite_db):
