@@ -5,7 +5,7 @@
 Each generator writes what a scraped page without full stops or with hostile markup looks like
 (dense dollar figures, dense percents, thousands of quotation marks, unbalanced quotes, long
 capitalised runs, one very long sentence, a table without punctuation, long ticker lists, dense
-day names). The extractor is built and warmed before any timer, then ``settle_collector()`` as the CLI and
+day names). The extractor is built and warmed before any timer, then ``settle_process()`` as the CLI and
 the batch workers do (the model's objects are not re-walked by every full collection); each text is extracted in full
 (no budget, no cap), ``--repeat`` times per size after a full garbage collection, and the fastest
 run counts (a collection that lands inside one run of a 0.2 s text moved its ratio from 1.9 to 4).
@@ -19,7 +19,7 @@ import sys
 import time
 
 from extractor import Extractor, Settings
-from extractor.pipeline import settle_collector
+from extractor.longrun import settle_process
 
 def dense_dollars(n):
     r = random.Random(1); out = []
@@ -78,7 +78,7 @@ def main() -> None:
     a = ap.parse_args()
     ex = Extractor(Settings(use_model=not a.rules_only, max_facts=10_000_000))
     ex.extract("Bitcoin rose 2% to $70,000 on Monday, said Jane Roe, an analyst at Acme Research.")
-    settle_collector()  # as `extractor extract` and the batch workers do once their extractor is built
+    settle_process()  # as `extractor extract` and the batch workers do once their extractor is built
     worst = 0.0
     print(f"n = {a.kb} KB, 2n = {2 * a.kb} KB; {'rules only' if a.rules_only else 'with the NER'}; CPU seconds")
     for name in a.generators or list(GENS):

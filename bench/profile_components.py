@@ -16,14 +16,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as benchrun
 from extractor.clean import clean
-from extractor.pipeline import Extractor, settle_collector
+from extractor.longrun import settle_process
+from extractor.pipeline import Extractor
 from extractor.settings import Settings
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--n", type=int, default=300)
 ap.add_argument("--cprofile", default="")
 ap.add_argument("--rounds", type=int, default=1)
-ap.add_argument("--gc", default="", help="freeze: gc.freeze() before the timer; settle: settle_collector(), as the CLI and the workers")
+ap.add_argument("--gc", default="", help="freeze: gc.freeze() before the timer; settle: settle_process(), as the CLI and the workers")
 a = ap.parse_args()
 items = benchrun.build_corpus(a.n)
 t = time.process_time()
@@ -107,7 +108,7 @@ def dump(recs):
     times["dump_json"] += time.process_time() - t0
 import gc
 if a.gc == 'freeze': gc.freeze()
-if a.gc == 'settle': settle_collector()  # as the CLI and the batch workers do
+if a.gc == 'settle': settle_process()  # as the CLI and the batch workers do
 if a.cprofile:
     import cProfile
     pr = cProfile.Profile(); pr.enable()

@@ -6,7 +6,6 @@ windows around possible names in the sentences that can name a speaker.
 """
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -186,22 +185,6 @@ class Extractor:
 
     def extract_path(self, path: str | Path, *, published: str | None = None, url: str | None = None) -> ArticleRecord:
         return self.extract_article(load(path, published=published, url=url, settings=self.settings))
-
-
-#: The collector's youngest-generation threshold in a process that runs one extractor over many
-#: documents (CPython's default is 700). ``Extractor.pipe`` leaves no cycles behind (see there), so
-#: what a young collection could free is nearly nothing, while every collection walks the objects of
-#: the batch in flight: at 700, about 0.4 ms per article went to collections that freed almost
-#: nothing; at 20,000, 0.04 ms (300 bench articles, three passes).
-LONG_RUN_GC_THRESHOLD = 20_000
-
-
-def settle_collector() -> None:
-    """For a process that now runs one extractor over many documents: what exists now (the model,
-    lexicons, compiled rules) is moved out of the collector's reach (``gc.freeze``; forked workers
-    also keep sharing its pages), and young collections run every ``LONG_RUN_GC_THRESHOLD`` objects."""
-    gc.freeze()
-    gc.set_threshold(LONG_RUN_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 _DEFAULT: Extractor | None = None

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import os
 
-from extractor.pipeline import Extractor, settle_collector
+from extractor.longrun import settle_process
+from extractor.pipeline import Extractor
 from extractor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def _warm() -> None:
         log.debug("preloading the extractor failed", exc_info=True)
         return
     WARM = (raw, ex)
-    settle_collector()  # the model, lexicons and compiled rules live as long as the process (and its forks)
+    settle_process()  # the model, lexicons and compiled rules live as long as the process (and its forks)
 
 
 _warm()

@@ -11,7 +11,8 @@ from typing import BinaryIO, TextIO
 from extractor.clean import CleanArticle, clean, load
 from extractor.clean.meta import Meta, parse_date
 from extractor.errors import ExtractorError, InputError
-from extractor.pipeline import Extractor, settle_collector
+from extractor.longrun import settle_process
+from extractor.pipeline import Extractor
 from extractor.settings import Settings
 from extractor.sources import expand
 
@@ -58,7 +59,7 @@ def extract_files(ex: Extractor, files: list[Path], sink: TextIO, *, published: 
                   stdin: BinaryIO | None = None) -> list[tuple[Path, str]]:
     """Write one JSON record per readable file to ``sink``; return ``(path, error)`` for the others."""
     failures: list[tuple[Path, str]] = []
-    settle_collector()  # the extractor's model and tables live as long as the run
+    settle_process()  # the extractor's model and tables live as long as the run
     for rec in ex.pipe(load_all(files, ex.settings, failures, published=published, url=url, stdin=stdin)):
         sink.write(rec.model_dump_json(exclude_none=False) + "\n")
     return failures

@@ -194,7 +194,8 @@ class ExtractActor:
         import ray
 
         from extractor.batch import stamp_for
-        from extractor.pipeline import Extractor, settle_collector
+        from extractor.longrun import settle_process
+        from extractor.pipeline import Extractor
 
         self.settings = Settings.model_validate_json(settings_json)
         self.faults = faults
@@ -203,7 +204,7 @@ class ExtractActor:
         try:
             self.ex = Extractor(self.settings)
             self.ex.extract("Bitcoin rose 2% to $70,000 on Monday, said Jane Roe, an analyst at Acme Research.")  # warm up
-            settle_collector()
+            settle_process()
         except ExtractorError as exc:
             self.fatal = str(exc)
         mine = stamp_for(self.settings)
