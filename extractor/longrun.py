@@ -35,7 +35,7 @@ TRIM_THRESHOLD = 64 << 20  # free memory at the top of the heap kept for the nex
 
 def keep_freed_memory() -> bool:
     """Set glibc's ``M_MMAP_THRESHOLD`` and ``M_TRIM_THRESHOLD`` (see the module docstring); False
-    where the C library is not glibc or refuses them (nothing is changed then)."""
+    where the C library is not glibc (musl's ``mallopt`` does nothing) or refuses a value."""
     if not sys.platform.startswith("linux"):
         return False
     try:
