@@ -157,6 +157,37 @@ def _warm_imports(names: tuple[str, ...] = CONSENSUS_IMPORTS) -> threading.Threa
     return thread
 
 
+class _Sketching:
+    """The stored texts, sketched for the consensus refresh after the batch (``consensus.Sketches``)
+    once the warm-up thread has imported ``extractor.consensus``. Until then they wait: importing it
+    from the main thread meanwhile would block on that thread's import lock, and a Ctrl-C arriving
+    there is raised inside importlib (a batch interrupted so exited by SIGINT, not with code 130)."""
+
+    def __init__(self, warm: threading.Thread):
+        self.warm = warm
+        self.waiting: list[str] = []
+        self.sketches = None
+        self.off = False  # the import failed: the refresh after the batch reports it
+
+    def add(self, text: str) -> None:
+        if self.off:
+            return
+        if self.sketches is None:
+            if self.warm.is_alive():
+                self.waiting.append(text)
+                return
+            try:
+                from extractor.consensus import Sketches  # imported by the warm-up thread: no lock to wait on
+            except ImportError:
+                self.off, self.waiting = True, []
+                return
+            self.sketches = Sketches()
+            for waiting in self.waiting:
+                self.sketches.add(waiting)
+            self.waiting = []
+        self.sketches.add(text)
+
+
 @dataclass
 class BatchSummary:
     files: int = 0  # documents read: article files and table rows
@@ -251,7 +282,7 @@ def run_batch(
         resume = Resume(keys, link=lambda source, article, fh: store.add_source(source, article, fh, stamp))
         log.info("%s, %s", inputs.describe(), summary.engine)
         by_type: Counter[str] = Counter()
-        sketches = None
+        sketching = _Sketching(warm)
         progress.start(inputs.count(), 0)
         try:
             with closing(eng.run(inputs, resume)) as outcomes:
@@ -275,11 +306,7 @@ def run_batch(
                         progress.advance(1, 0)
                         continue
                     result = store.write(o.record, stamp, file_hash=o.file_hash)
-                    if sketches is None:
-                        from extractor.consensus import Sketches  # (imported by the warm-up thread meanwhile)
-
-                        sketches = Sketches()
-                    sketches.add(o.record["article"]["text"])  # for the refresh after the last document
+                    sketching.add(o.record["article"]["text"])  # for the refresh after the last document
                     summary.articles += 1
                     summary.new_articles += result.new_article
                     summary.facts += len(o.record["facts"])
@@ -299,7 +326,7 @@ def run_batch(
         warm.join()
         from extractor.consensus import refresh_consensus  # the fact_consensus view's helper tables follow the content
 
-        refresh_consensus(store, sketches)
+        refresh_consensus(store, sketching.sketches)
         outs = {fmt: out for fmt, out in (("jsonl", jsonl), ("parquet", parquet), ("csv", csv)) if out}
         if outs:
             written = export_files(store, outs, sources=sorted(seen))  # one read of the database for every format
