@@ -406,8 +406,8 @@ def syndication(articles: Sequence[ArticleInfo], threshold: float = SYNDICATION_
     """``article id -> story id``: near-identical texts (see the module doc) share one story, whose id
     is its representative's (earliest published, then smallest id). ``sketches``: those already
     made (else every text is sketched here)."""
-    sketches = sketches if sketches is not None else Sketches(max_bytes=0)
-    made = {a.id: sketches.get(a.text) for a in articles}
+    sketch = sketches.get if sketches is not None else Sketch.of
+    made = {a.id: sketch(a.text) for a in articles}
     sets = {aid: sk.fingerprints for aid, sk in made.items()}
     signatures = {aid: sk.signature for aid, sk in made.items() if sk.fingerprints.size}
     parent = {a.id: a.id for a in articles}

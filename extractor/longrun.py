@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 
 GC_YOUNG_THRESHOLD = 20_000
 
+#: What a long run extracts once before ``settle_process``, so that the lazily built tables and the
+#: model exist when it freezes them (the workers' server, the Ray actors, the adversarial bench).
+WARM_UP_TEXT = "Bitcoin rose 2% to $70,000 on Monday, said Jane Roe, an analyst at Acme Research."
+
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 MMAP_THRESHOLD = 32 << 20  # glibc's largest on 64-bit: smaller blocks come from the heap
 TRIM_THRESHOLD = 64 << 20  # free memory at the top of the heap kept for the next batch

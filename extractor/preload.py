@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 
-from extractor.longrun import settle_process
+from extractor.longrun import WARM_UP_TEXT, settle_process
 from extractor.pipeline import Extractor
 from extractor.settings import Settings
 
@@ -27,7 +27,7 @@ def _warm() -> None:
         return
     try:
         ex = Extractor(Settings.model_validate_json(raw))
-        ex.extract("Bitcoin rose 2% to $70,000 on Monday, said Jane Roe, an analyst at Acme Research.")
+        ex.extract(WARM_UP_TEXT)
     except Exception:  # a bad setting is reported by the worker that uses it, not by the server
         log.debug("preloading the extractor failed", exc_info=True)
         return

@@ -194,7 +194,7 @@ class ExtractActor:
         import ray
 
         from extractor.batch import stamp_for
-        from extractor.longrun import settle_process
+        from extractor.longrun import WARM_UP_TEXT, settle_process
         from extractor.pipeline import Extractor
 
         self.settings = Settings.model_validate_json(settings_json)
@@ -203,7 +203,7 @@ class ExtractActor:
         self.ex = None
         try:
             self.ex = Extractor(self.settings)
-            self.ex.extract("Bitcoin rose 2% to $70,000 on Monday, said Jane Roe, an analyst at Acme Research.")  # warm up
+            self.ex.extract(WARM_UP_TEXT)
             settle_process()
         except ExtractorError as exc:
             self.fatal = str(exc)
