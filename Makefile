@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-clean install clean schema pictures
+.PHONY: run test bench bench-clean install clean schema pictures bytecode
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -12,19 +12,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[dev,postgres,ray]"
 	touch $(STAMP)
 
+# pip compiles every package it installs to bytecode, but an editable install leaves ours to the
+# first import, and where PYTHONDONTWRITEBYTECODE is set every process compiles it again (about
+# 0.15 s of each start). Only files changed since the last run are compiled again.
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q extractor
+
 install: $(STAMP)
 
 # Main job: batch the sample corpus into the embedded facts database (out/facts.db, plus
 # out/corpus.jsonl and out/facts.parquet for downstream models), then score it against corpus/gold.
-run: $(STAMP)
+run: bytecode
 	mkdir -p out
 	$(BIN)/extractor batch corpus/articles --db out/facts.db --jsonl out/corpus.jsonl --parquet out/facts.parquet --workers 2
 	$(BIN)/extractor eval out/corpus.jsonl --gold corpus/gold
 
-test: $(STAMP)
+test: bytecode
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: bytecode
 	$(BIN)/python bench/run.py
 
 # Cleaning benchmark: the project against trafilatura, readability-lxml, newspaper4k and goose3 (bench/README.md).
