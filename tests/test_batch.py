@@ -450,10 +450,36 @@ def test_query_and_export_need_no_write_access(reference, writer_open):
 
 def test_the_warm_thread_imports_and_prepares_the_consensus_refresh():
     from extractor import consensus
-    from extractor.batch import _warm_imports
+    from extractor.batch import _WarmImports
     from extractor.normalize import assets
 
     consensus._funds.cache_clear()
     assets._lexicon.cache_clear()
-    _warm_imports(("extractor.consensus",)).join(timeout=60)
+    _WarmImports(("extractor.consensus",)).join(timeout=60)
     assert consensus._funds.cache_info().currsize == 1 and assets._lexicon.cache_info().currsize == 1
+
+
+def test_the_warm_up_imports_wait_until_the_workers_have_their_documents(tmp_path, monkeypatch):
+    """The consensus imports start once the inputs are hashed and the workers have their first
+    documents: run from the batch's start, they held the interpreter lock while the database was
+    created and the files hashed, and the workers started later."""
+    from extractor import batch
+    from extractor.engines import local
+
+    news = tmp_path / "news"
+    write_folder(news, 6, seed=3)
+    fetched: list[str] = []
+    real_fetch = local.fetch
+    monkeypatch.setattr(local, "fetch", lambda doc: (fetched.append(doc.source), real_fetch(doc))[1])
+    started_after: list[int] = []
+    real_start = batch._WarmImports.start
+
+    def start(self):
+        if self.thread.ident is None:
+            started_after.append(len(fetched))
+        real_start(self)
+
+    monkeypatch.setattr(batch._WarmImports, "start", start)
+    summary = run_batch(news, tmp_path / "f.db", settings=RULES, workers=1)
+    assert summary.articles == len(fetched) == 6 and not summary.errors
+    assert started_after == [6]  # once, after every file was hashed (0 when started with the batch)

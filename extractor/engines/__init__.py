@@ -131,6 +131,10 @@ class Engine(ABC):
         # when the first document began (time.time()), for engines whose outcomes arrive in batches
         # (the start-up is then until the workers began, not until the first batch came back)
         self.began: float | None = None
+        # called once, when the workers have their first documents and the engine begins to wait
+        # for them: the driver's first idle moment (``extractor.batch`` imports what it needs after
+        # the batch then)
+        self.on_wait: Callable[[], None] | None = None
 
     @abstractmethod
     def describe(self) -> str:

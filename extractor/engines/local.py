@@ -23,7 +23,7 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait as wait_any
 
@@ -172,12 +172,13 @@ class WorkerPool:
 
     PREFETCH = 2  # chunks in flight per worker, so that it never waits for the parent
 
-    def __init__(self, settings: Settings, workers: int, *, faults: Faults | None = None):
+    def __init__(self, settings: Settings, workers: int, *, faults: Faults | None = None, on_wait: Callable[[], None] | None = None):
         self.settings = settings
         self.workers = workers
         self.faults = faults or Faults()
         self.budget = settings.doc_timeout
         self.replaced = 0
+        self.on_wait = on_wait  # called once, before the first wait on the workers (``Engine.on_wait``)
 
     def run(self, pending: list[Task]) -> Iterator[Outcome]:
         """Outcomes in the order they finish, each exactly once."""
@@ -207,6 +208,9 @@ class WorkerPool:
                         w.chunks.append(chunk)
                         if w.deadline is None and w.ready:
                             w.deadline = time.monotonic() + self.budget
+                if self.on_wait is not None:
+                    self.on_wait()
+                    self.on_wait = None
                 busy = [w for w in pool if w.chunks]
                 timeout = max(0.0, min(w.deadline if w.ready else w.started + w.START_S for w in busy) - time.monotonic())
                 wait_any([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout)
@@ -313,4 +317,4 @@ class LocalEngine(Engine):
             else:
                 pending.append(Task(doc, fh))
         log.info("%d unchanged, %d added as sources of stored articles, %d to extract", counts["skipped"], counts["linked"], len(pending))
-        yield from WorkerPool(self.settings, self.workers, faults=self.faults).run(pending)
+        yield from WorkerPool(self.settings, self.workers, faults=self.faults, on_wait=self.on_wait).run(pending)

@@ -430,6 +430,8 @@ class RayEngine(Engine):
         portable = resume.portable()
         resume_ref = ray.put(portable) if portable is not None else None
         retry: list[dict] = []
+        if self.on_wait is not None:  # the pipeline is set up; iterating it starts the actors and waits on them
+            self.on_wait()
         try:
             yield from self._stream(self._extract(self._dataset(inputs), resume_ref, supervisor, stamp), resume, retry)
             if retry:  # linked sources the store refused (the article changed meanwhile): extract them after all
