@@ -484,10 +484,12 @@ def derivation(sketches: Sketches | None = None) -> Derivation:
 
 def prepare() -> None:
     """Load what a refresh reads besides the database (the asset lexicon of ``canonical_subject``,
-    the fund scopes of ``flow_scope``), so that ``extractor batch`` can do it while it waits on its
-    workers instead of after them."""
+    the fund scopes of ``flow_scope``) and work out the LSH banding (a search over every banding,
+    about 20 ms), so that ``extractor batch`` can do it while it waits on its workers instead of
+    after them."""
     _funds()
     canonical_subject("BTC")
+    lsh_bands(LSH_THRESHOLD, NUM_PERM)  # (as candidate_pairs calls it: the cache is keyed by the arguments as given)
 
 
 def refresh_consensus(store: FactStore, sketches: Sketches | None = None) -> bool:

@@ -454,9 +454,12 @@ def test_the_warm_thread_imports_and_prepares_the_consensus_refresh():
     from extractor.normalize import assets
 
     consensus._funds.cache_clear()
+    consensus.lsh_bands.cache_clear()
     assets._lexicon.cache_clear()
     _WarmImports(("extractor.consensus",)).join(timeout=60)
     assert consensus._funds.cache_info().currsize == 1 and assets._lexicon.cache_info().currsize == 1
+    consensus.candidate_pairs({})  # the refresh's own call finds the banding made (one entry, not two)
+    assert consensus.lsh_bands.cache_info().currsize == 1
 
 
 def test_the_warm_up_imports_wait_until_the_workers_have_their_documents(tmp_path, monkeypatch):
