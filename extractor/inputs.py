@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -125,9 +126,44 @@ def _uri_fs(uri: str) -> tuple[object, str]:
     return fs, path
 
 
-def _read_uri(fs, path: str) -> bytes:
-    with fs.open_input_stream(path) as fh:
-        return fh.readall()
+def _read_uri(fs, path: str, source: str = "", max_bytes: int | None = None) -> bytes:
+    """The bytes of ``path`` on ``fs``; over ``max_bytes`` an ``InputError``, read no further than
+    its size."""
+    if max_bytes is None:
+        with fs.open_input_stream(path) as fh:
+            return fh.readall()
+    with fs.open_input_file(path) as fh:
+        size = fh.size()
+        if size > max_bytes:
+            raise InputError(_too_large(source or path, size, max_bytes))
+        return fh.read(size)
+
+
+def _too_large(source: str, size: int, max_bytes: int) -> str:
+    """The error of a file over the limit, worded as ``clean.article.load`` words it.
+
+    >>> _too_large("a.txt", 6_000_000, 5_000_000)
+    'a.txt: file is 6,000,000 bytes, over the limit of 5,000,000 (max_file_bytes)'
+    """
+    return f"{source}: file is {size:,} bytes, over the limit of {max_bytes:,} (max_file_bytes)"
+
+
+def _read_local(path: Path, source: str, max_bytes: int | None) -> bytes:
+    """The bytes of a local file. Not read at all when it is not a regular file (a named pipe would
+    block the reader, a device would never end: ``InputError`` "not a regular file") or when its
+    size is over ``max_bytes``; read no further than ``max_bytes`` if it grows meanwhile."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{source}: not a regular file")
+    if max_bytes is None:
+        return path.read_bytes()
+    if st.st_size > max_bytes:
+        raise InputError(_too_large(source, st.st_size, max_bytes))
+    with open(path, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"{source}: file is over the limit of {max_bytes:,} bytes (max_file_bytes)")
+    return data
 
 
 @dataclass
@@ -176,21 +212,23 @@ class RawRow:
             raise InputError(f"{self.source}: {exc}") from None
 
 
-def fetch(doc: Doc) -> RawFile | RawRow:
-    """Read a document (``OSError`` when a file cannot be read)."""
+def fetch(doc: Doc, max_bytes: int | None = None) -> RawFile | RawRow:
+    """Read a document: ``OSError`` when a file cannot be read, ``InputError`` when it is not a
+    regular file or is larger than ``max_bytes`` (then it is not read: a batch hashes every input
+    before extracting it, and a named pipe or a file of many gigabytes must not stall or fill it)."""
     if doc.file is None:
         return RawRow(doc.source, doc.body, doc.kind, doc.url, doc.published)
     suffix = PurePosixPath(doc.file).suffix
     if is_uri(doc.file):
         fs, path = _uri_fs(doc.file)
-        data = _read_uri(fs, path)
+        data = _read_uri(fs, path, doc.source, max_bytes)
         side = str(PurePosixPath(path).with_name(PurePosixPath(path).stem + ".meta.json"))
         import pyarrow.fs as pafs
 
         sidecar = _read_uri(fs, side) if fs.get_file_info(side).type == pafs.FileType.File else None
         return RawFile(doc.source, data, suffix, sidecar, doc.file[: len(doc.file) - len(path)] + side)
     p = Path(doc.file)
-    data = p.read_bytes()
+    data = _read_local(p, doc.source, max_bytes)
     side = sidecar_path(p)
     sidecar = side.read_bytes() if side.is_file() else None
     return RawFile(doc.source, data, p.suffix, sidecar, str(side))
@@ -209,7 +247,7 @@ def read_article(doc: Doc, settings: Settings) -> CleanArticle:
     if doc.file is not None and not is_uri(doc.file):
         return load(doc.file, settings=settings)  # checks the size before reading
     try:
-        raw = fetch(doc)
+        raw = fetch(doc, settings.max_file_bytes)
     except OSError as exc:
         raise InputError(f"{doc.source}: cannot read: {exc.strerror or exc}") from None
     return raw.article(settings)

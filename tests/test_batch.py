@@ -473,7 +473,7 @@ def test_the_warm_up_imports_wait_until_the_workers_have_their_documents(tmp_pat
     write_folder(news, 6, seed=3)
     fetched: list[str] = []
     real_fetch = local.fetch
-    monkeypatch.setattr(local, "fetch", lambda doc: (fetched.append(doc.source), real_fetch(doc))[1])
+    monkeypatch.setattr(local, "fetch", lambda doc, *limit: (fetched.append(doc.source), real_fetch(doc, *limit))[1])
     started_after: list[int] = []
     real_start = batch._WarmImports.start
 

@@ -599,3 +599,42 @@ def test_dotted_capital_i_in_an_asset_name_loses_no_component(name, rules_only):
     rec = check(Extractor(Settings(use_model=False)).extract(text))
     assert not [w for w in rec.warnings if "failed" in w], rec.warnings
     assert ("price", "ETH", 3200.0) in {(f.type, f.asset, f.value) for f in rec.facts if f.type == "price"}
+
+
+def test_fetch_refuses_a_named_pipe_and_an_oversized_file_without_reading_them(tmp_path):
+    """A batch hashes every input before extracting it: a named pipe would block that read for
+    ever, and a file of gigabytes would be held in memory whole."""
+    from extractor.inputs import Doc, fetch
+
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    with pytest.raises(InputError, match="not a regular file"):
+        fetch(Doc(str(pipe), file=str(pipe)), 5_000_000)  # (reading it would block: nobody writes)
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(3 << 30)  # 3 GB, sparse: nothing on disk, and nothing read
+    with pytest.raises(InputError, match=r"3,221,225,472 bytes, over the limit of 5,000,000 \(max_file_bytes\)"):
+        fetch(Doc(str(big), file=str(big)), 5_000_000)
+    small = tmp_path / "small.txt"
+    small.write_text(NEWS, encoding="utf-8")
+    assert fetch(Doc(str(small), file=str(small)), 5_000_000).data == NEWS.encode()
+    with pytest.raises(InputError, match="over the limit of 10 "):
+        fetch(Doc(str(small), file=str(small)), 10)
+
+
+def test_batch_with_a_named_pipe_in_the_folder_finishes(tmp_path):
+    """Before, the batch blocked for ever reading the pipe, and stored nothing."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(2):
+        (folder / f"good{i}.txt").write_text(NEWS, encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "big.txt").write_text(NEWS * 20, encoding="utf-8")
+    db = tmp_path / "facts.db"
+    r = subprocess.run([*BATCH, str(folder), "--db", str(db), "--no-model", "--quiet", "--max-file-bytes", str(len(NEWS) * 10)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    errors = {Path(s).name: (m, reason) for s, m, reason in rows(db, "SELECT source, message, reason FROM errors")}
+    assert errors["pipe.txt"][1] == "input" and "not a regular file" in errors["pipe.txt"][0]
+    assert errors["big.txt"][1] == "input" and "max_file_bytes" in errors["big.txt"][0]
+    assert sorted(Path(s).name for (s,) in rows(db, "SELECT source FROM sources")) == ["good0.txt", "good1.txt"]

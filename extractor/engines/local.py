@@ -29,7 +29,7 @@ from multiprocessing.connection import wait as wait_any
 
 from extractor.engines import Engine, Faults, Outcome, Resume
 from extractor.engines.work import Task, iter_chunk
-from extractor.errors import ExtractorError, ModelError
+from extractor.errors import ExtractorError, InputError, ModelError
 from extractor.inputs import Inputs, fetch
 from extractor.settings import Settings
 
@@ -51,8 +51,16 @@ def _extractor_for(settings_json: str):
 
 def _worker_main(conn, settings_json: str, faults: Faults) -> None:
     """A worker: receive ``(chunk id, chunk)``, send one ``Outcome`` per document as it is made, then
-    ``("done", chunk id)``; ``None`` ends it. Ctrl-C is the parent's to handle."""
+    ``("done", chunk id)``; ``None`` ends it. Ctrl-C is the parent's to handle. A worker whose
+    parent is gone (interrupted, killed) ends without a word: nobody is left to tell."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _serve(conn, settings_json, faults)
+    except (ConnectionError, EOFError):  # the parent closed its end of the pipe
+        return
+
+
+def _serve(conn, settings_json: str, faults: Faults) -> None:
     try:
         ex = _extractor_for(settings_json)
     except ExtractorError as exc:
@@ -88,7 +96,7 @@ def _worker_context(settings: Settings):
     The server starts with Ctrl-C blocked (the parent handles it), and so do the workers."""
     ctx = mp.get_context(_start_method())
     if ctx.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+        from multiprocessing import forkserver, resource_tracker
 
         from extractor.preload import ENV
 
@@ -97,6 +105,10 @@ def _worker_context(settings: Settings):
         # SIGINT blocked, not ignored, while the server starts: the server inherits the mask (no
         # traceback from it while it preloads), and a Ctrl-C that arrives meanwhile stays pending
         # for this process instead of being dropped (it is raised here once the mask is restored).
+        # The forkserver first starts multiprocessing's resource tracker when it is not running,
+        # and that start unblocks SIGINT in this thread when it is done (CPython 3.11's
+        # resource_tracker.ensure_running): started here first, it leaves the block in place.
+        resource_tracker.ensure_running()
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             forkserver.ensure_running()
@@ -305,7 +317,10 @@ class LocalEngine(Engine):
                 yield Outcome(doc.source, error=doc.error, reason="input")
                 continue
             try:
-                fh = fetch(doc).digest()
+                fh = fetch(doc, self.settings.max_file_bytes).digest()
+            except InputError as exc:  # not a regular file, or too large: not read
+                yield Outcome(doc.source, error=str(exc), reason="input")
+                continue
             except OSError as exc:
                 yield Outcome(doc.source, error=f"{doc.source}: cannot read: {exc.strerror or exc}", reason="read")
                 continue

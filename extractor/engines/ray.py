@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from extractor.engines import Engine, Faults, Outcome, RayOptions, Resume
 from extractor.engines.work import Task, iter_chunk
-from extractor.errors import EngineError, ExtractorError, ModelError
+from extractor.errors import EngineError, ExtractorError, InputError, ModelError
 from extractor.inputs import Inputs, doc_from_row, fetch, is_uri, json_parse_options, normalize_table, split_uri
 from extractor.settings import Settings
 
@@ -263,7 +263,10 @@ class ExtractActor:
                 out.append((Outcome(doc.source, error=doc.error, reason="input"), None))
                 continue
             try:
-                raw = fetch(doc)
+                raw = fetch(doc, self.settings.max_file_bytes)
+            except InputError as exc:  # not a regular file, or too large: not read
+                out.append((Outcome(doc.source, error=str(exc), reason="input"), None))
+                continue
             except OSError as exc:
                 out.append((Outcome(doc.source, error=f"{doc.source}: cannot read: {exc.strerror or exc}", reason="read"), None))
                 continue
