@@ -220,6 +220,7 @@ def batch(
         summary = run_batch(src, db, settings=settings, workers=workers, engine=engine, ray=RayOptions(address, cpus_per_actor),
                             pattern=glob, force=force, jsonl=jsonl, parquet=parquet, csv=csv, progress=progress)
     except KeyboardInterrupt:
+        _ignore_interrupts()
         fail(f"interrupted: articles written so far are complete in {shown}; run the same command again to finish", 130)
     for _, message in summary.errors[:20]:
         typer.echo(f"error: {message}", err=True)
@@ -405,10 +406,20 @@ def _figure(v: float) -> str:
     return f"{v:,.6g}"
 
 
+def _ignore_interrupts() -> None:
+    """After an interrupt has been reported, a later SIGINT changes nothing: ignored, it can neither
+    raise a second ``KeyboardInterrupt`` while the process exits nor, once the interpreter has
+    restored the default action, end it by the signal instead of with code 130."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run() -> None:
     try:
         app()
     except KeyboardInterrupt:  # outside a command's own handling (start-up, imports)
+        _ignore_interrupts()
         typer.echo("error: interrupted", err=True)
         sys.exit(130)
 
