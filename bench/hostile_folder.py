@@ -4,9 +4,11 @@ the input-size limit finishes, stores every good document, and extracts the dens
     .venv/bin/python bench/hostile_folder.py [--workers 1] [--chars 395000]
 
 The folder: every file of ``tests/fuzz`` (binary, UTF-16, nested markup, control characters, ...),
-three articles of ``corpus/articles`` and one text of ``--chars`` characters (default just under
+three articles of ``corpus/articles``, one text of ``--chars`` characters (default just under
 the default ``max_text_chars``) whose single "sentence" holds thousands of dollar figures and
-percents (a scraped price table without full stops). Runs ``extractor batch`` as a user would
+percents (a scraped price table without full stops), a named pipe called ``pipe.txt`` (nobody
+writes to it: reading it blocks) and an 8 GB sparse file called ``huge.txt`` (no disk used; read
+whole it would fill the memory). Runs ``extractor batch`` as a user would
 (a fresh process, start-up included) with the default ``--doc-timeout``, then prints the wall
 time, what was stored, the errors by reason and the facts of the dense file. Reported, never
 asserted.
@@ -14,6 +16,7 @@ asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -49,11 +52,17 @@ def main() -> None:
         for p in good:
             shutil.copy(p, folder / p.name)
         (folder / "dense_table.txt").write_text(dense_table(a.chars), encoding="utf-8")
+        os.mkfifo(folder / "pipe.txt")
+        with open(folder / "huge.txt", "wb") as fh:
+            fh.truncate(8 << 30)
         db = Path(tmp) / "facts.db"
         exe = Path(sys.executable).parent / "extractor"
         t0 = time.perf_counter()
-        proc = subprocess.run([str(exe), "batch", str(folder), "--db", str(db), "--workers", str(a.workers), "--quiet"],
-                              capture_output=True, text=True)
+        try:
+            proc = subprocess.run([str(exe), "batch", str(folder), "--db", str(db), "--workers", str(a.workers), "--quiet"],
+                                  capture_output=True, text=True, timeout=600)
+        except subprocess.TimeoutExpired:
+            sys.exit("the batch did not finish in 600 s")
         wall = time.perf_counter() - t0
         con = sqlite3.connect(db)
         stored = {Path(s).name for (s,) in con.execute("SELECT source FROM sources")}
