@@ -17,14 +17,13 @@ import hashlib
 import json
 import os
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
 from extractor.clean import CleanArticle, clean
-from extractor.clean.article import load, load_bytes
+from extractor.clean.article import load, load_bytes, read_file, too_large
 from extractor.clean.meta import Meta, parse_date, parse_sidecar, sidecar_path
 from extractor.errors import ExtractorError, InputError
 from extractor.settings import Settings
@@ -135,35 +134,8 @@ def _read_uri(fs, path: str, source: str = "", max_bytes: int | None = None) -> 
     with fs.open_input_file(path) as fh:
         size = fh.size()
         if size > max_bytes:
-            raise InputError(_too_large(source or path, size, max_bytes))
+            raise InputError(too_large(source or path, size, max_bytes))
         return fh.read(size)
-
-
-def _too_large(source: str, size: int, max_bytes: int) -> str:
-    """The error of a file over the limit, worded as ``clean.article.load`` words it.
-
-    >>> _too_large("a.txt", 6_000_000, 5_000_000)
-    'a.txt: file is 6,000,000 bytes, over the limit of 5,000,000 (max_file_bytes)'
-    """
-    return f"{source}: file is {size:,} bytes, over the limit of {max_bytes:,} (max_file_bytes)"
-
-
-def _read_local(path: Path, source: str, max_bytes: int | None) -> bytes:
-    """The bytes of a local file. Not read at all when it is not a regular file (a named pipe would
-    block the reader, a device would never end: ``InputError`` "not a regular file") or when its
-    size is over ``max_bytes``; read no further than ``max_bytes`` if it grows meanwhile."""
-    st = os.stat(path)
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"{source}: not a regular file")
-    if max_bytes is None:
-        return path.read_bytes()
-    if st.st_size > max_bytes:
-        raise InputError(_too_large(source, st.st_size, max_bytes))
-    with open(path, "rb") as fh:
-        data = fh.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise InputError(f"{source}: file is over the limit of {max_bytes:,} bytes (max_file_bytes)")
-    return data
 
 
 @dataclass
@@ -228,7 +200,7 @@ def fetch(doc: Doc, max_bytes: int | None = None) -> RawFile | RawRow:
         sidecar = _read_uri(fs, side) if fs.get_file_info(side).type == pafs.FileType.File else None
         return RawFile(doc.source, data, suffix, sidecar, doc.file[: len(doc.file) - len(path)] + side)
     p = Path(doc.file)
-    data = _read_local(p, doc.source, max_bytes)
+    data = read_file(p, doc.source, max_bytes)
     side = sidecar_path(p)
     sidecar = side.read_bytes() if side.is_file() else None
     return RawFile(doc.source, data, p.suffix, sidecar, str(side))

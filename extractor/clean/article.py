@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,6 +108,34 @@ def _first_line_title(text: str) -> str | None:
     return head
 
 
+def too_large(name: str, size: int, max_bytes: int) -> str:
+    """The error of a file over ``max_file_bytes``.
+
+    >>> too_large("a.txt", 6_000_000, 5_000_000)
+    'a.txt: file is 6,000,000 bytes, over the limit of 5,000,000 (max_file_bytes)'
+    """
+    return f"{name}: file is {size:,} bytes, over the limit of {max_bytes:,} (max_file_bytes)"
+
+
+def read_file(path: Path, name: str, max_bytes: int | None) -> bytes:
+    """The bytes of a local file (``name`` in errors; ``OSError`` when it cannot be read). Not read
+    at all when it is not a regular file (a named pipe would block the reader, a device would never
+    end) or when its size is over ``max_bytes`` (both an ``InputError``); read no further than
+    ``max_bytes`` if it grows meanwhile."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{name}: not a regular file")
+    if max_bytes is None:
+        return path.read_bytes()
+    if st.st_size > max_bytes:
+        raise InputError(too_large(name, st.st_size, max_bytes))
+    with open(path, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"{name}: file is over the limit of {max_bytes:,} bytes (max_file_bytes)")
+    return data
+
+
 def load(
     path: str | Path,
     *,
@@ -118,13 +148,8 @@ def load(
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
-    if not p.is_file():
-        raise InputError(f"{p}: not a regular file")
     try:
-        size = p.stat().st_size
-        if size > settings.max_file_bytes:
-            raise InputError(f"{p}: file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (max_file_bytes)")
-        data = p.read_bytes()
+        data = read_file(p, str(p), settings.max_file_bytes)
     except OSError as exc:
         raise InputError(f"{p}: cannot read: {exc.strerror or exc}") from None
     caller = Meta(url=url, published=parse_date(published) if published else None)
