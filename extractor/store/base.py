@@ -66,25 +66,36 @@ def major(version: str) -> str:
     return str(version).split(".", 1)[0]
 
 
-def fact_row(fact: dict) -> dict:
-    """Flat typed columns of one fact (a JSON-like dict), keyed as ``ddl.FACT_COLUMNS``.
+_FACT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # json.dumps(..., ensure_ascii=False, sort_keys=True), one encoder
+#: The last columns of ``ddl.FACT_COLUMNS``, in order: what ``fact_values`` works out; the ones before
+#: them are the fact's fields of the same names.
+_WORKED_OUT = ("quote_text", "when_date", "when_text", "source", "rule", "evidence_start", "evidence_end", "evidence_text", "fact_json")
+_FIELD_COLUMNS = FACT_COLUMNS[: -len(_WORKED_OUT)]
 
-    >>> r = fact_row({"type": "percent_move", "subject": "BTC", "percent": -3.5, "when": "2026-01-02",
-    ...               "rule": "r", "evidence": {"start": 0, "end": 2, "text": "ab"}})
-    >>> r["subject"], r["asset"], r["percent"], r["when_date"], r["value"]
-    ('BTC', None, -3.5, '2026-01-02', None)
+
+def fact_values(fact: dict) -> tuple:
+    """The typed columns of one fact (a JSON-like dict), in the order of ``ddl.FACT_COLUMNS``.
+
+    >>> _FIELD_COLUMNS + _WORKED_OUT == FACT_COLUMNS
+    True
+    >>> r = dict(zip(FACT_COLUMNS, fact_values({"type": "percent_move", "subject": "BTC", "percent": -3.5,
+    ...     "when": "2026-01-02", "rule": "r", "evidence": {"start": 0, "end": 2, "text": "ab"}})))
+    >>> r["subject"], r["asset"], r["percent"], r["when_date"], r["value"], r["quote_text"], r["evidence_end"]
+    ('BTC', None, -3.5, '2026-01-02', None, None, 2)
+    >>> r["fact_json"][:40]
+    '{"evidence": {"end": 2, "start": 0, "tex'
+    >>> dict(zip(FACT_COLUMNS, fact_values({"type": "quote", "text": "Up.", "evidence": {"start": 1, "end": 4, "text": "Up."}})))["quote_text"]
+    'Up.'
     """
-    row = {c: fact.get(c) for c in FACT_COLUMNS}
+    get = fact.get
     ev = fact["evidence"]
-    row.update(
-        quote_text=fact.get("text") if fact["type"] == "quote" else None,
-        when_date=fact.get("when"),
-        evidence_start=ev["start"],
-        evidence_end=ev["end"],
-        evidence_text=ev["text"],
-        fact_json=json.dumps(fact, ensure_ascii=False, sort_keys=True),
+    return (
+        *map(get, _FIELD_COLUMNS),
+        get("text") if fact["type"] == "quote" else None,
+        get("when"), get("when_text"), get("source"), get("rule"),
+        ev["start"], ev["end"], ev["text"],
+        _FACT_JSON(fact),
     )
-    return row
 
 
 @dataclass(frozen=True)
@@ -274,10 +285,7 @@ class FactStore(ABC):
             art.get("published"), art.get("language") or "en", art["text"], json.dumps(rec.get("warnings") or [], ensure_ascii=False),
             len(facts), stamp.extractor_version, stamp.model_name, stamp.model_version, when,
         )
-        rows = []
-        for seq, fact in enumerate(facts):
-            row = fact_row(fact)
-            rows.append((aid, seq, fact["type"], *(row[c] for c in FACT_COLUMNS)))
+        rows = [(aid, seq, fact["type"], *fact_values(fact)) for seq, fact in enumerate(facts)]
         src = (source, aid, file_hash, stamp.extractor_version, stamp.model_name, stamp.model_version, when)
         return self._retrying(lambda tx: self._write(tx, article, rows, src, stamp))
 

@@ -52,7 +52,7 @@ SCHEMA_VERSION = "2.0"
 TIMESTAMP_COLUMNS = {"meta": (), "articles": ("processed_at",), "sources": ("processed_at",), "facts": (), "errors": ("time",)}
 TABLES = tuple(TIMESTAMP_COLUMNS)
 
-#: Typed fact columns, in table order, filled from the fact's fields by ``base.fact_row``.
+#: Typed fact columns, in table order, filled from the fact's fields by ``base.fact_values``.
 FACT_COLUMNS = (
     "asset", "subject", "product", "value", "percent", "amount", "currency", "direction", "qualifier", "kind",
     "metric", "unit", "period", "reference", "streak_days", "speaker", "speaker_role", "quote_text",
