@@ -4,8 +4,9 @@ parallel, never stalled).
 ``run_batch`` resolves what to read (``extractor.inputs``: article files and Parquet/JSON Lines
 tables, on the local disk or any file system pyarrow opens), starts an engine
 (``extractor.engines``: ``local`` worker processes or a ``ray`` actor pool) and stores every
-outcome the engine streams back, one transaction per document, as it arrives: this process is the
-only writer, whatever the engine. Every engine skips what the database already holds (the same
+outcome the engine streams back as it arrives, before waiting for the next (the documents that
+arrived together in one transaction: ``_Writes``): this process is the only writer, whatever the
+engine. Every engine skips what the database already holds (the same
 source with the same raw-bytes hash, read by the same extractor and model), records a document
 whose hash is that of a stored source at another path as one more source of that article without
 reading it again, and gives each document ``settings.doc_timeout`` seconds: one that overruns
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from extractor.engines import Faults, RayOptions, Resume, make_engine
 from extractor.engines.local import WorkerPool, start_worker_server  # noqa: F401  (re-exported: the benchmarks start the server early)
-from extractor.errors import InputError
+from extractor.errors import InputError, StoreError
 from extractor.inputs import file_hash, resolve  # noqa: F401  (file_hash re-exported)
 from extractor.settings import Settings
 from extractor.store import Stamp, display_url, export_files, open_store
@@ -207,6 +208,48 @@ class _Sketching:
         self.sketches.add(text)
 
 
+class _Writes:
+    """The records received and not yet stored. They are written together, in one transaction
+    (``FactStore.write_many``), when the engine is about to wait for its workers
+    (``Engine.before_wait``), when ``MAX`` are held, and after the last one; for an engine that
+    does not report its waits, after each one. So every document is committed before the batch
+    waits for anything else, and no slow document holds back the ones that arrived before it.
+
+    Why: a commit costs this process about 0.25 ms of CPU, on a core the workers need when there
+    are as many of them as cores, and records often arrive while the last one is being written
+    (the 500 records of a 500-file batch went into 199 transactions with 2 workers, 348 with one)."""
+
+    MAX = 64  # records per transaction at most
+
+    def __init__(self, store, stamp: Stamp, sketching: "_Sketching", summary: "BatchSummary"):
+        self.store, self.stamp, self.sketching, self.summary = store, stamp, sketching, summary
+        self.pending: list = []  # Outcomes with a record
+
+    def add(self, outcome) -> None:
+        self.pending.append(outcome)
+        if len(self.pending) >= self.MAX:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        group, self.pending = self.pending, []
+        results = self.store.write_many([(o.record, o.file_hash) for o in group], self.stamp)
+        for o, result in zip(group, results):
+            self.summary.new_articles += result.new_article
+            self.sketching.add(o.record["article"]["text"])  # for the refresh after the last document
+
+    def keep(self) -> None:
+        """``flush`` while the batch fails for another reason (an interrupt, a failed engine): what
+        arrived before the failure is stored, as it would have been one document at a time. A failure
+        of this write is logged; the first one is what the batch reports."""
+        held = len(self.pending)
+        try:
+            self.flush()
+        except Exception:  # noqa: BLE001 - the batch is already failing with the error that matters
+            log.warning("%d records received before the batch stopped were not stored", held, exc_info=True)
+
+
 @dataclass
 class BatchSummary:
     files: int = 0  # documents read: article files and table rows
@@ -303,6 +346,9 @@ def run_batch(
         log.info("%s, %s", inputs.describe(), summary.engine)
         by_type: Counter[str] = Counter()
         sketching = _Sketching(warm)
+        writes = _Writes(store, stamp, sketching, summary)
+        if eng.reports_waits:
+            eng.before_wait = writes.flush
         progress.start(inputs.count(), 0)
         try:
             with closing(eng.run(inputs, resume)) as outcomes:
@@ -326,13 +372,18 @@ def run_batch(
                         summary.timeouts += o.reason == "timeout"
                         progress.advance(1, 0)
                         continue
-                    result = store.write(o.record, stamp, file_hash=o.file_hash)
-                    sketching.add(o.record["article"]["text"])  # for the refresh after the last document
+                    writes.add(o)
+                    if not eng.reports_waits:
+                        writes.flush()
                     summary.articles += 1
-                    summary.new_articles += result.new_article
                     summary.facts += len(o.record["facts"])
                     by_type.update(f["type"] for f in o.record["facts"])
                     progress.advance(1, 1)
+            writes.flush()
+        except BaseException as exc:
+            if not isinstance(exc, StoreError):  # (a failed write is not tried again)
+                writes.keep()
+            raise
         finally:
             progress.stop()
         summary.files = len(seen) + summary.duplicates

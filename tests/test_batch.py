@@ -486,3 +486,39 @@ def test_the_warm_up_imports_wait_until_the_workers_have_their_documents(tmp_pat
     summary = run_batch(news, tmp_path / "f.db", settings=RULES, workers=1)
     assert summary.articles == len(fetched) == 6 and not summary.errors
     assert started_after == [6]  # once, after every file was hashed (0 when started with the batch)
+
+
+def test_what_arrived_is_committed_before_the_batch_waits_for_more(tmp_path, monkeypatch):
+    """The batch writes the records that arrived together in one transaction, and always before it
+    waits for its workers again: at every wait, a reader sees every record the batch has received."""
+    from extractor.engines import local
+    from extractor.store.base import FactStore
+
+    news = tmp_path / "news"
+    write_folder(news, 30, seed=5)
+    db = tmp_path / "f.db"
+    received, seen_at_waits, groups = [0], [], []
+    real_message, real_wait, real_write_many = local.WorkerPool._message, local.wait_any, FactStore.write_many
+
+    def message(self, w, msg):
+        for outcome in real_message(self, w, msg):
+            received[0] += outcome.record is not None
+            yield outcome
+
+    def wait(objects, timeout=None):
+        if db.exists():
+            with sqlite3.connect(db) as reader:
+                seen_at_waits.append((received[0], reader.execute("SELECT COUNT(*) FROM sources").fetchone()[0]))
+        return real_wait(objects, timeout)
+
+    def write_many(self, items, stamp, **kw):
+        groups.append(len(items))
+        return real_write_many(self, items, stamp, **kw)
+
+    monkeypatch.setattr(local.WorkerPool, "_message", message)
+    monkeypatch.setattr(local, "wait_any", wait)
+    monkeypatch.setattr(FactStore, "write_many", write_many)
+    summary = run_batch(news, db, settings=RULES, workers=2)
+    assert summary.articles == received[0] == sum(groups) == 30 and not summary.errors
+    assert seen_at_waits and all(stored == got for got, stored in seen_at_waits), seen_at_waits
+    assert_consistent(db)

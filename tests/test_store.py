@@ -171,6 +171,34 @@ def test_failed_write_leaves_nothing_half_written(db):
         assert (st.count("articles"), st.count("sources"), st.count("facts")) == (0, 0, 0)
 
 
+def test_write_many_stores_what_one_write_each_would(db, db2):
+    """Several records in one transaction: the same content as one write each, in the same order
+    (each sees the ones before it: a second source of one text, a source written twice, a moved source)."""
+    items = [
+        (make_record("/news/b.txt"), "h1"),
+        (make_record("/copy/a.txt"), "h1"),  # the same text: one article, its record that of /copy/a.txt
+        (make_record("/news/c.txt", text=OTHER), "h2"),
+        (make_record("/news/b.txt", text=OTHER), "h3"),  # b.txt again, now with the other text
+    ]
+    with open_store(db) as st:
+        results = st.write_many(items, STAMP, processed_at="2026-03-01T00:00:00+00:00")
+        assert [r.new_article for r in results] == [True, False, True, False]
+        assert st.write_many([], STAMP) == []
+    with open_store(db2) as st:
+        one_by_one = [st.write(rec, STAMP, file_hash=fh, processed_at="2026-03-01T00:00:00+00:00") for rec, fh in items]
+    assert results == one_by_one
+    assert content_digest(db) == content_digest(db2) != ""
+
+
+def test_write_many_stores_all_or_nothing(db):
+    bad = make_record("/news/z.txt").model_dump(mode="json")
+    bad["facts"][2]["rule"] = None  # refused by the facts table, after the first record was written in the transaction
+    with open_store(db) as st:
+        with pytest.raises(StoreError, match="(?i)null"):
+            st.write_many([(make_record("/news/a.txt", text=OTHER), "h1"), (bad, "h2")], STAMP)
+        assert (st.count("articles"), st.count("sources"), st.count("facts")) == (0, 0, 0)
+
+
 def test_records_round_trip_to_the_extract_shape(db, tmp_path):
     rec = make_record()
     with open_store(db) as st:

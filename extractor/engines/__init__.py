@@ -121,6 +121,7 @@ class Engine(ABC):
     """Extracts the documents of a batch (see the module docstring). A context manager."""
 
     name = ""
+    reports_waits = False  # calls ``before_wait`` before every wait on its workers
 
     def __init__(self, settings: Settings, workers: int, faults: Faults | None = None):
         if workers < 1:
@@ -135,6 +136,9 @@ class Engine(ABC):
         # for them: the driver's first idle moment (``extractor.batch`` imports what it needs after
         # the batch then)
         self.on_wait: Callable[[], None] | None = None
+        # called before every wait of the driver on the workers, by an engine whose ``reports_waits``
+        # is true (``extractor.batch`` commits then, in one transaction, what arrived meanwhile)
+        self.before_wait: Callable[[], None] | None = None
 
     @abstractmethod
     def describe(self) -> str:

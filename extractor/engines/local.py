@@ -184,13 +184,15 @@ class WorkerPool:
 
     PREFETCH = 2  # chunks in flight per worker, so that it never waits for the parent
 
-    def __init__(self, settings: Settings, workers: int, *, faults: Faults | None = None, on_wait: Callable[[], None] | None = None):
+    def __init__(self, settings: Settings, workers: int, *, faults: Faults | None = None, on_wait: Callable[[], None] | None = None,
+                 before_wait: Callable[[], None] | None = None):
         self.settings = settings
         self.workers = workers
         self.faults = faults or Faults()
         self.budget = settings.doc_timeout
         self.replaced = 0
         self.on_wait = on_wait  # called once, before the first wait on the workers (``Engine.on_wait``)
+        self.before_wait = before_wait  # called before every wait (``Engine.before_wait``)
 
     def run(self, pending: list[Task]) -> Iterator[Outcome]:
         """Outcomes in the order they finish, each exactly once."""
@@ -223,6 +225,8 @@ class WorkerPool:
                 if self.on_wait is not None:
                     self.on_wait()
                     self.on_wait = None
+                if self.before_wait is not None:
+                    self.before_wait()
                 busy = [w for w in pool if w.chunks]
                 timeout = max(0.0, min(w.deadline if w.ready else w.started + w.START_S for w in busy) - time.monotonic())
                 wait_any([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout)
@@ -305,6 +309,7 @@ class LocalEngine(Engine):
     """Worker processes on this machine (see the module docstring)."""
 
     name = "local"
+    reports_waits = True
 
     def describe(self) -> str:
         return f"engine local: {self.workers} worker {'process' if self.workers == 1 else 'processes'}"
@@ -332,4 +337,4 @@ class LocalEngine(Engine):
             else:
                 pending.append(Task(doc, fh))
         log.info("%d unchanged, %d added as sources of stored articles, %d to extract", counts["skipped"], counts["linked"], len(pending))
-        yield from WorkerPool(self.settings, self.workers, faults=self.faults, on_wait=self.on_wait).run(pending)
+        yield from WorkerPool(self.settings, self.workers, faults=self.faults, on_wait=self.on_wait, before_wait=self.before_wait).run(pending)

@@ -16,7 +16,8 @@ Articles are identified by content. Writing the record of a source (a path or UR
 * a source whose text changed leaves its old article, which is deleted with its facts when
   no source points to it any more.
 
-Each write is one transaction: a killed run never leaves half an article.
+Each write is one transaction: a killed run never leaves half an article (``write_many`` writes
+several records in one, as a batch does with the documents that arrived together).
 
 Derived tables (``ddl.DERIVED_TABLES``: what code outside the store computes from the content,
 such as the consensus view's syndication clusters and outlets) are rewritten by
@@ -33,7 +34,7 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
@@ -275,11 +276,26 @@ class FactStore(ABC):
 
     def write(self, record: ArticleRecord | dict, stamp: Stamp, *, file_hash: str | None = None, processed_at: str | None = None) -> WriteResult:
         """Store the record of one source in one transaction (see the module docstring)."""
+        return self.write_many([(record, file_hash)], stamp, processed_at=processed_at)[0]
+
+    def write_many(self, items: Sequence[tuple[ArticleRecord | dict, str | None]], stamp: Stamp, *,
+                   processed_at: str | None = None) -> list[WriteResult]:
+        """Store the records of several sources, ``(record, file hash)`` each, in one transaction: the
+        same rows as a ``write`` of each in turn (each sees the ones before it), one commit. A batch
+        writes so the documents that arrived together; a failure stores none of them."""
+        when = processed_at or now_iso()
+        prepared = [self._rows(record, stamp, file_hash, when) for record, file_hash in items]
+        if not prepared:
+            return []
+        return self._retrying(lambda tx: [self._write(tx, *rows, stamp) for rows in prepared])
+
+    @staticmethod
+    def _rows(record: ArticleRecord | dict, stamp: Stamp, file_hash: str | None, when: str) -> tuple[tuple, list[tuple], tuple]:
+        """The article row, fact rows and source row of one record."""
         rec = record if isinstance(record, dict) else record.model_dump(mode="json")
         art = rec["article"]
         facts = rec.get("facts") or []
         aid, source = art["id"], art["source"]
-        when = processed_at or now_iso()
         article = (
             aid, hashlib.sha256(art["text"].encode("utf-8")).hexdigest(), source, file_hash, art.get("url"), art.get("title"),
             art.get("published"), art.get("language") or "en", art["text"], json.dumps(rec.get("warnings") or [], ensure_ascii=False),
@@ -287,7 +303,7 @@ class FactStore(ABC):
         )
         rows = [(aid, seq, fact["type"], *fact_values(fact)) for seq, fact in enumerate(facts)]
         src = (source, aid, file_hash, stamp.extractor_version, stamp.model_name, stamp.model_version, when)
-        return self._retrying(lambda tx: self._write(tx, article, rows, src, stamp))
+        return article, rows, src
 
     def _write(self, tx: Tx, article: tuple, facts: list[tuple], src: tuple, stamp: Stamp) -> WriteResult:
         aid, source = article[0], src[0]
