@@ -522,3 +522,31 @@ def test_what_arrived_is_committed_before_the_batch_waits_for_more(tmp_path, mon
     assert summary.articles == received[0] == sum(groups) == 30 and not summary.errors
     assert seen_at_waits and all(stored == got for got, stored in seen_at_waits), seen_at_waits
     assert_consistent(db)
+
+
+def test_records_received_before_the_engine_fails_are_stored(tmp_path, monkeypatch):
+    """A record the batch received is stored even when the engine fails before the batch would
+    have written it (right after the record, in the same burst): as if written one by one."""
+    from extractor.engines import local
+    from extractor.errors import EngineError
+
+    news = tmp_path / "news"
+    write_folder(news, 12, seed=6)
+    db = tmp_path / "f.db"
+    received: list[str] = []
+    real_message = local.WorkerPool._message
+
+    def message(self, w, msg):
+        for outcome in real_message(self, w, msg):
+            if outcome.record is not None:
+                received.append(outcome.source)
+            yield outcome
+            if len(received) == 5:
+                raise EngineError("a worker fell over")
+
+    monkeypatch.setattr(local.WorkerPool, "_message", message)
+    with pytest.raises(EngineError):
+        run_batch(news, db, settings=RULES, workers=1)
+    with sqlite3.connect(db) as reader:
+        stored = sorted(r[0] for r in reader.execute("SELECT source FROM sources"))
+    assert len(received) == 5 and stored == sorted(received)
