@@ -6,6 +6,7 @@ All look-ups read bounded windows through the Doc view's indexes (``doc.SpanInde
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -78,6 +79,80 @@ def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[st
         gap = fd.text[prev.end_char : sents[sent.i - back + 1].start_char]
         if gap.count("\n") >= 2 and back > 1:
             break
+    return None
+
+
+# --- the article's own price scale --------------------------------------------------------------
+SCALE_LOOSE = 10.0  # a figure this many times off every price the article gives its asset may be another asset's
+SCALE_TIGHT = 2.0  # ... and is, when the article prices one other asset within this factor of it
+SCALE_NEVER = 100.0  # a figure this many times off every price of its asset is not that asset's at all
+
+
+def price_like(fd: FinDoc, m) -> bool:
+    """Whether money figure ``m`` reads as a price in dollars: no scale word, or thousands written
+    with a K ("$67,250", "$71K"; not "$1.3 trillion", "$40 million", "€50")."""
+    return m.currency == "USD" and m.value > 0 and (not m.scaled or fd.text[m.end - 1 : m.end] in ("k", "K"))
+
+
+def stated_prices(fd: FinDoc) -> dict[str, list[float]]:
+    """Asset id -> the plain dollar figures the article ties to that asset in their own sentence
+    (an asset named before the figure, or after it in its clause; ``price_like``: "$67,250", not
+    "$1.3 trillion"). What the article itself says each asset costs, for checking a figure whose
+    asset was only carried over from earlier sentences. Computed once per Doc."""
+    def find() -> dict[str, list[float]]:
+        out: dict[str, list[float]] = {}
+        for m in fd.money:
+            if not price_like(fd, m):
+                continue
+            choice = asset_for(fd, m.start, m.end, lookback_sents=0)
+            if choice is not None:
+                out.setdefault(choice.id, []).append(m.value)
+        return out
+
+    return fd.cached("attribution.stated_prices", find)
+
+
+def _last_of(fd: FinDoc, asset_id: str, before: int) -> AssetMention | None:
+    """The last mention of ``asset_id`` ending at or before offset ``before`` (a bisection in the
+    Doc's mentions of that asset, grouped once per Doc)."""
+    def group() -> dict[str, tuple[list[int], list[AssetMention]]]:
+        out: dict[str, tuple[list[int], list[AssetMention]]] = {}
+        for a in fd.assets.items:
+            ends, mentions = out.setdefault(a.asset.id, ([], []))
+            ends.append(a.end)
+            mentions.append(a)
+        return out
+
+    ends, mentions = fd.cached("attribution.mentions_by_asset", group).get(asset_id, ([], []))
+    i = bisect_right(ends, before)
+    return mentions[i - 1] if i else None
+
+
+def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetChoice | None:
+    """``choice`` checked against the article's own prices (``stated_prices``), for a figure whose
+    asset was carried over from earlier sentences (``running``, ``section``):
+
+    * it stands when the article gives that asset no price (altcoins share scales: another asset's
+      price near the figure says nothing), or when ``value`` is within ``SCALE_LOOSE`` of one;
+    * else (every price of its asset is an order of magnitude away) the figure goes to the one
+      other asset the article prices within ``SCALE_TIGHT`` of it (a $71,000 level after a
+      paragraph on ether, which the article prices at $3,050, when it prices bitcoin at $66,900);
+    * else it stands when ``value`` is within ``SCALE_NEVER`` of a price of its asset (a price of
+      years ago), and is dropped (``None``) when it is not.
+
+    The figure stands at offset ``at``; the asset it moves to is given by its last mention before it.
+    """
+    if choice.how not in ("running", "section"):
+        return choice
+    prices = stated_prices(fd)
+    own = prices.get(choice.id)
+    if not own or any(p / SCALE_LOOSE <= value <= p * SCALE_LOOSE for p in own):
+        return choice  # (no price of its own: many assets share a scale, so another one's price says nothing)
+    fitting = sorted(a for a, ps in prices.items() if a != choice.id and any(p / SCALE_TIGHT <= value <= p * SCALE_TIGHT for p in ps))
+    if len(fitting) == 1 and (mention := _last_of(fd, fitting[0], at)) is not None:
+        return AssetChoice(mention, "scale")
+    if any(p / SCALE_NEVER <= value <= p * SCALE_NEVER for p in own):
+        return choice  # (a price from years ago can be 30 times lower)
     return None
 
 

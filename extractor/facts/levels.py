@@ -14,8 +14,10 @@ one. Four stages:
    that fires makes every figure of the group a level and names its kind: a kind noun next to it,
    a described or appositive level, a moving average, a range, a level verb, a scenario clause
    ("could slide to $X"), a target word after it ("$X is next"), a generic level noun.
-4. **Facts**: the asset (``attribution.asset_for``, else the section's subject; none: dropped) and
-   the speaker (``speakers.person_near``); a range's figures are its low and high bound.
+4. **Facts**: the asset (``attribution.asset_for``, else the section's subject; none: dropped; a
+   dollar figure whose asset is only carried over is checked against the prices the article gives,
+   ``attribution.rescaled``) and the speaker (``speakers.person_near``); a range's figures are its
+   low and high bound.
 
 Every figure consumes itself: the resolver gives a figure a level takes to the level over metrics
 and prices (flows over levels). Cue words live in ``data/level_cues.json`` (model
@@ -30,7 +32,7 @@ from dataclasses import asdict, dataclass
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import AssetChoice, asset_for, grounding, section_asset
+from extractor.facts.attribution import AssetChoice, asset_for, grounding, price_like, rescaled, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
@@ -545,6 +547,8 @@ def kinds() -> Table:
 NO_CUE = outcome("level.dropped.no_cue", "no rule names the figure a level: a traded price or another number")
 MAGNITUDE = outcome("level.dropped.magnitude", "a level orders of magnitude away from the median of its asset's levels in the "
                     "article (at least three): a figure of another asset named in passing")
+SCALE = outcome("level.dropped.scale", "its asset is only carried over from earlier sentences, and the dollar figure is two "
+                "orders of magnitude from every price the article gives that asset (no other asset priced near it)")
 NO_ASSET = outcome("level.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
 
 
@@ -563,6 +567,11 @@ def _range_kind(g: Group, i: int) -> str | None:
     return "range_low" if i == 0 else "range_high" if i == len(g.figures) - 1 else None
 
 
+def _in_dollars(fd: FinDoc, f: Figure) -> bool:
+    """Whether figure ``f`` is written as a dollar amount ("$71,000", not "102.08" index points)."""
+    return any(m.start == f.start and price_like(fd, m) for m in fd.money.within(f.start, f.end))
+
+
 def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     skip = passing_over(fd, g.start)
     named = asset_named_for(fd, g.end)
@@ -571,6 +580,13 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     if asset is None:
         for f in g.figures:
             f.cand.dropped(NO_ASSET.id)
+        return
+    weak = asset
+    if _in_dollars(fd, g.figures[0]):  # (index points and other bare numbers have no dollar scale)
+        asset = rescaled(fd, asset, g.figures[0].value, g.start)
+    if asset is None:
+        for f in g.figures:
+            f.cand.dropped(SCALE.id, f"{f.value} is far from every price the article gives {weak.id} ({weak.how}: {weak.mention.text!r})")
         return
     speaker = person_near(fd, g.start)
     for i, f in enumerate(g.figures):

@@ -13,7 +13,8 @@ Every dollar figure is a candidate. Three tables decide, in this order:
    the high and $Y the low.
 
 The asset comes from ``attribution.asset_for`` (then the section's subject); a figure with no
-asset is dropped. Levels, flows and metrics that take the same figure win in the resolver.
+asset is dropped, and one whose asset is only carried over from earlier sentences is checked
+against the prices the article gives each asset (``attribution.rescaled``). Levels, flows and metrics that take the same figure win in the resolver.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from extractor.data import compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import AssetChoice, asset_for, grounding, section_asset
+from extractor.facts.attribution import AssetChoice, asset_for, grounding, price_like, rescaled, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
@@ -183,6 +184,8 @@ FX_QUOTE = outcome("price.fx_quote", "a currency quote written without a sign: a
                    "('the yen fell 0.3% to 146.52 per dollar', 'the yuan traded at 7.3042')")
 MAGNITUDE = outcome("price.dropped.magnitude", "a price orders of magnitude away from the median of its asset's prices in the "
                     "article (at least three): a figure of another asset named in passing")
+SCALE = outcome("price.dropped.scale", "its asset is only carried over from earlier sentences, and the dollar figure is two "
+                "orders of magnitude from every price the article gives that asset (no other asset priced near it)")
 NO_ASSET = outcome("price.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
 
 
@@ -212,6 +215,11 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
         if asset is None:
             cand.dropped(NO_ASSET.id)
             continue
+        if price_like(fd, m) and (checked := rescaled(fd, asset, m.value, m.start)) is not asset:
+            if checked is None:
+                cand.dropped(SCALE.id, f"{m.value} is far from every price the article gives {asset.id} ({asset.how}: {asset.mention.text!r})")
+                continue
+            asset = checked
         cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})")
         cand.made(PriceFact(asset=asset.id, value=m.value, currency=m.currency, qualifier=qualifier, rule=rule,
                             **grounding(fd, m.start, m.end)), rule)
