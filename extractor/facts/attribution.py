@@ -6,7 +6,7 @@ All look-ups read bounded windows through the Doc view's indexes (``doc.SpanInde
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -97,8 +97,8 @@ def price_like(fd: FinDoc, m) -> bool:
 def stated_prices(fd: FinDoc) -> dict[str, list[float]]:
     """Asset id -> the plain dollar figures the article ties to that asset in their own sentence
     (an asset named before the figure, or after it in its clause; ``price_like``: "$67,250", not
-    "$1.3 trillion"). What the article itself says each asset costs, for checking a figure whose
-    asset was only carried over from earlier sentences. Computed once per Doc."""
+    "$1.3 trillion"), ascending. What the article itself says each asset costs, for checking a
+    figure whose asset was only carried over from earlier sentences. Computed once per Doc."""
     def find() -> dict[str, list[float]]:
         out: dict[str, list[float]] = {}
         for m in fd.money:
@@ -107,9 +107,19 @@ def stated_prices(fd: FinDoc) -> dict[str, list[float]]:
             choice = asset_for(fd, m.start, m.end, lookback_sents=0)
             if choice is not None:
                 out.setdefault(choice.id, []).append(m.value)
-        return out
+        return {asset: sorted(values) for asset, values in out.items()}
 
     return fd.cached("attribution.stated_prices", find)
+
+
+def _near(prices: list[float], value: float, factor: float) -> bool:
+    """Whether one of ``prices`` (ascending, positive) lies within ``factor`` of ``value`` (a bisection).
+
+    >>> _near([3050.0, 66900.0], 71000.0, 2.0), _near([3050.0], 71000.0, 10.0), _near([3050.0], 71000.0, 100.0)
+    (True, False, True)
+    """
+    i = bisect_left(prices, value / factor)
+    return i < len(prices) and prices[i] <= value * factor
 
 
 def _last_of(fd: FinDoc, asset_id: str, before: int) -> AssetMention | None:
@@ -146,12 +156,12 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
         return choice
     prices = stated_prices(fd)
     own = prices.get(choice.id)
-    if not own or any(p / SCALE_LOOSE <= value <= p * SCALE_LOOSE for p in own):
+    if not own or _near(own, value, SCALE_LOOSE):
         return choice  # (no price of its own: many assets share a scale, so another one's price says nothing)
-    fitting = sorted(a for a, ps in prices.items() if a != choice.id and any(p / SCALE_TIGHT <= value <= p * SCALE_TIGHT for p in ps))
+    fitting = sorted(a for a, ps in prices.items() if a != choice.id and _near(ps, value, SCALE_TIGHT))
     if len(fitting) == 1 and (mention := _last_of(fd, fitting[0], at)) is not None:
         return AssetChoice(mention, "scale")
-    if any(p / SCALE_NEVER <= value <= p * SCALE_NEVER for p in own):
+    if _near(own, value, SCALE_NEVER):
         return choice  # (a price from years ago can be 30 times lower)
     return None
 
