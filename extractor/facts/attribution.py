@@ -138,12 +138,27 @@ def _last_of(fd: FinDoc, asset_id: str, before: int) -> AssetMention | None:
     return mentions[i - 1] if i else None
 
 
+_QUANTITY_BEFORE = re.compile(r"(?<![\w.,$€£])\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmM]|thousand|million|billion))?[ \t]+$")
+
+
+def _quantity_unit(fd: FinDoc, mention: AssetMention) -> bool:
+    """Whether ``mention`` names the unit of a quantity ("500 ETH", "12,000 bitcoin", "1.2 million
+    SOL"): an amount of the asset held, sent or counted, not the asset whose price is discussed.
+
+    >>> from types import SimpleNamespace as N
+    >>> [_quantity_unit(N(text=t), N(start=t.index("ETH"))) for t in ("wallets holding 500 ETH", "ether (ETH)", "$3,000 ETH")]
+    [True, False, False]
+    """
+    return _QUANTITY_BEFORE.search(fd.text, max(0, mention.start - 24), mention.start) is not None
+
+
 def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetChoice | None:
     """``choice`` checked against the article's own prices (``stated_prices``), for a figure whose
     asset was carried over from earlier sentences (``running``, ``section``):
 
     * it stands when the article gives that asset no price (altcoins share scales: another asset's
-      price near the figure says nothing), or when ``value`` is within ``SCALE_LOOSE`` of one;
+      price near the figure says nothing), unless the mention it was carried over from is the unit
+      of a quantity ("wallets holding 500 ETH"); or when ``value`` is within ``SCALE_LOOSE`` of one;
     * else (every price of its asset is an order of magnitude away) the figure goes to the one
       other asset the article prices within ``SCALE_TIGHT`` of it (a $71,000 level after a
       paragraph on ether, which the article prices at $3,050, when it prices bitcoin at $66,900);
@@ -156,12 +171,12 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
         return choice
     prices = stated_prices(fd)
     own = prices.get(choice.id)
-    if not own or _near(own, value, SCALE_LOOSE):
+    if (not own and not _quantity_unit(fd, choice.mention)) or (own and _near(own, value, SCALE_LOOSE)):
         return choice  # (no price of its own: many assets share a scale, so another one's price says nothing)
     fitting = sorted(a for a, ps in prices.items() if a != choice.id and _near(ps, value, SCALE_TIGHT))
     if len(fitting) == 1 and (mention := _last_of(fd, fitting[0], at)) is not None:
         return AssetChoice(mention, "scale")
-    if _near(own, value, SCALE_NEVER):
+    if not own or _near(own, value, SCALE_NEVER):
         return choice  # (a price from years ago can be 30 times lower)
     return None
 
