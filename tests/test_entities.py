@@ -27,6 +27,10 @@ CASES = [
     # "shares of X", "X stock"
     ("Kettleby Semiconductor added 6.4%, and Kettleby stock is up 212% this year.",
      [("Kettleby", "Kettleby", "stock"), ("Kettleby", "Kettleby", "stock")]),
+    # "Shares of X" / "Shares in X" opening a sentence, as inside one
+    ("Shares of Brambleway Foods surged. Later, shares in Tollgate Rail fell and Brambleway gave back half.",
+     [("Brambleway Foods", "Brambleway Foods", "stock"), ("Tollgate Rail", "Tollgate Rail", "stock"), ("Brambleway", "Brambleway Foods", "stock")]),
+    ("Shares of both listed miners fell.", []),
     # an index named by its head word
     ("The Brightwater Global Miners Index fell.", [("Brightwater Global Miners Index", "Brightwater Global Miners Index", "index")]),
     # the lexicon's non-crypto names keep the article's wording

@@ -104,7 +104,7 @@ def _share_re() -> re.Pattern:
     w = words()
     return re.compile(
         rf"""
-        (?:shares\s+(?:of|in)\s+(?P<a>{_WORD}(?:[ ]{_WORD}){{0,3}}))          # shares of Name
+        (?:[Ss]hares\s+(?:of|in)\s+(?P<a>{_WORD}(?:[ ]{_WORD}){{0,3}}))      # shares of Name ("Shares of Name" opening a sentence)
         | (?P<b>{_WORD}(?:[ ]{_WORD}){{0,3}})(?:['’]s)?\s+(?-i:{w.share_nouns})\b  # Name shares / Name's stock
         """,
         re.VERBOSE,
@@ -392,7 +392,7 @@ class Registry:
             self._pair(m.group("base"), m.group("quote"))
         # each scan below is tried only before the words its matches end in (see ``_anchored``)
         shares = find_all(text, ("shares",))
-        for m in _anchored(_share_re(), text, sorted(shares + find_all(text, ("stock",))), 4, set(shares)):
+        for m in _anchored(_share_re(), text, sorted(shares + find_all(text, ("stock",))), 4, set(shares + find_all(text, ("Shares",)))):
             name = clean_name(m.group("a") or m.group("b"), w, self.lower_words)
             toks = name.split(" ") if name else []
             if name and canonical_asset(name) is None and toks[-1] not in w.not_asset_heads \
