@@ -202,10 +202,15 @@ def is_person_name(name: str, org_names: frozenset[str] = frozenset()) -> bool:
 
     >>> [is_person_name(n) for n in ("Maria van der Berg", "Bitcoin", "Northwind Digital", "Messari", "it", "Tomasz")]
     [True, False, False, False, False, True]
+    >>> [is_person_name(n) for n in ("Lucía Fernández de la Vega", "Ana Maria de los Santos Pereira", "One Two Three Four Five")]
+    [True, False, False]
+
+    At most four words, not counting the particles between them ("de la", "van der").
     """
     lx = lex()
     toks = name.split()
-    if not toks or len(toks) > 4 or not toks[0][:1].isupper() or re.search(r"\d", name):
+    named = [t for t in toks if t.lower() not in lx.particles]
+    if not toks or len(named) > 4 or len(toks) > 6 or not toks[0][:1].isupper() or re.search(r"\d", name):
         return False
     low = name.lower()
     if low in lx.non_speakers or low in lx.pronouns or low in _providers() or low in org_names:
