@@ -118,6 +118,7 @@ def subject_cues() -> SubjectCues:
     measure = alternation(lx.measure_words)
     owners = list(lx.share_nouns) + list(lx.possessed_nouns)
     hedges = alternation(list(g.approximators) + list(lx.verb_fillers) + ["by", "both", "each", "all", "still", "already", "last", "so far"])
+    not_adverbs = rf"(?!(?i:{alternation(lx.ly_nouns, ignore_case=True)})(?![\w-]))"  # "sharply", not "supply"
     return SubjectCues(
         aliases=_words_re(aliases),
         alias_ids=aliases,
@@ -132,7 +133,7 @@ def subject_cues() -> SubjectCues:
             (?P<name>{NAME})                                                         # the name
             (?:['’]s\s+(?:{alternation(owners)})\s*)?                                # "Acme's shares"
             (?:\s+(?:{alternation(lx.share_nouns)}))?                                 # "Acme shares"
-            \s+(?:(?:{alternation(lx.verb_fillers)}|\w+ly)\s+){{0,3}}$                # auxiliaries, adverbs, "closed"
+            \s+(?:(?:{alternation(lx.verb_fillers)}|{not_adverbs}\w+ly)\s+){{0,3}}$      # auxiliaries, adverbs, "closed"
             """,
             re.VERBOSE,
         ),
@@ -140,7 +141,7 @@ def subject_cues() -> SubjectCues:
         owner_lead=re.compile(rf"(?<![\w-])(?:{alternation(lx.owner_prepositions)})\s+(?:the\s+)?$"),
         relative=re.compile(rf"\s*,?\s*(?:{alternation(lx.relative_pronouns)})\b", re.IGNORECASE),
         boundary=re.compile(rf"(?<!&[A-Za-z])[;:](?=\s)|[—–|]|\s-\s|,|(?<![\w-])(?:{alternation(lx.clause_openers)})(?![\w-])", re.IGNORECASE),
-        trailing=re.compile(rf"(?:[\s,]+(?:(?:{hedges})|[a-z]+ly)(?![\w-]))*[\s,]*$", re.IGNORECASE),
+        trailing=re.compile(rf"(?:[\s,]+(?:(?:{hedges})|{not_adverbs}[a-z]+ly)(?![\w-]))*[\s,]*$", re.IGNORECASE),
         leading=re.compile(rf"^\s*(?:(?:{alternation(sorted(words('move_not_subjects')))})(?![\w’'-])(?:\s*,\s*|\s+(?=[A-Z])))+"),
         quantity_end=re.compile(rf"(?<![\w-])(?:{measure})$", re.IGNORECASE),
         quantity_lead=re.compile(rf"^(?:(?:the|its|their|a|an)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?:{measure})\s+(?:of|in|on|for|across|at)\b",

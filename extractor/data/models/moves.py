@@ -46,6 +46,8 @@ class MoveLexicon(Lexicon):
     verb_fillers: Phrases = Field(description="auxiliaries and verbs between a capitalized name and the move cue ('Acme Index *has* plunged 70%')")
     share_nouns: Phrases = Field(description="nouns after a company name that keep it the subject ('Acme shares rose', \"Acme's stock fell\")")
     possessed_nouns: Phrases = Field(description="more nouns after a possessive name that keep it the subject (\"Acme's price rose\")")
+    ly_nouns: Phrases = Field(description="words ending in -ly that are not adverbs ('supply', 'rally', 'assembly'): never skipped as "
+                                          "an adverb between a subject and its verb ('Ether's *supply* shrank 2%')")
     object_marker_patterns: Patterns = Field(description="regex: a comparison or preposition right before a name makes it an object, "
                                                          "not the subject ('outperformed bitcoin', 'holder of bitcoin')")
     object_determiners: Phrases = Field(description="determiners between an object marker and the name ('than *the* Nasdaq')")
