@@ -105,6 +105,7 @@ class Cues:
     fib_ratios: frozenset[float]
     clause_break: re.Pattern  # where a clause ends: a period phrase beyond it is another clause's
     change_nouns: frozenset[str]  # cue words after a percent that are nouns ("a 5% drop"), not adverbs ("5% lower")
+    noun_to: re.Pattern  # a change noun, then "to" before the percent: "its weekly gain to 8%" states the change, not a level
 
 
 def _words_re(phrases, flags=re.IGNORECASE) -> re.Pattern:
@@ -173,6 +174,7 @@ def cues() -> Cues:
         fibonacci=re.compile(rf"(?<![\w-])(?:{alternation(lx.fibonacci_words)})(?![\w-])", flags),
         fib_ratios=frozenset(float(r) for r in lx.fibonacci_ratios),
         change_nouns=frozenset(_squash(w) for w in lx.change_nouns),
+        noun_to=re.compile(rf"(?<![\w-])(?:{alternation([w for w in lx.change_nouns if ' ' not in w])})\s+to\s+(?:(?:{fillers})\s+)*$", flags),
         clause_break=re.compile(rf";|\s[—–]\s|,\s*and\b|(?<![\w-])(?:{alternation(list(g.clause_break_words) + ['whereas'])})(?![\w-])", flags),
     )
 
@@ -344,7 +346,8 @@ def _said_after(pattern: re.Pattern):
 
 def _is_level(g: Group) -> bool:
     c = cues()
-    return bool(c.level_before.search(g.left)) and not g.is_range and not c.after_cue.match(g.right)
+    return bool(c.level_before.search(g.left)) and not g.is_range and not c.after_cue.match(g.right) \
+        and not c.noun_to.search(g.left)
 
 
 _AFTER_DOCS = {
@@ -430,7 +433,7 @@ def blockers() -> Table:
         doc = _AFTER_DOCS.get(name, f"the words right after the percent say it is {name.replace('_', ' ')}")
         rules.append(Rule(f"move.blocked.{name}", f"words right after the percent make it {doc}", _said_after(pattern)))
     rules.append(Rule("move.blocked.level", "a level, not a change: 'climbed to 48%', 'up from 33%' (unless a cue word follows: "
-                      "'to trade 19% higher')", _is_level))
+                      "'to trade 19% higher', or a change noun comes before 'to': 'extending its gain to 8%')", _is_level))
     return Table("move.block", rules)
 
 
