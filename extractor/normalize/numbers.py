@@ -26,7 +26,9 @@ _CURRENCIES = {
     "¥": "JPY", "jpy": "JPY", "yen": "JPY", "yuan": "CNY", "cny": "CNY", "renminbi": "CNY", "rmb": "CNY",
     "₹": "INR", "inr": "INR", "rupees": "INR", "₩": "KRW", "krw": "KRW", "won": "KRW", "chf": "CHF", "francs": "CHF",
     "usdt": "USDT", "usdc": "USDC", "dai": "DAI", "pyusd": "PYUSD", "fdusd": "FDUSD", "usde": "USDE",
+    "cent": "USD", "cents": "USD",  # hundredths of a dollar (``CENTS``)
 }
+CENTS = frozenset({"cent", "cents"})  # written after the figure: "52 cents" is $0.52
 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 # After a NUMBER: no exponent ("$1e400" is not $1) and no digits the NUMBER stopped short of ("$1,2345").
@@ -34,7 +36,7 @@ NUMBER_END = r"(?![\d,.]*[eE][+\-]?\d)(?!,?\d)"
 SCALE = r"(?:thousand|million|billion|trillion|mln|bln|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"
 CURRENCY = r"(?:(?<![A-Za-z])(?:US|CA|C|AU|A|NZ|HK|NT|MX|S|R)\$|\$|€|£|¥|₹|₩)"  # "S$" only as a word of its own
 # codes and words written after the figure ("1.2 billion USD", "500 euros", "2,000 USDT", "85 pence")
-CURRENCY_AFTER = r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|yen|yuan|renminbi|rupees|francs)"
+CURRENCY_AFTER = r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|cents?|yen|yuan|renminbi|rupees|francs)"
 CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR)"
 
 _MONEY_BEFORE = rf"""
@@ -189,6 +191,8 @@ def money_from_match(m: re.Match, offset: int = 0) -> Money:
     scale = m.group("scale") or m.group("scale2") or m.group("scale3")
     cur = m.group("cur") or m.group("cur2") or m.group("cur3")
     value = parse_number(num) * scale_factor(scale)
+    if fold(cur) in CENTS:
+        value /= 100
     if abs(value) > MAX_ABS_VALUE:
         raise ValueError(f"amount out of range: {m.group(0)!r}")
     return Money(value=value, currency=currency_code(cur), scaled=bool(scale), start=m.start() + offset, end=m.end() + offset,
@@ -245,6 +249,8 @@ def finditer_money(text: str, offset: int = 0):
 
     >>> [(m.value, m.scaled) for m in finditer_money("from $91,305.44 to $84.6K, a $2.3 billion wipe")]
     [(91305.44, False), (84600.0, True), (2300000000.0, True)]
+    >>> [(m.value, m.currency) for m in finditer_money("XRP at 52 cents, Dogecoin at 14.2 cents, 1 cent")]
+    [(0.52, 'USD'), (0.142, 'USD'), (0.01, 'USD')]
     >>> list(finditer_money("$1e400, $12e5, $1.5E3 and 999,999,999,999 trillion dollars"))
     []
     >>> [m.group(0) for m in PERCENT_RE.finditer("1e400% and 2.5e3 percent, but +3% stays")]
