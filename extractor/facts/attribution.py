@@ -208,6 +208,12 @@ def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS, ski
 # --- time -----------------------------------------------------------------------------------
 
 @compiled
+def _span_re() -> re.Pattern:
+    """A stretch of time rather than a day ("earlier this week", "last month"): ``grammar.json`` span_markers."""
+    return re.compile(rf"(?<![\w-]){alternation(lexicon('grammar').span_markers, ignore_case=True)}(?![\w-])", re.I)
+
+
+@compiled
 def _present_re() -> re.Pattern:
     return re.compile(rf"(?<![\w-]){alternation(lexicon('grammar').present_markers, ignore_case=True)}(?![\w-])", re.I)
 
@@ -274,6 +280,8 @@ def when_for(fd: FinDoc, start: int, end: int) -> tuple[str | None, str | None]:
     refs = fd.days.within(lo, hi)
     c_lo, c_hi = start - len(clause_before(fd, start)), end + len(clause_after(fd, end))
     own = [d for d in refs if c_lo <= d.start and d.end <= c_hi]
+    if not own and refs and _span_re().search(fd.text, c_lo, c_hi):
+        refs = []  # "..., while XRP dropped 3% earlier this week": another clause's day is not this clause's
     if own or not (fd.published and _present_re().search(fd.text, c_lo, c_hi)):
         if own or refs:
             pool = reported_days([d for d in (own or refs) if not _dates_other_figure(fd, end, d)])
