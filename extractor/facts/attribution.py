@@ -105,7 +105,7 @@ def stated_prices(fd: FinDoc) -> dict[str, list[float]]:
             if not price_like(fd, m):
                 continue
             choice = asset_for(fd, m.start, m.end, lookback_sents=0)
-            if choice is not None:
+            if choice is not None and not _quantity_unit(fd, choice.mention):  # "holds 9,500 BTC ... $22.10" states no BTC price
                 out.setdefault(choice.id, []).append(m.value)
         return {asset: sorted(values) for asset, values in out.items()}
 
@@ -154,7 +154,8 @@ def _quantity_unit(fd: FinDoc, mention: AssetMention) -> bool:
 
 def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetChoice | None:
     """``choice`` checked against the article's own prices (``stated_prices``), for a figure whose
-    asset was carried over from earlier sentences (``running``, ``section``):
+    asset was carried over from earlier sentences (``running``, ``section``) or is named only as the
+    unit of a quantity ("Hyperion Mining, which holds 9,500 BTC, slid 6% to $22.10"):
 
     * it stands when the article gives that asset no price (altcoins share scales: another asset's
       price near the figure says nothing), unless the mention it was carried over from is the unit
@@ -167,8 +168,8 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
 
     The figure stands at offset ``at``; the asset it moves to is given by its last mention before it.
     """
-    if choice.how not in ("running", "section"):
-        return choice
+    if choice.how not in ("running", "section") and not _quantity_unit(fd, choice.mention):
+        return choice  # (a mention in the figure's own sentence is checked only as the unit of a quantity)
     prices = stated_prices(fd)
     own = prices.get(choice.id)
     if (not own and not _quantity_unit(fd, choice.mention)) or (own and _near(own, value, SCALE_LOOSE)):

@@ -547,8 +547,9 @@ def kinds() -> Table:
 NO_CUE = outcome("level.dropped.no_cue", "no rule names the figure a level: a traded price or another number")
 MAGNITUDE = outcome("level.dropped.magnitude", "a level orders of magnitude away from the median of its asset's levels in the "
                     "article (at least three): a figure of another asset named in passing")
-SCALE = outcome("level.dropped.scale", "its asset is only carried over from earlier sentences, and the dollar figure is two "
-                "orders of magnitude from every price the article gives that asset (no other asset priced near it)")
+SCALE = outcome("level.dropped.scale", "its asset is only carried over from earlier sentences or named as the unit of a "
+                "quantity, and the dollar figure is two orders of magnitude from every price the article gives that asset "
+                "(no other asset priced near it)")
 NO_ASSET = outcome("level.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
 
 

@@ -184,8 +184,9 @@ FX_QUOTE = outcome("price.fx_quote", "a currency quote written without a sign: a
                    "('the yen fell 0.3% to 146.52 per dollar', 'the yuan traded at 7.3042')")
 MAGNITUDE = outcome("price.dropped.magnitude", "a price orders of magnitude away from the median of its asset's prices in the "
                     "article (at least three): a figure of another asset named in passing")
-SCALE = outcome("price.dropped.scale", "its asset is only carried over from earlier sentences, and the dollar figure is two "
-                "orders of magnitude from every price the article gives that asset (no other asset priced near it)")
+SCALE = outcome("price.dropped.scale", "its asset is only carried over from earlier sentences or named as the unit of a "
+                "quantity, and the dollar figure is two orders of magnitude from every price the article gives that asset "
+                "(no other asset priced near it)")
 NO_ASSET = outcome("price.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
 
 
