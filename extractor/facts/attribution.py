@@ -280,6 +280,7 @@ def when_for(fd: FinDoc, start: int, end: int) -> tuple[str | None, str | None]:
     lo, hi = max(sent.start_char, start - MAX_WINDOW), min(sent.end_char, end + MAX_WINDOW)
     refs = fd.days.within(lo, hi)
     c_lo, c_hi = start - len(clause_before(fd, start)), end + len(clause_after(fd, end))
+    refs = [d for d in refs if not _comparison_point(fd, d)]
     own = [d for d in refs if c_lo <= d.start and d.end <= c_hi]
     if not own and refs and _span_re().search(fd.text, c_lo, c_hi):
         refs = []  # "..., while XRP dropped 3% earlier this week": another clause's day is not this clause's
@@ -293,6 +294,17 @@ def when_for(fd: FinDoc, start: int, end: int) -> tuple[str | None, str | None]:
             return fd.published[:10], None
         return None, None
     return fd.published[:10], None  # "at press time", "currently" in the figure's own clause
+
+
+# "for the first time since Nov. 14", "its lowest level since March 3": the day a record is measured
+# against, never the day of the figure
+_RECORD_SINCE = re.compile(r"(?:\bfirst\s+time|\b(?:lowest|highest|weakest|strongest|biggest|largest|smallest|longest|"
+                           r"worst|best)(?:\s+[\w-]+){0,2})\s+$", re.IGNORECASE)
+
+
+def _comparison_point(fd: FinDoc, ref) -> bool:
+    """A "since <day>" that a first-time or superlative phrase measures against (see ``_RECORD_SINCE``)."""
+    return ref.text[:6].lower() == "since " and _RECORD_SINCE.search(fd.text, max(0, ref.start - 40), ref.start) is not None
 
 
 def _in_headline(fd: FinDoc, pos: int) -> bool:
