@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from extractor.data import alternation, compiled, lexicon, words
 from extractor.facts.doc import FinDoc, Sentence
+from extractor.facts.figures import written_scale
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, clause_break, is_heading
 from extractor.normalize.assets import AssetMention
 from extractor.normalize.dates import as_date, previous_week_day
+from extractor.normalize.numbers import NUMBER, SCALE
 
 LOOKBACK_CHARS = 1500  # how far back in a sentence the asset of a figure is looked for
 RUNNING_SENTS = 3  # earlier sentences a running subject carries over
@@ -91,7 +93,7 @@ SCALE_NEVER = 100.0  # a figure this many times off every price of its asset is 
 def price_like(fd: FinDoc, m) -> bool:
     """Whether money figure ``m`` reads as a price in dollars: no scale word, or thousands written
     with a K ("$67,250", "$71K"; not "$1.3 trillion", "$40 million", "€50")."""
-    return m.currency == "USD" and m.value > 0 and (not m.scaled or fd.text[m.end - 1 : m.end] in ("k", "K"))
+    return m.currency == "USD" and m.value > 0 and (not m.scaled or written_scale(fd.text[m.start : m.end]) == 1e3)
 
 
 def stated_prices(fd: FinDoc) -> dict[str, list[float]]:
@@ -138,7 +140,7 @@ def _last_of(fd: FinDoc, asset_id: str, before: int) -> AssetMention | None:
     return mentions[i - 1] if i else None
 
 
-_QUANTITY_BEFORE = re.compile(r"(?<![\w.,$€£])\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmM]|thousand|million|billion))?[ \t]+$")
+_QUANTITY_BEFORE = re.compile(rf"(?<![\w.,$€£])(?:{NUMBER})(?:\s?{SCALE})?[ \t]+$")  # a number, maybe scaled, right before
 
 
 def _quantity_unit(fd: FinDoc, mention: AssetMention) -> bool:
@@ -168,11 +170,12 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
 
     The figure stands at offset ``at``; the asset it moves to is given by its last mention before it.
     """
-    if choice.how not in ("running", "section") and not _quantity_unit(fd, choice.mention):
+    quantity = _quantity_unit(fd, choice.mention)
+    if choice.how not in ("running", "section") and not quantity:
         return choice  # (a mention in the figure's own sentence is checked only as the unit of a quantity)
     prices = stated_prices(fd)
     own = prices.get(choice.id)
-    if (not own and not _quantity_unit(fd, choice.mention)) or (own and _near(own, value, SCALE_LOOSE)):
+    if (not own and not quantity) or (own and _near(own, value, SCALE_LOOSE)):
         return choice  # (no price of its own: many assets share a scale, so another one's price says nothing)
     fitting = sorted(a for a, ps in prices.items() if a != choice.id and _near(ps, value, SCALE_TIGHT))
     if len(fitting) == 1 and (mention := _last_of(fd, fitting[0], at)) is not None:
@@ -298,13 +301,16 @@ def when_for(fd: FinDoc, start: int, end: int) -> tuple[str | None, str | None]:
 
 # "for the first time since Nov. 14", "its lowest level since March 3": the day a record is measured
 # against, never the day of the figure
-_RECORD_SINCE = re.compile(r"(?:\bfirst\s+time|\b(?:lowest|highest|weakest|strongest|biggest|largest|smallest|longest|"
-                           r"worst|best)(?:\s+[\w-]+){0,2})\s+$", re.IGNORECASE)
+@compiled
+def _record_since_re() -> re.Pattern:
+    """A first-time or superlative phrase right before "since": ``grammar.json`` record_words."""
+    return re.compile(rf"(?<![\w-])(?:{alternation(lexicon('grammar').record_words, ignore_case=True)})(?:\s+[\w-]+){{0,2}}\s+$",
+                      re.IGNORECASE)
 
 
 def _comparison_point(fd: FinDoc, ref) -> bool:
-    """A "since <day>" that a first-time or superlative phrase measures against (see ``_RECORD_SINCE``)."""
-    return ref.text[:6].lower() == "since " and _RECORD_SINCE.search(fd.text, max(0, ref.start - 40), ref.start) is not None
+    """A "since <day>" that a first-time or superlative phrase measures against (``_record_since_re``)."""
+    return ref.text[:6].lower() == "since " and _record_since_re().search(fd.text, max(0, ref.start - 40), ref.start) is not None
 
 
 def _in_headline(fd: FinDoc, pos: int) -> bool:

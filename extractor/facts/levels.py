@@ -201,6 +201,7 @@ class Figure:
     end: int
     value: float
     cand: Candidate
+    money: Money | None = None  # the money expression it was read from (none: a bare number or a range's tail)
 
 
 _RANGE_TAIL = re.compile(
@@ -277,7 +278,7 @@ def _vetted(out: Proposal, n: Number, value: float) -> Figure | None:
     if (hit := FIGURE_BLOCKERS.first(n, cand.trace)) is not None:
         cand.blocked(hit.id)
         return None
-    return Figure(n.start, n.end, value, cand)
+    return Figure(n.start, n.end, value, cand, n.money)
 
 
 # --- stage 2: groups --------------------------------------------------------------------------
@@ -570,7 +571,7 @@ def _range_kind(g: Group, i: int) -> str | None:
 
 def _in_dollars(fd: FinDoc, f: Figure) -> bool:
     """Whether figure ``f`` is written as a dollar amount ("$71,000", not "102.08" index points)."""
-    return any(m.start == f.start and price_like(fd, m) for m in fd.money.within(f.start, f.end))
+    return f.money is not None and price_like(fd, f.money)
 
 
 def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:

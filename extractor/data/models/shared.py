@@ -13,6 +13,8 @@ class Grammar(Lexicon):
     present_markers: Phrases = Field(description="words that tie a statement to the time of writing ('currently', 'at press time'): its day is the publication day")
     additive_words: Phrases = Field(description="words that mark an amount as added to another ('a further $5 billion', 'another 3%')")
     previous_week_markers: Phrases = Field(description="words that put a sentence in the calendar week before publication ('last week', 'the prior week'): a bare weekday in it is that week's")
+    record_words: Phrases = Field(description="words that measure a figure against the past ('first time', 'lowest', 'highest'): "
+                                          "the day of a 'since <day>' after them is not the figure's day")
     span_markers: Phrases = Field(description="words that place a statement in a stretch of time, not on one day ('earlier this week', "
                                           "'last month', 'over the weekend'): a clause holding one takes no day from another clause")
 
