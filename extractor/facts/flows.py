@@ -61,7 +61,7 @@ from extractor.facts.resolve import PRECEDENCE
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.normalize.assets import AssetMention, asset_kind, canonical_asset, find_assets
 from extractor.normalize.dates import DayRef
-from extractor.normalize.numbers import NUMBER, NUMBER_END, Money, parse_number, scale_factor
+from extractor.normalize.numbers import NUMBER, NUMBER_END, Money, parse_number, parse_scaled, scale_factor
 from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact, Evidence
 from extractor.rx import Caseless, PrefixScan, PrunedCaseless, top_alternatives, bucketed, lowered_pattern
@@ -928,7 +928,7 @@ def _amounts(fd: FinDoc, sv: SentenceView, running: Running) -> list[Money]:
         if taken.overlaps(start, end):
             continue
         try:
-            value = parse_number(m.group("num")) * scale_factor(m.group("scale") or m.group("suffix"))
+            value = parse_scaled(m.group("num"), scale_factor(m.group("scale") or m.group("suffix")))
         except ValueError:  # out of range: no market figure
             continue
         bare.append(Money(value=value, currency=currency, scaled=True, start=start, end=end))

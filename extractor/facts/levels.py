@@ -41,7 +41,7 @@ from extractor.facts.lazy import lazy
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading
-from extractor.normalize.numbers import NUMBER, Money, parse_number, scale_factor
+from extractor.normalize.numbers import NUMBER, Money, parse_number, parse_scaled, scale_factor
 from extractor.records import PriceLevelFact
 from extractor.rx import Caseless, PrefixScan
 
@@ -222,11 +222,11 @@ def _range_tail(fd: FinDoc, m: Money, out: Proposal) -> Figure | None:
     if not tail or fd.text[tail.end() : tail.end() + 1].isalnum() or "$" in tail.group(0):
         return None
     try:
-        value = parse_number(tail.group("num")) * scale_factor(tail.group("scale"))
+        # "$1.2-1.4K": a tail without a scale word takes the first figure's
+        factor = written_scale(fd.text[m.start : m.end]) if tail.group("scale") is None and m.scaled else scale_factor(tail.group("scale"))
+        value = parse_scaled(tail.group("num"), factor)
     except ValueError:
         return None
-    if tail.group("scale") is None and m.scaled:
-        value *= written_scale(fd.text[m.start : m.end])  # "$1.2-1.4K": the K of the first figure
     cand = out.candidate(TYPE, tail.start("num"), tail.end())
     if fd.tracing:
         cand.trace.note(f"the second figure of a range written with a dash after {fd.text[m.start : m.end]!r}")
@@ -264,7 +264,7 @@ def _figures(fd: FinDoc, config: Config, out: Proposal) -> list[Figure]:
             parts.append(("b", k.end()))
         for name, end in parts:
             try:
-                value = parse_number(k.group(name)) * 1000
+                value = parse_scaled(k.group(name), 1e3)
             except ValueError:
                 continue
             if (fig := _vetted(out, Number(fd, k.start(name), end, None, config, k_scaled=True), value)) is not None:

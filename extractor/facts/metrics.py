@@ -67,7 +67,7 @@ from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import Fired, Rule, Table, outcome
 from extractor.normalize.assets import asset_kind
-from extractor.normalize.numbers import SCALE, finditer_amounts, finditer_spelled_money, parse_number, scale_factor
+from extractor.normalize.numbers import SCALE, finditer_amounts, finditer_spelled_money, parse_number, parse_scaled, scale_factor
 from extractor.normalize.periods import PERIOD_RE, finditer_periods, period_from_match
 from extractor.records import MarketMetricFact
 from extractor.rx import Caseless, PrunedCaseless
@@ -697,7 +697,7 @@ def _bare_coin_amounts(c: Cue, lo: int, hi: int) -> list[Value]:
     if not coins:
         return []
     unit = coins[-1].asset.id
-    return [Value(c, m.start(), m.end(), parse_number(m.group("num")) * scale_factor(m.group("scale")), "money", None, True, unit)
+    return [Value(c, m.start(), m.end(), parse_scaled(m.group("num"), scale_factor(m.group("scale"))), "money", None, True, unit)
             for m in _BARE_SCALED.finditer(c.fd.text, lo, hi)]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from extractor.rx import Caseless, find_all, fold, lower_exactly, matches_at
 
@@ -129,6 +130,29 @@ def parse_number(text: str) -> float:
     return value
 
 
+def parse_scaled(text: str, factor: float = 1.0, divide: int = 1) -> float:
+    """``parse_number(text)`` times ``factor`` (a scale word's, see ``scale_factor``) divided by
+    ``divide`` (100 for cents), worked out in decimal and rounded to a float once: a float
+    product carries the binary error of the written number into the amount.
+
+    >>> parse_scaled("4.1", 1e9), 4.1 * 1e9
+    (4100000000.0, 4099999999.9999995)
+    >>> parse_scaled("51", divide=100), parse_scaled("1,234.5", 1e3), parse_scaled("0.07", 1e12)
+    (0.51, 1234500.0, 70000000000.0)
+    >>> parse_scaled("999,999,999,999", 1e12)
+    Traceback (most recent call last):
+    ...
+    ValueError: amount out of range: '999,999,999,999'
+    """
+    value = parse_number(text)
+    if factor == 1.0 and divide == 1:
+        return value
+    value = float(Decimal(text.replace(",", "")) * Decimal(factor) / divide)
+    if abs(value) > MAX_ABS_VALUE:
+        raise ValueError(f"amount out of range: {text!r}")
+    return value
+
+
 def scale_factor(word: str | None) -> float:
     """Multiplier of a scale word or suffix.
 
@@ -190,11 +214,10 @@ def money_from_match(m: re.Match, offset: int = 0) -> Money:
     num = m.group("num") or m.group("num2") or m.group("num3")
     scale = m.group("scale") or m.group("scale2") or m.group("scale3")
     cur = m.group("cur") or m.group("cur2") or m.group("cur3")
-    value = parse_number(num) * scale_factor(scale)
-    if fold(cur) in CENTS:
-        value /= 100
-    if abs(value) > MAX_ABS_VALUE:
-        raise ValueError(f"amount out of range: {m.group(0)!r}")
+    try:
+        value = parse_scaled(num, scale_factor(scale), 100 if fold(cur) in CENTS else 1)
+    except ValueError:
+        raise ValueError(f"amount out of range: {m.group(0)!r}") from None
     return Money(value=value, currency=currency_code(cur), scaled=bool(scale), start=m.start() + offset, end=m.end() + offset,
                  negative=bool(m.group("neg")))
 
@@ -297,11 +320,10 @@ def finditer_amounts(text: str, lo: int = 0, hi: int | None = None):
     """
     for m in AMOUNT_RE.finditer(text, lo, len(text) if hi is None else hi):
         try:
-            value = parse_number(m.group("num")) * scale_factor(m.group("scale"))
+            value = parse_scaled(m.group("num"), scale_factor(m.group("scale")))
         except ValueError:
             continue
-        if abs(value) <= MAX_ABS_VALUE:
-            yield Amount(value, m.start(), m.start("gap"), m.end())
+        yield Amount(value, m.start(), m.start("gap"), m.end())
 
 
 # rx.Caseless: the same matches as re.IGNORECASE, skipped when "dollars" is not written
