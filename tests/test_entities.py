@@ -26,7 +26,14 @@ CASES = [
     ("XRP/USDT and ETH/BTC slid while EUR/USD rose.", [("XRP", "XRP", "crypto"), ("ETH/BTC", "ETH/BTC", "pair"), ("EUR/USD", "EUR/USD", "fx")]),
     # "shares of X", "X stock"
     ("Kettleby Semiconductor added 6.4%, and Kettleby stock is up 212% this year.",
-     [("Kettleby", "Kettleby", "stock"), ("Kettleby", "Kettleby", "stock")]),
+     [("Kettleby Semiconductor", "Kettleby Semiconductor", "stock"), ("Kettleby", "Kettleby Semiconductor", "stock")]),
+    # a name of two words or more right before a move verb and its percent; not a region or sector, a list, or a known asset
+    ("Corvane Therapeutics jumped 31%. Corvane later gave back 4%, and Asian Markets fell 1%.",
+     [("Corvane Therapeutics", "Corvane Therapeutics", "stock"), ("Corvane", "Corvane Therapeutics", "stock")]),
+    ("Bittensor and Render have declined 10% while the European Stoxx 600 climbed 0.4%.",
+     [("Bittensor", "TAO", "crypto"), ("Render", "RENDER", "crypto"), ("Stoxx 600", "Stoxx 600", "index")]),
+    ("Halvorsen Marine Group has slid by 6.5 percent; Crypto Stocks rallied 5%, Orbis Digital 50, slid 3%.",
+     [("Halvorsen Marine Group", "Halvorsen Marine Group", "stock")]),
     # "Shares of X" / "Shares in X" opening a sentence, as inside one
     ("Shares of Brambleway Foods surged. Later, shares in Tollgate Rail fell and Brambleway gave back half.",
      [("Brambleway Foods", "Brambleway Foods", "stock"), ("Tollgate Rail", "Tollgate Rail", "stock"), ("Brambleway", "Brambleway Foods", "stock")]),

@@ -122,6 +122,42 @@ def _index_re() -> re.Pattern:
     return re.compile(rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&)){{1,5}}[ ](?:{heads}))\b")
 
 
+@compiled
+def _mover_re() -> re.Pattern:
+    """A percent change told with a lower-case move verb right after where a name would end ("...
+    jumped 31%", "... has slid by 6.5 percent"): the name before it is the subject of the move."""
+    lx = lexicon("move_lexicon")
+    verbs = alternation(list(lx.negative_before) + list(lx.positive_before))
+    return re.compile(
+        rf"""
+        [ ](?:(?:{alternation(lx.verb_fillers)})[ ]){{0,2}}(?:{verbs})       # " has jumped", " sank"
+        [ ](?:(?:by|about|roughly|nearly|almost|around|some|over|more[ ]than|as[ ]much[ ]as)[ ])?
+        [+-]?\d[\d,]*(?:\.\d+)?[ ]?$                                         # the number, then the percent
+        """,
+        re.VERBOSE,
+    )
+
+
+MOVER_REACH = 80  # characters before a percent where its verb and number are looked for
+
+
+def _mover_matches(text: str) -> Iterator[re.Match]:
+    """``_mover_re`` matches ending right before a "%", "percent" or "per cent": the pattern is
+    tried only in a bounded window before each percent word."""
+    rx = _mover_re()
+    low = lower_exactly(text) or text.lower()
+    last = 0
+    for p in find_all(low, ("%", " percent", " per cent")):
+        p += low[p] == " "  # " percent": the number ends before its space
+        m = rx.search(text, max(last, p - MOVER_REACH), p)
+        if m is not None:
+            last = p
+            yield m
+
+
+_LISTED_NAMES = re.compile(r" and ")  # "Bittensor and Render have declined 10%"
+
+
 _NAME_START = re.compile(r"[A-Z\d]|[a-z](?=[A-Z])")  # where a ``_WORD`` can start
 
 
@@ -404,11 +440,44 @@ class Registry:
             name = clean_name(m.group("name"), w, self.lower_words)
             if name and name.split(" ")[-1] not in w.not_asset_heads:
                 self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
+        self._movers()
         for m in _anchored(_index_re(), text, find_all(text, w.index_heads), 6):
             name = clean_name(m.group("name"), w, self.lower_words)
             if name and len(name.split(" ")) >= 2 and canonical_asset(name) is None \
                     and not set(name.split(" ")) & w.indicator_words:
                 self._add(name, None, "index")
+
+    def _movers(self) -> None:
+        """A capitalised name of two words or more right before a move verb and its percent
+        ("Corvane Therapeutics jumped 31%"; "..., while Quillon Foods has slid 2%") is the subject
+        of the move: an entity, so that the price after the move and later mentions resolve to it.
+        A single word may be a common word opening a sentence ("Miners fell 3%"), and a run naming
+        several assets or one the lexicon knows is not a name of its own."""
+        text, w = self.text, self.w
+        known = [a.end for a in self.lexicon_mentions]  # in text order
+        for m in _mover_matches(text):
+            last_word = text[text.rfind(" ", max(0, m.start() - 40), m.start()) + 1 : m.start()]
+            if not last_word[:1].isupper() and not last_word[:1].isdigit():
+                continue  # "shares jumped 4%", "bitcoin fell 2%": no capitalised name ends there
+            raw = _name_before(text, m.start(), w)
+            if raw is None or raw[-1] in ",;:" or not text.startswith(raw, m.start() - len(raw)):
+                continue  # no capitalised run ends right before the verb ("Acme Digital 50, slid": an aside)
+            name = clean_name(raw, w, self.lower_words)
+            while name and name[0].islower():  # "Shares of Acme Foods": "of" is left after the opener
+                name = clean_name(name.partition(" ")[2], w, self.lower_words) if " " in name else None
+            if name is None or len(toks := name.split(" ")) < 2 or toks[-1] in w.not_asset_heads \
+                    or _LISTED_NAMES.search(name) or toks[0].lower() in w.not_names or " ".join(toks[:2]).lower() in w.not_names:
+                continue  # one word, a list, a region or sector first ("Asian Markets")
+            start = m.start() - len(name)
+            if bisect_right(known, m.start()) > bisect_right(known, start):
+                continue  # a known asset inside ("European Stoxx 600")
+            short = self.by_key.get(toks[0].upper())
+            if short is not None and short.id == toks[0] and short.ticker is None:
+                short.id = name  # "Kettleby stock ... Kettleby Semiconductor added 6%": one company, named in full
+                short.names.add(name)
+                self.by_key[name.upper()] = short
+                continue
+            self._add(name, None, self._kind(name, start, m.start(), None))
 
     def _pair(self, base: str, quote: str) -> None:
         w = self.w

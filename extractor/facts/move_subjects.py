@@ -78,6 +78,7 @@ class SubjectCues:
     alias_heads: tuple[tuple[str, str], ...]  # the first word of every alias (where a match can start), and its longest word
     not_subjects: frozenset[str]
     generic: re.Pattern  # any anaphor, anywhere (the fallback's running subject)
+    modifiable: frozenset[str]  # lower-cased bare nouns a modifier makes a thing of their own ("import prices")
     anaphor_of: dict[str, str]  # phrase (lower case) -> anaphor kind
     kinds: dict[str, frozenset[str]]  # anaphor kind -> mention kinds it may refer to
     opening: re.Pattern
@@ -125,6 +126,7 @@ def subject_cues() -> SubjectCues:
         alias_heads=tuple(sorted({(a.split(" ")[0], max(a.split(" "), key=len)) for a in aliases})),
         not_subjects=frozenset(words("move_not_subjects")),
         generic=_words_re(anaphor_of),
+        modifiable=frozenset(p.lower() for p in lx.modifiable_anaphors),
         anaphor_of=anaphor_of,
         kinds={k: frozenset(v) for k, v in lx.anaphor_kinds.items()},
         opening=re.compile(rf"\s*(?:{alternation(lx.opening_determiners)})\s+[a-z]"),
@@ -924,6 +926,28 @@ def nearest_found(pl: Place) -> Found:
     return replace(_nearest(pl), grammatical=False)
 
 
+_MODIFIER_BEFORE = re.compile(r"(?<![\w-])(?!(?:the|its|their|these|those|and|or|but|while|as|of|in|on|for|to|with)\s)[A-Za-z][\w-]*\s+$", re.IGNORECASE)
+
+
+def _anaphor_in(before: str) -> bool:
+    """An anaphor in ``before`` that can stand for the running subject: a bare noun modified by
+    another word names a thing of its own ("import prices", "energy futures"), not the asset
+    talked about ("prices", "the price", "its shares").
+
+    >>> _anaphor_in("Prices fell and it "), _anaphor_in("Import prices registered a fall, in contrast to the ")
+    (True, False)
+    >>> _anaphor_in("analysts said it "), _anaphor_in("as energy futures ")
+    (True, False)
+    >>> _anaphor_in("as the price "), _anaphor_in("while spot prices ")
+    (True, True)
+    """
+    c = subject_cues()
+    for m in c.generic.finditer(before):
+        if m.group().lower() not in c.modifiable or not _MODIFIER_BEFORE.search(before, 0, m.start()):
+            return True
+    return False
+
+
 def _nearest(pl: Place) -> Found:
     """The subject when neither the rules nor a parse can tell: the nearest name before the percent
     that is not an object; a pronoun's running subject; a name after a fronted move."""
@@ -937,7 +961,7 @@ def _nearest(pl: Place) -> Found:
         m, how = _best(pl, cands)
         return Found((m,), how)
     head = pl.fd.text[pl.sent.start_char : min(pl.start, pl.sent.start_char + pl.config.reach)]
-    if c.generic.search(before) or pl.start - pl.sent.start_char < pl.config.opening_chars or c.opening.match(head):
+    if _anaphor_in(before) or pl.start - pl.sent.start_char < pl.config.opening_chars or c.opening.match(head):
         run = running_subject(pl)
         return Found((run,) if run else (), "running subject")
     if _count_words(before) > pl.config.fronted_words:

@@ -59,6 +59,8 @@ class MoveLexicon(Lexicon):
     anaphors: Annotated[dict[RuleName, Phrases], Len(min_length=1)] = Field(
         description="pronouns and generic noun phrases that refer back to an asset named before, by the kind of asset they "
                     "refer to ('the stock' -> stock, 'the token' -> crypto, 'it' -> any)")
+    modifiable_anaphors: Phrases = Field(description="bare anaphor nouns that a word before them turns into a thing of its own "
+                                                     "('*import* prices', '*energy* futures'): then no anaphor of the running asset")
     anaphor_kinds: Annotated[dict[RuleName, Phrases], Len(min_length=1)] = Field(
         description="for each anaphor kind, the kinds of mention it may refer to (asset kinds of data/assets.jsonl, 'pair', "
                     "and 'name' for a capitalized name the article made a subject)")
@@ -88,6 +90,9 @@ class MoveLexicon(Lexicon):
         missing = sorted(set(self.anaphors) - set(self.anaphor_kinds))
         if missing:
             raise ValueError(f"anaphor_kinds: no entry for the anaphor kinds {missing}")
+        unknown = sorted(set(self.modifiable_anaphors) - {p for ps in self.anaphors.values() for p in ps})
+        if unknown:
+            raise ValueError(f"modifiable_anaphors: {unknown} are not anaphors")
         return self
 
 
