@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extractor.data import alternation, compiled, lexicon, words
+from extractor.data import alternation, compiled, lexicon, pattern_alternation, words
 from extractor.facts.doc import FinDoc, Sentence
 from extractor.facts.figures import written_scale
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, clause_break, is_heading
@@ -36,6 +36,32 @@ def _last_in(fd: FinDoc, lo: int, hi: int, kinds, skip: Skip | None = None) -> A
         if _fits(a, kinds, skip):
             return a
     return None
+
+
+OBJECT_REACH = 25  # characters before a name in which a preposition or comparison makes it an object
+
+
+@compiled
+def object_marker() -> re.Pattern:
+    """A comparison or preposition (and a determiner) right before a name: the name is an object
+    ("outpacing a gain *in* bitcoin", "*than* the Nasdaq"), not what the clause is about."""
+    lx = lexicon("move_lexicon")
+    return re.compile(rf"(?<![\w-])(?:{pattern_alternation(lx.object_marker_patterns)})\s+(?:(?:{alternation(lx.object_determiners)})\s+)?$",
+                      re.IGNORECASE)
+
+
+def _last_subject_in(fd: FinDoc, lo: int, hi: int, kinds, skip: Skip | None = None) -> AssetMention | None:
+    """The last asset mention inside ``lo:hi`` that is not the object of a preposition or
+    comparison, else the last one (``_last_in``)."""
+    rx = object_marker()
+    last = None
+    for a in reversed(fd.assets.within(lo, hi)):
+        if not _fits(a, kinds, skip):
+            continue
+        if not rx.search(fd.text, max(0, a.start - OBJECT_REACH), a.start):
+            return a
+        last = last or a
+    return last
 
 
 @dataclass(frozen=True)
@@ -75,7 +101,7 @@ def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[st
         if sent.i - back < 0:
             break
         prev = sents[sent.i - back]
-        found = _last_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, kinds, skip)
+        found = _last_subject_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, kinds, skip)
         if found:
             return AssetChoice(found, "running")
         gap = fd.text[prev.end_char : sents[sent.i - back + 1].start_char]

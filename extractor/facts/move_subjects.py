@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation, words
 from extractor.facts import grammar
+from extractor.facts.attribution import object_marker
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.normalize.assets import asset_kind
 from extractor.rx import lower_exactly
@@ -114,7 +115,6 @@ def subject_cues() -> SubjectCues:
     """The subject vocabulary, compiled once."""
     lx, g = lexicon("move_lexicon"), lexicon("grammar")
     aliases = {k.lower(): v for k, v in lexicon("move_subject_aliases").aliases.items()}
-    markers, dets = pattern_alternation(lx.object_marker_patterns), alternation(lx.object_determiners)
     anaphor_of = {_squash(p): kind for kind, phrases in lx.anaphors.items() for p in phrases}
     measure = alternation(lx.measure_words)
     owners = list(lx.share_nouns) + list(lx.possessed_nouns)
@@ -139,7 +139,7 @@ def subject_cues() -> SubjectCues:
             """,
             re.VERBOSE,
         ),
-        object_marker=re.compile(rf"(?<![\w-])(?:{markers})\s+(?:(?:{dets})\s+)?$", re.IGNORECASE),
+        object_marker=object_marker(),
         owner_lead=re.compile(rf"(?<![\w-])(?:{alternation(lx.owner_prepositions)})\s+(?:the\s+)?$"),
         relative=re.compile(rf"\s*,?\s*(?:{alternation(lx.relative_pronouns)})\b", re.IGNORECASE),
         boundary=re.compile(rf"(?<!&[A-Za-z])[;:](?=\s)|[—–|]|\s-\s|,|(?<![\w-])(?:{alternation(lx.clause_openers)})(?![\w-])", re.IGNORECASE),
