@@ -32,6 +32,9 @@ CASES = [
      [("Corvane Therapeutics", "Corvane Therapeutics", "stock"), ("Corvane", "Corvane Therapeutics", "stock")]),
     ("Bittensor and Render have declined 10% while the European Stoxx 600 climbed 0.4%.",
      [("Bittensor", "TAO", "crypto"), ("Render", "RENDER", "crypto"), ("Stoxx 600", "Stoxx 600", "index")]),
+    # ... also past a relative clause set off by commas
+    ("Hyperion Mining, which holds 9,500 BTC on its balance sheet, slid 6%.",
+     [("Hyperion Mining", "Hyperion Mining", "stock"), ("BTC", "BTC", "crypto")]),
     ("Halvorsen Marine Group has slid by 6.5 percent; Crypto Stocks rallied 5%, Orbis Digital 50, slid 3%.",
      [("Halvorsen Marine Group", "Halvorsen Marine Group", "stock")]),
     # "Shares of X" / "Shares in X" opening a sentence, as inside one

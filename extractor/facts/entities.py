@@ -138,7 +138,14 @@ def _mover_re() -> re.Pattern:
     )
 
 
-MOVER_REACH = 80  # characters before a percent where its verb and number are looked for
+MOVER_REACH = 80  # characters before a percent where its verb and number are looked for (and before the verb, a relative clause)
+
+
+@compiled
+def _relative_before() -> re.Pattern:
+    """A relative clause set off by commas, ending where the text ends (", which holds 9,500 BTC,")."""
+    pronouns = alternation(lexicon("move_lexicon").relative_pronouns)
+    return re.compile(rf",[ ](?:{pronouns})[ ](?:[^,;:()]|(?<=\d),(?=\d))*,$")  # "9,500" is no comma of the clause
 
 
 def _mover_matches(text: str) -> Iterator[re.Match]:
@@ -455,12 +462,16 @@ class Registry:
         several assets or one the lexicon knows is not a name of its own."""
         text, w = self.text, self.w
         known = [a.end for a in self.lexicon_mentions]  # in text order
+        relative = _relative_before()
         for m in _mover_matches(text):
-            last_word = text[text.rfind(" ", max(0, m.start() - 40), m.start()) + 1 : m.start()]
+            end = m.start()
+            if text[end - 1 : end] == "," and (rel := relative.search(text, max(0, end - MOVER_REACH), end)):
+                end = rel.start()  # "Hyperion Mining, which holds 9,500 BTC, slid 6%": the name before the clause
+            last_word = text[text.rfind(" ", max(0, end - 40), end) + 1 : end]
             if not last_word[:1].isupper() and not last_word[:1].isdigit():
                 continue  # "shares jumped 4%", "bitcoin fell 2%": no capitalised name ends there
-            raw = _name_before(text, m.start(), w)
-            if raw is None or raw[-1] in ",;:" or not text.startswith(raw, m.start() - len(raw)):
+            raw = _name_before(text, end, w)
+            if raw is None or raw[-1] in ",;:" or not text.startswith(raw, end - len(raw)):
                 continue  # no capitalised run ends right before the verb ("Acme Digital 50, slid": an aside)
             name = clean_name(raw, w, self.lower_words)
             while name and name[0].islower():  # "Shares of Acme Foods": "of" is left after the opener
@@ -468,8 +479,8 @@ class Registry:
             if name is None or len(toks := name.split(" ")) < 2 or toks[-1] in w.not_asset_heads \
                     or _LISTED_NAMES.search(name) or toks[0].lower() in w.not_names or " ".join(toks[:2]).lower() in w.not_names:
                 continue  # one word, a list, a region or sector first ("Asian Markets")
-            start = m.start() - len(name)
-            if bisect_right(known, m.start()) > bisect_right(known, start):
+            start = end - len(name)
+            if bisect_right(known, end) > bisect_right(known, start):
                 continue  # a known asset inside ("European Stoxx 600")
             short = self.by_key.get(toks[0].upper())
             if short is not None and short.id == toks[0] and short.ticker is None:
@@ -477,7 +488,7 @@ class Registry:
                 short.names.add(name)
                 self.by_key[name.upper()] = short
                 continue
-            self._add(name, None, self._kind(name, start, m.start(), None))
+            self._add(name, None, self._kind(name, start, end, None))
 
     def _pair(self, base: str, quote: str) -> None:
         w = self.w

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.data import compiled, lexicon, pattern_alternation
+from extractor.data import alternation, compiled, lexicon, pattern_alternation
 from extractor.normalize.numbers import SCALE, scale_factor
 from extractor.rx import Caseless
 
@@ -101,9 +101,36 @@ def passing_over(fd, pos: int):
             return False  # a name after the figure is never a running subject
         sent = fd.sentence_at(m.start)
         left = fd.text[max(sent.start_char, m.start - PASSING_REACH) : m.start]
+        if in_relative_clause(fd.text, left, m.end, pos):
+            return True
         return bool(fc.passing.search(left)) and bool(clause_break().search(fd.text, m.end, pos) or fd.sentence_at(pos).i != sent.i)
 
     return skip
+
+
+@compiled
+def _relative_open() -> re.Pattern:
+    """A relative clause opened after a comma, running up to where the text ends ("Acme, which holds ")."""
+    return re.compile(rf",\s*(?:{alternation(lexicon('move_lexicon').relative_pronouns)})\s(?:[^,;:()]|(?<=\d),(?=\d))*$", re.IGNORECASE)
+
+
+_CLOSE = re.compile(r"(?:[^,;:()]|(?<=\d),(?=\d))*,")  # the rest of a clause, up to the comma that closes it ("9,500" is none)
+
+
+def in_relative_clause(text: str, left: str, end: int, pos: int) -> bool:
+    """Whether a name ending at ``end`` (``left``: the words before it) stands inside a relative
+    clause set off by commas that closes before ``pos`` ("The dollar index, which measures *the
+    greenback* against six peers, fell 0.3% to 104.12"): a passing mention, not what the figure
+    at ``pos`` is about.
+
+    >>> t = "The dollar index, which tracks the greenback against peers, fell to 104.12"
+    >>> in_relative_clause(t, t[:35], 44, 72), in_relative_clause(t, t[:35], 44, 50)
+    (True, False)
+    """
+    if not _relative_open().search(left):
+        return False
+    close = _CLOSE.match(text, end, pos)
+    return close is not None and close.end() <= pos
 
 
 _SCALE_IN = re.compile(rf"\d\s?({SCALE})")

@@ -234,12 +234,15 @@ _PER = re.compile(r"^\s*(?:per|a|to\s+the|against\s+the)\s+(?:the\s+)?$", re.IGN
 
 
 def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
-    """The asset of a figure: a currency it is quoted per ("$1.03 per euro"), else the asset
+    """The asset of a figure: a currency it is quoted per ("$1.03 per euro") or in ("149.20 yen"), else the asset
     ``attribution.asset_for`` finds (then the section's), passing over assets named only in a
     comparison ("like bitcoin and ether") in another clause."""
     for a in fd.assets.within(end, min(len(fd.text), end + 24)):
         if a.asset.kind == "fx" and _PER.match(fd.text[end : a.start]):
             return AssetChoice(a, "per")
+    for a in fd.assets.within(start, end):
+        if a.asset.kind == "fx":
+            return AssetChoice(a, "currency")  # "149.20 yen": the figure prices the pair its currency word names
     if (named := respectively_asset(fd, start, end)) is not None:
         return AssetChoice(named, "respectively")
     if (named := asset_named_for(fd, end)) is not None:
@@ -270,8 +273,8 @@ def _fx_quotes(fd: FinDoc, config: Config, out: Proposal) -> None:
             continue
         seen.add(sent.i)
         for n in _FX_NUMBER.finditer(fd.text, sent.start_char, sent.end_char):
-            if money.within(n.start(), n.end()) or any(mm.start <= n.start() < mm.end for mm in money.within(max(0, n.start() - 20), n.end())):
-                continue
+            if money.overlapping(n.start(), n.end()):
+                continue  # part of a money figure ("149.20 yen"): a candidate of its own
             left = clause_before(fd, n.start())
             if not _FX_BEFORE.search(left) or _CLOCK.fullmatch(n.group()):
                 continue  # no "at"/"to" before it, or a clock time ("opened at 9.30")
