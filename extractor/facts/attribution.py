@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from extractor.data import alternation, compiled, lexicon, pattern_alternation, words
 from extractor.facts.doc import FinDoc, Sentence
 from extractor.facts.figures import written_scale
-from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, clause_break, is_heading
+from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, clause_break, is_heading, is_list_item
 from extractor.normalize.assets import AssetMention
 from extractor.normalize.dates import as_date, previous_week_day
 from extractor.normalize.numbers import NUMBER, SCALE
@@ -213,7 +213,7 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
 
 def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS, skip: Skip | None = None) -> AssetChoice | None:
     """The running subject of the section holding ``start``: the latest asset named in the
-    sentences before it, back to (and including) the nearest heading line.
+    sentences before it, back to (and including) the nearest heading line (not a list item).
 
     A fallback after ``asset_for`` for long sections (technical analysis walks through one
     asset per section: "Ether price prediction" ... "the pair may retest $3,000").
@@ -230,8 +230,8 @@ def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS, ski
         found = _last_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, None, skip)
         if found:
             return AssetChoice(found, "section")
-        if is_heading(prev.text):
-            break
+        if is_heading(prev.text) and not is_list_item(prev.text):
+            break  # a short list item ("- $45.90 – the 200-day average") does not open a section
     return None
 
 

@@ -110,8 +110,10 @@ def passing_over(fd, pos: int):
 
 @compiled
 def _relative_open() -> re.Pattern:
-    """A relative clause opened after a comma, running up to where the text ends ("Acme, which holds ")."""
-    return re.compile(rf",\s*(?:{alternation(lexicon('move_lexicon').relative_pronouns)})\s(?:[^,;:()]|(?<=\d),(?=\d))*$", re.IGNORECASE)
+    """A relative clause opened after a comma ("Acme, which holds "), or an appositive after a
+    capitalised name ("Strategy, the largest corporate holder of "), running up to where the text ends."""
+    pronouns = alternation(lexicon("move_lexicon").relative_pronouns)
+    return re.compile(rf"(?:,\s*(?i:{pronouns})|(?<=[A-Z])[\w.&’'-]*,\s*(?:[Tt]he|[Aa]n?))\s(?:[^,;:()]|(?<=\d),(?=\d))*$")
 
 
 _CLOSE = re.compile(r"(?:[^,;:()]|(?<=\d),(?=\d))*,")  # the rest of a clause, up to the comma that closes it ("9,500" is none)
@@ -119,12 +121,15 @@ _CLOSE = re.compile(r"(?:[^,;:()]|(?<=\d),(?=\d))*,")  # the rest of a clause, u
 
 def in_relative_clause(text: str, left: str, end: int, pos: int) -> bool:
     """Whether a name ending at ``end`` (``left``: the words before it) stands inside a relative
-    clause set off by commas that closes before ``pos`` ("The dollar index, which measures *the
+    clause or an appositive set off by commas that closes before ``pos`` ("The dollar index, which measures *the
     greenback* against six peers, fell 0.3% to 104.12"): a passing mention, not what the figure
     at ``pos`` is about.
 
     >>> t = "The dollar index, which tracks the greenback against peers, fell to 104.12"
     >>> in_relative_clause(t, t[:35], 44, 72), in_relative_clause(t, t[:35], 44, 50)
+    (True, False)
+    >>> t = "Strategy, the largest holder of bitcoin, slid 9.2% to $341.07"
+    >>> in_relative_clause(t, t[:32], 39, 54), in_relative_clause("Ether rose 2%, the most since bitcoin", "Ether rose 2%, the most since ", 37, 37)
     (True, False)
     """
     if not _relative_open().search(left):
@@ -161,16 +166,29 @@ def asset_named_for(fd, end: int):
 
 
 _FIG = r"(?:US)?[$€£]?\d[\d,]*(?:\.\d+)?\s?[kKmMbB]?\b"
-_CHAIN_AFTER = re.compile(rf"((?:\s*,?\s*(?:and\s+|or\s+)?{_FIG})*)\s*,?\s*(?:\w+\s+){{0,3}}?respectively\b", re.IGNORECASE)
+_CHAIN_AFTER = re.compile(rf"((?:\s*,?\s*(?:and\s+|or\s+)?{_FIG})*)\s*,?\s*(?:(?:\w+\s+){{0,3}}?|(?P<named>(?:for|of|in|on)\s+[^.;:$]{{3,80}}?),?\s+)respectively\b",
+                          re.IGNORECASE)
 _CHAIN_BEFORE = re.compile(rf"((?:{_FIG}\s*,?\s*(?:and\s+|or\s+)?)*)$", re.IGNORECASE)
 _ONE_FIG = re.compile(_FIG, re.IGNORECASE)
 
 
+def _distinct(mentions: list) -> list:
+    """The mentions of distinct assets, in order (a later mention of the same asset is dropped)."""
+    seen: set[str] = set()
+    out = []
+    for a in mentions:
+        if a.asset.id not in seen:
+            seen.add(a.asset.id)
+            out.append(a)
+    return out
+
+
 def respectively_asset(fd, start: int, end: int):
     """The asset a figure belongs to in a "respectively" list ("bitcoin and ether closed at $84,100
-    and $1,950, respectively"): the figure's place among the figures of the list picks the asset
-    mention at the same place among the last mentions before the list; ``None`` when the sentence
-    has no such list or not enough assets."""
+    and $1,950, respectively"; "targets of $150,000 and $6,000 for bitcoin and ether,
+    respectively"): the figure's place among the figures of the list picks the asset mention at
+    the same place among the assets named after the figures ("for ..."), else among the last
+    mentions before the list; ``None`` when the sentence has no such list or not enough assets."""
     sent = fd.sentence_at(start)
     m = _CHAIN_AFTER.match(fd.text, end, min(sent.end_char, end + 200))
     if m is None:
@@ -178,6 +196,9 @@ def respectively_asset(fd, start: int, end: int):
     before = _CHAIN_BEFORE.search(fd.text, max(sent.start_char, start - 200), start)
     n_before = len(_ONE_FIG.findall(before.group(1))) if before else 0
     n = n_before + 1 + len(_ONE_FIG.findall(m.group(1)))
+    if m.group("named"):  # "targets of $150,000 and $6,000 for bitcoin and ether, respectively"
+        named = _distinct(fd.assets.within(m.start("named"), m.end("named")))
+        return named[n_before] if n >= 2 and len(named) == n else None
     chain_start = before.start(1) if before else start
     mentions = []
     for a in reversed(fd.assets.within(sent.start_char, chain_start)):

@@ -303,11 +303,27 @@ _FROM_BEFORE = re.compile(r"\bfrom\s+(?:\w+\s+)?$", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
+_COMMA = re.compile(r"\s*,\s*$")
+
+
+def _serial(fd: FinDoc, prev: Group, f: Figure, after: Figure | None, config: Config) -> bool:
+    """``f`` is an inner item of a serial list ("$4.10, *$5.25* and $0.98"): a comma alone joins it
+    to the figure before, and "and"/"or" joins the next figure to it."""
+    if after is None or after.start - f.end > config.connector_reach or not _COMMA.match(fd.text, prev.end, f.start):
+        return False
+    if fd.sentence_at(prev.end - 1).i != fd.sentence_at(f.start).i:
+        return False
+    return _connector(fd, Group([f]), after) in ("and", "or")
+
+
 def _groups(fd: FinDoc, figures: list[Figure], config: Config) -> list[Group]:
     groups: list[Group] = []
-    for f in figures:
+    for i, f in enumerate(figures):
         prev = groups[-1] if groups else None
         conn = _connector(fd, prev, f) if prev is not None and f.start - prev.end <= config.connector_reach else None
+        if conn is None and prev is not None and f.start - prev.end <= config.connector_reach \
+                and _serial(fd, prev, f, figures[i + 1] if i + 1 < len(figures) else None, config):
+            conn = ","
         if conn is None:
             groups.append(Group([f]))
             continue

@@ -87,6 +87,18 @@ _HEADING_END = re.compile(r"[.!?:;,\"”’)]\s*$")
 _CREDIT = re.compile(r"\w+(?:\s\w+)?:\s")
 
 
+_BULLET = re.compile(r"\s*(?:[-*•–]|\d{1,2}[.)])\s")
+
+
+def is_list_item(text: str) -> bool:
+    """A line opening with a bullet or an item number ("- $45.90 – the 200-day average", "2) ...").
+
+    >>> is_list_item("- $45.90 – the 200-day moving average"), is_list_item("2) Ether"), is_list_item("$45.90 is key")
+    (True, True, False)
+    """
+    return bool(_BULLET.match(text))
+
+
 def is_heading(text: str) -> bool:
     """A short line of its own without closing punctuation ("Solana price prediction").
 
