@@ -239,8 +239,10 @@ def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS, ski
 
 @compiled
 def _span_re() -> re.Pattern:
-    """A stretch of time rather than a day ("earlier this week", "last month"): ``grammar.json`` span_markers."""
-    return re.compile(rf"(?<![\w-]){alternation(lexicon('grammar').span_markers, ignore_case=True)}(?![\w-])", re.I)
+    """A stretch of time rather than a day ("earlier this week", "last month", "the prior week"):
+    ``grammar.json`` span_markers and previous_week_markers."""
+    g = lexicon("grammar")
+    return re.compile(rf"(?<![\w-]){alternation(list(g.span_markers) + list(g.previous_week_markers), ignore_case=True)}(?![\w-])", re.I)
 
 
 @compiled
@@ -255,7 +257,8 @@ def _previous_week_re() -> tuple[re.Pattern, re.Pattern]:
     the previous week")."""
     marker = alternation(lexicon("grammar").previous_week_markers, ignore_case=True)
     opening = re.compile(rf"^\W*(?:(?:in|during|over|for|throughout|earlier)\s+)?(?:{marker})(?![\w-])", re.I)
-    beside = re.compile(rf"^\W{{0,3}}(?:of\s+|in\s+|during\s+)?(?:{marker})(?![\w-])|(?<![\w-])(?<!the\s)(?:{marker})\W{{0,3}}(?:on\s+|,\s*)?$", re.I)
+    gap = r"[^\w;:!?—–]{0,3}"  # not across a clause break ("on Tuesday; the week before, it had lost 9%")
+    beside = re.compile(rf"^{gap}(?:of\s+|in\s+|during\s+)?(?:{marker})(?![\w-])|(?<![\w-])(?<!the\s)(?:{marker}){gap}(?:on\s+|,\s*)?$", re.I)
     return opening, beside
 
 

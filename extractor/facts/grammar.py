@@ -240,8 +240,8 @@ class Parse:
                 objs = [o for o in objs if o is not None]
                 if objs:
                     return self._with_conjuncts(objs[0], "complement")
-        poss = self.children(noun, ("poss",))
-        if poss:
+        poss = [o for o in (self._not_time(p) for p in self.children(noun, ("poss",))) if o is not None]
+        if poss:  # not "the prior week's 23% drop": a stretch of time owns no move
             return [self.phrase(poss[0], "possessor")]
         if noun.dep == "appos" and noun.head != noun.i:
             owner = self.head(noun)
@@ -288,7 +288,8 @@ class Parse:
 _DIRECTIONS = frozenset({"up", "down", "higher", "lower"})
 TIME_WORDS = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years", "quarter", "quarters", "session",
                         "sessions", "trading", "period", "morning", "afternoon", "evening", "night", "hour", "hours", "time",
-                        "stretch", "spell", "half", "decade", "today", "tuesday", "monday", "wednesday", "thursday", "friday"})
+                        "stretch", "spell", "half", "decade", "today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday",
+                        "saturday", "sunday"})
 ADVERB_CUES = frozenset({"up", "down", "higher", "lower", "off", "by", "about", "around", "nearly", "almost", "roughly",
                          "some", "over", "more", "less", "than", "just", "only", "as", "much"})
 

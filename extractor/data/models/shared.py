@@ -16,7 +16,8 @@ class Grammar(Lexicon):
     record_words: Phrases = Field(description="words that measure a figure against the past ('first time', 'lowest', 'highest'): "
                                           "the day of a 'since <day>' after them is not the figure's day")
     span_markers: Phrases = Field(description="words that place a statement in a stretch of time, not on one day ('earlier this week', "
-                                          "'last month', 'over the weekend'): a clause holding one takes no day from another clause")
+                                          "'last month', 'over the weekend'; with previous_week_markers): a clause holding one takes no day "
+                                          "from another clause")
 
 
 class FigureContext(Lexicon):
