@@ -11,6 +11,8 @@ from extractor.normalize.numbers import SCALE, scale_factor
 from extractor.rx import Caseless
 
 NOT_A_PRICE_REACH = 60  # characters before a figure where "cost basis", "strike" ... rule it out
+# between a modal and the verb it governs: a subject or adverb and "have"/"be", no clause break ("could bitcoin *hit*")
+_MODAL_GAP = re.compile(r"\s+(?:[\w’'-]+\s+){0,3}")
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,7 @@ class FigureContext:
     """The patterns of ``data/figure_context.json``, compiled once."""
 
     hypothetical: Caseless  # "could", "if", "would": a forecast, not a traded price
+    modal: re.Pattern  # "could", "will": the verb right after one is a possibility ("could hit"), not a past motion
     past_motion: Caseless  # "after it rose": a hypothetical word that reports the past
     not_left: Caseless  # words before a figure that make it something else (cost basis, strike)
     not_right: re.Pattern  # ... and words after it
@@ -33,11 +36,23 @@ class FigureContext:
         >>> fc = figure_context()
         >>> fc.is_hypothetical("analysts expect it to reach "), fc.is_hypothetical("if it rose to ")
         (True, False)
+        >>> fc.is_hypothetical("Could bitcoin hit "), fc.is_hypothetical("it may have topped "), fc.is_hypothetical("it could, after it fell to ")
+        (True, True, False)
+        >>> fc.is_hypothetical("crude futures with May delivery rose 2.7% to trade at "), fc.is_hypothetical("Brent for May delivery at ")
+        (False, False)
         """
-        last = None
-        for last in self.hypothetical.finditer(clause):
-            pass
-        return last is not None and not self.past_motion.search(clause, last.end())
+        last, modal = None, False
+        for m in self.hypothetical.finditer(clause):
+            if self.modal.fullmatch(m.group()):
+                if not (m.group().islower() or not clause[: m.start()].strip()):
+                    continue  # a modal in lower case or opening the clause ("Could ..."), not the month "May"
+                last, modal = m, True
+            else:
+                last, modal = m, False
+        if last is None:
+            return False
+        motion = self.past_motion.search(clause, last.end())
+        return motion is None or bool(modal and _MODAL_GAP.fullmatch(clause, last.end(), motion.start()))
 
     def rules_out(self, left: str, right: str) -> bool:
         """The words around a figure say it is not a price ("cost basis of $X", "$X strike").
@@ -68,8 +83,10 @@ class FigureContext:
 def figure_context() -> FigureContext:
     ctx = lexicon("figure_context")
     alt, flags = pattern_alternation, re.IGNORECASE
+    modals = alternation(lexicon("grammar").modal_verbs, ignore_case=True)
     return FigureContext(
-        hypothetical=Caseless(rf"\b(?:{alt(ctx.hypothetical_patterns)})\b"),
+        hypothetical=Caseless(rf"\b(?:{alt(ctx.hypothetical_patterns)}|{modals})\b"),
+        modal=re.compile(modals, re.IGNORECASE),
         past_motion=Caseless(rf"\b(?:{alt(ctx.past_motion_patterns)})\b"),
         # the two patterns anchored at the end of the words before a figure (tried from every
         # position) scan a lower-cased copy, and not at all without a word every match needs

@@ -15,6 +15,8 @@ class Grammar(Lexicon):
     previous_week_markers: Phrases = Field(description="words that put a sentence in the calendar week before publication ('last week', 'the prior week'): a bare weekday in it is that week's")
     record_words: Phrases = Field(description="words that measure a figure against the past ('first time', 'lowest', 'highest'): "
                                           "the day of a 'since <day>' after them is not the figure's day")
+    modal_verbs: Phrases = Field(description="modal verbs ('could', 'may', 'will'): the verb right after one is a possibility, "
+                                         "not a past motion ('Could bitcoin *hit* $250,000?')")
     span_markers: Phrases = Field(description="words that place a statement in a stretch of time, not on one day ('earlier this week', "
                                           "'last month', 'over the weekend'; with previous_week_markers): a clause holding one takes no day "
                                           "from another clause")
@@ -23,7 +25,7 @@ class Grammar(Lexicon):
 class FigureContext(Lexicon):
     """``figure_context.json``: what the words around a dollar figure say it is (prices and levels)."""
 
-    hypothetical_patterns: Patterns = Field(description="a forecast or scenario: 'could', 'if', 'expects', 'on track'")
+    hypothetical_patterns: Patterns = Field(description="a forecast or scenario: 'if', 'expects', 'on track' (with grammar.json's modal_verbs)")
     past_motion_patterns: Patterns = Field(description="words of past motion that make a preceding hypothetical word a report ('after it rose')")
     not_a_price_left_patterns: Patterns = Field(description="words before a figure that make it something else: cost basis, strike, market cap")
     not_a_price_right_patterns: Patterns = Field(description="words right after a figure that make it something else: '$X strike', '$X in inflows'")
