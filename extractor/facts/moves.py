@@ -279,10 +279,11 @@ class Group:
 
     @lazy
     def tail(self) -> str:
-        """The last words before the group, in its own main clause (a forecast word before a semicolon
-        belongs to another clause: "Acme said it would buy more; the stock fell 9%")."""
-        cut = 0  # where the last main clause of ``left`` starts (a break ends with a space: no word straddles it)
-        for m in _MAIN_CLAUSE_BREAK.finditer(self.left):
+        """The last words before the group, in its own clause (a forecast word before a semicolon or
+        ", while" belongs to another clause: "Acme said it would buy more; the stock fell 9%", "after
+        Acme cut its forecast, while Beta rose 11%")."""
+        cut = 0  # where the last clause of ``left`` starts (a break ends with a space: no word straddles it)
+        for m in _main_clause_break().finditer(self.left):
             cut = m.end()
         return " ".join(t.group() for t in self.tail_tokens if t.start() >= cut)
 
@@ -617,7 +618,12 @@ class Attribution:
         return window
 
 
-_MAIN_CLAUSE_BREAK = re.compile(r"(?<!&[A-Za-z])[;:]\s|\s[—–]\s")
+@compiled
+def _main_clause_break() -> re.Pattern:
+    """Where a new clause starts: a semicolon, colon or dash, or a comma before "but"/"while"
+    (grammar.json clause_break_words)."""
+    words = alternation(lexicon("grammar").clause_break_words)
+    return re.compile(rf"(?<!&[A-Za-z])[;:]\s|\s[—–]\s|,\s+(?:{words})\s", re.IGNORECASE)
 
 
 def _forecast(a: Attribution) -> bool:

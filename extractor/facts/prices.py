@@ -240,15 +240,18 @@ def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
     for a in fd.assets.within(end, min(len(fd.text), end + 24)):
         if a.asset.kind == "fx" and _PER.match(fd.text[end : a.start]):
             return AssetChoice(a, "per")
-    for a in fd.assets.within(start, end):
-        if a.asset.kind == "fx":
-            return AssetChoice(a, "currency")  # "149.20 yen": the figure prices the pair its currency word names
     if (named := respectively_asset(fd, start, end)) is not None:
         return AssetChoice(named, "respectively")
     if (named := asset_named_for(fd, end)) is not None:
         return AssetChoice(named, "for")
     skip = passing_over(fd, start)
-    return asset_for(fd, start, end, skip=skip) or section_asset(fd, start, skip=skip)
+    choice = asset_for(fd, start, end, skip=skip) or section_asset(fd, start, skip=skip)
+    currency = next((a for a in fd.assets.within(start, end) if a.asset.kind == "fx"), None)
+    if currency is not None and (choice is None or choice.how != "before" or choice.mention.asset.kind == "fx"):
+        # "the dollar weakened to 149.20 yen": the pair its currency word names ("Tamaki Robotics
+        # soared to 4,380 yen" stays the company's price, in yen)
+        return AssetChoice(currency, "currency")
+    return choice
 
 
 # --- currency quotes written without a currency sign --------------------------------------------
