@@ -20,8 +20,8 @@ MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Au
 
 DAY_PATTERN = rf"""
     (?P<phrase>
-        (?:(?:on|since|by|from|until|through|as\ of)\s+)?        # leading preposition kept in when_text
-        (?P<last>last\s+|this\s+past\s+)?                        # "last Friday": strictly before the base day
+        (?:(?<![\w-])(?:on|since|by|from|until|through|as\ of)\s+)?   # leading preposition kept in when_text (a word: not "milli-on")
+        (?P<last>(?<![\w-])(?:last|this\s+past)\s+)?                 # "last Friday": strictly before the base day
         (?:
             (?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?   # on Tuesday / Friday's rebound
           | (?P<mon>{MONTH})\.?,?\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s(?P<year>(?:19|20)\d\d))?(?![\d,.]*\d)   # Oct. 10 / April, 7 / May 5, 2025
@@ -88,6 +88,8 @@ def _day_matches(text: str) -> Iterator[re.Match]:
     >>> t = "on Tuesday, last Friday’s close, as of 10th  October 2025, Tron Monday, this past May 5"
     >>> [m.group("phrase") for m in _day_matches(t)] == [m.group("phrase") for m in DAY_RE.finditer(t)]
     True
+    >>> [m.group("phrase") for m in _day_matches("+$312.4 million\\nTuesday: +$188.0 million")]
+    ['Tuesday']
     """
     return matches_at(DAY_RE, text, _day_starts(text))
 
