@@ -197,7 +197,8 @@ def flow_lex() -> FlowLex:
         link_before_product=re.compile(rf"\s*(?:[\w'’-]+\s+){{0,3}}?(?:{alternation(lex.product_after_links)})\s+(?:the\s+|its\s+|their\s+)?", re.I),
         of_object=re.compile(rf"\s+(?:worth\s+)?of\s+(?!(?:the\s+|that\s+|this\s+)?{tally}\b|{pronouns}\b)[a-z]", re.I),
         # what may stand between an amount and its head noun: "$X in net inflows", "($X) of cumulative outflows"
-        gap_after=re.compile(rf"\s*\)?\s*,?\s*(?:{links}\s+)?(?:[A-Za-z-]+\s+){{0,2}}"),
+        # ("$X, lifting its assets to $Y": after a comma only a link word, no other words before the noun)
+        gap_after=re.compile(rf"\s*\)?\s*(?:,\s*(?:{links}\s+)?|(?:{links}\s+)?(?:[A-Za-z-]+\s+){{0,2}})"),
         not_the_day=re.compile(rf"\b(?:{alt(lex.not_the_day_patterns)})", re.I),
         bare_amount=re.compile(
             rf"(?<![\w$€£¥₹₩.,+/\-−–])(?P<num>{NUMBER}){NUMBER_END}(?:\s?(?P<scale>million|billion|trillion|mln|bln|mn|bn)|(?P<suffix>[MB]))(?![\w-])"
