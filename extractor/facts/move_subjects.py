@@ -34,6 +34,7 @@ from extractor.data import alternation, compiled, lexicon, pattern_alternation, 
 from extractor.facts import grammar
 from extractor.facts.attribution import object_marker
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
+from extractor.facts.windows import Row, table_row
 from extractor.normalize.assets import asset_kind
 from extractor.rx import lower_exactly
 
@@ -337,46 +338,6 @@ class Place:
 
 
 # --- table rows ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Row:
-    """A figure in a row of a pipe table: the row's cells before it and its column's header."""
-
-    cells: tuple[tuple[int, int], ...]  # (start, end) of each cell before the figure's
-    header: str  # the header cell of the figure's column ("" when unknown)
-
-
-def _tables(fd: FinDoc) -> dict[int, list[str]]:
-    """Line start -> header cells, for every line of a pipe table (its first line is the header)."""
-
-    def build() -> dict[int, list[str]]:
-        out: dict[int, list[str]] = {}
-        header: list[str] | None = None
-        last_end = -2
-        for m in re.finditer(r"(?m)^[ \t]*\|.*$", fd.text):
-            if m.start() != last_end + 1:
-                header = [cell.strip() for cell in m.group().strip().strip("|").split("|")]
-            out[m.start()] = header or []
-            last_end = m.end()
-        return out
-
-    return fd.cached("move_tables", build)
-
-
-def table_row(fd: FinDoc, pos: int) -> Row | None:
-    """The table row of the figure at ``pos`` (``None`` outside a pipe table)."""
-    line_start = fd.text.rfind("\n", 0, pos) + 1
-    header = _tables(fd).get(line_start)
-    if header is None:
-        return None
-    cells, start = [], None
-    for m in re.finditer(r"\|", fd.text[line_start:pos]):
-        if start is not None:
-            cells.append((start, line_start + m.start()))
-        start = line_start + m.end()
-    column = len(cells)
-    return Row(tuple(cells), header[column] if column < len(header) else "")
-
 
 def _row_subject(pl: Place, row: Row) -> Found:
     """The subject of a figure in a table row: the first asset in the row, else its first name cell."""

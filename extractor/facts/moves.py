@@ -49,10 +49,9 @@ from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
 from extractor.facts.grammar import ParsingComponent, any_parsed, parsed, requested
 from extractor.facts.lazy import lazy
-from extractor.facts.move_subjects import (Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues,
-                                          table_row)
+from extractor.facts.move_subjects import Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues
 from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
-from extractor.facts.windows import MAX_WINDOW
+from extractor.facts.windows import MAX_WINDOW, table_row
 from extractor.normalize.periods import finditer_periods
 from extractor.records import PercentMoveFact
 

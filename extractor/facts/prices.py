@@ -32,7 +32,7 @@ from extractor.facts.doc import FinDoc
 from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import Rule, Table, outcome
-from extractor.facts.windows import clause_after, clause_before, line_before
+from extractor.facts.windows import clause_after, clause_before, line_before, table_row
 from extractor.normalize.numbers import Money
 from extractor.records import PriceFact
 from extractor.rx import Caseless, PrunedCaseless
@@ -58,6 +58,8 @@ class Cues:
     move_after: re.Pattern
     move_before: re.Pattern
     fx_in_dollars: frozenset[str]  # currencies quoted in dollars (EUR 1.08): their bare quotes are USD
+    table_header: re.Pattern  # a pipe-table header naming prices ("Price", "Last")
+    table_not_header: re.Pattern  # ... unless it names something else ("Price change", "Market cap")
 
 
 @compiled
@@ -74,6 +76,8 @@ def cues() -> Cues:
         move_after=re.compile(pc.move_after_pattern, flags),
         move_before=re.compile(pc.move_before_pattern, flags),
         fx_in_dollars=frozenset(pc.fx_quoted_in_dollars),
+        table_header=re.compile(rf"(?<![\w-])(?:{pattern_alternation(pc.table_price_header_patterns)})(?![\w-])", flags),
+        table_not_header=re.compile(rf"(?<![\w-])(?:{pattern_alternation(pc.table_not_price_header_patterns)})(?![\w-])", flags),
     )
 
 
@@ -111,6 +115,11 @@ class Figure:
     @lazy
     def written_scale(self) -> float:
         return written_scale(self.fd.text[self.money.start : self.money.end])
+
+    @lazy
+    def table_asset(self):
+        """The row's asset when the figure stands in a pipe-table column headed by a price word."""
+        return table_price_asset(self.fd, self.money.start)
 
     @lazy
     def traded(self) -> bool:
@@ -161,6 +170,8 @@ def kinds() -> Table:
              lambda f: bool(cues().move_after.search(f.right)) and "at"),
         Rule("price.after_move", "a move that ends at the figure, whatever the verb: 'lost 9.8% to $101.70' (qualifier at)",
              lambda f: bool(cues().move_before.search(f.near)) and "at"),
+        Rule("price.table.column", "a figure in a pipe-table column headed by a price word ('| Coin | Price |'): the price of "
+             "the asset named in its row (qualifier at)", lambda f: f.table_asset is not None and "at"),
         Rule("price.list.respectively", "a later figure of a 'respectively' list after a price word ('bitcoin and ether closed at $X "
              "and $Y, respectively'): each asset's price in turn (qualifier at)",
              lambda f: f.has_price_word and respectively_asset(f.fd, f.money.start, f.money.end) is not None and "at"),
@@ -233,6 +244,19 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
 _PER = re.compile(r"^\s*(?:per|a|to\s+the|against\s+the)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+def table_price_asset(fd: FinDoc, start: int):
+    """The first asset named in the row of a figure that stands in a pipe-table column headed by
+    a price word ("| Solana (SOL) | $201.40 |" under "| Coin | Price |"), else ``None``."""
+    row = table_row(fd, start)
+    if row is None or not cues().table_header.search(row.header) or cues().table_not_header.search(row.header):
+        return None
+    for a, b in row.cells:
+        found = fd.assets.within(a, b)
+        if found:
+            return found[0]
+    return None
+
+
 def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
     """The asset of a figure: a currency it is quoted per ("$1.03 per euro") or in ("149.20 yen"), else the asset
     ``attribution.asset_for`` finds (then the section's), passing over assets named only in a
@@ -240,6 +264,8 @@ def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
     for a in fd.assets.within(end, min(len(fd.text), end + 24)):
         if a.asset.kind == "fx" and _PER.match(fd.text[end : a.start]):
             return AssetChoice(a, "per")
+    if (named := table_price_asset(fd, start)) is not None:
+        return AssetChoice(named, "table row")
     if (named := respectively_asset(fd, start, end)) is not None:
         return AssetChoice(named, "respectively")
     if (named := asset_named_for(fd, end)) is not None:

@@ -9,6 +9,7 @@ does not grow with the length of a sentence (a scraped table without full stops 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from extractor.data import compiled, lexicon
 from extractor.facts.doc import FinDoc
@@ -109,3 +110,45 @@ def is_heading(text: str) -> bool:
     if _CREDIT.match(t):  # "Source: TradingView", "Image: CoinGlass" are credits
         return False
     return 0 < len(t) <= 90 and "\n" not in t and not _HEADING_END.search(t)
+
+
+# --- pipe tables ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    """A figure in a row of a pipe table: the row's cells before it and its column's header."""
+
+    cells: tuple[tuple[int, int], ...]  # (start, end) of each cell before the figure's
+    header: str  # the header cell of the figure's column ("" when unknown)
+
+
+def _tables(fd: FinDoc) -> dict[int, list[str]]:
+    """Line start -> header cells, for every line of a pipe table (its first line is the header)."""
+
+    def build() -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        header: list[str] | None = None
+        last_end = -2
+        for m in re.finditer(r"(?m)^[ \t]*\|.*$", fd.text):
+            if m.start() != last_end + 1:
+                header = [cell.strip() for cell in m.group().strip().strip("|").split("|")]
+            out[m.start()] = header or []
+            last_end = m.end()
+        return out
+
+    return fd.cached("pipe_tables", build)
+
+
+def table_row(fd: FinDoc, pos: int) -> Row | None:
+    """The table row of the figure at ``pos`` (``None`` outside a pipe table)."""
+    line_start = fd.text.rfind("\n", 0, pos) + 1
+    header = _tables(fd).get(line_start)
+    if header is None:
+        return None
+    cells, start = [], None
+    for m in re.finditer(r"\|", fd.text[line_start:pos]):
+        if start is not None:
+            cells.append((start, line_start + m.start()))
+        start = line_start + m.end()
+    column = len(cells)
+    return Row(tuple(cells), header[column] if column < len(header) else "")

@@ -26,6 +26,10 @@ class PriceCues(Lexicon):
     from_fall_pattern: Pattern = Field(description="verbs of a fall: 'from $X' is the high, 'from ... to $Y' the low")
     from_rise_pattern: Pattern = Field(description="verbs of a rise: 'from $X' is the low, 'from ... to $Y' the high")
     move_before_pattern: Pattern = Field(description="a move that ends at the figure: 'lost 9.8% to $101.70'")
+    table_price_header_patterns: Patterns = Field(description="regex: a pipe-table column header that makes its dollar figures the "
+                                                          "row asset's prices ('| Coin | Price |', 'Last')")
+    table_not_price_header_patterns: Patterns = Field(description="regex: words that make such a header name something else "
+                                                              "('Price change', '24h high', 'Market cap', 'Target price')")
     fx_quoted_in_dollars: Annotated[list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]], Len(min_length=1)] = Field(
         description="ISO codes of currencies quoted in dollars ('the euro at 1.0840'); others are quoted per dollar ('146.52 yen per dollar')")
     move_after_pattern: Pattern = Field(description="a move right after the figure: '$97,000, up 2%'")
