@@ -140,8 +140,28 @@ def collapse_whitespace(text: str) -> str:
     return _BLANK_RUN.sub("\n\n", text).strip()
 
 
+# a line break inside a sentence of a hard-wrapped paragraph: a line of 30 characters or more that
+# ends in a lower-case letter, a digit or a comma, and a next line that goes on in lower case
+_WRAP = re.compile(r"(?<=[^\n]{29}[a-z0-9,])\n(?=[a-z])")
+
+
+def unwrap_lines(text: str) -> str:
+    """Join the lines of a hard-wrapped paragraph where a sentence plainly runs on (the next line
+    opens in lower case), so that a wrapped line is not read as a short line of its own (a heading).
+
+    >>> unwrap_lines("Quant fund manager Tomasz Riedl is\\nless worried. He said so.\\nBitcoin rose")
+    'Quant fund manager Tomasz Riedl is less worried. He said so.\\nBitcoin rose'
+    >>> unwrap_lines("Market update\\nbitcoin rose"), unwrap_lines("It ended the week higher.\\nbut not by much")
+    ('Market update\\nbitcoin rose', 'It ended the week higher.\\nbut not by much')
+    """
+    if "\n" not in text:
+        return text
+    return _WRAP.sub(" ", text)
+
+
 def normalize_text(text: str, *, markdown: bool = True) -> str:
-    """The full plain-text normalization: NFC, invisibles, markdown, scraper JSON, whitespace.
+    """The full plain-text normalization: NFC, invisibles, markdown, scraper JSON, whitespace,
+    hard-wrapped lines.
 
     >>> normalize_text("Bitcoin\\u00a0rose  to [$70K](u).\\n\\n\\n“Wow,” he said.")
     'Bitcoin rose to $70K.\\n\\n“Wow,” he said.'
@@ -151,4 +171,4 @@ def normalize_text(text: str, *, markdown: bool = True) -> str:
     if markdown:
         text = strip_markdown(text)
     text = reduce_json_fragments(text)
-    return collapse_whitespace(text)
+    return unwrap_lines(collapse_whitespace(text))
