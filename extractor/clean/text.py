@@ -141,18 +141,24 @@ def collapse_whitespace(text: str) -> str:
 
 
 # a line break inside a sentence of a hard-wrapped paragraph: a line of 30 characters or more that
-# ends in a lower-case letter, a digit or a comma, and a next line that goes on in lower case
-_WRAP = re.compile(r"(?<=[^\n]{29}[a-z0-9,])\n(?=[a-z])")
+# ends in a lower-case letter, a digit or a comma, and a next line that goes on in lower case or
+# with a figure ("changing hands at / $39.85"; not an item number, "1. Solana")
+_WRAP = re.compile(r"(?<=[^\n]{29}[a-z0-9,])\n(?=[a-z$(]|\d+(?![.)]\s))")
 
 
 def unwrap_lines(text: str) -> str:
     """Join the lines of a hard-wrapped paragraph where a sentence plainly runs on (the next line
-    opens in lower case), so that a wrapped line is not read as a short line of its own (a heading).
+    opens in lower case or with a figure), so that a wrapped line is not read as a short line of its
+    own (a heading) and a clause is not cut at the wrap.
 
     >>> unwrap_lines("Quant fund manager Tomasz Riedl is\\nless worried. He said so.\\nBitcoin rose")
     'Quant fund manager Tomasz Riedl is less worried. He said so.\\nBitcoin rose'
     >>> unwrap_lines("Market update\\nbitcoin rose"), unwrap_lines("It ended the week higher.\\nbut not by much")
     ('Market update\\nbitcoin rose', 'It ended the week higher.\\nbut not by much')
+    >>> unwrap_lines("and it is currently changing hands at\\n$39.85, above support")
+    'and it is currently changing hands at $39.85, above support'
+    >>> unwrap_lines("These are the coins that moved the most this week\\n1. Solana\\n2. XRP")
+    'These are the coins that moved the most this week\\n1. Solana\\n2. XRP'
     """
     if "\n" not in text:
         return text
