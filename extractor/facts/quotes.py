@@ -407,8 +407,16 @@ def quote_kind(inner: str, starts_sentence: bool) -> str:
     return "partial"
 
 
+WRAPPED_LINE = 50  # a line at least this long that ends mid-sentence is a wrapped line of a paragraph
+
+
 class Lines:
-    """The doc's lines, each judged a heading or not once (for all the quotes on it)."""
+    """The doc's lines, each judged a heading or not once (for all the quotes on it).
+
+    >>> lines = Lines("Ether options traders piled into calls ahead of Monday, strategist\\nMireille Dautry said. \\"The skew flipped, and I expect\\nMore\\"")
+    >>> lines.is_heading(70), Lines("Bitcoin hits a record\\n\\"We are early,\\" says analyst Jane Doe").is_heading(23)
+    (False, True)
+    """
 
     def __init__(self, text: str):
         self.text = text
@@ -421,7 +429,10 @@ class Lines:
         if i not in self.headings:
             start = self.breaks[i - 1] + 1 if i else 0
             end = self.breaks[i] if i < len(self.breaks) else len(self.text)
-            self.headings[i] = is_heading(self.text[start:end])
+            prev = self.text[self.breaks[i - 2] + 1 if i >= 2 else 0 : start - 1] if i else ""
+            # a line right after a long line that ends mid-sentence goes on with a wrapped paragraph
+            wrapped = len(prev) >= WRAPPED_LINE and not _TERMINAL_END.search(prev)
+            self.headings[i] = not wrapped and is_heading(self.text[start:end])
         return self.headings[i]
 
 
