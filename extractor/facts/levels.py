@@ -403,7 +403,7 @@ class Clause:
         for kind in KINDS:
             if m := c.noun_before[kind].search(self.left):
                 found.append((len(self.left) - m.start(), kind))
-            if m := c.noun_after[kind].search(self.right):
+            if (m := c.noun_after[kind].search(self.right)) and not _OWN_FIGURE.match(self.right, m.end()):
                 found.append((m.end(), kind))
         _, kind = min(found, default=(0, None))
         return kind
@@ -460,6 +460,11 @@ class Clause:
         year = re.search(r"\b(?:19|20)\d\d\b", m.group(0))
         published = self.fd.published
         return not (year and published and int(year.group(0)) < int(published[:4]))
+
+
+# a kind noun after the figures that names a figure of its own ("$91.46, and the next hurdles sit at
+# $93.80"): the noun is that figure's, not this one's
+_OWN_FIGURE = re.compile(r"\s*(?:[\w’'-]+\s+){0,2}?(?:at|near|around|of|is|are|sits?|lies|lie|stands?|comes\s+in)\s+(?:(?:about|around|roughly)\s+)?(?:US)?\$?\d")
 
 
 def _on_related_line(c: Clause) -> bool:
