@@ -35,6 +35,8 @@ CASES = [
     # ... also past a relative clause set off by commas
     ("Hyperion Mining, which holds 9,500 BTC on its balance sheet, slid 6%.",
      [("Hyperion Mining", "Hyperion Mining", "stock"), ("BTC", "BTC", "crypto")]),
+    # one word inside a sentence, not one opening it
+    ("In Frankfurt, Siemens climbed 2.4 per cent as European stocks rallied. Miners fell 3%.", [("Siemens", "Siemens", "stock")]),
     ("Halvorsen Marine Group has slid by 6.5 percent; Crypto Stocks rallied 5%, Orbis Digital 50, slid 3%.",
      [("Halvorsen Marine Group", "Halvorsen Marine Group", "stock")]),
     # "Shares of X" / "Shares in X" opening a sentence, as inside one

@@ -163,6 +163,8 @@ def _mover_matches(text: str) -> Iterator[re.Match]:
 
 
 _LISTED_NAMES = re.compile(r" and ")  # "Bittensor and Render have declined 10%"
+_SENTENCE_START = re.compile(r"(?:^|[.!?:][\"”’')]?\s+|\n\s*)$")  # right before a word that opens a sentence
+
 
 
 _NAME_START = re.compile(r"[A-Z\d]|[a-z](?=[A-Z])")  # where a ``_WORD`` can start
@@ -455,11 +457,11 @@ class Registry:
                 self._add(name, None, "index")
 
     def _movers(self) -> None:
-        """A capitalised name of two words or more right before a move verb and its percent
-        ("Corvane Therapeutics jumped 31%"; "..., while Quillon Foods has slid 2%") is the subject
-        of the move: an entity, so that the price after the move and later mentions resolve to it.
-        A single word may be a common word opening a sentence ("Miners fell 3%"), and a run naming
-        several assets or one the lexicon knows is not a name of its own."""
+        """A capitalised name right before a move verb and its percent ("Corvane Therapeutics jumped
+        31%"; "..., while Siemens has slid 2%") is the subject of the move: an entity, so that the
+        price after the move and later mentions resolve to it. A single word opening a sentence may
+        be a common word ("Miners fell 3%"), and a run naming several assets or one the lexicon
+        knows is not a name of its own."""
         text, w = self.text, self.w
         known = [a.end for a in self.lexicon_mentions]  # in text order
         relative = _relative_before()
@@ -476,10 +478,13 @@ class Registry:
             name = clean_name(raw, w, self.lower_words)
             while name and name[0].islower():  # "Shares of Acme Foods": "of" is left after the opener
                 name = clean_name(name.partition(" ")[2], w, self.lower_words) if " " in name else None
-            if name is None or len(toks := name.split(" ")) < 2 or toks[-1] in w.not_asset_heads \
-                    or _LISTED_NAMES.search(name) or toks[0].lower() in w.not_names or " ".join(toks[:2]).lower() in w.not_names:
-                continue  # one word, a list, a region or sector first ("Asian Markets")
+            toks = name.split(" ") if name else []
+            if not toks or toks[-1] in w.not_asset_heads or _LISTED_NAMES.search(name) \
+                    or toks[0].lower() in w.not_names or " ".join(toks[:2]).lower() in w.not_names:
+                continue  # a body ("... Board"), a list, a region or sector first ("Asian Markets")
             start = end - len(name)
+            if len(toks) < 2 and _SENTENCE_START.search(text, max(0, start - 3), start):
+                continue  # one word opening a sentence may be a common word ("Miners fell 3%")
             if bisect_right(known, end) > bisect_right(known, start):
                 continue  # a known asset inside ("European Stoxx 600")
             short = self.by_key.get(toks[0].upper())
