@@ -163,6 +163,8 @@ def _mover_matches(text: str) -> Iterator[re.Match]:
 
 
 _LISTED_NAMES = re.compile(r" and ")  # "Bittensor and Render have declined 10%"
+# a word no sentence would capitalise as a common word: a compound of capitalised parts, all capitals, an inner capital
+_NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+|[A-Z][A-Z0-9]{1,5}|[A-Za-z][a-z]+[A-Z][A-Za-z]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][\"”’')]?\s+|\n\s*)$")  # right before a word that opens a sentence
 
 
@@ -483,8 +485,8 @@ class Registry:
                     or toks[0].lower() in w.not_names or " ".join(toks[:2]).lower() in w.not_names:
                 continue  # a body ("... Board"), a list, a region or sector first ("Asian Markets")
             start = end - len(name)
-            if len(toks) < 2 and _SENTENCE_START.search(text, max(0, start - 3), start):
-                continue  # one word opening a sentence may be a common word ("Miners fell 3%")
+            if len(toks) < 2 and _SENTENCE_START.search(text, max(0, start - 3), start) and not _NAME_SHAPE.fullmatch(name):
+                continue  # one word opening a sentence may be a common word ("Miners fell 3%"; not "Rolls-Royce", "ZPHR")
             if bisect_right(known, end) > bisect_right(known, start):
                 continue  # a known asset inside ("European Stoxx 600")
             short = self.by_key.get(toks[0].upper())

@@ -279,11 +279,39 @@ def finditer_money(text: str, offset: int = 0):
     >>> [m.group(0) for m in PERCENT_RE.finditer("1e400% and 2.5e3 percent, but +3% stays")]
     ['+3%']
     """
+    pence = _pence(text, offset) if _DIGIT_P.search(text) else iter(())
+    p = next(pence, None)
     for m in matches_at(MONEY_RE, text, _money_starts(text)):
         try:
-            yield money_from_match(m, offset)
+            money = money_from_match(m, offset)
         except ValueError:
             continue
+        while p is not None and p.start < money.start:
+            yield p
+            p = next(pence, None)
+        yield money
+    while p is not None:
+        yield p
+        p = next(pence, None)
+
+
+_DIGIT_P = re.compile(r"\dp")  # a cheap gate: every pence figure holds one
+# a price in pence written with a "p" glued to the number ("392p", "571.4p"; not "5pm" or "5p.m.")
+_PENCE = re.compile(rf"(?<![\w$€£¥₹₩.,/+\-−–])(?P<num>{NUMBER}){NUMBER_END}p(?![\w’'-]|\.\w)")
+
+
+def _pence(text: str, offset: int):
+    """Money written in pence with a glued "p" (GBX), in text order.
+
+    >>> [(m.value, m.currency) for m in finditer_money("Glencore fell to 392p and Rolls-Royce rose to 571.4p at 5pm, 5p.m.")]
+    [(392.0, 'GBX'), (571.4, 'GBX')]
+    """
+    for m in _PENCE.finditer(text):
+        try:
+            value = parse_number(m.group("num"))
+        except ValueError:
+            continue
+        yield Money(value=value, currency="GBX", scaled=False, start=m.start() + offset, end=m.end() + offset)
 
 
 @dataclass(frozen=True)
