@@ -162,6 +162,7 @@ def _mover_matches(text: str) -> Iterator[re.Match]:
             yield m
 
 
+_AFTER_LAST_COMMA = re.compile(r"^.*[,;] ")  # a run's words up to the last one a comma or semicolon ends
 _LISTED_NAMES = re.compile(r" and ")  # "Bittensor and Render have declined 10%"
 # a word no sentence would capitalise as a common word: a compound of capitalised parts, all capitals, an inner capital
 _NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+|[A-Z][A-Z0-9]{1,5}|[A-Za-z][a-z]+[A-Z][A-Za-z]*")
@@ -477,6 +478,7 @@ class Registry:
             raw = _name_before(text, end, w)
             if raw is None or raw[-1] in ",;:" or not text.startswith(raw, end - len(raw)):
                 continue  # no capitalised run ends right before the verb ("Acme Digital 50, slid": an aside)
+            raw = _AFTER_LAST_COMMA.sub("", raw)  # "Rs 2,948.60, and Infosys": the name after the clause's comma
             name = clean_name(raw, w, self.lower_words)
             while name and name[0].islower():  # "Shares of Acme Foods": "of" is left after the opener
                 name = clean_name(name.partition(" ")[2], w, self.lower_words) if " " in name else None

@@ -25,7 +25,7 @@ _CURRENCIES = {
     "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
     "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "pence": "GBX", "gbx": "GBX", "gbp p": "GBX",
     "¥": "JPY", "jpy": "JPY", "yen": "JPY", "yuan": "CNY", "cny": "CNY", "renminbi": "CNY", "rmb": "CNY",
-    "₹": "INR", "inr": "INR", "rupees": "INR", "₩": "KRW", "krw": "KRW", "won": "KRW", "chf": "CHF", "francs": "CHF",
+    "₹": "INR", "inr": "INR", "rupees": "INR", "rs": "INR", "rs.": "INR", "₩": "KRW", "krw": "KRW", "won": "KRW", "chf": "CHF", "francs": "CHF",
     "usdt": "USDT", "usdc": "USDC", "dai": "DAI", "pyusd": "PYUSD", "fdusd": "FDUSD", "usde": "USDE",
     "cent": "USD", "cents": "USD",  # hundredths of a dollar (``CENTS``)
 }
@@ -38,7 +38,7 @@ SCALE = r"(?:thousand|million|billion|trillion|mln|bln|mn|bn|tn|[kKmMbBtT])(?![A
 CURRENCY = r"(?:(?<![A-Za-z])(?:US|CA|C|AU|A|NZ|HK|NT|MX|S|R)\$|\$|€|£|¥|₹|₩)"  # "S$" only as a word of its own
 # codes and words written after the figure ("1.2 billion USD", "500 euros", "2,000 USDT", "85 pence")
 CURRENCY_AFTER = r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|cents?|yen|yuan|renminbi|rupees|francs)"
-CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR)"
+CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR|Rs\.?)"  # "Rs 2,948.60": Indian rupees
 
 _MONEY_BEFORE = rf"""
     (?:(?<![\w.,%)\]])(?P<neg>[-−–])(?=\s?{CURRENCY}))?  # a minus sign before the currency ("-$45 million"), not a range dash
@@ -190,6 +190,8 @@ def parse_money(text: str) -> Money:
     (45000000.0, True)
     >>> parse_money("S$1.35").currency, parse_money("HK$8.2 billion").currency, parse_money("EUR 5 million").value
     ('SGD', 'HKD', 5000000.0)
+    >>> parse_money("Rs 2,948.60").currency, parse_money("Rs. 1,210").value
+    ('INR', 1210.0)
     >>> parse_money("151.93 yen").currency
     'JPY'
     >>> [(m.value, m.negative) for m in finditer_money("the $0.16-$0.17 band")]
