@@ -563,7 +563,8 @@ class Quotes:
         for m in c.verb.finditer(text):
             if self.inside(m.start(), m.end()):
                 continue
-            before = text[max(0, m.start() - 24) : m.start()]
+            lo = max(0, m.start() - 24)
+            before = text[max(lo, text.rfind("\n", lo, m.start()) + 1) : m.start()]  # not across a line break
             if c.noun_before.search(before):
                 continue
             (passive if c.passive_before.search(before) else active).append(Cue(m.start(), m.end()))
