@@ -160,6 +160,7 @@ class LineMarks:
     dangling: int | None = None  # index in the line of an opener left open
     closes_line: int | None = None  # index in the line of an unopened closer that ends the line
     marked: bool = False  # the line holds any double quotation mark
+    first_close: int | None = None  # index of an unopened closer before any opener (a quote begun on the line before)
 
 
 _LINE_END_MARKUP = " \t*_)\\"  # what may follow a closing mark at a paragraph's end
@@ -172,18 +173,21 @@ def _pair_double(line: str, base: int, config: Config) -> LineMarks:
     out: list[QuoteSpan] = []
     open_at: int | None = None
     stray: int | None = None
+    first_close: int | None = None
+    opened = False
     marked = False
     for mark in _DOUBLE_MARKS.finditer(line):  # only the marks act (a loop over every character cost more)
         i = mark.start()
         ch = line[i]
         if ch == "“":
-            open_at, marked = i, True  # a second opener: the first one was stray
+            open_at, marked, opened = i, True, True  # a second opener: the first one was stray
         elif ch == "”":
             marked = True
             if open_at is not None:
                 out.append(QuoteSpan(base + open_at, base + i))
             else:
                 stray = i  # a closer with no opener
+                first_close = i if first_close is None and not opened else first_close
             open_at = None
         elif ch == '"':
             marked = True
@@ -191,12 +195,13 @@ def _pair_double(line: str, base: int, config: Config) -> LineMarks:
                 out.append(QuoteSpan(base + open_at, base + i))
                 open_at = None
             elif (line[i - 1] if i else " ") in _OPENS_AFTER and not (line[i + 1] if i + 1 < len(line) else " ").isspace():
-                open_at = i
+                open_at, opened = i, True
             else:
                 stray = i
+                first_close = i if first_close is None and not opened else first_close
     closes = stray if stray is not None and open_at is None and not line[stray + 1 :].strip(_LINE_END_MARKUP) else None
     spans = [q for q in out if 0 < q.close - q.open - 1 <= config.max_quote_chars]
-    return LineMarks(spans, open_at, closes, marked)
+    return LineMarks(spans, open_at, closes, marked, first_close)
 
 
 _DECADE = re.compile(r"\d0s\b")  # ‘90s, '20s
@@ -256,6 +261,30 @@ def _continued(lines: list[str], n: int, marks: LineMarks, base: int, config: Co
     return None
 
 
+WRAPPED_LINE = 50  # a line at least this long that ends mid-sentence is a wrapped line of a paragraph
+WRAP_LINES = 3  # lines a quote of a hard-wrapped paragraph may run on over
+
+
+def _wrapped(lines: list[str], n: int, marks: list[LineMarks], bases: list[int], config: Config) -> QuoteSpan | None:
+    """A quote opened on line ``n`` and closed on one of the next lines of the same paragraph (single
+    line breaks after lines of at least ``WRAPPED_LINE`` characters that end mid-sentence: a
+    hard-wrapped paragraph), the lines between holding no quotation mark."""
+    start = bases[n] + marks[n].dangling
+    for k in range(n + 1, min(len(lines), n + 1 + WRAP_LINES)):
+        before = lines[k - 1]
+        if len(before) < WRAPPED_LINE or _TERMINAL_END.search(before):
+            return None  # a short line, or one that ends its sentence: a list or a heading, not a wrap
+        if not lines[k].strip():
+            return None  # a blank line: a paragraph break (``_runs_on``)
+        close = marks[k].first_close
+        if close is not None:
+            end = bases[k] + close
+            return QuoteSpan(start, end) if end - start - 1 <= config.max_quote_chars else None
+        if marks[k].marked:
+            return None
+    return None
+
+
 def _runs_on(lines: list[str], n: int, marks: list[LineMarks], bases: list[int], config: Config) -> QuoteSpan | None:
     """A quote opened in paragraph ``n`` and closed only at the end of a later paragraph (each set
     off by a blank line; the paragraphs between hold no quotation mark): one quote over the break."""
@@ -297,6 +326,9 @@ def find_quote_spans(text: str, config: Config = DEFAULT) -> list[QuoteSpan]:
     >>> t = "She added: “Funding has reset.\\n\\nWe call it a “flush” now.”"
     >>> [t[q.open + 1 : q.close] for q in find_quote_spans(t)]
     ['Funding has reset.\\n\\nWe call it a “flush” now.']
+    >>> t = 'Mireille Dautry said. "The skew has flipped, and we expect\\nEther to outperform," she wrote. "Sure."'
+    >>> [t[q.open + 1 : q.close] for q in find_quote_spans(t)]
+    ['The skew has flipped, and we expect\\nEther to outperform,', 'Sure.']
     """
     lines = text.split("\n")
     bases, base = [], 0
@@ -318,6 +350,8 @@ def find_quote_spans(text: str, config: Config = DEFAULT) -> list[QuoteSpan]:
             doubles.append(cont)
         elif (run := _runs_on(lines, n, marks, bases, config)) is not None:
             long.append(run)
+        elif (wrap := _wrapped(lines, n, marks, bases, config)) is not None:
+            doubles.append(wrap)
     doubles = _nested(doubles, long) + long
     out = list(doubles)
     taken = _Taken(doubles)
@@ -405,9 +439,6 @@ def quote_kind(inner: str, starts_sentence: bool) -> str:
     if re.search(r"[.!?…]$", s.rstrip(",")) or starts_sentence:
         return "direct"
     return "partial"
-
-
-WRAPPED_LINE = 50  # a line at least this long that ends mid-sentence is a wrapped line of a paragraph
 
 
 class Lines:
