@@ -313,6 +313,8 @@ class Group:
         best = None
         for sign, pat in ((-1, cues().neg_before), (1, cues().pos_before)):
             for m in pat.finditer(self.fd.text, lo, self.first.start):
+                if _REPORTS.match(self.fd.text, m.end()):
+                    continue  # "added that staking yields of about 7% ...": a reporting verb, not a rise
                 if best is None or m.end() > best[2] or (m.end() == best[2] and m.start() < best[1]):
                     best = (sign, m.start(), m.end())
         if best is None:
@@ -321,6 +323,9 @@ class Group:
 
     def explicit(self, p: Percent) -> bool:
         return self.fd.text[p.start] in _EXPLICIT
+
+
+_REPORTS = re.compile(r"\s+that\b|\s*:")  # a cue word followed by a reported clause ("added that", "added:")
 
 
 def sentence_groups(fd: FinDoc, sent: Sentence, items: list[Percent], reach: int) -> list[list[Percent]]:
