@@ -47,6 +47,7 @@ from extractor.facts.attribution import grounding
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
+from extractor.facts.figures import written_scale
 from extractor.facts.grammar import ParsingComponent, any_parsed, parsed, requested
 from extractor.facts.lazy import lazy
 from extractor.facts.move_subjects import Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues
@@ -386,14 +387,24 @@ def _quote_chip(g: Group) -> bool:
 
 
 _AFTER_AMOUNT = re.compile(r",\s*(?:a|an)\s+(?:[a-z]+\s+){0,2}$")
+_UP_AFTER_AMOUNT = re.compile(r",\s*(?:up|down)\s+(?:by\s+)?(?:(?:about|nearly|almost|roughly|some|over|more\s+than)\s+)?$")
 _COUNT = re.compile(r"(?<![\w.,])\d[\d,.]*\s+(?P<unit>[a-z]+s)\b")
 
 
 def _amount_change(g: Group) -> bool:
     """A change noun set after an amount or a count, which is what changed: '$58.6 million, a 32% increase';
-    '950 coins, a 37% decrease' (not a price: 'to $3,500, a 4% gain')."""
+    '950 coins, a 37% decrease' (not a price: 'to $3,500, a 4% gain'); or "up"/"down" after an amount of
+    millions or more: 'revenue of $2.1 billion, up 35% from a year earlier' (not '$84.6K, up 2%')."""
     m = _AFTER_AMOUNT.search(g.left)
-    if not m or (g.after_word or "") not in cues().change_nouns:
+    if m is None:
+        m = _UP_AFTER_AMOUNT.search(g.left)
+        if m is None:
+            return False
+        comma = g.first.start - len(g.left) + m.start()
+        lo = max(g.sent.start_char, comma - 40)
+        return any(x.scaled and x.end == comma and written_scale(g.fd.text[x.start : x.end]) > 1e3
+                   for x in g.fd.money.within(lo, comma))
+    if (g.after_word or "") not in cues().change_nouns:
         return False
     comma = g.first.start - len(g.left) + m.start()
     lo = max(g.sent.start_char, comma - 40)
@@ -432,7 +443,7 @@ def blockers() -> Table:
         Rule("move.blocked.table_quantity", "a table column whose header names a quantity: 'AUM % Change', 'Volume %'",
              _table_quantity),
         Rule("move.blocked.amount_change", "the change of an amount or count written right before it: '$58.6 million, a 32% "
-             "increase', '950 coins, a 37% decrease'", _amount_change),
+             "increase', '950 coins, a 37% decrease', '$2.1 billion, up 35%'", _amount_change),
     ]
     for name, pattern in c.not_a_move_after:
         doc = _AFTER_DOCS.get(name, f"the words right after the percent say it is {name.replace('_', ' ')}")
