@@ -128,10 +128,11 @@ def _mover_re() -> re.Pattern:
     jumped 31%", "... has slid by 6.5 percent"): the name before it is the subject of the move."""
     lx = lexicon("move_lexicon")
     verbs = alternation(list(lx.negative_before) + list(lx.positive_before))
+    hedges = alternation(["by"] + list(lexicon("grammar").approximators))
     return re.compile(
         rf"""
-        [ ](?:(?:{alternation(lx.verb_fillers)})[ ]){{0,2}}(?:{verbs})       # " has jumped", " sank"
-        [ ](?:(?:by|about|roughly|nearly|almost|around|some|over|more[ ]than|as[ ]much[ ]as)[ ])?
+        [ ](?:(?:{alternation(lx.verb_fillers)})[ ]){{0,2}}(?:{verbs})            # " has jumped", " sank"
+        [ ](?:(?:{hedges})[ ])?                                                  # "by", "about", "more than"
         [+-]?\d[\d,]*(?:\.\d+)?[ ]?$                                         # the number, then the percent
         """,
         re.VERBOSE,
@@ -167,7 +168,6 @@ _LISTED_NAMES = re.compile(r" and ")  # "Bittensor and Render have declined 10%"
 # a word no sentence would capitalise as a common word: a compound of capitalised parts, all capitals, an inner capital
 _NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+|[A-Z][A-Z0-9]{1,5}|[A-Za-z][a-z]+[A-Z][A-Za-z]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][\"”’')]?\s+|\n\s*)$")  # right before a word that opens a sentence
-
 
 
 _NAME_START = re.compile(r"[A-Z\d]|[a-z](?=[A-Z])")  # where a ``_WORD`` can start

@@ -403,7 +403,7 @@ class Clause:
         for kind in KINDS:
             if m := c.noun_before[kind].search(self.left):
                 found.append((len(self.left) - m.start(), kind))
-            if (m := c.noun_after[kind].search(self.right)) and not _OWN_FIGURE.match(self.right, m.end()):
+            if (m := c.noun_after[kind].search(self.right)) and not _own_figure().match(self.right, m.end()):
                 found.append((m.end(), kind))
         _, kind = min(found, default=(0, None))
         return kind
@@ -462,9 +462,14 @@ class Clause:
         return not (year and published and int(year.group(0)) < int(published[:4]))
 
 
-# a kind noun after the figures that names a figure of its own ("$91.46, and the next hurdles sit at
-# $93.80"): the noun is that figure's, not this one's
-_OWN_FIGURE = re.compile(r"\s*(?:[\w’'-]+\s+){0,2}?(?:at|near|around|of|is|are|sits?|lies|lie|stands?|comes\s+in)\s+(?:(?:about|around|roughly)\s+)?(?:US)?\$?\d")
+@compiled
+def _own_figure() -> re.Pattern:
+    """After a kind noun, a link and a figure: the noun names a figure of its own ("$91.46, and the
+    next hurdles sit at $93.80"), not the one before it (level_cues.json link_words, approximators)."""
+    lv = lexicon("level_cues")
+    links, approx = alternation(lv.link_words), alternation(lv.approximators)
+    return re.compile(rf"\s*(?:[\w’'-]+\s+){{0,2}}?(?:{links}|is|are|sits?|lies|lie|stands?|comes\s+in)\s+(?:(?:{approx})\s+)?(?:US)?\$?\d",
+                      re.IGNORECASE)
 
 
 def _on_related_line(c: Clause) -> bool:

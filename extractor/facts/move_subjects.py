@@ -887,7 +887,14 @@ def nearest_found(pl: Place) -> Found:
     return replace(_nearest(pl), grammatical=False)
 
 
-_MODIFIER_BEFORE = re.compile(r"(?<![\w-])(?!(?:the|its|their|these|those|and|or|but|while|as|of|in|on|for|to|with)\s)[A-Za-z][\w-]*\s+$", re.IGNORECASE)
+@compiled
+def _modifier_before() -> re.Pattern:
+    """A content word right before a noun (not a determiner, preposition or clause opener of the
+    move lexicon): "*import* prices", not "the prices", "as prices"."""
+    lx = lexicon("move_lexicon")
+    function = alternation(list(lx.reference_determiners) + list(lx.owner_prepositions) + list(lx.joiner_words)
+                           + list(lx.clause_openers) + ["these", "those"], any_space=False)
+    return re.compile(rf"(?<![\w-])(?!(?:{function})\s)[A-Za-z][\w-]*\s+$", re.IGNORECASE)
 
 
 def _anaphor_in(before: str) -> bool:
@@ -904,7 +911,7 @@ def _anaphor_in(before: str) -> bool:
     """
     c = subject_cues()
     for m in c.generic.finditer(before):
-        if m.group().lower() not in c.modifiable or not _MODIFIER_BEFORE.search(before, 0, m.start()):
+        if m.group().lower() not in c.modifiable or not _modifier_before().search(before, 0, m.start()):
             return True
     return False
 

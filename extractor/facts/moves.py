@@ -387,7 +387,12 @@ def _quote_chip(g: Group) -> bool:
 
 
 _AFTER_AMOUNT = re.compile(r",\s*(?:a|an)\s+(?:[a-z]+\s+){0,2}$")
-_UP_AFTER_AMOUNT = re.compile(r",\s*(?:up|down)\s+(?:by\s+)?(?:(?:about|nearly|almost|roughly|some|over|more\s+than)\s+)?$")
+
+
+@compiled
+def _up_after_amount() -> re.Pattern:
+    """", up" / ", down by about" right before the percent (grammar.json approximators)."""
+    return re.compile(rf",\s*(?:up|down)\s+(?:by\s+)?(?:(?:{alternation(lexicon('grammar').approximators)})\s+)?$", re.IGNORECASE)
 _COUNT = re.compile(r"(?<![\w.,])\d[\d,.]*\s+(?P<unit>[a-z]+s)\b")
 
 
@@ -397,7 +402,7 @@ def _amount_change(g: Group) -> bool:
     millions or more: 'revenue of $2.1 billion, up 35% from a year earlier' (not '$84.6K, up 2%')."""
     m = _AFTER_AMOUNT.search(g.left)
     if m is None:
-        m = _UP_AFTER_AMOUNT.search(g.left)
+        m = _up_after_amount().search(g.left)
         if m is None:
             return False
         comma = g.first.start - len(g.left) + m.start()
