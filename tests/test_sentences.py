@@ -20,7 +20,9 @@ PIECES = ["Ether", "$60K.", "3%.", "2.5M.", ".", "...", "!", "?", "?!", "…", "
 def both(text: str) -> tuple[list[int], list[int]]:
     doc = NLP.make_doc(text)
     arr = doc.to_array([IDX, LENGTH])
-    slow = [i for i, f in enumerate(sentence_starts([text[a : a + n] for a, n in arr.tolist()])) if f]
+    pairs = arr.tolist()
+    spaced = [a > 0 and text[a - 1].isspace() for a, _ in pairs]
+    slow = [i for i, f in enumerate(sentence_starts([text[a : a + n] for a, n in pairs], spaced)) if f]
     return slow, sentence_start_tokens(text, arr[:, 0], arr[:, 1])
 
 

@@ -110,26 +110,31 @@ _TERMINAL = {".", "!", "?", "…", "...", "?!", "!?"}
 # spaCy's tokenizer keeps a full stop glued to a figure with a unit ("$60K.", "2.5M."): still a sentence end
 _FIGURE_STOP = re.compile(r"^[$€£]?\d[\d,.]*(?:[KkMmBbTt]|bn|mn|tn|[%xX])\.$")
 _CLOSERS = {"”", "’", '"', "'", ")", "]", "»"}
+_STRAIGHT = {'"', "'"}  # closers that open a quotation as well
 
 
-def _start_step(word: str, after_terminal: bool, after_newline: bool) -> tuple[bool, bool, bool]:
+def _start_step(word: str, after_terminal: bool, after_newline: bool, spaced: bool = False) -> tuple[bool, bool, bool]:
     """One token of ``sentence_starts``: whether ``word`` starts a sentence (the first token aside),
-    then the state after it (after a terminal token, after a newline)."""
+    then the state after it (after a terminal token, after a newline). ``spaced``: whitespace stands
+    right before the token, so a straight quotation mark after a sentence's end opens the next one
+    ('said. "Rates ...') instead of closing the sentence ('said."')."""
     is_space = word.isspace()
-    start = not is_space and (after_newline or (
+    opener = spaced and after_terminal and word in _STRAIGHT
+    start = not is_space and (after_newline or opener or (
         after_terminal and word not in _CLOSERS and word not in _TERMINAL
         and (word[:1].isupper() or word[:1].isdigit() or word[:1] in "“\"‘'(*-$")))
     # a newline (always its own space token) ends a paragraph or list item
     after_newline = (after_newline or "\n" in word) if is_space else False
     if word in _TERMINAL or (word[-1:] == "." and _FIGURE_STOP.match(word)):
         after_terminal = True
-    elif not (word in _CLOSERS and after_terminal) and not is_space:
+    elif (opener or not (word in _CLOSERS and after_terminal)) and not is_space:
         after_terminal = False
     return start, after_terminal, after_newline
 
 
-def sentence_starts(words: Sequence[str]) -> list[bool]:
-    """Which tokens start a sentence: paragraph breaks (newlines) and terminal punctuation.
+def sentence_starts(words: Sequence[str], spaced: Sequence[bool] | None = None) -> list[bool]:
+    """Which tokens start a sentence: paragraph breaks (newlines) and terminal punctuation
+    (``spaced``: whether whitespace stands right before each token).
 
     Cheaper than the parser and better on news: "Feb. 5" and "U.S." are single tokens for
     spaCy's English tokenizer, closing quotes stay with their sentence.
@@ -138,11 +143,13 @@ def sentence_starts(words: Sequence[str]) -> list[bool]:
     [True, False, False, False, False, True, False, False, False, False, False, False, False, False, True]
     >>> sentence_starts(["Bitcoin", "slid", "to", "$", "60K.", "Ether", "rose", "on", "Monday", "."])
     [True, False, False, False, False, True, False, False, False, False]
+    >>> sentence_starts(["He", "said", ".", '"', "Go", '"', ","], [False, True, False, True, False, False, False])
+    [True, False, False, True, False, False, False]
     """
     starts = []
     after_terminal = after_newline = False
     for i, word in enumerate(words):
-        start, after_terminal, after_newline = _start_step(word, after_terminal, after_newline)
+        start, after_terminal, after_newline = _start_step(word, after_terminal, after_newline, bool(spaced and spaced[i]))
         starts.append(start or i == 0)
     return starts
 
@@ -187,7 +194,7 @@ def sentence_start_tokens(text: str, idx, length) -> list[int]:
         while j < n:  # the rules of ``sentence_starts``, from a quiet state, until the state is quiet again
             a = int(idx[j])
             word = text[a : a + int(length[j])]
-            start, after_terminal, after_newline = _start_step(word, after_terminal, after_newline)
+            start, after_terminal, after_newline = _start_step(word, after_terminal, after_newline, a > 0 and text[a - 1].isspace())
             if start and j:
                 starts.append(j)
             j += 1

@@ -487,11 +487,30 @@ def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> 
             s, e = m.span("name")
             if 1 in labelled[s:e] or not is_person_name(m.group("name"), org_names):
                 continue
-            prev = re.search(r"([\w’'.-]+)[ \t]+\Z", text[max(0, s - 40) : s])
-            if prev and prev.group(1)[:1].isupper() and prev.group(1).lower() not in lx.verbs:
-                continue  # a longer capitalised run ("Acme Ann Lee", "Morgan Stanley Wealth"): not this name alone
+            if _in_longer_run(text, s, lx):
+                continue  # a longer capitalised run ("Acme Ann Lee", "Casa de la Moneda de Mexico"): not this name alone
             out.append(_Raw(s, e, m.group("name")))
     return out
+
+
+_WORD_BEFORE = re.compile(r"([\w’'.-]+)[ \t]+\Z")
+
+
+def _in_longer_run(text: str, start: int, lx) -> bool:
+    """Whether the name at ``start`` ends a longer capitalised run: a capitalised word (not a
+    reporting verb) right before it, past any particles ("Acme Ann Lee"; "the Casa de la Moneda
+    de Mexico", an organisation, not "Moneda de Mexico")."""
+    pos = start
+    for _ in range(3):
+        prev = _WORD_BEFORE.search(text, max(0, pos - 40), pos)
+        if prev is None:
+            return False
+        word = prev.group(1)
+        if word.lower() in lx.particles:
+            pos = prev.start()
+            continue
+        return word[:1].isupper() and word.lower() not in lx.verbs
+    return False
 
 
 def _name_before_from(text: str, lo: int, end: int) -> int:
