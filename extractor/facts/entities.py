@@ -144,9 +144,12 @@ MOVER_REACH = 80  # characters before a percent where its verb and number are lo
 
 @compiled
 def _relative_before() -> re.Pattern:
-    """A relative clause set off by commas, ending where the text ends (", which holds 9,500 BTC,")."""
+    """A relative clause or an appositive set off by commas, ending where the text ends (", which
+    holds 9,500 BTC,", ", a maker of warehouse arms,")."""
     pronouns = alternation(lexicon("move_lexicon").relative_pronouns)
-    return re.compile(rf",[ ](?:{pronouns})[ ](?:[^,;:()]|(?<=\d),(?=\d))*,$")  # "9,500" is no comma of the clause
+    dets = alternation(lexicon("move_lexicon").reference_determiners)
+    # "9,500" is no comma of the clause; an appositive opens with a determiner (", a maker of warehouse arms,")
+    return re.compile(rf",[ ](?:{pronouns}|{dets})[ ](?:[^,;:()]|(?<=\d),(?=\d))*,$")
 
 
 def _mover_matches(text: str) -> Iterator[re.Match]:
@@ -471,7 +474,7 @@ class Registry:
         for m in _mover_matches(text):
             end = m.start()
             if text[end - 1 : end] == "," and (rel := relative.search(text, max(0, end - MOVER_REACH), end)):
-                end = rel.start()  # "Hyperion Mining, which holds 9,500 BTC, slid 6%": the name before the clause
+                end = rel.start()  # "Hyperion Mining, which holds 9,500 BTC, slid 6%": the name before the clause or appositive
             last_word = text[text.rfind(" ", max(0, end - 40), end) + 1 : end]
             if not last_word[:1].isupper() and not last_word[:1].isdigit():
                 continue  # "shares jumped 4%", "bitcoin fell 2%": no capitalised name ends there
