@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from extractor.data import alternation, compiled, lexicon
 from extractor.facts.doc import _LOWER_WORD
+from extractor.facts.figures import SET_OFF_WORDS
 from extractor.rx import find_all, lower_exactly, matches_at
 from extractor.normalize.assets import Asset, AssetMention, asset_kind, canonical_asset, find_assets
 
@@ -148,8 +149,8 @@ def _relative_before() -> re.Pattern:
     holds 9,500 BTC,", ", a maker of warehouse arms,")."""
     pronouns = alternation(lexicon("move_lexicon").relative_pronouns)
     dets = alternation(lexicon("move_lexicon").reference_determiners)
-    # "9,500" is no comma of the clause; an appositive opens with a determiner (", a maker of warehouse arms,")
-    return re.compile(rf",[ ](?:{pronouns}|{dets})[ ](?:[^,;:()]|(?<=\d),(?=\d))*,$")
+    # an appositive opens with a determiner (", a maker of warehouse arms,")
+    return re.compile(rf",[ ](?:{pronouns}|{dets})[ ]{SET_OFF_WORDS},$")
 
 
 def _mover_matches(text: str) -> Iterator[re.Match]:

@@ -125,15 +125,19 @@ def passing_over(fd, pos: int):
     return skip
 
 
+# the words of a clause set off by commas: no clause mark or bracket, and no comma but one inside a number ("9,500")
+SET_OFF_WORDS = r"(?:[^,;:()]|(?<=\d),(?=\d))*"
+
+
 @compiled
 def _relative_open() -> re.Pattern:
     """A relative clause opened after a comma ("Acme, which holds "), or an appositive after a
     capitalised name ("Strategy, the largest corporate holder of "), running up to where the text ends."""
     pronouns = alternation(lexicon("move_lexicon").relative_pronouns)
-    return re.compile(rf"(?:,\s*(?i:{pronouns})|(?<=[A-Z])[\w.&’'-]*,\s*(?:[Tt]he|[Aa]n?))\s(?:[^,;:()]|(?<=\d),(?=\d))*$")
+    return re.compile(rf"(?:,\s*(?i:{pronouns})|(?<=[A-Z])[\w.&’'-]*,\s*(?:[Tt]he|[Aa]n?))\s{SET_OFF_WORDS}$")
 
 
-_CLOSE = re.compile(r"(?:[^,;:()]|(?<=\d),(?=\d))*,")  # the rest of a clause, up to the comma that closes it ("9,500" is none)
+_CLOSE = re.compile(rf"{SET_OFF_WORDS},")  # the rest of a clause, up to the comma that closes it
 
 
 def in_relative_clause(text: str, left: str, end: int, pos: int) -> bool:

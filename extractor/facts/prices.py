@@ -246,15 +246,16 @@ _PER = re.compile(r"^\s*(?:per|a|to\s+the|against\s+the)\s+(?:the\s+)?$", re.IGN
 
 def table_price_asset(fd: FinDoc, start: int):
     """The first asset named in the row of a figure that stands in a pipe-table column headed by
-    a price word ("| Solana (SOL) | $201.40 |" under "| Coin | Price |"), else ``None``."""
-    row = table_row(fd, start)
-    if row is None or not cues().table_header.search(row.header) or cues().table_not_header.search(row.header):
-        return None
-    for a, b in row.cells:
-        found = fd.assets.within(a, b)
-        if found:
-            return found[0]
-    return None
+    a price word ("| Solana (SOL) | $201.40 |" under "| Coin | Price |"), else ``None`` (read once per
+    figure: the kind rules and the asset choice both ask)."""
+
+    def find():
+        row = table_row(fd, start)
+        if row is None or not cues().table_header.search(row.header) or cues().table_not_header.search(row.header):
+            return None
+        return next((found[0] for a, b in row.cells if (found := fd.assets.within(a, b))), None)
+
+    return fd.cached(("price_table_asset", start), find)
 
 
 def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
