@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -220,8 +221,7 @@ def batch(
         summary = run_batch(src, db, settings=settings, workers=workers, engine=engine, ray=RayOptions(address, cpus_per_actor),
                             pattern=glob, force=force, jsonl=jsonl, parquet=parquet, csv=csv, progress=progress)
     except KeyboardInterrupt:
-        _ignore_interrupts()
-        fail(f"interrupted: articles written so far are complete in {shown}; run the same command again to finish", 130)
+        _interrupted(f"interrupted: articles written so far are complete in {shown}; run the same command again to finish")
     for _, message in summary.errors[:20]:
         typer.echo(f"error: {message}", err=True)
     if len(summary.errors) > 20:
@@ -415,13 +415,26 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _interrupted(message: str) -> None:
+    """Report an interrupt in one line and end the process with code 130 at once. The engine and the
+    store are closed by then (their context managers ran while the ``KeyboardInterrupt`` passed);
+    the interpreter's own shutdown is skipped: a batch that had printed this line still ended by
+    SIGINT now and then during it (-2 instead of 130, under load, cause not found)."""
+    _ignore_interrupts()
+    typer.echo(f"error: {message}", err=True)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed or broken stream: nothing more to say there
+            pass
+    os._exit(130)
+
+
 def run() -> None:
     try:
         app()
     except KeyboardInterrupt:  # outside a command's own handling (start-up, imports)
-        _ignore_interrupts()
-        typer.echo("error: interrupted", err=True)
-        sys.exit(130)
+        _interrupted("interrupted")
 
 
 if __name__ == "__main__":
