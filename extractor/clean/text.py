@@ -144,6 +144,12 @@ def collapse_whitespace(text: str) -> str:
 # ends in a lower-case letter, a digit or a comma, and a next line that goes on in lower case or
 # with a figure ("changing hands at / $39.85"; not an item number, "1. Solana")
 _WRAP = re.compile(r"(?<=[^\n]{29}[a-z0-9,])\n(?=[a-z$(]|\d+(?![.)]\s))")
+# ... or a line of 30 characters or more that ends in a word no sentence or title ends with (a
+# preposition, an article, a conjunction, a reporting verb: "head of digital assets at /
+# Northfield Capital") before a line that opens with a capital or a quotation mark
+_JOINER_END = ("at", "of", "the", "a", "an", "and", "or", "in", "on", "for", "to", "with", "from", "by", "than",
+               "said", "says", "told", "according")
+_WRAP_AFTER_JOINER = re.compile(rf"(?<=[^\n]{{29}}) (?:{'|'.join(_JOINER_END)})\n(?=[A-Z“\"‘])")
 
 
 def unwrap_lines(text: str) -> str:
@@ -159,9 +165,14 @@ def unwrap_lines(text: str) -> str:
     'and it is currently changing hands at $39.85, above support'
     >>> unwrap_lines("These are the coins that moved the most this week\\n1. Solana\\n2. XRP")
     'These are the coins that moved the most this week\\n1. Solana\\n2. XRP'
+    >>> unwrap_lines("said Vera Okafor, who runs research at\\nHalden Partners. “It is early.”")
+    'said Vera Okafor, who runs research at Halden Partners. “It is early.”'
+    >>> unwrap_lines("What traders are watching this week and\\nwhy"), unwrap_lines("Prices at\\nNoon")
+    ('What traders are watching this week and why', 'Prices at\\nNoon')
     """
     if "\n" not in text:
         return text
+    text = _WRAP_AFTER_JOINER.sub(lambda m: m.group().replace("\n", " "), text)
     return _WRAP.sub(" ", text)
 
 
