@@ -34,6 +34,7 @@ from extractor.data import alternation, compiled, lexicon, pattern_alternation, 
 from extractor.facts import grammar
 from extractor.facts.attribution import object_marker
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
+from extractor.facts.entities import words as entity_words
 from extractor.facts.windows import Row, table_row
 from extractor.normalize.assets import asset_kind
 from extractor.rx import lower_exactly
@@ -82,6 +83,7 @@ class SubjectCues:
     generic: re.Pattern  # any anaphor, anywhere (the fallback's running subject)
     modifiable: frozenset[str]  # lower-cased bare nouns a modifier makes a thing of their own ("import prices")
     anaphor_of: dict[str, str]  # phrase (lower case) -> anaphor kind
+    described: dict[str, frozenset[str]]  # "exchange" -> lower-cased last words of the names it describes ("exchange", "markets")
     kinds: dict[str, frozenset[str]]  # anaphor kind -> mention kinds it may refer to
     opening: re.Pattern
     name_before_verb: re.Pattern
@@ -129,6 +131,7 @@ def subject_cues() -> SubjectCues:
         generic=_words_re(anaphor_of),
         modifiable=frozenset(p.lower() for p in lx.modifiable_anaphors),
         anaphor_of=anaphor_of,
+        described={noun.lower(): frozenset(w.lower() for w in ws) for noun, ws in lx.described_names.items()},
         kinds={k: frozenset(v) for k, v in lx.anaphor_kinds.items()},
         opening=re.compile(rf"\s*(?:{alternation(lx.opening_determiners)})\s+[a-z]"),
         name_before_verb=re.compile(
@@ -474,7 +477,8 @@ def clean_name(fd: FinDoc, start: int, end: int) -> Mention | None:
     if poss:
         start += sum(len(w) + 1 for w in parts[: poss[-1] + 1])
         parts = parts[poss[-1] + 1 :]
-    while parts and parts[0] in not_subjects:
+    adjective = entity_words().adjective
+    while parts and (parts[0] in not_subjects or (len(parts) > 1 and adjective.match(parts[0]))):  # "Kraken-listed Acme"
         start += len(parts[0]) + 1
         parts = parts[1:]
     heads = subject_cues().named_heads
@@ -644,6 +648,8 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
         return _anaphor(pl, c.anaphor_of[low], start, end)
     if c.episode.fullmatch(low):  # "the second dropped by 56%": an episode of the running asset
         return _anaphor(pl, "any", start, end)
+    if (poss := _POSSESSED_SHARES.fullmatch(text)) is not None:  # "the lender's stock"
+        return _described(pl, poss.group("noun"), "stock", start, end)
     if _quantity_end(text) or _quantity_lead(text):
         return Found((), "a quantity", quantity=text)
     one = _single(pl, start, end)
@@ -817,6 +823,9 @@ def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
     name = _name_between(fd, ph.start, head.start)
     if name is not None:
         return Found((name,), how)
+    poss = _POSSESSOR.fullmatch(fd.text, ph.start, head.start)
+    if poss is not None:  # "the exchange's shares": the company a descriptive noun refers back to
+        return _described(pl, poss.group("noun"), "stock" if head.lower in ("shares", "share", "stock") else "any", ph.start, ph.end)
     if not _DETERMINERS.fullmatch(fd.text, ph.start, head.start):  # "import prices", "miner shares": not a reference back
         return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")
     comp = re.match(r"\s+(?:of|in|for)\s+(?=\w)", fd.text[head.end : ph.end])
@@ -827,6 +836,32 @@ def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
         return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")
     kind = "stock" if head.lower in ("shares", "share", "stock") else "crypto" if head.lower in ("token", "coin") else "any"
     return _anaphor(pl, kind, ph.start, ph.end)
+
+
+# "the exchange's ", "this small miner’s ": a determiner, up to two modifiers and a lower-case noun in the possessive
+_POSSESSOR = re.compile(r"(?:the|this|that)\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>[a-z][\w-]*)['’]s\s+", re.IGNORECASE)
+
+_POSSESSED_SHARES = re.compile(_POSSESSOR.pattern + r"(?:shares|stock|share\s+price|stock\s+price)", re.IGNORECASE)
+
+
+def _described(pl: Place, noun: str, kind: str, start: int, end: int) -> Found:
+    """What "the <noun>'s shares" refers back to: the latest capitalized name, up to ``anaphor_sents``
+    sentences back, whose last word is one the noun describes ("Polaris Mining ... the miner's stock";
+    ``described_names``), else none; for a noun the table does not hold ("the company's shares"),
+    what an anaphor of ``kind`` refers to."""
+    fd, text = pl.fd, pl.fd.text[start:end]
+    words_ = subject_cues().described.get(noun.lower())
+    if words_:
+        lo = _sentence_back(fd, pl.sent, pl.config.anaphor_sents, False)
+        found = None
+        for nm in _NAME_FULL.finditer(fd.text, lo, start):
+            name = clean_name(fd, nm.start(), nm.end())
+            if name is not None and name.subject.split(" ")[-1].lower() in words_ and len(name.subject.split(" ")) > 1:
+                found = name
+        if found is not None:
+            return Found((found,), f"{text!r} describes {found.subject}")
+        return Found((), f"{text!r}: no name before it that a {noun.lower()} describes")
+    return _anaphor(pl, kind, start, end)
 
 
 def _name_between(fd: FinDoc, lo: int, hi: int) -> Mention | None:

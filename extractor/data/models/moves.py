@@ -61,6 +61,10 @@ class MoveLexicon(Lexicon):
                     "refer to ('the stock' -> stock, 'the token' -> crypto, 'it' -> any)")
     modifiable_anaphors: Phrases = Field(description="bare anaphor nouns that a word before them turns into a thing of its own "
                                                      "('*import* prices', '*energy* futures'): then no anaphor of the running asset")
+    described_names: dict[str, Phrases] = Field(
+        default_factory=dict,
+        description="a lower-case noun that describes a company ('the exchange's shares', 'the miner's stock') -> the last "
+                    "words of the names it describes ('Exchange', 'Mining'): the possessive refers back to the latest such name")
     anaphor_kinds: Annotated[dict[RuleName, Phrases], Len(min_length=1)] = Field(
         description="for each anaphor kind, the kinds of mention it may refer to (asset kinds of data/assets.jsonl, 'pair', "
                     "and 'name' for a capitalized name the article made a subject)")
