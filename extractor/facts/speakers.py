@@ -71,6 +71,7 @@ class Lex:
     verbs: frozenset[str]  # one-word reporting verbs
     role_name: re.Pattern  # a name right after a role noun
     appositive_name: re.Pattern  # a 2-3 word name followed by ", "
+    copular_name: re.Pattern  # a 2-3 word name followed by "is", "serves as" ... and a role phrase
     handle_name: re.Pattern  # a name followed by its social handle: "Ann Lee (@annlee)"
     verb_name: WordStarts  # a one-word reporting verb (lower case)
     name_before: re.Pattern  # "First Last" ending a window (before a reporting verb)
@@ -114,6 +115,15 @@ def lex() -> Lex:
         """,
         re.VERBOSE,
     )
+    copular = re.compile(
+        rf"""
+        (?P<name>{_LED_NAME_WORD}(?:{_GAP}(?:(?:{particles})(?:{_GAP}|-))?{_NAME_WORD}){{1,2}})  # two or three Capitalised words
+        {_GAP}(?:{alternation(q.copular_role_verbs)}){_GAP}                                     # "is", "serves as"
+        (?P<role>(?:(?:the|a|an){_GAP})?[^,;:“”"()\n.]{{2,80}}?)                                # the role, as written
+        (?=[,;:.]|{_GAP}(?:{alternation(q.role_end_words)}|and|but|since|who|where){_GAP}|$)
+        """,
+        re.VERBOSE,
+    )
     handle = re.compile(
         rf"""
         (?<![\w@-])                                     # starts a word
@@ -153,7 +163,7 @@ def lex() -> Lex:
         particles=_low(q.name_particles),
         role_stop_words=_low(q.role_stop_words) | _low(lexicon("grammar").clause_break_words),
         verbs=_low(v for v in words("reporting_verbs") if " " not in v),
-        role_name=role_name, appositive_name=appositive, handle_name=handle, verb_name=verb_name, name_before=name_before, name_after=name_after,
+        role_name=role_name, appositive_name=appositive, copular_name=copular, handle_name=handle, verb_name=verb_name, name_before=name_before, name_after=name_after,
         org_head=org_head, post_role=post_role,
         first_name=re.compile(rf"(?<![\w-])({_NAME_WORD}){_GAP}\Z"),
         head_starts=WordStarts(_first_words([*q.roles, *(h.rstrip('.') for h in q.honorifics), *q.org_heads])),
@@ -425,7 +435,32 @@ def _rule_people(text: str, starts: list[int] | None = None) -> list[_Raw]:
         name = m.group("name")
         if role_after(text, m.end("name")) and is_person_name(name):
             out.append(_Raw(m.start("name"), m.end("name"), name))
+    for m in _copular_names(text):
+        out.append(_Raw(m.start("name"), m.end("name"), m.group("name")))
     return out
+
+
+def _copular_names(text: str) -> Iterator[re.Match]:
+    """Names a role given in a clause of their own vouches for: "Ann Okafor-Lee is head of macro
+    strategy at Acme" (the model may call such a name anything). The role must name where it is
+    held ("at Acme", "of Brevik Capital"): "Fennick Rowe is a broker at heart" describes a firm.
+    Tried only where a copular verb stands.
+
+    >>> [m.group("name") for m in _copular_names("Marta Oyelaran-Brandt is head of macro strategy at Fennick & Rowe.")]
+    ['Marta Oyelaran-Brandt']
+    >>> [m.group("name") for m in _copular_names("Wall Street is a tough place. Fennick Rowe is a broker at heart.")]
+    []
+    """
+    if " is " not in text and " was " not in text and " serves " not in text and " served " not in text \
+            and " became " not in text and " been " not in text:
+        return
+    for m in lex().copular_name.finditer(text):
+        role = m.group("role")
+        if _has_role_word(role) and _ROLE_AT_ORG.search(role) and is_person_name(m.group("name")):
+            yield m
+
+
+_ROLE_AT_ORG = re.compile(r"\s(?:at|of|for|with)\s+(?:the\s+)?[A-Z]")  # "head of research at Acme": a title held at a named body
 
 
 def _resolve(fd: FinDoc, raw: list[_Raw]) -> list[Mention]:

@@ -24,6 +24,9 @@ class QuoteLexicon(Lexicon):
     title_small_words: Phrases = Field(description="small words a Title Case label may hold in lower case ('of', 'the', 'and')")
     role_stop_words: Phrases = Field(description="words at which a role written before a name stops ('... said at the firm strategist Ann Lee')")
     role_end_words: Phrases = Field(description="words that end a role written after a name (', chief analyst at Acme, in a note')")
+    copular_role_verbs: Phrases = Field(default_factory=list, description="verbs that give a name its role in a clause of its "
+                                        "own ('Ann Lee is head of research at Acme', 'Ann Lee serves as chief economist'): "
+                                        "a role phrase after one vouches for a person")
     ner_reporting_verbs: Phrases = Field(description="the reporting verbs (each one of reporting_verbs.txt) that send a sentence "
                                          "to the NER: a narrower set than the quote cues keeps the model's windows few")
     estimate_verbs: Phrases = Field(description="verbs that attribute an estimate or a view to someone ('sees', 'projected') but "
