@@ -230,9 +230,37 @@ def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS, ski
         found = _last_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, None, skip)
         if found:
             return AssetChoice(found, "section")
-        if is_heading(prev.text) and not is_list_item(prev.text):
-            break  # a short list item ("- $45.90 – the 200-day average") does not open a section
+        if is_heading(prev.text) and not is_list_item(prev.text):  # (a short list item does not open a section)
+            if _list_below(fd, prev):  # a heading naming no asset over a list ("LEVELS" / "- $3,267 ..."): the article's subject
+                topic = dominant_asset(fd)
+                return AssetChoice(topic, "topic") if topic is not None and _fits(topic, None, skip) else None
+            break
     return None
+
+
+TOPIC_LEAD = 2  # how many times more often than any other asset the article's subject is named
+
+
+def dominant_asset(fd: FinDoc) -> AssetMention | None:
+    """The asset the article is about: named at least ``TOPIC_LEAD`` times as often as any other
+    (its first mention), else ``None``. Computed once per Doc."""
+
+    def find() -> AssetMention | None:
+        counts: dict[str, list] = {}
+        for a in fd.assets:
+            counts.setdefault(a.asset.id, [0, a])[0] += 1
+        ranked = sorted(counts.values(), key=lambda v: -v[0])
+        if not ranked or (len(ranked) > 1 and ranked[0][0] < TOPIC_LEAD * ranked[1][0]):
+            return None
+        return ranked[0][1]
+
+    return fd.cached("attribution.dominant_asset", find)
+
+
+def _list_below(fd: FinDoc, heading) -> bool:
+    """Whether a list item comes within the two lines after ``heading`` (a sub-heading may stand between)."""
+    following = fd.text[heading.end_char : heading.end_char + 300].lstrip("\n").split("\n")[:3]
+    return any(is_list_item(line) for line in following[:3])
 
 
 # --- time -----------------------------------------------------------------------------------

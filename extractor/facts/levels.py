@@ -204,6 +204,7 @@ class Figure:
     money: Money | None = None  # the money expression it was read from (none: a bare number or a range's tail)
 
 
+_PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per\s?cent\b)")
 _RANGE_TAIL = re.compile(
     rf"""
     \s?[-–]\s?              # a hyphen or en dash right after the first figure
@@ -219,8 +220,8 @@ def _range_tail(fd: FinDoc, m: Money, out: Proposal) -> Figure | None:
     """The bare second figure of a range written "$80-85" or "$1.2-1.4K", with its candidate (a
     second figure with its own "$" is a money figure of its own)."""
     tail = _RANGE_TAIL.match(fd.text, m.end)
-    if not tail or fd.text[tail.end() : tail.end() + 1].isalnum() or "$" in tail.group(0):
-        return None
+    if not tail or fd.text[tail.end() : tail.end() + 1].isalnum() or "$" in tail.group(0) or _PERCENT_AFTER.match(fd.text, tail.end()):
+        return None  # ("$3,267 - 78.6% retracement": a percent after the dash is the figure's note, not a range's end)
     try:
         # "$1.2-1.4K": a tail without a scale word takes the first figure's
         factor = written_scale(fd.text[m.start : m.end]) if tail.group("scale") is None and m.scaled else scale_factor(tail.group("scale"))
