@@ -84,6 +84,7 @@ class SubjectCues:
     modifiable: frozenset[str]  # lower-cased bare nouns a modifier makes a thing of their own ("import prices")
     anaphor_of: dict[str, str]  # phrase (lower case) -> anaphor kind
     described: dict[str, frozenset[str]]  # "exchange" -> lower-cased last words of the names it describes ("exchange", "markets")
+    company_noun: re.Pattern  # after an asset word, a noun it modifies to describe a company ("bitcoin *miner* Cinderford")
     kinds: dict[str, frozenset[str]]  # anaphor kind -> mention kinds it may refer to
     opening: re.Pattern
     name_before_verb: re.Pattern
@@ -132,6 +133,7 @@ def subject_cues() -> SubjectCues:
         modifiable=frozenset(p.lower() for p in lx.modifiable_anaphors),
         anaphor_of=anaphor_of,
         described={noun.lower(): frozenset(w.lower() for w in ws) for noun, ws in lx.described_names.items()},
+        company_noun=re.compile(rf"[ -](?:{alternation(lx.company_nouns)})\s+(?=[A-Z])"),
         kinds={k: frozenset(v) for k, v in lx.anaphor_kinds.items()},
         opening=re.compile(rf"\s*(?:{alternation(lx.opening_determiners)})\s+[a-z]"),
         name_before_verb=re.compile(
@@ -401,6 +403,8 @@ def referent(pl: Place, kind: str, at: int) -> Mention | None:
     typed = kind != "any"
     lo = _sentence_back(pl.fd, pl.sent, cfg.anaphor_sents if typed else cfg.running_sents, not typed)
     pool = mentions(pl.fd).within(lo, at) + pl.run.named_within(lo, at)
+    if kind == "stock":
+        pool += _company_openers(pl.fd, lo, pl.sent.start_char)
     pool = [m for m in pool if m.kind in kinds and m.end <= at]
     if pool:
         text = pl.fd.text
@@ -408,6 +412,37 @@ def referent(pl: Place, kind: str, at: int) -> Mention | None:
         best = max(free or pool, key=lambda m: (m.start, m.how != "name"))
         return _past_side_clause(pl, best, pool, at) or best
     return _topic(pl.fd, kinds) if typed else None
+
+
+def _company_openers(fd: FinDoc, lo: int, hi: int) -> list[Mention]:
+    """The company names that open the sentences starting in ``lo:hi``: two or more capitalized
+    words ending in a company word ("Fernhill Group was the worst performer. *The stock* dropped
+    8.1%"; ``entities.stock_context``, ``described_names``), before a lower-case word. A bank or
+    analyst opening a sentence ("Morgan Stanley raised its target") is no company name of this shape."""
+    out = []
+    companies = _company_words()
+    sent = fd.sentence_at(lo) if lo < hi else None
+    while sent is not None and sent.start_char < hi:
+        if sent.start_char >= lo:
+            start = sent.start_char
+            m = _NAME_FULL.match(fd.text, start, min(sent.end_char, start + 120))
+            if m is not None and re.match(r"\s+[a-z]", fd.text[m.end() : m.end() + 3]):
+                name = clean_name(fd, m.start(), m.end())
+                words_ = name.subject.split(" ") if name is not None else []
+                if name is not None and name.how == "name" and len(words_) >= 2 and words_[-1].lower() in companies:
+                    out.append(name)
+        if sent.i + 1 >= len(fd.sentences):
+            break
+        sent = fd.sentences[sent.i + 1]
+    return out
+
+
+@compiled
+def _company_words() -> frozenset[str]:
+    """Lower-cased last words of company names: the stock-context suffixes ("Group", "plc") and the
+    words descriptive nouns point to ("Mining", "Bancorp")."""
+    suffixes = {w.lower().rstrip(".") for w in lexicon("entities").stock_context if w[:1].isupper()}
+    return frozenset(suffixes | {w for ws in subject_cues().described.values() for w in ws})
 
 
 def _sentence_opener(pl: Place, at: int) -> Mention | None:
@@ -809,6 +844,8 @@ def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
     fd, head = pl.fd, ph.head
     how = f"the owner of {head.text!r}"
     after = [m for m in inside if m.start >= head.end][:1]
+    if after and subject_cues().company_noun.match(fd.text, after[0].end) and (later := _name_between(fd, after[0].end, ph.end)) is not None:
+        return Found((later,), how)  # "shares of bitcoin miner Cinderford Mining": the asset word only describes the company
     if after:
         return Found((after[0],), how)
     name = _name_between(fd, head.end, ph.end)

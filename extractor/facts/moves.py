@@ -673,7 +673,7 @@ class Periods:
 
     @lazy
     def spans(self) -> list[tuple[int, int, str]]:
-        return list(finditer_periods(self.sent.text, self.sent.start_char))
+        return list(finditer_periods(self.sent.text, self.sent.start_char, of_moves=True))
 
     @lazy
     def starts(self) -> list[int]:

@@ -61,6 +61,9 @@ class MoveLexicon(Lexicon):
                     "refer to ('the stock' -> stock, 'the token' -> crypto, 'it' -> any)")
     modifiable_anaphors: Phrases = Field(description="bare anaphor nouns that a word before them turns into a thing of its own "
                                                      "('*import* prices', '*energy* futures'): then no anaphor of the running asset")
+    company_nouns: Phrases = Field(default_factory=list, description="nouns an asset word modifies to describe a company before "
+                                   "its name ('bitcoin *miner* Cinderford Mining', 'crypto *exchange* Kestrel'): the name, not the "
+                                   "asset word, owns the shares")
     described_names: dict[str, Phrases] = Field(
         default_factory=dict,
         description="a lower-case noun that describes a company ('the exchange's shares', 'the miner's stock') -> the last "
