@@ -143,6 +143,11 @@ def cues() -> Cues:
     )
 
 
+@compiled
+def _subordinator() -> re.Pattern:
+    return re.compile(rf"(?<![\w-])(?:{alternation(lexicon('grammar').subordinators)})(?![\w-])", re.IGNORECASE)
+
+
 # --- stage 1: figures -------------------------------------------------------------------------
 
 @dataclass
@@ -389,6 +394,8 @@ class Clause:
         """A forecast or scenario: the whole clause before it ("must first clear $X to open a run
         toward $Y") or the words right after it ("a run to $X could follow")."""
         fc, near = figure_context(), self.right[: self.config.scenario_reach]
+        if (side := _subordinator().search(near)) is not None:
+            near = near[: side.start()]  # "$212.40 after a payments firm said it would ...": the side clause's forecast
         whole = clause_before(self.fd, self.group.start)
         return fc.is_hypothetical(whole) or bool(fc.hypothetical.search(near) and not fc.past_motion.search(near)
                                                      and not fc.past_motion.search(whole))

@@ -168,7 +168,7 @@ def kinds() -> Table:
     rules += [
         Rule("price.then_move", "a move right after the figure: '$97,000, up 2%' (qualifier at)",
              lambda f: bool(cues().move_after.search(f.right)) and "at"),
-        Rule("price.after_move", "a move that ends at the figure, whatever the verb: 'lost 9.8% to $101.70' (qualifier at)",
+        Rule("price.after_move", "a move that ends at the figure, whatever the verb ('lost 9.8% to $101.70'), or stands right before it ('up 3.1% at $3,145', 'flat at $2.31') (qualifier at)",
              lambda f: bool(cues().move_before.search(f.near)) and "at"),
         Rule("price.table.column", "a figure in a pipe-table column headed by a price word ('| Coin | Price |'): the price of "
              "the asset named in its row (qualifier at)", lambda f: f.table_asset is not None and "at"),

@@ -25,7 +25,8 @@ class PriceCues(Lexicon):
     after_qualifiers: Annotated[list[Qualifier], Len(min_length=1)] = Field(description="ordered, tried first: the words right after the figure name its qualifier ('$X all-time high'); pattern anchored at the figure's end")
     from_fall_pattern: Pattern = Field(description="verbs of a fall: 'from $X' is the high, 'from ... to $Y' the low")
     from_rise_pattern: Pattern = Field(description="verbs of a rise: 'from $X' is the low, 'from ... to $Y' the high")
-    move_before_pattern: Pattern = Field(description="a move that ends at the figure: 'lost 9.8% to $101.70'")
+    move_before_pattern: Pattern = Field(description="a move that ends at the figure ('lost 9.8% to $101.70') or stands right before it "
+                                         "('up 3.1% at $3,145', 'flat at $2.31')")
     table_price_header_patterns: Patterns = Field(description="regex: a pipe-table column header that makes its dollar figures the "
                                                           "row asset's prices ('| Coin | Price |', 'Last')")
     table_not_price_header_patterns: Patterns = Field(description="regex: words that make such a header name something else "

@@ -9,6 +9,8 @@ class Grammar(Lexicon):
     """``grammar.json``: words of English that several fact types read the same way."""
 
     clause_break_words: Phrases = Field(description="words that open a new clause ('but', 'while'): windows stop there")
+    subordinators: Phrases = Field(default_factory=list, description="words that open a side clause after a figure ('$212.40 *after* "
+                                   "a payments firm said it would ...'): what the side clause forecasts is not the figure's scenario")
     approximators: Phrases = Field(description="words that hedge a figure ('about', 'nearly', 'more than'): they may stand between a cue and the figure")
     present_markers: Phrases = Field(description="words that tie a statement to the time of writing ('currently', 'at press time'): its day is the publication day")
     additive_words: Phrases = Field(description="words that mark an amount as added to another ('a further $5 billion', 'another 3%')")
