@@ -187,7 +187,8 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
 
     * it stands when the article gives that asset no price (altcoins share scales: another asset's
       price near the figure says nothing), unless the mention it was carried over from is the unit
-      of a quantity ("wallets holding 500 ETH"); or when ``value`` is within ``SCALE_LOOSE`` of one;
+      of a quantity ("wallets holding 500 ETH") or the asset the article is about (``dominant_asset``)
+      has a price within ``SCALE_TIGHT`` of it; or when ``value`` is within ``SCALE_LOOSE`` of one;
     * else (every price of its asset is an order of magnitude away) the figure goes to the one
       other asset the article prices within ``SCALE_TIGHT`` of it (a $71,000 level after a
       paragraph on ether, which the article prices at $3,050, when it prices bitcoin at $66,900);
@@ -201,8 +202,17 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
         return choice  # (a mention in the figure's own sentence is checked only as the unit of a quantity)
     prices = stated_prices(fd)
     own = prices.get(choice.id)
-    if (not own and not quantity) or (own and _near(own, value, SCALE_LOOSE)):
-        return choice  # (no price of its own: many assets share a scale, so another one's price says nothing)
+    if not own and not quantity:
+        # no price of its own: many assets share a scale, so another one's price says little, unless it is
+        # the asset the article is about ("Bitcoin was flat and Dogecoin slipped, but the older coin found
+        # buyers. It carved out a low of $110.92", in a Litecoin piece that prices Litecoin near $119)
+        topic = dominant_asset(fd)
+        if topic is not None and topic.asset.id != choice.id and _near(prices.get(topic.asset.id, []), value, SCALE_TIGHT) \
+                and (mention := _last_of(fd, topic.asset.id, at)) is not None:
+            return AssetChoice(mention, "topic")
+        return choice
+    if own and _near(own, value, SCALE_LOOSE):
+        return choice
     fitting = sorted(a for a, ps in prices.items() if a != choice.id and _near(ps, value, SCALE_TIGHT))
     if len(fitting) == 1 and (mention := _last_of(fd, fitting[0], at)) is not None:
         return AssetChoice(mention, "scale")
