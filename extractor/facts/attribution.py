@@ -97,10 +97,15 @@ def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[st
     if after is not None and not clause_break().search(fd.text[end : after.start]):
         return AssetChoice(after, "after")
     sents = fd.sentences
+    if _opens_with_heading(fd, sent, start):
+        return None  # a heading naming no asset is glued to the sentence: what came before it is another section
     for back in range(1, lookback_sents + 1):
         if sent.i - back < 0:
             break
         prev = sents[sent.i - back]
+        if back > 1 and is_heading(sents[sent.i - back + 1].text) and \
+                fd.text[prev.start_char + len(prev.text.rstrip()) : sents[sent.i - back + 1].start_char].count("\n") >= 2:
+            break  # the heading just above the paragraph names no asset: what came before it is another section
         found = _last_subject_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, kinds, skip)
         if found:
             return AssetChoice(found, "running")
@@ -221,7 +226,8 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
     return None
 
 
-def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS, skip: Skip | None = None) -> AssetChoice | None:
+def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS, skip: Skip | None = None,
+                  topic_sections: bool = False) -> AssetChoice | None:
     """The running subject of the section holding ``start``: the latest asset named in the
     sentences before it, back to (and including) the nearest heading line (not a list item).
 
@@ -233,19 +239,43 @@ def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS, ski
     if found:
         return AssetChoice(found, "section")
     sents = fd.sentences
-    for back in range(1, max_sents + 1):
+    glued = _opens_with_heading(fd, sent, start)
+    for back in range(0 if glued else 1, max_sents + 1):
         if sent.i - back < 0:
             break
         prev = sents[sent.i - back]
-        found = _last_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, None, skip)
+        found = _last_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, None, skip) if back else None
         if found:
             return AssetChoice(found, "section")
-        if is_heading(prev.text) and not is_list_item(prev.text):  # (a short list item does not open a section)
-            if _list_below(fd, prev):  # a heading naming no asset over a list ("LEVELS" / "- $3,267 ..."): the article's subject
-                topic = dominant_asset(fd)
-                return AssetChoice(topic, "topic") if topic is not None and _fits(topic, None, skip) else None
-            break
+        if back == 0 or (is_heading(prev.text) and not is_list_item(prev.text)):  # (a short list item does not open a section)
+            # a heading that names no asset over a list ("LEVELS" / "- $3,267 ..."), or over any section when
+            # ``topic_sections`` ("Retracement map"): the section is about the article's subject, a listed asset
+            topic = dominant_asset(fd)
+            if topic is None or not _fits(topic, None, skip) or not (topic_sections or _list_below(fd, prev)) \
+                    or not _traded(fd, topic):
+                return None
+            return AssetChoice(topic, "topic")
     return None
+
+
+def _opens_with_heading(fd: FinDoc, sent: Sentence, start: int) -> bool:
+    """Whether ``sent`` opens with a heading line glued to it (no full stop after the heading, so the
+    splitter kept both: "Retracement map\n\nMeasured from ...") before ``start``."""
+    head, sep, _ = fd.text[sent.start_char : start].partition("\n\n")
+    return bool(sep) and is_heading(head)
+
+
+def _traded(fd: FinDoc, topic: AssetMention) -> bool:
+    """Whether ``topic`` is a traded asset: one the lexicon knows, or one the article writes as a ticker
+    (not a name the registry learnt from its phrasing alone: "the Super Bowl")."""
+    return topic.asset.key is not None or any(
+        a.asset.id == topic.asset.id and 2 <= len(a.text) <= 6 and a.text.isupper() for a in fd.assets)
+
+
+def _list_below(fd: FinDoc, heading) -> bool:
+    """Whether a list item comes within the three lines after ``heading`` (a sub-heading may stand between)."""
+    following = fd.text[heading.end_char : heading.end_char + 300].lstrip("\n").split("\n")[:3]
+    return any(is_list_item(line) for line in following)
 
 
 TOPIC_LEAD = 2  # how many times more often than any other asset the article's subject is named
@@ -265,12 +295,6 @@ def dominant_asset(fd: FinDoc) -> AssetMention | None:
         return ranked[0][1]
 
     return fd.cached("attribution.dominant_asset", find)
-
-
-def _list_below(fd: FinDoc, heading) -> bool:
-    """Whether a list item comes within the two lines after ``heading`` (a sub-heading may stand between)."""
-    following = fd.text[heading.end_char : heading.end_char + 300].lstrip("\n").split("\n")[:3]
-    return any(is_list_item(line) for line in following[:3])
 
 
 # --- time -----------------------------------------------------------------------------------

@@ -612,7 +612,7 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     skip = passing_over(fd, g.start)
     named = asset_named_for(fd, g.end)
     asset = (AssetChoice(named, "for") if named else None) or asset_for(fd, g.start, g.end, skip=skip) \
-        or section_asset(fd, g.start, skip=skip)
+        or section_asset(fd, g.start, skip=skip, topic_sections=True)
     if asset is None:
         for f in g.figures:
             f.cand.dropped(NO_ASSET.id)
