@@ -412,8 +412,14 @@ def _entity_people(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> l
         if not name or not is_person_name(name, org_names) or _in_quote_marks(fd.text, ent.start_char, ent.end_char):
             continue
         start = ent.start_char + max(ent.text.find(name), 0)
+        if _INITIAL.match(name) and _PLACE_BEFORE.search(fd.text, max(0, start - 8), start):
+            continue  # "wrote in a thread on X. Traders at ...": a platform at a sentence end, not an initial
         out.append(_Raw(start, start + len(name), name))
     return out
+
+
+_INITIAL = re.compile(r"[A-Z]\.\s")  # a name opening with a lone initial ("J. Smith")
+_PLACE_BEFORE = re.compile(r"(?<![\w-])(?:on|via|at|from|to|in)\s+$")
 
 
 def _rule_people(text: str, starts: list[int] | None = None) -> list[_Raw]:
