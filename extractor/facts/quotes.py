@@ -242,21 +242,25 @@ def _pair_single(line: str, base: int, taken: _Taken, config: Config) -> list[Qu
     return out
 
 
+_SENTENCE_BEFORE = re.compile(r"[.!?:]\s+$")  # an opener that starts a sentence inside a line
+
+
 def _next_paragraph(lines: list[str], n: int) -> int | None:
     """The index of the next non-blank line after line ``n``."""
     return next((k for k in range(n + 1, len(lines)) if lines[k].strip()), None)
 
 
 def _continued(lines: list[str], n: int, marks: LineMarks, base: int, config: Config) -> QuoteSpan | None:
-    """News style for a quote running over paragraphs: an opener at the line start with no closer,
-    and the next non-blank paragraph reopens the quote."""
+    """News style for a quote running over paragraphs: an opener at the line start (or opening a
+    sentence inside it: 'is behind us. “The forced sellers ...') with no closer, and the next
+    non-blank paragraph reopens the quote."""
     line, dangling = lines[n], marks.dangling
-    if dangling is None or line[:dangling].strip():
+    if dangling is None or (line[:dangling].strip() and not _SENTENCE_BEFORE.search(line, 0, dangling)):
         return None
     k = _next_paragraph(lines, n)
     nxt = lines[k].strip() if k is not None else ""
     end = len(line.rstrip())
-    if nxt[:1] in "“\"" and 0 < end - dangling - 1 <= config.max_quote_chars:
+    if nxt[:1] and nxt[:1] in "“\"" and 0 < end - dangling - 1 <= config.max_quote_chars:
         return QuoteSpan(base + dangling, base + end, continued=True)
     return None
 
