@@ -781,7 +781,7 @@ def titles(fd: FinDoc) -> SpanIndex[Title]:
 def holder(fd: FinDoc, role: str, pos: int, reach: int) -> str | None:
     """The person given a title holding the role noun ``role`` ("portfolio manager") last before
     ``pos``, at most ``reach`` characters back: "the portfolio manager said" is that person."""
-    want = re.compile(rf"(?<![\w-]){re.escape(role.lower())}(?![\w-])")
+    want = re.compile(rf"(?<![\w-])(?:{alternation(_role_forms(role.lower()))})(?![\w-])")
     index = titles(fd)
     i = bisect_left(index.starts, pos) - 1
     while i >= 0 and index[i].start >= pos - reach:
@@ -789,6 +789,15 @@ def holder(fd: FinDoc, role: str, pos: int, reach: int) -> str | None:
             return index[i].name
         i -= 1
     return None
+
+
+def _role_forms(role: str) -> list[str]:
+    """``role`` and the titles its short form stands for ("cio": "chief investment officer").
+
+    >>> _role_forms("cio"), _role_forms("strategist")
+    (['cio', 'chief investment officer'], ['strategist'])
+    """
+    return [role] + list(lexicon("quote_lexicon").role_abbreviations.get(role, ()))
 
 
 def role_for(fd: FinDoc, name: str, pos: int) -> str | None:

@@ -14,6 +14,9 @@ class QuoteLexicon(Lexicon):
     """
 
     roles: Phrases = Field(description="role nouns: 'strategist Ann Lee' names a person; an appositive holding one is a speaker_role")
+    role_abbreviations: dict[str, Phrases] = Field(default_factory=dict, description="a role written short (lower case) -> the "
+                                                   "titles it stands for ('cio' -> 'chief investment officer'): 'the CIO said' is "
+                                                   "the person given the long title")
     honorifics: Phrases = Field(description="titles stripped from names ('Dr.', 'Ms') and skipped between a role noun and a name")
     org_words: Phrases = Field(description="words that make a capitalised name an organisation ('Capital', 'Labs', 'Research')")
     not_first_names: Phrases = Field(description="capitalised words that never start a person's name (sentence openers, months, 'Analyst')")
