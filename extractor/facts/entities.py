@@ -168,6 +168,7 @@ def _mover_matches(text: str) -> Iterator[re.Match]:
             yield m
 
 
+_AGENT = re.compile(r"(?<![\w-])by\s+$")  # the agent of a participle before the name
 _OWNED_BY = re.compile(r"(?i:shares|stock|stocks)\s+(?:of|in)\s+(?:the\s+)?$")  # "shares of Acme": the owner, not an object
 _AFTER_LAST_COMMA = re.compile(r"^.*[,;] ")  # a run's words up to the last one a comma or semicolon ends
 _LISTED_NAMES = re.compile(r" and ")  # "Bittensor and Render have declined 10%"
@@ -493,8 +494,9 @@ class Registry:
                     or toks[0].lower() in w.not_names or " ".join(toks[:2]).lower() in w.not_names:
                 continue  # a body ("... Board"), a list, a region or sector first ("Asian Markets")
             start = end - len(name)
-            if object_marker().search(text, max(0, start - OBJECT_REACH), start) and not _OWNED_BY.search(text, max(0, start - 20), start):
-                continue  # the object of a preposition ("copper on the London Metal Exchange fell"), not the mover
+            if (object_marker().search(text, max(0, start - OBJECT_REACH), start) or _AGENT.search(text, max(0, start - 4), start)) \
+                    and not _OWNED_BY.search(text, max(0, start - 20), start):
+                continue  # the object of a preposition ("copper on the London Metal Exchange fell", "the index tracked by X has lost")
             if len(toks) < 2 and _SENTENCE_START.search(text, max(0, start - 3), start) and not _NAME_SHAPE.fullmatch(name):
                 continue  # one word opening a sentence may be a common word ("Miners fell 3%"; not "Rolls-Royce", "ZPHR")
             if bisect_right(known, end) > bisect_right(known, start):

@@ -35,7 +35,7 @@ from extractor.facts import grammar
 from extractor.facts.attribution import object_marker
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.entities import words as entity_words
-from extractor.facts.windows import Row, table_row
+from extractor.facts.windows import Row, clause_before, table_row
 from extractor.normalize.assets import asset_kind
 from extractor.rx import lower_exactly
 
@@ -730,6 +730,9 @@ def rule_found(pl: Place) -> Found:
             found = owner[0] if owner else clean_name(fd, name.start("name"), name.end("name"))
             if found is not None:
                 return Found((found,), "possessive")
+    after_price = _AFTER_PRICE.search(text, max(pl.lo, pl.start - 24), pl.start)
+    if after_price is not None and (priced := _priced_before(pl, after_price.start())) is not None:
+        return Found((priced,), "the asset of the price right before the move ('ether trades at $3,020, down 2.1%')")
     than = subject_cues().than_quantity.match(text, pl.end, min(pl.sent.end_char, pl.end + pl.config.reach))
     if than:
         return Found((), "compared with a quantity", quantity=text[pl.end : than.end()].strip())
@@ -749,6 +752,25 @@ def rule_found(pl: Place) -> Found:
 
 
 _APOSTROPHE = re.compile(r"['’]")  # every possessive holds one
+_AFTER_PRICE = re.compile(r",\s*(?:up|down|higher|lower)\s+(?:(?:about|nearly|almost|roughly|some)\s+)?$", re.IGNORECASE)
+
+
+def _priced_before(pl: Place, comma: int) -> Mention | None:
+    """The asset named in the clause of a money figure ending at ``comma`` ("and ether trades at
+    $3,020" before ", down 2.1%"): the last mention there that is no object, if the figure ends there."""
+    fd = pl.fd
+    money = fd.money.overlapping(comma - 1, comma)
+    if not money or money[-1].end != comma:
+        return None
+    m = money[-1]
+    clause = clause_before(fd, m.start)
+    named = [x for x in mentions(fd).within(m.start - len(clause), m.start)
+             if not object_marker().search(fd.text, max(0, x.start - 25), x.start)]
+    return named[-1] if named else None
+# after an anaphor's head: a complement that describes a thing of its own ("the index *of small-cap
+# tokens tracked by Osterbrook*", "the fund *run by Halden*"), not "the price of the token"
+_DESCRIBED_BY = re.compile(r"\s+(?:of\s+(?:[\w-]+\s+){1,5}?(?:tracked|compiled|run|managed|maintained|calculated|published)\s+by\s+\S"
+                           r"|(?:tracked|compiled|run|managed|maintained|calculated|published)\s+by\s+\S)", re.IGNORECASE)
 
 # "the market, as measured by the X index, ..." / "stocks, as tracked by X, ..."
 _MEASURED_BY = re.compile(r",\s*(?:as\s+)?(?:measured|tracked|gauged|represented|reflected)\s+by\s+(?:the\s+)?", re.IGNORECASE)
@@ -788,6 +810,10 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
     if named is not None and (head.lower in c.named_heads or _squash(core) in c.anaphor_of):
         return Found((named,), "the appositive that names the parse's " + ph.role)
     if _squash(core) in c.anaphor_of:
+        if _DESCRIBED_BY.match(fd.text, head.end, ph.end):
+            # "the index of small-cap tokens tracked by Osterbrook": a description of its own, not a reference back
+            words_ = re.sub(r"^(?:the|a|an)\s+", "", full, flags=re.IGNORECASE)
+            return Found((Mention(ph.end - len(words_), ph.end, words_, "name"),), f"the parse's {ph.role}, described in full")
         return _anaphor(pl, c.anaphor_of[_squash(core)], ph.start, ph.end)
     if head.text[:1].isupper() and head.text not in c.not_subjects:
         for nm in _NAME_FULL.finditer(full):
