@@ -85,6 +85,7 @@ class SubjectCues:
     anaphor_of: dict[str, str]  # phrase (lower case) -> anaphor kind
     described: dict[str, frozenset[str]]  # "exchange" -> lower-cased last words of the names it describes ("exchange", "markets")
     company_noun: re.Pattern  # after an asset word, a noun it modifies to describe a company ("bitcoin *miner* Cinderford")
+    change_heads: frozenset[str]  # one-word change nouns ("slide", "rally"): "Ether's slide" is ether's move
     kinds: dict[str, frozenset[str]]  # anaphor kind -> mention kinds it may refer to
     opening: re.Pattern
     name_before_verb: re.Pattern
@@ -133,6 +134,7 @@ def subject_cues() -> SubjectCues:
         modifiable=frozenset(p.lower() for p in lx.modifiable_anaphors),
         anaphor_of=anaphor_of,
         described={noun.lower(): frozenset(w.lower() for w in ws) for noun, ws in lx.described_names.items()},
+        change_heads=frozenset(w.lower() for w in lx.change_nouns if " " not in w),
         company_noun=re.compile(rf"[ -](?:{alternation(lx.company_nouns)})\s+(?=[A-Z])"),
         kinds={k: frozenset(v) for k, v in lx.anaphor_kinds.items()},
         opening=re.compile(rf"\s*(?:{alternation(lx.opening_determiners)})\s+[a-z]"),
@@ -730,6 +732,10 @@ def rule_found(pl: Place) -> Found:
             found = owner[0] if owner else clean_name(fd, name.start("name"), name.end("name"))
             if found is not None:
                 return Found((found,), "possessive")
+    if (for_ := _FOR_AFTER.match(text, pl.end)) is not None:  # "a cumulative advance of 48% for Bitcoin Cash", "19% for bitcoin"
+        named = [m for m in mentions(fd).within(for_.end(), for_.end() + 60) if m.start == for_.end()]
+        if named:
+            return Found((named[0],), "the asset after 'for' right after the percent")
     after_price = _AFTER_PRICE.search(text, max(pl.lo, pl.start - 24), pl.start)
     if after_price is not None and (priced := _priced_before(pl, after_price.start())) is not None:
         return Found((priced,), "the asset of the price right before the move ('ether trades at $3,020, down 2.1%')")
@@ -752,6 +758,7 @@ def rule_found(pl: Place) -> Found:
 
 
 _APOSTROPHE = re.compile(r"['’]")  # every possessive holds one
+_FOR_AFTER = re.compile(r"\s+for\s+(?:the\s+)?", re.IGNORECASE)
 _AFTER_PRICE = re.compile(r",\s*(?:up|down|higher|lower)\s+(?:(?:about|nearly|almost|roughly|some)\s+)?$", re.IGNORECASE)
 
 
@@ -840,6 +847,10 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
             return Found((Mention(start, head.end, words_, "name"),), f"the parse's {ph.role}")
         kind = c.anaphor_of.get(f"the {head.lower}", "any")
         return _anaphor(pl, kind, ph.start, ph.end)
+    if head.lower in c.change_heads:  # "Ether's slide left the token 39% below ...": the owner of the move noun moved
+        owner = [m for m in inside if m.end <= head.start and _APOSTROPHE.match(fd.text, m.end)]
+        if owner:
+            return Found((owner[-1],), f"the owner of {head.text!r}")
     return Found((), f"the parse's {ph.role} {full!r} names no asset")
 
 

@@ -174,7 +174,10 @@ def cues() -> Cues:
         fibonacci=re.compile(rf"(?<![\w-])(?:{alternation(lx.fibonacci_words)})(?![\w-])", flags),
         fib_ratios=frozenset(float(r) for r in lx.fibonacci_ratios),
         change_nouns=frozenset(_squash(w) for w in lx.change_nouns),
-        noun_to=re.compile(rf"(?<![\w-])(?:{alternation([w for w in lx.change_nouns if ' ' not in w])})\s+to\s+(?:(?:{fillers})\s+)*$", flags),
+        # "extending its gain to 8%", "takes its gain over the past seven days to 17%" (a span between the noun and "to")
+        noun_to=re.compile(rf"(?<![\w-])(?:{alternation([w for w in lx.change_nouns if ' ' not in w])})"
+                           rf"(?:\s+(?:over|in|for|during|since|this|the|past|last|previous|prior|[\d-]+|[a-z]+-day|one|two|three|four|five|six|"
+                           rf"seven|eight|nine|ten|days?|weeks?|months?|years?|sessions?)){{0,6}}\s+to\s+(?:(?:{fillers})\s+)*$", flags),
         clause_break=re.compile(rf";|\s[—–]\s|,\s*and\b|(?<![\w-])(?:{alternation(list(g.clause_break_words) + ['whereas'])})(?![\w-])", flags),
     )
 
