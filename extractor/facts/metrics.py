@@ -228,7 +228,8 @@ def cues() -> Cues:
         range_end=re.compile(rf"\b{alternation(ms.range_words)}\s+(?:{approx}\s+)*$"),
         reference=re.compile(rf"(?:{pattern_alternation(ms.reference_patterns)})(?:{approx}\s+)*$", re.I),
         bound=re.compile(rf"\s*(?:(?:{alternation(ms.bound_words)})\s+)?$", re.I),
-        forecast=Caseless(rf"(?<![\w-])(?:{alternation(ms.forecast_words)})(?![\w-])"),
+        forecast=Caseless(rf"(?<![\w-])(?:{alternation(ms.forecast_words)})(?![\w-])"
+                          rf"|(?<![\w-])(?<!ed\s)(?:{alternation(ms.forecast_direction_words)})(?![\w-])"),
         horizon=re.compile(rf"\s*,?\s*(?:{pattern_alternation(ms.forecast_after_patterns)})", re.I),
         clause=re.compile(rf"[;:—–]|,\s|\b(?:{alternation(ms.clause_words)})\b", re.I),
         predicate=re.compile(rf"\s*(?:(?:{alternation(ms.auxiliary_words)})\s+)?(?:{alternation(ms.percent_change_negative + ms.percent_change_positive)})"
@@ -707,12 +708,24 @@ def _quantities(c: Cue, lo: int, hi: int) -> list[Value]:
             if a.end != a.unit_end and a.unit in units and a.unit_end <= hi]
 
 
+def hash_unit(text: str) -> str:
+    """The unit of a hash-rate figure as written ("1.21 zettahashes per second" is ZH/s).
+
+    >>> hash_unit("1,050 EH/s"), hash_unit("1.21 zettahashes per second"), hash_unit("900 exahash")
+    ('EH/s', 'ZH/s', 'EH/s')
+    """
+    m = re.search(r"([EPZT])H/s|(exa|zetta|peta|tera)hash", text, re.IGNORECASE)
+    if m is None:
+        return "EH/s"
+    return (m.group(1) or m.group(2)[0]).upper() + "H/s"
+
+
 _FIGURES: dict[str, Callable[[Cue, int, int], list[Value]]] = {
     "money": _money,
     "percent": lambda c, lo, hi: [Value(c, p.start, p.end, p.value, "percent") for p in c.fd.percents.within(lo, hi)],
     "score": lambda c, lo, hi: [Value(c, m.start("num"), m.end("num"), float(m.group("num")), "score", scale_end=m.end("den") if m.group("den") else 0)
                                 for m in cues().score.finditer(c.fd.text, lo, hi)],
-    "hashrate": lambda c, lo, hi: [Value(c, m.start(), m.end(), parse_number(m.group("num")), "hashrate")
+    "hashrate": lambda c, lo, hi: [Value(c, m.start(), m.end(), parse_number(m.group("num")), "hashrate", unit=hash_unit(m.group()))
                                    for m in cues().hashrate.finditer(c.fd.text, lo, hi)],
     "quantity": _quantities,
     "coins": lambda c, lo, hi: sorted(_coin_amounts(c, lo, hi) + _bare_coin_amounts(c, lo, hi), key=lambda v: v.start),

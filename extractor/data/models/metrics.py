@@ -87,6 +87,9 @@ class MetricPatterns(Lexicon):
     reference_patterns: Patterns = Field(description="regex (case-insensitive) of the end of a gap that makes the next value another reading of "
                                                       "the same metric ('from a high of $3.12 trillion to a low of $2.74 trillion', 'down from the peak of')")
     forecast_words: Phrases = Field(description="words that make a value a forecast or a hypothetical, not a reading ('could', 'expects', 'typically')")
+    forecast_direction_words: Phrases = Field(default_factory=list, description="words of direction that make a value a forecast "
+                                              "('could swell *toward* $5 trillion') unless a past-tense verb stands right before "
+                                              "them ('edged toward $55.6 billion' is a reading)")
     forecast_after_patterns: Patterns = Field(description="regex (case-insensitive) of a forecast horizon right after a value ('by 2030')")
     clause_words: Phrases = Field(description="words that open a new clause: a percent past one belongs to the asset named after it, and a "
                                                "forecast word before one does not reach the cue")
