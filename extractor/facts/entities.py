@@ -479,7 +479,8 @@ class Registry:
             end = m.start()
             if text[end - 1 : end] == "," and (rel := relative.search(text, max(0, end - MOVER_REACH), end)):
                 end = rel.start()  # "Hyperion Mining, which holds 9,500 BTC, slid 6%": the name before the clause or appositive
-            last_word = text[text.rfind(" ", max(0, end - 40), end) + 1 : end]
+            lo = max(0, end - 40)
+            last_word = text[max(text.rfind(" ", lo, end), text.rfind("\n", lo, end)) + 1 : end]  # (a name may open a line)
             if not last_word[:1].isupper() and not last_word[:1].isdigit():
                 continue  # "shares jumped 4%", "bitcoin fell 2%": no capitalised name ends there
             raw = _name_before(text, end, w)
