@@ -55,6 +55,8 @@ class Words:
     not_names: frozenset[str]  # lower-cased
     adjective: re.Pattern
     indicator_words: frozenset[str] = frozenset()  # "Simple Moving Average", "Fear & Greed Index": indicators, not assets
+    bare_ticker_verb: re.Pattern | None = None  # " fell", " traded": after an all-capitals word, it is a ticker in use
+    not_bare_tickers: frozenset[str] = frozenset()
 
 
 @compiled
@@ -76,6 +78,8 @@ def words() -> Words:
         not_names=frozenset(n.lower() for n in e.not_entity_names),
         adjective=re.compile(rf"^[\w.&’'-]+-(?:{alternation(e.adjective_suffixes)})$", re.I),
         indicator_words=frozenset(e.indicator_words),
+        bare_ticker_verb=re.compile(rf"[ ](?:{alternation(e.bare_ticker_verbs)})(?![\w-])"),
+        not_bare_tickers=frozenset(e.not_bare_tickers),
     )
 
 
@@ -169,6 +173,7 @@ def _mover_matches(text: str) -> Iterator[re.Match]:
 
 
 _AGENT = re.compile(r"(?<![\w-])by\s+$")  # the agent of a participle before the name
+_BARE_TICKER = re.compile(r"(?<![\w$/@#.-])[A-Z][A-Z0-9]{2,5}(?![\w/-]|\.\w)")  # "VUSD", not "VUSD-USDC", "$VUSD", "U.S."
 _OWNED_BY = re.compile(r"(?i:shares|stock|stocks)\s+(?:of|in)\s+(?:the\s+)?$")  # "shares of Acme": the owner, not an object
 _AFTER_LAST_COMMA = re.compile(r"^.*[,;] ")  # a run's words up to the last one a comma or semicolon ends
 _LISTED_NAMES = re.compile(r" and ")  # "Bittensor and Render have declined 10%"
@@ -460,6 +465,7 @@ class Registry:
             if name and name.split(" ")[-1] not in w.not_asset_heads:
                 self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
         self._movers()
+        self._bare_tickers()
         for m in _anchored(_index_re(), text, find_all(text, w.index_heads), 6):
             name = clean_name(m.group("name"), w, self.lower_words)
             if name and len(name.split(" ")) >= 2 and canonical_asset(name) is None \
@@ -509,6 +515,28 @@ class Registry:
                 self.by_key[name.upper()] = short
                 continue
             self._add(name, None, self._kind(name, start, end, None))
+
+    def _bare_tickers(self) -> None:
+        """An all-capitals word the article writes at least twice, once right before a trading or
+        move verb ("VUSD fell as low as $0.9613 ... VUSD earns its yield"), or once in apposition to a
+        token noun ("its governance token, VNTR, tumbled 31%"), is a ticker it trades,
+        though it was never introduced in brackets: an entity, so its figures do not fall to a
+        neighbouring coin. Not a word the lexicon knows, a ticker-like English word or acronym, a
+        currency code, or a title, agency or data series (``not_bare_tickers``)."""
+        text, w = self.text, self.w
+        counts: dict[str, list[int]] = {}
+        for m in _BARE_TICKER.finditer(text):
+            counts.setdefault(m.group(), []).append(m.start())
+        apposed = re.compile(rf"(?i:{w.token_nouns}),[ ]$")  # "the protocol's governance token, VNTR, tumbled 31%"
+        for tick, starts in counts.items():
+            named = any(apposed.search(text, max(0, s - 30), s) and text.startswith(",", s + len(tick)) for s in starts)
+            if (len(starts) < 2 and not named) or tick in w.ticker_words or tick in w.not_bare_tickers or tick in w.currency_codes \
+                    or tick in w.dollar_codes or canonical_asset(tick) is not None or tick.upper() in self.by_key:
+                continue
+            used = next((s for s in starts if w.bare_ticker_verb.match(text, s + len(tick)) or named), None)
+            if used is None:
+                continue
+            self._add(None, tick, self._kind(tick, used, used + len(tick), None))
 
     def _pair(self, base: str, quote: str) -> None:
         w = self.w

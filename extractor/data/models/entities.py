@@ -23,4 +23,8 @@ class Entities(Lexicon):
     not_entity_names: Phrases = Field(description="words that are never an asset's name: regions, demonyms, sectors, months, days, determiners")
     indicator_words: Phrases = Field(description="words of technical and sentiment indicators ('100-hour Simple Moving Average', 'Fear & Greed Index'): such a name is no index or asset")
     adjective_suffixes: Phrases = Field(description="'Name-listed', 'bitcoin-linked': the part after the hyphen makes an adjective, not a name")
+    bare_ticker_verbs: Phrases = Field(default_factory=list, description="verbs after an all-capitals word that make it a ticker "
+                                       "the article trades ('VUSD fell as low as $0.96'): with a second mention, an entity")
+    not_bare_tickers: Phrases = Field(default_factory=list, description="all-capitals words that are no ticker however they are "
+                                      "used (titles, agencies, economic data, company suffixes, page labels)")
     ticker_words: Phrases = Field(description="tickers that are English words or common acronyms: they count only in ticker context ('$X', '(X)')")
