@@ -52,11 +52,12 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import asset_for, day_of, reported_days, source_in
+from extractor.facts.attribution import asset_for, day_of, dominant_asset, reported_days, source_in
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.lazy import lazy
+from extractor.facts.windows import table_lines
 from extractor.facts.resolve import PRECEDENCE
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.normalize.assets import AssetMention, asset_kind, canonical_asset, find_assets
@@ -887,7 +888,65 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
         elif subject is not None and sv.in_context:
             running.subject = subject  # the fund a flow was read for stays the paragraph's subject
     _emit(fd, running.flows, out, config)
+    _table_flows(fd, products, out)
     return out
+
+
+TABLE_FLOW = outcome("flow.table.column", "a signed figure in a pipe-table column headed by a net flow and its unit ('| Net flow, "
+                     "week ($M) |'): the row's fund took it in (+) or paid it out (-)")
+_FLOW_HEADER = re.compile(r"\b(?:net\s+)?(?:flows?|inflows?|outflows?)\b", re.IGNORECASE)
+_HEADER_UNIT = re.compile(r"\(\s*(?:US)?\$\s?(?P<u>k|m|mn|mln|million|millions|b|bn|billion|billions)\s*\)", re.IGNORECASE)
+_CELL_FIGURE = re.compile(r"(?P<sign>[+\-−–]?)\s*\$?\s*(?P<num>\d[\d,]*(?:\.\d+)?)")
+_SEPARATOR_CELL = re.compile(r":?-{2,}:?")
+_HEADER_PERIODS = (("week", "P7D"), ("day", "P1D"), ("daily", "P1D"), ("month", "P1M"))
+
+
+def _table_flows(fd: FinDoc, products: SpanIndex[Product], out: Proposal) -> None:
+    """Flows written as a pipe table: the column whose header names a net flow and its unit, one
+    fund per row ("| iShares Bitcoin Trust | IBIT | +528.4 |" under "| Fund | Ticker | Net flow,
+    week ($M) |"). A zero moved nothing; the row's asset is the fund's, else the table's (its rows so
+    far), else the article's subject."""
+    text = fd.text
+    table_asset: dict[int, str] = {}  # header (one list per table) -> the asset of its rows so far
+    for line_start, header in table_lines(fd).items():
+        col = next((i for i, h in enumerate(header) if _FLOW_HEADER.search(h) and _HEADER_UNIT.search(h)), None)
+        if col is None:
+            continue
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end < 0 else line_end
+        bars = [line_start + m.start() for m in re.finditer(r"\|", text[line_start:line_end])]
+        cells = [(a + 1, b) for a, b in zip(bars, bars[1:])]
+        if col >= len(cells) or [text[a:b].strip() for a, b in cells] == header \
+                or all(_SEPARATOR_CELL.fullmatch(text[a:b].strip()) for a, b in cells):
+            continue
+        a, b = cells[col]
+        raw = text[a:b].strip()
+        m = _CELL_FIGURE.fullmatch(raw)
+        if m is None:
+            continue
+        value = parse_number(m.group("num"))
+        if value == 0:
+            continue
+        s = a + text[a:b].index(raw)
+        e = s + len(raw)
+        h = header[col]
+        factor = scale_factor(_HEADER_UNIT.search(h).group("u"))
+        period = next((d for word, d in _HEADER_PERIODS if re.search(rf"\b{word}\b", h, re.IGNORECASE)), None)
+        row_lo, row_hi = cells[0][0], cells[col][0]
+        named = [p for p in products.within(row_lo, row_hi) if p.asset]
+        held = [x for x in fd.assets.within(row_lo, row_hi) if x.asset.kind == "crypto"]
+        topic = dominant_asset(fd)
+        asset = named[0].asset if named else held[0].asset.id if held else table_asset.get(id(header)) \
+            or (topic.asset.id if topic is not None else None)  # ("All others", "Total": the table's asset)
+        if asset is not None:
+            table_asset.setdefault(id(header), asset)
+        name = " ".join(text[x:y].strip() for x, y in cells[:col] if text[x:y].strip())
+        cand = out.candidate(TYPE, s, e)
+        cand.trace.note(f"column {h!r}; row {name!r}")
+        fact = EtfFlowFact(evidence=Evidence(start=s, end=e, text=text[s:e]), rule=TABLE_FLOW.id, asset=asset,
+                           product=name or None, direction="outflow" if m.group("sign") in "-−–" and m.group("sign") else "inflow",
+                           amount=parse_scaled(m.group("num"), factor), period=period)
+        cand.made(fact, TABLE_FLOW.id, consumes=((s, e),))
 
 
 def _view(fd: FinDoc, sent: Sentence, products: SpanIndex[Product], running: Running, config: Config) -> SentenceView:

@@ -139,6 +139,11 @@ def _tables(fd: FinDoc) -> dict[int, list[str]]:
     return fd.cached("pipe_tables", build)
 
 
+def table_lines(fd: FinDoc) -> dict[int, list[str]]:
+    """Line start -> the header cells of its pipe table, for every line of every pipe table."""
+    return _tables(fd)
+
+
 def table_row(fd: FinDoc, pos: int) -> Row | None:
     """The table row of the figure at ``pos`` (``None`` outside a pipe table)."""
     line_start = fd.text.rfind("\n", 0, pos) + 1
