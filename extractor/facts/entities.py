@@ -438,8 +438,9 @@ class Registry:
             if name:  # a fund's ticker seldom spells its name: keep the whole name
                 toks = name.split(" ") if name.split(" ")[-1] in w.fund_heads else _suffix_for_ticker(name.split(" "), tick)
                 name = clean_name(" ".join(toks), w)
-                if name and not exch and any(t in w.not_asset_heads for t in name.split(" ")):
-                    continue
+                if name and not exch and any(t in w.not_asset_heads for t in name.split(" ")) \
+                        and not w.stock_context.fullmatch(name.split(" ")[-1]):
+                    continue  # a body ("Securities and Exchange Commission (SEC)"), not "Northfield Treasury Holdings (NFTH)"
             if name is None and not exch:
                 continue
             name_start = text.rfind(name, max(0, m.start() - 130), m.start()) if name else m.start()

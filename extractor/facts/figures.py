@@ -132,9 +132,10 @@ SET_OFF_WORDS = r"(?:[^,;:()]|(?<=\d),(?=\d))*"
 @compiled
 def _relative_open() -> re.Pattern:
     """A relative clause opened after a comma ("Acme, which holds "), or an appositive after a
-    capitalised name ("Strategy, the largest corporate holder of "), running up to where the text ends."""
+    capitalised name or its ticker in brackets ("Strategy, the largest corporate holder of ",
+    "(NFTH), a former device maker that began buying "), running up to where the text ends."""
     pronouns = alternation(lexicon("move_lexicon").relative_pronouns)
-    return re.compile(rf"(?:,\s*(?i:{pronouns})|(?<=[A-Z])[\w.&’'-]*,\s*(?:[Tt]he|[Aa]n?))\s{SET_OFF_WORDS}$")
+    return re.compile(rf"(?:,\s*(?i:{pronouns})|(?:(?<=[A-Z])[\w.&’'-]*|\([A-Z][A-Z0-9.: ]{{0,15}}\)),\s*(?:[Tt]he|[Aa]n?))\s{SET_OFF_WORDS}$")
 
 
 _CLOSE = re.compile(rf"{SET_OFF_WORDS},")  # the rest of a clause, up to the comma that closes it
@@ -152,6 +153,9 @@ def in_relative_clause(text: str, left: str, end: int, pos: int) -> bool:
     >>> t = "Strategy, the largest holder of bitcoin, slid 9.2% to $341.07"
     >>> in_relative_clause(t, t[:32], 39, 54), in_relative_clause("Ether rose 2%, the most since bitcoin", "Ether rose 2%, the most since ", 37, 37)
     (True, False)
+    >>> t = "Northfield Holdings (NFTH), a maker that began buying bitcoin in August, plunged 18.5% to $3.42"
+    >>> in_relative_clause(t, t[:t.index("bitcoin")], t.index(" in August"), t.index("$3.42"))
+    True
     """
     if not _relative_open().search(left):
         return False
