@@ -117,12 +117,28 @@ def passing_over(fd, pos: int):
         if m.end > pos:
             return False  # a name after the figure is never a running subject
         sent = fd.sentence_at(m.start)
+        if fd.text[m.start - 1 : m.start] in ("-", "/") and m.text.upper() in _dollar_codes():
+            return True  # the quote side of a pair ("a PFRG-USDC pool"): the pair's base is what it prices
         left = fd.text[max(sent.start_char, m.start - PASSING_REACH) : m.start]
         if in_relative_clause(fd.text, left, m.end, pos):
             return True
-        return bool(fc.passing.search(left)) and bool(clause_break().search(fd.text, m.end, pos) or fd.sentence_at(pos).i != sent.i)
+        if not fc.passing.search(left):
+            return False
+        if clause_break().search(fd.text, m.end, pos) or fd.sentence_at(pos).i != sent.i:
+            return True
+        # a fronted side clause ("Where SOL itself slipped 3%, the memecoin ... cleared $X"): its comma ends it
+        return bool(_FRONTED.match(fd.text, sent.start_char, m.start)) and bool(_CLOSING_COMMA.search(fd.text, m.end, pos))
 
     return skip
+
+
+@compiled
+def _dollar_codes() -> frozenset[str]:
+    return frozenset(c.upper() for c in lexicon("entities").dollar_codes)
+
+
+_CLOSING_COMMA = re.compile(r",(?!\s*(?:which|who|whose|that)\b)")  # not the comma opening a relative clause inside it
+_FRONTED = re.compile(r"\s*(?:[Ww]here|[Ww]hereas|[Ww]hile|[Uu]nlike|[Ll]ike|[Aa]s\s+with)\s")  # a side clause opening the sentence
 
 
 # the words of a clause set off by commas: no clause mark or bracket, and no comma but one inside a number ("9,500")
