@@ -172,8 +172,42 @@ def unwrap_lines(text: str) -> str:
     """
     if "\n" not in text:
         return text
+    text = _unwrap_hard_wrapped(text)
     text = _WRAP_AFTER_JOINER.sub(lambda m: m.group().replace("\n", " "), text)
     return _WRAP.sub(" ", text)
+
+
+WRAP_MIN, WRAP_MAX = 50, 90  # the length of a line a hard-wrapping mailer or editor breaks
+WRAP_SHARE, WRAP_LINES = 0.5, 8  # a text is hard-wrapped when this share of its lines (at least this many) has that length
+_LIST_LINE = re.compile(r"[ \t]*(?:[-*•·▪>|#]|\d{1,2}[.)][ \t])")
+
+
+def _unwrap_hard_wrapped(text: str) -> str:
+    r"""In a hard-wrapped text (most lines 50-90 characters), every line break inside a paragraph
+    whose line is at least ``WRAP_MIN`` - 5 long goes, so that a name or a quote broken at the wrap
+    ("... Mateo\nLindqvist, a portfolio manager") reads as written; list items, table rows and
+    short lines keep their breaks.
+
+    >>> t = ("The desk saw steady buying all week, and one trader put it plainly, said Mateo\n"
+    ...      "Lindqvist, a portfolio manager at Fjordline Capital, in an email to clients on\n") * 5
+    >>> "Mateo Lindqvist" in _unwrap_hard_wrapped(t)
+    True
+    >>> _unwrap_hard_wrapped("Short line\nAnother one\n")
+    'Short line\nAnother one\n'
+    """
+    lines = text.split("\n")
+    wrapped = sum(1 for line in lines if WRAP_MIN <= len(line) <= WRAP_MAX)
+    if wrapped < WRAP_LINES or wrapped < WRAP_SHARE * sum(1 for line in lines if line.strip()):
+        return text
+    out = [lines[0]]
+    for line in lines[1:]:
+        prev = out[-1]
+        if len(prev) >= WRAP_MIN - 5 and line.strip() and prev.strip() and not _LIST_LINE.match(line) \
+                and not _LIST_LINE.match(prev) and not prev.rstrip().endswith(":"):
+            out[-1] = prev.rstrip() + " " + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def normalize_text(text: str, *, markdown: bool = True) -> str:
