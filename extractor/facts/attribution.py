@@ -261,15 +261,18 @@ def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS, ski
 def _opens_with_heading(fd: FinDoc, sent: Sentence, start: int) -> bool:
     """Whether ``sent`` opens with a heading line glued to it (no full stop after the heading, so the
     splitter kept both: "Retracement map\n\nMeasured from ...") before ``start``."""
-    head, sep, _ = fd.text[sent.start_char : start].partition("\n\n")
-    return bool(sep) and is_heading(head)
+    brk = fd.text.find("\n\n", sent.start_char, min(start, sent.start_char + HEADING_CHARS))  # (bounded: a heading is short)
+    return brk >= 0 and is_heading(fd.text[sent.start_char : brk])
+
+
+HEADING_CHARS = 200  # a heading glued to a sentence ends within this many characters of its start
 
 
 def _traded(fd: FinDoc, topic: AssetMention) -> bool:
     """Whether ``topic`` is a traded asset: one the lexicon knows, or one the article writes as a ticker
     (not a name the registry learnt from its phrasing alone: "the Super Bowl")."""
-    return topic.asset.key is not None or any(
-        a.asset.id == topic.asset.id and 2 <= len(a.text) <= 6 and a.text.isupper() for a in fd.assets)
+    return topic.asset.key is not None or fd.cached(("attribution.traded", topic.asset.id), lambda: any(
+        a.asset.id == topic.asset.id and 2 <= len(a.text) <= 6 and a.text.isupper() for a in fd.assets))
 
 
 def _list_below(fd: FinDoc, heading) -> bool:

@@ -83,7 +83,7 @@ class SubjectCues:
     generic: re.Pattern  # any anaphor, anywhere (the fallback's running subject)
     modifiable: frozenset[str]  # lower-cased bare nouns a modifier makes a thing of their own ("import prices")
     anaphor_of: dict[str, str]  # phrase (lower case) -> anaphor kind
-    described: dict[str, frozenset[str]]  # "exchange" -> lower-cased last words of the names it describes ("exchange", "markets")
+    described: dict[str, frozenset[str]]  # "miner" -> lower-cased last words of the names it describes ("mining", "miners")
     company_noun: re.Pattern  # after an asset word, a noun it modifies to describe a company ("bitcoin *miner* Cinderford")
     change_heads: frozenset[str]  # one-word change nouns ("slide", "rally"): "Ether's slide" is ether's move
     kinds: dict[str, frozenset[str]]  # anaphor kind -> mention kinds it may refer to
@@ -774,6 +774,8 @@ def _priced_before(pl: Place, comma: int) -> Mention | None:
     named = [x for x in mentions(fd).within(m.start - len(clause), m.start)
              if not object_marker().search(fd.text, max(0, x.start - 25), x.start)]
     return named[-1] if named else None
+
+
 # after an anaphor's head: a complement that describes a thing of its own ("the index *of small-cap
 # tokens tracked by Osterbrook*", "the fund *run by Halden*"), not "the price of the token"
 _DESCRIBED_BY = re.compile(r"\s+(?:of\s+(?:[\w-]+\s+){1,5}?(?:tracked|compiled|run|managed|maintained|calculated|published)\s+by\s+\S"
