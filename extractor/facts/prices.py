@@ -58,6 +58,7 @@ class Cues:
     move_after: re.Pattern
     move_before: re.Pattern
     fx_in_dollars: frozenset[str]  # currencies quoted in dollars (EUR 1.08): their bare quotes are USD
+    small_units: frozenset[str]  # currencies a price is often written in millions of ("142.6 million won")
     table_header: re.Pattern  # a pipe-table header naming prices ("Price", "Last")
     table_not_header: re.Pattern  # ... unless it names something else ("Price change", "Market cap")
 
@@ -76,6 +77,7 @@ def cues() -> Cues:
         move_after=re.compile(pc.move_after_pattern, flags),
         move_before=re.compile(pc.move_before_pattern, flags),
         fx_in_dollars=frozenset(pc.fx_quoted_in_dollars),
+        small_units=frozenset(pc.small_unit_currencies),
         table_header=re.compile(rf"(?<![\w-])(?:{pattern_alternation(pc.table_price_header_patterns)})(?![\w-])", flags),
         table_not_header=re.compile(rf"(?<![\w-])(?:{pattern_alternation(pc.table_not_price_header_patterns)})(?![\w-])", flags),
     )
@@ -139,8 +141,9 @@ def _related(f: Figure) -> bool:
 
 
 BLOCKERS = Table("price.blocked", [
-    Rule("price.blocked.amount", "an amount written with million/billion ('$113.8M'): a flow, cap or volume, not a price",
-         lambda f: f.money.scaled and f.written_scale > f.config.max_scale),
+    Rule("price.blocked.amount", "an amount written with million/billion ('$113.8M'): a flow, cap or volume, not a price "
+         "(in a currency of small units, millions may be a price: 'bitcoin traded at 142.6 million won')",
+         lambda f: f.money.scaled and f.written_scale > (1e6 if f.money.currency in cues().small_units else f.config.max_scale)),
     Rule("price.blocked.related_line", "a figure on a 'Related:' / 'Read more' line belongs to another story", _related),
     Rule("price.blocked.not_a_price", "words around the figure make it a cost basis, strike, market cap, fee ...",
          lambda f: figure_context().rules_out(f.near, f.right)),

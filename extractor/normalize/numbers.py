@@ -37,7 +37,7 @@ NUMBER_END = r"(?![\d,.]*[eE][+\-]?\d)(?!,?\d)"
 SCALE = r"(?:thousand|million|billion|trillion|mln|bln|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"
 CURRENCY = r"(?:(?<![A-Za-z])(?:US|CA|C|AU|A|NZ|HK|NT|MX|S|R)\$|\$|€|£|¥|₹|₩)"  # "S$" only as a word of its own
 # codes and words written after the figure ("1.2 billion USD", "500 euros", "2,000 USDT", "85 pence")
-CURRENCY_AFTER = r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|cents?|yen|yuan|renminbi|rupees|francs)"
+CURRENCY_AFTER = r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|cents?|yen|yuan|renminbi|rupees|francs|won)"
 CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR|Rs\.?)"  # "Rs 2,948.60": Indian rupees
 
 _MONEY_BEFORE = rf"""
@@ -216,6 +216,8 @@ def money_from_match(m: re.Match, offset: int = 0) -> Money:
     num = m.group("num") or m.group("num2") or m.group("num3")
     scale = m.group("scale") or m.group("scale2") or m.group("scale3")
     cur = m.group("cur") or m.group("cur2") or m.group("cur3")
+    if cur == "won" and not scale and re.fullmatch(r"(?:19|20)\d\d", num):
+        raise ValueError(f"a year before the verb 'won', not an amount: {m.group(0)!r}")  # "in 2024 won over"
     try:
         value = parse_scaled(num, scale_factor(scale), 100 if fold(cur) in CENTS else 1)
     except ValueError:
@@ -276,6 +278,8 @@ def finditer_money(text: str, offset: int = 0):
     [(91305.44, False), (84600.0, True), (2300000000.0, True)]
     >>> [(m.value, m.currency) for m in finditer_money("XRP at 52 cents, Dogecoin at 14.2 cents, 1 cent")]
     [(0.52, 'USD'), (0.142, 'USD'), (0.01, 'USD')]
+    >>> [(m.value, m.currency) for m in finditer_money("at 142.6 million won, 3,480 won; in 2024 won over fans")]
+    [(142600000.0, 'KRW'), (3480.0, 'KRW')]
     >>> list(finditer_money("$1e400, $12e5, $1.5E3 and 999,999,999,999 trillion dollars"))
     []
     >>> [m.group(0) for m in PERCENT_RE.finditer("1e400% and 2.5e3 percent, but +3% stays")]

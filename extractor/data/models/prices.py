@@ -31,6 +31,9 @@ class PriceCues(Lexicon):
                                                           "row asset's prices ('| Coin | Price |', 'Last')")
     table_not_price_header_patterns: Patterns = Field(description="regex: words that make such a header name something else "
                                                               "('Price change', '24h high', 'Market cap', 'Target price')")
+    small_unit_currencies: list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]] = Field(
+        default_factory=list, description="currencies whose unit is small, so a price is often written in millions ('bitcoin "
+                                          "traded at 142.6 million won'): a price may carry 'million' in them, not 'billion'")
     fx_quoted_in_dollars: Annotated[list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]], Len(min_length=1)] = Field(
         description="ISO codes of currencies quoted in dollars ('the euro at 1.0840'); others are quoted per dollar ('146.52 yen per dollar')")
     move_after_pattern: Pattern = Field(description="a move right after the figure: '$97,000, up 2%'")
