@@ -129,6 +129,11 @@ def _index_re() -> re.Pattern:
 
 
 @compiled
+def _fund_re() -> re.Pattern:
+    return re.compile(rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&)){{1,5}}[ ](?:Fund|Trust))\b")
+
+
+@compiled
 def _mover_re() -> re.Pattern:
     """A percent change told with a lower-case move verb right after where a name would end ("...
     jumped 31%", "... has slid by 6.5 percent"): the name before it is the subject of the move."""
@@ -472,6 +477,13 @@ class Registry:
             if name and len(name.split(" ")) >= 2 and canonical_asset(name) is None \
                     and not set(name.split(" ")) & w.indicator_words:
                 self._add(name, None, "index")
+        heads = ("Fund", "Trust")  # a fund named in full without a ticker ("the Lantern Hill Digital Opportunities Fund")
+        for m in _anchored(_fund_re(), text, find_all(text, heads), 6):
+            name = clean_name(m.group("name"), w, self.lower_words)
+            if name and len(name.split(" ")) >= 3 and canonical_asset(name) is None and name.upper() not in self.by_key \
+                    and not any(t in w.not_asset_heads or t in w.fund_heads for t in name.split(" ")[:-1]) \
+                    and name.split(" ")[-1] not in w.not_asset_heads and not any(canonical_asset(t) for t in name.split(" ")):
+                self._add(name, None, "etf")  # (a fund named after its coin, "Kestrel Solana Trust", is the flows module's)
 
     def _movers(self) -> None:
         """A capitalised name right before a move verb and its percent ("Corvane Therapeutics jumped
