@@ -176,7 +176,7 @@ def cues() -> Cues:
         change_nouns=frozenset(_squash(w) for w in lx.change_nouns),
         # "extending its gain to 8%", "takes its gain over the past seven days to 17%" (a span between the noun and "to")
         noun_to=re.compile(rf"(?<![\w-])(?:{alternation([w for w in lx.change_nouns if ' ' not in w])})"
-                           rf"(?:\s+(?:over|in|for|during|since|this|the|past|last|previous|prior|[\d-]+|[a-z]+-day|one|two|three|four|five|six|"
+                           rf"(?:\s+(?:over|in|on|for|during|since|this|the|past|last|previous|prior|[\d-]+|[a-z]+-day|one|two|three|four|five|six|"
                            rf"seven|eight|nine|ten|days?|weeks?|months?|years?|sessions?)){{0,6}}\s+to\s+(?:(?:{fillers})\s+)*$", flags),
         clause_break=re.compile(rf";|\s[—–]\s|,\s*and\b|(?<![\w-])(?:{alternation(list(g.clause_break_words) + ['whereas'])})(?![\w-])", flags),
     )
