@@ -34,7 +34,7 @@ CENTS = frozenset({"cent", "cents"})  # written after the figure: "52 cents" is 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 # After a NUMBER: no exponent ("$1e400" is not $1) and no digits the NUMBER stopped short of ("$1,2345").
 NUMBER_END = r"(?![\d,.]*[eE][+\-]?\d)(?!,?\d)"
-SCALE = r"(?:thousand|million|billion|trillion|mln|bln|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"
+SCALE = r"(?:[Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|mln|bln|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"  # ("$214 Million" in a title)
 CURRENCY = r"(?:(?<![A-Za-z])(?:US|CA|C|AU|A|NZ|HK|NT|MX|S|R)\$|\$|€|£|¥|₹|₩)"  # "S$" only as a word of its own
 # codes and words written after the figure ("1.2 billion USD", "500 euros", "2,000 USDT", "85 pence")
 CURRENCY_AFTER = r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|cents?|yen|yuan|renminbi|rupees|francs|won)"
@@ -276,6 +276,8 @@ def finditer_money(text: str, offset: int = 0):
 
     >>> [(m.value, m.scaled) for m in finditer_money("from $91,305.44 to $84.6K, a $2.3 billion wipe")]
     [(91305.44, False), (84600.0, True), (2300000000.0, True)]
+    >>> [(m.value, m.scaled) for m in finditer_money("Record $214 Million Token Burn, $1.2 Billion Outflow")]
+    [(214000000.0, True), (1200000000.0, True)]
     >>> [(m.value, m.currency) for m in finditer_money("XRP at 52 cents, Dogecoin at 14.2 cents, 1 cent")]
     [(0.52, 'USD'), (0.142, 'USD'), (0.01, 'USD')]
     >>> [(m.value, m.currency) for m in finditer_money("at 142.6 million won, 3,480 won; in 2024 won over fans")]

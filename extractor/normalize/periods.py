@@ -87,14 +87,15 @@ def parse_period(text: str) -> str | None:
 _SPAN_NOUNS = re.compile(
     r"\s+(?:(?:losing|winning|rolling|trading|cumulative)\s+)?(?:decline|gain|loss|drop|fall|rise|rally|slide|advance|jump|surge|"
     r"climb|run|streak|stretch|span|period|window|basis|change|performance|return|move|slump|sell-?off|rebound|recovery|"
-    r"increase|decrease|plunge|tumble|skid|losses|gains|declines|moves|returns|percentage|showing|outing|swing)s?\b", re.IGNORECASE)
+    r"increase|decrease|plunge|tumble|skid|losses|gains|declines|moves|returns|percentage|showing|outing|swing|rout|scale|terms|timeframe|close|candle|open)s?\b", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"\s+[a-z]", re.IGNORECASE)
 
 
 def finditer_periods(text: str, offset: int = 0, *, of_moves: bool = False):
     """``(start, end, duration)`` for every period phrase in ``text``; ``of_moves``: the periods a move
-    can have, so a hyphenated span before a noun that is not a move's ("a 10-year agreement", "a
-    52-week high") is skipped (a metric's "30-day implied volatility" keeps its span).
+    can have, so a hyphenated span or a period adjective before a noun that is not a move's ("a
+    10-year agreement", "a 52-week high", "its quarterly burn") is skipped (a metric's "30-day
+    implied volatility" keeps its span).
 
     >>> [d for _, _, d in finditer_periods("jumped 22% after it signed a 10-year agreement", of_moves=True)]
     []
@@ -104,8 +105,11 @@ def finditer_periods(text: str, offset: int = 0, *, of_moves: bool = False):
     ['P7D', 'P1D', 'P30D']
     >>> [d for _, _, d in finditer_periods("a 52-week high, a three-day run, down 2% on the week", of_moves=True)]
     ['P3D', 'P7D']
+    >>> [d for _, _, d in finditer_periods("a weekly decline, its largest quarterly burn, fell 3% overnight", of_moves=True)]
+    ['P7D', 'P1D']
     """
     for m in PERIOD_RE.finditer(text):
-        if of_moves and m.group("unit2") and "-" in m.group(0) and _WORD_AFTER.match(text, m.end()) and not _SPAN_NOUNS.match(text, m.end()):
-            continue
+        if of_moves and ((m.group("unit2") and "-" in m.group(0)) or m.group("adj")) and _WORD_AFTER.match(text, m.end()) \
+                and not _SPAN_NOUNS.match(text, m.end()):
+            continue  # ("its largest quarterly burn": the adjective describes the burn)
         yield m.start() + offset, m.end() + offset, period_from_match(m)
