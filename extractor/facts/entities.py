@@ -129,6 +129,12 @@ def _index_re() -> re.Pattern:
 
 
 @compiled
+def _token_apposition() -> re.Pattern:
+    """A token noun and the comma that sets off the ticker after it ("its governance token, ")."""
+    return re.compile(rf"(?i:{words().token_nouns}),[ ]$")
+
+
+@compiled
 def _fund_re() -> re.Pattern:
     return re.compile(rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&)){{1,5}}[ ](?:Fund|Trust))\b")
 
@@ -540,7 +546,7 @@ class Registry:
         counts: dict[str, list[int]] = {}
         for m in _BARE_TICKER.finditer(text):
             counts.setdefault(m.group(), []).append(m.start())
-        apposed = re.compile(rf"(?i:{w.token_nouns}),[ ]$")  # "the protocol's governance token, VNTR, tumbled 31%"
+        apposed = _token_apposition()  # "the protocol's governance token, VNTR, tumbled 31%"
         for tick, starts in counts.items():
             named = any(apposed.search(text, max(0, s - 30), s) and text.startswith(",", s + len(tick)) for s in starts)
             if (len(starts) < 2 and not named) or tick in w.ticker_words or tick in w.not_bare_tickers or tick in w.currency_codes \

@@ -908,8 +908,11 @@ def _table_flows(fd: FinDoc, products: SpanIndex[Product], out: Proposal) -> Non
     far), else the article's subject."""
     text = fd.text
     table_asset: dict[int, str] = {}  # header (one list per table) -> the asset of its rows so far
+    flow_column: dict[int, int | None] = {}  # header -> the index of its net-flow column, if any
     for line_start, header in table_lines(fd).items():
-        col = next((i for i, h in enumerate(header) if _FLOW_HEADER.search(h) and _HEADER_UNIT.search(h)), None)
+        if id(header) not in flow_column:  # (one header list per table: its flow column is found once)
+            flow_column[id(header)] = next((i for i, h in enumerate(header) if _FLOW_HEADER.search(h) and _HEADER_UNIT.search(h)), None)
+        col = flow_column[id(header)]
         if col is None:
             continue
         line_end = text.find("\n", line_start)

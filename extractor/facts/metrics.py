@@ -828,10 +828,9 @@ def _pick(r: Reading, cue: Cue) -> list[Value]:
         r.drop(v, "reads nothing this far after it")
     if picked or not entry.before:
         return picked
-    lo, hi = _before_window(r, cue)
-    before = _usable(r, _values(r, cue, lo, hi))
-    every = _FIGURES[entry.value](cue, lo, hi)
-    if before and every and r.is_read(every[-1].start, every[-1].end):
+    every = _FIGURES[entry.value](cue, *_before_window(r, cue))
+    before = _usable(r, [v for v in every if not r.is_read(v.start, v.end)])  # (what ``_values`` keeps)
+    if before and r.is_read(every[-1].start, every[-1].end):
         for v in before:  # "reached $61.2 billion, and $318 million of short positions were liquidated"
             r.drop(v, "the value nearest before it is another cue's")
         return picked

@@ -457,13 +457,19 @@ def _copular_names(text: str) -> Iterator[re.Match]:
     >>> [m.group("name") for m in _copular_names("Wall Street is a tough place. Fennick Rowe is a broker at heart.")]
     []
     """
-    if " is " not in text and " was " not in text and " serves " not in text and " served " not in text \
-            and " became " not in text and " been " not in text:
+    if not any(f" {verb} " in text for verb in _copular_first_words()):
         return
     for m in lex().copular_name.finditer(text):
         role = m.group("role")
         if _has_role_word(role) and _ROLE_AT_ORG.search(role) and is_person_name(m.group("name")):
             yield m
+
+
+@compiled
+def _copular_first_words() -> frozenset[str]:
+    """The first word of each copular role verb ("is", "serves" of "serves as", "has"): the cheap gate
+    of ``_copular_names``."""
+    return frozenset(v.split()[0] for v in lexicon("quote_lexicon").copular_role_verbs)
 
 
 _ROLE_AT_ORG = re.compile(r"\s(?:at|of|for|with)\s+(?:the\s+)?[A-Z]")  # "head of research at Acme": a title held at a named body
