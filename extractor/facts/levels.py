@@ -370,6 +370,12 @@ _ITEM_LINE = re.compile(r"\s*(?:(?:[-*•–]|\d{1,2}[.)])\s+)?(?:US)?\$?\d")  #
 _ITEM_REST = re.compile(r"\s*(?:[–—:-]|\(|$)")  # after the item's figures: a dash, colon, bracket or the line's end
 _GENERIC_WORD = re.compile(r"\b(?:levels?|zones?|areas?|prices? to watch)\b", re.IGNORECASE)
 _APPOSITIVE = re.compile(r"^,\s*(?:a|the|its)\s+", re.IGNORECASE)
+# a label of one to four words and a colon opening a line (after a bullet), a sentence or a part of a line ("- Support:
+# $X, then $Y", "... | Resistance: $Y"); the text after the colon runs to the figure without ending a sentence or part
+_LABEL = re.compile(r"(?:^[ \t]*(?:(?:[-*•–]|\d{1,2}[.)])[ \t]+)?|[|·;][ \t]*|[.!?][ \t]+)"
+                    r"(?P<label>(?:[A-Za-z][\w’'&/-]*[ \t]+){0,3}[A-Za-z][\w’'&/-]*)[ \t]*:[ \t]+(?P<body>[^\n;|·]*)$", re.MULTILINE)
+_BODY_END = re.compile(r"[.!?](?:\s|$)")  # a sentence ends inside the label's body: the label no longer governs
+_BODY_START = re.compile(r"(?:(?:at|near|around|about|roughly)\s+)?(?:(?:US)?[$\d]|$)", re.IGNORECASE)  # the body opens with a figure
 
 
 @dataclass
@@ -459,6 +465,19 @@ class Clause:
         return None
 
     @lazy
+    def label(self) -> str | None:
+        """The kind a label line names when the figures follow its colon ("- Support: $88,400, then
+        $86,900", "Upside targets: $1.32 and $1.40"): a label naming one kind only, its body opening
+        with a figure (not "Price prediction: can it reclaim $X?")."""
+        text, start = self.fd.text, self.group.start
+        line_start = max(text.rfind("\n", 0, start) + 1, start - MAX_WINDOW)
+        m = _LABEL.search(text, line_start, start)
+        if m is None or not _BODY_START.match(m.group("body")) or _BODY_END.search(m.group("body")):
+            return None
+        named = [k for k in KINDS if cues().noun_anywhere[k].search(m.group("label"))]
+        return named[0] if len(named) == 1 else None
+
+    @lazy
     def target_after(self) -> bool:
         """A target word after the figure ("$X by year-end", "$X in 2027"); a year before the
         article's own ("$9,500 in 2019") dates a past price, not a target."""
@@ -536,6 +555,8 @@ def _appositive_rule(kind: str) -> Rule:
 def kinds() -> Table:
     """The rules that make a group of figures a level, in order; each returns the level's kind."""
     return Table("level.kind", [
+        Rule("level.label", "the figure follows the colon of a label naming one kind ('- Support: $X, then $Y', "
+             "'Upside targets: $X and $Y'), whatever its appositives name", lambda c: c.label),
         *(_noun_rule(k) for k in lexicon("level_cues").kind_noun_patterns.model_dump()),
         Rule("level.described.seen_as", "'$X, which is widely regarded as a floor': the kind a noun after it names, if any",
              lambda c: bool(cues().described_as.search(c.right)) and (c.named_kind(c.config.described_reach) or UNNAMED)),
