@@ -111,7 +111,10 @@ def cues() -> Cues:
 
     return Cues(
         noun_before={k: _ci(rf"{n}(?:\s+\w+){{0,6}}?{fill}$") for k, n in noun.items()},
-        noun_after={k: _ci(rf"^{fill}{n}") for k, n in noun.items()},
+        # "$X as support" (filler only), "$X as a worst-case floor" (two free words after a determiner),
+        # "$X, Wednesday's close, as first support" (an appositive before the "as")
+        noun_after={k: _ci(rf"^(?:{fill}|(?:,[^,.;:\n$]{{1,40}},)?{fill}\bas\s+(?:(?:a|an|the|its|their)\s+(?:[\w-]+\s+){{0,2}}?|{fill})){n}")
+                    for k, n in noun.items()},
         noun_anywhere={k: _ci(n) for k, n in noun.items()},
         generic_before=_ci(rf"\b(?:{generic})\s+(?:(?:sits?|lies|stands?|is|comes\s+in)\s+)?{links}\s+(?:the\s+)?$"),
         generic_after=re.compile(rf"^\s*(?:\w+\s+){{0,2}}(?:{generic})\b", flags),
