@@ -32,8 +32,8 @@ from extractor.facts.doc import FinDoc
 from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import Rule, Table, outcome
-from extractor.facts.windows import clause_after, clause_before, line_before, table_row
-from extractor.normalize.numbers import Money
+from extractor.facts.windows import clause_after, clause_before, line_before, table_lines, table_row
+from extractor.normalize.numbers import Money, parse_number
 from extractor.records import PriceFact
 from extractor.rx import Caseless, PrunedCaseless
 
@@ -202,6 +202,8 @@ SCALE = outcome("price.dropped.scale", "its asset is only carried over from earl
                 "quantity, and the dollar figure is two orders of magnitude from every price the article gives that asset "
                 "(no other asset priced near it)")
 NO_ASSET = outcome("price.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
+TABLE_BARE = outcome("price.table.bare_column", "a bare number filling a pipe-table cell under a price header ('| Gold (spot, $/oz) | "
+                     "4,402.10 |' under '| Market | Last |') where the row or the header names dollars: the price of the row's asset")
 
 
 def tables() -> tuple[Table, ...]:
@@ -239,6 +241,7 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
         cand.made(PriceFact(asset=asset.id, value=m.value, currency=m.currency, qualifier=qualifier, rule=rule,
                             **grounding(fd, m.start, m.end)), rule)
     _fx_quotes(fd, config, out)
+    _table_quotes(fd, out)
     for cand in magnitude_outliers([c for c in out.candidates if c.status == "fact"]):
         cand.dropped(MAGNITUDE.id, f"{cand.fact.value} is orders of magnitude away from the article's other {cand.fact.asset} prices")
     return out
@@ -325,6 +328,38 @@ def _fx_quotes(fd: FinDoc, config: Config, out: Proposal) -> None:
             cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r}); currency {currency}")
             cand.made(PriceFact(asset=asset.id, value=float(n.group()), currency=currency, qualifier="at", rule=rule,
                                 **grounding(fd, n.start(), n.end())), rule)
+
+
+_BARE_CELL = re.compile(r"\|[ \t]*(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[ \t]*(?=\|)")  # a cell holding one bare number
+_DOLLAR_UNIT = re.compile(r"(?:US)?\$|\bUSD\b")
+MAX_ROW = 1000  # characters of a table row read for bare prices (a row is read once per cell: bounded)
+
+
+def _table_quotes(fd: FinDoc, out: Proposal) -> None:
+    """Prices written as bare numbers in a pipe table ("| Gold (spot, $/oz) | 4,402.10 | -1.2% |"):
+    a cell holding one number under a price header (``table_price_header_patterns``), in a row whose
+    earlier cells name an asset, where those cells or the header name dollars."""
+    text = fd.text
+    for line_start, header in table_lines(fd).items():
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end < 0 else line_end
+        if line_end - line_start > MAX_ROW:
+            continue
+        for m in _BARE_CELL.finditer(text, line_start, line_end):
+            s, e = m.span("n")
+            row = table_row(fd, s)
+            if row is None or not row.cells or not cues().table_header.search(row.header) or cues().table_not_header.search(row.header):
+                continue
+            label = text[row.cells[0][0] : row.cells[-1][1]]
+            if not (_DOLLAR_UNIT.search(label) or _DOLLAR_UNIT.search(row.header)):
+                continue
+            asset = table_price_asset(fd, s)
+            if asset is None:
+                continue
+            cand = out.candidate(TYPE, s, e)
+            cand.trace.note(f"asset {asset.asset.id} (table row: {asset.text!r})")
+            cand.made(PriceFact(asset=asset.asset.id, value=parse_number(m.group("n")), currency="USD", qualifier="at",
+                                rule=TABLE_BARE.id, **grounding(fd, s, e)), TABLE_BARE.id)
 
 
 @Language.factory("fin_prices", assigns=["doc._.fin_candidates"], default_config={"strict": False, "max_scale": 1e3, "words_back": 14})
