@@ -11,7 +11,9 @@ a ``Candidate`` with its status:
 ``consumes`` lists the figure spans a fact would take; when two fact types want one figure, the
 resolver (``extractor.facts.resolve``) decides by its declared precedence. A ``Blocker`` is a
 span one type marks as not usable by some other types ("the 1% in '1% market depth' is part of
-a metric's name, not a move").
+a metric's name, not a move"). A ``Claim`` says whose figure another span is ("fell 5.6% to
+$212.40": the move's subject owns the price it ends at); the resolver gives it to a fact whose own
+asset was only found nearby (``weak_asset``).
 """
 from __future__ import annotations
 
@@ -30,6 +32,22 @@ if not Doc.has_extension("fin_blockers"):
     Doc.set_extension("fin_blockers", default=None)
 
 
+@dataclass(frozen=True)
+class Claim:
+    """The figure at ``start:end`` belongs to ``asset`` (known in the article by ``names``, lower case)."""
+
+    start: int
+    end: int
+    asset: str
+    names: frozenset[str]
+
+    def owns(self, asset: str) -> bool:
+        """``asset`` is one of the claimed asset's names, or a name holding one of them or held by one
+        ("gold futures" / "gold")."""
+        a = asset.lower()
+        return any(a == n or n in a or a in n for n in self.names)
+
+
 @dataclass
 class Candidate:
     """One span a component looked at, and what became of it."""
@@ -42,6 +60,8 @@ class Candidate:
     fact: Any = None  # a records.*Fact when status == "fact"
     consumes: tuple[tuple[int, int], ...] = ()
     trace: Trace = field(default_factory=Trace)
+    claims: tuple[Claim, ...] = ()  # figures this fact says are its subject's (a move's end price)
+    weak_asset: bool = False  # the fact's asset was only found near it (a claim may replace it)
 
     def made(self, fact: Any, rule: str, consumes: tuple[tuple[int, int], ...] | None = None) -> "Candidate":
         """Mark this candidate a fact made by ``rule``."""

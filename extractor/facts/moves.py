@@ -44,7 +44,7 @@ from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon
 from extractor.facts.attribution import grounding
-from extractor.facts.candidates import Candidate
+from extractor.facts.candidates import Candidate, Claim
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
 from extractor.facts.figures import written_scale
@@ -733,6 +733,29 @@ def _emit(a: Attribution, fired, periods: Periods) -> PercentMoveFact:
                            rule=fired.id, **grounding(g.fd, p.start, p.end, evidence_span=span))
 
 
+_TICKER_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9.]{0,9})\)")
+_END_FIGURE = re.compile(r"\s+(?:to|at)\s+(?:(?:about|around|near|nearly|roughly)\s+)?", re.IGNORECASE)
+
+
+def _end_claim(fd: FinDoc, pct_end: int, subj: Mention) -> tuple[Claim, ...]:
+    """The money figure a move ends at ("fell 5.6% to $212.40", "up 3.1% at $3,145") belongs to the
+    move's subject, known by its name, its lexicon key and the assets named in its span. Only a
+    subject the clause names (not the nearest name) and a known asset or anaphor claims."""
+    m = _END_FIGURE.match(fd.text, pct_end)
+    if m is None:
+        return ()
+    fig = next((x for x in fd.money.within(m.end(), m.end() + 40) if x.start == m.end()), None)
+    if fig is None:
+        return ()
+    known = fd.assets.within(subj.start, subj.end)
+    tick = _TICKER_AFTER.match(fd.text, subj.end)  # "Harrowgate Capital (HRWG)": a name introduced with its ticker
+    if subj.how == "name" and not known and tick is None:
+        return ()  # a capitalized word the article never introduced as an asset: too weak to claim a price
+    names = {subj.subject.lower(), fd.text[subj.start : subj.end].lower()} | ({subj.key.lower()} if subj.key else set())
+    names |= {n.lower() for a in known for n in (a.asset.id, a.text)} | ({tick.group(1).lower()} if tick else set())
+    return (Claim(fig.start, fig.end, subj.subject, frozenset(names)),)
+
+
 # --- the component --------------------------------------------------------------------------
 
 def tables() -> tuple[Table, ...]:
@@ -767,6 +790,8 @@ def _decide(m: Member, fired, found: Found, cand: Candidate, more, periods: Peri
             continue
         fact = _emit(a, fired, periods)
         c.made(fact, fired.id)
+        if len(found.subjects) == 1 and found.grammatical:
+            c.claims = _end_claim(g.fd, m.percent.end, subj)
         last_sign = 1 if fact.percent >= 0 else -1
     return last_sign
 

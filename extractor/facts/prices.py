@@ -240,6 +240,7 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
         cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})")
         cand.made(PriceFact(asset=asset.id, value=m.value, currency=m.currency, qualifier=qualifier, rule=rule,
                             **grounding(fd, m.start, m.end)), rule)
+        cand.weak_asset = asset.how in NEARBY  # a move ending at the figure may own it (resolve.claimed_asset)
     _fx_quotes(fd, config, out)
     _table_quotes(fd, out)
     for cand in magnitude_outliers([c for c in out.candidates if c.status == "fact"]):
@@ -262,6 +263,9 @@ def table_price_asset(fd: FinDoc, start: int):
         return next((found[0] for a, b in row.cells if (found := fd.assets.within(a, b))), None)
 
     return fd.cached(("price_table_asset", start), find)
+
+
+NEARBY = frozenset({"before", "after", "running", "section", "topic", "scale"})  # AssetChoice.how of an asset only found near
 
 
 def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:

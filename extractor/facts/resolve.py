@@ -1,6 +1,6 @@
 """The one resolver: candidates and blockers of all components -> facts, by a declared precedence.
 
-Two rules, applied in this order:
+Three rules, applied in this order:
 
 1. a fact candidate whose figure lies in a ``Blocker`` span that names its type is vetoed (the
    candidate reports the blocker's rule id).
@@ -9,6 +9,10 @@ Two rules, applied in this order:
    more specific than a level, a level (named as support, target...) than a metric, a metric
    than a bare traded price, and a price (a dollar figure) than a percent move; quotes consume
    quoted spans and never compete with figures.
+3. ``resolve.claimed_asset``: a fact whose asset was only found near its figure (``weak_asset``)
+   takes the asset another fact claims for that figure ("Shares of bitcoin treasury company X (XX)
+   fell 5.6% to $212.40": the move's subject owns the price it ends at, not the bitcoin named
+   before), unless the two name one asset.
 
 The resolver is a pure function: it does not change the candidates, it returns their outcomes.
 ``doc._.facts`` reads it, so any pipeline of fact components, one alone included, gives facts.
@@ -16,7 +20,8 @@ The resolver is a pure function: it does not change the candidates, it returns t
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -26,6 +31,8 @@ from extractor.facts.rules import outcome
 PRECEDENCE: tuple[str, ...] = ("etf_flow", "price_level", "market_metric", "price", "percent_move", "quote")
 
 PRECEDENCE_RULE = outcome("resolve.precedence", "a figure two fact types want goes to the type that comes first in the precedence table")
+CLAIM_RULE = outcome("resolve.claimed_asset", "a fact whose asset was only found near its figure takes the asset another fact claims "
+                     "for the figure (a move's subject owns the price it ends at: 'X fell 5.6% to $212.40')")
 
 
 @dataclass(frozen=True)
@@ -36,10 +43,13 @@ class Outcome:
     status: str
     rule: str | None
     note: str = ""
+    claimed: Any = None  # the fact with the asset a claim gave it
 
     @property
     def fact(self):
-        return self.candidate.fact if self.status == "fact" else None
+        if self.status != "fact":
+            return None
+        return self.claimed if self.claimed is not None else self.candidate.fact
 
 
 class _Cover:
@@ -84,7 +94,21 @@ def resolve(cands: list[Candidate], blocks: list[Blocker]) -> list[Outcome]:
             continue
         outcomes[i] = Outcome(c, "fact", c.rule)
         taken.mark(c.consumes, i)
+    _apply_claims(cands, outcomes)
     return [outcomes[i] for i in range(len(cands))]
+
+
+def _apply_claims(cands: list[Candidate], outcomes: dict[int, Outcome]) -> None:
+    claims = {(cl.start, cl.end): cl for i, c in enumerate(cands) if c.claims and outcomes[i].status == "fact" for cl in c.claims}
+    if not claims:
+        return
+    for i, c in enumerate(cands):
+        o = outcomes[i]
+        cl = claims.get((c.start, c.end))
+        if cl is None or o.status != "fact" or not c.weak_asset or cl.owns(c.fact.asset):
+            continue
+        outcomes[i] = replace(o, rule=CLAIM_RULE.id, claimed=c.fact.model_copy(update={"asset": cl.asset}),
+                              note=f"{CLAIM_RULE.id}: {c.fact.asset} -> {cl.asset} (the fact keeps its rule, {c.rule})")
 
 
 def doc_outcomes(doc: Doc) -> list[Outcome]:
@@ -93,7 +117,7 @@ def doc_outcomes(doc: Doc) -> list[Outcome]:
 
 def doc_facts(doc: Doc) -> list:
     """The facts of a processed Doc (the ``doc._.facts`` getter)."""
-    return [o.candidate.fact for o in doc_outcomes(doc) if o.status == "fact"]
+    return [o.fact for o in doc_outcomes(doc) if o.status == "fact"]
 
 
 if not Doc.has_extension("facts"):
