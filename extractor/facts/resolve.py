@@ -99,6 +99,8 @@ def resolve(cands: list[Candidate], blocks: list[Blocker]) -> list[Outcome]:
 
 
 def _apply_claims(cands: list[Candidate], outcomes: dict[int, Outcome]) -> None:
+    """Rule 3: give a fact with a weak asset the asset a fact claims for its figure. Conservative
+    where names overlap (``Claim.owns``: "eth" inside "ethfi" keeps the price's own asset)."""
     claims = {(cl.start, cl.end): cl for i, c in enumerate(cands) if c.claims and outcomes[i].status == "fact" for cl in c.claims}
     if not claims:
         return
