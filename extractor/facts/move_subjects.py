@@ -427,11 +427,11 @@ def _company_openers(fd: FinDoc, lo: int, hi: int) -> list[Mention]:
     while sent is not None and sent.start_char < hi:
         if sent.start_char >= lo:
             start = sent.start_char
-            m = _NAME_FULL.match(fd.text, start, min(sent.end_char, start + 120))
-            if m is not None and re.match(r"\s+[a-z]", fd.text[m.end() : m.end() + 3]):
-                name = clean_name(fd, m.start(), m.end())
-                words_ = name.subject.split(" ") if name is not None else []
-                if name is not None and name.how == "name" and len(words_) >= 2 and words_[-1].lower() in companies:
+            found = _opening_name(fd, start, min(sent.end_char, start + 120))
+            if found is not None and _LOWER_NEXT.match(fd.text, found[0].end(), found[0].end() + 3):
+                name = found[1]
+                words_ = name.subject.split(" ")
+                if name.how == "name" and len(words_) >= 2 and words_[-1].lower() in companies:
                     out.append(name)
         if sent.i + 1 >= len(fd.sentences):
             break
@@ -457,11 +457,24 @@ def _sentence_opener(pl: Place, at: int) -> Mention | None:
         lo = lead.end()
     while lo < at and fd.text[lo].isspace():
         lo += 1
-    m = _NAME_FULL.match(fd.text, lo, at)
-    if not m or m.end() >= at:
+    found = _opening_name(fd, lo, at)
+    if found is None or found[0].end() >= at:
+        return None
+    m, name = found
+    return name if name.start == m.start() and not _common_word(fd, name) else None
+
+
+_LOWER_NEXT = re.compile(r"\s+[a-z]")
+
+
+def _opening_name(fd: FinDoc, start: int, hi: int) -> tuple[re.Match, Mention] | None:
+    """The capitalized name at ``start`` (read up to ``hi``) and its cleaned mention: what both
+    ``_company_openers`` and ``_sentence_opener`` read at a sentence's start."""
+    m = _NAME_FULL.match(fd.text, start, hi)
+    if m is None:
         return None
     name = clean_name(fd, m.start(), m.end())
-    return name if name is not None and name.start == m.start() and not _common_word(fd, name) else None
+    return None if name is None else (m, name)
 
 
 _MAIN_BREAK = re.compile(r"(?<!&[A-Za-z])[;:](?=\s)|\s[—–]\s")
@@ -744,7 +757,7 @@ def rule_found(pl: Place) -> Found:
         return Found((), "compared with a quantity", quantity=text[pl.end : than.end()].strip())
     if pl.noun_cue:
         return UNDECIDED
-    gauge = _MEASURED_BY.search(text, max(pl.sent.start_char, pl.anchor - pl.config.reach), pl.anchor)
+    gauge = _measured_by().search(text, max(pl.sent.start_char, pl.anchor - pl.config.reach), pl.anchor)
     if gauge:  # "the broader market, as measured by the Acme 20 Index, rose 2%": the gauge moved
         named = [m for m in mentions(fd).within(gauge.end(), pl.anchor) if m.start == gauge.end()]
         name = named[0] if named else None
@@ -778,11 +791,17 @@ def _priced_before(pl: Place, comma: int) -> Mention | None:
 
 # after an anaphor's head: a complement that describes a thing of its own ("the index *of small-cap
 # tokens tracked by Osterbrook*", "the fund *run by Halden*"), not "the price of the token"
-_DESCRIBED_BY = re.compile(r"\s+(?:of\s+(?:[\w-]+\s+){1,5}?(?:tracked|compiled|run|managed|maintained|calculated|published)\s+by\s+\S"
-                           r"|(?:tracked|compiled|run|managed|maintained|calculated|published)\s+by\s+\S)", re.IGNORECASE)
+@compiled
+def _described_by() -> re.Pattern:
+    """After an anaphor noun: "of small-cap tokens tracked by X" / "compiled by X" (move_lexicon compiler_participles)."""
+    verbs = alternation(lexicon("move_lexicon").compiler_participles)
+    return re.compile(rf"\s+(?:of\s+(?:[\w-]+\s+){{1,5}}?)?{verbs}\s+by\s+\S", re.IGNORECASE)
 
-# "the market, as measured by the X index, ..." / "stocks, as tracked by X, ..."
-_MEASURED_BY = re.compile(r",\s*(?:as\s+)?(?:measured|tracked|gauged|represented|reflected)\s+by\s+(?:the\s+)?", re.IGNORECASE)
+
+@compiled
+def _measured_by() -> re.Pattern:
+    """"the market, as measured by the X index, ..." / "stocks, as tracked by X, ..." (move_lexicon gauge_participles)."""
+    return re.compile(rf",\s*(?:as\s+)?{alternation(lexicon('move_lexicon').gauge_participles)}\s+by\s+(?:the\s+)?", re.IGNORECASE)
 
 
 # --- the parse ------------------------------------------------------------------------------------
@@ -819,7 +838,7 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
     if named is not None and (head.lower in c.named_heads or _squash(core) in c.anaphor_of):
         return Found((named,), "the appositive that names the parse's " + ph.role)
     if _squash(core) in c.anaphor_of:
-        if _DESCRIBED_BY.match(fd.text, head.end, ph.end):
+        if _described_by().match(fd.text, head.end, ph.end):
             # "the index of small-cap tokens tracked by Osterbrook": a description of its own, not a reference back
             words_ = re.sub(r"^(?:the|a|an)\s+", "", full, flags=re.IGNORECASE)
             return Found((Mention(ph.end - len(words_), ph.end, words_, "name"),), f"the parse's {ph.role}, described in full")

@@ -351,14 +351,11 @@ def _table_quotes(fd: FinDoc, out: Proposal) -> None:
             continue
         for m in _BARE_CELL.finditer(text, line_start, line_end):
             s, e = m.span("n")
-            row = table_row(fd, s)
-            if row is None or not row.cells or not cues().table_header.search(row.header) or cues().table_not_header.search(row.header):
-                continue
-            label = text[row.cells[0][0] : row.cells[-1][1]]
-            if not (_DOLLAR_UNIT.search(label) or _DOLLAR_UNIT.search(row.header)):
-                continue
-            asset = table_price_asset(fd, s)
+            asset = table_price_asset(fd, s)  # a price column, and an asset in the row's earlier cells
             if asset is None:
+                continue
+            row = table_row(fd, s)
+            if not (_DOLLAR_UNIT.search(text, row.cells[0][0], row.cells[-1][1]) or _DOLLAR_UNIT.search(row.header)):
                 continue
             cand = out.candidate(TYPE, s, e)
             cand.trace.note(f"asset {asset.asset.id} (table row: {asset.text!r})")

@@ -61,6 +61,10 @@ class MoveLexicon(Lexicon):
                     "refer to ('the stock' -> stock, 'the token' -> crypto, 'it' -> any)")
     modifiable_anaphors: Phrases = Field(description="bare anaphor nouns that a word before them turns into a thing of its own "
                                                      "('*import* prices', '*energy* futures'): then no anaphor of the running asset")
+    compiler_participles: Phrases = Field(default_factory=list, description="participles before 'by' that make an anaphor noun a "
+                                          "description of its own ('the index of small-cap tokens *tracked* by Osterbrook')")
+    gauge_participles: Phrases = Field(default_factory=list, description="participles after a comma and before 'by' that name the "
+                                       "gauge of a market ('the market, as *measured* by the Acme 20 Index, rose 2%')")
     company_nouns: Phrases = Field(default_factory=list, description="nouns an asset word modifies to describe a company before "
                                    "its name ('bitcoin *miner* Cinderford Mining', 'crypto *exchange* Kestrel'): the name, not the "
                                    "asset word, owns the shares")
