@@ -23,6 +23,7 @@ import pytest
 
 from extractor.batch import run_batch
 from extractor.engines import Faults, RayOptions
+from extractor.engines.ray import Supervisor
 from extractor.settings import Settings
 from extractor.store import content_digest, open_store
 from synth_news import article, write_folder
@@ -126,6 +127,28 @@ def test_a_document_that_kills_its_actor_or_overruns_the_budget_is_an_error_afte
     with open_store(db, readonly=True) as st:
         assert sorted(st.query("SELECT source, reason FROM errors")[1]) == sorted([(crash, "crash"), (stall, "timeout")])
     assert_consistent(db)
+
+
+def test_the_supervisor_ignores_a_late_call_about_an_earlier_attempt():
+    """The supervisor is a threaded actor: an actor's fire-and-forget ``end`` of one batch can run
+    after its ``begin`` of the next. Such a late call must not end the current attempt, or a
+    document that kills its actor when run alone is not remembered and is tried a third time (a
+    flaky CI run of the test above: 'crash' fired three times)."""
+    sup = Supervisor(budget=600.0)
+    careful, first = sup.begin("actor", "a1", 101, "K0")
+    assert not careful
+    careful, second = sup.begin("actor", "a1", 101, "K1")  # the next batch begins ...
+    sup.end("a1", first, "K0")  # ... before the end of the one before reaches the supervisor
+    sup.tick("a1", first)  # a late tick of the earlier attempt changes nothing either
+    assert sup.begin_doc("a1", second, "poison.txt") is None  # run alone: it kills the actor
+    careful, third = sup.begin("actor", "a1", 102, "K1")  # Ray restarts the actor and runs K1 again
+    assert careful, "the batch's previous attempt died: one document at a time"
+    assert sup.begin_doc("a1", third, "good.txt") is None
+    assert sup.begin_doc("a1", third, "poison.txt") == "crash", "its lone attempt died: recorded, not run a third time"
+    sup.end("a1", third, "K1")
+    careful, fourth = sup.begin("actor", "a1", 102, "K1")
+    assert not careful, "a batch that ended runs as one"
+    assert sup.begin_doc("a1", fourth, "good.txt") is None, "a document whose lone attempt ended is tried again"
 
 
 def test_an_actor_killed_mid_run_loses_and_duplicates_nothing(ray_cluster, folder, reference, tmp_path):

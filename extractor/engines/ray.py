@@ -84,6 +84,7 @@ class _Busy:
     handle: object  # the actor's handle (to kill it)
     pid: int  # its process: a restarted actor has another one
     batch: str  # the key of the batch it runs
+    token: int  # this attempt of the batch (calls about an earlier attempt are ignored)
     alone: str | None  # the document it runs alone (a batch run one document at a time), if any
     deadline: float  # it must say something before this (time.monotonic())
 
@@ -92,10 +93,17 @@ class Supervisor:
     """Keeps the time budget of the extraction actors and remembers which documents killed one.
 
     Actors call ``begin`` at the start of each batch (its answer: run it one document at a time,
-    because its previous attempt died), ``begin_doc`` before each document of such a batch (its
-    answer: the reason to record instead of trying it again, or None), ``tick`` when they make
-    progress and ``end`` when the batch is done. A watchdog thread kills an actor silent for longer
-    than the budget; one that died meanwhile (its batch is being retried) is left alone."""
+    because its previous attempt died, and a token naming this attempt), ``begin_doc`` before each
+    document of such a batch (its answer: the reason to record instead of trying it again, or None),
+    ``tick`` when they make progress and ``end`` when the batch is done. A watchdog thread kills an
+    actor silent for longer than the budget; one that died meanwhile (its batch is being retried) is
+    left alone.
+
+    The supervisor is a threaded actor, so calls from one actor may run out of order (Ray keeps the
+    order of calls from one caller only for actors that run one call at a time): every call after
+    ``begin`` names its attempt by the token, and a call about another attempt changes nothing of
+    the current one (a late ``end`` of the previous batch once removed the current one, so that a
+    document that killed its actor alone was not remembered and killed it a third time)."""
 
     def __init__(self, budget: float):
         self.budget = budget
@@ -104,45 +112,56 @@ class Supervisor:
         self.busy: dict[str, _Busy] = {}  # actor id -> what it runs
         self.alone: set[str] = set()  # documents whose lone attempt began and did not end
         self.verdict: dict[str, str] = {}  # such a document -> timeout, when the watchdog killed its actor
+        self.tokens = 0
         self.kills = 0
         self.began: float | None = None  # time.time() of the first batch begun
         threading.Thread(target=self._watch, daemon=True).start()
 
-    def begin(self, handle, aid: str, pid: int, key: str) -> bool:
+    def begin(self, handle, aid: str, pid: int, key: str) -> tuple[bool, int]:
         with self.lock:
             self.began = self.began or time.time()
             careful = self.batches.get(key) == "running"
             self.batches[key] = "running"
-            self.busy[aid] = _Busy(handle, pid, key, None, time.monotonic() + self.budget)  # (replaces a stale entry: its attempt died)
-        return careful
+            self.tokens += 1
+            token = self.tokens
+            self.busy[aid] = _Busy(handle, pid, key, token, None, time.monotonic() + self.budget)  # (replaces a stale entry: its attempt died)
+        return careful, token
 
-    def begin_doc(self, aid: str, source: str) -> str | None:
+    def _current(self, aid: str, token: int) -> _Busy | None:
+        """The entry of attempt ``token`` of actor ``aid``, or None when it is not the current one."""
+        entry = self.busy.get(aid)
+        return entry if entry is not None and entry.token == token else None
+
+    def begin_doc(self, aid: str, token: int, source: str) -> str | None:
         with self.lock:
-            entry = self.busy.get(aid)
-            if entry is None:
-                return None
-            if entry.alone is not None:  # the previous document of this attempt ended
-                self.alone.discard(entry.alone)
-            entry.deadline = time.monotonic() + self.budget
-            if source in self.alone:
-                entry.alone = None
+            entry = self._current(aid, token)
+            if entry is not None:
+                if entry.alone is not None:  # the previous document of this attempt ended
+                    self.alone.discard(entry.alone)
+                    entry.alone = None
+                entry.deadline = time.monotonic() + self.budget
+            if source in self.alone:  # its lone attempt began and never ended
                 return self.verdict.get(source, "crash")
+            if entry is None:  # not the current attempt (the watchdog took it for dead): no deadline to keep
+                return None
             self.alone.add(source)
             entry.alone = source
         return None
 
-    def tick(self, aid: str) -> None:
+    def tick(self, aid: str, token: int) -> None:
         with self.lock:
-            entry = self.busy.get(aid)
+            entry = self._current(aid, token)
             if entry is not None:
                 entry.deadline = time.monotonic() + self.budget
 
-    def end(self, aid: str, key: str) -> None:
+    def end(self, aid: str, token: int, key: str) -> None:
         with self.lock:
             self.batches[key] = "done"
-            entry = self.busy.pop(aid, None)
-            if entry is not None and entry.alone is not None:
-                self.alone.discard(entry.alone)
+            entry = self._current(aid, token)
+            if entry is not None:
+                del self.busy[aid]
+                if entry.alone is not None:
+                    self.alone.discard(entry.alone)
 
     def stats(self) -> dict:
         with self.lock:
@@ -219,12 +238,13 @@ class ExtractActor:
         self.aid = ray.get_runtime_context().get_actor_id()
         self.tick_every = max(0.05, self.settings.doc_timeout / 10)
         self.last_tick = 0.0
+        self.token = 0  # the supervisor's name for the batch attempt under way
 
     def _tick(self) -> None:
         now = time.monotonic()
         if now - self.last_tick >= self.tick_every:
             self.last_tick = now
-            self.sup.tick.remote(self.aid)
+            self.sup.tick.remote(self.aid, self.token)
 
     def __call__(self, batch):
         import ray
@@ -234,14 +254,14 @@ class ExtractActor:
         if self.fatal is not None:
             return _table([(Outcome(r["source"] or "", error=self.fatal, status=FATAL), None) for r in rows[:1]])
         key = hashlib.sha256("\0".join(r["source"] or r["file"] or "" for r in rows).encode("utf-8", "surrogateescape")).hexdigest()
-        careful = ray.get(self.sup.begin.remote(self.me, self.aid, os.getpid(), key))
+        careful, self.token = ray.get(self.sup.begin.remote(self.me, self.aid, os.getpid(), key))
         try:
             if not careful:
                 self._process(rows, out)
             else:
                 for row in rows:
                     doc = doc_from_row(row)
-                    verdict = ray.get(self.sup.begin_doc.remote(self.aid, doc.source))
+                    verdict = ray.get(self.sup.begin_doc.remote(self.aid, self.token, doc.source))
                     if verdict is None:
                         self._process([row], out)
                     elif verdict == "timeout":
@@ -252,7 +272,7 @@ class ExtractActor:
                         out.append((Outcome(doc.source, error=f"{doc.source}: {why}", reason="crash"), None))
         except ModelError as exc:
             out = [(Outcome(rows[0]["source"] or "", error=str(exc), status=FATAL), None)]
-        self.sup.end.remote(self.aid, key)
+        self.sup.end.remote(self.aid, self.token, key)
         return _table(out)
 
     def _process(self, rows: list[dict], out: list) -> None:
