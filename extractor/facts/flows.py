@@ -57,12 +57,12 @@ from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.lazy import lazy
-from extractor.facts.windows import table_lines
+from extractor.facts.windows import PipeTable, pipe_tables
 from extractor.facts.resolve import PRECEDENCE
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.normalize.assets import AssetMention, asset_kind, canonical_asset, find_assets
 from extractor.normalize.dates import DayRef
-from extractor.normalize.numbers import NUMBER, NUMBER_END, Money, parse_number, parse_scaled, scale_factor
+from extractor.normalize.numbers import NUMBER, NUMBER_END, Money, MoneyUnit, money_unit, parse_number, parse_scaled, scale_factor, table_figure
 from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact, Evidence
 from extractor.rx import Caseless, PrefixScan, PrunedCaseless, top_alternatives, bucketed, lowered_pattern
@@ -110,6 +110,8 @@ class FlowLex:
     ticker_re: PrefixScan  # scanned from the first letters of the tickers
     paren_after: re.Pattern
     periods: tuple[tuple[Caseless, str], ...]  # (pattern, ISO duration)
+    table_periods: tuple[tuple[re.Pattern, str], ...]  # (a column header's span word, ISO duration)
+    table_flow: re.Pattern  # a table's caption, header or note that names fund flows
     number_words: dict[str, int]
     streak: Caseless
     streak_words: tuple[str, ...]  # one of these is in every streak phrase
@@ -185,6 +187,8 @@ def flow_lex() -> FlowLex:
         # "(ETPs)" or a ticker "(IBIT)" in brackets right after a fund's head noun
         paren_after=re.compile(rf"\s*\(\s*(?P<inner>{alternation(lex.bracketed_heads)}|[A-Z]{{2,5}})\s*\)"),
         periods=tuple((Caseless(rf"\b(?:{alt(frags)})\b"), dur) for dur, frags in lex.period_patterns.items()),
+        table_periods=tuple((re.compile(rf"(?<![\w-])(?:{alt(frags)})(?![\w-])", re.I), dur) for dur, frags in lex.table_period_headers.items()),
+        table_flow=re.compile(rf"(?<![\w-])(?:{alt(lex.table_flow_headers)})(?![\w-])", re.I),
         number_words=dict(lex.number_words),
         streak=_streak_re(lex),
         streak_words=tuple(lex.streak_nouns + lex.streak_adjectives + ["row"]),
@@ -892,64 +896,195 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
     return out
 
 
-TABLE_FLOW = outcome("flow.table.column", "a signed figure in a pipe-table column headed by a net flow and its unit ('| Net flow, "
-                     "week ($M) |'): the row's fund took it in (+) or paid it out (-)")
-_FLOW_HEADER = re.compile(r"\b(?:net\s+)?(?:flows?|inflows?|outflows?)\b", re.IGNORECASE)
-_HEADER_UNIT = re.compile(r"\(\s*(?:US)?\$\s?(?P<u>k|m|mn|mln|million|millions|b|bn|billion|billions)\s*\)", re.IGNORECASE)
-_CELL_FIGURE = re.compile(r"(?P<sign>[+\-−–]?)\s*\$?\s*(?P<num>\d[\d,]*(?:\.\d+)?)")
-_SEPARATOR_CELL = re.compile(r":?-{2,}:?")
-_HEADER_PERIODS = (("week", "P7D"), ("day", "P1D"), ("daily", "P1D"), ("month", "P1M"))
+TABLE_FLOW = outcome("flow.table.column", "a figure in a flow table's column headed by a flow, a day or a span ('| Fund | Fri, Mar 6 | "
+                     "Week |' under a caption 'Flows by fund, US$ millions'): the row's fund took it in (+) or paid it out (- or brackets)")
+TABLE_DATED = outcome("flow.table.dated_row", "a figure in a flow table whose rows are days and whose columns are funds or groups "
+                      "('| Mon, Mar 23 | +188.4 | -24.7 |' under '| Date | Bitcoin ETFs | Ether ETFs |'): that day's flow of the column's funds")
+_ISO_DAY = re.compile(r"(?<!\d)(20\d\d)-([01]\d)-([0-3]\d)(?!\d)")
+_TOTAL_LABEL = re.compile(r"^\W*(?:total|net|all|sum)\b", re.IGNORECASE)
+_AROUND = 300  # characters before and after a table searched for its caption and note
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A flow column of a table: its header, unit, span and day."""
+
+    index: int
+    header: str
+    unit: MoneyUnit | None
+    period: str | None
+    when: str | None
+    when_text: str | None
+
+
+def _lines_around(text: str, start: int, end: int) -> str:
+    """The caption (the two lines before a table) and the note (the line after it)."""
+    lo = max(0, start - _AROUND)
+    before = [ln for ln in text[lo:start].split("\n")[1 if lo else 0:] if ln.strip()][-2:]  # (a line cut by the window is left out)
+    after = [ln for ln in text[end:end + _AROUND].split("\n") if ln.strip()][:1]
+    return " ".join(before + after)
+
+
+def _cell_day(fd: FinDoc, lo: int, hi: int) -> tuple[str | None, str] | None:
+    """The day a table cell names ("Fri, Mar 6", "2026-03-06"): (its date, as written)."""
+    refs = fd.days.within(lo, hi)
+    if len(refs):
+        return refs[0].when, refs[0].text
+    m = _ISO_DAY.search(fd.text, lo, hi)
+    return (m.group(), m.group()) if m else None
+
+
+def _span_of(header: str, lex: FlowLex) -> str | None:
+    return next((dur for rx, dur in lex.table_periods if rx.search(header)), None)
 
 
 def _table_flows(fd: FinDoc, products: SpanIndex[Product], out: Proposal) -> None:
-    """Flows written as a pipe table: the column whose header names a net flow and its unit, one
-    fund per row ("| iShares Bitcoin Trust | IBIT | +528.4 |" under "| Fund | Ticker | Net flow,
-    week ($M) |"). A zero moved nothing; the row's asset is the fund's, else the table's (its rows so
-    far), else the article's subject."""
+    """Flows written as pipe tables (see ``_table_of_flows``)."""
+    if "|" not in fd.text:
+        return
+    for table in pipe_tables(fd):
+        if len(table.rows) >= 2:
+            _table_of_flows(fd, table, products, out)
+
+
+def _table_of_flows(fd: FinDoc, table: PipeTable, products: SpanIndex[Product], out: Proposal) -> None:
+    """A flow table: its caption (a first row with one cell, or the two lines before it), header or
+    note names fund flows, or two of its rows name known funds; and the caption, note or a column's
+    header states the money unit of its bare figures ("US$ millions", "($M)").
+
+    Funds as rows ("| IBIT | BlackRock | +148.3 | +402.7 |" under "| Ticker | Issuer | Fri, Mar 6 |
+    Week to Mar 6 |"): every column headed by a flow, a day or a span holds the row's flows (a
+    day's column is that day's flow, a span's the span's; "Fee" or "AUM" columns are not flows).
+    Days as rows ("| Mon, Mar 23 | +188.4 | -24.7 |" under "| Date | Bitcoin ETFs | Ether ETFs |"):
+    every other column holds the flows of the funds its header names. A plus sign or none is an
+    inflow, a minus sign or accounting brackets an outflow; a zero or a dash moved nothing. The
+    row's asset is its fund's, else the table's (its rows so far), else the article's subject."""
+    text, lex = fd.text, flow_lex()
+    rows = list(table.rows)
+    cell = lambda span: text[span[0]:span[1]].strip()
+    caption = ""
+    first = [cell(c) for c in rows[0]]
+    if len(rows) > 2 and len(first) > 1 and sum(1 for c in first if c) == 1:  # a caption row across the table
+        caption = next(c for c in first if c)
+        rows = rows[1:]
+    header_cells, body = rows[0], rows[1:]
+    header = [cell(c) for c in header_cells]
+    around = _lines_around(text, table.start, table.end)
+    context = " ".join([caption, *header, around])
+    known = sum(1 for r in body if r and any(p.asset or p.specific for p in products.within(r[0][0], r[min(1, len(r) - 1)][1])))
+    if lex.table_flow.search(context) is None and known < 2:
+        return
+    table_unit = money_unit(caption) or money_unit(around) or money_unit(" ".join(header))
+    table_span = _span_of(caption, lex) if caption else None
+    blocked = lambda h: any(m.group("block") for m in lex.cues.finditer(h))
+    dated = sum(1 for r in body if r and _cell_day(fd, *r[0]) is not None)
+    if body and dated * 2 >= len(body) and dated >= 2:
+        _dated_rows(fd, header_cells, header, body, table_unit, products, out, blocked)
+        return
+    columns = []
+    for i, (h, (hs, he)) in enumerate(zip(header, header_cells)):
+        if not h or blocked(h):
+            continue
+        day = _cell_day(fd, hs, he)
+        span = _span_of(h, lex)
+        if not (lex.table_flow.search(h) or day or span or lex.cumulative.search(h)):
+            continue
+        if span is None and day is None and lex.cumulative.search(h) is None:
+            span = table_span
+        when = day if span is None and day is not None else None
+        columns.append(_Column(i, h, money_unit(h) or table_unit, span or ("P1D" if when else None),
+                               when[0] if when else None, when[1] if when else None))
+    if not columns:
+        return
+    table_asset: str | None = None
+    labels_end = columns[0].index
+    for row in body:
+        if len(row) <= labels_end or [cell(c) for c in row] == header:
+            continue
+        labels = [cell(c).strip("*_ ") for c in row[:labels_end]]
+        if not any(labels):
+            continue
+        lo, hi = row[0][0], row[labels_end - 1][1] if labels_end else row[0][1]
+        name = _row_name(labels)
+        asset = _table_asset(fd, products, lo, hi, table_asset)
+        table_asset = table_asset or asset
+        for col in columns:
+            if col.index < len(row):
+                _table_cell(fd, row[col.index], col, None if _TOTAL_LABEL.match(name) else name, asset, TABLE_FLOW.id,
+                            f"column {col.header!r}; row {name!r}", out)
+
+
+_TICKER_CELL = re.compile(r"[A-Z][A-Z0-9]{1,5}")
+
+
+def _row_name(labels: list[str]) -> str:
+    """A fund row's name: its first label, with a ticker from another label in brackets.
+
+    >>> _row_name(["Harbor Bitcoin Trust", "HBTC"]), _row_name(["IBIT", "BlackRock"]), _row_name(["", "Total"])
+    ('Harbor Bitcoin Trust (HBTC)', 'IBIT', 'Total')
+    """
+    given = [x for x in labels if x]
+    tickers = [x for x in given[1:] if _TICKER_CELL.fullmatch(x)]
+    return f"{given[0]} ({tickers[0]})" if tickers and not _TICKER_CELL.fullmatch(given[0]) else given[0]
+
+
+def _dated_rows(fd: FinDoc, header_cells, header: list[str], body, table_unit: MoneyUnit | None,
+                products: SpanIndex[Product], out: Proposal, blocked) -> None:
+    """A flow table whose rows are days: each column after the first is a fund or a group of funds."""
     text = fd.text
-    table_asset: dict[int, str] = {}  # header (one list per table) -> the asset of its rows so far
-    flow_column: dict[int, int | None] = {}  # header -> the index of its net-flow column, if any
-    for line_start, header in table_lines(fd).items():
-        if id(header) not in flow_column:  # (one header list per table: its flow column is found once)
-            flow_column[id(header)] = next((i for i, h in enumerate(header) if _FLOW_HEADER.search(h) and _HEADER_UNIT.search(h)), None)
-        col = flow_column[id(header)]
-        if col is None:
+    table_asset: str | None = None
+    columns = []
+    for i, (h, (hs, he)) in list(enumerate(zip(header, header_cells)))[1:]:
+        if not h or blocked(h) or _cell_day(fd, hs, he) is not None:
             continue
-        line_end = text.find("\n", line_start)
-        line_end = len(text) if line_end < 0 else line_end
-        bars = [line_start + m.start() for m in re.finditer(r"\|", text[line_start:line_end])]
-        cells = [(a + 1, b) for a, b in zip(bars, bars[1:])]
-        if col >= len(cells) or [text[a:b].strip() for a, b in cells] == header \
-                or all(_SEPARATOR_CELL.fullmatch(text[a:b].strip()) for a, b in cells):
+        asset = _table_asset(fd, products, hs, he, None)
+        columns.append((i, h, asset, money_unit(h) or table_unit))
+    for row in body:
+        day = _cell_day(fd, *row[0]) if row else None
+        if day is None:
             continue
-        a, b = cells[col]
-        raw = text[a:b].strip()
-        m = _CELL_FIGURE.fullmatch(raw)
-        if m is None:
-            continue
-        value = parse_number(m.group("num"))
-        if value == 0:
-            continue
-        s = a + text[a:b].index(raw)
-        e = s + len(raw)
-        h = header[col]
-        factor = scale_factor(_HEADER_UNIT.search(h).group("u"))
-        period = next((d for word, d in _HEADER_PERIODS if re.search(rf"\b{word}\b", h, re.IGNORECASE)), None)
-        row_lo, row_hi = cells[0][0], cells[col][0]
-        named = [p for p in products.within(row_lo, row_hi) if p.asset]
-        held = [x for x in fd.assets.within(row_lo, row_hi) if x.asset.kind == "crypto"]
-        topic = dominant_asset(fd)
-        asset = named[0].asset if named else held[0].asset.id if held else table_asset.get(id(header)) \
-            or (topic.asset.id if topic is not None else None)  # ("All others", "Total": the table's asset)
-        if asset is not None:
-            table_asset.setdefault(id(header), asset)
-        name = " ".join(text[x:y].strip() for x, y in cells[:col] if text[x:y].strip())
-        cand = out.candidate(TYPE, s, e)
-        cand.trace.note(f"column {h!r}; row {name!r}")
-        fact = EtfFlowFact(evidence=Evidence(start=s, end=e, text=text[s:e]), rule=TABLE_FLOW.id, asset=asset,
-                           product=name or None, direction="outflow" if m.group("sign") in "-−–" and m.group("sign") else "inflow",
-                           amount=parse_scaled(m.group("num"), factor), period=period)
-        cand.made(fact, TABLE_FLOW.id, consumes=((s, e),))
+        for i, h, asset, unit in columns:
+            if i < len(row):
+                col = _Column(i, h, unit, "P1D", day[0], day[1])
+                _table_cell(fd, row[i], col, None if _TOTAL_LABEL.match(h) else h, asset or table_asset, TABLE_DATED.id,
+                            f"row {text[row[0][0]:row[0][1]].strip()!r}; column {h!r}", out)
+
+
+def _table_asset(fd: FinDoc, products: SpanIndex[Product], lo: int, hi: int, so_far: str | None) -> str | None:
+    """The asset of a row's (or a column's) funds: a fund's underlying, a crypto asset named there,
+    else the table's so far, else the article's subject."""
+    named = [p for p in products.within(lo, hi) if p.asset]
+    if named:
+        return named[0].asset
+    held = [x for x in fd.assets.within(lo, hi) if x.asset.kind == "crypto"]
+    if held:
+        return held[0].asset.id
+    if so_far is not None:
+        return so_far
+    topic = dominant_asset(fd)
+    return topic.asset.id if topic is not None else None
+
+
+def _table_cell(fd: FinDoc, span: tuple[int, int], col: _Column, product: str | None, asset: str | None, rule: str,
+                note: str, out: Proposal) -> None:
+    """The flow of one cell, when it holds a figure in a known unit."""
+    text = fd.text
+    raw = text[span[0]:span[1]].strip()
+    fig = table_figure(raw)
+    if fig is None or fig.value == 0:
+        return
+    unit = col.unit
+    factor = fig.factor or (unit.factor if unit else None)
+    if factor is None or (fig.factor is None and unit is None):
+        return
+    s = span[0] + text[span[0]:span[1]].index(raw)
+    e = s + len(raw)
+    cand = out.candidate(TYPE, s, e)
+    cand.trace.note(note)
+    fact = EtfFlowFact(evidence=Evidence(start=s, end=e, text=text[s:e]), rule=rule, asset=asset, product=product,
+                       direction="outflow" if fig.negative else "inflow", amount=parse_scaled(repr(fig.value), factor),
+                       currency=unit.currency if unit else "USD", period=col.period, when=col.when, when_text=col.when_text)
+    cand.made(fact, rule, consumes=((s, e),))
 
 
 def _view(fd: FinDoc, sent: Sentence, products: SpanIndex[Product], running: Running, config: Config) -> SentenceView:

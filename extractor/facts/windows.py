@@ -139,6 +139,42 @@ def _tables(fd: FinDoc) -> dict[int, list[str]]:
     return fd.cached("pipe_tables", build)
 
 
+@dataclass(frozen=True)
+class PipeTable:
+    """One pipe table: where it stands and the cells of its rows, separator rows left out."""
+
+    start: int  # its first line's start
+    end: int  # its last line's end
+    rows: tuple[tuple[tuple[int, int], ...], ...]  # each row's cells, (start, end) between the bars
+
+
+_SEPARATOR_ROW = re.compile(r"[\s|:-]*-[\s|:-]*")
+
+
+def pipe_tables(fd: FinDoc) -> tuple[PipeTable, ...]:
+    """Every pipe table of the text, in order (a table is a run of lines opening with a bar)."""
+
+    def build() -> tuple[PipeTable, ...]:
+        out: list[PipeTable] = []
+        rows: list[tuple[tuple[int, int], ...]] = []
+        start = end = -2
+        for m in re.finditer(r"(?m)^[ \t]*\|.*$", fd.text):
+            if m.start() != end + 1:
+                if rows:
+                    out.append(PipeTable(start, end, tuple(rows)))
+                rows, start = [], m.start()
+            end = m.end()
+            if _SEPARATOR_ROW.fullmatch(m.group()):
+                continue
+            bars = [m.start() + b.start() for b in re.finditer(r"\|", m.group())]
+            rows.append(tuple((a + 1, b) for a, b in zip(bars, bars[1:])))
+        if rows:
+            out.append(PipeTable(start, end, tuple(rows)))
+        return tuple(out)
+
+    return fd.cached("pipe_table_rows", build)
+
+
 def table_lines(fd: FinDoc) -> dict[int, list[str]]:
     """Line start -> the header cells of its pipe table, for every line of every pipe table."""
     return _tables(fd)

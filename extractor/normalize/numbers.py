@@ -380,3 +380,81 @@ def finditer_spelled_money(text: str, lo: int = 0, hi: int | None = None):
     for m in _SPELLED_MONEY.finditer(text, lo, len(text) if hi is None else hi):
         value = scale_factor(m.group("scale")) * (0.5 if m.group("half") else 1.0)
         yield Money(value=value, currency="USD", scaled=True, start=m.start(), end=m.end())
+
+
+# -- tables: the unit a caption or header states, and the signed figure of a cell ------------------
+_SCALE_WORD = r"(?P<scale>k|m|mn|mln|mil|million|millions|b|bn|bln|billion|billions)"
+_UNIT_STATEMENTS = (
+    # "($M)", "US$ millions", "$ mn", "USD bn", "(in US$m)": a currency sign or code right before a scale word
+    re.compile(rf"(?<![\w$])(?P<cur>US\$|\$|USD|€|EUR|£|GBP)\s?{_SCALE_WORD}(?![\w$])", re.IGNORECASE),
+    # "millions of dollars", "million USD", "billions of US dollars"
+    re.compile(rf"(?<![\w-]){_SCALE_WORD}\s+(?:of\s+)?(?P<cur>US\s+dollars|dollars|USD|US\$|euros|EUR|pounds|GBP)(?![\w$])", re.IGNORECASE),
+)
+
+
+@dataclass(frozen=True)
+class MoneyUnit:
+    """The unit a table's caption or header states for its bare figures ("US$ millions")."""
+
+    currency: str
+    factor: float
+
+
+def money_unit(text: str) -> MoneyUnit | None:
+    """The money unit a caption or column header states, or None when it states none.
+
+    >>> money_unit("Flows by fund, in US$ millions (net creations minus redemptions)")
+    MoneyUnit(currency='USD', factor=1000000.0)
+    >>> money_unit("Net flow, week ($M)"), money_unit("in millions of dollars"), money_unit("(EUR bn)")
+    (MoneyUnit(currency='USD', factor=1000000.0), MoneyUnit(currency='USD', factor=1000000.0), MoneyUnit(currency='EUR', factor=1000000000.0))
+    >>> money_unit("took in $612.0M on Friday") is None, money_unit("Price ($)") is None, money_unit("2 million shares") is None
+    (True, True, True)
+    """
+    for rx in _UNIT_STATEMENTS:
+        m = rx.search(text)
+        if m is not None:
+            cur = fold(m.group("cur")).replace(" ", "")
+            code = {"usdollars": "USD", "euros": "EUR", "pounds": "GBP"}.get(cur) or _CURRENCIES.get(cur) or cur.upper()
+            return MoneyUnit(code, scale_factor(m.group("scale")))
+    return None
+
+
+_TABLE_CELL = re.compile(
+    r"(?P<open>\()?\s*(?P<sign>[+\-−–])?\s*(?P<cur>US\$|\$|€|£)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|m|mn|bn|b|million|billion)?\s*(?P<close>\))?",
+    re.IGNORECASE)
+_EMPTY_CELLS = frozenset({"", "-", "—", "–", "−", "n/a", "na", "nil", "none"})
+
+
+@dataclass(frozen=True)
+class CellFigure:
+    """The figure of a table cell: its size, whether it is negative, and the scale written in it."""
+
+    value: float
+    negative: bool
+    signed: bool  # written with a sign or in accounting brackets
+    factor: float | None  # the cell's own scale word ("$148.3M"), else None
+
+
+def table_figure(cell: str) -> CellFigure | None:
+    """The signed figure a table cell holds: "+148.3", "-27.8", accounting brackets "(12.4)" for a
+    negative, markdown emphasis stripped; None for an empty cell ("—", "n/a") or any other text.
+
+    >>> table_figure("+148.3"), table_figure("**(1.5)**")
+    (CellFigure(value=148.3, negative=False, signed=True, factor=None), CellFigure(value=1.5, negative=True, signed=True, factor=None))
+    >>> table_figure("−$88.6M")
+    CellFigure(value=88.6, negative=True, signed=True, factor=1000000.0)
+    >>> table_figure("—"), table_figure("0.25%"), table_figure("(12.4"), table_figure("IBIT")
+    (None, None, None, None)
+    """
+    t = cell.strip().strip("*_").strip()
+    if fold(t) in _EMPTY_CELLS:
+        return None
+    m = _TABLE_CELL.fullmatch(t)
+    if m is None or bool(m.group("open")) != bool(m.group("close")):
+        return None
+    try:
+        value = parse_number(m.group("num"))
+    except ValueError:
+        return None
+    negative = bool(m.group("open")) or m.group("sign") in ("-", "−", "–")
+    return CellFigure(value, negative, bool(m.group("open") or m.group("sign")), scale_factor(m.group("scale")) if m.group("scale") else None)

@@ -37,6 +37,9 @@ class FlowLexicon(Lexicon):
     bracketed_heads: Phrases = Field(description="what may stand in brackets right after a fund's name besides a ticker: '(ETPs)'")
     period_patterns: Annotated[dict[IsoDuration, Patterns], Len(min_length=1)] = Field(
         description="phrases of flow reports that name a span, by ISO duration: 'for the week' -> P7D")
+    table_period_headers: Annotated[dict[IsoDuration, Patterns], Len(min_length=1)] = Field(
+        description="words of a table's column header (or caption) that name the span of its flows: 'Week to Mar 6' -> P7D, 'Daily' -> P1D, 'MTD' -> P1M")
+    table_flow_headers: Patterns = Field(description="words of a table's caption, header or note that make its signed money figures fund flows: 'net flows', 'creations'")
     number_words: Annotated[dict[Word, PositiveInt], Len(min_length=1)] = Field(
         description="number and ordinal words a streak is counted in: 'five straight days', 'the fifth straight day'")
     streak_nouns: Phrases = Field(description="nouns of a run of days: 'a four-day outflow streak', 'a three-session run'")
