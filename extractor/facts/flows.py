@@ -128,6 +128,9 @@ class FlowLex:
     bare_amount: re.Pattern  # "791 million" written without a currency, followed by punctuation or a follower word
 
 
+_NEXT_CLAUSE = re.compile(r"[,;]\s+(?:and|but|while|whereas)\s|;\s")  # a cue after the amount past these is the next clause's
+
+
 def _word_re(words: Iterable[str]) -> str:
     return rf"\b(?:{alternation(words)})\b"
 
@@ -717,6 +720,12 @@ class Amount:
         return self.prev_dir is not None or self.heading is not None or len(self.sv.specific) > 0
 
     @lazy
+    def plus_sign(self) -> bool:
+        """The amount is written with a plus sign ("+$32.3M")."""
+        start = self.money.start
+        return start > 0 and self.fd.text[start - 1] == "+"
+
+    @lazy
     def names_traded(self) -> bool:
         """The amount is followed by what it bought or sold: "$30 million (worth) of ether"."""
         return flow_lex().of_object.match(self.fd.text, self.money.end, self.hi) is not None
@@ -746,8 +755,8 @@ class Amount:
             inside_name = any(f.start <= c.start and c.end <= f.end for f in funds.overlapping(c.start, c.end))
             if inside_name or lex.contrast.search(text, lo, hi):
                 continue
-            if c.start >= m.end and funds.within(lo, hi):
-                continue
+            if c.start >= m.end and (funds.within(lo, hi) or _NEXT_CLAUSE.search(text, lo, hi)):
+                continue  # another fund's verb, or a cue of the next clause ("$X, and total net assets stood at")
             out.append(c)
         return out
 
@@ -825,8 +834,8 @@ class Amount:
 
 BLOCK = "block"
 INFLOW, OUTFLOW = "inflow", "outflow"
-SIGNED, SIGNED_LIST = "flow.direction.signed", "flow.inherit.signed_list"
-SIGNED_RULES = (SIGNED, SIGNED_LIST)
+SIGNED, PLUS, SIGNED_LIST = "flow.direction.signed", "flow.direction.plus_sign", "flow.inherit.signed_list"
+SIGNED_RULES = (SIGNED, PLUS, SIGNED_LIST)
 
 GATES = Table("flow.gate", [
     Rule("flow.dropped.no_fund", "neither the amount's sentence nor the three before it name a fund or hold a flow: not about fund flows",
@@ -852,6 +861,8 @@ DIRECTION = Table("flow.direction", [
          lambda a: a.nearest_cue is not None and a.direction(a.nearest_cue)),
     Rule("flow.inherit.heading", "no cue of its own, on a line under a heading that names flows ('Top outflows:', 'Net flows by fund:'): the heading's direction (a net heading: the amount's sign)",
          lambda a: a.heading is not None and (OUTFLOW if a.heading.kind == NET and a.money.negative else INFLOW if a.heading.kind == NET else a.heading.kind)),
+    Rule(PLUS, "an amount written with a plus sign that otherwise reads as a flow (a list, a fund's line) and has no cue of its own is an inflow ('Ether funds eked out +$32.3M', 'QETH: +$12 million')",
+         lambda a: a.plus_sign and a.reads_as_flow and INFLOW),
     Rule(SIGNED_LIST, "no cue of its own, unsigned, next to flows read from their minus sign ('IBIT -$45 million, FBTC $12 million'): an inflow",
          lambda a: a.in_signed_list and INFLOW),
     Rule("flow.inherit.list", "no cue of its own: the amount continues a list and takes the direction of the flow before it in the sentence ('$X on Monday, $Y on Tuesday')",
