@@ -145,10 +145,10 @@ def stated_prices(fd: FinDoc) -> dict[str, list[float]]:
     return fd.cached("attribution.stated_prices", find)
 
 
-def _near(prices: list[float], value: float, factor: float) -> bool:
+def near_price(prices: list[float], value: float, factor: float) -> bool:
     """Whether one of ``prices`` (ascending, positive) lies within ``factor`` of ``value`` (a bisection).
 
-    >>> _near([3050.0, 66900.0], 71000.0, 2.0), _near([3050.0], 71000.0, 10.0), _near([3050.0], 71000.0, 100.0)
+    >>> near_price([3050.0, 66900.0], 71000.0, 2.0), near_price([3050.0], 71000.0, 10.0), near_price([3050.0], 71000.0, 100.0)
     (True, False, True)
     """
     i = bisect_left(prices, value / factor)
@@ -212,16 +212,16 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
         # the asset the article is about ("Bitcoin was flat and Dogecoin slipped, but the older coin found
         # buyers. It carved out a low of $110.92", in a Litecoin piece that prices Litecoin near $119)
         topic = dominant_asset(fd)
-        if topic is not None and topic.asset.id != choice.id and _near(prices.get(topic.asset.id, []), value, SCALE_TIGHT) \
+        if topic is not None and topic.asset.id != choice.id and near_price(prices.get(topic.asset.id, []), value, SCALE_TIGHT) \
                 and (mention := _last_of(fd, topic.asset.id, at)) is not None:
             return AssetChoice(mention, "topic")
         return choice
-    if own and _near(own, value, SCALE_LOOSE):
+    if own and near_price(own, value, SCALE_LOOSE):
         return choice
-    fitting = sorted(a for a, ps in prices.items() if a != choice.id and _near(ps, value, SCALE_TIGHT))
+    fitting = sorted(a for a, ps in prices.items() if a != choice.id and near_price(ps, value, SCALE_TIGHT))
     if len(fitting) == 1 and (mention := _last_of(fd, fitting[0], at)) is not None:
         return AssetChoice(mention, "scale")
-    if not own or _near(own, value, SCALE_NEVER):
+    if not own or near_price(own, value, SCALE_NEVER):
         return choice  # (a price from years ago can be 30 times lower)
     return None
 

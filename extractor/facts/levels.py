@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import AssetChoice, asset_for, grounding, price_like, rescaled, section_asset
+from extractor.facts.attribution import SCALE_TIGHT, AssetChoice, asset_for, dominant_asset, grounding, near_price, price_like, rescaled, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
@@ -184,8 +184,44 @@ class Number:
 
     @lazy
     def near_index(self) -> bool:
+        """Next to an index: the one named near it or running in its section, else (no asset near
+        at all) the one the article is about, when the number is on the scale of that index's figures
+        (``index_levels``: "The first line of defence is 5,900" in a note where "The S&P 500 closed at
+        5,968.40"; not "support sits at 2,650" for a company the lexicon does not know)."""
         near = asset_for(self.fd, self.start, self.end) or section_asset(self.fd, self.start)
-        return near is not None and near.mention.asset.kind == "index"
+        if near is None:
+            topic = dominant_asset(self.fd)
+            return topic is not None and topic.asset.kind == "index" and \
+                near_price(index_levels(self.fd).get(topic.asset.id, []), parse_number(self.fd.text[self.start:self.end]), SCALE_TIGHT)
+        return near.mention.asset.kind == "index"
+
+
+def index_levels(fd: FinDoc) -> dict[str, list[float]]:
+    """Index id -> the bare numbers written in the sentences that name that index and no other asset
+    ("The S&P 500 closed at 5,968.40"), ascending: the scale of its levels in this article."""
+
+    def find() -> dict[str, list[float]]:
+        out: dict[str, list[float]] = {}
+        for sent in fd.sentences:
+            named = {a.asset.id for a in fd.assets.within(sent.start_char, sent.end_char)}
+            if len(named) != 1:
+                continue
+            mention = fd.assets.within(sent.start_char, sent.end_char)[0]
+            if mention.asset.kind != "index":
+                continue
+            for b in cues().bare_number.finditer(fd.text, sent.start_char, sent.end_char):
+                if mention.start <= b.start() < mention.end:
+                    continue  # the digits of its name
+                digits = b.group("num")
+                if digits.isdigit() and 1900 <= int(digits) <= 2100:
+                    continue  # a year
+                try:
+                    out.setdefault(mention.asset.id, []).append(parse_number(digits))
+                except ValueError:
+                    continue
+        return {k: sorted(v) for k, v in out.items()}
+
+    return fd.cached("levels.index_levels", find)
 
 
 FIGURE_BLOCKERS = Table("level.figure", [
@@ -194,7 +230,8 @@ FIGURE_BLOCKERS = Table("level.figure", [
     Rule("level.blocked.amount", "an amount written with million/billion ('$4.2 billion'): never a level",
          lambda n: not n.bare and n.money.scaled and n.written_scale > n.config.max_scale),
     Rule("level.blocked.year", "a bare number from 1900 to 2100 without separators is a year", lambda n: n.bare and n.is_year),
-    Rule("level.blocked.no_index", "a number without a currency sign is a level only next to an index ('the S&P 500 ... 6,300')",
+    Rule("level.blocked.no_index", "a number without a currency sign is a level only next to an index ('the S&P 500 ... 6,300'), "
+         "or with no asset near it in an article about an index, on the scale of the figures the article gives that index",
          lambda n: n.bare and not n.k_scaled and not n.near_index),
     Rule("level.blocked.k_no_asset", "a K-suffixed number without a sign ('88k') is a level only in a sentence that names a "
          "coin, stock, index or commodity", lambda n: n.k_scaled and not n.near_priced_asset),
@@ -258,6 +295,8 @@ def _figures(fd: FinDoc, config: Config, out: Proposal) -> list[Figure]:
         i = bisect_right(starts, b.start()) - 1
         if i >= 0 and b.start() < taken[i].end:
             continue  # the digits of a money figure or of a range tail
+        if any(a.start <= b.start() and b.end() <= a.end for a in fd.assets.overlapping(b.start(), b.end())):
+            continue  # the digits of an asset's name ("S&P 500", "Nasdaq 100")
         try:
             value = parse_number(b.group("num"))
         except ValueError:
