@@ -346,9 +346,17 @@ class Place:
 
 # --- table rows ------------------------------------------------------------------------------------
 
+_ROW_NOTE = re.compile(r"\s*\([^()]*\)")  # "(8h)", "(agg.)": a note in a row's label
+
+
 def _row_subject(pl: Place, row: Row) -> Found:
-    """The subject of a figure in a table row: the first asset in the row, else its first name cell."""
+    """The subject of a figure in a table row: none when the row's label names a quantity ("Revenue",
+    "Take rate", "OI-weighted BTC funding (8h)": a company's or a market's figure, not a price), else
+    the first asset in the row, else its first name cell."""
     fd = pl.fd
+    label = next((t for a, b in row.cells if (t := _ROW_NOTE.sub("", fd.text[a:b]).strip(" *_:")) ), "")
+    if label and (_quantity_end(label) or _quantity_lead(label)):
+        return Found((), "a quantity", quantity=label)
     for a, b in row.cells:
         ms = mentions(fd).within(a, b)
         if ms:
@@ -647,12 +655,12 @@ def _with_list(pl: Place, start: int, end: int) -> int:
 
 
 def _quantity_end(text: str) -> bool:
-    """A phrase that ends with a quantity noun ("ether's trading volume"), not a capitalized name that
-    ends with one ("Orbis Payments", "Acme Holdings")."""
+    """A phrase that ends with a quantity noun ("ether's trading volume", "Core CPI", "Adjusted EPS"), not
+    a capitalized name that ends with one ("Orbis Payments", "Acme Holdings")."""
     m = subject_cues().quantity_end.search(text)
     if not m:
         return False
-    one_word = not re.search(r"\s", m.group())  # "Payments", not "Price Index" (the PCE Price Index is a quantity)
+    one_word = not re.search(r"\s", m.group()) and not m.group().isupper()  # "Payments", not "Price Index" (the PCE Price Index is a quantity) or "EPS"
     owned = re.search(r"['’]s\s", text[: m.start()])  # "Acme's Net Interest Income": a quantity of Acme
     return not (one_word and not owned and text[m.start()].isupper() and re.search(r"(?<![\w’'-])[A-Z][\w&.’'-]*\s+$", text[: m.start()]))
 
@@ -1057,6 +1065,8 @@ def _nearest(pl: Place) -> Found:
     cands += [n for n in (_name_in(pl, _NAME_BY, pl.lo, pl.start),) if n]
     if cands:
         m, how = _best(pl, cands)
+        if _quantity_end(name := pl.fd.text[m.start : m.end]):  # a name the article registered that is a quantity ("Core CPI")
+            return Found((), "a quantity", quantity=name)
         return Found((m,), how)
     head = pl.fd.text[pl.sent.start_char : min(pl.start, pl.sent.start_char + pl.config.reach)]
     if _anaphor_in(before) or pl.start - pl.sent.start_char < pl.config.opening_chars or c.opening.match(head):
