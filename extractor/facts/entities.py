@@ -57,6 +57,7 @@ class Words:
     indicator_words: frozenset[str] = frozenset()  # "Simple Moving Average", "Fear & Greed Index": indicators, not assets
     bare_ticker_verb: re.Pattern | None = None  # " fell", " traded": after an all-capitals word, it is a ticker in use
     not_bare_tickers: frozenset[str] = frozenset()
+    descriptors: frozenset[str] = frozenset()  # "rival", "chipmaker": capitalized before a name, a description of the company
 
 
 @compiled
@@ -72,6 +73,7 @@ def words() -> Words:
         token_nouns=alternation(e.token_nouns, ignore_case=True),
         share_nouns=alternation(e.share_nouns, ignore_case=True),
         openers=frozenset(e.name_openers),
+        descriptors=frozenset([*e.descriptor_openers, *(n.lower() for n in lexicon("move_lexicon").described_names)]),
         dollar_codes=frozenset(e.dollar_codes),
         currency_codes=frozenset(e.currency_codes),
         ticker_words=frozenset(e.ticker_words),
@@ -293,8 +295,8 @@ def _name_before(text: str, end: int, w: Words) -> str | None:
         return None
     toks = m.group().split(" ")
     toks = toks[-(MAX_NAME_WORDS + 3 if toks[-1] in w.fund_heads else MAX_NAME_WORDS) :]  # fund names run long
-    while toks and toks[0] in w.openers:
-        toks = toks[1:]
+    while toks and (toks[0] in w.openers or (len(toks) > 1 and toks[0].lower() in w.descriptors and toks[1][:1].isupper())):
+        toks = toks[1:]  # "The Boeing Company", "Rival Acme Pay"
     return " ".join(toks) or None
 
 
@@ -331,14 +333,16 @@ def clean_name(name: str, w: Words, lower_words: frozenset[str] = frozenset()) -
     (None, None, 'Acme Corp.')
     >>> clean_name("February. The", w), clean_name("Monday. Quillon Foods", w)
     (None, 'Quillon Foods')
+    >>> clean_name("Rival Lanyard Pay", w), clean_name("Chipmaker Orrin Micro", w), clean_name("Bank of Ardmore", w)
+    ('Lanyard Pay', 'Orrin Micro', 'Bank of Ardmore')
     """
     toks = [t for t in name.split(" ") if t]
     for i in range(len(toks) - 2, -1, -1):  # a full stop inside the run ends a sentence: the name starts after it
         if toks[i].endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|(?:Inc|Corp|Co|Ltd|St|Mt)\.", toks[i]):
             toks = toks[i + 1 :]
             break
-    while toks and toks[0] in w.openers:
-        toks = toks[1:]
+    while toks and (toks[0] in w.openers or (len(toks) > 1 and toks[0].lower() in w.descriptors and toks[1][:1].isupper())):
+        toks = toks[1:]  # "The Boeing Company", "Rival Acme Pay"
     owner = [i for i, t in enumerate(toks) if _POSSESSIVE.search(t) and t[:-2]]
     if owner:
         i = owner[-1]

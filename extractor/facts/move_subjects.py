@@ -535,8 +535,9 @@ def clean_name(fd: FinDoc, start: int, end: int) -> Mention | None:
     if poss:
         start += sum(len(w) + 1 for w in parts[: poss[-1] + 1])
         parts = parts[poss[-1] + 1 :]
-    adjective = entity_words().adjective
-    while parts and (parts[0] in not_subjects or (len(parts) > 1 and adjective.match(parts[0]))):  # "Kraken-listed Acme"
+    adjective, descriptors = entity_words().adjective, entity_words().descriptors
+    while parts and (parts[0] in not_subjects or (len(parts) > 1 and adjective.match(parts[0]))  # "Kraken-listed Acme"
+                     or (len(parts) > 1 and parts[0].lower() in descriptors and parts[1][:1].isupper())):  # "Rival Acme Pay"
         start += len(parts[0]) + 1
         parts = parts[1:]
     heads = subject_cues().named_heads

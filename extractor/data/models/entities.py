@@ -18,6 +18,7 @@ class Entities(Lexicon):
     token_nouns: Phrases = Field(description="'the Name token', 'Name memecoin'")
     share_nouns: Phrases = Field(description="'Name shares', 'Name stock'")
     name_openers: Phrases = Field(description="words dropped from the start of a name ('The Boeing Company')")
+    descriptor_openers: Phrases = Field(default_factory=list, description="lower-case words that, capitalized before another capitalized word at the start of a name, describe the company and are no part of its name ('Rival Acme Pay'); the nouns of move_lexicon described_names count too ('Chipmaker Acme')")
     dollar_codes: Phrases = Field(description="quote currencies that make BASE/QUOTE the base asset's price")
     currency_codes: Phrases = Field(description="ISO currency codes: two of them make an FX pair")
     not_entity_names: Phrases = Field(description="words that are never an asset's name: regions, demonyms, sectors, months, days, determiners")
