@@ -214,6 +214,8 @@ def is_person_name(name: str, org_names: frozenset[str] = frozenset()) -> bool:
     [True, False, False, False, False, True]
     >>> [is_person_name(n) for n in ("Lucía Fernández de la Vega", "Ana Maria de los Santos Pereira", "One Two Three Four Five")]
     [True, False, False]
+    >>> is_person_name("Bramble CIO"), is_person_name("Kestrel CEO"), is_person_name("Li MD")
+    (False, False, False)
 
     At most four words, not counting the particles between them ("de la", "van der").
     """
@@ -231,6 +233,8 @@ def is_person_name(name: str, org_names: frozenset[str] = frozenset()) -> bool:
         return False
     if toks[0].lower() in lx.not_first_names or toks[0].lower() in lx.roles:
         return False
+    if toks[-1].isupper() and toks[-1].lower() in lx.roles:
+        return False  # "the Bramble CIO": a title, whose holder the article names elsewhere
     return True
 
 
