@@ -602,7 +602,8 @@ class Quotes:
             before = text[max(lo, text.rfind("\n", lo, m.start()) + 1) : m.start()]  # not across a line break
             if c.noun_before.search(before):
                 continue
-            (passive if c.passive_before.search(before) else active).append(Cue(m.start(), m.end()))
+            made_passive = c.passive_before.search(before) and not m.group().lower().endswith("ing")  # "is saying": not passive
+            (passive if made_passive else active).append(Cue(m.start(), m.end()))
         return SpanIndex(active + self.openers()), SpanIndex(passive)
 
     @property
@@ -840,7 +841,7 @@ class Said:
         said it is not named."""
         fd, q = self.qs.fd, self.q
         cue = self.qs.passives.last_before(q.open, q.open - 40)
-        return cue is not None and fd.sentence_at(cue.start).start_char <= q.open and not self.qs.verbs.within(cue.end, q.open)
+        return cue is not None and fd.sentence_at(cue.start).end_char > q.open and not self.qs.verbs.within(cue.end, q.open)
 
     @lazy
     def standalone(self) -> bool:
