@@ -729,6 +729,7 @@ def nearest(qs: Quotes, cands: list[Speaker], verbs: list[Cue], reach: int) -> H
     return best
 
 
+_AFTER_COMMA = re.compile(r",[ \t]*\Z")  # a participle's comma right before it
 _INTRODUCES_NEXT = re.compile(r"\s*(?:that\b|:)")  # "noting that ...", "added: ..."
 _INTRODUCES = re.compile(r"[^.!?:;\n“”\"]{0,50}:[ \t]*(?:\n|[“\"])")  # "... noted: “" or "... said:" ending its line
 
@@ -797,8 +798,23 @@ class Said:
         a, b = self.window
         cands = self.qs.speakers(a, b, a, b, self.running)
         for v in sorted(self.verbs, key=self._verb_rank):
+            if (subject := self._participle_subject(v)) is not None:
+                return Hit(subject, v, 0)
             if (found := nearest(self.qs, cands, [v], self.qs.config.cue_reach)) is not None:
                 return found
+        return None
+
+    def _participle_subject(self, v: Cue) -> Speaker | None:
+        """A reporting participle after a comma ("Ann Lee, who rates Acme a buy, kept her target,
+        saying ...") has the subject of its sentence: the person who opens it, not a name nearer
+        the participle."""
+        fd, text = self.qs.fd, self.qs.fd.text
+        if not text[v.start : v.end].lower().endswith("ing") or not _AFTER_COMMA.search(text, max(0, v.start - 4), v.start):
+            return None
+        sent = fd.sentence_at(v.start)
+        for m in speakers.people(fd).within(sent.start_char, v.start):
+            if not self.qs.inside(m.start, m.end) and speakers.opens_clause(fd, m):
+                return Speaker(m.start, m.end, m.name, True)
         return None
 
     def _verb_rank(self, v: Cue) -> tuple[bool, int]:
