@@ -172,12 +172,14 @@ def _relative_before() -> re.Pattern:
 
 
 def _mover_matches(text: str) -> Iterator[re.Match]:
-    """``_mover_re`` matches ending right before a "%", "percent" or "per cent": the pattern is
+    """``_mover_re`` matches ending right before a "%", "percent", "per cent" or "pc": the pattern is
     tried only in a bounded window before each percent word."""
     rx = _mover_re()
     low = lower_exactly(text) or text.lower()
     last = 0
-    for p in find_all(low, ("%", " percent", " per cent")):
+    for p in find_all(low, ("%", " percent", " per cent", "pc")):
+        if low.startswith("pc", p) and not (p and low[p - 1].isdigit()):
+            continue  # "pc" is a percent only right after a digit ("0.6pc")
         p += low[p] == " "  # " percent": the number ends before its space
         m = rx.search(text, max(last, p - MOVER_REACH), p)
         if m is not None:

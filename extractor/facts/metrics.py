@@ -503,7 +503,7 @@ class Value:
 
 
 def _is_bps(v: Value) -> bool:
-    return not v.text.rstrip().endswith(("%", "percent", "cent", "pct"))
+    return not v.text.rstrip().endswith(("%", "percent", "cent", "pct", "pc"))
 
 
 MONEY_VALUES = Table("metric.value.money", [

@@ -94,7 +94,7 @@ PERCENT_RE = re.compile(
     (?P<num>{NUMBER}){NUMBER_END}         # the number itself
     \s?
     (?:
-        (?P<pct>%|\s?percent\b|\s?per\s?cent\b|\s?pct\b)   # percent forms
+        (?P<pct>%|\s?percent\b|\s?per\s?cent\b|\s?pct\b|(?<=\d)pc\b)   # percent forms ("0.6pc": British papers)
       | (?P<bps>\s?(?:basis\s+points?|bps|bp)\b)            # basis points
     )
     """,
@@ -237,6 +237,8 @@ def parse_percent(text: str) -> float:
     -1.03
     >>> parse_percent("7 percent")
     7.0
+    >>> parse_percent("0.6pc"), [m.group(0) for m in PERCENT_RE.finditer("2 PCs, the npc and 9.5pc")]
+    (0.6, ['9.5pc'])
     """
     m = PERCENT_RE.fullmatch(text.strip())
     if not m:
@@ -338,7 +340,7 @@ AMOUNT_RE = re.compile(
     (?<![\w$€£¥.,/+\-−–])                 # not part of money, a larger number or a range
     (?P<num>{NUMBER}){NUMBER_END}         # 3.15 / 330,705
     (?:\s?(?P<scale>{SCALE}))?            # optional scale word: million, bn, K
-    (?!\s?(?:%|percent\b|pct\b|bps\b|basis\s+points?\b))   # not a percent
+    (?!\s?(?:%|percent\b|pct\b|bps\b|basis\s+points?\b)|pc\b)   # not a percent
     (?P<gap>\s+)(?=[^\W\d_])              # then a word: the unit
     """,
     re.VERBOSE,
