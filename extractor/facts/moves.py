@@ -729,8 +729,14 @@ def _emit(a: Attribution, fired, periods: Periods) -> PercentMoveFact:
     g, p, s = a.member.group, a.member.percent, a.subject
     value = p.value if a.member.explicit else abs(p.value) * fired.value
     span = (min(s.start, p.start), max(p.end, s.end)) if s.start >= g.sent.start_char else None
-    return PercentMoveFact(subject=s.subject, percent=value, period=periods.of(g.first.start, g.last.end), reference=g.reference,
+    subject = s.subject
+    if s.kind == "index" and s.how != "anaphor" and "futures" not in subject.lower() and _FUTURES_AFTER.match(g.fd.text, s.end):
+        subject += " futures"  # "Nasdaq 100 futures were off 0.5%": the contracts moved, not the index
+    return PercentMoveFact(subject=subject, percent=value, period=periods.of(g.first.start, g.last.end), reference=g.reference,
                            rule=fired.id, **grounding(g.fd, p.start, p.end, evidence_span=span))
+
+
+_FUTURES_AFTER = re.compile(r"[ \t]+futures\b", re.IGNORECASE)
 
 
 _TICKER_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9.]{0,9})\)")
