@@ -97,7 +97,7 @@ def cues() -> Cues:
         re.VERBOSE,
     )
     # the scans below open with their words' first letters (the lookbehinds after them): re skips ahead
-    pronoun = Caseless(rf"{led_alternation(q.pronouns, _IN_WORD, ignore_case=True)}(?![\w-])")
+    pronoun = Caseless(rf"(?:{led_alternation(q.pronouns, _IN_WORD, ignore_case=True)}|(?<![\w-])(?:{alternation(q.source_pronouns, ignore_case=True)}))(?![\w-])")
     noun_before = re.compile(rf"(?:(?<![\w-])(?:{alternation(q.noun_markers, ignore_case=True)})|[’']s|s[’'])\s+\Z",
                              re.IGNORECASE)
     passive_before = re.compile(rf"(?<![\w-])(?:{alternation(q.passive_auxiliaries, ignore_case=True)})\s+(?:\w+\s+)?\Z",
