@@ -308,6 +308,15 @@ class Group:
         return -1 if self.after_word in cues().neg_after else 1
 
     @lazy
+    def noun_to_sign(self) -> int | None:
+        """A change noun, then "to" right before the group ("taking its losses this year to 31%",
+        "extending its gain to 8%"): the sign of the noun (a running total of the change)."""
+        m = cues().noun_to.search(self.left)
+        if m is None:
+            return None
+        return -1 if m.group().split()[0].lower() in cues().neg_after else 1
+
+    @lazy
     def cue_before(self) -> Cue | None:
         """The last fall/rise word among the last ``tail_words`` words before the group (the longer
         one when two end together)."""
@@ -546,6 +555,8 @@ SIGNS = Table("move.sign", [
          lambda m: m.group.after_sign),
     Rule("move.sign.cue_before", "a fall or rise word shortly before the percent: 'slid 1.1%', 'down 6%'",
          lambda m: m.group.cue_before.sign if m.group.cue_before else None),
+    Rule("move.sign.noun_to", "a change noun, then 'to' right before the percent: 'taking its losses this year to 31%', "
+         "'extending its gain to 8%' (the noun's sign)", lambda m: m.group.noun_to_sign),
     Rule("move.sign.list_verb", "a list of names with percents in parentheses, its verb after it: 'PEPE (12%), WIF (9.5%) and "
          "BONK (7%) all fell'", _list_verb),
     Rule("move.sign.list_header", "a gainers or losers header before a list of names with percents in parentheses: 'Top gainers: "
