@@ -67,7 +67,15 @@ def dense_days(n):
     while sum(map(len, out)) < n:
         out.append("on Monday Tuesday Oct. 10 yesterday $5 million inflows on Friday ")
     return "".join(out)
-GENS = {f.__name__: f for f in (dense_dollars, dense_percents, many_quotes, unbalanced_quotes, capitalised_runs, long_sentence, table_no_punct, ticker_list, dense_days)}
+def flow_table(n):
+    """One pipe table of fund flows: a caption with a unit, funds as rows, a day and a week column."""
+    r = random.Random(5)
+    out = ["Daily and weekly net flows by fund, in US$ millions:\n\n| Ticker | Sponsor | Fri, Mar 6 | Week | Fee |\n|---|---|--:|--:|--:|\n"]
+    while sum(map(len, out)) < n:
+        out.append(f"| Q{r.randint(100, 999)} | Quarry | +{r.randint(1, 300)}.{r.randint(0, 9)} | ({r.randint(1, 90)}.{r.randint(0, 9)}) | 0.25% |\n")
+    return "".join(out)
+GENS = {f.__name__: f for f in (dense_dollars, dense_percents, many_quotes, unbalanced_quotes, capitalised_runs, long_sentence, table_no_punct, ticker_list, dense_days,
+                                flow_table)}
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
