@@ -297,7 +297,7 @@ def _name_before(text: str, end: int, w: Words) -> str | None:
         return None
     toks = m.group().split(" ")
     toks = toks[-(MAX_NAME_WORDS + 3 if toks[-1] in w.fund_heads else MAX_NAME_WORDS) :]  # fund names run long
-    while toks and (toks[0] in w.openers or (len(toks) > 1 and toks[0].lower() in w.descriptors and toks[1][:1].isupper())):
+    while toks and (toks[0] in w.openers or describes_company(toks, w)):
         toks = toks[1:]  # "The Boeing Company", "Rival Acme Pay"
     return " ".join(toks) or None
 
@@ -323,6 +323,13 @@ _COMPANY_WORD = re.compile(r"Company|Corporation|Holdings|Limited|Group|Corp\.?|
 _COMPANY_END = re.compile(r"\b(?:Inc|Corp|Co|Ltd|Plc|S\.A|N\.V|L\.P)\.$")
 
 
+def describes_company(toks: list[str], w: Words) -> bool:
+    """Whether the first of a name's words describes the company and is no part of its name: a
+    descriptor ("Rival", "Chipmaker") before another capitalized word ("Rival Acme Pay"; not "Bank of
+    Ardmore")."""
+    return len(toks) > 1 and toks[0].lower() in w.descriptors and toks[1][:1].isupper()
+
+
 def clean_name(name: str, w: Words, lower_words: frozenset[str] = frozenset()) -> str | None:
     """An introduced name as an entity's name, or ``None`` when it cannot be one: openers dropped,
     a possessive owner taken apart from what it owns ("Hong Kong's Hang Seng index" -> the index;
@@ -343,7 +350,7 @@ def clean_name(name: str, w: Words, lower_words: frozenset[str] = frozenset()) -
         if toks[i].endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|(?:Inc|Corp|Co|Ltd|St|Mt)\.", toks[i]):
             toks = toks[i + 1 :]
             break
-    while toks and (toks[0] in w.openers or (len(toks) > 1 and toks[0].lower() in w.descriptors and toks[1][:1].isupper())):
+    while toks and (toks[0] in w.openers or describes_company(toks, w)):
         toks = toks[1:]  # "The Boeing Company", "Rival Acme Pay"
     owner = [i for i, t in enumerate(toks) if _POSSESSIVE.search(t) and t[:-2]]
     if owner:

@@ -972,14 +972,13 @@ def _table_of_flows(fd: FinDoc, table: PipeTable, products: SpanIndex[Product], 
     row's asset is its fund's, else the table's (its rows so far), else the article's subject."""
     text, lex = fd.text, flow_lex()
     rows = list(table.rows)
-    cell = lambda span: text[span[0]:span[1]].strip()
     caption = ""
-    first = [cell(c) for c in rows[0]]
+    first = [_cell(text, c) for c in rows[0]]
     if len(rows) > 2 and len(first) > 1 and sum(1 for c in first if c) == 1:  # a caption row across the table
         caption = next(c for c in first if c)
         rows = rows[1:]
     header_cells, body = rows[0], rows[1:]
-    header = [cell(c) for c in header_cells]
+    header = [_cell(text, c) for c in header_cells]
     around = _lines_around(text, table.start, table.end)
     context = " ".join([caption, *header, around])
     known = sum(1 for r in body if r and any(p.asset or p.specific for p in products.within(r[0][0], r[min(1, len(r) - 1)][1])))
@@ -987,20 +986,20 @@ def _table_of_flows(fd: FinDoc, table: PipeTable, products: SpanIndex[Product], 
         return
     table_unit = money_unit(caption) or money_unit(around) or money_unit(" ".join(header))
     table_span = _span_of(caption, lex) if caption else None
-    blocked = lambda h: any(m.group("block") for m in lex.cues.finditer(h))
     dated = sum(1 for r in body if r and _cell_day(fd, *r[0]) is not None)
     if body and dated * 2 >= len(body) and dated >= 2:
-        _dated_rows(fd, header_cells, header, body, table_unit, products, out, blocked)
+        _dated_rows(fd, header_cells, header, body, table_unit, products, out)
         return
     columns = []
     for i, (h, (hs, he)) in enumerate(zip(header, header_cells)):
-        if not h or blocked(h):
+        if not h or _blocked_header(h, lex):
             continue
         day = _cell_day(fd, hs, he)
         span = _span_of(h, lex)
-        if not (lex.table_flow.search(h) or day or span or lex.cumulative.search(h)):
+        running = lex.cumulative.search(h) is not None  # "YTD", "Since launch": a running sum, no span
+        if not (lex.table_flow.search(h) or day or span or running):
             continue
-        if span is None and day is None and lex.cumulative.search(h) is None:
+        if span is None and day is None and not running:
             span = table_span
         when = day if span is None and day is not None else None
         columns.append(_Column(i, h, money_unit(h) or table_unit, span or ("P1D" if when else None),
@@ -1010,9 +1009,9 @@ def _table_of_flows(fd: FinDoc, table: PipeTable, products: SpanIndex[Product], 
     table_asset: str | None = None
     labels_end = columns[0].index
     for row in body:
-        if len(row) <= labels_end or [cell(c) for c in row] == header:
+        if len(row) <= labels_end or [_cell(text, c) for c in row] == header:
             continue
-        labels = [cell(c).strip("*_ ") for c in row[:labels_end]]
+        labels = [_cell(text, c).strip("*_ ") for c in row[:labels_end]]
         if not any(labels):
             continue
         lo, hi = row[0][0], row[labels_end - 1][1] if labels_end else row[0][1]
@@ -1039,14 +1038,23 @@ def _row_name(labels: list[str]) -> str:
     return f"{given[0]} ({tickers[0]})" if tickers and not _TICKER_CELL.fullmatch(given[0]) else given[0]
 
 
+def _cell(text: str, span: tuple[int, int]) -> str:
+    return text[span[0] : span[1]].strip()
+
+
+def _blocked_header(header: str, lex: FlowLex) -> bool:
+    """A column header naming something that is no flow: 'Fee', 'AUM ($B)', 'Price' (the block cues)."""
+    return any(m.group("block") for m in lex.cues.finditer(header))
+
+
 def _dated_rows(fd: FinDoc, header_cells, header: list[str], body, table_unit: MoneyUnit | None,
-                products: SpanIndex[Product], out: Proposal, blocked) -> None:
-    """A flow table whose rows are days: each column after the first is a fund or a group of funds."""
-    text = fd.text
-    table_asset: str | None = None
+                products: SpanIndex[Product], out: Proposal) -> None:
+    """A flow table whose rows are days: each column after the first is a fund or a group of funds
+    (its asset: the funds', else the article's subject)."""
+    text, lex = fd.text, flow_lex()
     columns = []
     for i, (h, (hs, he)) in list(enumerate(zip(header, header_cells)))[1:]:
-        if not h or blocked(h) or _cell_day(fd, hs, he) is not None:
+        if not h or _blocked_header(h, lex) or _cell_day(fd, hs, he) is not None:
             continue
         asset = _table_asset(fd, products, hs, he, None)
         columns.append((i, h, asset, money_unit(h) or table_unit))
@@ -1057,7 +1065,7 @@ def _dated_rows(fd: FinDoc, header_cells, header: list[str], body, table_unit: M
         for i, h, asset, unit in columns:
             if i < len(row):
                 col = _Column(i, h, unit, "P1D", day[0], day[1])
-                _table_cell(fd, row[i], col, None if _TOTAL_LABEL.match(h) else h, asset or table_asset, TABLE_DATED.id,
+                _table_cell(fd, row[i], col, None if _TOTAL_LABEL.match(h) else h, asset, TABLE_DATED.id,
                             f"row {text[row[0][0]:row[0][1]].strip()!r}; column {h!r}", out)
 
 

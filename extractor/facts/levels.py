@@ -203,12 +203,10 @@ def index_levels(fd: FinDoc) -> dict[str, list[float]]:
     def find() -> dict[str, list[float]]:
         out: dict[str, list[float]] = {}
         for sent in fd.sentences:
-            named = {a.asset.id for a in fd.assets.within(sent.start_char, sent.end_char)}
-            if len(named) != 1:
+            held = fd.assets.within(sent.start_char, sent.end_char)
+            if len({a.asset.id for a in held}) != 1 or held[0].asset.kind != "index":
                 continue
-            mention = fd.assets.within(sent.start_char, sent.end_char)[0]
-            if mention.asset.kind != "index":
-                continue
+            mention = held[0]
             for b in cues().bare_number.finditer(fd.text, sent.start_char, sent.end_char):
                 if mention.start <= b.start() < mention.end:
                     continue  # the digits of its name

@@ -34,7 +34,7 @@ from extractor.data import alternation, compiled, lexicon, pattern_alternation, 
 from extractor.facts import grammar
 from extractor.facts.attribution import object_marker
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
-from extractor.facts.entities import words as entity_words
+from extractor.facts.entities import describes_company, words as entity_words
 from extractor.facts.windows import Row, clause_before, table_row
 from extractor.normalize.assets import asset_kind
 from extractor.rx import lower_exactly
@@ -535,9 +535,9 @@ def clean_name(fd: FinDoc, start: int, end: int) -> Mention | None:
     if poss:
         start += sum(len(w) + 1 for w in parts[: poss[-1] + 1])
         parts = parts[poss[-1] + 1 :]
-    adjective, descriptors = entity_words().adjective, entity_words().descriptors
-    while parts and (parts[0] in not_subjects or (len(parts) > 1 and adjective.match(parts[0]))  # "Kraken-listed Acme"
-                     or (len(parts) > 1 and parts[0].lower() in descriptors and parts[1][:1].isupper())):  # "Rival Acme Pay"
+    ew = entity_words()
+    while parts and (parts[0] in not_subjects or (len(parts) > 1 and ew.adjective.match(parts[0]))  # "Kraken-listed Acme"
+                     or describes_company(parts, ew)):  # "Rival Acme Pay"
         start += len(parts[0]) + 1
         parts = parts[1:]
     heads = subject_cues().named_heads

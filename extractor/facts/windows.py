@@ -122,6 +122,9 @@ class Row:
     header: str  # the header cell of the figure's column ("" when unknown)
 
 
+_TABLE_LINE = re.compile(r"(?m)^[ \t]*\|.*$")  # a line of a pipe table: it opens with a bar
+
+
 def _tables(fd: FinDoc) -> dict[int, list[str]]:
     """Line start -> header cells, for every line of a pipe table (its first line is the header)."""
 
@@ -129,7 +132,7 @@ def _tables(fd: FinDoc) -> dict[int, list[str]]:
         out: dict[int, list[str]] = {}
         header: list[str] | None = None
         last_end = -2
-        for m in re.finditer(r"(?m)^[ \t]*\|.*$", fd.text):
+        for m in _TABLE_LINE.finditer(fd.text):
             if m.start() != last_end + 1:
                 header = [cell.strip() for cell in m.group().strip().strip("|").split("|")]
             out[m.start()] = header or []
@@ -158,7 +161,7 @@ def pipe_tables(fd: FinDoc) -> tuple[PipeTable, ...]:
         out: list[PipeTable] = []
         rows: list[tuple[tuple[int, int], ...]] = []
         start = end = -2
-        for m in re.finditer(r"(?m)^[ \t]*\|.*$", fd.text):
+        for m in _TABLE_LINE.finditer(fd.text):
             if m.start() != end + 1:
                 if rows:
                     out.append(PipeTable(start, end, tuple(rows)))
