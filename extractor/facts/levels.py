@@ -669,11 +669,61 @@ def _in_dollars(fd: FinDoc, f: Figure) -> bool:
     return f.money is not None and price_like(fd, f.money)
 
 
+@compiled
+def _setter() -> re.Pattern:
+    """'<Name> raised its (price) target (on <asset>) to': the name sets the target; the asset, when
+    written, follows 'on'/'for'."""
+    verbs = alternation(lexicon("level_cues").target_setter_verbs)
+    name = r"[A-Z][\w&.’'-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&.’'-]*){0,3}"
+    return re.compile(rf"(?P<who>{name})(?:[ \t]+on[ \t]+[A-Z][a-z]+)?[ \t]+(?:(?:has|have|also)[ \t]+)?(?:{verbs})[ \t]+"
+                      rf"(?:its|their|his|her|a|an)[ \t]+(?P<mods>(?:[\w-]+[ \t]+){{0,2}}?)targets?"
+                      rf"(?:[ \t]+(?:on|for)[ \t]+(?P<obj>[^,;.$]{{1,60}}?))?"
+                      rf"[ \t]+(?:to|at|of)[ \t]+(?:(?:about|around|roughly)[ \t]+)?$")
+
+
+@dataclass(frozen=True)
+class _Setter:
+    """Who set a target, and the asset it is for (None when the text does not tell)."""
+
+    who: str
+    asset: AssetChoice | None
+    ids: frozenset[str]  # the assets named in the setter's own name: never the target's asset
+
+
+def _set_target(fd: FinDoc, g: Group) -> _Setter | None:
+    """A target someone sets ("Morgan Stanley raised its target to $115", "Brant & Mercer cut its price
+    target on Coinbase to $240", "Acme on Friday reiterated its end-2026 gold target of $3,300"): its
+    asset is the one after 'on'/'for' or before 'target', else the article's subject, else the asset
+    named last before the setter (in its sentence or the one before), never the setter (a broker is
+    no asset of its own target); the setter is the level's speaker when no person is named."""
+    sent = fd.sentence_at(g.start)
+    m = _setter().search(fd.text, max(sent.start_char, g.start - MAX_WINDOW), g.start)
+    if m is None:
+        return None
+    ids = frozenset(a.asset.id for a in fd.assets.within(m.start("who"), m.end("who")))
+    for part in ("obj", "mods"):  # "its price target on Coinbase", "its end-2026 gold target"
+        if m.group(part):
+            held = [a for a in fd.assets.within(m.start(part), m.end(part)) if a.asset.id not in ids]
+            if held:
+                return _Setter(m.group("who"), AssetChoice(held[0], "target of"), ids)
+    if m.group("obj"):
+        return _Setter(m.group("who"), None, ids)
+    topic = dominant_asset(fd)
+    if topic is not None and topic.asset.id not in ids:
+        return _Setter(m.group("who"), AssetChoice(topic, "topic"), ids)
+    lo = fd.sentence_at(max(0, sent.start_char - 1)).start_char  # the asset named last before the setter, in its sentence or the one before
+    before = [a for a in fd.assets.within(lo, m.start("who")) if a.asset.id not in ids]
+    return _Setter(m.group("who"), AssetChoice(before[-1], "before") if before else None, ids)
+
+
 def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     skip = passing_over(fd, g.start)
     named = asset_named_for(fd, g.end)
-    asset = (AssetChoice(named, "for") if named else None) or asset_for(fd, g.start, g.end, skip=skip) \
-        or section_asset(fd, g.start, skip=skip, topic_sections=True)
+    setter = _set_target(fd, g) if fired.value == "target" and not named else None
+    asset = (AssetChoice(named, "for") if named else None) or (setter.asset if setter else None) \
+        or asset_for(fd, g.start, g.end, skip=skip) or section_asset(fd, g.start, skip=skip, topic_sections=True)
+    if setter is not None and asset is not None and asset.id in setter.ids:
+        asset = None  # only the broker is named: the target's asset is not known
     if asset is None:
         for f in g.figures:
             f.cand.dropped(NO_ASSET.id)
@@ -685,7 +735,7 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
         for f in g.figures:
             f.cand.dropped(SCALE.id, f"{f.value} is far from every price the article gives {weak.id} ({weak.how}: {weak.mention.text!r})")
         return
-    speaker = person_near(fd, g.start)
+    speaker = person_near(fd, g.start) or (setter.who if setter else None)
     for i, f in enumerate(g.figures):
         kind = _range_kind(g, i) if fired.value == RANGE else None if fired.value == UNNAMED else fired.value
         if fired.value != RANGE and (own := respectively_asset(fd, f.start, f.end)) is not None:
