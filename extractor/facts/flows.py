@@ -61,7 +61,7 @@ from extractor.facts.windows import PipeTable, pipe_tables
 from extractor.facts.resolve import PRECEDENCE
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.normalize.assets import AssetMention, asset_kind, canonical_asset, find_assets
-from extractor.normalize.dates import DayRef
+from extractor.normalize.dates import DayRef, iso_day
 from extractor.normalize.numbers import NUMBER, NUMBER_END, Money, MoneyUnit, money_unit, parse_number, parse_scaled, scale_factor, table_figure
 from extractor.normalize.periods import finditer_periods
 from extractor.records import EtfFlowFact, Evidence
@@ -911,7 +911,6 @@ TABLE_FLOW = outcome("flow.table.column", "a figure in a flow table's column hea
                      "Week |' under a caption 'Flows by fund, US$ millions'): the row's fund took it in (+) or paid it out (- or brackets)")
 TABLE_DATED = outcome("flow.table.dated_row", "a figure in a flow table whose rows are days and whose columns are funds or groups "
                       "('| Mon, Mar 23 | +188.4 | -24.7 |' under '| Date | Bitcoin ETFs | Ether ETFs |'): that day's flow of the column's funds")
-_ISO_DAY = re.compile(r"(?<!\d)(20\d\d)-([01]\d)-([0-3]\d)(?!\d)")
 _TOTAL_LABEL = re.compile(r"^\W*(?:total|net|all|sum)\b", re.IGNORECASE)
 _AROUND = 300  # characters before and after a table searched for its caption and note
 
@@ -941,8 +940,8 @@ def _cell_day(fd: FinDoc, lo: int, hi: int) -> tuple[str | None, str] | None:
     refs = fd.days.within(lo, hi)
     if len(refs):
         return refs[0].when, refs[0].text
-    m = _ISO_DAY.search(fd.text, lo, hi)
-    return (m.group(), m.group()) if m else None
+    day = iso_day(fd.text, lo, hi)
+    return (day, day) if day else None
 
 
 def _span_of(header: str, lex: FlowLex) -> str | None:

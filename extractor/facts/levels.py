@@ -174,8 +174,7 @@ class Number:
 
     @lazy
     def is_year(self) -> bool:
-        digits = self.fd.text[self.start : self.end]
-        return digits.isdigit() and 1900 <= int(digits) <= 2100
+        return _is_year(self.fd.text[self.start : self.end])
 
     @lazy
     def near_priced_asset(self) -> bool:
@@ -196,6 +195,11 @@ class Number:
         return near.mention.asset.kind == "index"
 
 
+def _is_year(digits: str) -> bool:
+    """A bare number from 1900 to 2100 without separators is a year."""
+    return digits.isdigit() and 1900 <= int(digits) <= 2100
+
+
 def index_levels(fd: FinDoc) -> dict[str, list[float]]:
     """Index id -> the bare numbers written in the sentences that name that index and no other asset
     ("The S&P 500 closed at 5,968.40"), ascending: the scale of its levels in this article."""
@@ -211,8 +215,8 @@ def index_levels(fd: FinDoc) -> dict[str, list[float]]:
                 if mention.start <= b.start() < mention.end:
                     continue  # the digits of its name
                 digits = b.group("num")
-                if digits.isdigit() and 1900 <= int(digits) <= 2100:
-                    continue  # a year
+                if _is_year(digits):
+                    continue
                 try:
                     out.setdefault(mention.asset.id, []).append(parse_number(digits))
                 except ValueError:

@@ -230,6 +230,19 @@ def find_days(text: str, published=None, offset: int = 0) -> list[DayRef]:
     return out
 
 
+_ISO_DAY = re.compile(r"(?<!\d)20\d\d-[01]\d-[0-3]\d(?!\d)")
+
+
+def iso_day(text: str, lo: int = 0, hi: int | None = None) -> str | None:
+    """The first ISO date ("2026-03-06") in ``text[lo:hi]``, as written (tables and feeds write days so).
+
+    >>> iso_day("| 2026-03-06 | +12.5 |"), iso_day("order 12026-03-061"), iso_day("Mar 6")
+    ('2026-03-06', None, None)
+    """
+    m = _ISO_DAY.search(text, lo, len(text) if hi is None else hi)
+    return m.group() if m else None
+
+
 def parse_day(text: str, published) -> str | None:
     """Resolve a free-form day phrase with dateparser, relative to ``published`` (never the clock).
 

@@ -409,15 +409,16 @@ def money_unit(text: str) -> MoneyUnit | None:
     MoneyUnit(currency='USD', factor=1000000.0)
     >>> money_unit("Net flow, week ($M)"), money_unit("in millions of dollars"), money_unit("(EUR bn)")
     (MoneyUnit(currency='USD', factor=1000000.0), MoneyUnit(currency='USD', factor=1000000.0), MoneyUnit(currency='EUR', factor=1000000000.0))
+    >>> money_unit("billions of US dollars"), money_unit("£ mn")
+    (MoneyUnit(currency='USD', factor=1000000000.0), MoneyUnit(currency='GBP', factor=1000000.0))
     >>> money_unit("took in $612.0M on Friday") is None, money_unit("Price ($)") is None, money_unit("2 million shares") is None
     (True, True, True)
     """
     for rx in _UNIT_STATEMENTS:
         m = rx.search(text)
         if m is not None:
-            cur = fold(m.group("cur")).replace(" ", "")
-            code = {"usdollars": "USD", "euros": "EUR", "pounds": "GBP"}.get(cur) or _CURRENCIES.get(cur) or cur.upper()
-            return MoneyUnit(code, scale_factor(m.group("scale")))
+            cur = re.sub(r"^us\s+", "", fold(m.group("cur")))  # "US dollars": dollars
+            return MoneyUnit(_CURRENCIES[cur], scale_factor(m.group("scale")))
     return None
 
 
