@@ -121,6 +121,63 @@ def reduce_json_fragments(text: str) -> str:
     return _JSON_ARRAY.sub(repl, text)
 
 
+# a line of at most 300 characters with a gap of two spaces or a tab between two words
+_GAPPED_LINE = re.compile(r"(?m)^(?=[^\n]{3,300}$)[ \t]*[^\s|][^\n]*?\S(?: {2,}|\t)\S[^\n]*")
+_GAP = re.compile(r" {2,}|\t+")
+_FIGURE_CELL = re.compile(r"[(+\-−–]?(?:US)?[$€£¥]?\d[\d,.]*(?:[kKmMbB%]|bn|pc)?\)?")
+
+
+def aligned_to_pipes(text: str) -> str:
+    r"""Tables whose columns are aligned with spaces or tabs, rewritten as pipe tables (the one table
+    form the extractor reads), before whitespace is collapsed: a run of at least two consecutive
+    lines cut into cells by gaps of two spaces or more (or tabs), whose rows after the first have
+    one number of cells (at least two) and each hold a figure; the first row (the header) has as
+    many cells, or one fewer (an empty corner). Prose with a double space stays as it is.
+
+    >>> print(aligned_to_pipes("Levels:\n\n          R1       S1\n  DAX     25,100   24,300\n  FTSE    8,690    8,420\nEnd."))
+    Levels:
+    <BLANKLINE>
+    |  | R1 | S1 |
+    |---|---|---|
+    | DAX | 25,100 | 24,300 |
+    | FTSE | 8,690 | 8,420 |
+    End.
+    >>> aligned_to_pipes("It rose.  Then it fell.\nA second  line of prose.")
+    'It rose.  Then it fell.\nA second  line of prose.'
+    """
+    if "  " not in text and "\t" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    block: list[re.Match] = []
+
+    def close() -> None:
+        nonlocal pos
+        if len(block) >= 2:
+            rows = [[c for c in _GAP.split(m.group().strip())] for m in block]
+            width = len(rows[1])
+            if width >= 2 and all(len(r) == width for r in rows[1:]) and len(rows[0]) in (width, width - 1) \
+                    and all(any(_FIGURE_CELL.fullmatch(c) for c in r[1:]) for r in rows[1:]):
+                if len(rows[0]) == width - 1:
+                    rows[0] = [""] + rows[0]
+                lines = ["| " + " | ".join(r) + " |" for r in rows]
+                lines.insert(1, "|" + "---|" * width)
+                out.append(text[pos : block[0].start()])
+                out.append("\n".join(lines))
+                pos = block[-1].end()
+        block.clear()
+
+    for m in _GAPPED_LINE.finditer(text):
+        if block and m.start() != block[-1].end() + 1:
+            close()
+        block.append(m)
+    close()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def collapse_whitespace(text: str) -> str:
     """Collapse runs of spaces; at most one blank line between paragraphs.
 
@@ -222,4 +279,4 @@ def normalize_text(text: str, *, markdown: bool = True) -> str:
     if markdown:
         text = strip_markdown(text)
     text = reduce_json_fragments(text)
-    return unwrap_lines(collapse_whitespace(text))
+    return unwrap_lines(collapse_whitespace(aligned_to_pipes(text)))

@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from statistics import median
 from dataclasses import asdict, dataclass
 
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import SCALE_TIGHT, AssetChoice, asset_for, dominant_asset, grounding, near_price, price_like, rescaled, section_asset
+from extractor.normalize.assets import AssetMention
+from extractor.facts.attribution import SCALE_TIGHT, AssetChoice, asset_for, dominant_asset, grounding, near_price, price_like, rescaled, section_asset, stated_prices
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
@@ -40,7 +42,7 @@ from extractor.facts.figures import asset_named_for, figure_context, magnitude_o
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
-from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading
+from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading, pipe_tables
 from extractor.normalize.numbers import NUMBER, Money, parse_number, parse_scaled, scale_factor
 from extractor.records import PriceLevelFact
 from extractor.rx import Caseless, PrefixScan
@@ -85,6 +87,8 @@ class Cues:
     key_before: Caseless  # "the key ", "the psychologically important ": a level adjective right before the figure
     key_after: re.Pattern  # " psychological level", " key mark": a level adjective and a generic noun after it
     k_number: PrefixScan  # 88k, 3.85k-4.65k, 73-78k: thousands written without a currency sign
+    stated_before: re.Pattern  # "slipped to ", "at about ": before a bare number that states an asset's price
+    table_labels: dict[str, re.Pattern]  # kind (or "unnamed") -> a table row label that names it ("R2", "S1", "Pivot")
 
 
 # the clause cues scan a lower-cased copy of their window, and not at all when it lacks a word
@@ -113,7 +117,9 @@ def cues() -> Cues:
         noun_before={k: _ci(rf"{n}(?:\s+\w+){{0,6}}?{fill}$") for k, n in noun.items()},
         # "$X as support" (filler only), "$X as a worst-case floor" (two free words after a determiner),
         # "$X, Wednesday's close, as first support" (an appositive before the "as")
-        noun_after={k: _ci(rf"^(?:{fill}|(?:,[^,.;:\n$]{{1,40}},)?{fill}\bas\s+(?:(?:a|an|the|its|their)\s+(?:[\w-]+\s+){{0,2}}?|{fill})){n}")
+        # "$X is the nearest meaningful support" (a copula, a determiner and up to two free words)
+        noun_after={k: _ci(rf"^(?:{fill}|(?:,[^,.;:\n$]{{1,40}},)?{fill}\bas\s+(?:(?:a|an|the|its|their)\s+(?:[\w-]+\s+){{0,2}}?|{fill})"
+                           rf"|\s+{lit(lv.copulas)}\s+(?:(?:now|still|also)\s+)?(?:a|an|the|its|their)\s+(?:[\w-]+\s+){{0,2}}?){n}")
                     for k, n in noun.items()},
         noun_anywhere={k: _ci(n) for k, n in noun.items()},
         generic_before=_ci(rf"\b(?:{generic})\s+(?:(?:sits?|lies|stands?|is|comes\s+in)\s+)?{links}\s+(?:the\s+)?$"),
@@ -139,10 +145,14 @@ def cues() -> Cues:
                             rf"(?:\s?[-–]\s?(?P<b>\d{{1,3}}(?:\.\d{{1,3}})?))?\s?[kK]"
                             rf"(?![\w]|[.,]\d|\s?(?:{alt(lv.bare_unit_patterns)}))", flags)),
         trading=re.compile(rf"\b(?:{alt(lv.trading_verb_patterns)})\s+(?:(?:just|right)\s+)?(?:at|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$", flags),
+        table_labels={k: re.compile(rf"(?:{alt(v)})", flags) for k, v in lv.table_label_patterns.model_dump().items()},
+        stated_before=re.compile(rf"\b{lit(lv.stated_price_prepositions)}\s+(?:{lit(lv.approximators)}\s+)?$", flags),
         key_before=_ci(rf"\b(?:{alt(lv.key_adjective_patterns)})\s+$"),
         key_after=re.compile(rf"^\s*(?:{alt(lv.key_adjective_patterns)})\s+(?:{generic})\b", flags),
         bare_number=PrefixScan(re.compile(rf"(?<![\w$.,/£€-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+|\d{{3,}})"
-                               rf"(?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)}))", flags)),
+                               rf"(?![\w%]|[.,]\d|-|\s?(?:{alt(lv.bare_unit_patterns)})"
+                               # nor by a second number with a unit ("0.6 or 0.7 times book", "5,000 to 6,000 BTC")
+                               rf"|\s*(?:[–]|or|to|and)\s*\d[\d.,]*\s?(?:{alt(lv.bare_unit_patterns)}))", flags)),
     )
 
 
@@ -194,10 +204,80 @@ class Number:
                 near_price(index_levels(self.fd).get(topic.asset.id, []), parse_number(self.fd.text[self.start:self.end]), SCALE_TIGHT)
         return near.mention.asset.kind == "index"
 
+    @lazy
+    def in_level_table(self) -> bool:
+        """The first figure of a cell in a table of levels (``level_cells``)."""
+        return level_cell(self.fd, self.start) is not None
+
+    @lazy
+    def on_asset_scale(self) -> bool:
+        """Next to a coin, stock, fund or commodity whose figures in the article are on its scale:
+        the asset named near it, running in its section or the article's topic, has dollar prices
+        stated in the article (``stated_prices``), or, when the article states none, bare numbers
+        written as its price in other sentences naming it alone ("changed hands at 69,420",
+        "slipped to 2,041", a row "ETH  2,012.6"), and their median is within ``SCALE_BARE`` of
+        the number ("line in the sand at 64,850" under a "Bitcoin" heading, in a note where "BTC
+        changed hands at 69,420")."""
+        near = asset_for(self.fd, self.start, self.end) or section_asset(self.fd, self.start)
+        mention = near.mention if near is not None else dominant_asset(self.fd)
+        if mention is None or mention.asset.kind not in PRICED_KINDS:
+            return False
+        value = parse_number(self.fd.text[self.start : self.end])
+        own = self.fd.sentence_at(self.start).i
+        scale = stated_prices(self.fd).get(mention.asset.id) or \
+            sorted(w.value for w in single_asset_figures(self.fd).get(mention.asset.id, []) if w.priced and w.sent != own)
+        return bool(scale) and near_price([median(scale)], value, SCALE_BARE)
+
+
+SCALE_BARE = 1.5  # a bare number is on an asset's scale within this factor of a figure the article gives it
+PRICED_KINDS = ("crypto", "stock", "etf", "commodity")  # assets whose bare-number levels the scale check admits
+
 
 def _is_year(digits: str) -> bool:
     """A bare number from 1900 to 2100 without separators is a year."""
     return digits.isdigit() and 1900 <= int(digits) <= 2100
+
+
+@dataclass(frozen=True)
+class Written:
+    """A bare number in a sentence that names one asset and no other: what the article writes about it."""
+
+    value: float
+    sent: int  # the index of its sentence
+    priced: bool  # written as the asset's price: "changed hands at 69,420", "slipped to 2,041", a row "BTC  69,420"
+
+
+_ROW_GAP = re.compile(r"[ \t]*[:|]?[ \t]+(?:(?:US)?\$)?")  # between an asset's name and its price in a row "BTC  69,420", "ETH: 2,012.6", "| SOL | 85.10 |"
+
+
+def single_asset_figures(fd: FinDoc) -> dict[str, list[Written]]:
+    """Asset id -> the bare numbers (not years, not the digits of its name) written in the sentences
+    that name that asset and no other ("The S&P 500 closed at 5,968.40", "BTC changed hands at
+    69,420"), in text order. Computed once per Doc."""
+
+    def find() -> dict[str, list[Written]]:
+        out: dict[str, list[Written]] = {}
+        for sent in fd.sentences:
+            held = fd.assets.within(sent.start_char, sent.end_char)
+            if not held or len({a.asset.id for a in held}) != 1:
+                continue
+            for b in cues().bare_number.finditer(fd.text, sent.start_char, sent.end_char):
+                if any(a.start <= b.start() < a.end for a in held):
+                    continue  # the digits of its name
+                digits = b.group("num")
+                if _is_year(digits):
+                    continue
+                try:
+                    value = parse_number(digits)
+                except ValueError:
+                    continue
+                left = max(sent.start_char, b.start() - MAX_WINDOW)
+                priced = bool(cues().trading.search(fd.text, left, b.start()) or cues().stated_before.search(fd.text, left, b.start())) or \
+                    any(_ROW_GAP.fullmatch(fd.text, a.end, b.start()) for a in held if a.end <= b.start())
+                out.setdefault(held[0].asset.id, []).append(Written(value, sent.i, priced))
+        return out
+
+    return fd.cached("levels.single_asset_figures", find)
 
 
 def index_levels(fd: FinDoc) -> dict[str, list[float]]:
@@ -205,25 +285,75 @@ def index_levels(fd: FinDoc) -> dict[str, list[float]]:
     ("The S&P 500 closed at 5,968.40"), ascending: the scale of its levels in this article."""
 
     def find() -> dict[str, list[float]]:
-        out: dict[str, list[float]] = {}
-        for sent in fd.sentences:
-            held = fd.assets.within(sent.start_char, sent.end_char)
-            if len({a.asset.id for a in held}) != 1 or held[0].asset.kind != "index":
-                continue
-            mention = held[0]
-            for b in cues().bare_number.finditer(fd.text, sent.start_char, sent.end_char):
-                if mention.start <= b.start() < mention.end:
-                    continue  # the digits of its name
-                digits = b.group("num")
-                if _is_year(digits):
-                    continue
-                try:
-                    out.setdefault(mention.asset.id, []).append(parse_number(digits))
-                except ValueError:
-                    continue
-        return {k: sorted(v) for k, v in out.items()}
+        kinds = {a.asset.id: a.asset.kind for a in fd.assets.items}
+        return {k: sorted(w.value for w in v) for k, v in single_asset_figures(fd).items() if kinds[k] == "index"}
 
     return fd.cached("levels.index_levels", find)
+
+
+@dataclass(frozen=True)
+class LevelCell:
+    """A cell of a table of levels: the kind its row (or column) names and the asset of its column (or row)."""
+
+    start: int
+    end: int
+    kind: str | None  # None: a pivot or another level the label names without a kind
+    asset: AssetMention
+
+
+def _label_kind(text: str) -> tuple[bool, str | None]:
+    """Whether a table label names a level, and its kind ("Resistance 2", "S1": a support; "Pivot": a
+    level of no kind); a label naming a price ("Last close") names none.
+
+    >>> [_label_kind(t) for t in ("Resistance 2", "S1", "Pivot", "Last close", "200-day MA")]
+    [(True, 'resistance'), (True, 'support'), (True, None), (False, None), (False, None)]
+    """
+    t = text.strip()
+    for kind in KINDS:
+        if cues().noun_anywhere[kind].search(t) or cues().table_labels[kind].fullmatch(t):
+            return True, kind
+    return bool(cues().table_labels[UNNAMED].fullmatch(t)), None
+
+
+def level_cells(fd: FinDoc) -> dict[int, LevelCell]:
+    """Cell start -> the level cell, for every table of levels: rows labelled by a kind ("| Support 1 |
+    5,900 | 20,900 |") under a header naming one asset per column ("| Level | S&P 500 | Nasdaq 100 |"),
+    or columns headed by a kind ("| | Support | Resistance |") with one asset named per row. Computed
+    once per Doc."""
+
+    def one_asset(start: int, end: int) -> AssetMention | None:
+        held = fd.assets.within(start, end)
+        return held[0] if held and len({a.asset.id for a in held}) == 1 else None
+
+    def build() -> dict[int, LevelCell]:
+        out: dict[int, LevelCell] = {}
+        for table in pipe_tables(fd):
+            if len(table.rows) < 2 or len(table.rows[0]) < 2:
+                continue
+            header = table.rows[0]
+            columns = [_label_kind(fd.text[a:b]) for a, b in header[1:]]
+            by_column = [one_asset(a, b) for a, b in header[1:]]
+            for row in table.rows[1:]:
+                if len(row) != len(header):
+                    continue
+                is_level, kind = _label_kind(fd.text[row[0][0] : row[0][1]])
+                row_asset = one_asset(*row[0])
+                for i, (a, b) in enumerate(row[1:]):
+                    a += len(fd.text[a:b]) - len(fd.text[a:b].lstrip())  # the cell's first character
+                    if is_level and by_column[i] is not None:
+                        out[a] = LevelCell(a, b, kind, by_column[i])
+                    elif columns[i][0] and row_asset is not None:
+                        out[a] = LevelCell(a, b, columns[i][1], row_asset)
+        return out
+
+    return fd.cached("levels.level_cells", build)
+
+
+def level_cell(fd: FinDoc, start: int) -> LevelCell | None:
+    """The level cell whose first figure starts at ``start`` (only the cell's first figure: "5,822
+    (50-DMA)"), if any."""
+    cells = level_cells(fd)
+    return cells.get(start) if cells else None
 
 
 FIGURE_BLOCKERS = Table("level.figure", [
@@ -232,9 +362,11 @@ FIGURE_BLOCKERS = Table("level.figure", [
     Rule("level.blocked.amount", "an amount written with million/billion ('$4.2 billion'): never a level",
          lambda n: not n.bare and n.money.scaled and n.written_scale > n.config.max_scale),
     Rule("level.blocked.year", "a bare number from 1900 to 2100 without separators is a year", lambda n: n.bare and n.is_year),
-    Rule("level.blocked.no_index", "a number without a currency sign is a level only next to an index ('the S&P 500 ... 6,300'), "
-         "or with no asset near it in an article about an index, on the scale of the figures the article gives that index",
-         lambda n: n.bare and not n.k_scaled and not n.near_index),
+    Rule("level.blocked.no_scale", "a number without a currency sign is a level only in a table of levels, next to an index ('the S&P 500 ... 6,300'), "
+         "or with no asset near it in an article about an index, on the scale of the figures the article gives that index; "
+         "or next to a coin, stock or commodity the article gives figures on its scale "
+         "('BTC changed hands at 69,420' ... 'the line in the sand at 64,850')",
+         lambda n: n.bare and not n.k_scaled and not n.in_level_table and not n.near_index and not n.on_asset_scale),
     Rule("level.blocked.k_no_asset", "a K-suffixed number without a sign ('88k') is a level only in a sentence that names a "
          "coin, stock, index or commodity", lambda n: n.k_scaled and not n.near_priced_asset),
 ])
@@ -267,7 +399,8 @@ def _range_tail(fd: FinDoc, m: Money, out: Proposal) -> Figure | None:
     """The bare second figure of a range written "$80-85" or "$1.2-1.4K", with its candidate (a
     second figure with its own "$" is a money figure of its own)."""
     tail = _RANGE_TAIL.match(fd.text, m.end)
-    if not tail or fd.text[tail.end() : tail.end() + 1].isalnum() or "$" in tail.group(0) or _PERCENT_AFTER.match(fd.text, tail.end()):
+    if not tail or fd.text[tail.end() : tail.end() + 1].isalnum() or fd.text.startswith("/", tail.end()) \
+            or "$" in tail.group(0) or _PERCENT_AFTER.match(fd.text, tail.end()):  # ("$5.61-1/2 a bushel": a fraction)
         return None  # ("$3,267 - 78.6% retracement": a percent after the dash is the figure's note, not a range's end)
     try:
         # "$1.2-1.4K": a tail without a scale word takes the first figure's
@@ -451,6 +584,10 @@ class Clause:
                                                      and not fc.past_motion.search(whole))
 
     @lazy
+    def table_cell(self) -> LevelCell | None:
+        return level_cell(self.fd, self.group.start)
+
+    @lazy
     def past_motion(self) -> bool:
         return bool(figure_context().past_motion.search(self.left))
 
@@ -599,6 +736,9 @@ def _appositive_rule(kind: str) -> Rule:
 def kinds() -> Table:
     """The rules that make a group of figures a level, in order; each returns the level's kind."""
     return Table("level.kind", [
+        Rule("level.table.cell", "a cell of a table of levels: the kind its row label names ('| Support 1 | 5,900 | 20,900 |', "
+             "'| S2 |', '| Pivot |': no kind) or its column header names, for the asset of its column or row",
+             lambda c: c.table_cell is not None and (c.table_cell.kind or UNNAMED)),
         Rule("level.label", "the figure follows the colon of a label naming one kind ('- Support: $X, then $Y', "
              "'Upside targets: $X and $Y'), whatever its appositives name", lambda c: c.label),
         *(_noun_rule(k) for k in lexicon("level_cues").kind_noun_patterns.model_dump()),
@@ -724,7 +864,8 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     skip = passing_over(fd, g.start)
     named = asset_named_for(fd, g.end)
     setter = _set_target(fd, g) if fired.value == "target" and not named else None
-    asset = (AssetChoice(named, "for") if named else None) or (setter.asset if setter else None) \
+    cell = level_cell(fd, g.start) if fired.id == "level.table.cell" else None
+    asset = (AssetChoice(cell.asset, "table") if cell else None) or (AssetChoice(named, "for") if named else None) or (setter.asset if setter else None) \
         or asset_for(fd, g.start, g.end, skip=skip) or section_asset(fd, g.start, skip=skip, topic_sections=True)
     if setter is not None and asset is not None and asset.id in setter.ids:
         asset = None  # only the broker is named: the target's asset is not known

@@ -44,6 +44,7 @@ _MONEY_BEFORE = rf"""
     (?:(?<![\w.,%)\]])(?P<neg>[-−–])(?=\s?{CURRENCY}))?  # a minus sign before the currency ("-$45 million"), not a range dash
     (?P<cur>{CURRENCY})\s?                   # currency sign: $, US$, €, £, S$
     (?P<num>{NUMBER}){NUMBER_END}             # 62,692 / 113.8 / 0.26 (not 1e400)
+    (?:(?<=\.\d\d)-(?P<frac>[1357]/8|[13]/4|1/2)(?![\d/]))?  # a fraction of a cent, as grain futures are quoted ("$5.61-1/2")
     (?:\s?(?P<scale>{SCALE}))?               # optional K, M, bn, million ...
     |
     (?<![A-Za-z])(?P<cur3>{CURRENCY_BEFORE})\s  # or: a currency code first ("EUR 5 million")
@@ -222,6 +223,9 @@ def money_from_match(m: re.Match, offset: int = 0) -> Money:
         value = parse_scaled(num, scale_factor(scale), 100 if fold(cur) in CENTS else 1)
     except ValueError:
         raise ValueError(f"amount out of range: {m.group(0)!r}") from None
+    if frac := m.group("frac"):  # eighths of a cent: "$5.61-1/2" is $5.615, "$4.39-3/4" $4.3975
+        top, bottom = frac.split("/")
+        value = round(value + int(top) / int(bottom) / 100, 6)
     return Money(value=value, currency=currency_code(cur), scaled=bool(scale), start=m.start() + offset, end=m.end() + offset,
                  negative=bool(m.group("neg")))
 
@@ -282,6 +286,8 @@ def finditer_money(text: str, offset: int = 0):
     [(214000000.0, True), (1200000000.0, True)]
     >>> [(m.value, m.currency) for m in finditer_money("XRP at 52 cents, Dogecoin at 14.2 cents, 1 cent")]
     [(0.52, 'USD'), (0.142, 'USD'), (0.01, 'USD')]
+    >>> [(m.value, m.end) for m in finditer_money("$5.61-1/2 a bushel, $4.39-3/4, $10.07; $80-1/2 and $3.20-5/8")]
+    [(5.615, 9), (4.3975, 29), (10.07, 37), (80.0, 42), (3.20625, 60)]
     >>> [(m.value, m.currency) for m in finditer_money("at 142.6 million won, 3,480 won; in 2024 won over fans")]
     [(142600000.0, 'KRW'), (3480.0, 'KRW')]
     >>> list(finditer_money("$1e400, $12e5, $1.5E3 and 999,999,999,999 trillion dollars"))

@@ -29,6 +29,15 @@ class ScenarioVerbPatterns(Entry):
     target: Patterns = Field(description="'to', 'toward', 'reach', 'as high as', 'expose'")
 
 
+class TableLabelPatterns(Entry):
+    """Row labels of a table of levels that name a kind by an abbreviation or name a level of no kind."""
+
+    support: Patterns = Field(description="'S1', 'Sup 2'")
+    resistance: Patterns = Field(description="'R1', 'Res. 2'")
+    target: Patterns = Field(description="'T1', 'TP'")
+    unnamed: Patterns = Field(description="'Pivot', 'PP'")
+
+
 class LevelCues(Lexicon):
     """``level_cues.json``: what makes a figure a price level and which kind."""
 
@@ -38,6 +47,9 @@ class LevelCues(Lexicon):
     range_noun_modifiers: Phrases = Field(description="words that may stand before a range noun ('trading range')")
     range_opener_patterns: Patterns = Field(description="words before two figures that make them a range ('between', 'range of')")
     approximators: Phrases = Field(description="words between a range opener and its first figure ('between roughly $X and $Y')")
+    table_label_patterns: TableLabelPatterns = Field(description="labels of the rows of a table of levels that name a kind by abbreviation ('R1', 'S2') or a level of no kind ('Pivot'); a kind noun ('Support 1') names its kind too")
+    copulas: Phrases = Field(default_factory=list, description="verbs that tie a figure to a kind noun after a determiner ('$X *is* the nearest support', '$X *remains* a key ceiling')")
+    stated_price_prepositions: Phrases = Field(default_factory=list, description="prepositions before a bare number in a sentence naming one coin, stock or commodity that make it that asset's stated price ('ETH slipped to 2,041'): the scale bare levels are checked against")
     filler_patterns: Patterns = Field(description="words that may stand between a cue and its figure ('the key', 'level at')")
     link_words: Phrases = Field(description="prepositions that tie a figure to a noun before it ('the level of $X', 'the 50-day MA near $X')")
     verb_patterns: VerbPatterns = Field(description="level verbs right before the figure")
