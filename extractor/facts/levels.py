@@ -224,8 +224,7 @@ class Number:
             return False
         value = parse_number(self.fd.text[self.start : self.end])
         own = self.fd.sentence_at(self.start).i
-        scale = stated_prices(self.fd).get(mention.asset.id) or \
-            sorted(w.value for w in single_asset_figures(self.fd).get(mention.asset.id, []) if w.priced and w.sent != own)
+        scale = [w.value for w in asset_scale(self.fd).get(mention.asset.id, []) if w.sent != own]
         return bool(scale) and near_price([median(scale)], value, SCALE_BARE)
 
 
@@ -278,6 +277,41 @@ def single_asset_figures(fd: FinDoc) -> dict[str, list[Written]]:
         return out
 
     return fd.cached("levels.single_asset_figures", find)
+
+
+def asset_scale(fd: FinDoc) -> dict[str, list[Written]]:
+    """Asset id -> the figures the article gives a coin, stock, fund or commodity as its price, in text
+    order: its dollar prices (``price_like``: "$118.40", not "$2.4bn"), the asset named in their
+    sentence or running in their section; and the bare numbers written as its price ("changed hands
+    at 69,420", "slipped to 0.1687", a row "ETH  2,012.6") in a sentence that names it alone, or no
+    asset when it runs in the section. The scale its bare-number levels are checked against.
+    Computed once per Doc."""
+
+    def find() -> dict[str, list[Written]]:
+        out: dict[str, list[Written]] = {}
+        for m in fd.money:
+            if price_like(fd, m) and (choice := asset_for(fd, m.start, m.end) or section_asset(fd, m.start)) is not None \
+                    and choice.mention.asset.kind in PRICED_KINDS:
+                out.setdefault(choice.id, []).append(Written(m.value, fd.sentence_at(m.start).i, True))
+        for asset, written in single_asset_figures(fd).items():
+            out.setdefault(asset, []).extend(w for w in written if w.priced)
+        for sent in fd.sentences:
+            if fd.assets.within(sent.start_char, sent.end_char):
+                continue
+            for b in cues().bare_number.finditer(fd.text, sent.start_char, sent.end_char):
+                left = max(sent.start_char, b.start() - MAX_WINDOW)
+                if _is_year(b.group("num")) or not (cues().trading.search(fd.text, left, b.start()) or
+                                                     cues().stated_before.search(fd.text, left, b.start())):
+                    continue
+                choice = asset_for(fd, b.start(), b.end()) or section_asset(fd, b.start())
+                if choice is not None and choice.mention.asset.kind in PRICED_KINDS:
+                    try:
+                        out.setdefault(choice.id, []).append(Written(parse_number(b.group("num")), sent.i, True))
+                    except ValueError:
+                        continue
+        return out
+
+    return fd.cached("levels.asset_scale", find)
 
 
 def index_levels(fd: FinDoc) -> dict[str, list[float]]:
