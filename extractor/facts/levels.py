@@ -89,6 +89,7 @@ class Cues:
     k_number: PrefixScan  # 88k, 3.85k-4.65k, 73-78k: thousands written without a currency sign
     stated_before: re.Pattern  # "slipped to ", "at about ": before a bare number that states an asset's price
     table_labels: dict[str, re.Pattern]  # kind (or "unnamed") -> a table row label that names it ("R2", "S1", "Pivot")
+    table_value_header: re.Pattern  # "Price (USD)", "Level": the header of the column of one asset's levels
 
 
 # the clause cues scan a lower-cased copy of their window, and not at all when it lacks a word
@@ -133,7 +134,7 @@ def cues() -> Cues:
             rf"\b{lit(lv.scenario_target_verbs)}\s+(?:at\s+)?{lit(lv.scenario_position_words)}?\s*$"),
         beside=re.compile(rf"\b{lit(lv.beside_words)}\s+(?:\w+\s+){{0,2}}$", flags),
         target_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{alt(lv.target_after_patterns)})\b", flags),
-        moving_average=_ci(rf"{ma}(?:,?\s+\w+){{0,2}}\s*(?:\(|{links})\s*$"),
+        moving_average=_ci(rf"{ma}(?:,?\s+\w+){{0,2}}\s*(?:\(\s*[~≈]?|{links})\s*$"),
         described_as=re.compile(
             rf"^,?\s*(?:which|that)\s+(?:(?:is|was|has\s+been|are|were|could|would|may|might|will|can|should)\s+)?"
             rf"(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b", flags),
@@ -146,6 +147,7 @@ def cues() -> Cues:
                             rf"(?![\w]|[.,]\d|\s?(?:{alt(lv.bare_unit_patterns)}))", flags)),
         trading=re.compile(rf"\b(?:{alt(lv.trading_verb_patterns)})\s+(?:(?:just|right)\s+)?(?:at|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$", flags),
         table_labels={k: re.compile(rf"(?:{alt(v)})", flags) for k, v in lv.table_label_patterns.model_dump().items()},
+        table_value_header=re.compile(rf"(?<![\w-])(?:{alt(lv.table_value_header_patterns)})(?![\w-])", flags),
         stated_before=re.compile(rf"\b{lit(lv.stated_price_prepositions)}\s+(?:{lit(lv.approximators)}\s+)?$", flags),
         key_before=_ci(rf"\b(?:{alt(lv.key_adjective_patterns)})\s+$"),
         key_after=re.compile(rf"^\s*(?:{alt(lv.key_adjective_patterns)})\s+(?:{generic})\b", flags),
@@ -352,8 +354,9 @@ def _label_kind(text: str) -> tuple[bool, str | None]:
 def level_cells(fd: FinDoc) -> dict[int, LevelCell]:
     """Cell start -> the level cell, for every table of levels: rows labelled by a kind ("| Support 1 |
     5,900 | 20,900 |") under a header naming one asset per column ("| Level | S&P 500 | Nasdaq 100 |"),
-    or columns headed by a kind ("| | Support | Resistance |") with one asset named per row. Computed
-    once per Doc."""
+    or, when the header names no asset, under a price or level header for the asset of the section or
+    article ("| Level | Price (USD) | Basis |"); or columns headed by a kind ("| | Support | Resistance |")
+    with one asset named per row. Computed once per Doc."""
 
     def one_asset(start: int, end: int) -> AssetMention | None:
         held = fd.assets.within(start, end)
@@ -367,6 +370,10 @@ def level_cells(fd: FinDoc) -> dict[int, LevelCell]:
             header = table.rows[0]
             columns = [_label_kind(fd.text[a:b]) for a, b in header[1:]]
             by_column = [one_asset(a, b) for a, b in header[1:]]
+            if not any(by_column):  # one asset's levels ("| Level | Price (USD) | Basis |"): the asset of the section or article
+                running = section_asset(fd, table.start)
+                topic = running.mention if running is not None else dominant_asset(fd)
+                by_column = [topic if cues().table_value_header.search(fd.text, a, b) else None for a, b in header[1:]]
             for row in table.rows[1:]:
                 if len(row) != len(header):
                     continue
