@@ -134,7 +134,8 @@ def cues() -> Cues:
             rf"\b{lit(lv.scenario_target_verbs)}\s+(?:at\s+)?{lit(lv.scenario_position_words)}?\s*$"),
         beside=re.compile(rf"\b{lit(lv.beside_words)}\s+(?:\w+\s+){{0,2}}$", flags),
         target_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{alt(lv.target_after_patterns)})\b", flags),
-        moving_average=_ci(rf"{ma}(?:,?\s+\w+){{0,2}}\s*(?:\(\s*[~≈]?|{links})\s*$"),
+        # "the 50-day MA (", "the 200-day moving average, near ", "the 100-day EMA, which he puts at about "
+        moving_average=_ci(rf"{ma}(?:,?\s+\w+){{0,4}}?,?\s*(?:\(\s*[~≈]?|{links}(?:\s+{lit(lv.approximators)})?)\s*$"),
         described_as=re.compile(
             rf"^,?\s*(?:which|that)\s+(?:(?:is|was|has\s+been|are|were|could|would|may|might|will|can|should)\s+)?"
             rf"(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b", flags),
