@@ -226,6 +226,70 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
     return None
 
 
+# --- currency pairs -----------------------------------------------------------------------------
+
+# the US dollar named without an adjective of another country ("the dollar", "the greenback"; not the
+# "Australian dollar", an asset of its own, nor the "dollar index")
+_DOLLAR = re.compile(r"(?<![\w-])(?:U\.?S\.?\s+)?(?:dollar|greenback)(?![\w-])(?!\s+index)", re.IGNORECASE)
+
+
+def fx_pair(fd: FinDoc, base: str | None, quote: str | None, start: int, end: int, per_dollar: bool = False) -> str | None:
+    """The currency pair a figure at ``start:end`` quotes, "BASE/QUOTE" as markets write it: the
+    currency the figure prices (``base``, an ISO code) in the currency it is written in (``quote``:
+    "$1.1762" USD, "158.42 yen" JPY, "85.79 pence" GBP). When the figure is written in the priced
+    currency's own units ("the dollar was last at 158.42 yen": the yen named is the unit), the priced
+    currency is the dollar when the figure is "per dollar", else the first other one its clause
+    names before the figure, not as the other side ("against the dollar"); else, for a currency
+    markets quote per dollar (``per_dollar``: "the yuan traded at 7.3042"), the dollar. ``None`` when
+    no pair is named.
+
+    >>> from types import SimpleNamespace as N
+    >>> fd = N(text="The dollar was last at 158.42 yen.", sentence_at=lambda i: N(start_char=0),
+    ...        assets=N(overlapping=lambda a, b: [], within=lambda a, b: []))
+    >>> fx_pair(fd, "EUR", "USD", 0, 0), fx_pair(fd, "JPY", "JPY", 23, 29), fx_pair(fd, "GBP", "GBX", 0, 0), fx_pair(fd, None, "USD", 0, 0)
+    ('EUR/USD', 'USD/JPY', None, None)
+    """
+    if not base or not quote or not re.fullmatch(r"[A-Z]{3}", base):
+        return None
+    quote = "GBP" if quote == "GBX" else quote
+    if base == "USD" and quote in quoted_in_dollars():
+        return None  # "the dollar rose against the euro": markets quote EUR/USD, which fell; the dollar keeps its name
+    if base == quote:  # the figure is written in the priced currency's units: the clause's subject currency is priced
+        lo = fd.sentence_at(start).start_char
+        for m in _CLAUSE_BREAK.finditer(fd.text, lo, start):
+            lo = m.end()
+        subject = "USD" if _PER_DOLLAR.match(fd.text, end) else _subject_currency(fd, lo, start, quote)
+        if subject is None and per_dollar and base != "USD":
+            subject = "USD"
+        if subject is None:
+            return None
+        base = subject
+    return f"{base}/{quote}" if re.fullmatch(r"[A-Z]{3}", quote) else None
+
+
+@compiled
+def quoted_in_dollars() -> frozenset[str]:
+    """Currencies markets quote in dollars (EUR/USD, GBP/USD): never the second of a pair with the dollar."""
+    return frozenset(lexicon("price_cues").fx_quoted_in_dollars)
+
+
+_PER_DOLLAR = re.compile(r"\s*(?:per|a|to\s+the|against\s+the)\s+(?:U\.?S\.?\s+)?dollar\b", re.IGNORECASE)  # "146.30 per dollar"
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:while|whereas|and|but)\b")  # another clause, with a subject of its own, starts after it
+_COUNTER = re.compile(r"\b(?:against|versus|vs\.?|per|to)\s+(?:the\s+)?$", re.IGNORECASE)  # "against the dollar": the other side
+
+
+def _subject_currency(fd: FinDoc, lo: int, hi: int, quote: str) -> str | None:
+    """The first currency named in ``lo:hi`` other than ``quote`` and not as the other side of a quote
+    ("Sterling rose against the dollar ... was steady against the euro at €1.1922": GBP)."""
+    found = [(a.start, a.asset.key) for a in fd.assets.within(lo, hi) if a.asset.kind == "fx" and a.asset.key != quote]
+    if quote != "USD":
+        found += [(m.start(), "USD") for m in _DOLLAR.finditer(fd.text, lo, hi) if not fd.assets.overlapping(m.start(), m.end())]
+    for at, code in sorted(found):
+        if not _COUNTER.search(fd.text, max(lo, at - 16), at):
+            return code
+    return None
+
+
 def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS, skip: Skip | None = None,
                   topic_sections: bool = False) -> AssetChoice | None:
     """The running subject of the section holding ``start``: the latest asset named in the

@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, replace
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon
-from extractor.facts.attribution import grounding
+from extractor.facts.attribution import fx_pair, grounding
 from extractor.facts.candidates import Candidate, Claim
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
@@ -740,7 +740,7 @@ def _emit(a: Attribution, fired, periods: Periods) -> PercentMoveFact:
     g, p, s = a.member.group, a.member.percent, a.subject
     value = p.value if a.member.explicit else abs(p.value) * fired.value
     span = (min(s.start, p.start), max(p.end, s.end)) if s.start >= g.sent.start_char else None
-    subject = s.subject
+    subject = _pair(g.fd, s, g.sent, p) or s.subject
     if s.kind == "index" and s.how != "anaphor" and "futures" not in subject.lower() and _FUTURES_AFTER.match(g.fd.text, s.end):
         subject += " futures"  # "Nasdaq 100 futures were off 0.5%": the contracts moved, not the index
     return PercentMoveFact(subject=subject, percent=value, period=periods.of(g.first.start, g.last.end), reference=g.reference,
@@ -748,6 +748,29 @@ def _emit(a: Attribution, fired, periods: Periods) -> PercentMoveFact:
 
 
 _FUTURES_AFTER = re.compile(r"[ \t]+futures\b", re.IGNORECASE)
+_DOLLAR_SUBJECTS = frozenset({"dollar", "the dollar", "greenback", "the greenback", "u.s. dollar", "us dollar"})
+PAIR_REACH = 80  # characters after the percent where the quote that names a currency move's pair may stand
+
+
+def _pair(fd: FinDoc, s: Mention, sent: Sentence, p: Percent) -> str | None:
+    """A currency's move named by its pair, when the sentence quotes it against another currency
+    between the subject and ``PAIR_REACH`` characters past the percent ("The euro eased 0.2% to
+    $1.0714": EUR/USD; "The dollar added 0.3% to 0.9121 Swiss franc": USD/CHF; "the dollar was last at
+    158.42 yen, down 0.3%": USD/JPY, the yen named being the quote's unit). A currency quoted in
+    nothing ("the yen fell 0.4% to 158.6 per dollar") keeps its name: its pair would move the other way."""
+    base = s.key if s.kind == "fx" else "USD" if s.subject.lower() in _DOLLAR_SUBJECTS else None
+    if base is None or s.end > p.start:
+        return None
+    for m in fd.money.overlapping(s.start, s.end):  # the subject is the unit of a quote ("158.42 yen")
+        return fx_pair(fd, base, m.currency, m.start, m.end)
+    lo, hi = s.end, min(sent.end_char, p.end + PAIR_REACH)
+    for m in fd.money.within(lo, hi):
+        if m.currency != base:
+            return fx_pair(fd, base, m.currency, m.start, m.end)
+    for a in fd.assets.within(max(lo, p.end), hi):
+        if a.asset.kind == "fx" and a.asset.key != base:
+            return fx_pair(fd, base, a.asset.key, p.start, p.end)
+    return None
 
 
 _TICKER_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9.]{0,9})\)")

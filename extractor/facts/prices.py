@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from extractor.data import compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import AssetChoice, asset_for, grounding, price_like, rescaled, section_asset
+from extractor.facts.attribution import AssetChoice, asset_for, fx_pair, grounding, price_like, quoted_in_dollars, rescaled, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
@@ -57,7 +57,6 @@ class Cues:
     from_rise: re.Pattern
     move_after: re.Pattern
     move_before: re.Pattern
-    fx_in_dollars: frozenset[str]  # currencies quoted in dollars (EUR 1.08): their bare quotes are USD
     small_units: frozenset[str]  # currencies a price is often written in millions of ("142.6 million won")
     table_header: re.Pattern  # a pipe-table header naming prices ("Price", "Last")
     table_not_header: re.Pattern  # ... unless it names something else ("Price change", "Market cap")
@@ -76,7 +75,6 @@ def cues() -> Cues:
         from_rise=re.compile(rf"\b(?:{pc.from_rise_pattern})\b", flags),
         move_after=re.compile(pc.move_after_pattern, flags),
         move_before=re.compile(pc.move_before_pattern, flags),
-        fx_in_dollars=frozenset(pc.fx_quoted_in_dollars),
         small_units=frozenset(pc.small_unit_currencies),
         table_header=re.compile(rf"(?<![\w-])(?:{pattern_alternation(pc.table_price_header_patterns)})(?![\w-])", flags),
         table_not_header=re.compile(rf"(?<![\w-])(?:{pattern_alternation(pc.table_not_price_header_patterns)})(?![\w-])", flags),
@@ -238,8 +236,8 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
                 continue
             asset = checked
         cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})")
-        cand.made(PriceFact(asset=asset.id, value=m.value, currency=m.currency, qualifier=qualifier, rule=rule,
-                            **grounding(fd, m.start, m.end)), rule)
+        cand.made(PriceFact(asset=_pair_or(fd, asset, m.currency, m.start, m.end), value=m.value, currency=m.currency,
+                            qualifier=qualifier, rule=rule, **grounding(fd, m.start, m.end)), rule)
         cand.weak_asset = asset.how in NEARBY  # a move ending at the figure may own it (resolve.claimed_asset)
     _fx_quotes(fd, config, out)
     _table_quotes(fd, out)
@@ -299,6 +297,15 @@ _CLOCK = re.compile(r"(?:[01]?\d|2[0-3])\.[0-5]\d")
 _PER_DOLLAR = re.compile(r"^\s*(?:per|a|to\s+the|against\s+the)\s+(?:U\.?S\.?\s+)?dollar\b", re.IGNORECASE)
 
 
+def _pair_or(fd: FinDoc, asset: AssetChoice, currency: str, start: int, end: int) -> str:
+    """A currency's price names its pair ("the euro ... $1.1762": EUR/USD; "the dollar ... 158.42 yen":
+    USD/JPY; ``fx_pair``); any other asset's price its asset."""
+    a = asset.mention.asset
+    if a.kind != "fx":
+        return asset.id
+    return fx_pair(fd, a.key, currency, start, end, per_dollar=a.key not in quoted_in_dollars()) or asset.id
+
+
 def _fx_quotes(fd: FinDoc, config: Config, out: Proposal) -> None:
     """Currency quotes written as bare numbers ("the yen fell 0.3% to 146.52 per dollar", "the yuan
     traded at 7.3042"): a decimal number after at/to in a sentence that names a currency, the price
@@ -325,13 +332,13 @@ def _fx_quotes(fd: FinDoc, config: Config, out: Proposal) -> None:
                 continue
             right = clause_after(fd, n.end())
             code = asset.mention.asset.canonical.split("/")[-1]  # a pair "USD/JPY" is quoted in its second currency
-            currency = code if _PER_DOLLAR.match(right) or code not in cues().fx_in_dollars else "USD"
+            currency = code if _PER_DOLLAR.match(right) or code not in quoted_in_dollars() else "USD"
             if not re.fullmatch(r"[A-Z]{3}", code or ""):
                 currency = "USD"
             rule = FX_QUOTE.id
             cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r}); currency {currency}")
-            cand.made(PriceFact(asset=asset.id, value=float(n.group()), currency=currency, qualifier="at", rule=rule,
-                                **grounding(fd, n.start(), n.end())), rule)
+            cand.made(PriceFact(asset=_pair_or(fd, asset, currency, n.start(), n.end()), value=float(n.group()), currency=currency,
+                                qualifier="at", rule=rule, **grounding(fd, n.start(), n.end())), rule)
 
 
 _BARE_CELL = re.compile(r"\|[ \t]*(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[ \t]*(?=\|)")  # a cell holding one bare number
