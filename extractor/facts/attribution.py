@@ -255,7 +255,7 @@ def fx_pair(fd: FinDoc, base: str | None, quote: str | None, start: int, end: in
     if base == "USD" and quote in quoted_in_dollars():
         return None  # "the dollar rose against the euro": markets quote EUR/USD, which fell; the dollar keeps its name
     if base == quote:  # the figure is written in the priced currency's units: the clause's subject currency is priced
-        lo = fd.sentence_at(start).start_char
+        lo = max(fd.sentence_at(start).start_char, start - MAX_WINDOW)
         for m in _CLAUSE_BREAK.finditer(fd.text, lo, start):
             lo = m.end()
         subject = "USD" if _PER_DOLLAR.match(fd.text, end) else _subject_currency(fd, lo, start, quote)

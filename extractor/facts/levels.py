@@ -264,7 +264,7 @@ def single_asset_figures(fd: FinDoc) -> dict[str, list[Written]]:
             if not held or len({a.asset.id for a in held}) != 1:
                 continue
             for b in cues().bare_number.finditer(fd.text, sent.start_char, sent.end_char):
-                if any(a.start <= b.start() < a.end for a in held):
+                if fd.assets.overlapping(b.start(), b.end()):
                     continue  # the digits of its name
                 digits = b.group("num")
                 if _is_year(digits):
@@ -274,8 +274,9 @@ def single_asset_figures(fd: FinDoc) -> dict[str, list[Written]]:
                 except ValueError:
                     continue
                 left = max(sent.start_char, b.start() - MAX_WINDOW)
-                priced = bool(cues().trading.search(fd.text, left, b.start()) or cues().stated_before.search(fd.text, left, b.start())) or \
-                    any(_ROW_GAP.fullmatch(fd.text, a.end, b.start()) for a in held if a.end <= b.start())
+                named = fd.assets.last_before(b.start(), sent.start_char)  # "BTC  69,420": the name right before it
+                priced = bool(cues().trading.search(fd.text, left, b.start()) or cues().stated_before.search(fd.text, left, b.start())
+                              or (named is not None and _ROW_GAP.fullmatch(fd.text, named.end, b.start())))
                 out.setdefault(held[0].asset.id, []).append(Written(value, sent.i, priced))
         return out
 

@@ -763,7 +763,7 @@ def _pair(fd: FinDoc, s: Mention, sent: Sentence, p: Percent) -> str | None:
         return None
     for m in fd.money.overlapping(s.start, s.end):  # the subject is the unit of a quote ("158.42 yen")
         return fx_pair(fd, base, m.currency, m.start, m.end)
-    lo, hi = s.end, min(sent.end_char, p.end + PAIR_REACH)
+    lo, hi = max(s.end, p.start - MAX_WINDOW), min(sent.end_char, p.end + PAIR_REACH)
     for m in fd.money.within(lo, hi):
         if m.currency != base:
             return fx_pair(fd, base, m.currency, m.start, m.end)
