@@ -5,7 +5,7 @@
 Each generator writes what a scraped page without full stops or with hostile markup looks like
 (dense dollar figures, dense percents, thousands of quotation marks, unbalanced quotes, long
 capitalised runs, one very long sentence, a table without punctuation, long ticker lists, dense
-day names). The extractor is built and warmed before any timer, then ``settle_process()`` as the CLI and
+day names, a fund-flow table, a table of levels aligned with spaces, one sentence of currency quotes). The extractor is built and warmed before any timer, then ``settle_process()`` as the CLI and
 the batch workers do (the model's objects are not re-walked by every full collection); each text is extracted in full
 (no budget, no cap), ``--repeat`` times per size after a full garbage collection, and the fastest
 run counts (a collection that lands inside one run of a 0.2 s text moved its ratio from 1.9 to 4).
@@ -74,8 +74,24 @@ def flow_table(n):
     while sum(map(len, out)) < n:
         out.append(f"| Q{r.randint(100, 999)} | Quarry | +{r.randint(1, 300)}.{r.randint(0, 9)} | ({r.randint(1, 90)}.{r.randint(0, 9)}) | 0.25% |\n")
     return "".join(out)
+def aligned_levels(n):
+    """A table of levels aligned with spaces (read as a pipe table): kinds as columns, one asset per row,
+    after a sentence that prices the asset (the scale bare levels are checked against)."""
+    r = random.Random(6)
+    names = ["Bitcoin", "Ether", "Solana", "Gold", "Brent", "Nasdaq 100"]
+    out = ["Bitcoin changed hands at 69,420 and ether at 2,012.6.\n\n                 R1          S1          Pivot\n"]
+    while sum(map(len, out)) < n:
+        out.append(f"  {r.choice(names):12s}  {r.randint(100, 99999):,}.{r.randint(0, 9)}    {r.randint(100, 99999):,}    {r.randint(1, 999)}.{r.randint(10, 99)}\n")
+    return "".join(out)
+def dense_currencies(n):
+    """One sentence of currency quotes: each figure's pair is read from the clause before it."""
+    r = random.Random(7); out = []
+    cur = ["yen", "euro", "Swiss franc", "sterling", "yuan", "Australian dollar"]
+    while sum(map(len, out)) < n:
+        out.append(f"the dollar rose {r.randint(1, 9)}.{r.randint(0, 9)}% to {r.randint(1, 199)}.{r.randint(10, 99)} {r.choice(cur)} against the {r.choice(cur)}, ")
+    return "".join(out)
 GENS = {f.__name__: f for f in (dense_dollars, dense_percents, many_quotes, unbalanced_quotes, capitalised_runs, long_sentence, table_no_punct, ticker_list, dense_days,
-                                flow_table)}
+                                flow_table, aligned_levels, dense_currencies)}
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -217,18 +217,19 @@ class Number:
         """Next to a coin, stock, fund or commodity whose figures in the article are on its scale:
         the asset named near it, running in its section or the article's topic, has dollar prices
         stated in the article (``stated_prices``), or, when the article states none, bare numbers
-        written as its price in other sentences naming it alone ("changed hands at 69,420",
-        "slipped to 2,041", a row "ETH  2,012.6"), and their median is within ``SCALE_BARE`` of
-        the number ("line in the sand at 64,850" under a "Bitcoin" heading, in a note where "BTC
+        written as its price in sentences naming it alone ("changed hands at 69,420",
+        "slipped to 2,041", a row "ETH  2,012.6"), not all in the number's own sentence, and their
+        median is within ``SCALE_BARE`` of the number ("line in the sand at 64,850" under a "Bitcoin" heading, in a note where "BTC
         changed hands at 69,420")."""
         near = asset_for(self.fd, self.start, self.end) or section_asset(self.fd, self.start)
         mention = near.mention if near is not None else dominant_asset(self.fd)
         if mention is None or mention.asset.kind not in PRICED_KINDS:
             return False
         value = parse_number(self.fd.text[self.start : self.end])
-        own = self.fd.sentence_at(self.start).i
-        scale = [w.value for w in asset_scale(self.fd).get(mention.asset.id, []) if w.sent != own]
-        return bool(scale) and near_price([median(scale)], value, SCALE_BARE)
+        scale = scale_medians(self.fd).get(mention.asset.id)
+        if scale is None or scale.sents == {self.fd.sentence_at(self.start).i}:
+            return False  # no figure of the asset, or only those of the number's own sentence: no scale of its own
+        return near_price([scale.median], value, SCALE_BARE)
 
 
 SCALE_BARE = 1.5  # a bare number is on an asset's scale within this factor of a figure the article gives it
@@ -316,6 +317,21 @@ def asset_scale(fd: FinDoc) -> dict[str, list[Written]]:
         return out
 
     return fd.cached("levels.asset_scale", find)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The median of the figures ``asset_scale`` holds for an asset, and the sentences they stand in."""
+
+    median: float
+    sents: frozenset[int]
+
+
+def scale_medians(fd: FinDoc) -> dict[str, Scale]:
+    """Asset id -> its ``Scale`` (computed once per Doc: a number looks its asset up in constant time)."""
+    return fd.cached("levels.scale_medians", lambda: {
+        asset: Scale(median([w.value for w in written]), frozenset(w.sent for w in written))
+        for asset, written in asset_scale(fd).items() if written})
 
 
 def index_levels(fd: FinDoc) -> dict[str, list[float]]:
