@@ -154,7 +154,7 @@ def aligned_to_pipes(text: str) -> str:
     def close() -> None:
         nonlocal pos
         if len(block) >= 2:
-            rows = [[c for c in _GAP.split(m.group().strip())] for m in block]
+            rows = [_GAP.split(m.group().strip()) for m in block]
             width = len(rows[1])
             if width >= 2 and all(len(r) == width for r in rows[1:]) and len(rows[0]) in (width, width - 1) \
                     and all(any(_FIGURE_CELL.fullmatch(c) for c in r[1:]) for r in rows[1:]):

@@ -231,6 +231,16 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
 # the US dollar named without an adjective of another country ("the dollar", "the greenback"; not the
 # "Australian dollar", an asset of its own, nor the "dollar index")
 _DOLLAR = re.compile(r"(?<![\w-])(?:U\.?S\.?\s+)?(?:dollar|greenback)(?![\w-])(?!\s+index)", re.IGNORECASE)
+_THE_DOLLAR = re.compile(rf"(?:the\s+)?{_DOLLAR.pattern}", re.IGNORECASE)
+
+
+def is_dollar(name: str) -> bool:
+    """Whether a subject's name is the US dollar itself.
+
+    >>> [is_dollar(n) for n in ("the dollar", "Greenback", "U.S. dollar", "Australian dollar", "dollar index")]
+    [True, True, True, False, False]
+    """
+    return _THE_DOLLAR.fullmatch(name) is not None
 
 
 def fx_pair(fd: FinDoc, base: str | None, quote: str | None, start: int, end: int, per_dollar: bool = False) -> str | None:
@@ -258,7 +268,7 @@ def fx_pair(fd: FinDoc, base: str | None, quote: str | None, start: int, end: in
         lo = max(fd.sentence_at(start).start_char, start - MAX_WINDOW)
         for m in _CLAUSE_BREAK.finditer(fd.text, lo, start):
             lo = m.end()
-        subject = "USD" if _PER_DOLLAR.match(fd.text, end) else _subject_currency(fd, lo, start, quote)
+        subject = "USD" if PER_DOLLAR.match(fd.text, end) else _subject_currency(fd, lo, start, quote)
         if subject is None and per_dollar and base != "USD":
             subject = "USD"
         if subject is None:
@@ -273,7 +283,7 @@ def quoted_in_dollars() -> frozenset[str]:
     return frozenset(lexicon("price_cues").fx_quoted_in_dollars)
 
 
-_PER_DOLLAR = re.compile(r"\s*(?:per|a|to\s+the|against\s+the)\s+(?:U\.?S\.?\s+)?dollar\b", re.IGNORECASE)  # "146.30 per dollar"
+PER_DOLLAR = re.compile(r"\s*(?:per|a|to\s+the|against\s+the)\s+(?:U\.?S\.?\s+)?dollar\b", re.IGNORECASE)  # after a quote: "146.30 per dollar"
 _CLAUSE_BREAK = re.compile(r";|,\s*(?:while|whereas|and|but)\b")  # another clause, with a subject of its own, starts after it
 _COUNTER = re.compile(r"\b(?:against|versus|vs\.?|per|to)\s+(?:the\s+)?$", re.IGNORECASE)  # "against the dollar": the other side
 

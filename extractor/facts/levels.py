@@ -27,22 +27,22 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from statistics import median
 from dataclasses import asdict, dataclass
+from statistics import median
 
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.normalize.assets import AssetMention
-from extractor.facts.attribution import SCALE_TIGHT, AssetChoice, asset_for, dominant_asset, grounding, near_price, price_like, rescaled, section_asset, stated_prices
+from extractor.facts.attribution import SCALE_TIGHT, AssetChoice, asset_for, dominant_asset, grounding, near_price, price_like, rescaled, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
-from extractor.facts.doc import FinDoc
+from extractor.facts.doc import FinDoc, Sentence
 from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading, pipe_tables
+from extractor.normalize.assets import AssetMention
 from extractor.normalize.numbers import NUMBER, Money, parse_number, parse_scaled, scale_factor
 from extractor.records import PriceLevelFact
 from extractor.rx import Caseless, PrefixScan
@@ -214,13 +214,11 @@ class Number:
 
     @lazy
     def on_asset_scale(self) -> bool:
-        """Next to a coin, stock, fund or commodity whose figures in the article are on its scale:
-        the asset named near it, running in its section or the article's topic, has dollar prices
-        stated in the article (``stated_prices``), or, when the article states none, bare numbers
-        written as its price in sentences naming it alone ("changed hands at 69,420",
-        "slipped to 2,041", a row "ETH  2,012.6"), not all in the number's own sentence, and their
-        median is within ``SCALE_BARE`` of the number ("line in the sand at 64,850" under a "Bitcoin" heading, in a note where "BTC
-        changed hands at 69,420")."""
+        """Next to a coin, stock, fund or commodity the article gives figures on its scale: the asset
+        named near it, running in its section or the article's topic, has figures in ``asset_scale``
+        (its dollar prices, and bare numbers written as its price), not all in the number's own
+        sentence, and their median is within ``SCALE_BARE`` of the number ("line in the sand at
+        64,850" under a "Bitcoin" heading, in a note where "BTC changed hands at 69,420")."""
         near = asset_for(self.fd, self.start, self.end) or section_asset(self.fd, self.start)
         mention = near.mention if near is not None else dominant_asset(self.fd)
         if mention is None or mention.asset.kind not in PRICED_KINDS:
@@ -232,7 +230,7 @@ class Number:
         return near_price([scale.median], value, SCALE_BARE)
 
 
-SCALE_BARE = 1.5  # a bare number is on an asset's scale within this factor of a figure the article gives it
+SCALE_BARE = 1.5  # a bare number is on an asset's scale within this factor of the median of its figures in the article
 PRICED_KINDS = ("crypto", "stock", "etf", "commodity")  # assets whose bare-number levels the scale check admits
 
 
@@ -250,7 +248,15 @@ class Written:
     priced: bool  # written as the asset's price: "changed hands at 69,420", "slipped to 2,041", a row "BTC  69,420"
 
 
-_ROW_GAP = re.compile(r"[ \t]*[:|]?[ \t]+(?:(?:US)?\$)?")  # between an asset's name and its price in a row "BTC  69,420", "ETH: 2,012.6", "| SOL | 85.10 |"
+def _written_as_price(fd: FinDoc, sent: Sentence, at: int) -> bool:
+    """Whether the number at ``at`` is written as a price: a trading verb or 'at'/'to' right before it
+    ("changed hands at 69,420", "slipped to 2,041")."""
+    left = max(sent.start_char, at - MAX_WINDOW)
+    return bool(cues().trading.search(fd.text, left, at) or cues().stated_before.search(fd.text, left, at))
+
+
+# between an asset's name and its price in a row: "BTC  69,420", "ETH: 2,012.6", "| SOL | 85.10 |"
+_ROW_GAP = re.compile(r"[ \t]*[:|]?[ \t]+(?:(?:US)?\$)?")
 
 
 def single_asset_figures(fd: FinDoc) -> dict[str, list[Written]]:
@@ -274,10 +280,8 @@ def single_asset_figures(fd: FinDoc) -> dict[str, list[Written]]:
                     value = parse_number(digits)
                 except ValueError:
                     continue
-                left = max(sent.start_char, b.start() - MAX_WINDOW)
                 named = fd.assets.last_before(b.start(), sent.start_char)  # "BTC  69,420": the name right before it
-                priced = bool(cues().trading.search(fd.text, left, b.start()) or cues().stated_before.search(fd.text, left, b.start())
-                              or (named is not None and _ROW_GAP.fullmatch(fd.text, named.end, b.start())))
+                priced = _written_as_price(fd, sent, b.start()) or (named is not None and _ROW_GAP.fullmatch(fd.text, named.end, b.start()) is not None)
                 out.setdefault(held[0].asset.id, []).append(Written(value, sent.i, priced))
         return out
 
@@ -304,9 +308,7 @@ def asset_scale(fd: FinDoc) -> dict[str, list[Written]]:
             if fd.assets.within(sent.start_char, sent.end_char):
                 continue
             for b in cues().bare_number.finditer(fd.text, sent.start_char, sent.end_char):
-                left = max(sent.start_char, b.start() - MAX_WINDOW)
-                if _is_year(b.group("num")) or not (cues().trading.search(fd.text, left, b.start()) or
-                                                     cues().stated_before.search(fd.text, left, b.start())):
+                if _is_year(b.group("num")) or not _written_as_price(fd, sent, b.start()):
                     continue
                 choice = asset_for(fd, b.start(), b.end()) or section_asset(fd, b.start())
                 if choice is not None and choice.mention.asset.kind in PRICED_KINDS:

@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, replace
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon
-from extractor.facts.attribution import fx_pair, grounding
+from extractor.facts.attribution import fx_pair, grounding, is_dollar
 from extractor.facts.candidates import Candidate, Claim
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
@@ -748,7 +748,6 @@ def _emit(a: Attribution, fired, periods: Periods) -> PercentMoveFact:
 
 
 _FUTURES_AFTER = re.compile(r"[ \t]+futures\b", re.IGNORECASE)
-_DOLLAR_SUBJECTS = frozenset({"dollar", "the dollar", "greenback", "the greenback", "u.s. dollar", "us dollar"})
 PAIR_REACH = 80  # characters after the percent where the quote that names a currency move's pair may stand
 
 
@@ -758,7 +757,7 @@ def _pair(fd: FinDoc, s: Mention, sent: Sentence, p: Percent) -> str | None:
     $1.0714": EUR/USD; "The dollar added 0.3% to 0.9121 Swiss franc": USD/CHF; "the dollar was last at
     158.42 yen, down 0.3%": USD/JPY, the yen named being the quote's unit). A currency quoted in
     nothing ("the yen fell 0.4% to 158.6 per dollar") keeps its name: its pair would move the other way."""
-    base = s.key if s.kind == "fx" else "USD" if s.subject.lower() in _DOLLAR_SUBJECTS else None
+    base = s.key if s.kind == "fx" else "USD" if is_dollar(s.subject) else None
     if base is None or s.end > p.start:
         return None
     for m in fd.money.overlapping(s.start, s.end):  # the subject is the unit of a quote ("158.42 yen")

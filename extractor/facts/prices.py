@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from extractor.data import compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import AssetChoice, asset_for, fx_pair, grounding, price_like, quoted_in_dollars, rescaled, section_asset
+from extractor.facts.attribution import PER_DOLLAR, AssetChoice, asset_for, fx_pair, grounding, price_like, quoted_in_dollars, rescaled, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
@@ -294,7 +294,6 @@ def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
 _FX_NUMBER = re.compile(r"(?<![\w$.,/£€¥-])\d{1,4}\.\d{2,5}(?![\w%]|[.,:]\d|\s?(?:[ap]\.?m\b|GMT|ET\b|hours?|percent|per\s?cent|bps|basis))")
 _FX_BEFORE = re.compile(r"\b(?:at|to|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$", re.IGNORECASE)
 _CLOCK = re.compile(r"(?:[01]?\d|2[0-3])\.[0-5]\d")
-_PER_DOLLAR = re.compile(r"^\s*(?:per|a|to\s+the|against\s+the)\s+(?:U\.?S\.?\s+)?dollar\b", re.IGNORECASE)
 
 
 def _pair_or(fd: FinDoc, asset: AssetChoice, currency: str, start: int, end: int) -> str:
@@ -332,7 +331,7 @@ def _fx_quotes(fd: FinDoc, config: Config, out: Proposal) -> None:
                 continue
             right = clause_after(fd, n.end())
             code = asset.mention.asset.canonical.split("/")[-1]  # a pair "USD/JPY" is quoted in its second currency
-            currency = code if _PER_DOLLAR.match(right) or code not in quoted_in_dollars() else "USD"
+            currency = code if PER_DOLLAR.match(right) or code not in quoted_in_dollars() else "USD"
             if not re.fullmatch(r"[A-Z]{3}", code or ""):
                 currency = "USD"
             rule = FX_QUOTE.id
