@@ -223,7 +223,8 @@ class Number:
         mention = near.mention if near is not None else dominant_asset(self.fd)
         if mention is None or mention.asset.kind not in PRICED_KINDS:
             return False
-        value = parse_number(self.fd.text[self.start : self.end])
+        digits = self.fd.text[self.start : self.end].rstrip("kK ")
+        value = parse_scaled(digits, 1e3) if self.k_scaled else parse_number(digits)
         scale = scale_medians(self.fd).get(mention.asset.id)
         if scale is None or scale.sents == {self.fd.sentence_at(self.start).i}:
             return False  # no figure of the asset, or only those of the number's own sentence: no scale of its own
@@ -429,7 +430,8 @@ FIGURE_BLOCKERS = Table("level.figure", [
          "('BTC changed hands at 69,420' ... 'the line in the sand at 64,850')",
          lambda n: n.bare and not n.k_scaled and not n.in_level_table and not n.near_index and not n.on_asset_scale),
     Rule("level.blocked.k_no_asset", "a K-suffixed number without a sign ('88k') is a level only in a sentence that names a "
-         "coin, stock, index or commodity", lambda n: n.k_scaled and not n.near_priced_asset),
+         "coin, stock, index or commodity, or next to one the article gives figures on its scale",
+         lambda n: n.k_scaled and not n.near_priced_asset and not n.on_asset_scale),
 ])
 
 
