@@ -194,6 +194,8 @@ FROM_TO = Table("price.from_to", [
 NO_CUE = outcome("price.dropped.no_cue", "no price word with a qualifier and no move next to the figure: not a traded price")
 FX_QUOTE = outcome("price.fx_quote", "a currency quote written without a sign: a decimal after at/to in a sentence naming a currency "
                    "('the yen fell 0.3% to 146.52 per dollar', 'the yuan traded at 7.3042')")
+FX_OTHER = outcome("price.dropped.fx_other_asset", "a bare decimal in a sentence naming a currency whose nearest asset is "
+                   "no currency ('Sterling was flat, while the dollar index slipped 0.2% to 98.10'): not that currency's quote")
 MAGNITUDE = outcome("price.dropped.magnitude", "a price orders of magnitude away from the median of its asset's prices in the "
                     "article (at least three): a figure of another asset named in passing")
 SCALE = outcome("price.dropped.scale", "its asset is only carried over from earlier sentences or named as the unit of a "
@@ -325,6 +327,10 @@ def _fx_quotes(fd: FinDoc, config: Config, out: Proposal) -> None:
             if not _FX_BEFORE.search(left) or _CLOCK.fullmatch(n.group()):
                 continue  # no "at"/"to" before it, or a clock time ("opened at 9.30")
             cand = out.candidate(TYPE, n.start(), n.end())
+            nearest = asset_for(fd, n.start(), n.end(), lookback_sents=0, skip=passing_over(fd, n.start()))
+            if nearest is not None and nearest.mention.asset.kind != "fx":
+                cand.dropped(FX_OTHER.id, f"the asset nearest it is {nearest.id} ({nearest.mention.text!r})")
+                continue  # "the dollar index ... slipped 0.2% to 98.10": the index's level, not sterling's quote
             asset = asset_for(fd, n.start(), n.end(), kinds=("fx",), skip=passing_over(fd, n.start()))
             if asset is None:
                 cand.dropped(NO_ASSET.id)
