@@ -91,7 +91,7 @@ def _money_starts(text: str) -> list[int]:
 PERCENT_RE = re.compile(
     rf"""
     (?<![\w.,])                           # not the tail of a longer token ("1e400%")
-    (?P<sign>[+\-−–])?                    # explicit sign: +82.9% / -3% / −3%
+    (?:(?<!%)(?P<sign>[+\-−–]))?           # explicit sign: +82.9% / -3% / −3% (not the dash of a range "3.50%-3.75%")
     (?P<num>{NUMBER}){NUMBER_END}         # the number itself
     \s?
     (?:
