@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from extractor.facts.lazy import lazy
 from extractor.normalize.assets import AssetMention, find_assets
 from extractor.normalize.dates import DayRef, find_days
-from extractor.normalize.numbers import PERCENT_RE, Money, finditer_money, percent_from_match
+from extractor.normalize.numbers import Money, finditer_money, finditer_percents
 
 _KEY = "fin_view"
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]+")  # a word written in lower case
@@ -274,13 +274,7 @@ class FinDoc:
     @lazy
     def percents(self) -> SpanIndex[Percent]:
         """Every percent or basis-point expression, with its signed value."""
-        out = []
-        for m in PERCENT_RE.finditer(self.text):
-            try:
-                out.append(Percent(m.start(), m.end(), percent_from_match(m)))
-            except ValueError:
-                continue
-        return SpanIndex(out)
+        return SpanIndex([Percent(start, end, value) for start, end, value in finditer_percents(self.text)])
 
     @lazy
     def assets(self) -> SpanIndex[AssetMention]:

@@ -93,6 +93,7 @@ PERCENT_RE = re.compile(
     (?<![\w.,])                           # not the tail of a longer token ("1e400%")
     (?:(?<!%)(?P<sign>[+\-−–]))?           # explicit sign: +82.9% / -3% / −3% (not the dash of a range "3.50%-3.75%")
     (?P<num>{NUMBER}){NUMBER_END}         # the number itself
+    (?:-(?P<frac>[1357]/8|[13]/4|1/2))?   # a fraction written after it ("5-1/2%")
     \s?
     (?:
         (?P<pct>%|\s?percent\b|\s?per\s?cent\b|\s?pct\b|(?<=\d)pc\b)   # percent forms ("0.6pc": British papers)
@@ -253,11 +254,45 @@ def parse_percent(text: str) -> float:
 def percent_from_match(m: re.Match) -> float:
     """Signed percent value of a ``PERCENT_RE`` match (basis points divided by 100)."""
     value = parse_number(m.group("num"))
+    if frac := m.group("frac"):
+        top, bottom = frac.split("/")
+        value += int(top) / int(bottom)
     if m.group("bps"):
         value /= 100.0
     if m.group("sign") in ("-", "−", "–"):
         value = -value
     return round(value, 6)
+
+
+# a percent written in words: "half a percent", "a quarter of a percent", "three-quarters of a percent", "two percent"
+_SPELLED_FRACTIONS = {"half a": 0.5, "a half": 0.5, "a quarter of a": 0.25, "a quarter": 0.25, "three-quarters of a": 0.75,
+                      "three quarters of a": 0.75, "a third of a": 1 / 3}
+_SPELLED_NUMBERS = {w: float(i) for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                                                      "fifteen sixteen seventeen eighteen nineteen twenty".split(), 1)}
+_SPELLED_WORDS = sorted(("[ ]".join(map(re.escape, w.split())) for w in (*_SPELLED_FRACTIONS, *_SPELLED_NUMBERS)), key=len, reverse=True)
+SPELLED_PERCENT_RE = re.compile(rf"(?<![\w-])(?P<words>{'|'.join(_SPELLED_WORDS)})[ ](?:percent|per[ ]?cent)\b(?!age)", re.IGNORECASE)
+
+
+def finditer_percents(text: str):
+    """Every percent or basis-point expression of ``text``: ``(start, end, signed value)`` in text
+    order, figures ("+82.9%", "-3 percent", "25 bps", "5-1/2%") and words ("half a percent", "two
+    percent"; not "half a percentage point").
+
+    >>> [(text[a:b], v) for text in ["rose 5-1/2%, then lost half a percent and two per cent; up half a percentage point"]
+    ...  for a, b, v in finditer_percents(text)]
+    [('5-1/2%', 5.5), ('half a percent', 0.5), ('two per cent', 2.0)]
+    """
+    found = []
+    for m in PERCENT_RE.finditer(text):
+        try:
+            found.append((m.start(), m.end(), percent_from_match(m)))
+        except ValueError:
+            continue
+    if " per" in text or " Per" in text or " PER" in text:  # (every spelled percent holds one)
+        for m in SPELLED_PERCENT_RE.finditer(text):
+            words = " ".join(m.group("words").lower().split())
+            found.append((m.start(), m.end(), round(_SPELLED_FRACTIONS.get(words) or _SPELLED_NUMBERS[words], 6)))
+    return sorted(found)
 
 
 _SCORE = re.compile(r"(?P<num>\d{1,3}(?:\.\d+)?)\s?(?:/|out of)\s?(?P<den>100|10)\b")
