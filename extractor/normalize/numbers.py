@@ -40,11 +40,24 @@ CURRENCY = r"(?:(?<![A-Za-z])(?:US|CA|C|AU|A|NZ|HK|NT|MX|S|R)\$|\$|€|£|¥|₹
 CURRENCY_AFTER = r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|cents?|yen|yuan|renminbi|rupees|francs|won)"
 CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR|Rs\.?)"  # "Rs 2,948.60": Indian rupees
 
+FRACTION = r"[1357]/8|[13]/4|1/2"  # eighths, quarters and halves written after a figure ("5-1/2%", "$5.61-1/4")
+
+
+def fraction_value(frac: str) -> float:
+    """The value of a ``FRACTION``.
+
+    >>> fraction_value("1/2"), fraction_value("3/8")
+    (0.5, 0.375)
+    """
+    top, bottom = frac.split("/")
+    return int(top) / int(bottom)
+
+
 _MONEY_BEFORE = rf"""
     (?:(?<![\w.,%)\]])(?P<neg>[-−–])(?=\s?{CURRENCY}))?  # a minus sign before the currency ("-$45 million"), not a range dash
     (?P<cur>{CURRENCY})\s?                   # currency sign: $, US$, €, £, S$
     (?P<num>{NUMBER}){NUMBER_END}             # 62,692 / 113.8 / 0.26 (not 1e400)
-    (?:(?<=\.\d\d)-(?P<frac>[1357]/8|[13]/4|1/2)(?![\d/]))?  # a fraction of a cent, as grain futures are quoted ("$5.61-1/2")
+    (?:(?<=\.\d\d)-(?P<frac>{FRACTION})(?![\d/]))?  # a fraction of a cent, as grain futures are quoted ("$5.61-1/2")
     (?:\s?(?P<scale>{SCALE}))?               # optional K, M, bn, million ...
     |
     (?<![A-Za-z])(?P<cur3>{CURRENCY_BEFORE})\s  # or: a currency code first ("EUR 5 million")
@@ -93,7 +106,7 @@ PERCENT_RE = re.compile(
     (?<![\w.,])                           # not the tail of a longer token ("1e400%")
     (?:(?<!%)(?P<sign>[+\-−–]))?           # explicit sign: +82.9% / -3% / −3% (not the dash of a range "3.50%-3.75%")
     (?P<num>{NUMBER}){NUMBER_END}         # the number itself
-    (?:-(?P<frac>[1357]/8|[13]/4|1/2))?   # a fraction written after it ("5-1/2%")
+    (?:-(?P<frac>{FRACTION}))?            # a fraction written after it ("5-1/2%")
     \s?
     (?:
         (?P<pct>%|\s?percent\b|\s?per\s?cent\b|\s?pct\b|(?<=\d)pc\b)   # percent forms ("0.6pc": British papers)
@@ -225,8 +238,7 @@ def money_from_match(m: re.Match, offset: int = 0) -> Money:
     except ValueError:
         raise ValueError(f"amount out of range: {m.group(0)!r}") from None
     if frac := m.group("frac"):  # eighths of a cent: "$5.61-1/2" is $5.615, "$4.39-3/4" $4.3975
-        top, bottom = frac.split("/")
-        value = round(value + int(top) / int(bottom) / 100, 6)
+        value = round(value + fraction_value(frac) / 100, 6)
     return Money(value=value, currency=currency_code(cur), scaled=bool(scale), start=m.start() + offset, end=m.end() + offset,
                  negative=bool(m.group("neg")))
 
@@ -255,8 +267,7 @@ def percent_from_match(m: re.Match) -> float:
     """Signed percent value of a ``PERCENT_RE`` match (basis points divided by 100)."""
     value = parse_number(m.group("num"))
     if frac := m.group("frac"):
-        top, bottom = frac.split("/")
-        value += int(top) / int(bottom)
+        value += fraction_value(frac)
     if m.group("bps"):
         value /= 100.0
     if m.group("sign") in ("-", "−", "–"):
