@@ -10,7 +10,7 @@ from pathlib import Path
 from extractor.clean.decode import decode_bytes
 from extractor.clean.html import html_to_text, looks_like_html
 from extractor.clean.lang import detect_language
-from extractor.clean.meta import Meta, dateline, parse_date, read_sidecar, split_front_matter
+from extractor.clean.meta import Meta, dateline, header_date, parse_date, read_sidecar, split_front_matter
 from extractor.clean.text import normalize_text
 from extractor.errors import InputError
 from extractor.settings import Settings
@@ -75,7 +75,7 @@ def clean(
         raise InputError(f"cleaned text is {len(text):,} characters, over the limit of {settings.max_text_chars:,} (max_text_chars)")
     if kind != "html" and not text.strip():
         raise InputError("empty document: no text after cleaning")
-    merged = (meta or Meta()).over(doc_meta).over(dateline(text))
+    merged = (meta or Meta()).over(doc_meta).over(dateline(text)).over(header_date(text))
     if merged.published is None:
         warnings.append("no publication date: relative dates unresolved")
     language = detect_language(text)

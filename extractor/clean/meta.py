@@ -245,6 +245,52 @@ def dateline(text: str) -> Meta:
     return Meta()
 
 
+HEADER_LINES = 12  # the lines of an article's head where a byline date may stand
+_HEADER_DATE = re.compile(
+    r"""
+    (?<![\w/.-])(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?
+    (?P<date>
+        [A-Z][a-z]{2,8}\.?\s\d{1,2},?\s\d{4}                # Feb 20, 2026 / June 3, 2026
+      | \d{1,2}\s[A-Z][a-z]{2,8}\.?,?\s\d{4}                # 20 February 2026
+      | \d{4}-\d{2}-\d{2}                                   # 2026-02-20
+    )(?![\w/-])
+    """,
+    re.VERBOSE,
+)
+_UPDATED = re.compile(r"\b(?:updated|modified|edited)\b", re.IGNORECASE)
+
+
+def header_date(text: str) -> Meta:
+    r"""A publication date from the byline lines at the head of the text: the first date written in
+    full (with its year) on a short line among the first ``HEADER_LINES`` non-empty lines, before any
+    "Updated" on that line ("Feb 20, 2026 | 14:05 GMT", "Wednesday, June 3, 2026", "Published March
+    12, 2026 4:52 PM EDT | Updated 5:20 PM EDT", "### Issue #212 · Saturday, March 14, 2026"). A
+    sentence of the body (a line ending in a full stop, over 14 words or over 120 characters) is not read.
+
+    >>> header_date("COMMODITIES WRAP\n\nOil slips\n\nFeb 20, 2026 | 14:05 GMT\nBy A. Writer").published
+    '2026-02-20'
+    >>> header_date("# Title\n### Issue #212 · Saturday, March 14, 2026\nBody").published
+    '2026-03-14'
+    >>> header_date("Title\nUpdated March 13, 2026\nPublished March 12, 2026\nBody").published
+    '2026-03-12'
+    >>> header_date("Bitcoin fell 5% on Tuesday, its worst day since March 12, 2024, as traders sold risk ahead of the data.").published is None
+    True
+    """
+    seen = 0
+    for line in text[:4000].split("\n"):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > HEADER_LINES:
+            break
+        if len(line) > 120 or line.rstrip().endswith(".") or len(line.split()) > 14:
+            continue  # a sentence of the body, not a byline
+        m = _HEADER_DATE.search(line)
+        if m and not _UPDATED.search(line, 0, m.start()):
+            return Meta(published=_optional_date(m.group("date"), "header"))
+    return Meta()
+
+
 def _dateline_starts(text: str) -> list[int]:
     """Where a dateline may begin: the top of the text, or the line after a short first (headline) line."""
     starts = [0]
