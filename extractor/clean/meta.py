@@ -205,15 +205,20 @@ def split_front_matter(text: str) -> tuple[Meta, str]:
     )
 
 
+# a date written in full in a dateline or byline, month first ("Feb. 4, 2026") or day first ("4
+# February" + the year: the dateline has no comma before it, a byline may); parse_date reads them
+_WRITTEN_MONTH_FIRST = r"[A-Z][a-z]{2,8}\.?\s\d{1,2},?\s\d{4}"
+_WRITTEN_DAY_MONTH = r"\d{1,2}\s[A-Z][a-z]{2,8}\.?"
+
 _DATELINE = re.compile(
-    r"""
+    rf"""
     \A\s*\(?\s*
-    (?P<place>[A-Z][A-Za-z.'\- ]{1,40}?)       # SINGAPORE / New York
-    \s*(?:\([A-Za-z ]{2,20}\)\s*)?,?\s*          # optional (Reuters)
+    (?P<place>[A-Z][A-Za-z.'\- ]{{1,40}}?)       # SINGAPORE / New York
+    \s*(?:\([A-Za-z ]{{2,20}}\)\s*)?,?\s*          # optional (Reuters)
     (?P<date>
-        \d{1,2}[./]\d{1,2}[./]\d{4}                          # 04.02.2026 (day first)
-      | [A-Z][a-z]{2,8}\.?\s\d{1,2},?\s\d{4}                 # Feb. 4, 2026
-      | \d{1,2}\s[A-Z][a-z]{2,8}\.?\s\d{4}                   # 4 February 2026
+        \d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}                          # 04.02.2026 (day first)
+      | {_WRITTEN_MONTH_FIRST}                                  # Feb. 4, 2026
+      | {_WRITTEN_DAY_MONTH}\s\d{{4}}                             # 4 February 2026
     )
     \s*\)?
     """,
@@ -247,15 +252,8 @@ def dateline(text: str) -> Meta:
 
 HEADER_LINES = 12  # the lines of an article's head where a byline date may stand
 _HEADER_DATE = re.compile(
-    r"""
-    (?<![\w/.-])(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?
-    (?P<date>
-        [A-Z][a-z]{2,8}\.?\s\d{1,2},?\s\d{4}                # Feb 20, 2026 / June 3, 2026
-      | \d{1,2}\s[A-Z][a-z]{2,8}\.?,?\s\d{4}                # 20 February 2026
-      | \d{4}-\d{2}-\d{2}                                   # 2026-02-20
-    )(?![\w/-])
-    """,
-    re.VERBOSE,
+    rf"(?<![\w/.-])(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"  # "Wednesday, June 3, 2026"
+    rf"(?P<date>{_WRITTEN_MONTH_FIRST}|{_WRITTEN_DAY_MONTH},?\s\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})(?![\w/-])"  # and "20 February 2026", "2026-02-20"
 )
 _UPDATED = re.compile(r"\b(?:updated|modified|edited)\b", re.IGNORECASE)
 
