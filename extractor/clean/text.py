@@ -199,14 +199,16 @@ def collapse_whitespace(text: str) -> str:
 
 # a line break inside a sentence of a hard-wrapped paragraph: a line of 30 characters or more that
 # ends in a lower-case letter, a digit or a comma, and a next line that goes on in lower case or
-# with a figure ("changing hands at / $39.85"; not an item number, "1. Solana")
-_WRAP = re.compile(r"(?<=[^\n]{29}[a-z0-9,])\n(?=[a-z$(]|\d+(?![.)]\s))")
+# with a figure ("changing hands at / $39.85"; not an item number, "1. Solana"). Both patterns
+# open with a character and look behind after it: re tries the 30-character lookbehind only where
+# a line break (a space) stands, instead of at every position of the text.
+_WRAP = re.compile(r"\n(?<=[^\n]{29}[a-z0-9,]\n)(?=[a-z$(]|\d+(?![.)]\s))")
 # ... or a line of 30 characters or more that ends in a word no sentence or title ends with (a
 # preposition, an article, a conjunction, a reporting verb: "head of digital assets at /
 # Northfield Capital") before a line that opens with a capital or a quotation mark
 _JOINER_END = ("at", "of", "the", "a", "an", "and", "or", "in", "on", "for", "to", "with", "from", "by", "than",
                "said", "says", "told", "according")
-_WRAP_AFTER_JOINER = re.compile(rf"(?<=[^\n]{{29}}) (?:{'|'.join(_JOINER_END)})\n(?=[A-Z“\"‘])")
+_WRAP_AFTER_JOINER = re.compile(rf" (?<=[^\n]{{29}} )(?:{'|'.join(_JOINER_END)})\n(?=[A-Z“\"‘])")
 
 
 def unwrap_lines(text: str) -> str:
