@@ -195,3 +195,26 @@ def test_pruned_caseless_past_its_variants_scans_the_whole_pattern():
     for text in ("alpha and bravo", "bravo, charlie", "charlie alpha", "none"):
         assert _spans(p.finditer(text)) == _spans(p.slow.finditer(text))
     assert len(p._variants) == 1
+
+
+# percents: the scans of ``finditer_percents`` (a prefix scan, spelled words looked for before each
+# percent word) give exactly the whole-text ``finditer`` of the two patterns
+_PERCENT_WORDS = ["two", "Twenty", "half a", "a half", "a quarter of a", "three-quarters of a", "three quarters of a",
+                  "percent", "Per cent", "PERCENT", "percentage", "per  cent", "+", "-", "−", "5", "2.5", "1,200", "5-1/2",
+                  "%", "bps", "basis points", "pc", "x", "a", "of", "\n", "three quarters of a percent", "a quarter of a per cent",
+                  "three-quarters of a PERCENT", "Half a percentage", "nineteen per cent"]
+_percent_word = st.sampled_from(_PERCENT_WORDS) | st.sampled_from(_PERCENT_WORDS) | st.text(alphabet="ab .,-%0123456789", max_size=4)
+percent_texts = st.lists(st.tuples(_percent_word, st.sampled_from([" ", " ", " ", ""])), max_size=30).map(
+    lambda pairs: "".join(w + sep for w, sep in pairs))
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(text=percent_texts)
+def test_percent_scans_equal_whole_text_finditer(text):
+    from extractor.normalize import numbers as n
+
+    expected = [(m.start(), m.end(), n.percent_from_match(m)) for m in n.PERCENT_RE.finditer(text)]
+    for m in n.SPELLED_PERCENT_RE.finditer(text):
+        words = " ".join(m.group("words").lower().split())
+        expected.append((m.start(), m.end(), round(n._SPELLED_FRACTIONS.get(words) or n._SPELLED_NUMBERS[words], 6)))
+    assert n.finditer_percents(text) == sorted(expected)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extractor.rx import Caseless, find_all, fold, lower_exactly, matches_at
+from extractor.rx import Caseless, PrefixScan, find_all, fold, lower_exactly, matches_at
 
 MAX_ABS_VALUE = 1e16  # anything larger is not a market figure ("$1e400", "999,999,999,999 trillion")
 
@@ -282,6 +282,11 @@ _SPELLED_NUMBERS = {w: float(i) for i, w in enumerate("one two three four five s
                                                       "fifteen sixteen seventeen eighteen nineteen twenty".split(), 1)}
 _SPELLED_WORDS = sorted(("[ ]".join(map(re.escape, w.split())) for w in (*_SPELLED_FRACTIONS, *_SPELLED_NUMBERS)), key=len, reverse=True)
 SPELLED_PERCENT_RE = re.compile(rf"(?<![\w-])(?P<words>{'|'.join(_SPELLED_WORDS)})[ ](?:percent|per[ ]?cent)\b(?!age)", re.IGNORECASE)
+# the word every spelled percent ends with: the scan finds these, and the words are looked for only
+# in the few characters before each (re would try the lookbehind and the words at every position)
+_PERCENT_WORD = re.compile(r"[ ](?:percent|per[ ]?cent)\b(?!age)", re.IGNORECASE)
+_SPELLED_REACH = max(map(len, (*_SPELLED_FRACTIONS, *_SPELLED_NUMBERS))) + 1  # the words and their space, at most
+_PERCENT_SCAN = PrefixScan(PERCENT_RE)  # PERCENT_RE opens with a lookbehind: its matches found from their first characters
 
 
 def finditer_percents(text: str):
@@ -294,15 +299,19 @@ def finditer_percents(text: str):
     [('5-1/2%', 5.5), ('half a percent', 0.5), ('two per cent', 2.0)]
     """
     found = []
-    for m in PERCENT_RE.finditer(text):
+    for m in _PERCENT_SCAN.finditer(text):
         try:
             found.append((m.start(), m.end(), percent_from_match(m)))
         except ValueError:
             continue
     if " per" in text or " Per" in text or " PER" in text:  # (every spelled percent holds one)
-        for m in SPELLED_PERCENT_RE.finditer(text):
-            words = " ".join(m.group("words").lower().split())
-            found.append((m.start(), m.end(), round(_SPELLED_FRACTIONS.get(words) or _SPELLED_NUMBERS[words], 6)))
+        last = 0  # SPELLED_PERCENT_RE.finditer(text), one percent word at a time
+        for word in _PERCENT_WORD.finditer(text):
+            for m in SPELLED_PERCENT_RE.finditer(text, max(last, word.start() - _SPELLED_REACH), word.end()):
+                if m.end() == word.end():
+                    words = " ".join(m.group("words").lower().split())
+                    found.append((m.start(), m.end(), round(_SPELLED_FRACTIONS.get(words) or _SPELLED_NUMBERS[words], 6)))
+                    last = m.end()
     return sorted(found)
 
 
