@@ -32,7 +32,7 @@ from extractor.data import alternation, compiled, lexicon
 from extractor.facts.attribution import OBJECT_REACH, object_marker
 from extractor.facts.doc import _LOWER_WORD
 from extractor.facts.figures import SET_OFF_WORDS
-from extractor.rx import find_all, lower_exactly, matches_at
+from extractor.rx import PrefixScan, find_all, lower_exactly, matches_at
 from extractor.normalize.assets import Asset, AssetMention, asset_kind, canonical_asset, find_assets
 
 MAX_NAME_WORDS = 6
@@ -188,7 +188,7 @@ def _mover_matches(text: str) -> Iterator[re.Match]:
 
 
 _AGENT = re.compile(r"(?<![\w-])by\s+$")  # the agent of a participle before the name
-_BARE_TICKER = re.compile(r"(?<![\w$/@#.-])[A-Z][A-Z0-9]{2,5}(?![\w/-]|\.\w)")  # "VUSD", not "VUSD-USDC", "$VUSD", "U.S."
+_BARE_TICKER = PrefixScan(re.compile(r"(?<![\w$/@#.-])[A-Z][A-Z0-9]{2,5}(?![\w/-]|\.\w)"))  # (found from its capitals) "VUSD", not "VUSD-USDC", "$VUSD", "U.S."
 _OWNED_BY = re.compile(r"(?i:shares|stock|stocks)\s+(?:of|in)\s+(?:the\s+)?$")  # "shares of Acme": the owner, not an object
 _AFTER_LAST_COMMA = re.compile(r"^.*[,;] ")  # a run's words up to the last one a comma or semicolon ends
 _LISTED_NAMES = re.compile(r" and ")  # "Bittensor and Render have declined 10%"

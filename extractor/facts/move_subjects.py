@@ -565,8 +565,7 @@ def _common_word(fd: FinDoc, name: Mention) -> bool:
     """A one-word name the article also writes in lower case ("Futures", "Traders"): a common word."""
     if " " in name.subject or name.how != "name" or name.subject.isupper():
         return False
-    low = fd.cached("move_lower_words", lambda: frozenset(re.findall(r"(?<![\w’'-])[a-z][a-z’'-]+", fd.text)))
-    return name.subject.lower() in low
+    return name.subject.lower() in fd.lower_words
 
 
 def _name_in(pl: Place, pattern: re.Pattern, lo: int, hi: int) -> Mention | None:
