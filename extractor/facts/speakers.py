@@ -64,6 +64,8 @@ class Lex:
     honorifics: frozenset[str]
     org_words: frozenset[str]
     not_first_names: frozenset[str]
+    not_name_words: frozenset[str]
+    person_only_roles: frozenset[str]
     pronouns: frozenset[str]
     non_speakers: frozenset[str]
     particles: frozenset[str]
@@ -159,7 +161,7 @@ def lex() -> Lex:
     )
     return Lex(
         roles=_low(q.roles), honorifics=_low(q.honorifics), org_words=_low(q.org_words),
-        not_first_names=_low(q.not_first_names), pronouns=_low(q.pronouns), non_speakers=_low(q.non_speakers),
+        not_first_names=_low(q.not_first_names), not_name_words=_low(q.not_name_words), person_only_roles=_low(q.person_only_roles), pronouns=_low(q.pronouns), non_speakers=_low(q.non_speakers),
         particles=_low(q.name_particles),
         role_stop_words=_low(q.role_stop_words) | _low(lexicon("grammar").clause_break_words),
         verbs=_low(v for v in words("reporting_verbs") if " " not in v),
@@ -216,6 +218,8 @@ def is_person_name(name: str, org_names: frozenset[str] = frozenset()) -> bool:
     [True, False, False]
     >>> is_person_name("Bramble CIO"), is_person_name("Kestrel CEO"), is_person_name("Li MD")
     (False, False, False)
+    >>> is_person_name("X"), is_person_name("X. We"), is_person_name("J. Okafor")
+    (False, False, True)
 
     At most four words, not counting the particles between them ("de la", "van der").
     """
@@ -224,12 +228,14 @@ def is_person_name(name: str, org_names: frozenset[str] = frozenset()) -> bool:
     named = [t for t in toks if t.lower() not in lx.particles]
     if not toks or len(named) > 4 or len(toks) > 6 or not toks[0][:1].isupper() or re.search(r"\d", name):
         return False
+    if all(len(t.rstrip(".")) < 2 for t in named):
+        return False  # initials alone ("X", "J. K."): no name
     low = name.lower()
     if low in lx.non_speakers or low in lx.pronouns or low in _providers() or low in org_names:
         return False
     if canonical_asset(name) or any(canonical_asset(t) for t in toks):
         return False
-    if any(t.lower().strip(".,") in lx.org_words for t in toks):
+    if any(t.lower().strip(".,") in lx.org_words or t.lower() in lx.not_name_words for t in toks):
         return False
     if toks[0].lower() in lx.not_first_names or toks[0].lower() in lx.roles:
         return False
@@ -460,13 +466,32 @@ def _copular_names(text: str) -> Iterator[re.Match]:
     ['Marta Oyelaran-Brandt']
     >>> [m.group("name") for m in _copular_names("Wall Street is a tough place. Fennick Rowe is a broker at heart.")]
     []
+
+    A role no firm holds needs no place: "Ines Varga is a veteran currency strategist in Lisbon".
+
+    >>> [m.group("name") for m in _copular_names("Ines Varga is a veteran currency strategist in Lisbon. Orrin Vale is an investor.")]
+    ['Ines Varga']
     """
     if not any(f" {verb} " in text for verb in _copular_first_words()):
         return
     for m in lex().copular_name.finditer(text):
         role = m.group("role")
-        if _has_role_word(role) and _ROLE_AT_ORG.search(role) and is_person_name(m.group("name")):
+        if _has_role_word(role) and (_ROLE_AT_ORG.search(role) or _person_only_role(role)) and is_person_name(m.group("name")):
             yield m
+
+
+_ROLE_HEAD = re.compile(r"an?\s+(?:[\w-]+\s+){0,3}?(?P<head>[\w-]+)(?:\s+(?:in|at|of|for|with|based|from|who)\b|\s*$)")
+
+
+def _person_only_role(role: str) -> bool:
+    """Whether ``role`` is "a/an [up to three words] R" for a role noun R that only a person holds
+    ("an independent technical analyst in Buenos Aires"; not "a broker", which a firm can be).
+
+    >>> _person_only_role("an independent technical analyst in Buenos Aires"), _person_only_role("a broker at heart")
+    (True, False)
+    """
+    m = _ROLE_HEAD.match(role)
+    return m is not None and m.group("head").lower() in lex().person_only_roles
 
 
 @compiled
@@ -616,10 +641,12 @@ def person_near(fd: FinDoc, start: int) -> str | None:
 SUBJECT_PREFIX_CHARS = 160  # a subject stands at most this far into its sentence (after an opener and a title)
 _OPENER = re.compile(r"^[^,;:“”\"\n]{1,60},\s+")  # "On Tuesday, ", "Meanwhile, "
 _ORG_POSSESSIVE = re.compile(r"^(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*(?:[’']s|s[’'])\s*$")  # "Halvard Capital's"
+_LABEL_AFTER = re.compile(r"[ \t]*:[ \t]")
 _AFTER_SUBJECT = re.compile(
     r"""
     (?:[^\s\w]{0,3}[ \t]*\(@\w{2,30}\))?  # a social handle: "Ann Lee (@annlee)"
     (?:,[^,;\n“”"]{1,160},|,)?  # an appositive: ", chief analyst at Acme,"; or the comma closing one the name is in
+    (?:[’']s(?=[ \t]+[a-z]))?   # or a possessive before a noun: "Tanaka's point was", "Solberg's worry is"
     [ \t]+(?!and\b|or\b)        # not the first of two names
     [a-z]                        # then a word in lower case: the verb ("expects", "is")
     """,
@@ -631,11 +658,14 @@ def opens_clause(fd: FinDoc, m: Mention) -> bool:
     """Whether the person mention ``m`` is the subject of its sentence: only an opener ("On Tuesday,"),
     a title ("Quant fund manager") or an organisation's possessive ("Acme's") stands before it, and
     a verb (after an optional appositive) follows it. "Ann Lee is less worried." introduces Ann Lee
-    as the one speaking next, with or without a reporting verb."""
+    as the one speaking next, with or without a reporting verb; so does a sentence about what the
+    person thinks ("Ann Lee's worry is the dollar.")."""
     sent = fd.sentence_at(m.start)
     if m.start - sent.start_char > SUBJECT_PREFIX_CHARS or m.end > sent.end_char:
         return False
     text = fd.text
+    if _LABEL_AFTER.match(text, m.end) and not text[text.rfind("\n", 0, m.start) + 1 : m.start].strip("*_>#-•· \t"):
+        return True  # "- Tanaka: weekend depth. “...”": a speaker's label opening a line (a panel's list, a transcript)
     if not _AFTER_SUBJECT.match(text, m.end, min(len(text), m.end + ROLE_AFTER_CHARS + 10)):
         return False
     prefix = text[sent.start_char : m.start]

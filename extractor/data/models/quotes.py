@@ -21,6 +21,9 @@ class QuoteLexicon(Lexicon):
     org_words: Phrases = Field(description="words that make a capitalised name an organisation ('Capital', 'Labs', 'Research')")
     not_first_names: Phrases = Field(description="capitalised words that never start a person's name (sentence openers, months, 'Analyst')")
     pronouns: Phrases = Field(description="pronouns that stand for the running speaker next to a reporting verb ('he said')")
+    person_only_roles: Phrases = Field(default_factory=list, description="role nouns only a person holds: 'Ann Lee is an independent "
+                                       "analyst' names a person without saying where the role is held (a firm can be 'a broker')")
+    not_name_words: Phrases = Field(default_factory=list, description="words no person's name holds anywhere (pronouns: 'trading X. We asked' is no 'X. We')")
     source_pronouns: Phrases = Field(default_factory=list, description="a source phrase ending in an object pronoun that stands for the running speaker ('according to her')")
     non_speakers: Phrases = Field(description="words and phrases that are never speakers ('it', 'the firm', 'analysts')")
     name_particles: Phrases = Field(description="lower-case particles inside names ('van der', 'de'): part of the surname")
