@@ -288,6 +288,12 @@ _CLAUSE_BREAK = re.compile(r";|,\s*(?:while|whereas|and|but)\b")  # another clau
 _COUNTER = re.compile(r"\b(?:against|versus|vs\.?|per|to)\s+(?:the\s+)?$", re.IGNORECASE)  # "against the dollar": the other side
 
 
+def counter_side(fd: FinDoc, a: AssetMention) -> bool:
+    """Whether the currency mention ``a`` is the other side of a quote ("87.42 per US dollar",
+    "against the dollar"): a ``Skip`` for the currency a later bare quote prices."""
+    return a.asset.kind == "fx" and bool(_COUNTER.search(fd.text, max(0, a.start - 16), a.start))
+
+
 def _subject_currency(fd: FinDoc, lo: int, hi: int, quote: str) -> str | None:
     """The first currency named in ``lo:hi`` other than ``quote`` and not as the other side of a quote
     ("Sterling rose against the dollar ... was steady against the euro at €1.1922": GBP)."""

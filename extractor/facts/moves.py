@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, replace
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon
-from extractor.facts.attribution import fx_pair, grounding, is_dollar
+from extractor.facts.attribution import counter_side, fx_pair, grounding, is_dollar
 from extractor.facts.candidates import Candidate, Claim
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
@@ -767,9 +767,12 @@ def _pair(fd: FinDoc, s: Mention, sent: Sentence, p: Percent) -> str | None:
         if m.currency != base:
             return fx_pair(fd, base, m.currency, m.start, m.end)
     for a in fd.assets.within(max(lo, p.end), hi):
-        if a.asset.kind == "fx" and a.asset.key != base:
-            return fx_pair(fd, base, a.asset.key, p.start, p.end)
+        if a.asset.kind == "fx" and a.asset.key != base and (counter_side(fd, a) or _UNIT_AFTER_FIGURE.search(fd.text, max(0, a.start - 24), a.start)):
+            return fx_pair(fd, base, a.asset.key, p.start, p.end)  # named as the other side or the unit, not as a clause's subject
     return None
+
+
+_UNIT_AFTER_FIGURE = re.compile(r"\d[ \t]*\Z")  # "to 0.9121 Swiss franc": the currency a quote is written in
 
 
 _TICKER_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9.]{0,9})\)")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from extractor.data import compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import PER_DOLLAR, AssetChoice, asset_for, fx_pair, grounding, price_like, quoted_in_dollars, rescaled, section_asset
+from extractor.facts.attribution import PER_DOLLAR, AssetChoice, asset_for, counter_side, fx_pair, grounding, price_like, quoted_in_dollars, rescaled, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc
@@ -33,6 +33,7 @@ from extractor.facts.figures import asset_named_for, figure_context, magnitude_o
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.facts.windows import clause_after, clause_before, line_before, table_lines, table_row
+from extractor.normalize.assets import AssetMention
 from extractor.normalize.numbers import Money, parse_number
 from extractor.records import PriceFact
 from extractor.rx import Caseless, PrunedCaseless
@@ -192,8 +193,9 @@ FROM_TO = Table("price.from_to", [
 ])
 
 NO_CUE = outcome("price.dropped.no_cue", "no price word with a qualifier and no move next to the figure: not a traded price")
-FX_QUOTE = outcome("price.fx_quote", "a currency quote written without a sign: a decimal after at/to in a sentence naming a currency "
-                   "('the yen fell 0.3% to 146.52 per dollar', 'the yuan traded at 7.3042')")
+FX_QUOTE = outcome("price.fx_quote", "a currency quote written without a sign: a decimal after at/to/touched/compared with in a "
+                   "sentence naming a currency ('the yen fell 0.3% to 146.52 per dollar', 'the yuan traded at 7.3042'), or in one of "
+                   "the next two sentences of its paragraph that calls it 'it' or 'the currency' ('It touched 87.49 intraday.')")
 FX_OTHER = outcome("price.dropped.fx_other_asset", "a bare decimal in a sentence naming a currency whose nearest asset is "
                    "no currency ('Sterling was flat, while the dollar index slipped 0.2% to 98.10'): not that currency's quote")
 MAGNITUDE = outcome("price.dropped.magnitude", "a price orders of magnitude away from the median of its asset's prices in the "
@@ -293,9 +295,15 @@ def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
 
 # --- currency quotes written without a currency sign --------------------------------------------
 
-_FX_NUMBER = re.compile(r"(?<![\w$.,/£€¥-])\d{1,4}\.\d{2,5}(?![\w%]|[.,:]\d|\s?(?:[ap]\.?m\b|GMT|ET\b|hours?|percent|per\s?cent|bps|basis))")
-_FX_BEFORE = re.compile(r"\b(?:at|to|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$", re.IGNORECASE)
+_FX_NUMBER = re.compile(r"(?<![\w$.,/£€¥-])(?:\d{1,3}(?:,\d{3})+|\d{1,4})\.\d{2,5}(?![\w%]|[.,:]\d|\s?(?:[ap]\.?m\b|GMT|ET\b|hours?|percent|per\s?cent|bps|basis))")
+_FX_BEFORE = re.compile(r"\b(?:at|to|near|around|about|touched|hit|reached|tested|(?:low|high|level)\s+of|compared\s+with)\s+(?:(?:roughly|about|around)\s+)?$",
+                        re.IGNORECASE)
+# a sentence that goes on about the currency the sentence before named ("It touched 87.49 intraday.",
+# "On Friday the currency opened at 87.40."): its quotes are that currency's
+_FX_ANAPHOR = re.compile(r"(?:^|[\s,])(?:[Ii]t|[Tt]he\s+(?:local\s+)?(?:currency|unit|pair))\s+(?!is\b|was\b)[a-z]")
+FX_ANAPHOR_SENTS = 2  # sentences after one naming a currency read for such quotes
 _CLOCK = re.compile(r"(?:[01]?\d|2[0-3])\.[0-5]\d")
+_AT_TIME = re.compile(r"(?:at|around|about|near)\b", re.IGNORECASE)  # the words a clock time follows
 
 
 def _pair_or(fd: FinDoc, asset: AssetChoice, currency: str, start: int, end: int) -> str:
@@ -320,30 +328,62 @@ def _fx_quotes(fd: FinDoc, config: Config, out: Proposal) -> None:
         if sent.i in seen:
             continue
         seen.add(sent.i)
-        for n in _FX_NUMBER.finditer(fd.text, sent.start_char, sent.end_char):
-            if money.overlapping(n.start(), n.end()):
-                continue  # part of a money figure ("149.20 yen"): a candidate of its own
-            left = clause_before(fd, n.start())
-            if not _FX_BEFORE.search(left) or _CLOCK.fullmatch(n.group()):
-                continue  # no "at"/"to" before it, or a clock time ("opened at 9.30")
+        _fx_quotes_in(fd, sent, out, money)
+        referent = next((m for m in reversed(fd.assets.within(sent.start_char, sent.end_char))
+                         if m.asset.kind == "fx" and not counter_side(fd, m)), None)  # what "it" stands for next
+        prev = sent
+        for i in range(sent.i + 1, min(sent.i + 1 + FX_ANAPHOR_SENTS, len(fd.sentences))):
+            nxt = fd.sentences[i]
+            gap = fd.text[prev.start_char : nxt.start_char]
+            if referent is None or nxt.i in seen or "\n" in gap[len(gap.rstrip()) :]:
+                break  # another paragraph
+            if any(m.asset.kind == "fx" for m in fd.assets.within(nxt.start_char, nxt.end_char)):
+                break  # a currency of its own: read for its own sake
+            _fx_quotes_in(fd, nxt, out, money, referent=referent)
+            prev = nxt
+
+
+def _fx_quotes_in(fd: FinDoc, sent, out: Proposal, money, *, referent: AssetMention | None = None) -> None:
+    """The currency quotes of one sentence; with ``referent``, of a sentence after one naming that
+    currency, read only where a quote's clause refers to it as "it" or "the currency" and names no
+    other asset after that."""
+    for n in _FX_NUMBER.finditer(fd.text, sent.start_char, sent.end_char):
+        if money.overlapping(n.start(), n.end()):
+            continue  # part of a money figure ("149.20 yen"): a candidate of its own
+        left = clause_before(fd, n.start())
+        before = _FX_BEFORE.search(left)
+        if not before or (_CLOCK.fullmatch(n.group()) and _AT_TIME.match(before.group())):
+            continue  # no "at"/"to" before it, or a clock time ("opened at 9.30"; but "rose 0.6% to 18.04" is a quote)
+        if referent is not None:
+            ana = None
+            for ana in _FX_ANAPHOR.finditer(left):
+                pass
+            if ana is None or fd.assets.within(sent.start_char, n.start()):
+                continue  # "it" or "the currency" stands for another asset the sentence names
+            cand = out.candidate(TYPE, n.start(), n.end())
+            asset = AssetChoice(referent, "anaphor")
+        else:
             cand = out.candidate(TYPE, n.start(), n.end())
             nearest = asset_for(fd, n.start(), n.end(), lookback_sents=0, skip=passing_over(fd, n.start()))
             if nearest is not None and nearest.mention.asset.kind != "fx":
                 cand.dropped(FX_OTHER.id, f"the asset nearest it is {nearest.id} ({nearest.mention.text!r})")
                 continue  # "the dollar index ... slipped 0.2% to 98.10": the index's level, not sterling's quote
-            asset = asset_for(fd, n.start(), n.end(), kinds=("fx",), skip=passing_over(fd, n.start()))
+            passing = passing_over(fd, n.start())  # and, where another is named, not the other side of an earlier quote
+            # ("87.42 per US dollar, against 87.19"; but "Against the yen, the dollar was at 151.93" names no other)
+            asset = asset_for(fd, n.start(), n.end(), kinds=("fx",), skip=lambda a: passing(a) or counter_side(fd, a)) \
+                or asset_for(fd, n.start(), n.end(), kinds=("fx",), skip=passing)
             if asset is None:
                 cand.dropped(NO_ASSET.id)
                 continue
-            right = clause_after(fd, n.end())
-            code = asset.mention.asset.canonical.split("/")[-1]  # a pair "USD/JPY" is quoted in its second currency
-            currency = code if PER_DOLLAR.match(right) or code not in quoted_in_dollars() else "USD"
-            if not re.fullmatch(r"[A-Z]{3}", code or ""):
-                currency = "USD"
-            rule = FX_QUOTE.id
-            cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r}); currency {currency}")
-            cand.made(PriceFact(asset=_pair_or(fd, asset, currency, n.start(), n.end()), value=float(n.group()), currency=currency,
-                                qualifier="at", rule=rule, **grounding(fd, n.start(), n.end())), rule)
+        right = clause_after(fd, n.end())
+        code = asset.mention.asset.canonical.split("/")[-1]  # a pair "USD/JPY" is quoted in its second currency
+        currency = code if PER_DOLLAR.match(right) or code not in quoted_in_dollars() else "USD"
+        if not re.fullmatch(r"[A-Z]{3}", code or ""):
+            currency = "USD"
+        rule = FX_QUOTE.id
+        cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r}); currency {currency}")
+        cand.made(PriceFact(asset=_pair_or(fd, asset, currency, n.start(), n.end()), value=parse_number(n.group()), currency=currency,
+                            qualifier="at", rule=rule, **grounding(fd, n.start(), n.end())), rule)
 
 
 _BARE_CELL = re.compile(r"\|[ \t]*(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[ \t]*(?=\|)")  # a cell holding one bare number
