@@ -127,6 +127,52 @@ _GAP = re.compile(r" {2,}|\t+")
 _FIGURE_CELL = re.compile(r"[(+\-−–]?(?:US)?[$€£¥]?\d[\d,.]*(?:[kKmMbB%]|bn|pc)?\)?")
 
 
+def _rows_fit(rows: list[list[str]]) -> bool:
+    """Rows of one table: after the first, one number of cells (at least two), each row holding a
+    figure; the first (the header) as many cells or one fewer (an empty corner)."""
+    width = len(rows[1])
+    return width >= 2 and all(len(r) == width for r in rows[1:]) and len(rows[0]) in (width, width - 1) \
+        and all(any(_FIGURE_CELL.fullmatch(c) for c in r[1:]) for r in rows[1:])
+
+
+def _aligned_cells(lines: list[str]) -> list[list[str]] | None:
+    """The cells of lines aligned in columns, cut where every line has a space (or has ended), at
+    least half of them a gap of two spaces or more, and at least half of them start a cell right
+    after it or end one right before it (the columns' alignment): a cell that fills its column up to
+    one space before the next ("CoinShares Bitcoin Mining ETF (WGMI) $19.07") stays apart from it,
+    and the words of that long cell stay together. ``None`` for lines with tabs or fewer than two columns.
+
+    >>> _aligned_cells(["Name              Close", "Acme Corp (ACM)   $9.40", "Longer Name Heres $19.07"])
+    [['Name', 'Close'], ['Acme Corp (ACM)', '$9.40'], ['Longer Name Heres', '$19.07']]
+    >>> _aligned_cells(["Fund            Close", "Acme (ACM)      $9.40", "Big Fund Name X $1.07"])[2]
+    ['Big Fund Name X', '$1.07']
+    """
+    if any("\t" in line for line in lines):
+        return None
+    width = max(map(len, lines))
+    blank = [all(c >= len(line) or line[c] == " " for line in lines) for c in range(width)]
+    cuts: list[tuple[int, int]] = []
+    c = 0
+    while c < width:
+        if not blank[c]:
+            c += 1
+            continue
+        e = c
+        while e < width and blank[e]:
+            e += 1
+        inside = [line for line in lines if line[:c].strip() and line[e:].strip()]
+        starts = sum(e < len(line) and line[e] != " " for line in inside)  # cells left-aligned after the cut
+        ends = sum(line[c - 1] != " " for line in inside)  # or right-aligned before it
+        if c > 0 and e < width and len(inside) >= 2 and sum(line[c - 1 : e + 1].count("  ") > 0 for line in inside) * 2 >= len(inside) \
+                and max(starts, ends) * 2 >= len(inside):
+            cuts.append((c, e))
+        c = e
+    if not cuts:
+        return None
+    bounds = [0] + [x for cut in cuts for x in cut] + [width]
+    return [[line[bounds[i] : bounds[i + 1]].strip() for i in range(0, len(bounds), 2)] for line in lines]
+
+
 def aligned_to_pipes(text: str) -> str:
     r"""Tables whose columns are aligned with spaces or tabs, rewritten as pipe tables (the one table
     form the extractor reads), before whitespace is collapsed: a run of at least two consecutive
@@ -155,9 +201,10 @@ def aligned_to_pipes(text: str) -> str:
         nonlocal pos
         if len(block) >= 2:
             rows = [_GAP.split(m.group().strip()) for m in block]
+            if not _rows_fit(rows):
+                rows = _aligned_cells([m.group() for m in block]) or rows
             width = len(rows[1])
-            if width >= 2 and all(len(r) == width for r in rows[1:]) and len(rows[0]) in (width, width - 1) \
-                    and all(any(_FIGURE_CELL.fullmatch(c) for c in r[1:]) for r in rows[1:]):
+            if _rows_fit(rows):
                 if len(rows[0]) == width - 1:
                     rows[0] = [""] + rows[0]
                 lines = ["| " + " | ".join(r) + " |" for r in rows]
