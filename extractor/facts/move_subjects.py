@@ -486,6 +486,7 @@ def _opening_name(fd: FinDoc, start: int, hi: int) -> tuple[re.Match, Mention] |
 
 
 _MAIN_BREAK = re.compile(r"(?<!&[A-Za-z])[;:](?=\s)|\s[—–]\s")
+_SIDE_BREAK = re.compile(r"(?<!&[A-Za-z]);(?=\s)|\s[—–]\s")  # the main breaks but the colon
 
 
 def _past_side_clause(pl: Place, best: Mention, pool: list[Mention], at: int) -> Mention | None:
@@ -501,6 +502,8 @@ def _past_side_clause(pl: Place, best: Mention, pool: list[Mention], at: int) ->
     side = [m for m in c.subordinate.finditer(fd.text, seg, best.start)]
     if not side:
         return None
+    if not _SIDE_BREAK.search(fd.text, best.end, at) and fd.text[max(0, side[-1].start() - 2) : side[-1].start()].rstrip().endswith(","):
+        return None  # a colon goes on about the comma-set clause right before it: "..., while SOL was the weak hand: *it* shed 3.2%"
     openers = [m for m in pool if seg <= m.start < side[0].start()]
     if not openers:
         return None

@@ -205,7 +205,8 @@ SCALE = outcome("price.dropped.scale", "its asset is only carried over from earl
                 "(no other asset priced near it)")
 NO_ASSET = outcome("price.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
 TABLE_BARE = outcome("price.table.bare_column", "a bare number filling a pipe-table cell under a price header ('| Gold (spot, $/oz) | "
-                     "4,402.10 |' under '| Market | Last |') where the row or the header names dollars: the price of the row's asset")
+                     "4,402.10 |' under '| Market | Last |') where the row or the header names dollars, or, for a coin, names no other unit "
+                     "('| SOL | 86.15 |' under '| Asset | Last |'): the price of the row's asset")
 
 
 def tables() -> tuple[Table, ...]:
@@ -388,6 +389,7 @@ def _fx_quotes_in(fd: FinDoc, sent, out: Proposal, money, *, referent: AssetMent
 
 _BARE_CELL = re.compile(r"\|[ \t]*(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[ \t]*(?=\|)")  # a cell holding one bare number
 _DOLLAR_UNIT = re.compile(r"(?:US)?\$|\bUSD\b")
+_OTHER_UNIT = re.compile(r"[€£¥₩₹]|\b(?:EUR|GBP|JPY|KRW|CNY|INR|BTC|ETH|USDT|sats?|won|yen|euros?)\b")  # a table priced in another unit
 MAX_ROW = 1000  # characters of a table row read for bare prices (a row is read once per cell: bounded)
 
 
@@ -408,7 +410,10 @@ def _table_quotes(fd: FinDoc, out: Proposal) -> None:
                 continue
             row = table_row(fd, s)
             if not (_DOLLAR_UNIT.search(text, row.cells[0][0], row.cells[-1][1]) or _DOLLAR_UNIT.search(row.header)):
-                continue
+                # a coin's bare price is in dollars unless its table says otherwise ("| SOL | 86.15 |" under "| Asset | Last |")
+                if asset.asset.kind != "crypto" or _OTHER_UNIT.search(" ".join(header)) \
+                        or _OTHER_UNIT.search(text, row.cells[0][1], e):
+                    continue
             cand = out.candidate(TYPE, s, e)
             cand.trace.note(f"asset {asset.asset.id} (table row: {asset.text!r})")
             cand.made(PriceFact(asset=asset.asset.id, value=parse_number(m.group("n")), currency="USD", qualifier="at",
