@@ -195,6 +195,14 @@ class Number:
         return near is not None and near.mention.asset.kind in ("crypto", "index", "stock", "commodity", "etf")
 
     @lazy
+    def kind_noun_next(self) -> bool:
+        """A level's kind noun right next to the number ("hold 1,950 support", "support at 82", "range
+        82 – 96", "target 2,400"): with a priced asset named in the sentence, a level without a scale."""
+        text = self.fd.text
+        return bool(_KIND_NOUN_BEFORE.search(text, max(0, self.start - 24), self.start)
+                    or _KIND_NOUN_AFTER.match(text, self.end, min(len(text), self.end + 16)))
+
+    @lazy
     def near_index(self) -> bool:
         """Next to an index: the one named near it or running in its section, else (no asset near
         at all) the one the article is about, when the number is on the scale of that index's figures
@@ -231,6 +239,10 @@ class Number:
         return near_price([scale.median], value, SCALE_BARE)
 
 
+_KIND_NOUNS = r"support|resistance|floor|ceiling|target|range|pivot"
+_KIND_NOUN_BEFORE = re.compile(rf"(?<![\w-])(?:{_KIND_NOUNS})(?:\s+(?:at|of|near|around|is|sits\s+at))?\s*\Z", re.IGNORECASE)
+_KIND_NOUN_AFTER = re.compile(rf"\s+(?:{_KIND_NOUNS})(?:\s*(?:[,.;:)]|\Z)|\s+(?:level|zone|area|line|band|for|on|at|and|or|is|holds?|held|if|with|into|"
+                              rf"from|before|after|above|below)\b)", re.IGNORECASE)  # "1,950 support," (not "250 support staff")
 SCALE_BARE = 1.5  # a bare number is on an asset's scale within this factor of the median of its figures in the article
 PRICED_KINDS = ("crypto", "stock", "etf", "commodity")  # assets whose bare-number levels the scale check admits
 
@@ -425,10 +437,12 @@ FIGURE_BLOCKERS = Table("level.figure", [
          lambda n: not n.bare and n.money.scaled and n.written_scale > n.config.max_scale),
     Rule("level.blocked.year", "a bare number from 1900 to 2100 without separators is a year", lambda n: n.bare and n.is_year),
     Rule("level.blocked.no_scale", "a number without a currency sign is a level only in a table of levels, next to an index ('the S&P 500 ... 6,300'), "
+         "right next to a kind noun in a sentence naming a coin, stock, fund or commodity ('SOL: range 82 - 96', 'hold 1,950 support'), "
          "or with no asset near it in an article about an index, on the scale of the figures the article gives that index; "
          "or next to a coin, stock or commodity the article gives figures on its scale "
          "('BTC changed hands at 69,420' ... 'the line in the sand at 64,850')",
-         lambda n: n.bare and not n.k_scaled and not n.in_level_table and not n.near_index and not n.on_asset_scale),
+         lambda n: n.bare and not n.k_scaled and not n.in_level_table and not n.near_index and not n.on_asset_scale
+         and not (n.kind_noun_next and n.near_priced_asset)),
     Rule("level.blocked.k_no_asset", "a K-suffixed number without a sign ('88k') is a level only in a sentence that names a "
          "coin, stock, index or commodity, or next to one the article gives figures on its scale",
          lambda n: n.k_scaled and not n.near_priced_asset and not n.on_asset_scale),
