@@ -196,8 +196,8 @@ class Number:
 
     @lazy
     def kind_noun_next(self) -> bool:
-        """A level's kind noun right next to the number ("hold 1,950 support", "support at 82", "range
-        82 – 96", "target 2,400"): with a priced asset named in the sentence, a level without a scale."""
+        """A level's kind noun right next to the number ("hold 0.3850 support", "support at 21.80",
+        "target 2,400"): with a priced asset named in the sentence, a level without a scale."""
         text = self.fd.text
         return bool(_KIND_NOUN_BEFORE.search(text, max(0, self.start - 24), self.start)
                     or _KIND_NOUN_AFTER.match(text, self.end, min(len(text), self.end + 16)))
@@ -437,7 +437,7 @@ FIGURE_BLOCKERS = Table("level.figure", [
          lambda n: not n.bare and n.money.scaled and n.written_scale > n.config.max_scale),
     Rule("level.blocked.year", "a bare number from 1900 to 2100 without separators is a year", lambda n: n.bare and n.is_year),
     Rule("level.blocked.no_scale", "a number without a currency sign is a level only in a table of levels, next to an index ('the S&P 500 ... 6,300'), "
-         "right next to a kind noun in a sentence naming a coin, stock, fund or commodity ('SOL: range 82 - 96', 'hold 1,950 support'), "
+         "right next to a kind noun in a sentence naming a coin, stock, fund or commodity ('AVAX: support at 21.80', 'hold 0.3850 support'), "
          "or with no asset near it in an article about an index, on the scale of the figures the article gives that index; "
          "or next to a coin, stock or commodity the article gives figures on its scale "
          "('BTC changed hands at 69,420' ... 'the line in the sand at 64,850')",
