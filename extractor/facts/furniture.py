@@ -68,6 +68,14 @@ _STRIP_ITEM = r"[A-Z][A-Z0-9]{1,9}\s?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[+\-−
 # two or more items in a row; written "item, then more items" so the pattern opens with an item's
 # capital and re skips ahead to the capitals (same matches as "(?:item){2,}")
 STRIP_RUN = re.compile(rf"{_STRIP_ITEM}[\s|·•,]*(?:{_STRIP_ITEM}[\s|·•,]*)+")
+# a line of quotes set apart by dots or bars, each a short name and a figure ("DAX 23.870 +0,4 %  ·  EUR/USD 1,1674  ·
+# Gold 4.405 €/oz"), after an optional label ("Tickers:"): written in any number format, with or without changes
+_STRIP_SEP = re.compile(r"\s+[·•|]\s+")
+_STRIP_PART = re.compile(r"[A-Z][\w&/.'’-]*(?:\s[\w&/.'’()-]+){0,3}?\s+[$€£]?[+\-−–]?\d[\d.,]*(?:\s?(?:[KMBkmb%€$£]|bn))?"
+                         r"(?:\s?[€$£]?/\w+)?(?:\s+[+\-−–▲▼]\s?\d[\d.,]*\s?%)?")
+_STRIP_LABEL = re.compile(r"[^:\n]{0,40}:\s*")
+STRIP_LINE_ITEMS = 3  # quotes on one line that make it a strip
+MAX_STRIP_LINE = 300
 # a quote chip: a name or ticker, maybe a price, a signed or bracketed percent, maybe the change as an amount
 # ("ACME +3.15%", "Cardano ADA $0.71 (-1.48%) $0.01")
 _NUM = r"\d[\d,]*(?:\.\d+)?"
@@ -243,6 +251,31 @@ def _sentence_end(text: str, start: int, line_end: int) -> int:
     return start + m.end() if m else line_end
 
 
+def _strip_lines(text: str) -> Iterator[tuple[int, int]]:
+    """The lines that are a strip of quotes set apart by dots or bars (``_STRIP_PART`` each, at
+    least ``STRIP_LINE_ITEMS``), pipe-table rows aside.
+
+    >>> t = "Live: USD/INR 87.40 | EUR/INR 95.13 | Gold (MCX) 1,48,250\\nThe rupee fell | and so on | badly."
+    >>> [t[a:b] for a, b in _strip_lines(t)]
+    ['Live: USD/INR 87.40 | EUR/INR 95.13 | Gold (MCX) 1,48,250']
+    """
+    if "·" not in text and "|" not in text and "•" not in text:
+        return
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end]
+        if len(line) <= MAX_STRIP_LINE and not line.lstrip().startswith("|") and _STRIP_SEP.search(line):
+            parts = _STRIP_SEP.split(line.strip())
+            if len(parts) >= STRIP_LINE_ITEMS:
+                label = _STRIP_LABEL.match(parts[0])
+                parts[0] = parts[0][label.end() :] if label else parts[0]
+                if all(_STRIP_PART.fullmatch(part.strip("*_ ")) for part in parts):
+                    yield pos, end
+        pos = end + 1
+
+
 def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int, str]]:
     """``(start, end, rule id)`` of every piece of page furniture in ``text``, in order.
 
@@ -255,6 +288,7 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
     p = patterns()
     out: list[tuple[int, int, str]] = [(m.start(), m.end(), STRIP.id) for m in STRIP_RUN.finditer(text)
                                        if len(re.findall(r"%", m.group())) >= config.strip_items]
+    out += [(a, b, STRIP.id) for a, b in _strip_lines(text)]
     block: str | None = None
     seen = 0  # teasers (headline and summary) seen in the current teaser block
     lines = _lines(text)

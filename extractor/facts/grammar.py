@@ -273,7 +273,12 @@ class Parse:
             if subj:
                 s = subj[0]
                 if s.lower in _RELATIVE and v.dep == "relcl":
-                    return self._with_conjuncts(self.head(v), "antecedent")
+                    head = self.head(v)
+                    if _FIGURE_WORD.fullmatch(head.text) and head.head != head.i:
+                        # "Bitcoin ended at about 63.100 €, which means a loss of 21%": "which" sums up the
+                        # clause the figure ends, whose subject moved (a figure is no antecedent of its own)
+                        return self._verb_subject(self._governing_verb(head))
+                    return self._with_conjuncts(head, "antecedent")
                 return self._with_conjuncts(s, "subject")
             if v.head == v.i:
                 return []
@@ -285,6 +290,7 @@ class Parse:
         return []
 
 
+_FIGURE_WORD = re.compile(r"[$€£¥]?[\d.,]+[%€$£kKmMbB]?|[$€£¥%]|(?:percent|dollars?|euros?)")  # a figure's token, or its unit
 _DIRECTIONS = frozenset({"up", "down", "higher", "lower"})
 TIME_WORDS = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years", "quarter", "quarters", "session",
                         "sessions", "trading", "period", "morning", "afternoon", "evening", "night", "hour", "hours", "time",

@@ -105,7 +105,8 @@ PERCENT_RE = re.compile(
     rf"""
     (?<![\w.,])                           # not the tail of a longer token ("1e400%")
     (?:(?<!%)(?P<sign>[+\-−–]))?           # explicit sign: +82.9% / -3% / −3% (not the dash of a range "3.50%-3.75%")
-    (?P<num>{NUMBER}){NUMBER_END}         # the number itself
+    (?:(?P<dnum>\d{{1,3}},\d{{1,2}})(?![\d,.])(?=\s?%)  # a decimal comma before "%" ("12,4 %": European writers)
+      | (?P<num>{NUMBER}){NUMBER_END})    # the number itself
     (?:-(?P<frac>{FRACTION}))?            # a fraction written after it ("5-1/2%")
     \s?
     (?:
@@ -256,6 +257,8 @@ def parse_percent(text: str) -> float:
     7.0
     >>> parse_percent("0.6pc"), [m.group(0) for m in PERCENT_RE.finditer("2 PCs, the npc and 9.5pc")]
     (0.6, ['9.5pc'])
+    >>> parse_percent("-6,8 %"), [m.group(0) for m in PERCENT_RE.finditer("up 12,4 % and 1,250% and 3,25 pc")]
+    (-6.8, ['12,4 %', '1,250%'])
     """
     m = PERCENT_RE.fullmatch(text.strip())
     if not m:
@@ -265,7 +268,7 @@ def parse_percent(text: str) -> float:
 
 def percent_from_match(m: re.Match) -> float:
     """Signed percent value of a ``PERCENT_RE`` match (basis points divided by 100)."""
-    value = parse_number(m.group("num"))
+    value = parse_number(m.group("num")) if m.group("num") else float(m.group("dnum").replace(",", "."))
     if frac := m.group("frac"):
         value += fraction_value(frac)
     if m.group("bps"):
