@@ -232,6 +232,11 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
         if qualifier == "at" and (ft := FROM_TO.first(f, cand.trace)) is not None:
             rule, qualifier = ft.id, ft.value
         asset = figure_asset(fd, m.start, m.end)
+        if asset is not None and asset.mention.end <= m.start and asset.mention.asset.kind == "fx" and asset.mention.asset.key == m.currency:
+            # "which in euro terms is around €4,515": a figure in euros is no price of the euro; the asset before it is priced
+            own = asset.mention
+            skip = passing_over(fd, m.start)
+            asset = asset_for(fd, m.start, m.end, skip=lambda a: a is own or skip(a))
         if asset is None:
             cand.dropped(NO_ASSET.id)
             continue
