@@ -192,13 +192,16 @@ def written_scale(money_text: str) -> float:
     return scale_factor(m.group(1)) if m else 1.0
 
 
-_FOR_ASSET = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?for\s+(?:the\s+)?$", re.IGNORECASE)
+_FOR_ASSET = re.compile(r"^\s*(?:(?:[\w-]+\s+){0,2}?for\s+(?:the\s+)?"  # "$212,000 for bitcoin"
+                        r"|as\s+(?:the|a|an)\s+(?:[\w-]+\s+)?(?:support|resistance|floor|ceiling|target|line)\s+)$",  # "$1,800 as the floor ether must hold"
+                        re.IGNORECASE)
 FOR_REACH = 30  # characters after a figure where "for <asset>" names its asset
 
 
 def asset_named_for(fd, end: int):
     """The asset a figure is given for right after it ("$212,000 for bitcoin", "a $3.85k-4.65k band
-    for ether"): an asset mention a few words on, after "for", or ``None``."""
+    for ether", "$1,800 as the support ether has to hold"): an asset mention a few words on, after
+    "for" or "as the <kind noun>", or ``None``."""
     for a in fd.assets.within(end, min(len(fd.text), end + FOR_REACH)):
         if _FOR_ASSET.match(fd.text[end : a.start]):
             return a
