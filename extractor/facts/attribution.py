@@ -119,6 +119,7 @@ def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[st
 SCALE_LOOSE = 10.0  # a figure this many times off every price the article gives its asset may be another asset's
 SCALE_TIGHT = 2.0  # ... and is, when the article prices one other asset within this factor of it
 SCALE_NEVER = 100.0  # a figure this many times off every price of its asset is not that asset's at all
+RARE_SCALE = 1000.0  # from here up few assets share a scale: a carried-over asset without prices yields to the one priced there
 
 
 def price_like(fd: FinDoc, m) -> bool:
@@ -193,7 +194,8 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
     * it stands when the article gives that asset no price (altcoins share scales: another asset's
       price near the figure says nothing), unless the mention it was carried over from is the unit
       of a quantity ("wallets holding 500 ETH") or the asset the article is about (``dominant_asset``)
-      has a price within ``SCALE_TIGHT`` of it; or when ``value`` is within ``SCALE_LOOSE`` of one;
+      has a price within ``SCALE_TIGHT`` of it, or, from ``RARE_SCALE`` up, one other asset alone does;
+      or when ``value`` is within ``SCALE_LOOSE`` of one;
     * else (every price of its asset is an order of magnitude away) the figure goes to the one
       other asset the article prices within ``SCALE_TIGHT`` of it (a $71,000 level after a
       paragraph on ether, which the article prices at $3,050, when it prices bitcoin at $66,900);
@@ -215,6 +217,11 @@ def rescaled(fd: FinDoc, choice: AssetChoice, value: float, at: int) -> AssetCho
         if topic is not None and topic.asset.id != choice.id and near_price(prices.get(topic.asset.id, []), value, SCALE_TIGHT) \
                 and (mention := _last_of(fd, topic.asset.id, at)) is not None:
             return AssetChoice(mention, "topic")
+        if value >= RARE_SCALE:  # up there few assets share a scale: the one the article prices there ("$62,000" under a
+            # section on the Hyperliquid venue, in a story that prices bitcoin at $63,420 and $65,800)
+            fitting = sorted(a for a, ps in prices.items() if a != choice.id and near_price(ps, value, SCALE_TIGHT))
+            if len(fitting) == 1 and (mention := _last_of(fd, fitting[0], at)) is not None:
+                return AssetChoice(mention, "scale")
         return choice
     if own and near_price(own, value, SCALE_LOOSE):
         return choice
