@@ -375,8 +375,8 @@ def _fx_quotes_in(fd: FinDoc, sent, out: Proposal, money, *, referent: AssetMent
                 cand.dropped(FX_OTHER.id, f"the asset nearest it is {nearest.id} ({nearest.mention.text!r})")
                 continue  # "the dollar index ... slipped 0.2% to 98.10": the index's level, not sterling's quote
             passing = passing_over(fd, n.start())  # and, where another is named, not the other side of an earlier quote
-            # ("87.42 per US dollar, against 87.19"; but "Against the yen, the dollar was at 151.93" names no other)
-            asset = asset_for(fd, n.start(), n.end(), kinds=("fx",), skip=lambda a: passing(a) or counter_side(fd, a)) \
+            # in its sentence ("87.42 per US dollar, against 87.19"; but "Against the yen, the dollar was at 151.93" names no other)
+            asset = asset_for(fd, n.start(), n.end(), kinds=("fx",), lookback_sents=0, skip=lambda a: passing(a) or counter_side(fd, a)) \
                 or asset_for(fd, n.start(), n.end(), kinds=("fx",), skip=passing)
             if asset is None:
                 cand.dropped(NO_ASSET.id)
@@ -388,7 +388,12 @@ def _fx_quotes_in(fd: FinDoc, sent, out: Proposal, money, *, referent: AssetMent
             currency = "USD"
         rule = FX_QUOTE.id
         cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r}); currency {currency}")
-        cand.made(PriceFact(asset=_pair_or(fd, asset, currency, n.start(), n.end()), value=parse_number(n.group()), currency=currency,
+        if currency == code != "USD" and not counter_side(fd, asset.mention):
+            pair = f"USD/{code}"  # the currency's own quote per dollar ("South Africa's rand gained 0.6% to 18.04"), not
+            # against a currency an earlier clause names ("the lira hit 41.62 per dollar, South Africa's rand ...")
+        else:
+            pair = _pair_or(fd, asset, currency, n.start(), n.end())
+        cand.made(PriceFact(asset=pair, value=parse_number(n.group()), currency=currency,
                             qualifier="at", rule=rule, **grounding(fd, n.start(), n.end())), rule)
 
 
