@@ -204,6 +204,8 @@ SCALE = outcome("price.dropped.scale", "its asset is only carried over from earl
                 "quantity, and the dollar figure is two orders of magnitude from every price the article gives that asset "
                 "(no other asset priced near it)")
 NO_ASSET = outcome("price.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
+TABLE_FX = outcome("price.table.fx_rate", "a bare number under a rate or price header in a table row that opens with a currency "
+                   "('| Thai baht | 34.02 | +0.21% |' under '| Currency | Rate | Change |'): the quote of its dollar pair (USD/THB)")
 TABLE_BARE = outcome("price.table.bare_column", "a bare number filling a pipe-table cell under a price header ('| Gold (spot, $/oz) | "
                      "4,402.10 |' under '| Market | Last |') where the row or the header names dollars, or, for a coin, names no other unit "
                      "('| SOL | 86.15 |' under '| Asset | Last |'): the price of the row's asset")
@@ -417,6 +419,7 @@ def _table_quotes(fd: FinDoc, out: Proposal) -> None:
             s, e = m.span("n")
             asset = table_price_asset(fd, s)  # a price column, and an asset in the row's earlier cells
             if asset is None:
+                _fx_table_quote(fd, out, s, e, m.group("n"))
                 continue
             row = table_row(fd, s)
             if not (_DOLLAR_UNIT.search(text, row.cells[0][0], row.cells[-1][1]) or _DOLLAR_UNIT.search(row.header)):
@@ -428,6 +431,33 @@ def _table_quotes(fd: FinDoc, out: Proposal) -> None:
             cand.trace.note(f"asset {asset.asset.id} (table row: {asset.text!r})")
             cand.made(PriceFact(asset=asset.asset.id, value=parse_number(m.group("n")), currency="USD", qualifier="at",
                                 rule=TABLE_BARE.id, **grounding(fd, s, e)), TABLE_BARE.id)
+
+
+_RATE_HEADER = re.compile(r"(?i)\b(?:rate|fx|spot|level|close|last)\b")
+
+
+def _fx_table_quote(fd: FinDoc, out: Proposal, s: int, e: int, number: str) -> None:
+    """A currency's quote in a table of currencies: a bare number under a "Rate" (or price) header in
+    a row that opens with a currency ("| Thai baht | 34.02 | +0.21% |"): its dollar pair, in its own
+    units for a currency quoted per dollar (USD/THB), in dollars for one quoted in dollars (EUR/USD)."""
+    row = table_row(fd, s)
+    if row is None or not row.cells or not _RATE_HEADER.search(row.header):
+        return
+    first = fd.assets.within(*row.cells[0])
+    if not first or first[0].asset.kind != "fx":
+        return
+    named = first[0].asset.canonical or ""
+    if re.fullmatch(r"[A-Z]{3}/[A-Z]{3}", named):  # the row names its pair ("| USD/JPY | 151.84 |")
+        pair, currency = named, named[4:]
+    elif re.fullmatch(r"[A-Z]{3}", first[0].asset.key or "") and first[0].asset.key != "USD":
+        code = first[0].asset.key
+        pair, currency = (f"{code}/USD", "USD") if code in quoted_in_dollars() else (f"USD/{code}", code)
+    else:
+        return
+    cand = out.candidate(TYPE, s, e)
+    cand.trace.note(f"asset {pair} (table row: {first[0].text!r})")
+    cand.made(PriceFact(asset=pair, value=parse_number(number), currency=currency, qualifier="at",
+                        rule=TABLE_FX.id, **grounding(fd, s, e)), TABLE_FX.id)
 
 
 @Language.factory("fin_prices", assigns=["doc._.fin_candidates"], default_config={"strict": False, "max_scale": 1e3, "words_back": 14})
