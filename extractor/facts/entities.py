@@ -604,10 +604,36 @@ class Registry:
         for start, end in _literal_matches(self.text, context_only, _NOT_AFTER_OPENER, _NOT_CONTEXT_END, at_start=False):
             text = self.text[start:end]
             found.append(AssetMention(start, end, text, context_only[text].asset()))
-        lexicon = [m for m in self.lexicon_mentions if not _inside(m.start, self.exchange_spans)]
+        lexicon = [m for m in self.lexicon_mentions if not _inside(m.start, self.exchange_spans) and not _company_word(self.text, m)]
         return _merge(lexicon, found)
 
 
+_CAPITAL_BEFORE = re.compile(r"(?<![\w.’'-])([A-Z][a-z]+) \Z")  # "Anvil " right before a mention
+_COMMODITY_MODIFIERS = frozenset({"Spot", "Comex", "Nymex", "Physical", "Brent", "London", "Shanghai", "Benchmark", "Front",
+                                  "The", "A", "An", "And", "Or", "But", "While", "As", "For", "Of", "In", "On", "At", "To", "With"})
+
+
+def _company_word(text: str, m: AssetMention) -> bool:
+    """Whether the commodity mention ``m`` is the last word of a company's name: capitalized, right after
+    another capitalized word that is no modifier of the commodity ("Anvil Copper added 3.6pc"; not
+    "Spot Gold", "Comex Copper"), on a line written in prose (a title-case headline capitalizes all).
+
+    >>> t = "Miners rallied, and Anvil Copper added 3.6pc as spot Gold slipped."
+    >>> [_company_word(t, m) for m in find_assets(t)]
+    [True, False]
+    """
+    if m.asset.kind != "commodity" or not m.text[:1].isupper():
+        return False
+    before = _CAPITAL_BEFORE.search(text, max(0, m.start - 24), m.start)
+    if before is None or before.group(1) in _COMMODITY_MODIFIERS:
+        return False
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.end)
+    words = _LINE_WORD.findall(text, line_start, line_end if line_end >= 0 else len(text))
+    return sum(w[:1].islower() for w in words) * 2 >= len(words)  # prose: half its words in lower case
+
+
+_LINE_WORD = re.compile(r"[A-Za-z][\w’'-]*")
 _NOT_BEFORE_SURFACE = re.compile(r"[\w$&/]")  # a name or ticker starts a word
 _NOT_AFTER_SURFACE = re.compile(r"[\w&]|/[A-Z]")  # and ends one ("BTC/USDT" is a pair)
 _NOT_AFTER_OPENER = re.compile(r"[^($]")  # a ticker only in context: "(LINK)", "$LINK"
