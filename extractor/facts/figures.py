@@ -192,9 +192,12 @@ def written_scale(money_text: str) -> float:
     return scale_factor(m.group(1)) if m else 1.0
 
 
-_FOR_ASSET = re.compile(r"^\s*(?:(?:[\w-]+\s+){0,2}?for\s+(?:the\s+)?"  # "$212,000 for bitcoin"
-                        r"|as\s+(?:the|a|an)\s+(?:[\w-]+\s+)?(?:support|resistance|floor|ceiling|target|line)\s+)$",  # "$1,800 as the floor ether must hold"
-                        re.IGNORECASE)
+@compiled
+def _for_asset() -> re.Pattern:
+    """What stands between a figure and the asset it is given for: "for (the)" ("$212,000 for bitcoin"),
+    or "as the" and a level's kind noun (``level_cues`` kind_noun_patterns: "$1,800 as the floor ether must hold")."""
+    kinds = "|".join(f"(?:{pattern_alternation(v)})" for v in lexicon("level_cues").kind_noun_patterns.model_dump().values())
+    return re.compile(rf"^\s*(?:(?:[\w-]+\s+){{0,2}}?for\s+(?:the\s+)?|as\s+(?:the|a|an)\s+(?:[\w-]+\s+)?(?:{kinds})\s+)$", re.IGNORECASE)
 FOR_REACH = 30  # characters after a figure where "for <asset>" names its asset
 
 
@@ -203,7 +206,7 @@ def asset_named_for(fd, end: int):
     for ether", "$1,800 as the support ether has to hold"): an asset mention a few words on, after
     "for" or "as the <kind noun>", or ``None``."""
     for a in fd.assets.within(end, min(len(fd.text), end + FOR_REACH)):
-        if _FOR_ASSET.match(fd.text[end : a.start]):
+        if _for_asset().match(fd.text[end : a.start]):
             return a
         break
     return None

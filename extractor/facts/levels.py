@@ -90,6 +90,8 @@ class Cues:
     stated_before: re.Pattern  # "slipped to ", "at about ": before a bare number that states an asset's price
     table_labels: dict[str, re.Pattern]  # kind (or "unnamed") -> a table row label that names it ("R2", "S1", "Pivot")
     table_value_header: re.Pattern  # "Price (USD)", "Level": the header of the column of one asset's levels
+    kind_right_before: re.Pattern  # "support at ", "range ": a kind noun right before a number (``Number.kind_noun_next``)
+    kind_right_after: re.Pattern  # " support,", " floor into": a kind noun right after it, ending there or going on with a link
 
 
 # the clause cues scan a lower-cased copy of their window, and not at all when it lacks a word
@@ -110,6 +112,7 @@ def cues() -> Cues:
     # whole words, also within hyphenated compounds: the "cap" of "large-cap" is no ceiling
     noun = {k: rf"(?<![\w-])(?:{alt(v)})(?![\w-])" for k, v in lv.kind_noun_patterns.model_dump().items()}
     generic, links, ma = alt(lv.generic_noun_patterns), lit(lv.link_words), lv.moving_average_pattern
+    any_kind = "|".join([*(f"(?:{n})" for n in noun.values()), rf"(?<![\w-])(?:{lit(lv.range_nouns)})(?![\w-])"])
 
     def verbs(table) -> dict[str, Caseless]:
         return {k: _ci(rf"\b(?:{alt(v)}){fill}$") for k, v in table.model_dump().items()}
@@ -149,6 +152,9 @@ def cues() -> Cues:
         trading=re.compile(rf"\b(?:{alt(lv.trading_verb_patterns)})\s+(?:(?:just|right)\s+)?(?:at|near|around|about)\s+(?:(?:roughly|about|around)\s+)?$", flags),
         table_labels={k: re.compile(rf"(?:{alt(v)})", flags) for k, v in lv.table_label_patterns.model_dump().items()},
         table_value_header=re.compile(rf"(?<![\w-])(?:{alt(lv.table_value_header_patterns)})(?![\w-])", flags),
+        kind_right_before=re.compile(rf"(?:{any_kind})(?:\s+(?:{links}|is|sits\s+at))?\s*\Z", flags),
+        kind_right_after=re.compile(rf"\s+(?:{any_kind})(?:\s*(?:[,.;:)]|\Z)|\s+(?:(?:{generic})\b|(?:for|on|at|and|or|is|holds?|held|if|with|"
+                                    rf"into|from|before|after|above|below)\b))", flags),
         stated_before=re.compile(rf"\b{lit(lv.stated_price_prepositions)}\s+(?:{lit(lv.approximators)}\s+)?$", flags),
         key_before=_ci(rf"\b(?:{alt(lv.key_adjective_patterns)})\s+$"),
         key_after=re.compile(rf"^\s*(?:{alt(lv.key_adjective_patterns)})\s+(?:{generic})\b", flags),
@@ -198,9 +204,9 @@ class Number:
     def kind_noun_next(self) -> bool:
         """A level's kind noun right next to the number ("hold 0.3850 support", "support at 21.80",
         "target 2,400"): with a priced asset named in the sentence, a level without a scale."""
-        text = self.fd.text
-        return bool(_KIND_NOUN_BEFORE.search(text, max(0, self.start - 24), self.start)
-                    or _KIND_NOUN_AFTER.match(text, self.end, min(len(text), self.end + 16)))
+        text, c = self.fd.text, cues()
+        return bool(c.kind_right_before.search(text, max(0, self.start - KIND_NEXT_CHARS), self.start)
+                    or c.kind_right_after.match(text, self.end, min(len(text), self.end + KIND_NEXT_CHARS)))
 
     @lazy
     def near_index(self) -> bool:
@@ -239,10 +245,7 @@ class Number:
         return near_price([scale.median], value, SCALE_BARE)
 
 
-_KIND_NOUNS = r"support|resistance|floor|ceiling|target|range|pivot"
-_KIND_NOUN_BEFORE = re.compile(rf"(?<![\w-])(?:{_KIND_NOUNS})(?:\s+(?:at|of|near|around|is|sits\s+at))?\s*\Z", re.IGNORECASE)
-_KIND_NOUN_AFTER = re.compile(rf"\s+(?:{_KIND_NOUNS})(?:\s*(?:[,.;:)]|\Z)|\s+(?:level|zone|area|line|band|for|on|at|and|or|is|holds?|held|if|with|into|"
-                              rf"from|before|after|above|below)\b)", re.IGNORECASE)  # "1,950 support," (not "250 support staff")
+KIND_NEXT_CHARS = 32  # characters either side of a bare number read for a kind noun right next to it
 SCALE_BARE = 1.5  # a bare number is on an asset's scale within this factor of the median of its figures in the article
 PRICED_KINDS = ("crypto", "stock", "etf", "commodity")  # assets whose bare-number levels the scale check admits
 

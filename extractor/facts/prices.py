@@ -28,7 +28,7 @@ from extractor.data import compiled, lexicon, pattern_alternation
 from extractor.facts.attribution import PER_DOLLAR, AssetChoice, asset_for, counter_side, fx_pair, grounding, price_like, quoted_in_dollars, rescaled, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
-from extractor.facts.doc import FinDoc
+from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import Rule, Table, outcome
@@ -339,11 +339,13 @@ def _fx_quotes(fd: FinDoc, config: Config, out: Proposal) -> None:
         _fx_quotes_in(fd, sent, out, money)
         referent = next((m for m in reversed(fd.assets.within(sent.start_char, sent.end_char))
                          if m.asset.kind == "fx" and not counter_side(fd, m)), None)  # what "it" stands for next
+        if referent is None:
+            continue
         prev = sent
         for i in range(sent.i + 1, min(sent.i + 1 + FX_ANAPHOR_SENTS, len(fd.sentences))):
             nxt = fd.sentences[i]
             gap = fd.text[prev.start_char : nxt.start_char]
-            if referent is None or nxt.i in seen or "\n" in gap[len(gap.rstrip()) :]:
+            if nxt.i in seen or "\n" in gap[len(gap.rstrip()) :]:
                 break  # another paragraph
             if any(m.asset.kind == "fx" for m in fd.assets.within(nxt.start_char, nxt.end_char)):
                 break  # a currency of its own: read for its own sake
@@ -351,10 +353,10 @@ def _fx_quotes(fd: FinDoc, config: Config, out: Proposal) -> None:
             prev = nxt
 
 
-def _fx_quotes_in(fd: FinDoc, sent, out: Proposal, money, *, referent: AssetMention | None = None) -> None:
+def _fx_quotes_in(fd: FinDoc, sent: Sentence, out: Proposal, money: SpanIndex[Money], *, referent: AssetMention | None = None) -> None:
     """The currency quotes of one sentence; with ``referent``, of a sentence after one naming that
-    currency, read only where a quote's clause refers to it as "it" or "the currency" and names no
-    other asset after that."""
+    currency, read only where a quote's clause refers to it as "it" or "the currency" and the
+    sentence names no asset before the quote."""
     for n in _FX_NUMBER.finditer(fd.text, sent.start_char, sent.end_char):
         if money.overlapping(n.start(), n.end()):
             continue  # part of a money figure ("149.20 yen"): a candidate of its own
@@ -363,11 +365,8 @@ def _fx_quotes_in(fd: FinDoc, sent, out: Proposal, money, *, referent: AssetMent
         if not before or (_CLOCK.fullmatch(n.group()) and _AT_TIME.match(before.group())):
             continue  # no "at"/"to" before it, or a clock time ("opened at 9.30"; but "rose 0.6% to 18.04" is a quote)
         if referent is not None:
-            ana = None
-            for ana in _FX_ANAPHOR.finditer(left):
-                pass
-            if ana is None or fd.assets.within(sent.start_char, n.start()):
-                continue  # "it" or "the currency" stands for another asset the sentence names
+            if not _FX_ANAPHOR.search(left) or fd.assets.within(sent.start_char, n.start()):
+                continue  # no "it" or "the currency" in its clause, or one that stands for another asset the sentence names
             cand = out.candidate(TYPE, n.start(), n.end())
             asset = AssetChoice(referent, "anaphor")
         else:

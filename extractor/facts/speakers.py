@@ -161,7 +161,8 @@ def lex() -> Lex:
     )
     return Lex(
         roles=_low(q.roles), honorifics=_low(q.honorifics), org_words=_low(q.org_words),
-        not_first_names=_low(q.not_first_names), not_name_words=_low(q.not_name_words), person_only_roles=_low(q.person_only_roles), pronouns=_low(q.pronouns), non_speakers=_low(q.non_speakers),
+        not_first_names=_low(q.not_first_names), not_name_words=_low(q.not_name_words), person_only_roles=_low(q.person_only_roles),
+        pronouns=_low(q.pronouns), non_speakers=_low(q.non_speakers),
         particles=_low(q.name_particles),
         role_stop_words=_low(q.role_stop_words) | _low(lexicon("grammar").clause_break_words),
         verbs=_low(v for v in words("reporting_verbs") if " " not in v),
@@ -654,6 +655,24 @@ _AFTER_SUBJECT = re.compile(
 )
 
 
+LABEL_INDENT = 12  # characters of bullets and markup a label may stand after at its line's start
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    """Whether only bullets, markup and spaces stand between the line's start and ``pos`` (read back at
+    most ``LABEL_INDENT`` characters).
+
+    >>> _at_line_start("x\\n- **Tanaka**: y", 5), _at_line_start("x\\nsaid Tanaka: y", 7)
+    (True, False)
+    """
+    lo = max(0, pos - LABEL_INDENT)
+    head = text[lo:pos]
+    cut = head.rfind("\n")
+    if cut < 0 and lo > 0:
+        return False
+    return not head[cut + 1 :].strip("*_>#-•· \t")
+
+
 def opens_clause(fd: FinDoc, m: Mention) -> bool:
     """Whether the person mention ``m`` is the subject of its sentence: only an opener ("On Tuesday,"),
     a title ("Quant fund manager") or an organisation's possessive ("Acme's") stands before it, and
@@ -664,7 +683,7 @@ def opens_clause(fd: FinDoc, m: Mention) -> bool:
     if m.start - sent.start_char > SUBJECT_PREFIX_CHARS or m.end > sent.end_char:
         return False
     text = fd.text
-    if _LABEL_AFTER.match(text, m.end) and not text[text.rfind("\n", 0, m.start) + 1 : m.start].strip("*_>#-•· \t"):
+    if _LABEL_AFTER.match(text, m.end) and _at_line_start(text, m.start):
         return True  # "- Tanaka: weekend depth. “...”": a speaker's label opening a line (a panel's list, a transcript)
     if not _AFTER_SUBJECT.match(text, m.end, min(len(text), m.end + ROLE_AFTER_CHARS + 10)):
         return False
