@@ -75,6 +75,12 @@ def _lexicon():
     return assets, ci, exact, ambiguous, pattern, frozenset(as_written)
 
 
+@compiled
+def _named_as() -> dict[str, str]:
+    """A written name (lower case) -> the name a fact gives its asset (``named_as`` of ``assets.jsonl``)."""
+    return {written.lower(): name for row in rows("assets") for written, name in row.named_as.items()}
+
+
 def canonical_asset(name: str) -> str | None:
     """Canonical id of an asset name or ticker, or ``None`` if it is not in the lexicon.
 
@@ -237,6 +243,7 @@ def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
             aid = ambiguous[m.group(group)]
         asset = assets[aid]
         if aid in as_written:  # the record keeps the article's wording of a stock, index, commodity or currency
-            asset = Asset(" ".join(m.group(0).split()), asset.kind, aid)
+            written = " ".join(m.group(0).split())
+            asset = Asset(_named_as().get(written.lower(), written), asset.kind, aid)
         out.append(AssetMention(m.start() + offset, m.end() + offset, m.group(0), asset))
     return out
