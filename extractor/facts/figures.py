@@ -126,6 +126,8 @@ def passing_over(fd, pos: int):
             return False
         if clause_break().search(fd.text, m.end, pos) or fd.sentence_at(pos).i != sent.i:
             return True
+        if any(a.asset.id != m.asset.id for a in fd.assets.within(sent.start_char, m.start)):
+            return True  # the sentence's own asset comes first: "Ether is faring worse than bitcoin, down 5.4% at $2,871.50"
         # a fronted side clause ("Where SOL itself slipped 3%, the memecoin ... cleared $X"): its comma ends it
         return bool(_FRONTED.match(fd.text, sent.start_char, m.start)) and bool(_CLOSING_COMMA.search(fd.text, m.end, pos))
 
