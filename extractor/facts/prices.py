@@ -206,6 +206,8 @@ SCALE = outcome("price.dropped.scale", "its asset is only carried over from earl
 NO_ASSET = outcome("price.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
 TABLE_FX = outcome("price.table.fx_rate", "a bare number under a rate or price header in a table row that opens with a currency "
                    "('| Thai baht | 34.02 | +0.21% |' under '| Currency | Rate | Change |'): the quote of its dollar pair (USD/THB)")
+TABLE_SNAPSHOT = outcome("price.table.snapshot", "a coin's bare number right before its signed change in a table without a "
+                         "header row ('| BTC | 69,420 | +1.1% |' as the table's first line): its price in dollars")
 TABLE_BARE = outcome("price.table.bare_column", "a bare number filling a pipe-table cell under a price header ('| Gold (spot, $/oz) | "
                      "4,402.10 |' under '| Market | Last |') where the row or the header names dollars, or, for a coin, names no other unit "
                      "('| SOL | 86.15 |' under '| Asset | Last |'): the price of the row's asset")
@@ -418,7 +420,7 @@ def _table_quotes(fd: FinDoc, out: Proposal) -> None:
             s, e = m.span("n")
             asset = table_price_asset(fd, s)  # a price column, and an asset in the row's earlier cells
             if asset is None:
-                _fx_table_quote(fd, out, s, e, m.group("n"))
+                _fx_table_quote(fd, out, s, e, m.group("n")) or _snapshot_quote(fd, out, s, e, m.group("n"), header)
                 continue
             row = table_row(fd, s)
             if not (_DOLLAR_UNIT.search(text, row.cells[0][0], row.cells[-1][1]) or _DOLLAR_UNIT.search(row.header)):
@@ -435,16 +437,38 @@ def _table_quotes(fd: FinDoc, out: Proposal) -> None:
 _RATE_HEADER = re.compile(r"(?i)\b(?:rate|fx|spot|level|close|last)\b")
 
 
-def _fx_table_quote(fd: FinDoc, out: Proposal, s: int, e: int, number: str) -> None:
+_HEADER_FIGURE = re.compile(r"[+\-−–]?[$€£]?\d[\d,.]*%?")  # a header cell that is a figure: the table has no header row
+_CHANGE_CELL = re.compile(r"[ \t]*\|[ \t]*[+\-−–]\d[\d.,]*[ \t]*%[ \t]*\|")  # the next cell: a signed change in percent
+
+
+def _snapshot_quote(fd: FinDoc, out: Proposal, s: int, e: int, number: str, header: list[str]) -> bool:
+    """A coin's price in a snapshot table without a header row ("| BTC | 69,420 | +1.1% |" as its
+    first line): the bare number right after the coin and right before its signed change, in dollars."""
+    if not any(_HEADER_FIGURE.fullmatch(h) for h in header):
+        return False
+    row = table_row(fd, s)
+    if row is None or len(row.cells) != 1 or not _CHANGE_CELL.match(fd.text, e):
+        return False
+    first = fd.assets.within(*row.cells[0])
+    if not first or first[0].asset.kind != "crypto":
+        return False
+    cand = out.candidate(TYPE, s, e)
+    cand.trace.note(f"asset {first[0].asset.id} (snapshot row: {first[0].text!r})")
+    cand.made(PriceFact(asset=first[0].asset.id, value=parse_number(number), currency="USD", qualifier="at",
+                        rule=TABLE_SNAPSHOT.id, **grounding(fd, s, e)), TABLE_SNAPSHOT.id)
+    return True
+
+
+def _fx_table_quote(fd: FinDoc, out: Proposal, s: int, e: int, number: str) -> bool:
     """A currency's quote in a table of currencies: a bare number under a "Rate" (or price) header in
     a row that opens with a currency ("| Thai baht | 34.02 | +0.21% |"): its dollar pair, in its own
     units for a currency quoted per dollar (USD/THB), in dollars for one quoted in dollars (EUR/USD)."""
     row = table_row(fd, s)
     if row is None or not row.cells or not _RATE_HEADER.search(row.header):
-        return
+        return False
     first = fd.assets.within(*row.cells[0])
     if not first or first[0].asset.kind != "fx":
-        return
+        return False
     named = first[0].asset.canonical or ""
     if re.fullmatch(r"[A-Z]{3}/[A-Z]{3}", named):  # the row names its pair ("| USD/JPY | 151.84 |")
         pair, currency = named, named[4:]
@@ -452,11 +476,12 @@ def _fx_table_quote(fd: FinDoc, out: Proposal, s: int, e: int, number: str) -> N
         code = first[0].asset.key
         pair, currency = (f"{code}/USD", "USD") if code in quoted_in_dollars() else (f"USD/{code}", code)
     else:
-        return
+        return False
     cand = out.candidate(TYPE, s, e)
     cand.trace.note(f"asset {pair} (table row: {first[0].text!r})")
     cand.made(PriceFact(asset=pair, value=parse_number(number), currency=currency, qualifier="at",
                         rule=TABLE_FX.id, **grounding(fd, s, e)), TABLE_FX.id)
+    return True
 
 
 @Language.factory("fin_prices", assigns=["doc._.fin_candidates"], default_config={"strict": False, "max_scale": 1e3, "words_back": 14})
