@@ -683,8 +683,8 @@ def opens_clause(fd: FinDoc, m: Mention) -> bool:
     if m.start - sent.start_char > SUBJECT_PREFIX_CHARS or m.end > sent.end_char:
         return False
     text = fd.text
-    if _LABEL_AFTER.match(text, m.end) and _at_line_start(text, m.start):
-        return True  # "- Tanaka: weekend depth. “...”": a speaker's label opening a line (a panel's list, a transcript)
+    if _LABEL_AFTER.match(text, m.end) and (_at_line_start(text, m.start) or not text[sent.start_char : m.start].strip("*_>#-•· \t")):
+        return True  # "- Tanaka: weekend depth. “...”": a speaker's label opening a line or a sentence (a panel's list, a transcript)
     if not _AFTER_SUBJECT.match(text, m.end, min(len(text), m.end + ROLE_AFTER_CHARS + 10)):
         return False
     prefix = text[sent.start_char : m.start]
