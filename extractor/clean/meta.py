@@ -256,6 +256,9 @@ _HEADER_DATE = re.compile(
     rf"(?P<date>{_WRITTEN_MONTH_FIRST}|{_WRITTEN_DAY_MONTH},?\s\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})(?![\w/-])"  # and "20 February 2026", "2026-02-20"
 )
 _UPDATED = re.compile(r"\b(?:updated|modified|edited)\b", re.IGNORECASE)
+_PUBLISHED = re.compile(r"\W*(?:published|posted|dated|first\s+published)\b", re.IGNORECASE)  # a line that opens with it
+# a press release's dateline before the date: cities in capitals ("NEW YORK and ZURICH, March 26, 2026 /Wire/ --")
+_PRESS_CITY = re.compile(r"[A-Z][A-Z.'’-]+(?:\s+(?:[A-Z][A-Z.'’-]+|and|&))*,\s*")
 
 
 def header_date(text: str) -> Meta:
@@ -273,20 +276,36 @@ def header_date(text: str) -> Meta:
     '2026-03-12'
     >>> header_date("Bitcoin fell 5% on Tuesday, its worst day since March 12, 2024, as traders sold risk ahead of the data.").published is None
     True
+
+    A line that opens with "Published" or "Posted" is read at any length, separators and figures
+    are no words, a press release's dateline counts, and a date only after "Updated" is the
+    publication date when the head gives no other:
+
+    >>> [header_date(t).published for t in ("Title\nPosted March 18, 2026 | Recap by the editorial team | Full episode: 58 min",
+    ...  "NEW YORK and ZURICH, March 26, 2026 /Wire/ -- Acme Funds today announced that its fund grew.",
+    ...  "Title\nUpdated: March 27, 2026, 10:15 IST\nBody")]
+    ['2026-03-18', '2026-03-26', '2026-03-27']
     """
     seen = 0
+    updated = None  # a date only after "Updated": the publication date when the head gives no other
     for line in text[:4000].split("\n"):
         if not line.strip():
             continue
         seen += 1
         if seen > HEADER_LINES:
             break
-        if len(line) > 120 or line.rstrip().endswith(".") or len(line.split()) > 14:
-            continue  # a sentence of the body, not a byline
         m = _HEADER_DATE.search(line)
-        if m and not _UPDATED.search(line, 0, m.start()):
-            return Meta(published=_optional_date(m.group("date"), "header"))
-    return Meta()
+        if m is None:
+            continue
+        words = sum(any(c.isalpha() for c in w) for w in line.split())  # (separators and figures are no words)
+        if (len(line) > 120 or line.rstrip().endswith(".") or words > 14) and not _PUBLISHED.match(line) \
+                and not _PRESS_CITY.fullmatch(line, 0, m.start()):
+            continue  # a sentence of the body, not a byline, a "Published ..." line or a press release's dateline
+        if _UPDATED.search(line, 0, m.start()):
+            updated = updated or m.group("date")
+            continue
+        return Meta(published=_optional_date(m.group("date"), "header"))
+    return Meta(published=_optional_date(updated, "header")) if updated else Meta()
 
 
 def _dateline_starts(text: str) -> list[int]:
