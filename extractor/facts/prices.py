@@ -34,7 +34,7 @@ from extractor.facts.lazy import lazy
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.facts.windows import clause_after, clause_before, line_before, table_lines, table_row
 from extractor.normalize.assets import AssetMention
-from extractor.normalize.numbers import Money, parse_number
+from extractor.normalize.numbers import Money, parse_number, table_figure
 from extractor.records import PriceFact
 from extractor.rx import Caseless, PrunedCaseless
 
@@ -437,15 +437,14 @@ def _table_quotes(fd: FinDoc, out: Proposal) -> None:
 _RATE_HEADER = re.compile(r"(?i)\b(?:rate|fx|spot|level|close|last)\b")
 
 
-_HEADER_FIGURE = re.compile(r"[+\-−–]?[$€£]?\d[\d,.]*%?")  # a header cell that is a figure: the table has no header row
 _CHANGE_CELL = re.compile(r"[ \t]*\|[ \t]*[+\-−–]\d[\d.,]*[ \t]*%[ \t]*\|")  # the next cell: a signed change in percent
 
 
 def _snapshot_quote(fd: FinDoc, out: Proposal, s: int, e: int, number: str, header: list[str]) -> bool:
     """A coin's price in a snapshot table without a header row ("| BTC | 69,420 | +1.1% |" as its
     first line): the bare number right after the coin and right before its signed change, in dollars."""
-    if not any(_HEADER_FIGURE.fullmatch(h) for h in header):
-        return False
+    if not any(table_figure(h) is not None for h in header):
+        return False  # a header row (no figure in it): not a snapshot
     row = table_row(fd, s)
     if row is None or len(row.cells) != 1 or not _CHANGE_CELL.match(fd.text, e):
         return False
