@@ -203,9 +203,11 @@ class Number:
     @lazy
     def kind_noun_next(self) -> bool:
         """A level's kind noun right next to the number ("hold 0.3850 support", "support at 21.80",
-        "target 2,400"): with a priced asset named in the sentence, a level without a scale."""
+        "target 2,400", both ends of "range 82 - 96"): with a priced asset named in the sentence, a
+        level without a scale."""
         text, c = self.fd.text, cues()
-        return bool(c.kind_right_before.search(text, max(0, self.start - KIND_NEXT_CHARS), self.start)
+        lo = max(0, self.start - KIND_NEXT_CHARS)
+        return bool(c.kind_right_before.search(text, lo, self.start) or _RANGE_SECOND.search(text, lo, self.start)
                     or c.kind_right_after.match(text, self.end, min(len(text), self.end + KIND_NEXT_CHARS)))
 
     @lazy
@@ -245,6 +247,8 @@ class Number:
         return near_price([scale.median], value, SCALE_BARE)
 
 
+_TWO_DIGITS = re.compile(r"(?<![\w$.,/£€%+-])\d{2}(?![\w%]|[.,:]\d|\s?(?:-|–)\s?(?:day|week|month|year|hour)\b)")  # "82", not "50-day"
+_RANGE_SECOND = re.compile(r"(?i:range|band|channel|between):?\s+[\d,.]+\s?(?:[-–]|to|and)\s?\Z")  # the 96 of "range 82 - 96"
 KIND_NEXT_CHARS = 32  # characters either side of a bare number read for a kind noun right next to it
 SCALE_BARE = 1.5  # a bare number is on an asset's scale within this factor of the median of its figures in the article
 PRICED_KINDS = ("crypto", "stock", "etf", "commodity")  # assets whose bare-number levels the scale check admits
@@ -440,7 +444,8 @@ FIGURE_BLOCKERS = Table("level.figure", [
          lambda n: not n.bare and n.money.scaled and n.written_scale > n.config.max_scale),
     Rule("level.blocked.year", "a bare number from 1900 to 2100 without separators is a year", lambda n: n.bare and n.is_year),
     Rule("level.blocked.no_scale", "a number without a currency sign is a level only in a table of levels, next to an index ('the S&P 500 ... 6,300'), "
-         "right next to a kind noun in a sentence naming a coin, stock, fund or commodity ('AVAX: support at 21.80', 'hold 0.3850 support'), "
+         "right next to a kind noun in a sentence naming a coin, stock, fund or commodity ('AVAX: support at 21.80', 'hold 0.3850 support', "
+         "'range 82 - 96'; two-digit numbers are read only there), "
          "or with no asset near it in an article about an index, on the scale of the figures the article gives that index; "
          "or next to a coin, stock or commodity the article gives figures on its scale "
          "('BTC changed hands at 69,420' ... 'the line in the sand at 64,850')",
@@ -517,6 +522,12 @@ def _figures(fd: FinDoc, config: Config, out: Proposal) -> list[Figure]:
         except ValueError:
             continue
         if (fig := _vetted(out, Number(fd, b.start(), b.end(), None, config), value)) is not None:
+            figures.append(fig)
+    for b in _TWO_DIGITS.finditer(fd.text):  # "support at 82", "range 82 - 96": only right next to a kind noun
+        n = Number(fd, b.start(), b.end(), None, config)
+        if not n.kind_noun_next or not n.near_priced_asset:
+            continue
+        if (fig := _vetted(out, n, float(b.group()))) is not None:
             figures.append(fig)
     for k in cues().k_number.finditer(fd.text):
         i = bisect_right(starts, k.start()) - 1
