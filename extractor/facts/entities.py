@@ -58,6 +58,7 @@ class Words:
     bare_ticker_verb: re.Pattern | None = None  # " fell", " traded": after an all-capitals word, it is a ticker in use
     not_bare_tickers: frozenset[str] = frozenset()
     descriptors: frozenset[str] = frozenset()  # "rival", "chipmaker": capitalized before a name, a description of the company
+    commodity_modifiers: frozenset[str] = frozenset()  # "Spot", "Comex": before "Gold", the commodity still
 
 
 @compiled
@@ -82,6 +83,7 @@ def words() -> Words:
         indicator_words=frozenset(e.indicator_words),
         bare_ticker_verb=re.compile(rf"[ ](?:{alternation(e.bare_ticker_verbs)})(?![\w-])"),
         not_bare_tickers=frozenset(e.not_bare_tickers),
+        commodity_modifiers=frozenset(e.commodity_modifiers),
     )
 
 
@@ -609,14 +611,14 @@ class Registry:
 
 
 _CAPITAL_BEFORE = re.compile(r"(?<![\w.’'-])([A-Z][a-z]+) \Z")  # "Anvil " right before a mention
-_COMMODITY_MODIFIERS = frozenset({"Spot", "Comex", "Nymex", "Physical", "Brent", "London", "Shanghai", "Benchmark", "Front",
-                                  "The", "A", "An", "And", "Or", "But", "While", "As", "For", "Of", "In", "On", "At", "To", "With"})
+LINE_READ = 300  # characters of the mention's line read either side to tell prose from a title-case headline
 
 
 def _company_word(text: str, m: AssetMention) -> bool:
     """Whether the commodity mention ``m`` is the last word of a company's name: capitalized, right after
-    another capitalized word that is no modifier of the commodity ("Anvil Copper added 3.6pc"; not
-    "Spot Gold", "Comex Copper"), on a line written in prose (a title-case headline capitalizes all).
+    another capitalized word that is no modifier of the commodity (``entities.json`` commodity_modifiers:
+    "Anvil Copper added 3.6pc"; not "Spot Gold", "Comex Copper"), on a line written in prose (a
+    title-case headline capitalizes all; at most ``LINE_READ`` characters of the line either side are read).
 
     >>> t = "Miners rallied, and Anvil Copper added 3.6pc as spot Gold slipped."
     >>> [_company_word(t, m) for m in find_assets(t)]
@@ -625,12 +627,12 @@ def _company_word(text: str, m: AssetMention) -> bool:
     if m.asset.kind != "commodity" or not m.text[:1].isupper():
         return False
     before = _CAPITAL_BEFORE.search(text, max(0, m.start - 24), m.start)
-    if before is None or before.group(1) in _COMMODITY_MODIFIERS:
+    if before is None or before.group(1) in words().commodity_modifiers:
         return False
-    line_start = text.rfind("\n", 0, m.start) + 1
-    line_end = text.find("\n", m.end)
-    words = _LINE_WORD.findall(text, line_start, line_end if line_end >= 0 else len(text))
-    return sum(w[:1].islower() for w in words) * 2 >= len(words)  # prose: half its words in lower case
+    line_start = text.rfind("\n", max(0, m.start - LINE_READ), m.start) + 1  # (at most LINE_READ back: time stays linear)
+    line_end = text.find("\n", m.end, m.end + LINE_READ)
+    found = _LINE_WORD.findall(text, max(line_start, m.start - LINE_READ), line_end if line_end >= 0 else min(len(text), m.end + LINE_READ))
+    return sum(w[:1].islower() for w in found) * 2 >= len(found)  # prose: half its words in lower case
 
 
 _LINE_WORD = re.compile(r"[A-Za-z][\w’'-]*")

@@ -28,4 +28,7 @@ class Entities(Lexicon):
                                        "the article trades ('VUSD fell as low as $0.96'): with a second mention, an entity")
     not_bare_tickers: Phrases = Field(default_factory=list, description="all-capitals words that are no ticker however they are "
                                       "used (titles, agencies, economic data, company suffixes, page labels)")
+    commodity_modifiers: Phrases = Field(default_factory=list, description="capitalized words before a capitalized commodity that "
+                                         "leave it the commodity ('Spot Gold', 'Comex Copper', 'The Copper'): any other makes it the "
+                                         "last word of a company's name ('Anvil Copper')")
     ticker_words: Phrases = Field(description="tickers that are English words or common acronyms: they count only in ticker context ('$X', '(X)')")
