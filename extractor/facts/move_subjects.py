@@ -101,6 +101,7 @@ class SubjectCues:
     plural: re.Pattern  # a plural subject referring back to a list of names ("they", "the three coins")
     subordinate: re.Pattern  # a side clause's opener ("where", "unlike") before a name: a passing mention
     episode: re.Pattern  # a subject that names an episode of the running asset's price ("the latest pullback", "the second")
+    change_label: re.Pattern  # a label naming the figure a change over a period ("weekly change", "24h change")
     than_quantity: re.Pattern  # after a percent: compared with a quantity ("88% higher than last quarter's revenue")
     owner_suffix: re.Pattern  # after a name: "'s shares", " stock"
     shares_of: re.Pattern  # "shares of", before a name
@@ -160,6 +161,7 @@ def subject_cues() -> SubjectCues:
                               re.IGNORECASE),
         subordinate=re.compile(rf"(?<![\w-])(?:{alternation(lx.subordinate_openers)})(?![\w-])", re.IGNORECASE),
         episode=re.compile(rf"(?:{pattern_alternation(lx.episode_subject_patterns)})", re.IGNORECASE),
+        change_label=re.compile(rf"(?:{pattern_alternation(lx.change_label_patterns)})", re.IGNORECASE),
         plural=re.compile(rf"(?:{pattern_alternation(lx.plural_anaphor_patterns)})", re.IGNORECASE),
         than_quantity=re.compile(rf"\s*(?:higher|lower|more|less|above|below|up|down)\s+(?:than|from|on|over)\s+"
                                  rf"(?:[\w’'-]+\s+){{0,4}}?(?:{measure})(?![\w-])", re.IGNORECASE),
@@ -766,6 +768,9 @@ def rule_found(pl: Place) -> Found:
     than = subject_cues().than_quantity.match(text, pl.end, min(pl.sent.end_char, pl.end + pl.config.reach))
     if than:
         return Found((), "compared with a quantity", quantity=text[pl.end : than.end()].strip())
+    s, e = clause_subject_span(pl, pl.anchor)
+    if (label := _change_label(pl, s)) is not None:
+        return label
     if pl.noun_cue:
         return UNDECIDED
     gauge = _measured_by().search(text, max(pl.sent.start_char, pl.anchor - pl.config.reach), pl.anchor)
@@ -777,8 +782,35 @@ def rule_found(pl: Place) -> Found:
             name = clean_name(fd, nm.start(), nm.end()) if nm else None
         if name is not None:
             return Found((name,), "the gauge that measures the market")
-    s, e = clause_subject_span(pl, pl.anchor)
     return _np_found(pl, s, e)
+
+
+_LABEL_END = re.compile(r"[\s:]+$")
+_LABEL_OWNER_END = ":—–-|("  # what ends the name a label hangs from ("Gold: weekly change", "SOL — 24h change")
+
+
+def _change_label(pl: Place, start: int) -> Found | None:
+    """The subject when the words from ``start`` to the figure only label it a change over a period
+    ("Gold: weekly change -2.1%", "Weekly gain: 1.5%"): the name the label hangs from, before a colon
+    or dash (a quantity there owns the move: "Open interest: daily change +4%"), else the running
+    asset; ``None`` when they are no such label."""
+    c, text = subject_cues(), pl.fd.text
+    if not text[start : pl.start].strip() and text[:start].rstrip().endswith(":"):  # "Day change: +2.6%"
+        start, _ = clause_subject_span(pl, len(text[:start].rstrip()) - 1)
+    label = _squash(_LABEL_END.sub("", text[start : pl.start]))
+    if not label or not c.change_label.fullmatch(label):
+        return None
+    owner_end = len(text[:start].rstrip())
+    if owner_end > pl.sent.start_char and text[owner_end - 1] in _LABEL_OWNER_END:
+        s, e = clause_subject_span(pl, owner_end - 1)
+        owner = text[s:e]
+        if _squash(owner):
+            if _quantity_end(owner) or _quantity_lead(owner):
+                return Found((), "a quantity", quantity=owner)
+            found = _np_found(pl, s, e, 1)
+            if found.decided and found.subjects:
+                return replace(found, how=f"the name the label {label!r} hangs from")
+    return _anaphor(pl, "any", start, start + len(text[start : pl.start].rstrip(" :")))
 
 
 _APOSTROPHE = re.compile(r"['’]")  # every possessive holds one

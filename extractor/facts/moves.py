@@ -326,7 +326,7 @@ class Group:
         best = None
         for sign, pat in ((-1, cues().neg_before), (1, cues().pos_before)):
             for m in pat.finditer(self.fd.text, lo, self.first.start):
-                if _REPORTS.match(self.fd.text, m.end()):
+                if _REPORTS.match(self.fd.text, m.end()) and not self._label(m):
                     continue  # "added that staking yields of about 7% ...": a reporting verb, not a rise
                 if best is None or m.end() > best[2] or (m.end() == best[2] and m.start() < best[1]):
                     best = (sign, m.start(), m.end())
@@ -334,11 +334,17 @@ class Group:
             return None
         return Cue(best[0], best[1], best[2], _squash(self.fd.text[best[1] : best[2]]) in cues().change_nouns)
 
+    def _label(self, cue: re.Match) -> bool:
+        """A change noun labelling the figure its colon is followed by at once ("Weekly gain: 1.5%")."""
+        return _LABEL_COLON.fullmatch(self.fd.text, cue.end(), self.first.start) is not None \
+            and _squash(cue.group()) in cues().change_nouns
+
     def explicit(self, p: Percent) -> bool:
         return self.fd.text[p.start] in _EXPLICIT
 
 
 _REPORTS = re.compile(r"\s+that\b|\s*:")  # a cue word followed by a reported clause ("added that", "added:")
+_LABEL_COLON = re.compile(r"\s*:\s*")  # a cue word whose colon the figure follows at once: a label ("Weekly gain: 1.5%")
 
 
 def sentence_groups(fd: FinDoc, sent: Sentence, items: list[Percent], reach: int) -> list[list[Percent]]:

@@ -91,6 +91,10 @@ class MoveLexicon(Lexicon):
     episode_subject_patterns: Patterns = Field(description="regex: a subject that names an episode of the running asset's price ('the "
                                                            "first saw a decline of 59%', 'the latest pullback registered a 58% drop'): the "
                                                            "move is the running asset's")
+    change_label_patterns: Patterns = Field(description="regex: a label that names the figure after it as a change over a period ('Gold: "
+                                                        "*weekly change* -2.1%', '*24h change*: +7.4%', '*Weekly gain*: 1.5%'): no subject of "
+                                                        "its own; the move is the name's the label hangs from (before a colon or dash), "
+                                                        "else the running asset's; a quantity there owns it")
     subordinate_openers: Phrases = Field(description="words that open a side clause ('Litecoin held up *where* Bitcoin and Cardano "
                                                      "slipped; it rose 2%'): a name there is a passing mention, and 'it' after a "
                                                      "semicolon refers to the sentence's own subject")
