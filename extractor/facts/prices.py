@@ -347,12 +347,24 @@ def _fx_quotes(fd: FinDoc, config: Config, out: Proposal) -> None:
         for i in range(sent.i + 1, min(sent.i + 1 + FX_ANAPHOR_SENTS, len(fd.sentences))):
             nxt = fd.sentences[i]
             gap = fd.text[prev.start_char : nxt.start_char]
-            if nxt.i in seen or "\n" in gap[len(gap.rstrip()) :]:
-                break  # another paragraph
+            if nxt.i in seen or ("\n" in gap[len(gap.rstrip()) :] and not (prev is sent and _heading_line(fd, sent))):
+                break  # another paragraph (but a currency's heading line goes on in the paragraph under it)
             if any(m.asset.kind == "fx" for m in fd.assets.within(nxt.start_char, nxt.end_char)):
                 break  # a currency of its own: read for its own sake
             _fx_quotes_in(fd, nxt, out, money, referent=referent)
             prev = nxt
+
+
+HEADING_CHARS = 60  # a line at most this long, standing alone, may head the paragraph under it
+
+
+def _heading_line(fd: FinDoc, sent: Sentence) -> bool:
+    """``sent`` is a short line of its own ("EUR/USD  1.1684  (-0.15%)" over a paragraph on the pair)."""
+    text, lo = fd.text, sent.start_char
+    if lo > 0 and text[lo - 1] != "\n":
+        return False
+    nl = text.find("\n", lo, lo + HEADING_CHARS + 1)
+    return nl >= 0 and not text[nl : sent.end_char].strip()
 
 
 def _fx_quotes_in(fd: FinDoc, sent: Sentence, out: Proposal, money: SpanIndex[Money], *, referent: AssetMention | None = None) -> None:
@@ -364,8 +376,16 @@ def _fx_quotes_in(fd: FinDoc, sent: Sentence, out: Proposal, money: SpanIndex[Mo
             continue  # part of a money figure ("149.20 yen"): a candidate of its own
         left = clause_before(fd, n.start())
         before = _FX_BEFORE.search(left)
-        if not before or (_CLOCK.fullmatch(n.group()) and _AT_TIME.match(before.group())):
+        pair = _pair_right_before(fd, sent, n.start()) if _QUOTE_AFTER.match(fd.text, n.end()) else None
+        if pair is None and (not before or (_CLOCK.fullmatch(n.group()) and _AT_TIME.match(before.group()))):
             continue  # no "at"/"to" before it, or a clock time ("opened at 9.30"; but "rose 0.6% to 18.04" is a quote)
+        if pair is not None:  # "EUR/USD  1.1684  (-0.15%)", "USD/JPY: 149.62": the pair written right before its quote
+            cand = out.candidate(TYPE, n.start(), n.end())
+            code = pair.asset.canonical.split("/")[-1]
+            cand.trace.note(f"the pair {pair.text!r} right before it, quoted in {code}")
+            cand.made(PriceFact(asset=pair.asset.canonical, value=parse_number(n.group()), currency=code, qualifier="at",
+                                rule=FX_QUOTE.id, **grounding(fd, n.start(), n.end())), FX_QUOTE.id)
+            continue
         if referent is not None:
             if not _FX_ANAPHOR.search(left) or fd.assets.within(sent.start_char, n.start()):
                 continue  # no "it" or "the currency" in its clause, or one that stands for another asset the sentence names
@@ -398,6 +418,23 @@ def _fx_quotes_in(fd: FinDoc, sent: Sentence, out: Proposal, money: SpanIndex[Mo
             pair = _pair_or(fd, asset, currency, n.start(), n.end())
         cand.made(PriceFact(asset=pair, value=parse_number(n.group()), currency=currency,
                             qualifier="at", rule=rule, **grounding(fd, n.start(), n.end())), rule)
+
+
+_PAIR_GAP = re.compile(r"[ \t]*:?[ \t]*")  # between a pair and its quote: spaces, maybe a colon
+_PAIR_NAME = re.compile(r"[A-Z]{3}/[A-Z]{3}")  # a pair written as codes ("EUR/USD"), not a currency's name
+# what follows a quote written right after its pair: a change, a separator, the line's end, a place or time
+# ("EUR/USD  1.1684  (-0.15%)", "GBP/USD: 1.3388 in late New York trade"); not a verb ("EUR/JPY 162.40 is our stop")
+_QUOTE_AFTER = re.compile(r"[ \t]*(?:[(|,;\n—–]|\Z|(?:in|at|on|after|by|vs\.?|against)\b)")
+
+
+def _pair_right_before(fd: FinDoc, sent: Sentence, start: int) -> AssetMention | None:
+    """A currency pair written as codes right before ``start`` ("EUR/USD  1.1684", "USD/JPY: 149.62")."""
+    for a in reversed(fd.assets.within(max(sent.start_char, start - 16), start)):
+        if a.asset.kind == "fx" and _PAIR_NAME.fullmatch(a.text) and _PAIR_GAP.fullmatch(fd.text, a.end, start) \
+                and _PAIR_NAME.fullmatch(a.asset.canonical or ""):
+            return a
+        break
+    return None
 
 
 _BARE_CELL = re.compile(r"\|[ \t]*(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[ \t]*(?=\|)")  # a cell holding one bare number

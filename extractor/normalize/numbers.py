@@ -60,7 +60,7 @@ _MONEY_BEFORE = rf"""
     (?:(?<=\.\d\d)-(?P<frac>{FRACTION})(?![\d/]))?  # a fraction of a cent, as grain futures are quoted ("$5.61-1/2")
     (?:\s?(?P<scale>{SCALE}))?               # optional K, M, bn, million ...
     |
-    (?<![A-Za-z])(?P<cur3>{CURRENCY_BEFORE})\s  # or: a currency code first ("EUR 5 million")
+    (?<![A-Za-z/])(?P<cur3>{CURRENCY_BEFORE})\s  # or: a currency code first ("EUR 5 million")
     (?P<num3>{NUMBER}){NUMBER_END}
     (?:\s?(?P<scale3>{SCALE}))?
     """
@@ -212,6 +212,8 @@ def parse_money(text: str) -> Money:
     'JPY'
     >>> [(m.value, m.negative) for m in finditer_money("the $0.16-$0.17 band")]
     [(0.16, False), (0.17, False)]
+    >>> [m.value for m in finditer_money("EUR/USD 1.1684; USD 2 billion")]  # a pair's second code is no currency sign
+    [2000000000.0]
     >>> parse_money("$1e400")
     Traceback (most recent call last):
     ...
