@@ -126,7 +126,11 @@ def cues() -> Cues:
                            rf"|\s+{lit(lv.copulas)}\s+(?:(?:now|still|also)\s+)?(?:a|an|the|its|their)\s+(?:[\w-]+\s+){{0,2}}?){n}")
                     for k, n in noun.items()},
         noun_anywhere={k: _ci(n) for k, n in noun.items()},
-        generic_before=_ci(rf"\b(?:{generic})\s+(?:(?:sits?|lies|stands?|is|comes\s+in)\s+)?{links}\s+(?:the\s+)?$"),
+        # "the level of $X", "the zone sits at $X"; a level noun as the subject of "is": "the key level is $X", "the
+        # level to watch is $X", "the line that matters most is $X" (not "the price level is $X")
+        generic_before=_ci(rf"\b(?:{generic})\s+(?:(?:sits?|lies|stands?|is|comes\s+in)\s+)?{links}\s+(?:the\s+)?$"
+                           rf"|(?<!price\s)\b(?:{generic})(?:\s+(?:to\s+[a-z]+|(?:that|which)\s+[a-z]+(?:\s+most)?))?"
+                           rf"\s+{lit(lv.copulas)}\s+(?:{lit(lv.approximators)}\s+)?$"),
         generic_after=re.compile(rf"^\s*(?:\w+\s+){{0,2}}(?:{generic})\b", flags),
         range_before=_ci(rf"\b(?:{alt(lv.range_opener_patterns)})\s+(?:{lit(lv.approximators)}\s+)?$"),
         range_after=re.compile(rf"^\s*(?:\w+\s+)?(?:{lit(lv.range_noun_modifiers)}\s+)?{lit(lv.range_nouns)}\b", flags),
@@ -218,9 +222,10 @@ class Number:
         5,968.40"; not "support sits at 2,650" for a company the lexicon does not know)."""
         near = asset_for(self.fd, self.start, self.end) or section_asset(self.fd, self.start)
         if near is None:
-            topic = dominant_asset(self.fd)
-            return topic is not None and topic.asset.kind == "index" and \
-                near_price(index_levels(self.fd).get(topic.asset.id, []), parse_number(self.fd.text[self.start:self.end]), SCALE_TIGHT)
+            value = parse_number(self.fd.text[self.start : self.end])
+            levels = index_levels(self.fd)
+            return any(m is not None and m.asset.kind == "index" and near_price(levels.get(m.asset.id, []), value, SCALE_TIGHT)
+                       for m in (dominant_asset(self.fd), last_index(self.fd, self.start)))
         return near.mention.asset.kind == "index"
 
     @lazy
@@ -245,6 +250,16 @@ class Number:
         if scale is None or scale.sents == {self.fd.sentence_at(self.start).i}:
             return False  # no figure of the asset, or only those of the number's own sentence: no scale of its own
         return near_price([scale.median], value, SCALE_BARE)
+
+
+INDEX_READ = 1500  # characters before a bare number read for the index the text is still about
+
+
+def last_index(fd: FinDoc, pos: int) -> AssetMention | None:
+    """The index named last in the ``INDEX_READ`` characters before ``pos``, when no other asset is
+    named after it ("The S&P 500 finished at 6,688.35 ... the level that matters is 6,590")."""
+    last = fd.assets.last_before(pos, max(0, pos - INDEX_READ))
+    return last if last is not None and last.asset.kind == "index" else None
 
 
 _TWO_DIGITS = re.compile(r"(?<![\w$.,/£€%+-])\d{2}(?![\w%]|[.,:]\d|\s?(?:-|–)\s?(?:day|week|month|year|hour)\b)")  # "82", not "50-day"
@@ -951,13 +966,26 @@ def _set_target(fd: FinDoc, g: Group) -> _Setter | None:
     return _Setter(m.group("who"), AssetChoice(before[-1], "before") if before else None, ids)
 
 
+def _running_index(fd: FinDoc, g: Group) -> AssetChoice | None:
+    """For bare numbers, the index the text is still about (``last_index``) when they are on the scale
+    of its figures ("The S&P 500 finished at 6,688.35 ... As long as the index holds 6,590")."""
+    first = g.figures[0]
+    if first.money is not None:
+        return None
+    index = last_index(fd, g.start)
+    if index is None or not near_price(index_levels(fd).get(index.asset.id, []), first.value, SCALE_TIGHT):
+        return None
+    return AssetChoice(index, "running index")
+
+
 def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     skip = passing_over(fd, g.start)
     named = asset_named_for(fd, g.end)
     setter = _set_target(fd, g) if fired.value == "target" and not named else None
     cell = level_cell(fd, g.start) if fired.id == "level.table.cell" else None
     asset = (AssetChoice(cell.asset, "table") if cell else None) or (AssetChoice(named, "for") if named else None) or (setter.asset if setter else None) \
-        or asset_for(fd, g.start, g.end, skip=skip) or section_asset(fd, g.start, skip=skip, topic_sections=True)
+        or asset_for(fd, g.start, g.end, skip=skip) or section_asset(fd, g.start, skip=skip, topic_sections=True) \
+        or _running_index(fd, g)
     if setter is not None and asset is not None and asset.id in setter.ids:
         asset = None  # only the broker is named: the target's asset is not known
     if asset is None:
