@@ -33,7 +33,7 @@ from statistics import median
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import SCALE_TIGHT, AssetChoice, asset_for, dominant_asset, grounding, near_price, price_like, rescaled, section_asset
+from extractor.facts.attribution import SCALE_TIGHT, AssetChoice, asset_for, dominant_asset, grounding, near_price, price_like, quoted_in_dollars, rescaled, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence
@@ -42,7 +42,7 @@ from extractor.facts.lazy import lazy
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
 from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading, pipe_tables
-from extractor.normalize.assets import AssetMention
+from extractor.normalize.assets import Asset, AssetMention
 from extractor.normalize.numbers import NUMBER, Money, parse_number, parse_scaled, scale_factor
 from extractor.records import PriceLevelFact
 from extractor.rx import Caseless, PrefixScan
@@ -129,7 +129,7 @@ def cues() -> Cues:
         # "the level of $X", "the zone sits at $X"; a level noun as the subject of "is": "the key level is $X", "the
         # level to watch is $X", "the line that matters most is $X" (not "the price level is $X")
         generic_before=_ci(rf"\b(?:{generic})\s+(?:(?:sits?|lies|stands?|is|comes\s+in)\s+)?{links}\s+(?:the\s+)?$"
-                           rf"|(?<!price\s)\b(?:{generic})(?:\s+(?:to\s+[a-z]+|(?:that|which)\s+[a-z]+(?:\s+most)?))?"
+                           rf"|(?<!price\s)\b(?:{generic})(?:\s+(?:to\s+[a-z]+|(?:that|which)\s+[a-z]+(?:\s+most)?|for\s+\S+))?"
                            rf"\s+{lit(lv.copulas)}\s+(?:{lit(lv.approximators)}\s+)?$"),
         generic_after=re.compile(rf"^\s*(?:\w+\s+){{0,2}}(?:{generic})\b", flags),
         range_before=_ci(rf"\b(?:{alt(lv.range_opener_patterns)})\s+(?:{lit(lv.approximators)}\s+)?$"),
@@ -202,7 +202,7 @@ class Number:
     @lazy
     def near_priced_asset(self) -> bool:
         near = asset_for(self.fd, self.start, self.end, lookback_sents=0)
-        return near is not None and near.mention.asset.kind in ("crypto", "index", "stock", "commodity", "etf")
+        return near is not None and near.mention.asset.kind in ("crypto", "index", "stock", "commodity", "etf", "fx")
 
     @lazy
     def kind_noun_next(self) -> bool:
@@ -246,7 +246,7 @@ class Number:
             return False
         digits = self.fd.text[self.start : self.end].rstrip("kK ")
         value = parse_scaled(digits, 1e3) if self.k_scaled else parse_number(digits)
-        scale = scale_medians(self.fd).get(mention.asset.id)
+        scale = scale_medians(self.fd).get(scale_key(mention.asset))
         if scale is None or scale.sents == {self.fd.sentence_at(self.start).i}:
             return False  # no figure of the asset, or only those of the number's own sentence: no scale of its own
         return near_price([scale.median], value, SCALE_BARE)
@@ -266,7 +266,7 @@ _TWO_DIGITS = re.compile(r"(?<![\w$.,/£€%+-])\d{2}(?![\w%]|[.,:]\d|\s?(?:-|�
 _RANGE_SECOND = re.compile(r"(?i:range|band|channel|between):?\s+[\d,.]+\s?(?:[-–]|to|and)\s?\Z")  # the 96 of "range 82 - 96"
 KIND_NEXT_CHARS = 32  # characters either side of a bare number read for a kind noun right next to it
 SCALE_BARE = 1.5  # a bare number is on an asset's scale within this factor of the median of its figures in the article
-PRICED_KINDS = ("crypto", "stock", "etf", "commodity")  # assets whose bare-number levels the scale check admits
+PRICED_KINDS = ("crypto", "stock", "etf", "commodity", "fx")  # assets whose bare-number levels the scale check admits
 
 
 def _is_year(digits: str) -> bool:
@@ -323,6 +323,25 @@ def single_asset_figures(fd: FinDoc) -> dict[str, list[Written]]:
     return fd.cached("levels.single_asset_figures", find)
 
 
+def scale_key(a: Asset) -> str:
+    """An asset's name for its levels and their scale: a currency's is its pair against the dollar, as
+    markets quote it ("the yen": USD/JPY; "the euro": EUR/USD; a pair written "EUR/JPY" keeps it).
+
+    >>> from extractor.normalize.assets import Asset
+    >>> scale_key(Asset("yen", "fx", "JPY")), scale_key(Asset("euro", "fx", "EUR")), scale_key(Asset("EUR/JPY", "fx", "EUR/JPY"))
+    ('USD/JPY', 'EUR/USD', 'EUR/JPY')
+    >>> scale_key(Asset("greenback", "fx", "USD")), scale_key(Asset("Gold", "commodity", "gold"))
+    ('greenback', 'Gold')
+    """
+    if a.kind != "fx":
+        return a.id
+    if "/" in (a.canonical or ""):
+        return a.canonical
+    if not a.key or not re.fullmatch(r"[A-Z]{3}", a.key) or a.key == "USD":
+        return a.id
+    return f"{a.key}/USD" if a.key in quoted_in_dollars() else f"USD/{a.key}"
+
+
 def asset_scale(fd: FinDoc) -> dict[str, list[Written]]:
     """Asset id -> the figures the article gives a coin, stock, fund or commodity as its price, in text
     order: its dollar prices (``price_like``: "$118.40", not "$2.4bn"), the asset named in their
@@ -336,9 +355,10 @@ def asset_scale(fd: FinDoc) -> dict[str, list[Written]]:
         for m in fd.money:
             if price_like(fd, m) and (choice := asset_for(fd, m.start, m.end) or section_asset(fd, m.start)) is not None \
                     and choice.mention.asset.kind in PRICED_KINDS:
-                out.setdefault(choice.id, []).append(Written(m.value, fd.sentence_at(m.start).i, True))
+                out.setdefault(scale_key(choice.mention.asset), []).append(Written(m.value, fd.sentence_at(m.start).i, True))
+        named = {a.asset.id: a.asset for a in fd.assets.items}
         for asset, written in single_asset_figures(fd).items():
-            out.setdefault(asset, []).extend(w for w in written if w.priced)
+            out.setdefault(scale_key(named[asset]), []).extend(w for w in written if w.priced)
         for sent in fd.sentences:
             if fd.assets.within(sent.start_char, sent.end_char):
                 continue
@@ -348,7 +368,7 @@ def asset_scale(fd: FinDoc) -> dict[str, list[Written]]:
                 choice = asset_for(fd, b.start(), b.end()) or section_asset(fd, b.start())
                 if choice is not None and choice.mention.asset.kind in PRICED_KINDS:
                     try:
-                        out.setdefault(choice.id, []).append(Written(parse_number(b.group("num")), sent.i, True))
+                        out.setdefault(scale_key(choice.mention.asset), []).append(Written(parse_number(b.group("num")), sent.i, True))
                     except ValueError:
                         continue
         return out
@@ -978,6 +998,11 @@ def _running_index(fd: FinDoc, g: Group) -> AssetChoice | None:
     return AssetChoice(index, "running index")
 
 
+def _level_name(asset: AssetChoice) -> str:
+    """The name a level gives its asset (``scale_key``)."""
+    return scale_key(asset.mention.asset)
+
+
 def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     skip = passing_over(fd, g.start)
     named = asset_named_for(fd, g.end)
@@ -1006,7 +1031,7 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
             asset = AssetChoice(own, "respectively")  # "bitcoin and ether ... $150,000 and $6,000, respectively"
         if fd.tracing:
             f.cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})" + (f"; speaker {speaker}" if speaker else ""))
-        fact = PriceLevelFact(asset=asset.id, value=f.value, kind=kind, speaker=speaker, rule=fired.id,
+        fact = PriceLevelFact(asset=_level_name(asset), value=f.value, kind=kind, speaker=speaker, rule=fired.id,
                               **grounding(fd, f.start, f.end, when_span=(g.start, g.end)))
         f.cand.made(fact, fired.id)
 
