@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, replace
 
 from spacy.language import Language
 
-from extractor.data import alternation, compiled, lexicon
+from extractor.data import alternation, compiled, lexicon, pattern_alternation
 from extractor.facts.attribution import counter_side, fx_pair, grounding, is_dollar
 from extractor.facts.candidates import Candidate, Claim
 from extractor.facts.component import Proposal
@@ -52,7 +52,7 @@ from extractor.facts.grammar import ParsingComponent, any_parsed, parsed, reques
 from extractor.facts.lazy import lazy
 from extractor.facts.move_subjects import Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues
 from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
-from extractor.facts.windows import MAX_WINDOW, table_row
+from extractor.facts.windows import MAX_WINDOW, clause_before, table_row
 from extractor.normalize.periods import finditer_periods
 from extractor.records import PercentMoveFact
 
@@ -85,6 +85,7 @@ class Cues:
     teaser: re.Pattern
     joiner: re.Pattern  # between two percents of one group
     metric_name: re.Pattern
+    yield_words: re.Pattern  # a bond, yield or spread: a basis-point change after it is theirs
     not_a_move_after: tuple[tuple[str, re.Pattern], ...]  # (rule name, pattern)
     any_not_a_move_after: re.Pattern  # all of them at once (a quick pre-check)
     discount: re.Pattern  # "a 30% discount to its all-time high": a move when a peak follows
@@ -173,6 +174,7 @@ def cues() -> Cues:
         ref_names=ref_names,
         fibonacci=re.compile(rf"(?<![\w-])(?:{alternation(lx.fibonacci_words)})(?![\w-])", flags),
         fib_ratios=frozenset(float(r) for r in lx.fibonacci_ratios),
+        yield_words=re.compile(rf"(?<![\w-])(?:{pattern_alternation(lx.yield_patterns)})(?![\w-])", re.IGNORECASE),
         change_nouns=frozenset(_squash(w) for w in lx.change_nouns),
         # "extending its gain to 8%", "takes its gain over the past seven days to 17%" (a span between the noun and "to")
         noun_to=re.compile(rf"(?<![\w-])(?:{alternation([w for w in lx.change_nouns if ' ' not in w])})"
@@ -394,6 +396,38 @@ def _fibonacci(g: Group) -> bool:
     return False
 
 
+_BPS = re.compile(r"bps?\b|basis", re.IGNORECASE)
+_YIELD_CLAUSE_CUT = re.compile(r"[,;]|\b(?:and|while|whereas|but)\b")
+YIELD_READ = 60  # characters of the clause before a basis-point change read for the yield it belongs to
+
+
+def _yield_bps(g: Group) -> bool:
+    """A change in basis points with a bond, yield, spread or tenor (or a yield in percent) before it in its clause."""
+    text = g.fd.text
+    if not any(_BPS.search(text, p.start, p.end) for p in g.items):
+        return False
+    lo = max(g.sent.start_char, g.first.start - len(clause_before(g.fd, g.first.start)), g.first.start - YIELD_READ)
+    for cut in _YIELD_CLAUSE_CUT.finditer(text, lo, g.first.start):  # "the 10-year yield fell 6 bps, and bitcoin fell 250 bps"
+        lo = cut.end()
+    named = g.fd.assets.within(lo, g.first.start)
+    return any(not any(a.start <= m.start() < a.end for a in named) and not _in_name(text, m)
+               for m in cues().yield_words.finditer(text, lo, g.first.start))
+
+
+def _in_name(text: str, m: re.Match) -> bool:
+    """A capitalized word next to another: part of a name ("the Northgate High *Yield* *Bond* ETF fell 40 bps" is the
+    fund's move), not an acronym ("UST", "JGB").
+
+    >>> [_in_name(t, re.search(r"Yield|Bond|UST|yield", t)) for t in ("the High Yield Bond ETF", "UST 2y", "the 10-year yield")]
+    [True, False, False]
+    """
+    word = m.group()
+    if not word[:1].isupper() or word.isupper():
+        return False
+    before, after = text[max(0, m.start() - 30) : m.start()].split(), text[m.end() : m.end() + 30].split()
+    return bool((before and before[-1][:1].isupper()) or (after and after[0][:1].isupper()))
+
+
 _CHIP_LEFT = re.compile(r"\(\s*[A-Z][A-Z0-9.]{0,5}\s*$")
 
 
@@ -465,6 +499,8 @@ def blockers() -> Table:
              _quote_chip),
         Rule("move.blocked.table_quantity", "a table column whose header names a quantity: 'AUM % Change', 'Volume %'",
              _table_quantity),
+        Rule("move.blocked.yield_bps", "a change in basis points of a bond yield or spread named before it in its clause ('the "
+             "10-year yield fell 6 bps', 'UST 2y 3.55% (-2.7bp)'): a yield's change, never a move", _yield_bps),
         Rule("move.blocked.amount_change", "the change of an amount or count written right before it: '$58.6 million, a 32% "
              "increase', '950 coins, a 37% decrease', '$2.1 billion, up 35%'", _amount_change),
     ]

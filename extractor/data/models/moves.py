@@ -98,6 +98,9 @@ class MoveLexicon(Lexicon):
     subordinate_openers: Phrases = Field(description="words that open a side clause ('Litecoin held up *where* Bitcoin and Cardano "
                                                      "slipped; it rose 2%'): a name there is a passing mention, and 'it' after a "
                                                      "semicolon refers to the sentence's own subject")
+    yield_patterns: Patterns = Field(description="regex: a bond, yield or spread written before a change in basis points ('the "
+                                                 "10-year *yield* fell 6 bps', '*UST 2y* 3.55% (-2.7bp)'): the change of a yield or spread, "
+                                                 "never a move")
     fibonacci_ratios: Phrases = Field(description="the standard Fibonacci ratios in percent, as written ('38.2', '61.8')")
 
     @model_validator(mode="after")
