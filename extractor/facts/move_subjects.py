@@ -693,6 +693,11 @@ def _antecedent(pl: Place, pronoun: int) -> Found:
     before = mentions(fd).last_before(end, max(pl.sent.start_char, end - pl.config.reach))
     if before is not None and before.end == end:
         return Found((before,), "the antecedent of a relative clause")
+    if fd.text.startswith("whose", pronoun):  # "the biggest faller was Kessler Logistik, whose shares plunged 7.9%"
+        nm = _NAME_BEFORE_POSS.search(fd.text, max(pl.sent.start_char, end - 80), end)
+        name = clean_name(fd, nm.start("name"), nm.end("name")) if nm else None
+        if name is not None and not _common_word(fd, name):
+            return Found((name,), "the name 'whose' refers to")
     s, e = clause_subject_span(pl, comma)
     return _np_found(pl, s, e, 1)
 
@@ -707,6 +712,8 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
         return UNDECIDED
     if low in ("which", "that", "who") and depth == 0:
         return _antecedent(pl, start)
+    if depth == 0 and (whose := _WHOSE.fullmatch(low)) is not None and whose.group("noun") in c.owner_heads:
+        return _antecedent(pl, start)  # "..., whose shares plunged 7.9%"
     if low in c.anaphor_of:
         return _anaphor(pl, c.anaphor_of[low], start, end)
     if c.episode.fullmatch(low):  # "the second dropped by 56%": an episode of the running asset
@@ -813,6 +820,7 @@ def _change_label(pl: Place, start: int) -> Found | None:
     return _anaphor(pl, "any", start, start + len(text[start : pl.start].rstrip(" :")))
 
 
+_WHOSE = re.compile(r"whose (?P<noun>[a-z-]+(?: price)?)")
 _APOSTROPHE = re.compile(r"['’]")  # every possessive holds one
 _FOR_AFTER = re.compile(r"\s+for\s+(?:the\s+)?", re.IGNORECASE)
 _AFTER_PRICE = re.compile(r",\s*(?:up|down|higher|lower)\s+(?:(?:about|nearly|almost|roughly|some)\s+)?$", re.IGNORECASE)
