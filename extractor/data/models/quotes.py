@@ -42,7 +42,8 @@ class QuoteLexicon(Lexicon):
                                   "a possessive ('Ann Lee's remarks') does the same")
     passive_auxiliaries: Phrases = Field(description="auxiliaries that make a reporting verb passive ('traders are told'): the person "
                                          "next to it is not the speaker")
-    addressee_verbs: Phrases = Field(description="reporting verbs whose object is the listener ('told Ann Lee', 'asked Ann Lee'), "
+    addressee_verbs: Phrases = Field(description="reporting verbs whose object is not the speaker: the listener ('told Ann Lee', "
+                                     "'asked Ann Lee') or what is described ('describing Hong Kong's approach as \"...\"'), "
                                      "unless the verb follows a quote ('\"Why?\" asked Ann Lee')")
     remark_nouns: Phrases = Field(description="nouns that carry a person's words after a possessive ('Ann Lee's remark that \"...\"', "
                                   "'her pledge to turn it into \"...\"')")
