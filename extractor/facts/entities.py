@@ -5,7 +5,7 @@ entity from them (``data/entities.json`` holds the words):
 
 - ``Name (TICKER)``, ``Name (NASDAQ: TICK)``: a listed company, fund, index or token;
 - ``$TICK``: a cashtag;
-- "shares of Name", "Name shares", "Name's stock": a listed company;
+- "shares of Name", "Name shares", "Name's stock", "Name, whose shares": a listed company;
 - "the Name token", "Name memecoin": a token;
 - "Name Index", "Name Composite": an index;
 - ``BASE/QUOTE``: a pair (against a dollar or stablecoin it is the base asset's price; two
@@ -107,6 +107,9 @@ def _intro_re() -> re.Pattern:
 # both open with what a match starts with (the lookbehind checked after it), so re skips ahead
 _CASHTAG = re.compile(r"\$(?<![\w$]\$)(?P<tick>[A-Z][A-Za-z0-9]{1,9})\b(?![\d.,])")
 _PAIR = re.compile(r"(?P<base>[A-Z](?<![\w/$][A-Z])[A-Z0-9]{1,5})/(?P<quote>[A-Z]{2,5})\b(?!/)")
+
+
+_NAME_BEFORE_COMMA = re.compile(rf"(?P<name>{_WORD}(?:[ ]{_WORD}){{0,3}})\Z")
 
 
 @compiled
@@ -481,6 +484,15 @@ class Registry:
         shares = find_all(text, ("shares",))
         for m in _anchored(_share_re(), text, sorted(shares + find_all(text, ("stock",))), 4, set(shares + find_all(text, ("Shares",)))):
             name = clean_name(m.group("a") or m.group("b"), w, self.lower_words)
+            toks = name.split(" ") if name else []
+            if name and canonical_asset(name) is None and toks[-1] not in w.not_asset_heads \
+                    and not any(t in w.fund_heads for t in toks):
+                self._add(name, None, "stock")
+        for q in find_all(text, (", whose ",)):  # "Kessler Logistik, whose shares plunged": a listed company
+            if not re.match(rf"(?i:{w.share_nouns})\b", text[q + 8 : q + 20]):
+                continue
+            m = _NAME_BEFORE_COMMA.search(text, max(0, q - 60), q)
+            name = clean_name(m.group("name"), w, self.lower_words) if m else None
             toks = name.split(" ") if name else []
             if name and canonical_asset(name) is None and toks[-1] not in w.not_asset_heads \
                     and not any(t in w.fund_heads for t in toks):
