@@ -109,6 +109,14 @@ _CASHTAG = re.compile(r"\$(?<![\w$]\$)(?P<tick>[A-Z][A-Za-z0-9]{1,9})\b(?![\d.,]
 _PAIR = re.compile(r"(?P<base>[A-Z](?<![\w/$][A-Z])[A-Z0-9]{1,5})/(?P<quote>[A-Z]{2,5})\b(?!/)")
 
 
+@compiled
+def _company_opener_re() -> re.Pattern:
+    """A run of capitalised words ending in a company word (``stock_context``), then a lower-case word."""
+    company = [x for x in lexicon("entities").stock_context if x[:1].isupper()]
+    # the lower-case word after it is no conjunction or preposition ("Brightline Markets Ltd and its affiliates may hold ...")
+    return re.compile(rf"(?P<name>(?:{_WORD} ){{1,3}}(?:{alternation(company)}))(?= (?!(?:and|or|of|in|for|to|on|at|by|with)\b)[a-z])")
+
+
 _NAME_BEFORE_COMMA = re.compile(rf"(?P<name>{_WORD}(?:[ ]{_WORD}){{0,3}})\Z")
 
 
@@ -504,6 +512,7 @@ class Registry:
             if name and name.split(" ")[-1] not in w.not_asset_heads:
                 self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
         self._movers()
+        self._company_openers()
         self._bare_tickers()
         for m in _anchored(_index_re(), text, find_all(text, w.index_heads), 6):
             name = clean_name(m.group("name"), w, self.lower_words)
@@ -517,6 +526,22 @@ class Registry:
                     and not any(t in w.not_asset_heads or t in w.fund_heads for t in name.split(" ")[:-1]) \
                     and name.split(" ")[-1] not in w.not_asset_heads and not any(canonical_asset(t) for t in name.split(" ")):
                 self._add(name, None, "etf")  # (a fund named after its coin, "Kestrel Solana Trust", is the flows module's)
+
+    def _company_openers(self) -> None:
+        """Two to four capitalised words ending in a company word that open a sentence before a
+        lower-case word ("Tallis Software was the standout. The company's stock rocketed 18.7% to
+        $212.35"): a listed company, so the figures after it resolve to it, not to a stock named before."""
+        text, w = self.text, self.w
+        for m in _company_opener_re().finditer(text):
+            start = m.start("name")
+            if start > 0 and not (text[start - 1] == "\n" or (start >= 2 and text[start - 2] in ".!?" and text[start - 1] == " ")):
+                continue
+            name = clean_name(m.group("name"), w, self.lower_words)
+            toks = name.split(" ") if name else []
+            if len(toks) < 2 or toks[0].lower() in w.not_names or " ".join(toks[:2]).lower() in w.not_names \
+                    or canonical_asset(name) is not None or any(canonical_asset(t) for t in toks[:-1]):
+                continue
+            self._add(name, None, "stock")
 
     def _movers(self) -> None:
         """A capitalised name right before a move verb and its percent ("Corvane Therapeutics jumped
