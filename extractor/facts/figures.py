@@ -24,7 +24,6 @@ class FigureContext:
     past_motion: Caseless  # "after it rose": a hypothetical word that reports the past
     not_left: Caseless  # words before a figure that make it something else (cost basis, strike)
     not_right: re.Pattern  # ... and words after it
-    related: re.Pattern  # a "Related:" / "Read more" line
     traded_left: Caseless  # "the current ", "its peak just above ": a traded price follows
     traded_right: re.Pattern  # " all-time high", " swing low": the figure is a traded high or low
     revisit: re.Pattern  # "may retest the record high at ": a level to reach again, not a traded price
@@ -92,7 +91,6 @@ def figure_context() -> FigureContext:
         # position) scan a lower-cased copy, and not at all without a word every match needs
         not_left=Caseless(rf"\b(?:{alt(ctx.not_a_price_left_patterns)})\b[^$\d]{{0,45}}$"),
         not_right=re.compile(rf"^\s*(?:{alt(ctx.not_a_price_right_patterns)})\b", flags),
-        related=re.compile(ctx.related_line_pattern, flags | re.MULTILINE),
         traded_left=Caseless(rf"\b(?:{alt(ctx.traded_left_patterns)})\s+(?:(?:roughly|about|nearly|around|just)\s+)?$"),
         traded_right=re.compile(rf"^\s*(?:{alt(ctx.traded_right_patterns)})\b", flags),
         revisit=re.compile(rf"\b(?:{alt(ctx.revisit_patterns)})\b(?:\s+[\w'’-]+){{0,4}}\s*$", flags),

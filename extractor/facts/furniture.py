@@ -28,6 +28,8 @@ from extractor.records import FACT_TYPES
 from extractor.rx import Caseless, lower_exactly, matches_at, required_words
 
 STRIP = outcome("furniture.ticker_strip", "a price-ticker strip ('BTC$71,904+2.1% ETH$3,377+1.0%'): no facts")
+TEASER_LINE = outcome("furniture.teaser_line", "a line of other stories after a 'Read more:' or 'Related:' label ('Read more: Bond "
+                      "ETFs notch record month with $48bn of inflows'): no facts")
 TEASER_BLOCK = outcome("furniture.teaser_block", "a block of other stories under a 'Related', 'Read more', 'Editors' picks' heading: no facts")
 BIO_BLOCK = outcome("furniture.bio_block", "the author box under an 'About the author' or disclosure heading: no facts")
 DISCLAIMER = outcome("furniture.disclaimer", "a disclaimer or disclosure paragraph: no facts")
@@ -50,6 +52,7 @@ class Config:
 @dataclass(frozen=True)
 class Patterns:
     teaser_heading: re.Pattern
+    teaser_label: re.Pattern  # "Read more: <headline> · <headline>": a teaser label opening a line of other stories
     bio_heading: re.Pattern
     disclaimer: re.Pattern
     bio_sentence: re.Pattern
@@ -107,6 +110,8 @@ def patterns() -> Patterns:
     bio_sentence = re.compile(rf"(?:^|(?<=[.!?]\s))(?:{pattern_alternation(lx.bio_sentence_patterns)})")
     return Patterns(
         teaser_heading=re.compile(rf"^(?:{pattern_alternation(lx.teaser_heading_patterns)})$", flags),
+        teaser_label=re.compile(rf"(?:^|(?<=[.!?])[ \t]+)[ \t>*_-]*(?:{pattern_alternation(list(lx.teaser_heading_patterns) + list(lx.teaser_label_patterns))})[*_]*[ \t]*"
+                                rf"(?:[:|–—]|[ \t]-[ \t])[*_ \t]*(?=\S)", flags),
         bio_heading=re.compile(rf"^(?:{pattern_alternation(lx.bio_heading_patterns)})$", flags),
         disclaimer=re.compile(rf"^\W*(?:{pattern_alternation(lx.disclaimer_patterns)})", flags),
         bio_sentence=bio_sentence,
@@ -276,6 +281,17 @@ def _strip_lines(text: str) -> Iterator[tuple[int, int]]:
         pos = end + 1
 
 
+_LABEL_SEPARATORS = (":", "|", "–", "—", " - ")
+
+
+def _teaser_label(p: Patterns, line: str) -> int | None:
+    """Where a teaser label opens the line or one of its sentences ("Read more: ...", "Bitcoin rose. Related - ..."), or ``None``."""
+    if not any(sep in line for sep in _LABEL_SEPARATORS):
+        return None
+    m = p.teaser_label.search(line)
+    return m.start() if m is not None else None
+
+
 def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int, str]]:
     """``(start, end, rule id)`` of every piece of page furniture in ``text``, in order.
 
@@ -325,6 +341,8 @@ def furniture_spans(text: str, config: Config = Config()) -> list[tuple[int, int
             continue
         if p.disclaimer.match(line.text):
             out.append((line.start, line.end, DISCLAIMER.id))
+        elif (label := _teaser_label(p, line.text)) is not None:
+            out.append((line.start + label, line.end, TEASER_LINE.id))
         elif ((promo_lines is None or promo_lines[i]) and len(_WORDS.findall(line.text)) <= config.promo_max_words
               and p.promo.search(line.text)):
             out.append((line.start, line.end, PROMO.id))

@@ -806,19 +806,6 @@ def _own_figure() -> re.Pattern:
                       re.IGNORECASE)
 
 
-def _on_related_line(c: Clause) -> bool:
-    """The group's sentence, or the line it stands on, opens with "Related:", "Read more" ..."""
-    fd, start = c.fd, c.group.start
-    related = figure_context().related
-    sent = fd.sentence_at(start)
-    if related.match(fd.text[sent.start_char : min(start, sent.start_char + MAX_WINDOW)]):
-        return True
-    lo = fd.text.rfind("\n", max(0, start - MAX_WINDOW), start) + 1
-    if lo == 0 and start > MAX_WINDOW:
-        return False  # the line starts further back than any window reaches
-    return bool(related.match(fd.text[lo:start]))
-
-
 def _traded(c: Clause) -> bool:
     """The words right around the group mark it a traded price (the current price, a high or low
     reached) and no kind noun or level verb stands before it: "the current $X level", "from its $X
@@ -844,7 +831,6 @@ CLAUSE_BLOCKERS = Table("level.blocked", [
          lambda c: figure_context().rules_out(c.left, c.right)),
     Rule("level.blocked.traded", "the words right around the figure mark it a traded price ('the current $X level', "
          "'its $X all-time high', 'a high was formed at $X') and no kind noun or level verb precedes it", _traded),
-    Rule("level.blocked.related_line", "a figure on a 'Related:' / 'Read more' line belongs to another story", _on_related_line),
 ])
 
 

@@ -82,7 +82,6 @@ class Config:
 class Cues:
     """What the block, sign and veto stages read (``data/move_lexicon.json``)."""
 
-    teaser: re.Pattern
     joiner: re.Pattern  # between two percents of one group
     metric_name: re.Pattern
     yield_words: re.Pattern  # a bond, yield or spread: a basis-point change after it is theirs
@@ -145,7 +144,6 @@ def cues() -> Cues:
             ref_names.setdefault(n.lower(), ref)
     flags = re.IGNORECASE
     return Cues(
-        teaser=re.compile(rf"^\W*(?:{alternation(lx.teaser_prefixes)})\s*[:|–—-]", flags),
         joiner=re.compile(rf"\s*(?:,|,?\s*(?:{alternation(lx.joiner_words)})|–|-)\s*", flags),
         metric_name=_right_after(lx.metric_names, adjs),
         not_a_move_after=tuple((name, _right_after(phrases, adjs)) for name, phrases in lx.not_a_move_after.items()),
@@ -487,8 +485,6 @@ def blockers() -> Table:
     """The group blockers, in order (one rule per ``not_a_move_after`` entry of the lexicon)."""
     c = cues()
     rules = [
-        Rule("move.blocked.teaser", "a teaser link line ('Related: ...', 'Read more - ...'), not body text",
-             lambda g: bool(c.teaser.match(g.sent.text))),
         Rule("move.blocked.heading", "a line that opens with '#' (a hashtag post or a heading the cleaner kept), not body text",
              lambda g: bool(_HEADING.match(g.sent.text))),
         Rule("move.blocked.metric_name", "the percent is part of a metric's name written right after it ('2% market depth', "

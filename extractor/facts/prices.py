@@ -32,7 +32,7 @@ from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import Rule, Table, outcome
-from extractor.facts.windows import clause_after, clause_before, line_before, table_lines, table_row
+from extractor.facts.windows import clause_after, clause_before, table_lines, table_row
 from extractor.normalize.assets import AssetMention
 from extractor.normalize.numbers import Money, parse_number, table_figure
 from extractor.records import PriceFact
@@ -132,18 +132,10 @@ _FROM_END = re.compile(r"\bfrom\s*$", re.I)
 _FROM_TO_END = re.compile(r"\bfrom\s+(?:near\s+|around\s+|about\s+)?\S+\s+to\s*$", re.I)
 
 
-def _related(f: Figure) -> bool:
-    sent = f.fd.sentence_at(f.money.start)
-    left = line_before(f.fd.text, f.money.start)
-    left = left[max(0, len(left) - (f.money.start - sent.start_char)) :]
-    return bool(figure_context().related.search(left))
-
-
 BLOCKERS = Table("price.blocked", [
     Rule("price.blocked.amount", "an amount written with million/billion ('$113.8M'): a flow, cap or volume, not a price "
          "(in a currency of small units, millions may be a price: 'bitcoin traded at 142.6 million won')",
          lambda f: f.money.scaled and f.written_scale > (1e6 if f.money.currency in cues().small_units else f.config.max_scale)),
-    Rule("price.blocked.related_line", "a figure on a 'Related:' / 'Read more' line belongs to another story", _related),
     Rule("price.blocked.not_a_price", "words around the figure make it a cost basis, strike, market cap, fee ...",
          lambda f: figure_context().rules_out(f.near, f.right)),
     Rule("price.blocked.hypothetical", "a forecast or scenario clause ('could rally to', 'if it breaks'): a level, not a price; "

@@ -74,16 +74,6 @@ def sentence_after(fd: FinDoc, end: int, cap: int = MAX_WINDOW) -> str:
     return fd.text[end : min(sent.end_char, end + cap)]
 
 
-def line_before(text: str, pos: int, cap: int = MAX_WINDOW) -> str:
-    """The text of ``pos``'s line before it (at most ``cap`` characters).
-
-    >>> line_before("Read more: x\\nBitcoin at $5", 25)
-    'Bitcoin at $'
-    """
-    lo = text.rfind("\n", max(0, pos - cap), pos) + 1
-    return text[max(lo, pos - cap) : pos]
-
-
 _HEADING_END = re.compile(r"[.!?:;,\"”’)]\s*$")
 _CREDIT = re.compile(r"\w+(?:\s\w+)?:\s")
 

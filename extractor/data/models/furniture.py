@@ -9,6 +9,9 @@ from extractor.data.models.base import Lexicon, Patterns
 class Furniture(Lexicon):
     """``furniture.json`` (extractor/facts/furniture.py)."""
 
+    teaser_label_patterns: Patterns = Field(description="labels that, beside the teaser headings, open a line (or a sentence) of other stories "
+                                            "before a colon, bar or dash ('Read: ...', 'ICYMI: ...'; with a heading: 'Read more: ...', 'Related - "
+                                            "...'): the rest of the line is no fact of the article")
     teaser_heading_patterns: Patterns = Field(description="headings ('Related Articles', 'Editors' picks') that open a block of other stories")
     bio_heading_patterns: Patterns = Field(description="headings ('About the author', 'Disclosure') that open the author box")
     disclaimer_patterns: Patterns = Field(description="how a disclaimer or disclosure paragraph starts")

@@ -55,7 +55,6 @@ class MoveLexicon(Lexicon):
                                                     "('open interest *in* ether futures dropped 12%')")
     relative_pronouns: Phrases = Field(description="pronouns that open a relative clause holding the cue ('bitcoin, *which* rose 2%')")
     joiner_words: Phrases = Field(description="words (besides a comma or dash) that join percents into one group: '5% and 7%', '20% to 35%'")
-    teaser_prefixes: Phrases = Field(description="line openers of a teaser link ('Related: ...', 'Read more - ...'): not body text")
     anaphors: Annotated[dict[RuleName, Phrases], Len(min_length=1)] = Field(
         description="pronouns and generic noun phrases that refer back to an asset named before, by the kind of asset they "
                     "refer to ('the stock' -> stock, 'the token' -> crypto, 'it' -> any)")

@@ -31,7 +31,6 @@ class FigureContext(Lexicon):
     past_motion_patterns: Patterns = Field(description="words of past motion that make a preceding hypothetical word a report ('after it rose')")
     not_a_price_left_patterns: Patterns = Field(description="words before a figure that make it something else: cost basis, strike, market cap")
     not_a_price_right_patterns: Patterns = Field(description="words right after a figure that make it something else: '$X strike', '$X in inflows'")
-    related_line_pattern: Pattern = Field(description="a 'Related:' / 'Read more' line: its figures belong to another story")
     traded_left_patterns: Patterns = Field(description="words right before a figure that mark it a traded price: 'the current', 'its peak of', 'a high was formed at'")
     traded_right_patterns: Patterns = Field(description="words right after a figure that mark it a traded high or low: '$X all-time high', '$X swing low'")
     revisit_patterns: Patterns = Field(description="verbs that make a high or low before a figure a level to reach again: 'may retest the record high at $X'")
