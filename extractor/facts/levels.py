@@ -262,6 +262,10 @@ def last_index(fd: FinDoc, pos: int) -> AssetMention | None:
     return last if last is not None and last.asset.kind == "index" else None
 
 
+_RANGE_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+"
+# both ends of a range written with a dash right before a range noun ("a 1.3350-1.3500 range"): the bare-number scan
+# leaves a number before a dash alone
+_DASH_RANGE = re.compile(rf"(?<![\w$.,/£€-])(?P<a>{_RANGE_NUMBER})\s?[-–]\s?(?P<b>{_RANGE_NUMBER})(?=\s+(?:[a-z-]+\s+)?(?:range|band|channel|corridor)\b)")
 _TWO_DIGITS = re.compile(r"(?<![\w$.,/£€%+-])\d{2}(?![\w%]|[.,:]\d|\s?(?:-|–)\s?(?:day|week|month|year|hour)\b)")  # "82", not "50-day"
 _RANGE_SECOND = re.compile(r"(?i:range|band|channel|between):?\s+[\d,.]+\s?(?:[-–]|to|and)\s?\Z")  # the 96 of "range 82 - 96"
 KIND_NEXT_CHARS = 32  # characters either side of a bare number read for a kind noun right next to it
@@ -558,6 +562,15 @@ def _figures(fd: FinDoc, config: Config, out: Proposal) -> list[Figure]:
             continue
         if (fig := _vetted(out, Number(fd, b.start(), b.end(), None, config), value)) is not None:
             figures.append(fig)
+    for r in _DASH_RANGE.finditer(fd.text):  # "a 1.3350-1.3500 range", "the 6,550–6,850 band": a range written with a dash
+        for part in ("a", "b"):
+            n = Number(fd, r.start(part), r.end(part), None, config)
+            try:
+                value = parse_number(r.group(part))
+            except ValueError:
+                continue
+            if (fig := _vetted(out, n, value)) is not None:
+                figures.append(fig)
     for b in _TWO_DIGITS.finditer(fd.text):  # "support at 82", "range 82 - 96": only right next to a kind noun
         n = Number(fd, b.start(), b.end(), None, config)
         if not n.kind_noun_next or not n.near_priced_asset:
