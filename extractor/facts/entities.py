@@ -110,11 +110,28 @@ _PAIR = re.compile(r"(?P<base>[A-Z](?<![\w/$][A-Z])[A-Z0-9]{1,5})/(?P<quote>[A-Z
 
 
 @compiled
-def _company_opener_re() -> re.Pattern:
-    """A run of capitalised words ending in a company word (``stock_context``), then a lower-case word."""
+def _company_word_scan() -> PrefixScan:
+    """A company word (``stock_context``, capitalised) after a space, then a lower-case word that is no
+    conjunction or preposition ("Brightline Markets Ltd and its affiliates may hold ..." is no opener)."""
     company = [x for x in lexicon("entities").stock_context if x[:1].isupper()]
-    # the lower-case word after it is no conjunction or preposition ("Brightline Markets Ltd and its affiliates may hold ...")
-    return re.compile(rf"(?P<name>(?:{_WORD} ){{1,3}}(?:{alternation(company)}))(?= (?!(?:and|or|of|in|for|to|on|at|by|with)\b)[a-z])")
+    return PrefixScan(re.compile(rf"(?<= )(?:{alternation(company)})(?= (?!(?:and|or|of|in|for|to|on|at|by|with)\b)[a-z])"))
+
+
+_OPENER_WORDS = re.compile(rf"(?:^|(?<=\n)|(?<=[.!?] ))(?P<name>(?:{_WORD} ){{1,3}})\Z")
+OPENER_READ = 80  # characters before a company word read for the capitalised words that open its sentence
+
+
+def _company_opener_matches(text: str) -> Iterator[tuple[int, str]]:
+    """``(start, name)`` of two to four capitalised words ending in a company word that open a sentence
+    before a lower-case word, found from the company words (rare) back.
+
+    >>> list(_company_opener_matches("Shares fell. Tallis Software was the standout.\\nAcme Group and its units."))
+    [(13, 'Tallis Software')]
+    """
+    for w in _company_word_scan().finditer(text):
+        m = _OPENER_WORDS.search(text, max(0, w.start() - OPENER_READ), w.start())
+        if m is not None:
+            yield m.start("name"), text[m.start("name") : w.end()]
 
 
 _NAME_BEFORE_COMMA = re.compile(rf"(?P<name>{_WORD}(?:[ ]{_WORD}){{0,3}})\Z")
@@ -531,12 +548,9 @@ class Registry:
         """Two to four capitalised words ending in a company word that open a sentence before a
         lower-case word ("Tallis Software was the standout. The company's stock rocketed 18.7% to
         $212.35"): a listed company, so the figures after it resolve to it, not to a stock named before."""
-        text, w = self.text, self.w
-        for m in _company_opener_re().finditer(text):
-            start = m.start("name")
-            if start > 0 and not (text[start - 1] == "\n" or (start >= 2 and text[start - 2] in ".!?" and text[start - 1] == " ")):
-                continue
-            name = clean_name(m.group("name"), w, self.lower_words)
+        w = self.w
+        for _, raw in _company_opener_matches(self.text):
+            name = clean_name(raw, w, self.lower_words)
             toks = name.split(" ") if name else []
             if len(toks) < 2 or toks[0].lower() in w.not_names or " ".join(toks[:2]).lower() in w.not_names \
                     or canonical_asset(name) is not None or any(canonical_asset(t) for t in toks[:-1]):

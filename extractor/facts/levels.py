@@ -45,7 +45,7 @@ from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_
 from extractor.normalize.assets import Asset, AssetMention
 from extractor.normalize.numbers import NUMBER, Money, parse_number, parse_scaled, scale_factor
 from extractor.records import PriceLevelFact
-from extractor.rx import Caseless, PrefixScan
+from extractor.rx import Caseless, PrefixScan, find_all
 
 TYPE = "price_level"
 KINDS = ("support", "resistance", "target")  # the kinds a noun, a verb or a scenario names, in order of preference
@@ -265,7 +265,25 @@ def last_index(fd: FinDoc, pos: int) -> AssetMention | None:
 _RANGE_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+"
 # both ends of a range written with a dash right before a range noun ("a 1.3350-1.3500 range"): the bare-number scan
 # leaves a number before a dash alone
-_DASH_RANGE = re.compile(rf"(?<![\w$.,/£€-])(?P<a>{_RANGE_NUMBER})\s?[-–]\s?(?P<b>{_RANGE_NUMBER})(?=\s+(?:[a-z-]+\s+)?(?:range|band|channel|corridor)\b)")
+_DASH_RANGE = re.compile(rf"(?<![\w$.,/£€-])(?P<a>{_RANGE_NUMBER})\s?[-–]\s?(?P<b>{_RANGE_NUMBER})\s+(?:[a-z-]+\s+)?\Z")
+_RANGE_NOUNS = ("range", "band", "channel", "corridor")
+DASH_RANGE_READ = 60  # characters before a range noun read for the dashed pair
+
+
+def _dash_ranges(text: str) -> list[re.Match]:
+    """The dashed pairs of numbers written right before a range noun ("a 1.3350-1.3500 range"),
+    looked for only before the nouns (rare), in text order.
+
+    >>> [(m.group("a"), m.group("b")) for m in _dash_ranges("a 1.3350-1.3500 range and 6,550 – 6,850 trading band; 5-7 range")]
+    [('1.3350', '1.3500'), ('6,550', '6,850')]
+    """
+    out = []
+    for q in find_all(text, _RANGE_NOUNS):
+        if q and (text[q - 1].isspace()) and not text[q + len(next(n for n in _RANGE_NOUNS if text.startswith(n, q))) :][:1].isalnum():
+            m = _DASH_RANGE.search(text, max(0, q - DASH_RANGE_READ), q)
+            if m is not None:
+                out.append(m)
+    return out
 _TWO_DIGITS = re.compile(r"(?<![\w$.,/£€%+-])\d{2}(?![\w%]|[.,:]\d|\s?(?:-|–)\s?(?:day|week|month|year|hour)\b)")  # "82", not "50-day"
 _RANGE_SECOND = re.compile(r"(?i:range|band|channel|between):?\s+[\d,.]+\s?(?:[-–]|to|and)\s?\Z")  # the 96 of "range 82 - 96"
 KIND_NEXT_CHARS = 32  # characters either side of a bare number read for a kind noun right next to it
@@ -562,7 +580,7 @@ def _figures(fd: FinDoc, config: Config, out: Proposal) -> list[Figure]:
             continue
         if (fig := _vetted(out, Number(fd, b.start(), b.end(), None, config), value)) is not None:
             figures.append(fig)
-    for r in _DASH_RANGE.finditer(fd.text):  # "a 1.3350-1.3500 range", "the 6,550–6,850 band": a range written with a dash
+    for r in _dash_ranges(fd.text):  # "a 1.3350-1.3500 range", "the 6,550–6,850 band": a range written with a dash
         for part in ("a", "b"):
             n = Number(fd, r.start(part), r.end(part), None, config)
             try:
