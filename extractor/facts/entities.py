@@ -374,6 +374,8 @@ def clean_name(name: str, w: Words, lower_words: frozenset[str] = frozenset()) -
     (None, 'Quillon Foods')
     >>> clean_name("Rival Lanyard Pay", w), clean_name("Chipmaker Orrin Micro", w), clean_name("Bank of Ardmore", w)
     ('Lanyard Pay', 'Orrin Micro', 'Bank of Ardmore')
+    >>> clean_name("Shares of Strathmore", w), clean_name("iShares Bitcoin Trust", w)
+    ('Strathmore', 'iShares Bitcoin Trust')
     """
     toks = [t for t in name.split(" ") if t]
     for i in range(len(toks) - 2, -1, -1):  # a full stop inside the run ends a sentence: the name starts after it
@@ -391,6 +393,8 @@ def clean_name(name: str, w: Words, lower_words: frozenset[str] = frozenset()) -
         else:
             toks = toks[: i] + [_POSSESSIVE.sub("", toks[i])]
     toks = [t for t in toks if not w.adjective.match(t)]
+    while toks and toks[0].islower():  # "(Shares) of Acme": no name opens with a lower-case word
+        toks = toks[1:]
     if len(toks) > 2 and re.fullmatch(r"[A-Z]{1,5}", toks[-1]) and _COMPANY_WORD.fullmatch(toks[-2]):
         toks = toks[:-1]  # "Acme Corporation ACME": the ticker some wires write after the name
     if not toks:
