@@ -935,6 +935,26 @@ def _lines_around(text: str, start: int, end: int) -> str:
     return " ".join(before + after)
 
 
+# "Figures in US$ millions unless stated", "All amounts in $m": the unit of an article's bare table figures
+_UNIT_STATEMENT = re.compile(r"(?<![\w-])(?:all\s+)?(?:figures|amounts|numbers|values|flows|data)\s+(?:are\s+|shown\s+|given\s+)?in\s+"
+                             r"(?:US\$|USD|\$|U\.S\.\s+dollars?)\s?(?:m|mn|mln|millions?|bn|billions?)(?![\w-])", re.IGNORECASE)
+
+
+def document_unit(fd: FinDoc) -> MoneyUnit | None:
+    """The money unit an article states for its figures ("Figures in US$ millions unless stated"), once per Doc.
+
+    >>> import spacy
+    >>> from extractor.facts.doc import view
+    >>> document_unit(view(spacy.blank("en")("Data as of Friday. Figures in US$ millions unless stated.")))
+    MoneyUnit(currency='USD', factor=1000000.0)
+    """
+    def find() -> MoneyUnit | None:
+        m = _UNIT_STATEMENT.search(fd.text)
+        return money_unit(m.group()) if m else None
+
+    return fd.cached("flows.document_unit", find)
+
+
 def _cell_day(fd: FinDoc, lo: int, hi: int) -> tuple[str | None, str] | None:
     """The day a table cell names ("Fri, Mar 6", "2026-03-06"): (its date, as written)."""
     refs = fd.days.within(lo, hi)
@@ -983,7 +1003,7 @@ def _table_of_flows(fd: FinDoc, table: PipeTable, products: SpanIndex[Product], 
     known = sum(1 for r in body if r and any(p.asset or p.specific for p in products.within(r[0][0], r[min(1, len(r) - 1)][1])))
     if lex.table_flow.search(context) is None and known < 2:
         return
-    table_unit = money_unit(caption) or money_unit(around) or money_unit(" ".join(header))
+    table_unit = money_unit(caption) or money_unit(around) or money_unit(" ".join(header)) or document_unit(fd)
     table_span = _span_of(caption, lex) if caption else None
     dated = sum(1 for r in body if r and _cell_day(fd, *r[0]) is not None)
     if body and dated * 2 >= len(body) and dated >= 2:
