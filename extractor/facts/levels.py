@@ -479,17 +479,27 @@ def level_cells(fd: FinDoc) -> dict[int, LevelCell]:
                 for i, (a, b) in enumerate(row[1:]):
                     a += len(fd.text[a:b]) - len(fd.text[a:b].lstrip())  # the cell's first character
                     if is_level and by_column[i] is not None:
-                        out[a] = LevelCell(a, b, kind, by_column[i])
+                        cell_kind, cell_asset = kind, by_column[i]
                     elif columns[i][0] and row_asset is not None:
-                        out[a] = LevelCell(a, b, columns[i][1], row_asset)
+                        cell_kind, cell_asset = columns[i][1], row_asset
+                    else:
+                        continue
+                    # the cell's first figure, and each one after a separator ("68,900 / 65,000": two supports)
+                    for start in [a] + [m.end() for m in _CELL_SEPARATOR.finditer(fd.text, a, b)]:
+                        out[start] = LevelCell(start, b, cell_kind, cell_asset)
         return out
 
     return fd.cached("levels.level_cells", build)
 
 
+# between two levels of one cell: a slash, semicolon or "or", or a comma and a space (not a thousands separator),
+# before a figure ("68,900 / 65,000", "1.52; 1.60", "$73,000 or $75,400")
+_CELL_SEPARATOR = re.compile(r"(?:[ \t]*[/;][ \t]*|,[ \t]+|[ \t]+or[ \t]+)(?=\$?\d)")
+
+
 def level_cell(fd: FinDoc, start: int) -> LevelCell | None:
-    """The level cell whose first figure starts at ``start`` (only the cell's first figure: "5,822
-    (50-DMA)"), if any."""
+    """The level cell whose figure starts at ``start`` (the cell's first figure, and each one after a
+    separator: "68,900 / 65,000"; not a note's: "5,822 (50-DMA)"), if any."""
     cells = level_cells(fd)
     return cells.get(start) if cells else None
 
