@@ -878,6 +878,25 @@ class Said:
     def running_speaker(self) -> str | None:
         return self.running.at(self.q.open)
 
+    @lazy
+    def signature(self) -> str | None:
+        """A person signing the quote on the line after it (or after it on its line) with a dash:
+        '“...”' then '— Ann Lee, head of research' (a pull quote); the name counts when the article knows
+        the person or a role follows it."""
+        fd = self.qs.fd
+        m = _SIGNATURE.match(fd.text, self.q.close + 1)
+        if m is None:
+            return None
+        s, e = m.span("name")
+        known = [p for p in speakers.people(fd).within(s, s + speakers.NAME_CHARS) if p.start == s]
+        if known:
+            return known[0].name
+        return m.group("name") if speakers.role_after(fd.text, e) or speakers.signed_role(fd.text, e) else None
+
+
+# after a quote's closing mark: the same line or the next (a blockquote's ">" kept), a dash, then a name of two to four
+# capitalised words ending the line or followed by a comma or bracket
+_SIGNATURE = re.compile(r"[ \t]*(?:\n[ \t>]*)?[—–-]{1,2}[ \t]*(?P<name>[A-Z][\w'’.-]+(?:[ \t]+[A-Z][\w'’.-]+){1,3})(?=[ \t]*(?:[,(]|\n|\Z))")
 
 SPEAKER = Table("quote.speaker", [
     Rule("quote.speaker.remark", "a person's possessive and a noun carrying their words right before the quote, no reporting "
@@ -887,6 +906,8 @@ SPEAKER = Table("quote.speaker", [
          lambda s: bool(s.verbs) and s.hit is not None and s.hit.speaker.name),
     Rule("quote.speaker.subject", "no reporting verb: the person who opens the quote's sentence before it (\"Ann Lee framed "
          "the move as “...”\", \"Ann Lee took to X: “...”\")", lambda s: not s.verbs and s.subject),
+    Rule("quote.speaker.signature", "no reporting verb: a person signing the quote with a dash on the line after it ('“...”' / "
+         "'— Ann Lee, head of research')", lambda s: not s.verbs and s.signature),
     Rule("quote.speaker.running", "no reporting verb: a quote standing as whole sentence(s), or long enough not to be a "
          "scare quote, is the running speaker's", lambda s: not s.verbs and (s.standalone or s.long) and s.running_speaker),
 ])

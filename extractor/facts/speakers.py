@@ -802,6 +802,21 @@ def role_after(text: str, end: int) -> str | None:
     return role
 
 
+def signed_role(text: str, end: int) -> str | None:
+    """The title after a signing name at ``end``, up to the line's end: '— Ann Lee*, head of research*'.
+
+    >>> t = "— Ann Lee, head of the digital assets desk\\nMore"
+    >>> signed_role(t, t.index(",")), signed_role("— Ann Lee, who else", 9)
+    ('head of the digital assets desk', None)
+    """
+    line_end = text.find("\n", end, end + ROLE_AFTER_CHARS)
+    rest = text[end : line_end if line_end >= 0 else end + ROLE_AFTER_CHARS]
+    if not rest.startswith(","):
+        return None
+    role = rest[1:].strip()
+    return role if role and _has_role_word(role) else None
+
+
 def roles(fd: FinDoc) -> dict[str, list[tuple[int, str]]]:
     """Each person's titles in the article, ``(position, role)`` in order, by full name."""
 
