@@ -69,6 +69,7 @@ def html_to_text(html: str, *, need_date: bool = True) -> tuple[str, Meta, list[
     if tree is not None:
         sources = read_scripts(tree)  # before scripts go: the embedded JSON lives there
         _strip_hidden_tree(tree)
+        lift_captions(tree)
         remove_paywall_prompts(tree, info)
         read_page(tree, info)
         markup = copy.deepcopy(tree)  # trafilatura edits the tree it is given; ours is read again below
@@ -460,6 +461,28 @@ def _strip_hidden_tree(tree) -> None:
     from lxml import etree
 
     etree.strip_elements(tree, *_HIDDEN_TAGS, with_tail=False)
+
+
+def lift_captions(tree) -> None:
+    """A table's caption as a paragraph right before the table: trafilatura writes it as the table's
+    first row, over the header row, so the table reads as headed by its caption.
+
+    >>> from lxml import html as lhtml
+    >>> t = lhtml.fromstring("<div><table><caption>Top coins</caption><tr><th>Token</th></tr></table></div>")
+    >>> lift_captions(t); lhtml.tostring(t, encoding="unicode")
+    '<div><p>Top coins</p><table><tr><th>Token</th></tr></table></div>'
+    """
+    for caption in tree.iter("caption"):
+        table = caption.getparent()
+        if table is None or table.getparent() is None:
+            continue
+        p = caption.makeelement("p")
+        p.text = caption.text_content().strip()
+        table.addprevious(p)
+    for caption in list(tree.iter("caption")):
+        parent = caption.getparent()
+        if parent is not None:
+            parent.remove(caption)
 
 
 def _serialize(tree) -> str:

@@ -1004,7 +1004,7 @@ def _table_of_flows(fd: FinDoc, table: PipeTable, products: SpanIndex[Product], 
     if lex.table_flow.search(context) is None and known < 2:
         return
     table_unit = money_unit(caption) or money_unit(around) or money_unit(" ".join(header)) or document_unit(fd)
-    table_span = _span_of(caption, lex) if caption else None
+    table_span = _span_of(caption or around, lex)  # a caption row, else the lines around ("Biggest weekly flows, week to April 8")
     dated = sum(1 for r in body if r and _cell_day(fd, *r[0]) is not None)
     if body and dated * 2 >= len(body) and dated >= 2:
         _dated_rows(fd, header_cells, header, body, table_unit, products, out)
