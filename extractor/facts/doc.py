@@ -113,19 +113,26 @@ _CLOSERS = {"”", "’", '"', "'", ")", "]", "»"}
 _STRAIGHT = {'"', "'"}  # closers that open a quotation as well
 
 
-def _start_step(word: str, after_terminal: bool, after_newline: bool, spaced: bool = False) -> tuple[bool, bool, bool]:
+_NUMBER_ABBREVIATIONS = {"No", "no", "Nos", "nos", "Vol", "vol", "Fig", "fig"}  # "the No. 2 token": a number follows, not a sentence
+_AFTER_NUMBER_ABBREVIATION = 2  # the state after such a full stop: a sentence starts at a capital, not at a digit
+
+
+def _start_step(word: str, after_terminal: int, after_newline: bool, spaced: bool = False, prev: str = "") -> tuple[bool, int, bool]:
     """One token of ``sentence_starts``: whether ``word`` starts a sentence (the first token aside),
     then the state after it (after a terminal token, after a newline). ``spaced``: whitespace stands
     right before the token, so a straight quotation mark after a sentence's end opens the next one
-    ('said. "Rates ...') instead of closing the sentence ('said."')."""
+    ('said. "Rates ...') instead of closing the sentence ('said."'). ``prev``: the token before,
+    so that the full stop of "No." leaves a number after it in the sentence ("the No. 2 token")."""
     is_space = word.isspace()
     opener = spaced and after_terminal and word in _STRAIGHT
     start = not is_space and (after_newline or opener or (
         after_terminal and word not in _CLOSERS and word not in _TERMINAL
-        and (word[:1].isupper() or word[:1].isdigit() or word[:1] in "“\"‘'(*-$")))
+        and (word[:1].isupper() or (word[:1].isdigit() and after_terminal != _AFTER_NUMBER_ABBREVIATION) or word[:1] in "“\"‘'(*-$")))
     # a newline (always its own space token) ends a paragraph or list item
     after_newline = (after_newline or "\n" in word) if is_space else False
-    if word in _TERMINAL or (word[-1:] == "." and _FIGURE_STOP.match(word)):
+    if word == "." and prev in _NUMBER_ABBREVIATIONS:
+        after_terminal = _AFTER_NUMBER_ABBREVIATION
+    elif word in _TERMINAL or (word[-1:] == "." and _FIGURE_STOP.match(word)):
         after_terminal = True
     elif (opener or not (word in _CLOSERS and after_terminal)) and not is_space:
         after_terminal = False
@@ -145,11 +152,14 @@ def sentence_starts(words: Sequence[str], spaced: Sequence[bool] | None = None) 
     [True, False, False, False, False, True, False, False, False, False]
     >>> sentence_starts(["He", "said", ".", '"', "Go", '"', ","], [False, True, False, True, False, False, False])
     [True, False, False, True, False, False, False]
+    >>> sentence_starts(["Ether", ",", "the", "No", ".", "2", "token", ",", "fell", ".", "2", "more"])
+    [True, False, False, False, False, False, False, False, False, False, True, False]
     """
     starts = []
     after_terminal = after_newline = False
     for i, word in enumerate(words):
-        start, after_terminal, after_newline = _start_step(word, after_terminal, after_newline, bool(spaced and spaced[i]))
+        start, after_terminal, after_newline = _start_step(word, after_terminal, after_newline, bool(spaced and spaced[i]),
+                                                           words[i - 1] if i else "")
         starts.append(start or i == 0)
     return starts
 
@@ -194,7 +204,8 @@ def sentence_start_tokens(text: str, idx, length) -> list[int]:
         while j < n:  # the rules of ``sentence_starts``, from a quiet state, until the state is quiet again
             a = int(idx[j])
             word = text[a : a + int(length[j])]
-            start, after_terminal, after_newline = _start_step(word, after_terminal, after_newline, a > 0 and text[a - 1].isspace())
+            prev = text[int(idx[j - 1]) : int(idx[j - 1]) + int(length[j - 1])] if j and word == "." else ""
+            start, after_terminal, after_newline = _start_step(word, after_terminal, after_newline, a > 0 and text[a - 1].isspace(), prev)
             if start and j:
                 starts.append(j)
             j += 1
