@@ -266,7 +266,6 @@ _RANGE_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+"
 # both ends of a range written with a dash right before a range noun ("a 1.3350-1.3500 range"): the bare-number scan
 # leaves a number before a dash alone
 _DASH_RANGE = re.compile(rf"(?<![\w$.,/£€-])(?P<a>{_RANGE_NUMBER})\s?[-–]\s?(?P<b>{_RANGE_NUMBER})\s+(?:[a-z-]+\s+)?\Z")
-_RANGE_NOUNS = ("range", "band", "channel", "corridor")
 DASH_RANGE_READ = 60  # characters before a range noun read for the dashed pair
 
 
@@ -277,13 +276,20 @@ def _dash_ranges(text: str) -> list[re.Match]:
     >>> [(m.group("a"), m.group("b")) for m in _dash_ranges("a 1.3350-1.3500 range and 6,550 – 6,850 trading band; 5-7 range")]
     [('1.3350', '1.3500'), ('6,550', '6,850')]
     """
+    nouns = lexicon("level_cues").range_nouns
     out = []
-    for q in find_all(text, _RANGE_NOUNS):
-        if q and (text[q - 1].isspace()) and not text[q + len(next(n for n in _RANGE_NOUNS if text.startswith(n, q))) :][:1].isalnum():
+    for q in find_all(text, nouns):
+        if q and text[q - 1].isspace() and _range_noun_at().match(text, q):
             m = _DASH_RANGE.search(text, max(0, q - DASH_RANGE_READ), q)
             if m is not None:
                 out.append(m)
     return out
+
+
+@compiled
+def _range_noun_at() -> re.Pattern:
+    """A range noun (``level_cues.json`` range_nouns) as a whole word."""
+    return re.compile(rf"(?:{alternation(lexicon('level_cues').range_nouns)})(?![^\W_])")
 _TWO_DIGITS = re.compile(r"(?<![\w$.,/£€%+-])\d{2}(?![\w%]|[.,:]\d|\s?(?:-|–)\s?(?:day|week|month|year|hour)\b)")  # "82", not "50-day"
 _RANGE_SECOND = re.compile(r"(?i:range|band|channel|between):?\s+[\d,.]+\s?(?:[-–]|to|and)\s?\Z")  # the 96 of "range 82 - 96"
 KIND_NEXT_CHARS = 32  # characters either side of a bare number read for a kind noun right next to it
@@ -1025,11 +1031,6 @@ def _running_index(fd: FinDoc, g: Group) -> AssetChoice | None:
     return AssetChoice(index, "running index")
 
 
-def _level_name(asset: AssetChoice) -> str:
-    """The name a level gives its asset (``scale_key``)."""
-    return scale_key(asset.mention.asset)
-
-
 def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     skip = passing_over(fd, g.start)
     named = asset_named_for(fd, g.end)
@@ -1058,7 +1059,7 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
             asset = AssetChoice(own, "respectively")  # "bitcoin and ether ... $150,000 and $6,000, respectively"
         if fd.tracing:
             f.cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})" + (f"; speaker {speaker}" if speaker else ""))
-        fact = PriceLevelFact(asset=_level_name(asset), value=f.value, kind=kind, speaker=speaker, rule=fired.id,
+        fact = PriceLevelFact(asset=scale_key(asset.mention.asset), value=f.value, kind=kind, speaker=speaker, rule=fired.id,
                               **grounding(fd, f.start, f.end, when_span=(g.start, g.end)))
         f.cand.made(fact, fired.id)
 

@@ -421,11 +421,10 @@ _QUOTE_AFTER = re.compile(r"[ \t]*(?:[(|,;\n—–]|\Z|(?:in|at|on|after|by|vs\.
 
 def _pair_right_before(fd: FinDoc, sent: Sentence, start: int) -> AssetMention | None:
     """A currency pair written as codes right before ``start`` ("EUR/USD  1.1684", "USD/JPY: 149.62")."""
-    for a in reversed(fd.assets.within(max(sent.start_char, start - 16), start)):
-        if a.asset.kind == "fx" and _PAIR_NAME.fullmatch(a.text) and _PAIR_GAP.fullmatch(fd.text, a.end, start) \
-                and _PAIR_NAME.fullmatch(a.asset.canonical or ""):
-            return a
-        break
+    a = fd.assets.last_before(start, max(sent.start_char, start - 16))
+    if a is not None and a.asset.kind == "fx" and _PAIR_NAME.fullmatch(a.text) and _PAIR_GAP.fullmatch(fd.text, a.end, start) \
+            and _PAIR_NAME.fullmatch(a.asset.canonical or ""):
+        return a
     return None
 
 
