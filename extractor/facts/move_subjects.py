@@ -789,9 +789,20 @@ def rule_found(pl: Place) -> Found:
             name = clean_name(fd, nm.start(), nm.end()) if nm else None
         if name is not None:
             return Found((name,), "the gauge that measures the market")
+    if not _squash(text[s:e]) and _AND_BEFORE.search(text, max(pl.sent.start_char, s - 8), s):
+        # "XRP jumped 11% after the statement was posted and was last up 8.3%": the verb 'and' joins has
+        # the subject of the sentence's earlier move, not the subject of the clause in between
+        fd = pl.fd
+        subjects = [m for m in mentions(fd).within(pl.sent.start_char, s)
+                    if not object_marker().search(text, max(pl.sent.start_char, m.start - 25), m.start)]
+        if subjects and fd.percents.within(subjects[0].end, s):
+            found = _np_found(pl, subjects[0].start, subjects[0].end, 1)  # as that subject reads ("Bullion": gold; "Core CPI": a quantity)
+            if found.decided:
+                return replace(found, how=f"the subject of the earlier move, whose verb 'and' joins ({found.how})")
     return _np_found(pl, s, e)
 
 
+_AND_BEFORE = re.compile(r"(?<![\w-])and\s*$", re.IGNORECASE)
 _LABEL_END = re.compile(r"[\s:]+$")
 _LABEL_OWNER_END = ":—–-|("  # what ends the name a label hangs from ("Gold: weekly change", "SOL — 24h change")
 
