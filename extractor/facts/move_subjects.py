@@ -792,9 +792,8 @@ def rule_found(pl: Place) -> Found:
     if not _squash(text[s:e]) and _AND_BEFORE.search(text, max(pl.sent.start_char, s - 8), s):
         # "XRP jumped 11% after the statement was posted and was last up 8.3%": the verb 'and' joins has
         # the subject of the sentence's earlier move, not the subject of the clause in between
-        fd = pl.fd
-        subjects = [m for m in mentions(fd).within(pl.sent.start_char, s)
-                    if not object_marker().search(text, max(pl.sent.start_char, m.start - 25), m.start)]
+        fd, lo = pl.fd, max(pl.sent.start_char, s - pl.config.reach)  # (a bounded window: time stays linear in one long sentence)
+        subjects = [m for m in mentions(fd).within(lo, s) if not object_marker().search(text, max(lo, m.start - 25), m.start)]
         if subjects and fd.percents.within(subjects[0].end, s):
             found = _np_found(pl, subjects[0].start, subjects[0].end, 1)  # as that subject reads ("Bullion": gold; "Core CPI": a quantity)
             if found.decided:
