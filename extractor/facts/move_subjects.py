@@ -693,11 +693,6 @@ def _antecedent(pl: Place, pronoun: int) -> Found:
     before = mentions(fd).last_before(end, max(pl.sent.start_char, end - pl.config.reach))
     if before is not None and before.end == end:
         return Found((before,), "the antecedent of a relative clause")
-    if fd.text.startswith("whose", pronoun):  # "the biggest faller was Kessler Logistik, whose shares plunged 7.9%"
-        nm = _NAME_BEFORE_POSS.search(fd.text, max(pl.sent.start_char, end - 80), end)
-        name = clean_name(fd, nm.start("name"), nm.end("name")) if nm else None
-        if name is not None and not _common_word(fd, name):
-            return Found((name,), "the name 'whose' refers to")
     s, e = clause_subject_span(pl, comma)
     return _np_found(pl, s, e, 1)
 
