@@ -10,9 +10,13 @@ from __future__ import annotations
 import logging
 import os
 
-from extractor.longrun import WARM_UP_TEXT, settle_process
-from extractor.pipeline import Extractor
-from extractor.settings import Settings
+from extractor import recache
+
+recache.install()  # before the imports below compile their patterns
+
+from extractor.longrun import WARM_UP_TEXT, settle_process  # noqa: E402
+from extractor.pipeline import Extractor  # noqa: E402
+from extractor.settings import Settings  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,7 @@ def _warm() -> None:
         log.debug("preloading the extractor failed", exc_info=True)
         return
     WARM = (raw, ex)
+    recache.save()  # this server may never exit normally: the programs it compiled are kept now
     settle_process()  # the model, lexicons and compiled rules live as long as the process (and its forks)
 
 

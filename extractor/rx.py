@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 
 try:  # characters re.IGNORECASE pairs beyond lower() ("ſ" with "s", "ı" with "i", Greek variants)
     from re._casefix import _EXTRA_CASES as _EXTRA
@@ -136,7 +137,7 @@ class Caseless:
         ``pattern`` lower-cased does, written to be scanned faster (see ``bucketed``).
         ``required``: lower-case words one of which every match holds, for a pattern whose words
         ``required_words`` cannot work out (a text without any of them is not scanned)."""
-        self.slow = re.compile(pattern, flags | re.IGNORECASE)
+        self._slow_flags = flags | re.IGNORECASE
         low = lowered_pattern(pattern)
         if low is None:
             self.fast = None
@@ -149,7 +150,19 @@ class Caseless:
         else:
             self.required = required_words(low, flags & ~re.IGNORECASE)
         self.pattern = pattern
-        self.flags = self.slow.flags
+        if self.fast is None:
+            self.slow  # noqa: B018 - compiled now: every scan needs it (and a bad pattern fails when built)
+
+    @cached_property
+    def slow(self) -> re.Pattern:
+        """The ``re.IGNORECASE`` pattern, compiled on first use: where the lowered pattern scans, it
+        serves only ``match``, ``fullmatch`` and the rare text ``lower_exactly`` refuses (about 150
+        such patterns took a quarter of a second of every process's start-up)."""
+        return re.compile(self.pattern, self._slow_flags)
+
+    @property
+    def flags(self) -> int:
+        return self.slow.flags
 
     def _lowered(self, text: str) -> str | None:
         return None if self.fast is None else lower_exactly(text)
