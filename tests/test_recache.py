@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 import os
 import re
 import subprocess
@@ -64,7 +65,7 @@ def test_a_program_re_refuses_is_compiled_again(tmp_path):
     """A stored program _sre's validation rejects (a damaged file) never becomes a pattern."""
     path = tmp_path / "t.marshal"
     table = _fresh(path)
-    table.known[(r"(a)(b)", 0)] = (32, [1, 2, 3], 1, {}, (None, None, None))
+    table.known[(r"(a)(b)", 0)] = (32, array(recache._CODE, [1, 2, 3]).tobytes(), 1, {}, (None, None, None))
     assert table.compile(r"(a)(b)", 0) == re._compiler.compile(r"(a)(b)", 0)
     assert table.hits == 0 and (r"(a)(b)", 0) in table.new
 
