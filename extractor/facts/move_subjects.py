@@ -354,15 +354,18 @@ _ROW_NOTE = re.compile(r"\s*\([^()]*\)")  # "(8h)", "(agg.)": a note in a row's 
 def _row_subject(pl: Place, row: Row) -> Found:
     """The subject of a figure in a table row: none when the row's label names a quantity ("Revenue",
     "Take rate", "OI-weighted BTC funding (8h)": a company's or a market's figure, not a price), else
-    the first asset in the row, else its first name cell."""
+    the first asset in the row (a company the row names by its ticker and by its name: the name,
+    as a fact names a company; its ticker is an alias), else its first name cell."""
     fd = pl.fd
     label = next((t for a, b in row.cells if (t := _ROW_NOTE.sub("", fd.text[a:b]).strip(" *_:")) ), "")
     if label and (_quantity_end(label) or _quantity_lead(label)):
         return Found((), "a quantity", quantity=label)
-    for a, b in row.cells:
-        ms = mentions(fd).within(a, b)
-        if ms:
-            return Found((ms[0],), "the asset of the table row")
+    named = [m for a, b in row.cells for m in mentions(fd).within(a, b)]
+    if named:
+        first = named[0]
+        if first.kind == "stock" and first.subject.isupper():  # "| CIFR | Cipher Mining |": the company by its name
+            first = next((m for m in named if same_asset(m, first) and not m.subject.isupper()), first)
+        return Found((first,), "the asset of the table row")
     for a, b in row.cells:
         nm = _NAME_FULL.search(fd.text, a, b)
         if nm and not re.search(r"\d", nm.group()[:1]):

@@ -257,14 +257,19 @@ _PER = re.compile(r"^\s*(?:per|a|to\s+the|against\s+the)\s+(?:the\s+)?$", re.IGN
 
 def table_price_asset(fd: FinDoc, start: int):
     """The first asset named in the row of a figure that stands in a pipe-table column headed by
-    a price word ("| Solana (SOL) | $201.40 |" under "| Coin | Price |"), else ``None`` (read once per
-    figure: the kind rules and the asset choice both ask)."""
+    a price word ("| Solana (SOL) | $201.40 |" under "| Coin | Price |"; a company the row names by
+    its ticker and by its name: the name), else ``None`` (read once per figure: the kind rules and
+    the asset choice both ask)."""
 
     def find():
         row = table_row(fd, start)
         if row is None or not cues().table_header.search(row.header) or cues().table_not_header.search(row.header):
             return None
-        return next((found[0] for a, b in row.cells if (found := fd.assets.within(a, b))), None)
+        named = [m for a, b in row.cells for m in fd.assets.within(a, b)]
+        first = named[0] if named else None
+        if first is not None and first.asset.kind == "stock" and first.text.isupper():  # "| CIFR | Cipher Mining |": by its name
+            first = next((m for m in named if m.asset.canonical == first.asset.canonical and not m.text.isupper()), first)
+        return first
 
     return fd.cached(("price_table_asset", start), find)
 
