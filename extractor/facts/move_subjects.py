@@ -69,6 +69,23 @@ def _squash(text: str) -> str:
     return _SPACES.sub(" ", text.strip()).lower()
 
 
+def _anaphor_key(low: str) -> str:
+    """The anaphor a squashed phrase is: itself, or itself without the hyphenated adjectives after its
+    determiner ("the australian-born miner", "that texas-based lender": "the miner", "that lender")
+    when that is one; else the phrase.
+
+    >>> _anaphor_key("the australian-born miner"), _anaphor_key("the miner"), _anaphor_key("the acme-based pilot")
+    ('the miner', 'the miner', 'the acme-based pilot')
+    """
+    words_ = low.split(" ")
+    if len(words_) > 2 and words_[0] in ("the", "this", "that"):
+        adjective = entity_words().adjective
+        bare = " ".join([words_[0], *(w for w in words_[1:-1] if not adjective.match(w)), words_[-1]])
+        if bare != low and bare in subject_cues().anaphor_of:
+            return bare
+    return low
+
+
 # --- vocabulary ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -552,7 +569,7 @@ def clean_name(fd: FinDoc, start: int, end: int) -> Mention | None:
     while parts and parts[-1] in not_subjects and parts[-1].lower() not in heads:  # "the Acme Gold Miners ETF" keeps its "ETF"
         parts = parts[:-1]
         end = start + len(" ".join(parts))
-    if not parts or start >= end:
+    if not parts or start >= end or (len(parts) == 1 and ew.adjective.match(parts[0])):  # "the Australian-born miner": no name
         return None
     for m in mentions(fd).within(start, end):
         if m.end == end:
@@ -712,8 +729,8 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
         return _antecedent(pl, start)
     if depth == 0 and (whose := _WHOSE.fullmatch(low)) is not None and whose.group("noun") in c.owner_heads:
         return _antecedent(pl, start)  # "..., whose shares plunged 7.9%"
-    if low in c.anaphor_of:
-        return _anaphor(pl, c.anaphor_of[low], start, end)
+    if (key := _anaphor_key(low)) in c.anaphor_of:
+        return _anaphor(pl, c.anaphor_of[key], start, end)
     if c.episode.fullmatch(low):  # "the second dropped by 56%": an episode of the running asset
         return _anaphor(pl, "any", start, end)
     if (poss := _POSSESSED_SHARES.fullmatch(text)) is not None:  # "the lender's stock"
@@ -874,8 +891,8 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
     low = _squash(full)
     if conjoined and (low in c.anaphor_of or _squash(core) in c.anaphor_of):
         return Found((), f"{full!r} is one of several conjoined phrases")
-    if low in c.anaphor_of:
-        return _anaphor(pl, c.anaphor_of[low], ph.start, ph.end)
+    if (key := _anaphor_key(low)) in c.anaphor_of:
+        return _anaphor(pl, c.anaphor_of[key], ph.start, ph.end)
     if c.episode.fullmatch(low) and not conjoined:  # "the first saw a decline of 59%": an episode of the running asset
         return _anaphor(pl, "any", ph.start, ph.end)
     if low in ("which", "that", "who"):
@@ -984,7 +1001,7 @@ def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
         return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")
     comp = re.match(r"\s+(?:of|in|for)\s+(?=\w)", fd.text[head.end : ph.end])
     if comp:  # "the price of the token" refers back; "prices of miners": its owner is named, and no asset
-        rest = _squash(fd.text[head.end + comp.end() : ph.end])
+        rest = _anaphor_key(_squash(fd.text[head.end + comp.end() : ph.end]))
         if rest in subject_cues().anaphor_of:
             return _anaphor(pl, subject_cues().anaphor_of[rest], ph.start, ph.end)
         return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")

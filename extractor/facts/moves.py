@@ -444,20 +444,25 @@ def _up_after_amount() -> re.Pattern:
     """", up" / ", down by about" right before the percent (grammar.json approximators)."""
     return re.compile(rf",\s*(?:up|down)\s+(?:by\s+)?(?:(?:{alternation(lexicon('grammar').approximators)})\s+)?$", re.IGNORECASE)
 _COUNT = re.compile(r"(?<![\w.,])\d[\d,.]*\s+(?P<unit>[a-z]+s)\b")
+AMOUNT_TAIL = 60  # characters of a phrase that may stand between the amount and ", up": "for the three months to December 31"
+# what the amount is of or when: "$148.6 million for the three months to December 31, up 41%", "$2.1 billion in sales, up 35%"
+_AMOUNT_TAIL = re.compile(rf"\s+(?:for|in|during|over|through|across)\s[^,;:\n%]{{1,{AMOUNT_TAIL}}}")
 
 
 def _amount_change(g: Group) -> bool:
     """A change noun set after an amount or a count, which is what changed: '$58.6 million, a 32% increase';
     '950 coins, a 37% decrease' (not a price: 'to $3,500, a 4% gain'); or "up"/"down" after an amount of
-    millions or more: 'revenue of $2.1 billion, up 35% from a year earlier' (not '$84.6K, up 2%')."""
+    millions or more, or after such an amount and the phrase saying when or of what ('for the quarter'):
+    'revenue of $2.1 billion, up 35% from a year earlier' (not '$84.6K, up 2%')."""
     m = _AFTER_AMOUNT.search(g.left)
     if m is None:
         m = _up_after_amount().search(g.left)
         if m is None:
             return False
         comma = g.first.start - len(g.left) + m.start()
-        lo = max(g.sent.start_char, comma - 40)
-        return any(x.scaled and x.end == comma and written_scale(g.fd.text[x.start : x.end]) > 1e3
+        lo = max(g.sent.start_char, comma - 40 - AMOUNT_TAIL)
+        return any(x.scaled and written_scale(g.fd.text[x.start : x.end]) > 1e3
+                   and (x.end == comma or _AMOUNT_TAIL.fullmatch(g.fd.text, x.end, comma) is not None)
                    for x in g.fd.money.within(lo, comma))
     if (g.after_word or "") not in cues().change_nouns:
         return False

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterator
 
-from extractor.data import alternation, compiled, led_alternation, rows
+from extractor.data import alternation, compiled, led_alternation, lexicon, rows
 from extractor.rx import find_all, lower_exactly, lowered_pattern
 
 
@@ -38,8 +38,10 @@ class AssetMention:
     asset: Asset
 
 
-# "Nasdaq-listed shares", "bitcoin-linked stocks": the name is part of an adjective, not the asset
-_NOT_AN_ADJECTIVE = r"(?!-(?:listed|based|linked|backed|focused|traded|denominated|related|native|centric)\b)"
+def _not_an_adjective() -> str:
+    """Not the first part of an adjective: "Nasdaq-listed shares", "bitcoin-linked stocks", "the
+    Australian-born miner" name no asset (``entities.json`` adjective_suffixes)."""
+    return rf"(?!-(?:{alternation(lexicon('entities').adjective_suffixes, any_space=False)})\b)"
 
 
 @compiled
@@ -65,8 +67,8 @@ def _lexicon():
 
     pattern = re.compile(
         rf"""
-        (?<![\w$&])(?P<ci>{alt(ci, True)})(?![\w&]){_NOT_AN_ADJECTIVE}      # case-insensitive names
-        | (?<![\w$&/])(?<![A-Z]\.)(?-i:(?P<exact>{alt(exact)}))(?![\w&]){_NOT_AN_ADJECTIVE}  # tickers and cased names, as written (not the S of U.S.)
+        (?<![\w$&])(?P<ci>{alt(ci, True)})(?![\w&]){_not_an_adjective()}      # case-insensitive names
+        | (?<![\w$&/])(?<![A-Z]\.)(?-i:(?P<exact>{alt(exact)}))(?![\w&]){_not_an_adjective()}  # tickers and cased names, as written (not the S of U.S.)
         | (?:(?<=\()|(?<=\$))(?-i:(?P<amb>{alt(ambiguous)}))(?=\)|\b)  # (LINK) or $LINK
         | (?<![\w$&])(?-i:(?P<pair>{alt(ambiguous)}))(?=/USDT?\b|/USD\b|/BTC\b)  # LINK/USDT
         """,
@@ -120,13 +122,13 @@ class _Scans:
 def _scans() -> _Scans:
     _, ci, exact, ambiguous, _, _ = _lexicon()
     # names in any case: most letters can start one, so the lookbehind goes first (fails faster)
-    ci_body = rf"(?<![\w$&])(?P<ci>{alternation(ci, ignore_case=True, any_space=False)})(?![\w&]){_NOT_AN_ADJECTIVE}"
+    ci_body = rf"(?<![\w$&])(?P<ci>{alternation(ci, ignore_case=True, any_space=False)})(?![\w&]){_not_an_adjective()}"
     exact_names = led_alternation(sorted(exact), r"[\w$&/]", r"(?i:[A-Z])\.", any_space=False)  # not the S of U.S.
     return _Scans(
         ci_fast=re.compile(lowered_pattern(ci_body)),
         ci=re.compile(ci_body, re.IGNORECASE),
         exact=re.compile(rf"(?P<exact>{exact_names})"
-                         rf"(?![\w&])(?i:{_NOT_AN_ADJECTIVE})"),
+                         rf"(?![\w&])(?i:{_not_an_adjective()})"),
         amb=re.compile(rf"(?P<amb>{alternation(ambiguous, any_space=False)})(?=\)|\b)"),
         pair=re.compile(rf"(?P<pair>{alternation(ambiguous, any_space=False)})(?i:(?=/USDT?\b|/USD\b|/BTC\b))"),
         pair_lengths=tuple(sorted({len(a) for a in ambiguous})),
