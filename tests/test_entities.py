@@ -60,3 +60,32 @@ CASES = [
 def test_registry(text, expected):
     got = [(m.text, m.asset.id, m.asset.kind) for m in article_assets(text)]
     assert got == expected
+
+
+def _lexicon_texts() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "corpus" / "articles").iterdir()) if p.is_file()]
+    return texts + [
+        "| Coin | Price |\n|---|---|\n| TON   | $1.63 | -6.2% |\n|LINK| $14 |\n|  NEAR  | x |\n| ONE two | $1 |\n",
+        "a ton of LINK here | TON text | (NEAR) and $ONE, LINK/USDT |\t TON\t|",
+    ]
+
+
+@pytest.mark.parametrize("i", range(len(_lexicon_texts())))
+def test_the_fast_asset_scan_finds_what_the_pattern_finds(i):
+    """``_matches`` (each branch scanned on its own, ticker branches only where "(", "$", "/USD" or a
+    table's "|" allows them) yields the lexicon pattern's own matches, branch for branch."""
+    from extractor.normalize.assets import _lexicon, _matches
+
+    text = _lexicon_texts()[i]
+    slow = [(next(g for g in ("ci", "exact", "amb", "pair", "cell") if m.group(g)), m.span()) for m in _lexicon()[4].finditer(text)]
+    assert [(g, m.span()) for g, m in _matches(text)] == slow
+
+
+def test_an_ambiguous_ticker_alone_in_a_table_cell_is_the_asset():
+    from extractor.normalize.assets import find_assets
+
+    text = "| Coin | Price |\n|---|---|\n| TON | $1.63 |\n| LINK | $14.02 |\nA ton of link and NEAR here. | ONE two |"
+    assert [(m.text, m.asset.id) for m in find_assets(text)] == [("TON", "TON"), ("LINK", "LINK")]

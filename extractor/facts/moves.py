@@ -804,15 +804,22 @@ def _pair(fd: FinDoc, s: Mention, sent: Sentence, p: Percent) -> str | None:
     if base is None or s.end > p.start:
         return None
     for m in fd.money.overlapping(s.start, s.end):  # the subject is the unit of a quote ("158.42 yen")
-        return fx_pair(fd, base, m.currency, m.start, m.end)
+        return _priced(fx_pair(fd, base, m.currency, m.start, m.end), base)
     lo, hi = max(s.end, p.start - MAX_WINDOW), min(sent.end_char, p.end + PAIR_REACH)
     for m in fd.money.within(lo, hi):
         if m.currency != base:
-            return fx_pair(fd, base, m.currency, m.start, m.end)
+            return _priced(fx_pair(fd, base, m.currency, m.start, m.end), base)
     for a in fd.assets.within(max(lo, p.end), hi):
         if a.asset.kind == "fx" and a.asset.key != base and (counter_side(fd, a) or _UNIT_AFTER_FIGURE.search(fd.text, max(0, a.start - 24), a.start)):
             return fx_pair(fd, base, a.asset.key, p.start, p.end)  # named as the other side or the unit, not as a clause's subject
     return None
+
+
+def _priced(pair: str | None, base: str) -> str | None:
+    """``pair`` when the moving currency ``base`` is the one it prices; else ``None`` (the currency keeps
+    its name): "sterling gave up 0.4%, with the single currency climbing to 85.62 pence" quotes
+    EUR/GBP, which rose as sterling fell."""
+    return pair if pair is not None and pair.startswith(base + "/") else None
 
 
 _UNIT_AFTER_FIGURE = re.compile(r"\d[ \t]*\Z")  # "to 0.9121 Swiss franc": the currency a quote is written in

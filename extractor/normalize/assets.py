@@ -4,7 +4,7 @@ Three kinds of alias, compiled once into one regex:
 - ``names`` match in any case ("bitcoin", "Bitcoin");
 - ``cased_names`` and ``tickers`` match only as written ("Sui", "BTC");
 - ``ambiguous_tickers`` are ordinary words ("LINK", "NEAR") and match only as
-  ``(LINK)``, ``$LINK`` or ``LINK/USDT``.
+  ``(LINK)``, ``$LINK``, ``LINK/USDT`` or alone in a table cell (``| LINK |``).
 """
 from __future__ import annotations
 
@@ -71,6 +71,7 @@ def _lexicon():
         | (?<![\w$&/])(?<![A-Z]\.)(?-i:(?P<exact>{alt(exact)}))(?![\w&]){_not_an_adjective()}  # tickers and cased names, as written (not the S of U.S.)
         | (?:(?<=\()|(?<=\$))(?-i:(?P<amb>{alt(ambiguous)}))(?=\)|\b)  # (LINK) or $LINK
         | (?<![\w$&])(?-i:(?P<pair>{alt(ambiguous)}))(?=/USDT?\b|/USD\b|/BTC\b)  # LINK/USDT
+        | (?:(?<=\|)|(?<=\|[ \t])|(?<=\|[ \t]{{2}}))(?-i:(?P<cell>{alt(ambiguous)}))(?=[ \t]*\|)  # | TON |: a table cell of its own
         """,
         re.VERBOSE | re.IGNORECASE,
     )
@@ -116,6 +117,7 @@ class _Scans:
     amb: re.Pattern  # matched right after "(" or "$"
     pair: re.Pattern  # matched right before "/USD", "/USDT" or "/BTC"
     pair_lengths: tuple[int, ...]
+    cell: re.Pattern  # a pipe-table cell that holds the ticker alone, matched after its "|" and up to 2 spaces
 
 
 @compiled
@@ -132,6 +134,7 @@ def _scans() -> _Scans:
         amb=re.compile(rf"(?P<amb>{alternation(ambiguous, any_space=False)})(?=\)|\b)"),
         pair=re.compile(rf"(?P<pair>{alternation(ambiguous, any_space=False)})(?i:(?=/USDT?\b|/USD\b|/BTC\b))"),
         pair_lengths=tuple(sorted({len(a) for a in ambiguous})),
+        cell=re.compile(rf"(?P<cell>{alternation(ambiguous, any_space=False)})(?=[ \t]*\|)"),
     )
 
 
@@ -140,17 +143,17 @@ _PAIR_QUOTE = re.compile(r"/(?:USD|BTC)", re.IGNORECASE)
 
 def _matches(text: str) -> Iterator[tuple[str, re.Match]]:
     """``_lexicon``'s pattern's ``finditer`` over ``text``, the same matches found faster, each
-    with the name of the group that matched (``ci``, ``exact``, ``amb`` or ``pair``).
+    with the name of the group that matched (``ci``, ``exact``, ``amb``, ``pair`` or ``cell``).
 
-    The pattern is an alternation of four branches; at each position the first branch that
+    The pattern is an alternation of five branches; at each position the first branch that
     matches wins and the scan goes on after the match. Each branch is scanned on its own here
     (names over the lower-cased text, case-sensitively; the ticker branches only where a "(",
-    "$" or "/USD" makes them possible) and the branch matches are merged by the same rule.
+    "$", "/USD" or a table's "|" makes them possible) and the branch matches are merged by the same rule.
     Texts whose lower-casing is not exact (see ``rx``) take the pattern itself."""
     low = lower_exactly(text)
     if low is None:
         for m in _lexicon()[4].finditer(text):
-            yield next(g for g in ("ci", "exact", "amb", "pair") if m.group(g)), m
+            yield next(g for g in ("ci", "exact", "amb", "pair", "cell") if m.group(g)), m
         return
     s = _scans()
     exact = s.exact
@@ -168,6 +171,13 @@ def _matches(text: str) -> Iterator[tuple[str, re.Match]]:
         m = s.pair.match(text, p)
         if m is not None and (p == 0 or not _NOT_PAIR_LEFT.match(text, p - 1)):
             fixed.append((p, 3, "pair", m))
+    for bar in find_all(text, "|"):
+        p = bar + 1
+        while p < len(text) and p - bar <= 2 and text[p] in " \t":
+            p += 1
+        m = s.cell.match(text, p)
+        if m is not None:
+            fixed.append((p, 4, "cell", m))
     fixed.sort(key=lambda x: (x[0], x[1]))
     fi = 0
     pos = 0
