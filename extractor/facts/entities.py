@@ -201,13 +201,20 @@ def _relative_before() -> re.Pattern:
     return re.compile(rf",[ ](?:{pronouns}|{dets})[ ]{SET_OFF_WORDS},$")
 
 
+_SMALL_UNIT = re.compile(r"(?<=\d)(?:p|[ ]?pence|[ ]?cents?)(?![\w%])")  # "shed 14.2p", "added 12 cents": a change in a share's price
+
+
 def _mover_matches(text: str) -> Iterator[re.Match]:
-    """``_mover_re`` matches ending right before a "%", "percent", "per cent" or "pc": the pattern is
-    tried only in a bounded window before each percent word."""
+    """``_mover_re`` matches ending right before a "%", "percent", "per cent" or "pc", or before the
+    "p", "pence" or "cents" of a change in a share's price ("Glencore added 11.35p to 402.6p"): the
+    pattern is tried only in a bounded window before each such word."""
     rx = _mover_re()
     low = lower_exactly(text) or text.lower()
     last = 0
-    for p in find_all(low, ("%", " percent", " per cent", "pc")):
+    anchors = find_all(low, ("%", " percent", " per cent", "pc"))
+    if "p" in low or "cent" in low:
+        anchors = sorted(anchors + [u.start() for u in _SMALL_UNIT.finditer(low)])
+    for p in anchors:
         if low.startswith("pc", p) and not (p and low[p - 1].isdigit()):
             continue  # "pc" is a percent only right after a digit ("0.6pc")
         p += low[p] == " "  # " percent": the number ends before its space
