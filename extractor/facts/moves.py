@@ -806,6 +806,11 @@ def _pair(fd: FinDoc, s: Mention, sent: Sentence, p: Percent) -> str | None:
     for m in fd.money.overlapping(s.start, s.end):  # the subject is the unit of a quote ("158.42 yen")
         return _priced(fx_pair(fd, base, m.currency, m.start, m.end), base)
     lo, hi = max(s.end, p.start - MAX_WINDOW), min(sent.end_char, p.end + PAIR_REACH)
+    against = _AGAINST.match(fd.text, p.end)  # "edged up 0.2% against the euro": the other side, named right after
+    if against is not None:
+        for a in fd.assets.within(against.end(), min(hi, against.end() + 30)):
+            if a.start == against.end() and a.asset.kind == "fx" and a.asset.key != base:
+                return fx_pair(fd, base, a.asset.key, p.start, p.end)
     for m in fd.money.within(lo, hi):
         if m.currency != base:
             return _priced(fx_pair(fd, base, m.currency, m.start, m.end), base)
@@ -813,6 +818,9 @@ def _pair(fd: FinDoc, s: Mention, sent: Sentence, p: Percent) -> str | None:
         if a.asset.kind == "fx" and a.asset.key != base and (counter_side(fd, a) or _UNIT_AFTER_FIGURE.search(fd.text, max(0, a.start - 24), a.start)):
             return fx_pair(fd, base, a.asset.key, p.start, p.end)  # named as the other side or the unit, not as a clause's subject
     return None
+
+
+_AGAINST = re.compile(r"\s+(?:against|versus|vs\.?)\s+(?:the\s+)?", re.IGNORECASE)
 
 
 def _priced(pair: str | None, base: str) -> str | None:
