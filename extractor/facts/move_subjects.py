@@ -1010,7 +1010,7 @@ def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
 
 
 # "the exchange's ", "this small miner’s ": a determiner, up to two modifiers and a lower-case noun in the possessive
-_POSSESSOR = re.compile(r"(?:the|this|that)\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>[a-z][\w-]*)['’]s\s+", re.IGNORECASE)
+_POSSESSOR = re.compile(r"(?:the|this|that)\s+(?:[a-z][\w-]*\s+){0,4}?(?P<noun>[a-z][\w-]*)['’]s\s+", re.IGNORECASE)
 
 _POSSESSED_SHARES = re.compile(_POSSESSOR.pattern + r"(?:shares|stock|share\s+price|stock\s+price)", re.IGNORECASE)
 
