@@ -368,6 +368,20 @@ def _said_after(pattern: re.Pattern):
     return lambda g: any(pattern.match(rest) for rest in g.ends)
 
 
+# "swung between a 4% loss and a ", "oscillated between ": the percents are the ends of a swing, not a move
+_SWING = re.compile(r"(?:sw[ui]ng(?:s|ing)?|oscillat\w*|fluctuat\w*|see-?saw\w*|whipsaw\w*|rang(?:ed|es|ing))\s+between\s+"
+                    r"(?:an?\s+)?(?:[+-]?\d[\d.,]*\s*(?:%|percent|per\s+cent)\s+(?:\w+\s+){0,2}and\s+(?:an?\s+)?)?$", re.IGNORECASE)
+
+
+SWING_REACH = 80  # characters before a percent where the swing verb and "between" are looked for
+
+
+def _swing_end(g: Group) -> bool:
+    """A percent that is one end of a swing within a session ('swung between a 4% loss and a 3% gain')."""
+    start = g.first.start
+    return _SWING.search(g.fd.text, max(g.sent.start_char, start - SWING_REACH), start) is not None
+
+
 def _is_level(g: Group) -> bool:
     c = cues()
     return bool(c.level_before.search(g.left)) and not g.is_range and not c.after_cue.match(g.right) \
@@ -504,6 +518,8 @@ def blockers() -> Table:
              "10-year yield fell 6 bps', 'UST 2y 3.55% (-2.7bp)'): a yield's change, never a move", _yield_bps),
         Rule("move.blocked.amount_change", "the change of an amount or count written right before it: '$58.6 million, a 32% "
              "increase', '950 coins, a 37% decrease', '$2.1 billion, up 35%'", _amount_change),
+        Rule("move.blocked.swing", "one end of a swing within a session: 'swung between a 4% loss and a 3% gain', "
+             "'oscillated between 2% down and 1% up'", _swing_end),
     ]
     for name, pattern in c.not_a_move_after:
         doc = _AFTER_DOCS.get(name, f"the words right after the percent say it is {name.replace('_', ' ')}")
