@@ -820,7 +820,7 @@ def _pair(fd: FinDoc, s: Mention, sent: Sentence, p: Percent) -> str | None:
     if base is None or s.end > p.start:
         return None
     for m in fd.money.overlapping(s.start, s.end):  # the subject is the unit of a quote ("158.42 yen")
-        return _priced(fx_pair(fd, base, m.currency, m.start, m.end), base)
+        return fx_pair(fd, base, m.currency, m.start, m.end)
     lo, hi = max(s.end, p.start - MAX_WINDOW), min(sent.end_char, p.end + PAIR_REACH)
     against = _AGAINST.match(fd.text, p.end)  # "edged up 0.2% against the euro": the other side, named right after
     if against is not None:
