@@ -936,12 +936,16 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
             return Found((known[-1],), f"the parse's {ph.role}")
     if head.lower in c.named_heads:  # "the Acme bond fund" names it; "the cryptocurrency ETF" refers back
         words_ = re.sub(r"^(?:the|a|an|its|their)\s+", "", full[: head.end - ph.start], flags=re.IGNORECASE).strip()
+        owner = _PROVIDER.match(words_)
         words_ = re.sub(r"^.*['’]s\s+(?=\S)", "", words_)  # "Japan's Topix index" -> "Topix index"
         while " " in words_ and words_.split(" ", 1)[0].lower() in c.index_descriptors:  # "main Santiago share index"
             words_ = words_.split(" ", 1)[1]
         if re.search(r"\b[A-Z]", words_[: -len(head.text)]):
             start = head.end - len(words_)
             return Found((Mention(start, head.end, words_, "name"),), f"the parse's {ph.role}")
+        if owner is not None and " " in words_ and owner.group("owner").lower() not in entity_words().not_names:
+            # "MSCI's emerging-market currency index": the index its provider names, not one named before
+            return Found((Mention(head.end - len(words_), head.end, f"{owner.group('owner')} {words_}", "name"),), f"the parse's {ph.role}")
         kind = c.anaphor_of.get(f"the {head.lower}", "any")
         return _anaphor(pl, kind, ph.start, ph.end)
     if head.lower in c.change_heads:  # "Ether's slide left the token 39% below ...": the owner of the move noun moved
@@ -1008,6 +1012,9 @@ def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
     kind = "stock" if head.lower in ("shares", "share", "stock") else "crypto" if head.lower in ("token", "coin") else "any"
     return _anaphor(pl, kind, ph.start, ph.end)
 
+
+# "MSCI's ", "S&P Dow Jones's ": an index provider's possessive (one to three capitalised words) opening the phrase
+_PROVIDER = re.compile(r"(?P<owner>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})['’]s\s+(?=\S)")
 
 # "the exchange's ", "this small miner’s ": a determiner, up to two modifiers and a lower-case noun in the possessive
 _POSSESSOR = re.compile(r"(?:the|this|that)\s+(?:[a-z][\w-]*\s+){0,4}?(?P<noun>[a-z][\w-]*)['’]s\s+", re.IGNORECASE)
