@@ -192,6 +192,17 @@ MOVER_REACH = 80  # characters before a percent where its verb and number are lo
 
 
 @compiled
+def _neutral_mover_re() -> re.Pattern:
+    """A percent after a verb that gives no direction ("closed", "ended", "was"), the direction
+    written after it ("HSBC closed 1.2% higher"): ``_mover_re`` with the move verb left out."""
+    lx = lexicon("move_lexicon")
+    return re.compile(rf"[ ](?:(?:{alternation(lx.verb_fillers)})[ ]){{1,2}}[+-]?\d[\d,]*(?:\.\d+)?[ ]?$")
+
+
+_SIGN_AFTER = re.compile(r"(?:%|[ ]?percent|[ ]?per[ ]cent|pc)[ ]+(?:higher|lower|up|down)(?![\w-])", re.IGNORECASE)
+
+
+@compiled
 def _relative_before() -> re.Pattern:
     """A relative clause or an appositive set off by commas, ending where the text ends (", which
     holds 9,500 BTC,", ", a maker of warehouse arms,")."""
@@ -219,6 +230,8 @@ def _mover_matches(text: str) -> Iterator[re.Match]:
             continue  # "pc" is a percent only right after a digit ("0.6pc")
         p += low[p] == " "  # " percent": the number ends before its space
         m = rx.search(text, max(last, p - MOVER_REACH), p)
+        if m is None and _SIGN_AFTER.match(text, p - (low[p - 1] == " ")):
+            m = _neutral_mover_re().search(text, max(last, p - MOVER_REACH), p)
         if m is not None:
             last = p
             yield m
