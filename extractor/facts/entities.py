@@ -212,7 +212,9 @@ def _relative_before() -> re.Pattern:
     return re.compile(rf",[ ](?:{pronouns}|{dets})[ ]{SET_OFF_WORDS},$")
 
 
-_SMALL_UNIT = re.compile(r"(?<=\d)(?:p|[ ]?pence|[ ]?cents?)(?![\w%])")  # "shed 14.2p", "added 12 cents": a change in a share's price
+# "shed 14.2p", "added 12 cents": a change in a share's price (the digit leads, so re skips ahead to digits;
+# a lookbehind for it made re try every position of the text)
+_SMALL_UNIT = re.compile(r"\d(?:p|[ ]?pence|[ ]?cents?)(?![\w%])")
 
 
 def _mover_matches(text: str) -> Iterator[re.Match]:
@@ -224,7 +226,7 @@ def _mover_matches(text: str) -> Iterator[re.Match]:
     last = 0
     anchors = find_all(low, ("%", " percent", " per cent", "pc"))
     if "p" in low or "cent" in low:
-        anchors = sorted(anchors + [u.start() for u in _SMALL_UNIT.finditer(low)])
+        anchors = sorted(anchors + [u.start() + 1 for u in _SMALL_UNIT.finditer(low)])
     for p in anchors:
         if low.startswith("pc", p) and not (p and low[p - 1].isdigit()):
             continue  # "pc" is a percent only right after a digit ("0.6pc")

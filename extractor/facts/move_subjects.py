@@ -35,7 +35,7 @@ from extractor.facts import grammar
 from extractor.facts.attribution import object_marker
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.entities import describes_company, words as entity_words
-from extractor.facts.windows import Row, clause_before, table_row
+from extractor.facts.windows import Row, clause_before, row_asset, table_row
 from extractor.normalize.assets import asset_kind
 from extractor.rx import lower_exactly
 
@@ -377,11 +377,8 @@ def _row_subject(pl: Place, row: Row) -> Found:
     label = next((t for a, b in row.cells if (t := _ROW_NOTE.sub("", fd.text[a:b]).strip(" *_:")) ), "")
     if label and (_quantity_end(label) or _quantity_lead(label)):
         return Found((), "a quantity", quantity=label)
-    named = [m for a, b in row.cells for m in mentions(fd).within(a, b)]
-    if named:
-        first = named[0]
-        if first.kind == "stock" and first.subject.isupper():  # "| CIFR | Cipher Mining |": the company by its name
-            first = next((m for m in named if same_asset(m, first) and not m.subject.isupper()), first)
+    first = row_asset([m for a, b in row.cells for m in mentions(fd).within(a, b)], lambda m: m.kind, lambda m: m.subject, same_asset)
+    if first is not None:
         return Found((first,), "the asset of the table row")
     for a, b in row.cells:
         nm = _NAME_FULL.search(fd.text, a, b)

@@ -368,9 +368,13 @@ def _said_after(pattern: re.Pattern):
     return lambda g: any(pattern.match(rest) for rest in g.ends)
 
 
-# "swung between a 4% loss and a ", "oscillated between ": the percents are the ends of a swing, not a move
-_SWING = re.compile(r"(?:sw[ui]ng(?:s|ing)?|oscillat\w*|fluctuat\w*|see-?saw\w*|whipsaw\w*|rang(?:ed|es|ing))\s+between\s+"
-                    r"(?:an?\s+)?(?:[+-]?\d[\d.,]*\s*(?:%|percent|per\s+cent)\s+(?:\w+\s+){0,2}and\s+(?:an?\s+)?)?$", re.IGNORECASE)
+@compiled
+def _swing() -> re.Pattern:
+    """"swung between a 4% loss and a ", "oscillated between " (move_lexicon swing_verb_patterns): the
+    percents after it are the ends of a swing, not a move."""
+    verbs = pattern_alternation(lexicon("move_lexicon").swing_verb_patterns)
+    return re.compile(rf"(?:{verbs})\s+between\s+"
+                      r"(?:an?\s+)?(?:[+-]?\d[\d.,]*\s*(?:%|percent|per\s+cent)\s+(?:\w+\s+){0,2}and\s+(?:an?\s+)?)?$", re.IGNORECASE)
 
 
 SWING_REACH = 80  # characters before a percent where the swing verb and "between" are looked for
@@ -379,7 +383,7 @@ SWING_REACH = 80  # characters before a percent where the swing verb and "betwee
 def _swing_end(g: Group) -> bool:
     """A percent that is one end of a swing within a session ('swung between a 4% loss and a 3% gain')."""
     start = g.first.start
-    return _SWING.search(g.fd.text, max(g.sent.start_char, start - SWING_REACH), start) is not None
+    return _swing().search(g.fd.text, max(g.sent.start_char, start - SWING_REACH), start) is not None
 
 
 def _is_level(g: Group) -> bool:
@@ -822,11 +826,10 @@ def _pair(fd: FinDoc, s: Mention, sent: Sentence, p: Percent) -> str | None:
     for m in fd.money.overlapping(s.start, s.end):  # the subject is the unit of a quote ("158.42 yen")
         return fx_pair(fd, base, m.currency, m.start, m.end)
     lo, hi = max(s.end, p.start - MAX_WINDOW), min(sent.end_char, p.end + PAIR_REACH)
-    against = _AGAINST.match(fd.text, p.end)  # "edged up 0.2% against the euro": the other side, named right after
-    if against is not None:
-        for a in fd.assets.within(against.end(), min(hi, against.end() + 30)):
-            if a.start == against.end() and a.asset.kind == "fx" and a.asset.key != base:
-                return fx_pair(fd, base, a.asset.key, p.start, p.end)
+    for a in fd.assets.within(p.end, min(hi, p.end + COUNTER_NEXT)):  # "edged up 0.2% against the euro": the other side,
+        if a.asset.key != base and counter_side(fd, a):
+            return fx_pair(fd, base, a.asset.key, p.start, p.end)  # named right after the percent
+        break
     for m in fd.money.within(lo, hi):
         if m.currency != base:
             return _priced(fx_pair(fd, base, m.currency, m.start, m.end), base)
@@ -836,7 +839,7 @@ def _pair(fd: FinDoc, s: Mention, sent: Sentence, p: Percent) -> str | None:
     return None
 
 
-_AGAINST = re.compile(r"\s+(?:against|versus|vs\.?)\s+(?:the\s+)?", re.IGNORECASE)
+COUNTER_NEXT = 20  # characters after a percent where "against the euro" names the other side of the pair
 
 
 def _priced(pair: str | None, base: str) -> str | None:

@@ -32,7 +32,7 @@ from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import Rule, Table, outcome
-from extractor.facts.windows import clause_after, clause_before, table_lines, table_row
+from extractor.facts.windows import clause_after, clause_before, row_asset, table_lines, table_row
 from extractor.normalize.assets import AssetMention
 from extractor.normalize.numbers import Money, parse_number, table_figure
 from extractor.records import PriceFact
@@ -265,11 +265,8 @@ def table_price_asset(fd: FinDoc, start: int):
         row = table_row(fd, start)
         if row is None or not cues().table_header.search(row.header) or cues().table_not_header.search(row.header):
             return None
-        named = [m for a, b in row.cells for m in fd.assets.within(a, b)]
-        first = named[0] if named else None
-        if first is not None and first.asset.kind == "stock" and first.text.isupper():  # "| CIFR | Cipher Mining |": by its name
-            first = next((m for m in named if m.asset.canonical == first.asset.canonical and not m.text.isupper()), first)
-        return first
+        return row_asset([m for a, b in row.cells for m in fd.assets.within(a, b)], lambda m: m.asset.kind,
+                         lambda m: m.text, lambda x, y: x.asset.canonical == y.asset.canonical)
 
     return fd.cached(("price_table_asset", start), find)
 

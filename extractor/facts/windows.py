@@ -9,7 +9,9 @@ does not grow with the length of a sentence (a scraped table without full stops 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from extractor.data import compiled, lexicon
 from extractor.facts.doc import FinDoc
@@ -186,3 +188,26 @@ def table_row(fd: FinDoc, pos: int) -> Row | None:
         start = line_start + m.end()
     column = len(cells)
     return Row(tuple(cells), header[column] if column < len(header) else "")
+
+
+_M = TypeVar("_M")
+
+
+def row_asset(named: list[_M], kind: Callable[[_M], str], written: Callable[[_M], str],
+              same: Callable[[_M, _M], bool]) -> _M | None:
+    """The asset a table row is about, of the asset mentions ``named`` in its cells (in order): the
+    first, except that a company the row names by its ticker and by its name ("| CIFR | Cipher Mining |")
+    is named by its name, as a fact names a company (its ticker an alias). ``kind``, ``written`` and
+    ``same`` read a mention's asset kind, its text and whether two name one asset (the price and the
+    move modules keep different mentions).
+
+    >>> rows = [("CIFR", "stock", "k"), ("Cipher Mining", "stock", "k")]
+    >>> row_asset(rows, lambda m: m[1], lambda m: m[0], lambda a, b: a[2] == b[2])[0]
+    'Cipher Mining'
+    >>> row_asset([("SOL", "crypto", "s"), ("Solana", "crypto", "s")], lambda m: m[1], lambda m: m[0], lambda a, b: a[2] == b[2])[0]
+    'SOL'
+    """
+    first = named[0] if named else None
+    if first is not None and kind(first) == "stock" and written(first).isupper():
+        return next((m for m in named if same(m, first) and not written(m).isupper()), first)
+    return first

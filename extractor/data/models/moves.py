@@ -100,6 +100,8 @@ class MoveLexicon(Lexicon):
     yield_patterns: Patterns = Field(description="regex: a bond, yield or spread written before a change in basis points ('the "
                                                  "10-year *yield* fell 6 bps', '*UST 2y* 3.55% (-2.7bp)'): the change of a yield or spread, "
                                                  "never a move")
+    swing_verb_patterns: Patterns = Field(description="regex: a verb before 'between' whose two percents are the ends of a "
+                                                      "swing within a session ('*swung* between a 4% loss and a 3% gain'), no moves")
     fibonacci_ratios: Phrases = Field(description="the standard Fibonacci ratios in percent, as written ('38.2', '61.8')")
 
     @model_validator(mode="after")
