@@ -19,7 +19,7 @@ import sys
 import time
 
 from extractor import Extractor, Settings
-from extractor.longrun import WARM_UP_TEXT, settle_process
+from extractor.longrun import settle_process, warm_up
 
 def dense_dollars(n):
     r = random.Random(1); out = []
@@ -101,7 +101,7 @@ def main() -> None:
     ap.add_argument("generators", nargs="*", help=f"default: all of {', '.join(GENS)}")
     a = ap.parse_args()
     ex = Extractor(Settings(use_model=not a.rules_only, max_facts=10_000_000))
-    ex.extract(WARM_UP_TEXT)
+    warm_up(ex)
     settle_process()  # as `extractor extract` and the batch workers do once their extractor is built
     worst = 0.0
     print(f"n = {a.kb} KB, 2n = {2 * a.kb} KB; {'rules only' if a.rules_only else 'with the NER'}; CPU seconds")

@@ -32,6 +32,26 @@ GC_YOUNG_THRESHOLD = 20_000
 #: model exist when it freezes them (the workers' server, the Ray actors, the adversarial bench).
 WARM_UP_TEXT = "Bitcoin rose 2% to $70,000 on Monday, said Jane Roe, an analyst at Acme Research."
 
+#: And a page: the HTML cleaner (trafilatura, its fallbacks and their word lists) is imported and
+#: set up on the first page read, about 0.13 s that every batch worker paid again when its server
+#: had only read ``WARM_UP_TEXT``; a paragraph of each fact type builds the other rules' lazy parts.
+WARM_UP_HTML = """<!DOCTYPE html><html><head><title>Bitcoin holds $70,000 as fund inflows return</title>
+<meta property="article:published_time" content="2026-03-02T10:00:00Z"></head><body>
+<nav><a href="/">Home</a> | <a href="/markets">Markets</a></nav>
+<article><h1>Bitcoin holds $70,000 as fund inflows return</h1>
+<p>Bitcoin rose 2.4% to $70,150 on Monday, while ether slipped 1.1% to $3,420 and solana gained 5%.</p>
+<p>Spot bitcoin ETFs took in $412 million of net inflows on Friday, $250 million of it into one fund,
+while another fund saw outflows of $35 million.</p>
+<p>Traders see support at $68,000 and resistance near $72,500. Open interest in bitcoin futures climbed
+to $38 billion and funding rates stayed at 0.01%.</p>
+<p>"We think the market is pricing in rate cuts," said Jane Roe, head of research at Acme Capital.
+"A break above $72,500 would open the way to $80,000."</p>
+<p>In London the FTSE 100 closed 0.6% higher at 8,412.3 and HSBC added 12p to 1,012.4p; Brent crude
+fell 1.3% to $81.20 a barrel, the euro was little changed at $1.0845 and gold rose to $2,350 an ounce.</p>
+<p>Total value locked in lending protocols reached $95 billion, and the 10-year Treasury yield fell
+4 basis points to 4.21%.</p></article>
+<footer>Copyright 2026. All rights reserved. Subscribe to our newsletter.</footer></body></html>"""
+
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 MMAP_THRESHOLD = 32 << 20  # glibc's largest on 64-bit: smaller blocks come from the heap
 TRIM_THRESHOLD = 64 << 20  # free memory at the top of the heap kept for the next batch
@@ -53,6 +73,13 @@ def keep_freed_memory() -> bool:
         log.debug("glibc refused M_TRIM_THRESHOLD %d", TRIM_THRESHOLD)
         return False
     return True
+
+
+def warm_up(ex) -> None:
+    """Extract ``WARM_UP_TEXT`` and ``WARM_UP_HTML`` with ``ex`` (an ``Extractor``), before
+    ``settle_process``."""
+    ex.extract(WARM_UP_TEXT)
+    ex.extract(WARM_UP_HTML)
 
 
 def settle_process() -> None:

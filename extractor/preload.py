@@ -14,7 +14,7 @@ from extractor import recache
 
 recache.install()  # before the imports below compile their patterns
 
-from extractor.longrun import WARM_UP_TEXT, settle_process  # noqa: E402
+from extractor.longrun import settle_process, warm_up  # noqa: E402
 from extractor.pipeline import Extractor  # noqa: E402
 from extractor.settings import Settings  # noqa: E402
 
@@ -31,7 +31,7 @@ def _warm() -> None:
         return
     try:
         ex = Extractor(Settings.model_validate_json(raw))
-        ex.extract(WARM_UP_TEXT)
+        warm_up(ex)
     except Exception:  # a bad setting is reported by the worker that uses it, not by the server
         log.debug("preloading the extractor failed", exc_info=True)
         return

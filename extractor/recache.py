@@ -67,7 +67,7 @@ class PatternTable:
     def __init__(self, path: Path | None):
         self.path = path
         self.known: dict[tuple[str, int], tuple] = {}
-        self.new: dict[tuple[str, int], tuple] = {}
+        self.new: dict[tuple[str, int], re.Pattern] = {}  # compiled by re this run; their programs are worked out by ``save``
         self.hits = 0
         if path is not None:
             self.known = self._read(path)
@@ -88,8 +88,10 @@ class PatternTable:
         """What ``re._compiler.compile(pattern, flags)`` returns, from the table when it can."""
         if not isinstance(pattern, str) or flags & re.DEBUG or len(pattern) > MAX_PATTERN:
             return _ORIGINAL(pattern, flags)
+        if type(pattern) is not str:  # a str subclass (lxml hands its XPath strings to re): keyed, kept and compiled as the str
+            pattern = str(pattern)
         key = (pattern, int(flags))
-        entry = self.known.get(key) or self.new.get(key)
+        entry = self.known.get(key)
         if entry is not None:
             try:
                 compiled = _sre.compile(pattern, *_args(entry))
@@ -98,24 +100,38 @@ class PatternTable:
             else:
                 self.hits += 1
                 return compiled
-        compiled = _ORIGINAL(pattern, flags)
-        entry = _program(pattern, int(flags))
-        if entry is not None:
+        compiled = self.new.get(key)
+        if compiled is None:
+            compiled = _ORIGINAL(pattern, flags)
+            if len(self.new) < MAX_ENTRIES:  # (a long run that builds patterns from its texts keeps a bounded number)
+                self.new[key] = compiled
+        return compiled
+
+    def _entries(self) -> dict[tuple[str, int], tuple]:
+        """The stored form of this run's new patterns: each one's program, worked out now (a process
+        that never saves, such as a batch worker, never pays for it), kept only when the pattern
+        rebuilt from it equals the one re compiled."""
+        out = {}
+        for (pattern, flags), compiled in self.new.items():
+            entry = _program(pattern, flags)
+            if entry is None:
+                continue
             try:
                 same = _sre.compile(pattern, *_args(entry)) == compiled
             except (RuntimeError, TypeError, ValueError):
                 same = False
             if same:
-                self.new[key] = entry
-        return compiled
+                out[(pattern, flags)] = entry
+        return out
 
     def save(self) -> bool:
         """Write the table with this run's new programs (atomically; a process that cannot write
         it leaves it as it was). Whether a file was written."""
         if self.path is None or not self.new:
             return False
-        table = dict(self.known) if len(self.known) + len(self.new) <= MAX_ENTRIES else {}
-        table.update(self.new)
+        new = self._entries()
+        table = dict(self.known) if len(self.known) + len(new) <= MAX_ENTRIES else {}
+        table.update(new)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")

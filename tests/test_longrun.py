@@ -61,3 +61,26 @@ def test_settling_freezes_what_exists_and_raises_the_young_threshold():
     finally:
         gc.unfreeze()
         gc.set_threshold(*old)
+
+
+# A fresh process warms an extractor up as the workers' server does and reports whether the HTML
+# cleaner was imported, and which fact types the warm-up documents gave.
+WARM_CHILD = r"""
+import json, sys
+from extractor.longrun import WARM_UP_HTML, warm_up
+from extractor.pipeline import Extractor
+ex = Extractor()
+before = "trafilatura" in sys.modules
+warm_up(ex)
+types = sorted({f.type for f in ex.extract(WARM_UP_HTML).facts})
+print(json.dumps({"before": before, "after": "trafilatura" in sys.modules, "types": types}))
+"""
+
+
+def test_the_warm_up_reads_a_page_and_every_fact_type():
+    """The server the batch workers fork from sets the HTML cleaner up once for all of them, and runs
+    every fact type's rules once (so no worker pays for their first use)."""
+    out = subprocess.run([sys.executable, "-c", WARM_CHILD], capture_output=True, text=True, check=True, timeout=300)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["before"] is False and got["after"] is True
+    assert got["types"] == ["etf_flow", "market_metric", "percent_move", "price", "price_level", "quote"]

@@ -70,6 +70,24 @@ def test_a_program_re_refuses_is_compiled_again(tmp_path):
     assert table.hits == 0 and (r"(a)(b)", 0) in table.new
 
 
+def test_a_pattern_given_as_a_str_subclass_is_kept_as_a_str(tmp_path):
+    """lxml hands re the strings of its XPath results (a subclass of str): the table keys and keeps
+    them as plain strings, so the file can still be written (such a pattern once made every write of
+    a run that cleaned HTML fail, and its new programs were compiled again by every run)."""
+
+    class XPathString(str):
+        pass
+
+    path = tmp_path / "t.marshal"
+    table = _fresh(path)
+    pattern = XPathString(r"^(?:comment|disqus)[-_]thread|article-?body")
+    assert table.compile(pattern, 32) == re._compiler.compile(str(pattern), 32)
+    assert table.compile(r"\d+ bps", 0) is not None
+    assert table.save()
+    assert _fresh(path).known.keys() == {(str(pattern), 32), (r"\d+ bps", 0)}
+    assert all(type(key[0]) is str for key in _fresh(path).known)
+
+
 def test_a_pattern_re_rejects_still_raises(tmp_path):
     table = _fresh(tmp_path / "t.marshal")
     with pytest.raises(re.error):

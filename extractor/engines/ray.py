@@ -213,7 +213,7 @@ class ExtractActor:
         import ray
 
         from extractor.batch import stamp_for
-        from extractor.longrun import WARM_UP_TEXT, settle_process
+        from extractor.longrun import settle_process, warm_up
         from extractor.pipeline import Extractor
 
         self.settings = Settings.model_validate_json(settings_json)
@@ -222,7 +222,7 @@ class ExtractActor:
         self.ex = None
         try:
             self.ex = Extractor(self.settings)
-            self.ex.extract(WARM_UP_TEXT)
+            warm_up(self.ex)
             settle_process()
         except ExtractorError as exc:
             self.fatal = str(exc)
