@@ -507,8 +507,9 @@ def _is_bps(v: Value) -> bool:
 
 
 MONEY_VALUES = Table("metric.value.money", [
-    Rule("metric.value.currency", "money in a currency other than dollars, euros or pounds",
-         lambda v: v.unit is None and v.currency not in cues().currencies),
+    Rule("metric.value.currency", "money in a currency other than dollars, euros or pounds, without a scale word (an amount in "
+                                  "yen, won or Hong Kong dollars with one, '₩1.9 trillion', is read in its own currency)",
+         lambda v: v.unit is None and v.currency not in cues().currencies and not v.scaled),
     Rule("metric.value.unscaled", "the metric is an amount written with a scale word ('$2.1 billion'): a bare '$91,000' is a price",
          lambda v: v.cue.spec.entry.scaled and not v.scaled and v.unit is None),
 ])
@@ -883,7 +884,7 @@ def _read_values(r: Reading, cue: Cue) -> None:
     entry = cue.spec.entry
     for v in _pick(r, cue):
         trace = r.candidate(v.start, v.end).trace
-        unit = v.unit if v.unit is not None else entry.unit
+        unit = v.unit if v.unit is not None else (v.currency or entry.unit) if v.kind == "money" else entry.unit
         if cue.change_metric and entry.amount_change and (sign := CHANGE.first(v, trace)) is not None:  # its value is the sign
             _make(r, cue, v, cue.change_metric, abs(v.number) * sign.value, unit, sign.id)
         else:
