@@ -59,6 +59,7 @@ class Words:
     not_bare_tickers: frozenset[str] = frozenset()
     descriptors: frozenset[str] = frozenset()  # "rival", "chipmaker": capitalized before a name, a description of the company
     commodity_modifiers: frozenset[str] = frozenset()  # "Spot", "Comex": before "Gold", the commodity still
+    venue: re.Pattern | None = None  # "on the London Metal Exchange": a place where things trade, named after a place word
 
 
 @compiled
@@ -84,6 +85,7 @@ def words() -> Words:
         bare_ticker_verb=re.compile(rf"[ ](?:{alternation(e.bare_ticker_verbs)})(?![\w-])"),
         not_bare_tickers=frozenset(e.not_bare_tickers),
         commodity_modifiers=frozenset(e.commodity_modifiers),
+        venue=re.compile(rf"(?<![\w-])(?:{alternation(e.venue_place_words)})\s+the\s+(?P<name>.+[ ](?:{alternation(e.venue_heads)}))$") if e.venue_heads else None,
     )
 
 
@@ -524,6 +526,8 @@ class Registry:
             if name is None and not exch:
                 continue
             name_start = text.rfind(name, max(0, m.start() - 130), m.start()) if name else m.start()
+            if name and not exch and w.venue is not None and w.venue.search(text, max(0, name_start - 12), name_start + len(name)):
+                continue  # "copper on the London Metal Exchange (LME)": where the metal trades, not an asset
             self._add(name, tick, self._kind(name or "", max(name_start, 0), m.end(), exch))
         for m in _CASHTAG.finditer(text):
             tick = m.group("tick").upper()

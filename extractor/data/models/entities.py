@@ -31,4 +31,8 @@ class Entities(Lexicon):
     commodity_modifiers: Phrases = Field(default_factory=list, description="capitalized words before a capitalized commodity that "
                                          "leave it the commodity ('Spot Gold', 'Comex Copper', 'The Copper'): any other makes it the "
                                          "last word of a company's name ('Anvil Copper')")
+    venue_heads: Phrases = Field(default_factory=list, description="last words of a trading venue's name ('London Metal Exchange'): "
+                                 "named after a place word ('on the', 'at the') it is where something trades, not what trades")
+    venue_place_words: Phrases = Field(default_factory=list, description="the words before 'the' that make a venue's name a place "
+                                       "('on', 'at'): 'copper on the London Metal Exchange (LME)'")
     ticker_words: Phrases = Field(description="tickers that are English words or common acronyms: they count only in ticker context ('$X', '(X)')")
