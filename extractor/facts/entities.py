@@ -33,7 +33,7 @@ from extractor.facts.attribution import OBJECT_REACH, object_marker
 from extractor.facts.doc import _LOWER_WORD
 from extractor.facts.figures import SET_OFF_WORDS
 from extractor.rx import PrefixScan, find_all, lower_exactly, matches_at
-from extractor.normalize.assets import Asset, AssetMention, asset_kind, canonical_asset, find_assets
+from extractor.normalize.assets import Asset, AssetMention, asset_kind, canonical_asset, find_assets, word_names
 
 MAX_NAME_WORDS = 6
 
@@ -696,7 +696,8 @@ LINE_READ = 300  # characters of the mention's line read either side to tell pro
 
 
 def _company_word(text: str, m: AssetMention) -> bool:
-    """Whether the commodity mention ``m`` is the last word of a company's name: capitalized, right after
+    """Whether the commodity mention ``m`` (or a token's name that is an English word, ``word_names``:
+    "Cobalt Quant") is the last word of a company's name: capitalized, right after
     another capitalized word that is no modifier of the commodity (``entities.json`` commodity_modifiers:
     "Anvil Copper added 3.6pc"; not "Spot Gold", "Comex Copper"), on a line written in prose (a
     title-case headline capitalizes all; at most ``LINE_READ`` characters of the line either side are read).
@@ -705,7 +706,7 @@ def _company_word(text: str, m: AssetMention) -> bool:
     >>> [_company_word(t, m) for m in find_assets(t)]
     [True, False]
     """
-    if m.asset.kind != "commodity" or not m.text[:1].isupper():
+    if not m.text[:1].isupper() or (m.asset.kind != "commodity" and m.text not in word_names()):
         return False
     before = _CAPITAL_BEFORE.search(text, max(0, m.start - 24), m.start)
     if before is None or before.group(1) in words().commodity_modifiers:

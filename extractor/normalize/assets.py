@@ -84,6 +84,18 @@ def _named_as() -> dict[str, str]:
     return {written.lower(): name for row in rows("assets") for written, name in row.named_as.items()}
 
 
+@compiled
+def word_names() -> frozenset[str]:
+    """The tokens' names that are capitalised English words, matched only as written ("Quant",
+    "Maker", "Stellar"): right after another capitalised word, such a name ends a company's name
+    ("Cobalt Quant").
+
+    >>> "Quant" in word_names(), "Bitcoin" in word_names(), "QNT" in word_names()
+    (True, False, False)
+    """
+    return frozenset(n for row in rows("assets") if row.kind == "crypto" for n in row.cased_names if n.isalpha() and n.istitle())
+
+
 def canonical_asset(name: str) -> str | None:
     """Canonical id of an asset name or ticker, or ``None`` if it is not in the lexicon.
 
