@@ -36,7 +36,7 @@ from extractor.facts.windows import clause_after, clause_before, row_asset, tabl
 from extractor.normalize.assets import AssetMention
 from extractor.normalize.numbers import Money, parse_number, table_figure
 from extractor.records import PriceFact
-from extractor.rx import Caseless, PrunedCaseless
+from extractor.rx import Caseless, PrunedCaseless, find_all
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +200,8 @@ TABLE_FX = outcome("price.table.fx_rate", "a bare number under a rate or price h
                    "('| Thai baht | 34.02 | +0.21% |' under '| Currency | Rate | Change |'): the quote of its dollar pair (USD/THB)")
 TABLE_SNAPSHOT = outcome("price.table.snapshot", "a coin's bare number right before its signed change in a table without a "
                          "header row ('| BTC | 69,420 | +1.1% |' as the table's first line): its price in dollars")
+PROSE_SNAPSHOT = outcome("price.prose.snapshot", "a coin's bare number right after its name and right before its signed change "
+                         "in prose, as a trading desk's note writes a snapshot ('ETH 2,052 (+1.4%)', 'SOL 86.10, -0.8%'): its price in dollars")
 TABLE_BARE = outcome("price.table.bare_column", "a bare number filling a pipe-table cell under a price header ('| Gold (spot, $/oz) | "
                      "4,402.10 |' under '| Market | Last |') where the row or the header names dollars, or, for a coin, names no other unit "
                      "('| SOL | 86.15 |' under '| Asset | Last |'): the price of the row's asset")
@@ -247,6 +249,7 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
         cand.weak_asset = asset.how in NEARBY  # a move ending at the figure may own it (resolve.claimed_asset)
     _fx_quotes(fd, config, out)
     _table_quotes(fd, out)
+    _prose_snapshots(fd, out)
     for cand in magnitude_outliers([c for c in out.candidates if c.status == "fact"]):
         cand.dropped(MAGNITUDE.id, f"{cand.fact.value} is orders of magnitude away from the article's other {cand.fact.asset} prices")
     return out
@@ -464,7 +467,7 @@ def _table_quotes(fd: FinDoc, out: Proposal) -> None:
                                 rule=TABLE_BARE.id, **grounding(fd, s, e)), TABLE_BARE.id)
 
 
-_RATE_HEADER = re.compile(r"(?i)\b(?:rate|fx|spot|level|close|last)\b")
+_RATE_HEADER = re.compile(r"(?i)\b(?:rate|fx|spot|level|close|last|per)\b")
 
 
 _CHANGE_CELL = re.compile(r"[ \t]*\|[ \t]*[+\-−–]\d[\d.,]*[ \t]*%[ \t]*\|")  # the next cell: a signed change in percent
@@ -486,6 +489,37 @@ def _snapshot_quote(fd: FinDoc, out: Proposal, s: int, e: int, number: str, head
     cand.made(PriceFact(asset=first[0].asset.id, value=parse_number(number), currency="USD", qualifier="at",
                         rule=TABLE_SNAPSHOT.id, **grounding(fd, s, e)), TABLE_SNAPSHOT.id)
     return True
+
+
+_CHANGE_OPENERS = ("(+", "(-", "(−", "(–", ", +", ", -", ", −", ", –")  # a signed change in percent opens here
+_SIGNED_PERCENT = re.compile(r"[+\-−–]\d[\d.,]*\s*%")
+_BARE_NUMBER_BEFORE = re.compile(r"(?<![\w$€£¥₩₹.,/])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{2,})[ \t]*\Z")
+_COIN_GAP = re.compile(r"[ \t*:]{1,4}")  # between a coin and its number: spaces, a colon, markdown bold
+
+
+def _prose_snapshots(fd: FinDoc, out: Proposal) -> None:
+    """A coin's bare number in prose, right after the coin and right before its signed change in
+    percent ("ETH 2,052 (+1.4%)", "**SOL** 86.10, -0.8%"): its price in dollars, as the snapshot rows
+    of a table give it. Read only where a signed change opens (a bounded look back from each)."""
+    text = fd.text
+    taken = None  # the starts of the figures read before (a currency's bare quote): not read twice
+    for p in find_all(text, _CHANGE_OPENERS):
+        if not _SIGNED_PERCENT.match(text, p + (1 if text[p] == "(" else 2)):
+            continue
+        m = _BARE_NUMBER_BEFORE.search(text, max(0, p - 24), p)
+        if m is None or m.group().strip() == "" or table_row(fd, m.start()) is not None:
+            continue
+        s, e = m.start(), m.start() + len(m.group().rstrip())
+        coin = fd.assets.last_before(s, max(0, s - 24))
+        if coin is None or coin.asset.kind != "crypto" or not _COIN_GAP.fullmatch(text, coin.end, s):
+            continue
+        taken = {c.start for c in out.candidates} if taken is None else taken
+        if s in taken:
+            continue
+        cand = out.candidate(TYPE, s, e)
+        cand.trace.note(f"asset {coin.asset.id} (named right before it: {coin.text!r})")
+        cand.made(PriceFact(asset=coin.asset.id, value=parse_number(text[s:e]), currency="USD", qualifier="at",
+                            rule=PROSE_SNAPSHOT.id, **grounding(fd, s, e)), PROSE_SNAPSHOT.id)
 
 
 def _fx_table_quote(fd: FinDoc, out: Proposal, s: int, e: int, number: str) -> bool:
