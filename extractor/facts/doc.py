@@ -285,7 +285,12 @@ class FinDoc:
     @lazy
     def percents(self) -> SpanIndex[Percent]:
         """Every percent or basis-point expression, with its signed value."""
-        return SpanIndex([Percent(start, end, value) for start, end, value in finditer_percents(self.text)])
+        found = [Percent(start, end, value) for start, end, value in finditer_percents(self.text)]
+        if "|" in self.text:
+            from extractor.facts.windows import table_percent_cells  # (windows reads this module)
+
+            found = sorted(found + table_percent_cells(self, found), key=lambda p: p.start)
+        return SpanIndex(found)
 
     @lazy
     def assets(self) -> SpanIndex[AssetMention]:

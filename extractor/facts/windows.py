@@ -175,6 +175,39 @@ def table_lines(fd: FinDoc) -> dict[int, list[str]]:
     return _tables(fd)
 
 
+_SIGNED_CELL = re.compile(r"\|[ \t]*(?P<n>[+\-−–]\d{1,3}(?:\.\d+)?)[ \t]*(?=\|)")  # a cell holding one signed number
+_PERCENT_HEADER = re.compile(r"%|\bpercent\b|\bpct\b")
+PERCENT_ROW_READ = 1000  # characters: a longer table line is not read for percent cells (each cell counts the bars before it)
+
+
+def table_percent_cells(fd: FinDoc, percents: list) -> list:
+    """Signed numbers alone in a pipe-table cell under a header that writes its unit as percent
+    ("| Indian rupee | 90.81 | -0.30 |" under "| Currency | Per USD | Day chg (%) |"): percents, as
+    if the cell wrote the sign. A value the article's written percents already give is left out: a
+    table that restates the moves of the prose ("Brent rose 0.5%" and "| Brent ($/bbl) | 74.62 | +0.5 |")
+    names them more tersely, and would state each twice. Each table line is read once, with its
+    header cells."""
+    from extractor.facts.doc import Percent
+
+    text, taken = fd.text, {p.start for p in percents}
+    written = {round(abs(p.value), 6) for p in percents}  # (a verb may give the sign: "fell 0.3%" is 0.3)
+    out = []
+    for line_start, header in _tables(fd).items():
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end < 0 else line_end
+        if line_end - line_start > PERCENT_ROW_READ:
+            continue
+        for m in _SIGNED_CELL.finditer(text, line_start, line_end):
+            s = m.start("n")
+            if s in taken:
+                continue
+            column = text.count("|", line_start, s) - 1
+            value = float(m.group("n").replace("\u2212", "-").replace("\u2013", "-"))
+            if column < len(header) and _PERCENT_HEADER.search(header[column]) and round(abs(value), 6) not in written:
+                out.append(Percent(s, m.end("n"), value))
+    return out
+
+
 def table_row(fd: FinDoc, pos: int) -> Row | None:
     """The table row of the figure at ``pos`` (``None`` outside a pipe table)."""
     line_start = fd.text.rfind("\n", 0, pos) + 1
