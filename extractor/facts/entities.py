@@ -28,7 +28,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from extractor.data import alternation, compiled, lexicon
+from extractor.data import alternation, compiled, lexicon, words as word_list
 from extractor.facts.attribution import OBJECT_REACH, object_marker
 from extractor.facts.doc import _LOWER_WORD
 from extractor.facts.figures import SET_OFF_WORDS
@@ -117,6 +117,23 @@ def _company_word_scan() -> PrefixScan:
     conjunction or preposition ("Brightline Markets Ltd and its affiliates may hold ..." is no opener)."""
     company = [x for x in lexicon("entities").stock_context if x[:1].isupper()]
     return PrefixScan(re.compile(rf"(?<= )(?:{alternation(company)})(?= (?!(?:and|or|of|in|for|to|on|at|by|with)\b)[a-z])"))
+
+
+#: A sentence that opens with one of these refers to the company the sentence before opened with
+#: ("Chicago-based Northern Trust was the week's winner. Its shares jumped 4.2%").
+SHARE_ANAPHORS = ("Its shares", "Its stock", "Its share price", "The stock", "The shares", "The company's shares",
+                  "The company's stock", "The company\u2019s shares", "The company\u2019s stock")
+_NOT_ANAPHOR_AFTER = re.compile(r"[ ]+(?:market|markets|exchange|index|indexes|indices|of|in)\b")  # "The stock market fell"
+_PLACE_THEN_NAME = re.compile(
+    rf"(?:[A-Z][\w]*(?:[ ][A-Z][\w]*)?-based[ ]|(?:[A-Z][a-z]+[ ]){{0,2}}[A-Z][a-z]+['\u2019]s[ ])?"  # "Chicago-based", "North Chicago's"
+    rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&|of)){{1,3}})[ ](?P<next>[a-z]+)")
+ANTECEDENT_READ = 400  # characters before a share anaphor read for the sentence before it
+
+
+@compiled
+def reporting_words() -> frozenset[str]:
+    """The one-word reporting verbs (``reporting_verbs.txt``): after a name, they make it a speaker."""
+    return frozenset(v.lower() for v in word_list("reporting_verbs") if " " not in v)
 
 
 _OPENER_WORDS = re.compile(rf"(?:^|(?<=\n)|(?<=[.!?] ))(?P<name>(?:{_WORD} ){{1,3}})\Z")
@@ -560,6 +577,7 @@ class Registry:
                 self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
         self._movers()
         self._company_openers()
+        self._anaphor_antecedents()
         self._bare_tickers()
         for m in _anchored(_index_re(), text, find_all(text, w.index_heads), 6):
             name = clean_name(m.group("name"), w, self.lower_words)
@@ -584,6 +602,34 @@ class Registry:
             toks = name.split(" ") if name else []
             if len(toks) < 2 or toks[0].lower() in w.not_names or " ".join(toks[:2]).lower() in w.not_names \
                     or canonical_asset(name) is not None or any(canonical_asset(t) for t in toks[:-1]):
+                continue
+            self._add(name, None, "stock")
+
+    def _anaphor_antecedents(self) -> None:
+        """Two to four capitalised words that open a sentence (after a place: "Chicago-based", "North
+        Chicago's") before a lower-case word, when the next sentence opens with a share anaphor ("Its
+        shares", "The stock"; ``SHARE_ANAPHORS``): the listed company the anaphor refers to, so that the
+        move and the price after it resolve to it, not to a company named before. A name followed by a
+        reporting verb is a speaker, not a company."""
+        text, w = self.text, self.w
+        for q in find_all(text, SHARE_ANAPHORS):
+            if q and text[q - 1] != "\n" and text[max(0, q - 2) : q] not in (". ", "! ", "? "):
+                continue  # not the opening of a sentence
+            if _NOT_ANAPHOR_AFTER.match(text, text.find(" ", q + 4) if text.startswith("The", q) else q + 3):
+                continue
+            lo = max(0, q - ANTECEDENT_READ)
+            cut = max(text.rfind(". ", lo, q - 2), text.rfind("! ", lo, q - 2), text.rfind("? ", lo, q - 2), text.rfind("\n", lo, q - 2))
+            if cut < 0 and lo > 0:
+                continue
+            start = 0 if cut < 0 else cut + (1 if text[cut] == "\n" else 2)
+            m = _PLACE_THEN_NAME.match(text, start, q)
+            if m is None or m.group("next") in reporting_words():
+                continue
+            name = clean_name(m.group("name"), w, self.lower_words)
+            toks = name.split(" ") if name else []
+            if len(toks) < 2 or toks[-1] in w.not_asset_heads or toks[0].lower() in w.not_names \
+                    or " ".join(toks[:2]).lower() in w.not_names or canonical_asset(name) is not None \
+                    or any(canonical_asset(t) for t in toks):
                 continue
             self._add(name, None, "stock")
 
