@@ -123,6 +123,7 @@ def _company_word_scan() -> PrefixScan:
 #: ("Chicago-based Northern Trust was the week's winner. Its shares jumped 4.2%").
 SHARE_ANAPHORS = ("Its shares", "Its stock", "Its share price", "The stock", "The shares", "The company's shares",
                   "The company's stock", "The company\u2019s shares", "The company\u2019s stock")
+_ANAPHORS_LONGEST_FIRST = sorted(SHARE_ANAPHORS, key=len, reverse=True)
 _NOT_ANAPHOR_AFTER = re.compile(r"[ ]+(?:market|markets|exchange|index|indexes|indices|of|in)\b")  # "The stock market fell"
 _PLACE_THEN_NAME = re.compile(
     rf"(?:[A-Z][\w]*(?:[ ][A-Z][\w]*)?-based[ ]|(?:[A-Z][a-z]+[ ]){{0,2}}[A-Z][a-z]+['\u2019]s[ ])?"  # "Chicago-based", "North Chicago's"
@@ -615,8 +616,9 @@ class Registry:
         for q in find_all(text, SHARE_ANAPHORS):
             if q and text[q - 1] != "\n" and text[max(0, q - 2) : q] not in (". ", "! ", "? "):
                 continue  # not the opening of a sentence
-            if _NOT_ANAPHOR_AFTER.match(text, text.find(" ", q + 4) if text.startswith("The", q) else q + 3):
-                continue
+            after = q + len(next(a for a in _ANAPHORS_LONGEST_FIRST if text.startswith(a, q)))
+            if text[after : after + 1].isalnum() or _NOT_ANAPHOR_AFTER.match(text, after):
+                continue  # "The stocks", "The stock market", "The shares of Acme": not an anaphor
             lo = max(0, q - ANTECEDENT_READ)
             cut = max(text.rfind(". ", lo, q - 2), text.rfind("! ", lo, q - 2), text.rfind("? ", lo, q - 2), text.rfind("\n", lo, q - 2))
             if cut < 0 and lo > 0:

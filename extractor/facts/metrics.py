@@ -884,7 +884,7 @@ def _read_values(r: Reading, cue: Cue) -> None:
     entry = cue.spec.entry
     for v in _pick(r, cue):
         trace = r.candidate(v.start, v.end).trace
-        unit = v.unit if v.unit is not None else (v.currency or entry.unit) if v.kind == "money" else entry.unit
+        unit = v.unit if v.unit is not None else ((v.currency or entry.unit) if v.kind == "money" else entry.unit)
         if cue.change_metric and entry.amount_change and (sign := CHANGE.first(v, trace)) is not None:  # its value is the sign
             _make(r, cue, v, cue.change_metric, abs(v.number) * sign.value, unit, sign.id)
         else:

@@ -507,7 +507,7 @@ def _prose_snapshots(fd: FinDoc, out: Proposal) -> None:
         if not _SIGNED_PERCENT.match(text, p + (1 if text[p] == "(" else 2)):
             continue
         m = _BARE_NUMBER_BEFORE.search(text, max(0, p - 24), p)
-        if m is None or m.group().strip() == "" or table_row(fd, m.start()) is not None:
+        if m is None or table_row(fd, m.start()) is not None:
             continue
         s, e = m.start(), m.start() + len(m.group().rstrip())
         coin = fd.assets.last_before(s, max(0, s - 24))
