@@ -546,11 +546,15 @@ CHANGE = Table("metric.change", [
     Rule("metric.change.rise_after", "a rise noun right after the amount ('a $40 billion gain'): the metric's change, positive",
          lambda v: bool(cues().change_rise_after.match(v.right)) and 1),
 ])
+_SIGNS = frozenset("+-\u2212\u2013")  # a percent's own sign: plus, hyphen-minus, minus, en dash
 PERCENT_CHANGE = Table("metric.percent_change", [
     Rule("metric.percent_change.fall", "a fall word between the cue and the percent after it ('is down 1.8%'): the metric's change in percent, negative",
          lambda v: not v.before_cue and bool(cues().percent_fall.search(v.after_cue)) and -1),
     Rule("metric.percent_change.rise", "a rise word between the cue and the percent after it ('rose 0.7%'): the metric's change in percent, positive",
          lambda v: not v.before_cue and bool(cues().percent_rise.search(v.after_cue)) and 1),
+    Rule("metric.percent_change.signed", "a percent written with its sign after the cue ('Total stablecoin market cap: $318.6bn, "
+                                         "+1.2% over 7 days'): the metric's change in percent, with that sign",
+         lambda v: not v.before_cue and v.text[:1] in _SIGNS and (-1 if v.text[:1] != "+" else 1)),
     Rule("metric.percent_change.fall_noun", "a percent before the cue with a fall noun ('a 14% decline in trade volume'): the change in percent, negative",
          lambda v: v.before_cue and bool(cues().noun_fall.match(v.to_cue)) and -1),
     Rule("metric.percent_change.rise_noun", "a percent before the cue with a rise noun ('a 12% jump in open interest'): the change in percent, positive",
