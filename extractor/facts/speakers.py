@@ -210,6 +210,13 @@ def clean_name(raw: str) -> str:
     return " ".join(toks)
 
 
+@compiled
+def _place_and_time_words() -> frozenset[str]:
+    """The words that are never an entity's name alone (``entities.json`` not_entity_names: regions,
+    countries, sectors, days, months): one of them alone is no person either."""
+    return frozenset(lexicon("entities").not_entity_names)
+
+
 def is_person_name(name: str, org_names: frozenset[str] = frozenset()) -> bool:
     """The guard: assets, data providers, organisations and pronouns are never speakers.
 
@@ -234,6 +241,8 @@ def is_person_name(name: str, org_names: frozenset[str] = frozenset()) -> bool:
     low = name.lower()
     if low in lx.non_speakers or low in lx.pronouns or low in _providers() or low in org_names:
         return False
+    if len(named) == 1 and name in _place_and_time_words():
+        return False  # "chief Asia strategist", "Monday": a region, a day or a month, not a name
     if canonical_asset(name) or any(canonical_asset(t) for t in toks):
         return False
     if any(t.lower().strip(".,") in lx.org_words or t.lower() in lx.not_name_words for t in toks):
