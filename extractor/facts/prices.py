@@ -32,7 +32,7 @@ from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import Rule, Table, outcome
-from extractor.facts.windows import clause_after, clause_before, row_asset, table_lines, table_row
+from extractor.facts.windows import clause_after, clause_before, row_asset, table_cells, table_row
 from extractor.normalize.assets import AssetMention
 from extractor.normalize.numbers import Money, parse_number, table_figure
 from extractor.records import PriceFact
@@ -436,7 +436,6 @@ def _pair_right_before(fd: FinDoc, sent: Sentence, start: int) -> AssetMention |
 _BARE_CELL = re.compile(r"\|[ \t]*(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[ \t]*(?=\|)")  # a cell holding one bare number
 _DOLLAR_UNIT = re.compile(r"(?:US)?\$|\bUSD\b")
 _OTHER_UNIT = re.compile(r"[€£¥₩₹]|\b(?:EUR|GBP|JPY|KRW|CNY|INR|BTC|ETH|USDT|sats?|won|yen|euros?)\b")  # a table priced in another unit
-MAX_ROW = 1000  # characters of a table row read for bare prices (a row is read once per cell: bounded)
 
 
 def _table_quotes(fd: FinDoc, out: Proposal) -> None:
@@ -444,27 +443,22 @@ def _table_quotes(fd: FinDoc, out: Proposal) -> None:
     a cell holding one number under a price header (``table_price_header_patterns``), in a row whose
     earlier cells name an asset, where those cells or the header name dollars."""
     text = fd.text
-    for line_start, header in table_lines(fd).items():
-        line_end = text.find("\n", line_start)
-        line_end = len(text) if line_end < 0 else line_end
-        if line_end - line_start > MAX_ROW:
+    for _, header, m in table_cells(fd, _BARE_CELL):
+        s, e = m.span("n")
+        asset = table_price_asset(fd, s)  # a price column, and an asset in the row's earlier cells
+        if asset is None:
+            _fx_table_quote(fd, out, s, e, m.group("n")) or _snapshot_quote(fd, out, s, e, m.group("n"), header)
             continue
-        for m in _BARE_CELL.finditer(text, line_start, line_end):
-            s, e = m.span("n")
-            asset = table_price_asset(fd, s)  # a price column, and an asset in the row's earlier cells
-            if asset is None:
-                _fx_table_quote(fd, out, s, e, m.group("n")) or _snapshot_quote(fd, out, s, e, m.group("n"), header)
+        row = table_row(fd, s)
+        if not (_DOLLAR_UNIT.search(text, row.cells[0][0], row.cells[-1][1]) or _DOLLAR_UNIT.search(row.header)):
+            # a coin's bare price is in dollars unless its table says otherwise ("| SOL | 86.15 |" under "| Asset | Last |")
+            if asset.asset.kind != "crypto" or _OTHER_UNIT.search(" ".join(header)) \
+                    or _OTHER_UNIT.search(text, row.cells[0][1], e):
                 continue
-            row = table_row(fd, s)
-            if not (_DOLLAR_UNIT.search(text, row.cells[0][0], row.cells[-1][1]) or _DOLLAR_UNIT.search(row.header)):
-                # a coin's bare price is in dollars unless its table says otherwise ("| SOL | 86.15 |" under "| Asset | Last |")
-                if asset.asset.kind != "crypto" or _OTHER_UNIT.search(" ".join(header)) \
-                        or _OTHER_UNIT.search(text, row.cells[0][1], e):
-                    continue
-            cand = out.candidate(TYPE, s, e)
-            cand.trace.note(f"asset {asset.asset.id} (table row: {asset.text!r})")
-            cand.made(PriceFact(asset=asset.asset.id, value=parse_number(m.group("n")), currency="USD", qualifier="at",
-                                rule=TABLE_BARE.id, **grounding(fd, s, e)), TABLE_BARE.id)
+        cand = out.candidate(TYPE, s, e)
+        cand.trace.note(f"asset {asset.asset.id} (table row: {asset.text!r})")
+        cand.made(PriceFact(asset=asset.asset.id, value=parse_number(m.group("n")), currency="USD", qualifier="at",
+                            rule=TABLE_BARE.id, **grounding(fd, s, e)), TABLE_BARE.id)
 
 
 _RATE_HEADER = re.compile(r"(?i)\b(?:rate|fx|spot|level|close|last|per)\b")

@@ -9,7 +9,7 @@ does not grow with the length of a sentence (a scraped table without full stops 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -177,7 +177,19 @@ def table_lines(fd: FinDoc) -> dict[int, list[str]]:
 
 _SIGNED_CELL = re.compile(r"\|[ \t]*(?P<n>[+\-−–]\d{1,3}(?:\.\d+)?)[ \t]*(?=\|)")  # a cell holding one signed number
 _PERCENT_HEADER = re.compile(r"%|\bpercent\b|\bpct\b")
-PERCENT_ROW_READ = 1000  # characters: a longer table line is not read for percent cells (each cell counts the bars before it)
+TABLE_LINE_READ = 1000  # characters: a longer table line is not read cell by cell (a cell's column counts the bars before it)
+
+
+def table_cells(fd: FinDoc, cell: re.Pattern) -> Iterator[tuple[int, list[str], re.Match]]:
+    """``(line start, header cells, match)`` for every match of ``cell`` on every pipe-table line of
+    at most ``TABLE_LINE_READ`` characters (each line read once)."""
+    text = fd.text
+    for line_start, header in _tables(fd).items():
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end < 0 else line_end
+        if line_end - line_start <= TABLE_LINE_READ:
+            for m in cell.finditer(text, line_start, line_end):
+                yield line_start, header, m
 
 
 def table_percent_cells(fd: FinDoc, percents: list) -> list:
@@ -185,26 +197,21 @@ def table_percent_cells(fd: FinDoc, percents: list) -> list:
     ("| Indian rupee | 90.81 | -0.30 |" under "| Currency | Per USD | Day chg (%) |"): percents, as
     if the cell wrote the sign. A value the article's written percents already give is left out: a
     table that restates the moves of the prose ("Brent rose 0.5%" and "| Brent ($/bbl) | 74.62 | +0.5 |")
-    names them more tersely, and would state each twice. Each table line is read once, with its
-    header cells."""
+    names them more tersely, and would state each twice. Each table line is read once
+    (``table_cells``), with its header cells."""
     from extractor.facts.doc import Percent
 
     text, taken = fd.text, {p.start for p in percents}
     written = {round(abs(p.value), 6) for p in percents}  # (a verb may give the sign: "fell 0.3%" is 0.3)
     out = []
-    for line_start, header in _tables(fd).items():
-        line_end = text.find("\n", line_start)
-        line_end = len(text) if line_end < 0 else line_end
-        if line_end - line_start > PERCENT_ROW_READ:
+    for line_start, header, m in table_cells(fd, _SIGNED_CELL):
+        s = m.start("n")
+        if s in taken:
             continue
-        for m in _SIGNED_CELL.finditer(text, line_start, line_end):
-            s = m.start("n")
-            if s in taken:
-                continue
-            column = text.count("|", line_start, s) - 1
-            value = float(m.group("n").replace("\u2212", "-").replace("\u2013", "-"))
-            if column < len(header) and _PERCENT_HEADER.search(header[column]) and round(abs(value), 6) not in written:
-                out.append(Percent(s, m.end("n"), value))
+        column = text.count("|", line_start, s) - 1
+        value = float(m.group("n").replace("\u2212", "-").replace("\u2013", "-"))
+        if column < len(header) and _PERCENT_HEADER.search(header[column]) and round(abs(value), 6) not in written:
+            out.append(Percent(s, m.end("n"), value))
     return out
 
 
