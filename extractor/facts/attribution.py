@@ -52,11 +52,12 @@ def object_marker() -> re.Pattern:
 
 def _last_subject_in(fd: FinDoc, lo: int, hi: int, kinds, skip: Skip | None = None) -> AssetMention | None:
     """The last asset mention inside ``lo:hi`` that is not the object of a preposition or
-    comparison, else the last one (``_last_in``)."""
+    comparison, else the last one (``_last_in``). A currency named as the unit of an amount ("at 89,460
+    yuan a ton", "closed at 2,987.5 yen") is neither: the figure is some other asset's price."""
     rx = object_marker()
     last = None
     for a in reversed(fd.assets.within(lo, hi)):
-        if not _fits(a, kinds, skip):
+        if not _fits(a, kinds, skip) or (a.asset.kind == "fx" and _quantity_unit(fd, a)):
             continue
         if not rx.search(fd.text, max(0, a.start - OBJECT_REACH), a.start):
             return a
@@ -311,6 +312,34 @@ def _subject_currency(fd: FinDoc, lo: int, hi: int, quote: str) -> str | None:
         if not _COUNTER.search(fd.text, max(lo, at - 16), at):
             return code
     return None
+
+
+def clause_pair(fd: FinDoc, start: int) -> tuple[str, str] | None:
+    """The pair and the currency of a bare quote at ``start`` whose own clause names both sides: a
+    subject currency (or the dollar) and, after "against"/"versus", the other side ("..., and the
+    dollar shed 0.7% against the yen to 147.05": USD/JPY in JPY; "the greenback slipped versus the
+    euro to 1.1742": EUR/USD in USD, as markets quote it; "the Australian dollar rose against the yen
+    to 98.20": AUD/JPY in JPY). ``None`` when the other side is the dollar (the subject's own dollar
+    quote, read elsewhere), or the clause names no subject currency before it. Reads the clause only
+    (bounded by ``MAX_WINDOW``)."""
+    lo = max(fd.sentence_at(start).start_char, start - MAX_WINDOW)
+    for m in _CLAUSE_BREAK.finditer(fd.text, lo, start):
+        lo = m.end()
+    named = [a for a in fd.assets.within(lo, start) if a.asset.kind == "fx"]
+    sides = [a for a in named if counter_side(fd, a)]
+    if not sides:
+        return None
+    other = sides[-1]
+    subjects = [a.asset.key for a in named if a.start < other.start and not counter_side(fd, a)]
+    if not subjects and any(not fd.assets.overlapping(m.start(), m.end()) for m in _DOLLAR.finditer(fd.text, lo, other.start)):
+        subjects = ["USD"]
+    base, key = (subjects[0] if subjects else ""), other.asset.key or ""
+    if len(set(subjects)) != 1 or key == "USD" or base == key or not re.fullmatch(r"[A-Z]{3}", key) \
+            or not re.fullmatch(r"[A-Z]{3}", base or ""):
+        return None
+    if base == "USD" and key in quoted_in_dollars():
+        return f"{key}/USD", "USD"  # "the dollar fell against the euro to 1.1745": EUR/USD
+    return f"{base}/{key}", key
 
 
 def section_asset(fd: FinDoc, start: int, *, max_sents: int = SECTION_SENTS, skip: Skip | None = None,

@@ -873,6 +873,28 @@ def _traded(c: Clause) -> bool:
     return not any(not _APART.search(a) for a in after)
 
 
+KIND_BEFORE_REACH = 32  # characters before a moving average in which a kind noun names its kind
+_CLAUSE_JOIN = re.compile(r"[\s\S]*(?:;|,\s*(?:and|but|while|whereas)\b)")  # up to the last clause joined on
+
+
+def _kind_before(left: str, at: int) -> str | None:
+    """The kind the last kind noun within ``KIND_BEFORE_REACH`` characters before offset ``at`` of
+    ``left`` names ("resistance at the " before "50-day moving average"), else ``None``."""
+    window = left[max(0, at - KIND_BEFORE_REACH) : at]
+    for m in _CLAUSE_JOIN.finditer(window):
+        window = window[m.end() :]  # (another clause's noun names another level: "defended resistance, and the 20-day ...")
+        break
+    found = [(m.end(), kind) for kind in KINDS if (m := _last_match(cues().noun_anywhere[kind], window))]
+    return max(found)[1] if found else None
+
+
+def _last_match(rx, text: str):
+    last = None
+    for last in rx.finditer(text):
+        pass
+    return last
+
+
 CLAUSE_BLOCKERS = Table("level.blocked", [
     Rule("level.blocked.not_a_level", "words around the figure make it a cost basis, strike, market cap, fee ... (figure_context.json)",
          lambda c: figure_context().rules_out(c.left, c.right)),
@@ -906,6 +928,9 @@ def kinds() -> Table:
         *(_appositive_rule(k) for k in KINDS),
         Rule("level.moving_average.resistance", "a moving average's value with 'resistance' after it ('under the 200-day EMA ($X), which acts as resistance')",
              lambda c: bool(cues().moving_average.search(c.left)) and c.names("resistance", c.config.moving_average_reach) and "resistance"),
+        Rule("level.moving_average.kind_before", "a moving average's value with a kind noun right before the average ('ran into "
+             "resistance at the 50-day moving average around $X'): the kind that noun names",
+             lambda c: bool(m := cues().moving_average.search(c.left)) and _kind_before(c.left, m.start())),
         Rule("level.moving_average.support", "a moving average's value ('found buyers at the 100-day moving average near $X'): support",
              lambda c: bool(cues().moving_average.search(c.left)) and "support"),
         Rule("level.range.target", "a range after a target verb in a scenario ('could slide to the $X-$Y area')",

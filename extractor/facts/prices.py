@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from extractor.data import compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import PER_DOLLAR, AssetChoice, asset_for, counter_side, fx_pair, grounding, price_like, quoted_in_dollars, rescaled, section_asset
+from extractor.facts.attribution import PER_DOLLAR, AssetChoice, asset_for, clause_pair, counter_side, fx_pair, grounding, price_like, quoted_in_dollars, rescaled, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
@@ -185,8 +185,9 @@ FROM_TO = Table("price.from_to", [
 ])
 
 NO_CUE = outcome("price.dropped.no_cue", "no price word with a qualifier and no move next to the figure: not a traded price")
-FX_QUOTE = outcome("price.fx_quote", "a currency quote written without a sign: a decimal after at/to/touched/compared with in a "
-                   "sentence naming a currency ('the yen fell 0.3% to 146.52 per dollar', 'the yuan traded at 7.3042'), or in one of "
+FX_QUOTE = outcome("price.fx_quote", "a currency quote written without a sign: a decimal after at/to/from/touched/compared with in a "
+                   "sentence naming a currency ('the yen fell 0.3% to 146.52 per dollar', 'the yuan traded at 7.3042'; 'the dollar "
+                   "shed 0.7% against the yen to 147.05': the pair of the two sides its clause names), or in one of "
                    "the next two sentences of its paragraph that calls it 'it' or 'the currency' ('It touched 87.49 intraday.')")
 FX_OTHER = outcome("price.dropped.fx_other_asset", "a bare decimal in a sentence naming a currency whose nearest asset is "
                    "no currency ('Sterling was flat, while the dollar index slipped 0.2% to 98.10'): not that currency's quote")
@@ -201,7 +202,9 @@ TABLE_FX = outcome("price.table.fx_rate", "a bare number under a rate or price h
 TABLE_SNAPSHOT = outcome("price.table.snapshot", "a coin's bare number right before its signed change in a table without a "
                          "header row ('| BTC | 69,420 | +1.1% |' as the table's first line): its price in dollars")
 PROSE_SNAPSHOT = outcome("price.prose.snapshot", "a coin's bare number right after its name and right before its signed change "
-                         "in prose, as a trading desk's note writes a snapshot ('ETH 2,052 (+1.4%)', 'SOL 86.10, -0.8%'): its price in dollars")
+                         "in prose, as a trading desk's note writes a snapshot ('ETH 2,052 (+1.4%)', 'SOL 86.10, -0.8%'), its change "
+                         "in words ('ETH 2,138, off 4.6%', 'SOL 86.10, flat') or the time it was read ('BTC 70,150 as of 07:30'): "
+                         "its price in dollars")
 TABLE_BARE = outcome("price.table.bare_column", "a bare number filling a pipe-table cell under a price header ('| Gold (spot, $/oz) | "
                      "4,402.10 |' under '| Market | Last |') where the row or the header names dollars, or, for a coin, names no other unit "
                      "('| SOL | 86.15 |' under '| Asset | Last |'): the price of the row's asset")
@@ -302,8 +305,8 @@ def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
 
 # --- currency quotes written without a currency sign --------------------------------------------
 
-_FX_NUMBER = re.compile(r"(?<![\w$.,/£€¥-])(?:\d{1,3}(?:,\d{3})+|\d{1,4})\.\d{2,5}(?![\w%]|[.,:]\d|\s?(?:[ap]\.?m\b|GMT|ET\b|hours?|percent|per\s?cent|bps|basis))")
-_FX_BEFORE = re.compile(r"\b(?:at|to|near|around|about|touched|hit|reached|tested|(?:low|high|level)\s+of|compared\s+with)\s+(?:(?:roughly|about|around)\s+)?$",
+_FX_NUMBER = re.compile(r"(?<![\w$.,/£€¥-])(?:\d{1,3}(?:,\d{3})+\.\d{1,5}|\d{1,4}\.\d{2,5})(?![\w%]|[.,:]\d|\s?(?:[ap]\.?m\b|GMT|ET\b|hours?|percent|per\s?cent|bps|basis))")
+_FX_BEFORE = re.compile(r"\b(?:at|to|from|near|around|about|touched|hit|reached|tested|(?:low|high|level)\s+of|compared\s+with)\s+(?:(?:roughly|about|around)\s+)?$",
                         re.IGNORECASE)
 # a sentence that goes on about the currency the sentence before named ("It touched 87.49 intraday.",
 # "On Friday the currency opened at 87.40."): its quotes are that currency's
@@ -390,6 +393,12 @@ def _fx_quotes_in(fd: FinDoc, sent: Sentence, out: Proposal, money: SpanIndex[Mo
             asset = AssetChoice(referent, "anaphor")
         else:
             cand = out.candidate(TYPE, n.start(), n.end())
+            if (named := clause_pair(fd, n.start())) is not None:  # "the dollar shed 0.7% against the yen to 147.05"
+                pair, currency = named
+                cand.trace.note(f"both sides named in its clause: {pair}, quoted in {currency}")
+                cand.made(PriceFact(asset=pair, value=parse_number(n.group()), currency=currency, qualifier="at",
+                                    rule=FX_QUOTE.id, **grounding(fd, n.start(), n.end())), FX_QUOTE.id)
+                continue
             nearest = asset_for(fd, n.start(), n.end(), lookback_sents=0, skip=passing_over(fd, n.start()))
             if nearest is not None and nearest.mention.asset.kind != "fx":
                 cand.dropped(FX_OTHER.id, f"the asset nearest it is {nearest.id} ({nearest.mention.text!r})")
@@ -398,8 +407,8 @@ def _fx_quotes_in(fd: FinDoc, sent: Sentence, out: Proposal, money: SpanIndex[Mo
             # in its sentence ("87.42 per US dollar, against 87.19"; but "Against the yen, the dollar was at 151.93" names no other)
             asset = asset_for(fd, n.start(), n.end(), kinds=("fx",), lookback_sents=0, skip=lambda a: passing(a) or counter_side(fd, a)) \
                 or asset_for(fd, n.start(), n.end(), kinds=("fx",), skip=passing)
-            if asset is None:
-                cand.dropped(NO_ASSET.id)
+            if asset is None or asset.mention.asset.key == "USD":  # (the dollar's own bare number prices nothing:
+                cand.dropped(NO_ASSET.id)                            # its other side is a currency not named as one)
                 continue
         right = clause_after(fd, n.end())
         code = asset.mention.asset.canonical.split("/")[-1]  # a pair "USD/JPY" is quoted in its second currency
@@ -487,8 +496,16 @@ def _snapshot_quote(fd: FinDoc, out: Proposal, s: int, e: int, number: str, head
 
 _CHANGE_OPENERS = ("(+", "(-", "(−", "(–", ", +", ", -", ", −", ", –")  # a signed change in percent opens here
 _SIGNED_PERCENT = re.compile(r"[+\-−–]\d[\d.,]*\s*%")
+# the other ways a snapshot goes on after a coin's number: its change in words ("ETH 2,138, off 4.6%",
+# "SOL 86.10, flat"), or the time it was read ("BTC 70,150 as of 07:30 SGT")
+_WORDED_OPENERS = (", off ", ", up ", ", down ", ", flat", ", unchanged", " (flat", " (unchanged", " as of ")
+_WORDED_CHANGE = re.compile(r"(?:,\s+(?:off|up|down)\s+\d[\d.,]*\s*%|,\s+(?:flat|unchanged)\b|\s+\((?:flat|unchanged)\)"
+                            r"|\s+as\s+of\s+\d{1,2}[:.]\d{2}\b)", re.IGNORECASE)
 _BARE_NUMBER_BEFORE = re.compile(r"(?<![\w$€£¥₩₹.,/])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{2,})[ \t]*\Z")
 _COIN_GAP = re.compile(r"[ \t*:]{1,4}")  # between a coin and its number: spaces, a colon, markdown bold
+# what a snapshot's coin follows: a line's start or a list mark, the end of the figure before ("...; ETH 3,020, flat"),
+# or a conjunction ("..., while Ether 2,050, -0.4%, lagged")
+_SNAPSHOT_OPENS = re.compile(r"(?:^|\n|[.;,|•·—–-]|\b(?:while|whereas|and|but|with))[ \t*]*\Z")
 
 
 def _prose_snapshots(fd: FinDoc, out: Proposal) -> None:
@@ -497,16 +514,19 @@ def _prose_snapshots(fd: FinDoc, out: Proposal) -> None:
     of a table give it. Read only where a signed change opens (a bounded look back from each)."""
     text = fd.text
     taken = None  # the starts of the figures read before (a currency's bare quote): not read twice
-    for p in find_all(text, _CHANGE_OPENERS):
-        if not _SIGNED_PERCENT.match(text, p + (1 if text[p] == "(" else 2)):
+    signed = find_all(text, _CHANGE_OPENERS)
+    worded = find_all(text, _WORDED_OPENERS)
+    for p in sorted(set(signed) | set(worded)):
+        if not (_SIGNED_PERCENT.match(text, p + (1 if text[p] == "(" else 2)) or _WORDED_CHANGE.match(text, p)):
             continue
         m = _BARE_NUMBER_BEFORE.search(text, max(0, p - 24), p)
         if m is None or table_row(fd, m.start()) is not None:
             continue
         s, e = m.start(), m.start() + len(m.group().rstrip())
         coin = fd.assets.last_before(s, max(0, s - 24))
-        if coin is None or coin.asset.kind != "crypto" or not _COIN_GAP.fullmatch(text, coin.end, s):
-            continue
+        if coin is None or coin.asset.kind != "crypto" or not _COIN_GAP.fullmatch(text, coin.end, s) \
+                or not _SNAPSHOT_OPENS.search(text, max(0, coin.start - 12), coin.start):
+            continue  # (a coin after a preposition is another figure's object: "open interest in BTC 41,200, flat")
         taken = {c.start for c in out.candidates} if taken is None else taken
         if s in taken:
             continue
