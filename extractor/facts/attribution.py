@@ -113,7 +113,32 @@ def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[st
         gap = fd.text[prev.end_char : sents[sent.i - back + 1].start_char]
         if gap.count("\n") >= 2 and back > 1:
             break
+    if lookback_sents and (kinds is None or "stock" in kinds) and _SHARE_ANAPHOR.search(fd.text, max(sent.start_char, start - LOOKBACK_CHARS), start):
+        topic = stock_topic(fd)  # "The stock needs to clear resistance around $195": the company the article is about
+        if topic is not None and (mention := _last_of(fd, topic, start)) is not None and _fits(mention, kinds, skip):
+            return AssetChoice(mention, "anaphor")
     return None
+
+
+# "the stock", "its shares", "the company's share price": a listed company named before (not "the stock market", "the shares of X")
+_SHARE_ANAPHOR = re.compile(r"(?<![\w-])(?:[Tt]he|[Ii]ts)\s+(?:company['’]s\s+)?(?:stock|shares|share\s+price)(?![\w-])"
+                            r"(?!\s+(?:market|markets|exchange|index|indexes|indices|of|in)\b)")
+
+
+def stock_topic(fd: FinDoc) -> str | None:
+    """The listed company the article is about, for a share anaphor no nearer sentence resolves: the
+    company named most often (at least twice, and more often than any other company). Computed once per Doc."""
+    def find() -> str | None:
+        counts: dict[str, int] = {}
+        for a in fd.assets:
+            if a.asset.kind == "stock":
+                counts[a.asset.id] = counts.get(a.asset.id, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        return ranked[0][0]
+
+    return fd.cached("attribution.stock_topic", find)
 
 
 # --- the article's own price scale --------------------------------------------------------------
