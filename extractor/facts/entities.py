@@ -154,6 +154,17 @@ def _company_opener_matches(text: str) -> Iterator[tuple[int, str]]:
             yield m.start("name"), text[m.start("name") : w.end()]
 
 
+@compiled
+def _move_verb_after() -> re.Pattern:
+    """A trading or move verb right after a name (``bare_ticker_verbs`` without the copulas: "Charts &
+    Levels is our Wednesday column" says nothing of shares)."""
+    verbs = [v for v in lexicon("entities").bare_ticker_verbs if v not in ("is", "was")]
+    return re.compile(rf"[ ](?:{alternation(verbs)})(?![\w-])")
+
+
+_TRADED_AFTER = re.compile(r"['’]?s?[ ]+(?:shares|stock)\b|[ ]+(?:was|were|is|are|closed|ended|traded|finished)[ ]+(?:up|down|off|higher|lower|flat)\b")
+_SHARES_OF = re.compile(r"\b[Ss]hares[ ]+(?:of|in)[ ]+\Z")
+_NAME_AFTER_AMPERSAND = re.compile(r"(?P<name>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,2})(?![\w&])")  # "Pike", "Finch Securities"
 _NAME_BEFORE_COMMA = re.compile(rf"(?P<name>{_WORD}(?:[ ]{_WORD}){{0,3}})\Z")
 
 
@@ -576,6 +587,7 @@ class Registry:
             name = clean_name(m.group("name"), w, self.lower_words)
             if name and name.split(" ")[-1] not in w.not_asset_heads:
                 self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
+        self._ampersand_names()
         self._movers()
         self._company_openers()
         self._anaphor_antecedents()
@@ -592,6 +604,37 @@ class Registry:
                     and not any(t in w.not_asset_heads or t in w.fund_heads for t in name.split(" ")[:-1]) \
                     and name.split(" ")[-1] not in w.not_asset_heads and not any(canonical_asset(t) for t in name.split(" ")):
                 self._add(name, None, "etf")  # (a fund named after its coin, "Kestrel Solana Trust", is the flows module's)
+
+    def _ampersand_names(self) -> None:
+        """Capitalised words joined by an ampersand, right before its shares, a move verb or "was/were
+        up/down" ("Harcourt & Vale shares were 4.6% higher", "Rival Tollis & Pike was off 3.8%"), or
+        after "shares of": one listed company's name, never a list of two, so its figures are not split
+        between two subjects. Not where a side is an asset the lexicon knows ("Gold & Silver", "Bitcoin &
+        Ether" in a heading), a region or sector, a body ("... Commission"), or common words the text
+        also writes in lower case (a column's title, "Charts & Levels"); a firm named elsewhere
+        ("a strategist at Harwell & Stone") is no company whose shares trade."""
+        text, w = self.text, self.w
+        for q in find_all(text, (" & ",)):
+            before = _NAME_BEFORE_COMMA.search(text, max(0, q - 60), q)
+            after = _NAME_AFTER_AMPERSAND.match(text, q + 3)
+            if before is None or after is None:
+                continue
+            left = before.group("name").split(" ")
+            while left and (left[0].lower() in w.descriptors or left[0] in w.openers):
+                left = left[1:]  # "Rival Tollis & Pike", "The Harcourt & Vale"
+            right = after.group("name").split(" ")
+            if not left or any(canonical_asset(t) is not None for t in (" ".join(left), left[-1], right[0], " ".join(right))) \
+                    or right[-1] in w.not_asset_heads or any(t.lower() in w.not_names for t in (left[-1], right[0])):
+                continue
+            if all(t.lower() in self.lower_words for t in (*left, *right)):
+                continue  # common words the text also writes in lower case: a title ("Charts & Levels"), not a name
+            end = after.end()
+            if not (_move_verb_after().match(text, end) or _TRADED_AFTER.match(text, end)
+                    or _SHARES_OF.search(text, max(0, before.start() - 16), before.start())):
+                continue  # a firm named without its shares trading ("a strategist at Harwell & Stone"): not a listed company
+            name = clean_name(" ".join([*left, "&", *right]), w, self.lower_words)
+            if name and "&" in name:
+                self._add(name, None, "stock")
 
     def _company_openers(self) -> None:
         """Two to four capitalised words ending in a company word that open a sentence before a

@@ -614,6 +614,13 @@ def clause_subject_span(pl: Place, anchor: int) -> tuple[int, int]:
     return start, end
 
 
+def _descriptor_before(text: str) -> bool:
+    """Whether ``text`` is one capitalised descriptor and a space ("Rival ", "Peers "; ``entities.json``
+    descriptor_openers), which leaves the name after it the subject."""
+    word = text.rstrip()
+    return bool(word) and word != text and " " not in word and word[:1].isupper() and word.lower() in entity_words().descriptors
+
+
 def _single(pl: Place, start: int, end: int) -> Mention | None:
     """The one subject written at ``start:end``: a mention (maybe "the X", "X's shares", "shares of
     X") or a capitalized name; ``None`` when it is anything else."""
@@ -626,8 +633,8 @@ def _single(pl: Place, start: int, end: int) -> Mention | None:
         start += m.end()
         text = fd.text[start:end]
     for men in mentions(fd).within(start, end):
-        if men.start == start and c.owner_suffix.match(fd.text[men.end : end]):
-            return men
+        if (men.start == start or _descriptor_before(fd.text[start : men.start])) and c.owner_suffix.match(fd.text[men.end : end]):
+            return men  # (after a descriptor: "Rival Tollis & Pike")
         break
     nm = _NAME_FULL.match(text)
     if nm and c.owner_suffix.match(text[nm.end() :]):
@@ -745,6 +752,8 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
         return Found((one,), "the subject of a plain clause")
     parts, pos = [], start
     for sep in _LIST_SPLIT.finditer(text):
+        if any(m.start < start + sep.start() and m.end > start + sep.end() for m in mentions(fd).overlapping(start + sep.start(), start + sep.end())):
+            continue  # inside a name ("Harcourt & Vale"): no list
         parts.append((pos, start + sep.start()))
         pos = start + sep.end()
     parts.append((pos, end))
