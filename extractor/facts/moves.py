@@ -47,12 +47,13 @@ from extractor.facts.attribution import counter_side, fx_pair, grounding, is_dol
 from extractor.facts.candidates import Candidate, Claim
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
+from extractor.facts.entities import words as entity_words
 from extractor.facts.figures import written_scale
 from extractor.facts.grammar import ParsingComponent, any_parsed, parsed, requested
 from extractor.facts.lazy import lazy
 from extractor.facts.move_subjects import Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues
 from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
-from extractor.facts.windows import MAX_WINDOW, clause_before, table_row
+from extractor.facts.windows import MAX_WINDOW, clause_before, table_headers, table_row
 from extractor.normalize.periods import finditer_periods
 from extractor.records import PercentMoveFact
 
@@ -498,9 +499,22 @@ _NOT_UNITS = frozenset({"points", "pips", "cents", "basis", "percent", "years", 
 
 
 def _table_quantity(g: Group) -> bool:
-    """A percent in a table column whose header names a quantity ('AUM % Change', 'Flows % of Assets')."""
-    row = table_row(g.fd, g.first.start)
-    return row is not None and bool(cues().measure.search(row.header))
+    """A percent in a table column whose header names a quantity ('AUM % Change', 'Flows % of Assets'),
+    or, in a stablecoin's row, a change column right after a quantity's ('| USDT | $192.7B | +1.1% |'
+    under '| Stablecoin | Market cap | 30-day change |'): a pegged coin's market value changes with its
+    supply, not its price."""
+    fd = g.fd
+    row = table_row(fd, g.first.start)
+    if row is None:
+        return False
+    if cues().measure.search(row.header):
+        return True
+    headers = table_headers(fd, g.first.start)
+    column = len(row.cells)
+    if not 0 < column <= len(headers) or not cues().measure.search(headers[column - 1]):
+        return False
+    pegged = {code.upper() for code in entity_words().dollar_codes}
+    return any((a.asset.key or a.asset.id).upper() in pegged for a in fd.assets.within(row.cells[0][0], row.cells[0][1]))
 
 
 @compiled
@@ -516,7 +530,8 @@ def blockers() -> Table:
              _fibonacci),
         Rule("move.blocked.quote_chip", "a quote chip after a name, a ticker and its change in parentheses: 'Acme ( ACME -1.10% )'",
              _quote_chip),
-        Rule("move.blocked.table_quantity", "a table column whose header names a quantity: 'AUM % Change', 'Volume %'",
+        Rule("move.blocked.table_quantity", "a table column whose header names a quantity: 'AUM % Change', 'Volume %'; or a "
+             "stablecoin's change right after its market cap or supply ('| USDT | $192.7B | +1.1% |')",
              _table_quantity),
         Rule("move.blocked.yield_bps", "a change in basis points of a bond yield or spread named before it in its clause ('the "
              "10-year yield fell 6 bps', 'UST 2y 3.55% (-2.7bp)'): a yield's change, never a move", _yield_bps),

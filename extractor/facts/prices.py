@@ -32,7 +32,7 @@ from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import Rule, Table, outcome
-from extractor.facts.windows import clause_after, clause_before, row_asset, table_cells, table_row
+from extractor.facts.windows import clause_after, clause_before, row_asset, table_cells, table_headers, table_row
 from extractor.normalize.assets import AssetMention
 from extractor.normalize.numbers import Money, parse_number, table_figure
 from extractor.records import PriceFact
@@ -166,6 +166,9 @@ def kinds() -> Table:
              lambda f: bool(cues().move_before.search(f.near)) and "at"),
         Rule("price.table.column", "a figure in a pipe-table column headed by a price word ('| Coin | Price |'): the price of "
              "the asset named in its row (qualifier at)", lambda f: f.table_asset is not None and "at"),
+        Rule("price.table.snapshot_row", "a dollar figure in a table without a header row, right after a coin's cell and right "
+             "before its signed change ('| OP | $0.7085 | (-5.2% w/w) |', as a list aligned in columns reads): the coin's price "
+             "(qualifier at)", lambda f: _snapshot_row(f) and "at"),
         Rule("price.list.respectively", "a later figure of a 'respectively' list after a price word ('bitcoin and ether closed at $X "
              "and $Y, respectively'): each asset's price in turn (qualifier at)",
              lambda f: f.has_price_word and respectively_asset(f.fd, f.money.start, f.money.end) is not None and "at"),
@@ -492,6 +495,25 @@ def _snapshot_quote(fd: FinDoc, out: Proposal, s: int, e: int, number: str, head
     cand.made(PriceFact(asset=first[0].asset.id, value=parse_number(number), currency="USD", qualifier="at",
                         rule=TABLE_SNAPSHOT.id, **grounding(fd, s, e)), TABLE_SNAPSHOT.id)
     return True
+
+
+_CHANGE_AFTER_CELL = re.compile(r"[ \t]*\|[ \t]*\(?[ \t]*[+\-−–]\d[\d.,]*[ \t]*%")  # the next cell opens with a signed change
+
+
+def _snapshot_row(f: Figure) -> bool:
+    """Whether ``f`` stands in the second cell of a row of a table without a header row (every line
+    holds figures), after a cell naming a coin and before a cell opening with its signed change."""
+    fd, s, e = f.fd, f.money.start, f.money.end
+    row = table_row(fd, s)
+    if row is None or len(row.cells) != 1 or not _CHANGE_AFTER_CELL.match(fd.text, e):
+        return False
+    if not any(table_figure(h) is not None or _MONEY_CELL.search(h) for h in table_headers(fd, s)):
+        return False  # a header row of words: its columns say what the figures are
+    first = fd.assets.within(*row.cells[0])
+    return bool(first) and first[0].asset.kind == "crypto"
+
+
+_MONEY_CELL = re.compile(r"^\W*\$\d")  # a header "cell" holding a dollar figure: the table's first row is a row of data
 
 
 _CHANGE_OPENERS = ("(+", "(-", "(−", "(–", ", +", ", -", ", −", ", –")  # a signed change in percent opens here

@@ -215,6 +215,11 @@ def table_percent_cells(fd: FinDoc, percents: list) -> list:
     return out
 
 
+def table_headers(fd: FinDoc, pos: int) -> list[str]:
+    """The header cells of the pipe table holding ``pos`` (empty outside one)."""
+    return _tables(fd).get(fd.text.rfind("\n", 0, pos) + 1, [])
+
+
 def table_row(fd: FinDoc, pos: int) -> Row | None:
     """The table row of the figure at ``pos`` (``None`` outside a pipe table)."""
     line_start = fd.text.rfind("\n", 0, pos) + 1
