@@ -871,10 +871,14 @@ _TICKER_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9.]{0,9})\)")
 _END_FIGURE = re.compile(r"\s+(?:to|at)\s+(?:(?:about|around|near|nearly|roughly)\s+)?", re.IGNORECASE)
 
 
+_TICKER_SHAPE = re.compile(r"[A-Z][A-Z0-9]{1,5}")  # a word written as a ticker ("LINK", "TAO")
+
+
 def _end_claim(fd: FinDoc, pct_end: int, subj: Mention) -> tuple[Claim, ...]:
     """The money figure a move ends at ("fell 5.6% to $212.40", "up 3.1% at $3,145") belongs to the
     move's subject, known by its name, its lexicon key and the assets named in its span. Only a
-    subject the clause names (not the nearest name) and a known asset or anaphor claims."""
+    subject the clause names (not the nearest name) and a known asset, an anaphor or a name written as
+    a ticker claims."""
     m = _END_FIGURE.match(fd.text, pct_end)
     if m is None:
         return ()
@@ -883,8 +887,9 @@ def _end_claim(fd: FinDoc, pct_end: int, subj: Mention) -> tuple[Claim, ...]:
         return ()
     known = fd.assets.within(subj.start, subj.end)
     tick = _TICKER_AFTER.match(fd.text, subj.end)  # "Harrowgate Capital (HRWG)": a name introduced with its ticker
-    if subj.how == "name" and not known and tick is None:
+    if subj.how == "name" and not known and tick is None and not _TICKER_SHAPE.fullmatch(fd.text[subj.start : subj.end]):
         return ()  # a capitalized word the article never introduced as an asset: too weak to claim a price
+        # (a ticker-shaped one, "**LINK** gave up 320 bps to $12.87", is the price's own: not the coin of the line before)
     names = {subj.subject.lower(), fd.text[subj.start : subj.end].lower()} | ({subj.key.lower()} if subj.key else set())
     names |= {n.lower() for a in known for n in (a.asset.id, a.text)} | ({tick.group(1).lower()} if tick else set())
     return (Claim(fig.start, fig.end, subj.subject, frozenset(names)),)
