@@ -90,6 +90,8 @@ def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[st
     """
     end = start if end is None else end
     sent = fd.sentence_at(start)
+    outer = skip
+    skip = lambda a: _modifies_noun(fd, a) or (outer is not None and outer(a))  # noqa: E731 - "bitcoin miners" names no coin
     found = _last_in(fd, max(sent.start_char, start - LOOKBACK_CHARS), start, kinds, skip)
     if found:
         return AssetChoice(found, "before")
@@ -100,6 +102,11 @@ def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[st
     sents = fd.sentences
     if _opens_with_heading(fd, sent, start):
         return None  # a heading naming no asset is glued to the sentence: what came before it is another section
+    anaphor = bool(lookback_sents) and (kinds is None or "stock" in kinds) and \
+        _SHARE_ANAPHOR.search(fd.text, max(sent.start_char, start - LOOKBACK_CHARS), start) is not None
+    lo = max(sent.start_char, start - LOOKBACK_CHARS)
+    if any(_modifies_noun(fd, a) for a in fd.assets.within(lo, start)) and (kinds is None or "stock" in kinds):
+        kinds = ("stock",)  # "Bitcoin miners' hashprice hit $38": a company's figure, no coin's from before
     for back in range(1, lookback_sents + 1):
         if sent.i - back < 0:
             break
@@ -107,17 +114,32 @@ def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[st
         if back > 1 and is_heading(sents[sent.i - back + 1].text) and \
                 fd.text[prev.start_char + len(prev.text.rstrip()) : sents[sent.i - back + 1].start_char].count("\n") >= 2:
             break  # the heading just above the paragraph names no asset: what came before it is another section
-        found = _last_subject_in(fd, max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char, kinds, skip)
+        window = (max(prev.start_char, prev.end_char - LOOKBACK_CHARS), prev.end_char)
+        # "The stock closed at $12.40": a company named before, rather than the coin it mines
+        found = (anaphor and _last_subject_in(fd, *window, ("stock",), skip)) or _last_subject_in(fd, *window, kinds, skip)
         if found:
             return AssetChoice(found, "running")
         gap = fd.text[prev.end_char : sents[sent.i - back + 1].start_char]
         if gap.count("\n") >= 2 and back > 1:
             break
-    if lookback_sents and (kinds is None or "stock" in kinds) and _SHARE_ANAPHOR.search(fd.text, max(sent.start_char, start - LOOKBACK_CHARS), start):
+    if anaphor:
         topic = stock_topic(fd)  # "The stock needs to clear resistance around $195": the company the article is about
         if topic is not None and (mention := _last_of(fd, topic, start)) is not None and _fits(mention, kinds, skip):
             return AssetChoice(mention, "anaphor")
     return None
+
+
+@compiled
+def _noun_after() -> re.Pattern:
+    """A company noun right after a name ("bitcoin miners", "a gold miner", "ether treasury company";
+    ``move_lexicon`` company_nouns): the name only says what the company deals in."""
+    return re.compile(rf"[ ](?:{alternation(lexicon('move_lexicon').company_nouns)})(?![\w-])")
+
+
+def _modifies_noun(fd: FinDoc, a: AssetMention) -> bool:
+    """Whether the coin or commodity mention ``a`` modifies a company noun after it ("one of the largest
+    listed bitcoin miners, were indicated 7.9% lower at $11.42"): not the asset a figure is about."""
+    return a.asset.kind in ("crypto", "commodity") and _noun_after().match(fd.text, a.end) is not None
 
 
 # "the stock", "its shares", "the company's share price": a listed company named before (not "the stock market", "the shares of X")
