@@ -67,7 +67,7 @@ class MetricPatterns(Lexicon):
     """``metric_patterns.json``: market-wide metrics, their cues and values."""
 
     metrics: Annotated[list[MetricCue], Len(min_length=1)] = Field(description="ordered: earlier cues read their values first")
-    volume_kinds: dict[str, Phrase] = Field(min_length=1, description="the word before 'volume' -> the metric name ('spot' -> spot_volume)")
+    volume_kinds: dict[str, Phrase] = Field(min_length=1, description="the word before 'volume' -> the metric name: market-wide kinds stay 'volume' as FACTS.md names it ('spot', 'DEX', 'futures'); a company's or a network's kinds get their own ('payment' -> payment_volume)")
     currencies: Phrases = Field(description="currency codes a money metric may be written in")
     change_negative: Phrases = Field(description="words right before an amount that make it a fall ('shed', 'a drop of')")
     change_positive: Phrases = Field(description="words right before an amount that make it a rise ('added', 'a gain of')")
