@@ -199,14 +199,15 @@ def _scan(rx: re.Pattern, starts: list[int] | None, text: str) -> Iterator[re.Ma
 def clean_name(raw: str) -> str:
     """A PERSON entity as a name: no possessive, honorific, leading role word or stray punctuation.
 
-    >>> clean_name("Ann Lee’s"), clean_name("Dr. Omar Haddad"), clean_name("Strategist Ann Lee,")
-    ('Ann Lee', 'Omar Haddad', 'Ann Lee')
+    >>> clean_name("Ann Lee’s"), clean_name("Dr. Omar Haddad"), clean_name("Strategist Ann Lee,"), clean_name("Said Rafael Ortiz")
+    ('Ann Lee', 'Omar Haddad', 'Ann Lee', 'Rafael Ortiz')
     """
     s = re.sub(r"[’']s?$", "", raw.strip().strip(",.;:()“”\"")).strip()
     toks = s.split()
     lx = lex()
-    while toks and (toks[0].lower() in lx.honorifics or toks[0].lower() in lx.roles):
-        toks = toks[1:]
+    while toks and (toks[0].lower() in lx.honorifics or toks[0].lower() in lx.roles
+                    or (len(toks) > 2 and toks[0][:1].isupper() and toks[0].lower() in lx.verbs)):
+        toks = toks[1:]  # (a reporting verb fronted before the name: "Said Rafael Ortiz, an analyst at ...:")
     return " ".join(toks)
 
 
@@ -798,6 +799,12 @@ def role_after(text: str, end: int) -> str | None:
     >>> t = "Ann Lee, \t\t, said"
     >>> role_after(t, t.index(",")) is None
     True
+    >>> t = "Pieter de Vries, a market maker at Antwerp-based Scaldis Liquidity, said"
+    >>> role_after(t, t.index(","))
+    'a market maker at Antwerp-based Scaldis Liquidity'
+    >>> t = "Fennick Rowe, a family firm at heart, said"
+    >>> role_after(t, t.index(",")) is None
+    True
     """
     m = lex().post_role.match(text[end : end + ROLE_AFTER_CHARS])
     if not m:
@@ -806,9 +813,14 @@ def role_after(text: str, end: int) -> str | None:
     if not role:  # an appositive of blanks only
         return None
     first = role.split()[0].lower()
-    if first in lex().verbs or first in lex().pronouns or not _has_role_word(role):
+    if first in lex().verbs or first in lex().pronouns or not (_has_role_word(role) or _HELD_AT.match(role)):
         return None
     return role
+
+
+# "a market maker at Antwerp-based Scaldis Liquidity": a post held at a named firm (a firm is a member of
+# a group or a unit of another, not "a ... at" one)
+_HELD_AT = re.compile(r"(?:a|an)\s+(?:[a-z][\w-]*\s+){1,3}at\s+(?:[A-Z][\w-]*-based\s+)?[A-Z]")
 
 
 def signed_role(text: str, end: int) -> str | None:
