@@ -580,6 +580,16 @@ class Running:
         return last.name
 
 
+def _pronoun_gender(pronoun: str) -> str | None:
+    """"he" or "she" for a pronoun cue ("He", "according to her"), else ``None``.
+
+    >>> _pronoun_gender("He"), _pronoun_gender("according to her"), _pronoun_gender("they")
+    ('he', 'she', None)
+    """
+    last = pronoun.lower().split()[-1] if pronoun.strip() else ""
+    return {"he": "he", "him": "he", "she": "she", "her": "she"}.get(last)
+
+
 @dataclass
 class Quotes:
     """The per-doc indexes attribution reads."""
@@ -677,7 +687,12 @@ class Quotes:
                if a <= m.start and m.end <= b and not self.inside(m.start, m.start + 1)]
         for p in self.pronouns.overlapping(lo, hi, 10):
             if a <= p.start and p.end <= b:
-                out.append(Speaker(p.start, p.end, running.at(p.start) or self.last_person(p.start), False))
+                word = _pronoun_gender(self.fd.text[p.start : p.end])
+                name = running.at(p.start) or self.last_person(p.start)
+                if name is not None and word is not None and self.genders.get(name, word) not in (word, "?") \
+                        and not self._named_near(name, p.start):
+                    name = self.last_person(p.start, other=self.genders.get(name))  # "she said" of one, "he said" of another
+                out.append(Speaker(p.start, p.end, name, False))
         for r in self.role_refs.overlapping(lo, hi, 80):
             if a <= r.start and r.end <= b and not any(s.named and s.start < r.end + 3 and r.start < s.end for s in out):
                 out.append(Speaker(r.start, r.end, self.role_holder(r, running), False))  # not "the analyst, Ann Lee"
@@ -695,16 +710,41 @@ class Quotes:
         current = running.at(r.start)
         return current if current and speakers.role_for(self.fd, current, r.start) is None else None
 
-    def last_person(self, pos: int) -> str | None:
+    def last_person(self, pos: int, other: str | None = None) -> str | None:
         """The person named last before ``pos`` (within ``Config.last_person_reach``), outside quotes
-        and headings (a teaser headline's name is no one in the story)."""
+        and headings (a teaser headline's name is no one in the story); with ``other``, one the article
+        has not yet called by that pronoun."""
         reach = self.config.last_person_reach
         for m in reversed(speakers.people(self.fd).within(pos - reach - speakers.NAME_CHARS, pos)):
             if pos - m.end > reach:
                 break
-            if not self.inside(m.start, m.end) and not self.lines.is_heading(m.start):
+            if not self.inside(m.start, m.end) and not self.lines.is_heading(m.start) \
+                    and (other is None or self.genders.get(m.name) != other):
                 return m.name
         return None
+
+    def _named_near(self, name: str, pos: int) -> bool:
+        """Whether ``name`` is written in the sentence of ``pos`` or the one before (fresher evidence
+        than a pronoun an earlier attribution gave them)."""
+        sent = self.fd.sentence_at(pos)
+        lo = self.fd.sentence_at(max(0, sent.start_char - 1)).start_char
+        return any(m.name == name for m in speakers.people(self.fd).within(lo, pos))
+
+    @lazy
+    def genders(self) -> dict[str, str]:
+        """Person -> the pronoun ("he", "she") the article calls them by, as attribution finds it
+        (``speaker_events`` fills it, left to right): a "he" after a "she" of the running speaker is
+        someone else ('Ann Lee ... "...," she said. ... Oyelaran was cautious. "...," he said')."""
+        return {}
+
+    def called(self, speaker: Speaker) -> None:
+        """Record the pronoun a hit resolved to a person ("she" of Ann Lee); one called both is neither."""
+        word = _pronoun_gender(self.fd.text[speaker.start : speaker.end])
+        if speaker.named or not speaker.name or word is None:
+            return
+        known = self.genders.setdefault(speaker.name, word)
+        if known != word:
+            self.genders[speaker.name] = "?"
 
     def listener(self, cand: Speaker, v: Cue) -> bool:
         """Whether ``cand`` is the one spoken to: a person right after "told"/"asked" ("told Ann Lee"),
@@ -757,6 +797,7 @@ def speaker_events(qs: Quotes, running: Running) -> None:
         cands = qs.speakers(sent.start_char, sent.end_char, v.start - reach - 1, v.end + reach + 1, running)
         hit = nearest(qs, cands, [v], reach)
         if hit and hit.speaker.name:
+            qs.called(hit.speaker)
             running.add(v.start, hit.speaker.name)
         elif hit is None and _INTRODUCES.match(qs.fd.text, v.end, min(sent.end_char + 1, v.end + 60)):
             running.add(v.start, None)  # "As the bank noted:": the quote that follows is no person's
