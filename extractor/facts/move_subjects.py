@@ -721,6 +721,26 @@ def _antecedent(pl: Place, pronoun: int) -> Found:
     return _np_found(pl, s, e, 1)
 
 
+# a provider's gauge named by what it measures: "MSCI's index of emerging-market currencies", "its gauge of EM
+# equities", "Bloomberg's broadest measure of the dollar"
+_OWNED_GAUGE = re.compile(r"(?:(?P<owner>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})['’]s|(?P<its>[Ii]ts))\s+(?:[a-z-]+\s+){0,2}?"
+                          r"(?:index|gauge|measure|benchmark)\s+of\s+(?P<what>(?:[\w-]+\s+){0,4}[\w-]+)")
+_OWNER_BEFORE = re.compile(r"(?P<owner>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})['’]s\s+(?:[a-z-]+\s+){0,2}?(?:index|gauge|measure|benchmark)\b")
+
+
+def _owned_gauge(pl: Place, m: re.Match, start: int) -> Found:
+    """A provider's gauge as its subject, named as written ("MSCI's index of emerging-market currencies");
+    "its gauge of EM equities" takes the owner a gauge of the same sentence named before it."""
+    owner = m.group("owner")
+    if owner is None:
+        before = [o for o in _OWNER_BEFORE.finditer(pl.fd.text, pl.sent.start_char, start)]
+        if not before:
+            return UNDECIDED
+        owner = before[-1].group("owner")
+    name = f"{owner}'s " + pl.fd.text[start + m.end("its") + 1 if m.group("its") else start + m.end("owner") + 2 : start + m.end()].strip()
+    return Found((Mention(start, start + m.end(), name, "name", "index"),), "a provider's gauge named by what it measures")
+
+
 def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
     """What the plain phrase at ``start:end`` says (see the module docstring); ``UNDECIDED`` when it
     is not plain."""
@@ -737,6 +757,8 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
         return _anaphor(pl, c.anaphor_of[key], start, end)
     if c.episode.fullmatch(low):  # "the second dropped by 56%": an episode of the running asset
         return _anaphor(pl, "any", start, end)
+    if (gauge := _OWNED_GAUGE.fullmatch(text)) is not None:  # "MSCI's index of emerging-market currencies"
+        return _owned_gauge(pl, gauge, start)
     if (poss := _POSSESSED_SHARES.fullmatch(text)) is not None:  # "the lender's stock"
         return _described(pl, poss.group("noun"), "stock", start, end)
     if _quantity_end(text) or _quantity_lead(text):
