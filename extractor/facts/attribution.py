@@ -84,15 +84,23 @@ def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[st
     1. the nearest asset mention before it in the same sentence;
     2. else the first one after it in the same sentence and clause;
     3. else the latest one in up to ``lookback_sents`` earlier sentences of the same paragraph
-       or in the heading just above it (running subject).
+       or in the heading just above it (running subject): a company first where the sentence
+       refers to "the stock" or "its shares" (a share anaphor), and only a company where the
+       sentence's coin merely says what a company deals in ("bitcoin miners' hashprice");
+    4. else, for a share anaphor, the company the article names most (``stock_topic``).
+    A coin or commodity right before a company noun ("bitcoin miners") is never the asset.
     ``kinds`` restricts to asset kinds (crypto, index, etf, commodity, stock); ``skip`` passes over
     mentions the caller rules out (a comparison with another asset).
     """
     end = start if end is None else end
     sent = fd.sentence_at(start)
-    outer = skip
-    skip = lambda a: _modifies_noun(fd, a) or (outer is not None and outer(a))  # noqa: E731 - "bitcoin miners" names no coin
-    found = _last_in(fd, max(sent.start_char, start - LOOKBACK_CHARS), start, kinds, skip)
+    lo = max(sent.start_char, start - LOOKBACK_CHARS)
+    caller_skip = skip
+
+    def skip(a: AssetMention) -> bool:
+        return _modifies_noun(fd, a) or (caller_skip is not None and caller_skip(a))
+
+    found = _last_in(fd, lo, start, kinds, skip)
     if found:
         return AssetChoice(found, "before")
     hi = min(sent.end_char, end + MAX_WINDOW)
@@ -102,9 +110,7 @@ def asset_for(fd: FinDoc, start: int, end: int | None = None, *, kinds: tuple[st
     sents = fd.sentences
     if _opens_with_heading(fd, sent, start):
         return None  # a heading naming no asset is glued to the sentence: what came before it is another section
-    anaphor = bool(lookback_sents) and (kinds is None or "stock" in kinds) and \
-        _SHARE_ANAPHOR.search(fd.text, max(sent.start_char, start - LOOKBACK_CHARS), start) is not None
-    lo = max(sent.start_char, start - LOOKBACK_CHARS)
+    anaphor = bool(lookback_sents) and (kinds is None or "stock" in kinds) and _share_anaphor().search(fd.text, lo, start) is not None
     if any(_modifies_noun(fd, a) for a in fd.assets.within(lo, start)) and (kinds is None or "stock" in kinds):
         kinds = ("stock",)  # "Bitcoin miners' hashprice hit $38": a company's figure, no coin's from before
     for back in range(1, lookback_sents + 1):
@@ -142,9 +148,15 @@ def _modifies_noun(fd: FinDoc, a: AssetMention) -> bool:
     return a.asset.kind in ("crypto", "commodity") and _noun_after().match(fd.text, a.end) is not None
 
 
-# "the stock", "its shares", "the company's share price": a listed company named before (not "the stock market", "the shares of X")
-_SHARE_ANAPHOR = re.compile(r"(?<![\w-])(?:[Tt]he|[Ii]ts)\s+(?:company['’]s\s+)?(?:stock|shares|share\s+price)(?![\w-])"
-                            r"(?!\s+(?:market|markets|exchange|index|indexes|indices|of|in)\b)")
+@compiled
+def _share_anaphor() -> re.Pattern:
+    """A share anaphor anywhere in a sentence ("the stock", "its shares", "the company's share price";
+    ``entities.SHARE_ANAPHORS``, the vocabulary that also marks one opening a sentence), not "the
+    stock market" or "the shares of X"."""
+    from extractor.facts.entities import NOT_ANAPHOR_AFTER, SHARE_ANAPHORS  # (entities imports this module)
+
+    phrases = sorted({a[0].lower() + a[1:] for a in SHARE_ANAPHORS} | set(SHARE_ANAPHORS), key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, phrases))})(?![\w-])(?!{NOT_ANAPHOR_AFTER.pattern})")
 
 
 def stock_topic(fd: FinDoc) -> str | None:

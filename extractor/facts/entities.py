@@ -124,7 +124,7 @@ def _company_word_scan() -> PrefixScan:
 SHARE_ANAPHORS = ("Its shares", "Its stock", "Its share price", "The stock", "The shares", "The company's shares",
                   "The company's stock", "The company\u2019s shares", "The company\u2019s stock")
 _ANAPHORS_LONGEST_FIRST = sorted(SHARE_ANAPHORS, key=len, reverse=True)
-_NOT_ANAPHOR_AFTER = re.compile(r"[ ]+(?:market|markets|exchange|index|indexes|indices|of|in)\b")  # "The stock market fell"
+NOT_ANAPHOR_AFTER = re.compile(r"[ ]+(?:market|markets|exchange|index|indexes|indices|of|in)\b")  # "The stock market fell"
 _PLACE_THEN_NAME = re.compile(
     rf"(?:[A-Z][\w]*(?:[ ][A-Z][\w]*)?-based[ ]|(?:[A-Z][a-z]+[ ]){{0,2}}[A-Z][a-z]+['\u2019]s[ ])?"  # "Chicago-based", "North Chicago's"
     rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&|of)){{1,3}})[ ](?P<next>[a-z]+)")
@@ -162,7 +162,13 @@ def _move_verb_after() -> re.Pattern:
     return re.compile(rf"[ ](?:{alternation(verbs)})(?![\w-])")
 
 
-_TRADED_AFTER = re.compile(r"['’]?s?[ ]+(?:shares|stock)\b|[ ]+(?:was|were|is|are|closed|ended|traded|finished)[ ]+(?:up|down|off|higher|lower|flat)\b")
+@compiled
+def _traded_after() -> re.Pattern:
+    """Its shares, or a move in words, right after a name ("Harcourt & Vale shares were", "... was off")."""
+    shares = alternation(lexicon("entities").share_nouns)
+    return re.compile(rf"['’]?s?[ ]+(?:{shares})\b|[ ]+(?:was|were|is|are|closed|ended|traded|finished)[ ]+(?:up|down|off|higher|lower|flat)\b")
+
+
 _SHARES_OF = re.compile(r"\b[Ss]hares[ ]+(?:of|in)[ ]+\Z")
 _NAME_AFTER_AMPERSAND = re.compile(r"(?P<name>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,2})(?![\w&])")  # "Pike", "Finch Securities"
 _NAME_BEFORE_COMMA = re.compile(rf"(?P<name>{_WORD}(?:[ ]{_WORD}){{0,3}})\Z")
@@ -629,7 +635,7 @@ class Registry:
             if all(t.lower() in self.lower_words for t in (*left, *right)):
                 continue  # common words the text also writes in lower case: a title ("Charts & Levels"), not a name
             end = after.end()
-            if not (_move_verb_after().match(text, end) or _TRADED_AFTER.match(text, end)
+            if not (_move_verb_after().match(text, end) or _traded_after().match(text, end)
                     or _SHARES_OF.search(text, max(0, before.start() - 16), before.start())):
                 continue  # a firm named without its shares trading ("a strategist at Harwell & Stone"): not a listed company
             name = clean_name(" ".join([*left, "&", *right]), w, self.lower_words)
@@ -660,7 +666,7 @@ class Registry:
             if q and text[q - 1] != "\n" and text[max(0, q - 2) : q] not in (". ", "! ", "? "):
                 continue  # not the opening of a sentence
             after = q + len(next(a for a in _ANAPHORS_LONGEST_FIRST if text.startswith(a, q)))
-            if text[after : after + 1].isalnum() or _NOT_ANAPHOR_AFTER.match(text, after):
+            if text[after : after + 1].isalnum() or NOT_ANAPHOR_AFTER.match(text, after):
                 continue  # "The stocks", "The stock market", "The shares of Acme": not an anaphor
             lo = max(0, q - ANTECEDENT_READ)
             cut = max(text.rfind(". ", lo, q - 2), text.rfind("! ", lo, q - 2), text.rfind("? ", lo, q - 2), text.rfind("\n", lo, q - 2))

@@ -881,9 +881,8 @@ def _kind_before(left: str, at: int) -> str | None:
     """The kind the last kind noun within ``KIND_BEFORE_REACH`` characters before offset ``at`` of
     ``left`` names ("resistance at the " before "50-day moving average"), else ``None``."""
     window = left[max(0, at - KIND_BEFORE_REACH) : at]
-    for m in _CLAUSE_JOIN.finditer(window):
-        window = window[m.end() :]  # (another clause's noun names another level: "defended resistance, and the 20-day ...")
-        break
+    if (joined := _CLAUSE_JOIN.match(window)) is not None:
+        window = window[joined.end() :]  # (another clause's noun names another level: "defended resistance, and the 20-day ...")
     found = [(m.end(), kind) for kind in KINDS if (m := _last_match(cues().noun_anywhere[kind], window))]
     return max(found)[1] if found else None
 

@@ -723,9 +723,11 @@ def _antecedent(pl: Place, pronoun: int) -> Found:
 
 # a provider's gauge named by what it measures: "MSCI's index of emerging-market currencies", "its gauge of EM
 # equities", "Bloomberg's broadest measure of the dollar"
-_OWNED_GAUGE = re.compile(r"(?:(?P<owner>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})['’]s|(?P<its>[Ii]ts))\s+(?:[a-z-]+\s+){0,2}?"
-                          r"(?:index|gauge|measure|benchmark)\s+of\s+(?P<what>(?:[\w-]+\s+){0,4}[\w-]+)")
-_OWNER_BEFORE = re.compile(r"(?P<owner>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})['’]s\s+(?:[a-z-]+\s+){0,2}?(?:index|gauge|measure|benchmark)\b")
+_GAUGE = r"(?:[a-z-]+\s+){0,2}?(?:index|gauge|measure|benchmark)"  # "index", "broadest measure"
+_OWNER = r"(?P<owner>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})['’]s"  # "MSCI's", "Bloomberg's"
+_OWNED_GAUGE = re.compile(rf"(?:{_OWNER}|(?P<its>[Ii]ts))\s+{_GAUGE}\s+of\s+(?:[\w-]+\s+){{0,4}}[\w-]+")
+_OWNER_BEFORE = re.compile(rf"{_OWNER}\s+{_GAUGE}\b")
+OWNER_REACH = 200  # characters back in the sentence where "its gauge of" finds the provider's gauge named before
 
 
 def _owned_gauge(pl: Place, m: re.Match, start: int) -> Found:
@@ -733,12 +735,12 @@ def _owned_gauge(pl: Place, m: re.Match, start: int) -> Found:
     "its gauge of EM equities" takes the owner a gauge of the same sentence named before it."""
     owner = m.group("owner")
     if owner is None:
-        before = [o for o in _OWNER_BEFORE.finditer(pl.fd.text, pl.sent.start_char, start)]
+        before = list(_OWNER_BEFORE.finditer(pl.fd.text, max(pl.sent.start_char, start - OWNER_REACH), start))
         if not before:
             return UNDECIDED
         owner = before[-1].group("owner")
-    name = f"{owner}'s " + pl.fd.text[start + m.end("its") + 1 if m.group("its") else start + m.end("owner") + 2 : start + m.end()].strip()
-    return Found((Mention(start, start + m.end(), name, "name", "index"),), "a provider's gauge named by what it measures")
+    gauge = m.group(0)[m.end("its") if m.group("its") else m.end("owner") + 2 :].strip()  # (m matched the whole phrase)
+    return Found((Mention(start, start + m.end(), f"{owner}'s {gauge}", "name", "index"),), "a provider's gauge named by what it measures")
 
 
 def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:

@@ -887,9 +887,10 @@ def _end_claim(fd: FinDoc, pct_end: int, subj: Mention) -> tuple[Claim, ...]:
         return ()
     known = fd.assets.within(subj.start, subj.end)
     tick = _TICKER_AFTER.match(fd.text, subj.end)  # "Harrowgate Capital (HRWG)": a name introduced with its ticker
+    # a capitalized word the article never introduced as an asset is too weak to claim a price; one written as a
+    # ticker ("**LINK** gave up 320 bps to $12.87") claims it, rather than the coin of the line before
     if subj.how == "name" and not known and tick is None and not _TICKER_SHAPE.fullmatch(fd.text[subj.start : subj.end]):
-        return ()  # a capitalized word the article never introduced as an asset: too weak to claim a price
-        # (a ticker-shaped one, "**LINK** gave up 320 bps to $12.87", is the price's own: not the coin of the line before)
+        return ()
     names = {subj.subject.lower(), fd.text[subj.start : subj.end].lower()} | ({subj.key.lower()} if subj.key else set())
     names |= {n.lower() for a in known for n in (a.asset.id, a.text)} | ({tick.group(1).lower()} if tick else set())
     return (Claim(fig.start, fig.end, subj.subject, frozenset(names)),)

@@ -521,8 +521,8 @@ _SIGNED_PERCENT = re.compile(r"[+\-−–]\d[\d.,]*\s*%")
 # the other ways a snapshot goes on after a coin's number: its change in words ("ETH 2,138, off 4.6%",
 # "SOL 86.10, flat"), or the time it was read ("BTC 70,150 as of 07:30 SGT")
 _WORDED_OPENERS = (", off ", ", up ", ", down ", ", flat", ", unchanged", " (flat", " (unchanged", " as of ")
-_WORDED_CHANGE = re.compile(r"(?:,\s+(?:off|up|down)\s+\d[\d.,]*\s*%|,\s+(?:flat|unchanged)\b|\s+\((?:flat|unchanged)\)"
-                            r"|\s+as\s+of\s+\d{1,2}[:.]\d{2}\b)", re.IGNORECASE)
+CHANGE_READ = 40  # characters after a snapshot's number read for its change in words
+_READ_AT = re.compile(r"\s+as\s+of\s+\d{1,2}[:.]\d{2}\b", re.IGNORECASE)  # the change in words is ``move_after``'s
 _BARE_NUMBER_BEFORE = re.compile(r"(?<![\w$€£¥₩₹.,/])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{2,})[ \t]*\Z")
 _COIN_GAP = re.compile(r"[ \t*:]{1,4}")  # between a coin and its number: spaces, a colon, markdown bold
 # what a snapshot's coin follows: a line's start or a list mark, the end of the figure before ("...; ETH 3,020, flat"),
@@ -539,7 +539,8 @@ def _prose_snapshots(fd: FinDoc, out: Proposal) -> None:
     signed = find_all(text, _CHANGE_OPENERS)
     worded = find_all(text, _WORDED_OPENERS)
     for p in sorted(set(signed) | set(worded)):
-        if not (_SIGNED_PERCENT.match(text, p + (1 if text[p] == "(" else 2)) or _WORDED_CHANGE.match(text, p)):
+        if not (_SIGNED_PERCENT.match(text, p + (1 if text[p] == "(" else 2)) or _READ_AT.match(text, p)
+                or cues().move_after.match(text[p : p + CHANGE_READ])):
             continue
         m = _BARE_NUMBER_BEFORE.search(text, max(0, p - 24), p)
         if m is None or table_row(fd, m.start()) is not None:
