@@ -161,18 +161,11 @@ def _share_anaphor() -> re.Pattern:
 
 def stock_topic(fd: FinDoc) -> str | None:
     """The listed company the article is about, for a share anaphor no nearer sentence resolves: the
-    company named most often (at least twice, and more often than any other company). Computed once per Doc."""
-    def find() -> str | None:
-        counts: dict[str, int] = {}
-        for a in fd.assets:
-            if a.asset.kind == "stock":
-                counts[a.asset.id] = counts.get(a.asset.id, 0) + 1
-        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-        if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-            return None
-        return ranked[0][0]
-
-    return fd.cached("attribution.stock_topic", find)
+    company named most often (at least twice, and more often than any other company)."""
+    ranked = [n for n in _ranked_assets(fd) if n.first.asset.kind == "stock"]
+    if not ranked or ranked[0].count < 2 or (len(ranked) > 1 and ranked[1].count == ranked[0].count):
+        return None
+    return ranked[0].first.asset.id
 
 
 # --- the article's own price scale --------------------------------------------------------------
@@ -332,9 +325,7 @@ def fx_pair(fd: FinDoc, base: str | None, quote: str | None, start: int, end: in
     if base == "USD" and quote in quoted_in_dollars():
         return None  # "the dollar rose against the euro": markets quote EUR/USD, which fell; the dollar keeps its name
     if base == quote:  # the figure is written in the priced currency's units: the clause's subject currency is priced
-        lo = max(fd.sentence_at(start).start_char, start - MAX_WINDOW)
-        for m in _CLAUSE_BREAK.finditer(fd.text, lo, start):
-            lo = m.end()
+        lo = _clause_start(fd, start)
         subject = "USD" if PER_DOLLAR.match(fd.text, end) else _subject_currency(fd, lo, start, quote)
         if subject is None and per_dollar and base != "USD":
             subject = "USD"
@@ -353,6 +344,15 @@ def quoted_in_dollars() -> frozenset[str]:
 PER_DOLLAR = re.compile(r"\s*(?:per|a|to\s+the|against\s+the)\s+(?:U\.?S\.?\s+)?dollar\b", re.IGNORECASE)  # after a quote: "146.30 per dollar"
 _CLAUSE_BREAK = re.compile(r";|,\s*(?:while|whereas|and|but)\b")  # another clause, with a subject of its own, starts after it
 _COUNTER = re.compile(r"\b(?:against|versus|vs\.?|per|to)\s+(?:the\s+)?$", re.IGNORECASE)  # "against the dollar": the other side
+
+
+def _clause_start(fd: FinDoc, start: int) -> int:
+    """Where the clause holding ``start`` begins: after the last ``_CLAUSE_BREAK`` of its sentence before
+    it (at most ``MAX_WINDOW`` back)."""
+    lo = max(fd.sentence_at(start).start_char, start - MAX_WINDOW)
+    for m in _CLAUSE_BREAK.finditer(fd.text, lo, start):
+        lo = m.end()
+    return lo
 
 
 def counter_side(fd: FinDoc, a: AssetMention) -> bool:
@@ -381,9 +381,7 @@ def clause_pair(fd: FinDoc, start: int) -> tuple[str, str] | None:
     to 98.20": AUD/JPY in JPY). ``None`` when the other side is the dollar (the subject's own dollar
     quote, read elsewhere), or the clause names no subject currency before it. Reads the clause only
     (bounded by ``MAX_WINDOW``)."""
-    lo = max(fd.sentence_at(start).start_char, start - MAX_WINDOW)
-    for m in _CLAUSE_BREAK.finditer(fd.text, lo, start):
-        lo = m.end()
+    lo = _clause_start(fd, start)
     named = [a for a in fd.assets.within(lo, start) if a.asset.kind == "fx"]
     sides = [a for a in named if counter_side(fd, a)]
     if not sides:
@@ -464,15 +462,32 @@ def dominant_asset(fd: FinDoc) -> AssetMention | None:
     (its first mention), else ``None``. Computed once per Doc."""
 
     def find() -> AssetMention | None:
+        ranked = _ranked_assets(fd)
+        if not ranked or (len(ranked) > 1 and ranked[0].count < TOPIC_LEAD * ranked[1].count):
+            return None
+        return ranked[0].first
+
+    return fd.cached("attribution.dominant_asset", find)
+
+
+@dataclass(frozen=True)
+class _Named:
+    """How often the article names one asset, and its first mention."""
+
+    count: int
+    first: AssetMention
+
+
+def _ranked_assets(fd: FinDoc) -> list[_Named]:
+    """The article's assets, most often named first (in order of first mention at equal counts).
+    Computed once per Doc; ``dominant_asset`` and ``stock_topic`` read it."""
+    def rank() -> list[_Named]:
         counts: dict[str, list] = {}
         for a in fd.assets:
             counts.setdefault(a.asset.id, [0, a])[0] += 1
-        ranked = sorted(counts.values(), key=lambda v: -v[0])
-        if not ranked or (len(ranked) > 1 and ranked[0][0] < TOPIC_LEAD * ranked[1][0]):
-            return None
-        return ranked[0][1]
+        return [_Named(n, a) for n, a in sorted(counts.values(), key=lambda v: -v[0])]
 
-    return fd.cached("attribution.dominant_asset", find)
+    return fd.cached("attribution.ranked_assets", rank)
 
 
 # --- time -----------------------------------------------------------------------------------
