@@ -14,6 +14,7 @@ import spacy
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from extractor.clean import CleanArticle, clean, load
 from extractor.clean.meta import Meta, parse_date
@@ -44,13 +45,50 @@ def drop_redundant_special_cases(tokenizer: Tokenizer) -> list[str]:
     >>> [t.text for t in nlp.make_doc("Acme’s CEO\n\n(I.E. it's 5—6 Feb.) :)")]
     ['Acme', '’s', 'CEO', '\n\n', '(', 'I.E.', 'it', "'s", '5—6', 'Feb.', ')', ':)']
     """
-    bare = Tokenizer(tokenizer.vocab, rules={}, prefix_search=tokenizer.prefix_search,
-                     suffix_search=tokenizer.suffix_search, infix_finditer=tokenizer.infix_finditer,
-                     token_match=tokenizer.token_match, url_match=tokenizer.url_match)
     rules = tokenizer.rules
-    dropped = {k for k, v in rules.items() if v == [{ORTH: k}] and [t.text for t in bare(k)] == [k]}
+    dropped = _redundant(rules, _without_rules(tokenizer))
     tokenizer.rules = {k: v for k, v in rules.items() if k not in dropped}
     return sorted(dropped)
+
+
+def _without_rules(tokenizer: Tokenizer) -> Tokenizer:
+    """A tokenizer with ``tokenizer``'s vocab and affix rules and no special cases."""
+    return Tokenizer(tokenizer.vocab, rules={}, prefix_search=tokenizer.prefix_search,
+                     suffix_search=tokenizer.suffix_search, infix_finditer=tokenizer.infix_finditer,
+                     token_match=tokenizer.token_match, url_match=tokenizer.url_match)
+
+
+def _redundant(rules: dict, bare: Tokenizer) -> set[str]:
+    """The special cases of ``rules`` that ``drop_redundant_special_cases`` drops (``bare``: the
+    tokenizer without special cases)."""
+    return {k for k, v in rules.items() if v == [{ORTH: k}] and [t.text for t in bare(k)] == [k]}
+
+
+@spacy.registry.tokenizers("extractor.lean_tokenizer.v1")
+def lean_tokenizer():
+    r"""spaCy's tokenizer for the language (``spacy.Tokenizer.v1``) without the special cases
+    ``drop_redundant_special_cases`` drops, built without them: spaCy loads a tokenizer's special
+    cases one by one (about 0.1 s for English), and loading them all and then the rest again cost
+    that twice at every start-up.
+
+    >>> nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "extractor.lean_tokenizer.v1"}}})
+    >>> other = spacy.blank("en"); _ = drop_redundant_special_cases(other.tokenizer)
+    >>> nlp.tokenizer.rules == other.tokenizer.rules and "\n" not in nlp.tokenizer.rules
+    True
+    """
+    def factory(nlp: Language) -> Tokenizer:
+        d = nlp.Defaults  # the arguments spaCy's own factory gives, but no special case yet
+        tokenizer = Tokenizer(nlp.vocab, rules={},
+                              prefix_search=compile_prefix_regex(d.prefixes).search if d.prefixes else None,
+                              suffix_search=compile_suffix_regex(d.suffixes).search if d.suffixes else None,
+                              infix_finditer=compile_infix_regex(d.infixes).finditer if d.infixes else None,
+                              token_match=d.token_match, url_match=d.url_match)
+        rules = d.tokenizer_exceptions
+        dropped = _redundant(rules, tokenizer)
+        tokenizer.rules = {k: v for k, v in rules.items() if k not in dropped}
+        return tokenizer
+
+    return factory
 
 
 def build_nlp(settings: Settings | None = None) -> Language:
@@ -58,8 +96,7 @@ def build_nlp(settings: Settings | None = None) -> Language:
     settings = settings or Settings()
     activate(settings.data_dir)  # a broken data file fails here, with one line
     register()
-    nlp = spacy.blank("en")
-    drop_redundant_special_cases(nlp.tokenizer)
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "extractor.lean_tokenizer.v1"}}})
     nlp.add_pipe("fin_sentences")
     nlp.add_pipe("fin_persons", config={"model": settings.model, "enabled": settings.use_model})
     for name in FACT_COMPONENTS:

@@ -22,6 +22,8 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 
+from extractor import recache
+
 try:  # characters re.IGNORECASE pairs beyond lower() ("ſ" with "s", "ı" with "i", Greek variants)
     from re._casefix import _EXTRA_CASES as _EXTRA
 except ImportError:  # pragma: no cover - older or other Pythons: the pairs as of CPython 3.11
@@ -464,8 +466,15 @@ def _prefix_scan(pattern: re.Pattern, flags: int) -> re.Pattern | None:
     """``[F](?<=(?=P).)`` for pattern ``P`` whose matches start with a character of ``F``: a scan
     re skips ahead with; ``None`` where it would not pay (``P`` has a prefix of its own, ``F``
     holds every word character or space, or ``P`` can match the empty string)."""
+    source = _prefix_scan_source(pattern.pattern, flags)
+    return None if source is None else re.compile(source, flags)
+
+
+@recache.analysis
+def _prefix_scan_source(pattern: str, flags: int) -> str | None:
+    """The pattern ``_prefix_scan`` compiles for ``pattern``, or ``None``."""
     try:
-        items = _p.parse(pattern.pattern, flags).data
+        items = _p.parse(pattern, flags).data
         first, nullable = _first(items)
     except (_Any, re.error):
         return None
@@ -474,9 +483,9 @@ def _prefix_scan(pattern: re.Pattern, flags: int) -> re.Pattern | None:
     end = "\n" if flags & re.VERBOSE else ""  # a verbose pattern may end in a comment
     pairs = _two_chars(items) if not flags & re.IGNORECASE else None
     if pairs is not None:  # "(?:t[o]|m[a]|...)(?<=(?=P)..)": re skips to the first characters, then checks the second
-        return re.compile("(?:" + "|".join(f"{a}[{''.join(sorted(b))}]" for a, b in sorted(pairs.items())) + ")"
-                          "(?<=(?=(?:" + pattern.pattern + end + ")).." + ")", flags)
-    return re.compile("[" + "".join(sorted(first)) + "](?<=(?=(?:" + pattern.pattern + end + ")).)", flags)
+        return ("(?:" + "|".join(f"{a}[{''.join(sorted(b))}]" for a, b in sorted(pairs.items())) + ")"
+                "(?<=(?=(?:" + pattern + end + ")).." + ")")
+    return "[" + "".join(sorted(first)) + "](?<=(?=(?:" + pattern + end + ")).)"
 
 
 _MAX_PREFIXES = 400  # two-character prefixes a pattern may have before the scan falls back to the first character
@@ -624,6 +633,7 @@ def _opens_optional(items) -> bool:
     return False
 
 
+@recache.analysis
 def first_char_gate(pattern: str, flags: int = 0) -> str:
     r"""A lookahead on the characters a match of ``pattern`` can start with, to put in front of
     it, or ``""`` where it would not pay: re already skips ahead by itself unless the pattern
@@ -691,6 +701,7 @@ def _required(items) -> set[str] | None:
     return best
 
 
+@recache.analysis
 def required_words(pattern: str, flags: int = 0) -> frozenset[str] | None:
     r"""Strings one of which every match of ``pattern`` contains, for a case-sensitive pattern;
     ``None`` when there is no such set worth checking (a string shorter than 3 characters).

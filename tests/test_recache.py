@@ -161,3 +161,61 @@ def test_the_command_line_writes_the_table_and_reads_it_back(tmp_path):
     (new0, hits0), (new1, hits1) = counts
     assert new0 > 500 and hits1 > 500 and new1 < new0 / 10
     assert list(cache.iterdir()) == [cache / recache.table_name()]
+
+
+def test_analyses_are_kept_beside_the_programs_and_read_back(tmp_path):
+    """The pattern analyses (first characters, required words, prefix scans, word-list tries) are
+    computed once: a second process reads them from the table, with the same results."""
+    from extractor import rx
+    from extractor.data import alternation
+
+    cases = [
+        (rx.first_char_gate, (r"(?:on\s+)?(?P<wd>Monday|Tuesday)|\d+\s+days",), {}),
+        (rx.required_words, (r"\bliquidat(?:ed|ions?)\b|\bwiped\s+out",), {}),
+        (rx._prefix_scan_source, (r"\$\d+|€\d+", 0), {}),
+        (alternation, ({"bitcoin", "bitcoin cash", "bit"},), {"ignore_case": True}),
+    ]
+    plain = [fn(*a, **k) for fn, a, k in cases]  # no table installed: computed as usual
+    recache.uninstall()
+    try:
+        for run in range(2):
+            table = recache.install(tmp_path)
+            assert [fn(*a, **k) for fn, a, k in cases] == plain
+            if run == 0:
+                assert len(table.new_results) == len(cases) and table.hits == 0
+                assert recache.save()
+            else:
+                assert not table.new_results and table.hits >= len(cases)
+            recache.uninstall()
+    finally:
+        recache.uninstall()
+
+
+def test_an_analysis_is_keyed_by_its_module_source_and_arguments(tmp_path, monkeypatch):
+    """An edited module does not read the results of its old code; other arguments, other results;
+    a result marshal cannot store is computed every time."""
+    calls = []
+
+    @recache.analysis
+    def shout(word, *, times=1):
+        calls.append(word)
+        return word.upper() * times
+
+    @recache.analysis
+    def listed(word):
+        calls.append(word)
+        return [word]  # a list: not stored
+
+    recache.uninstall()
+    try:
+        table = recache.install(tmp_path)
+        assert shout("ab") == "AB" and shout("ab") == "AB" and shout("ab", times=2) == "ABAB"
+        assert calls == ["ab", "ab"]
+        assert listed("x") == ["x"] and listed("x") == ["x"] and calls[-2:] == ["x", "x"]
+        assert table.save()
+        recache.uninstall()
+        monkeypatch.setattr(recache, "_source_tag", lambda module: "edited")
+        recache.install(tmp_path)
+        assert shout("ab") == "AB" and calls[-1] == "ab"  # computed anew under the new source
+    finally:
+        recache.uninstall()

@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
+from extractor import recache
 from extractor.errors import LexiconError
 
 PACKAGE_DIR = Path(str(resources.files(__name__)))
@@ -178,6 +179,7 @@ def pattern_alternation(fragments) -> str:
     return "|".join(items)
 
 
+@recache.analysis
 def alternation(words, *, ignore_case: bool = False, any_space: bool = True) -> str:
     """A regex matching any of the literal ``words`` (with ``any_space`` a space matches any run
     of whitespace), factored into a prefix trie.
