@@ -997,15 +997,24 @@ def _in_dollars(fd: FinDoc, f: Figure) -> bool:
 
 
 @compiled
-def _setter() -> re.Pattern:
-    """'<Name> raised its (price) target (on <asset>) to': the name sets the target; the asset, when
-    written, follows 'on'/'for'."""
-    verbs = alternation(lexicon("level_cues").target_setter_verbs)
+def _setter() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """'<Name> raised its (price) target (on <asset>) to', '<Name>, who lifted her <asset> objective to'
+    (the first pattern, ending at the figure), and '<Name> set a' + figure + '12-month target on
+    <asset>' (the second, ending at the figure, and the third, from the figure's end): the name sets
+    the target (any target noun of level_cues.json); the asset, when written, follows 'on'/'for' or
+    stands before the noun."""
+    lv = lexicon("level_cues")
+    verbs = alternation(lv.target_setter_verbs)
+    nouns = pattern_alternation(lv.kind_noun_patterns.target)  # "target", "price target", "objective", ...
     name = r"[A-Z][\w&.’'-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&.’'-]*){0,3}"
-    return re.compile(rf"(?P<who>{name})(?:[ \t]+on[ \t]+[A-Z][a-z]+)?[ \t]+(?:(?:has|have|also)[ \t]+)?(?:{verbs})[ \t]+"
-                      rf"(?:its|their|his|her|a|an)[ \t]+(?P<mods>(?:[\w-]+[ \t]+){{0,2}}?)targets?"
-                      rf"(?:[ \t]+(?:on|for)[ \t]+(?P<obj>[^,;.$]{{1,60}}?))?"
-                      rf"[ \t]+(?:to|at|of)[ \t]+(?:(?:about|around|roughly)[ \t]+)?$")
+    who = (rf"(?P<who>{name})(?:[ \t]+on[ \t]+[A-Z][a-z]+|,[ \t]+who)?"
+           rf"(?:[ \t]+(?P<first>[^,;.$]{{1,80}}?)[ \t]+and)?"  # "upgraded Acme to buy and raised its target"
+           rf"[ \t]+(?:(?:has|have|also)[ \t]+)?")
+    named = rf"(?P<mods>(?:[\w-]+[ \t]+){{0,2}}?)(?:{nouns})(?:[ \t]+(?:on|for)[ \t]+(?P<obj>[^,;.$]{{1,60}}?))?"
+    return (re.compile(rf"{who}(?:{verbs})[ \t]+(?:its|their|his|her|our|a|an)[ \t]+{named}"
+                       rf"[ \t]+(?:to|at|of)[ \t]+(?:(?:about|around|roughly)[ \t]+)?$"),
+            re.compile(rf"{who}(?:{verbs}|has|have|holds?|keeps)[ \t]+(?:a|an)[ \t]+$"),
+            re.compile(rf"[ \t]+{named}(?=[ \t]*(?:[,;.)]|$)|[ \t]+(?:and|implying|which|after|following|as)\b)"))
 
 
 @dataclass(frozen=True)
@@ -1019,21 +1028,30 @@ class _Setter:
 
 def _set_target(fd: FinDoc, g: Group) -> _Setter | None:
     """A target someone sets ("Morgan Stanley raised its target to $115", "Brant & Mercer cut its price
-    target on Coinbase to $240", "Acme on Friday reiterated its end-2026 gold target of $3,300"): its
-    asset is the one after 'on'/'for' or before 'target', else the article's subject, else the asset
+    target on Coinbase to $240", "Acme on Friday reiterated its end-2026 gold target of $3,300", "Vale
+    upgraded Acme to buy and lifted its objective to $40"): its asset is the one after 'on'/'for' or
+    before 'target', else one the setter's first verb names, else the article's subject, else the asset
     named last before the setter (in its sentence or the one before), never the setter (a broker is
     no asset of its own target); the setter is the level's speaker when no person is named."""
     sent = fd.sentence_at(g.start)
-    m = _setter().search(fd.text, max(sent.start_char, g.start - MAX_WINDOW), g.start)
+    before, around, after = _setter()
+    lo = max(sent.start_char, g.start - MAX_WINDOW)
+    m = before.search(fd.text, lo, g.start)
+    parts = [m] if m is not None else []
+    if m is None and (m := around.search(fd.text, lo, g.start)) is not None:
+        if (n := after.match(fd.text, g.end, min(sent.end_char, g.end + MAX_WINDOW))) is None:
+            return None
+        parts = [n, m]  # "Tessaly set a $72 12-month target on Acme": the words after the figure name the asset
     if m is None:
         return None
     ids = frozenset(a.asset.id for a in fd.assets.within(m.start("who"), m.end("who")))
-    for part in ("obj", "mods"):  # "its price target on Coinbase", "its end-2026 gold target"
-        if m.group(part):
-            held = [a for a in fd.assets.within(m.start(part), m.end(part)) if a.asset.id not in ids]
-            if held:
-                return _Setter(m.group("who"), AssetChoice(held[0], "target of"), ids)
-    if m.group("obj"):
+    for part in ("obj", "mods", "first"):  # "its price target on Coinbase", "its end-2026 gold target", "upgraded Acme ... and raised"
+        for p in parts:
+            if p.groupdict().get(part):
+                held = [a for a in fd.assets.within(p.start(part), p.end(part)) if a.asset.id not in ids]
+                if held:
+                    return _Setter(m.group("who"), AssetChoice(held[0], "target of"), ids)
+    if any(p.groupdict().get("obj") for p in parts):
         return _Setter(m.group("who"), None, ids)
     topic = dominant_asset(fd)
     if topic is not None and topic.asset.id not in ids:
