@@ -581,6 +581,40 @@ def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> 
 
 
 _WORD_BEFORE = re.compile(r"([\w’'.-]+)[ \t]+\Z")
+_SURNAME_BEFORE = re.compile(r"(?<![\w’'.-])(?P<name>[A-Z][a-z’'-]+(?:[A-Z][a-z]+)?)[ \t]+\Z")  # "Lindqvist" of "Lindqvist said"
+_OPENS = re.compile(r"(?:^|[.!?:;,“”\"(\n])[ \t]*\Z")  # what a sentence or clause opens after
+_SURNAME_AFTER = re.compile(r"[ \t]+(?P<name>[A-Z][a-z’'-]+(?:[A-Z][a-z]+)?)(?![\w’'-]|\.\w)")  # "said Lindqvist"
+
+
+def _speaking_surnames(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> list[_Raw]:
+    """The full names ("Sofia Lindqvist", where the article writes it) of one-word names right before
+    or after a one-word reporting verb ("Lindqvist said", "said Lindqvist") that the NER labelled
+    neither a person nor an organisation: a word that speaks and that the article also writes after
+    a first name is that person's surname (the small model misses many unfamiliar names, or calls
+    them places)."""
+    text, lx = fd.text, lex()
+    taken = bytearray(len(text) + 1)
+    for ent in ents:
+        if ent.label in ("PERSON", "ORG"):
+            taken[ent.start_char : ent.end_char] = b"\1" * (ent.end_char - ent.start_char)
+    out, seen = [], set()
+    for v_start, v_end in lx.verb_name.spans(text):
+        before = _SURNAME_BEFORE.search(text, max(0, v_start - NAME_CHARS // 2), v_start)
+        after = _SURNAME_AFTER.match(text, v_end, v_end + NAME_CHARS // 2)
+        for m in (before, after):
+            if m is None or 1 in taken[m.start("name") : m.end("name")]:
+                continue
+            word = m.group("name")
+            if word in seen or word.lower() in lx.verbs or not is_person_name(word, org_names):
+                continue
+            if not _OPENS.search(text, max(0, m.start("name") - 3), m.start("name")) and _in_longer_run(text, m.start("name"), lx):
+                continue  # "Acme Lindqvist said" (but "... on Thursday. Lindqvist said" opens a sentence)
+            seen.add(word)
+            full = names(fd).full_name(word)
+            if full is None or not is_person_name(full, org_names):
+                continue
+            out.extend(_Raw(s, e, full) for s, e in names(fd).mentions(full))
+    return out
 
 
 def _in_longer_run(text: str, start: int, lx) -> bool:
@@ -626,7 +660,8 @@ def _find_people(fd: FinDoc) -> SpanIndex[Mention]:
     surnames = _surnames_taken_for_orgs(fd, ents)
     starts = _head_starts(fd.text)
     org_names = _org_names(fd, surnames, ents, starts)
-    raw = surnames + _entity_people(fd, org_names, ents) + _rule_people(fd.text, starts) + _speaking_names(fd, org_names, ents)
+    raw = surnames + _entity_people(fd, org_names, ents) + _rule_people(fd.text, starts) + _speaking_names(fd, org_names, ents) \
+        + _speaking_surnames(fd, org_names, ents)
     raw.sort(key=lambda r: (r.start, -r.end))  # at one start, the longest name wins
     return SpanIndex(_resolve(fd, raw))
 
