@@ -192,6 +192,12 @@ def _token_re() -> re.Pattern:
 
 
 @compiled
+def _called_token_re() -> re.Pattern:
+    """A token noun and the name it is called by ("a new memecoin called RIBBIT", "a token dubbed Moon Frog")."""
+    return re.compile(rf"(?i:{words().token_nouns})[ ,]+(?P<verb>called|named|dubbed)[ ]+(?P<name>{_WORD}(?:[ ]{_WORD}){{0,2}})(?![\w&'’+-])")
+
+
+@compiled
 def _index_re() -> re.Pattern:
     heads = "|".join(sorted(words().index_heads))
     return re.compile(rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&)){{1,5}}[ ](?:{heads}))\b")
@@ -590,6 +596,13 @@ class Registry:
         low = lower_exactly(text)  # the token nouns match in any case: found in the lower-cased text
         tokens = _token_re().finditer(text) if low is None else _anchored(_token_re(), text, find_all(low, _token_firsts()), 3)
         for m in tokens:
+            name = clean_name(m.group("name"), w, self.lower_words)
+            if name and name.split(" ")[-1] not in w.not_asset_heads:
+                self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
+        for q in find_all(text, (" called ", " named ", " dubbed ")):  # "a two-week-old token called RIBBIT"
+            m = _called_token_re().search(text, max(0, q - 40), q + 48)
+            if m is None or not m.start("verb") <= q + 1 <= m.end("verb"):
+                continue
             name = clean_name(m.group("name"), w, self.lower_words)
             if name and name.split(" ")[-1] not in w.not_asset_heads:
                 self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
