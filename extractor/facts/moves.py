@@ -732,10 +732,11 @@ class Attribution:
 
 @compiled
 def _main_clause_break() -> re.Pattern:
-    """Where a new clause starts: a semicolon, colon or dash, or a comma before "but"/"while"
-    (grammar.json clause_break_words)."""
+    """Where a new clause starts: a semicolon, colon or dash, a comma before "but"/"while"
+    (grammar.json clause_break_words), or a comma and "and" before a capitalised word, the subject
+    of a clause of its own ("... after a weak forecast, and Costco fell 2.7%")."""
     words = alternation(lexicon("grammar").clause_break_words)
-    return re.compile(rf"(?<!&[A-Za-z])[;:]\s|\s[—–]\s|,\s+(?:{words})\s", re.IGNORECASE)
+    return re.compile(rf"(?<!&[A-Za-z])[;:]\s|\s[—–]\s|,\s+(?:{words})\s|,\s+and\s(?-i:(?=[A-Z]))", re.IGNORECASE)
 
 
 def _forecast(a: Attribution) -> bool:
