@@ -834,6 +834,13 @@ def rule_found(pl: Place) -> Found:
             name = clean_name(fd, nm.start(), nm.end()) if nm else None
         if name is not None:
             return Found((name,), "the gauge that measures the market")
+    if not _squash(text[s:e]) and (app := _APPOSED_NAME.search(text, max(pl.sent.start_char, s - APPOSITIVE_READ), s)) is not None:
+        # "Strategy, the software company turned bitcoin treasury, lost 9.2%": the name the appositive describes
+        named = [m for m in mentions(fd).within(app.start("name"), app.end("name")) if m.end == app.end("name")]
+        name = named[0] if named else clean_name(fd, app.start("name"), app.end("name"))
+        if name is not None and not _common_word(fd, name) \
+                and not object_marker().search(text, max(pl.sent.start_char, app.start("name") - 25), app.start("name")):
+            return Found((name,), "the name an appositive describes")  # (not "Holdings of X, the largest such fund,")
     if not _squash(text[s:e]) and _AND_BEFORE.search(text, max(pl.sent.start_char, s - 8), s):
         # "XRP jumped 11% after the statement was posted and was last up 8.3%": the verb 'and' joins has
         # the subject of the sentence's earlier move, not the subject of the clause in between
@@ -847,6 +854,9 @@ def rule_found(pl: Place) -> Found:
 
 
 _AND_BEFORE = re.compile(r"(?<![\w-])and\s*$", re.IGNORECASE)
+APPOSITIVE_READ = 140  # characters before a verb read for "<Name>, the <description>,"
+# "<Name>, the|a|an <description>," right before the verb: the description has no clause mark, quote or bracket
+_APPOSED_NAME = re.compile(r"(?<![\w&.'’-])(?P<name>[A-Z][\w&.'’-]*(?:[ ](?:&[ ])?[A-Z][\w&.'’-]*){0,3}),[ ](?:the|a|an)[ ][a-z][^,;:()“”\"\n]{2,80},\s*\Z")
 _LABEL_END = re.compile(r"[\s:]+$")
 _LABEL_OWNER_END = ":—–-|("  # what ends the name a label hangs from ("Gold: weekly change", "SOL — 24h change")
 
