@@ -823,6 +823,8 @@ def rule_found(pl: Place) -> Found:
     s, e = clause_subject_span(pl, pl.anchor)
     if (label := _change_label(pl, s)) is not None:
         return label
+    if (item := _item_label(pl, s, e)) is not None:
+        return item
     if pl.noun_cue:
         return UNDECIDED
     gauge = _measured_by().search(text, max(pl.sent.start_char, pl.anchor - pl.config.reach), pl.anchor)
@@ -854,6 +856,34 @@ def rule_found(pl: Place) -> Found:
 
 
 _AND_BEFORE = re.compile(r"(?<![\w-])and\s*$", re.IGNORECASE)
+# a list item that opens with a name and a dash or colon: "- Corvane Health — Shares were up 4% ...", "* **Lyft**: ..."
+_ITEM_LABEL = re.compile(r"[ \t]*(?:[-*•·]|\d{1,2}[.)])[ \t]+(?:\*\*)?(?P<name>[A-Z][\w&.'’-]*(?:[ ](?:&[ ])?[A-Z][\w&.'’-]*){0,4})"
+                         r"(?:\*\*)?[ \t]*(?:(?P<colon>:)|[—–]|[ ]-[ ])[ \t]*")
+_ITEM_READ = 300  # characters of a list item after its label in which its sentences are about the label's name
+
+
+def _item_label(pl: Place, s: int, e: int) -> Found | None:
+    """The name a list item opens with ("- Corvane Health — Shares were up 4%", "- **ETH**: The token
+    slid 3%") when the clause's subject is no name of its own: nothing, or a description or anaphor
+    with no capital after its first word ("The grocer", "Shares", "The ride-hailing company's
+    stock"); the item is about its label. Before a colon, only an asset the article knows."""
+    fd, text = pl.fd, pl.fd.text
+    words_ = text[s:e].split()
+    if any(w[:1].isupper() for w in words_[1:]) or mentions(fd).within(s, e):
+        return None
+    line = text.rfind("\n", max(0, pl.start - _ITEM_READ), pl.start) + 1
+    if line == 0 and pl.start > _ITEM_READ:
+        return None
+    m = _ITEM_LABEL.match(text, line, pl.start)
+    if m is None or m.end() > s:
+        return None
+    named = [x for x in mentions(fd).within(m.start("name"), m.end("name")) if x.end == m.end("name")]
+    if not named and m.group("colon"):
+        return None  # "- Tue: Retail sales ...": a colon labels many things; a dash after a name it does not know, a company
+    name = named[0] if named else clean_name(fd, m.start("name"), m.end("name"))
+    if name is None or _common_word(fd, name):
+        return None
+    return Found((name,), "the name its list item opens with")
 APPOSITIVE_READ = 140  # characters before a verb read for "<Name>, the <description>,"
 # "<Name>, the|a|an <description>," right before the verb: the description has no clause mark, quote or bracket
 _APPOSED_NAME = re.compile(r"(?<![\w&.'’-])(?P<name>[A-Z][\w&.'’-]*(?:[ ](?:&[ ])?[A-Z][\w&.'’-]*){0,3}),[ ](?:the|a|an)[ ][a-z][^,;:()“”\"\n]{2,80},\s*\Z")
