@@ -45,10 +45,7 @@ def drop_redundant_special_cases(tokenizer: Tokenizer) -> list[str]:
     >>> [t.text for t in nlp.make_doc("Acme’s CEO\n\n(I.E. it's 5—6 Feb.) :)")]
     ['Acme', '’s', 'CEO', '\n\n', '(', 'I.E.', 'it', "'s", '5—6', 'Feb.', ')', ':)']
     """
-    rules = tokenizer.rules
-    dropped = _redundant(rules, _without_rules(tokenizer))
-    tokenizer.rules = {k: v for k, v in rules.items() if k not in dropped}
-    return sorted(dropped)
+    return sorted(_lean_rules(tokenizer, tokenizer.rules, _without_rules(tokenizer)))
 
 
 def _without_rules(tokenizer: Tokenizer) -> Tokenizer:
@@ -58,10 +55,13 @@ def _without_rules(tokenizer: Tokenizer) -> Tokenizer:
                      token_match=tokenizer.token_match, url_match=tokenizer.url_match)
 
 
-def _redundant(rules: dict, bare: Tokenizer) -> set[str]:
-    """The special cases of ``rules`` that ``drop_redundant_special_cases`` drops (``bare``: the
-    tokenizer without special cases)."""
-    return {k for k, v in rules.items() if v == [{ORTH: k}] and [t.text for t in bare(k)] == [k]}
+def _lean_rules(tokenizer: Tokenizer, rules: dict, bare: Tokenizer) -> set[str]:
+    """Give ``tokenizer`` the special cases of ``rules`` that change something; the others (one
+    token, its text only, which ``bare``, the tokenizer without special cases, leaves whole) are
+    returned."""
+    dropped = {k for k, v in rules.items() if v == [{ORTH: k}] and [t.text for t in bare(k)] == [k]}
+    tokenizer.rules = {k: v for k, v in rules.items() if k not in dropped}
+    return dropped
 
 
 @spacy.registry.tokenizers("extractor.lean_tokenizer.v1")
@@ -83,9 +83,7 @@ def lean_tokenizer():
                               suffix_search=compile_suffix_regex(d.suffixes).search if d.suffixes else None,
                               infix_finditer=compile_infix_regex(d.infixes).finditer if d.infixes else None,
                               token_match=d.token_match, url_match=d.url_match)
-        rules = d.tokenizer_exceptions
-        dropped = _redundant(rules, tokenizer)
-        tokenizer.rules = {k: v for k, v in rules.items() if k not in dropped}
+        _lean_rules(tokenizer, d.tokenizer_exceptions, tokenizer)  # (the rule-less tokenizer is its own bare one)
         return tokenizer
 
     return factory

@@ -205,7 +205,7 @@ def analysis(fn: Callable) -> Callable:
     arguments (strings, numbers, lists or tuples of strings) and the code of its own module,
     returning what marshal stores (``_storable``). Without a table, or for a module whose source
     cannot be read, ``fn`` is just called. An iterable argument is passed on as a tuple (a set as a
-sorted one).
+    sorted one).
 
     >>> calls = []
     >>> @analysis

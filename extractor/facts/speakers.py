@@ -561,9 +561,7 @@ def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> 
     gave no label at all (it reads every sentence with a reporting verb): the small model misses
     many unfamiliar names, and a name that speaks is a person unless the guard says otherwise."""
     text, lx = fd.text, lex()
-    labelled = bytearray(len(text) + 1)
-    for ent in ents:
-        labelled[ent.start_char : ent.end_char] = b"\1" * (ent.end_char - ent.start_char)
+    labelled = _covered(len(text), ents)
     out = []
     for v_start, v_end in lx.verb_name.spans(text):
         before = lx.name_before.search(text, _name_before_from(text, max(0, v_start - NAME_CHARS // 2), v_start), v_start)
@@ -581,6 +579,14 @@ def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> 
 
 
 _WORD_BEFORE = re.compile(r"([\w’'.-]+)[ \t]+\Z")
+
+
+def _covered(n: int, ents: list[_Ent]) -> bytearray:
+    """One byte per character of a text of length ``n``: 1 where one of ``ents`` stands."""
+    out = bytearray(n + 1)
+    for ent in ents:
+        out[ent.start_char : ent.end_char] = b"\1" * (ent.end_char - ent.start_char)
+    return out
 _SURNAME_BEFORE = re.compile(r"(?<![\w’'.-])(?P<name>[A-Z][a-z’'-]+(?:[A-Z][a-z]+)?)[ \t]+\Z")  # "Lindqvist" of "Lindqvist said"
 _OPENS = re.compile(r"(?:^|[.!?:;,“”\"(\n])[ \t]*\Z")  # what a sentence or clause opens after
 _SURNAME_AFTER = re.compile(r"[ \t]+(?P<name>[A-Z][a-z’'-]+(?:[A-Z][a-z]+)?)(?![\w’'-]|\.\w)")  # "said Lindqvist"
@@ -593,10 +599,7 @@ def _speaking_surnames(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) 
     a first name is that person's surname (the small model misses many unfamiliar names, or calls
     them places)."""
     text, lx = fd.text, lex()
-    taken = bytearray(len(text) + 1)
-    for ent in ents:
-        if ent.label in ("PERSON", "ORG"):
-            taken[ent.start_char : ent.end_char] = b"\1" * (ent.end_char - ent.start_char)
+    taken = _covered(len(text), [e for e in ents if e.label in ("PERSON", "ORG")])
     out, seen = [], set()
     for v_start, v_end in lx.verb_name.spans(text):
         before = _SURNAME_BEFORE.search(text, max(0, v_start - NAME_CHARS // 2), v_start)
