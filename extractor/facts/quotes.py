@@ -758,14 +758,17 @@ class Quotes:
 
 
 def nearest(qs: Quotes, cands: list[Speaker], verbs: list[Cue], reach: int) -> Hit | None:
-    """The candidate closest to a reporting verb (the first in order at equal distance), within
-    ``reach``, that is not the one spoken to."""
+    """The candidate closest to a reporting verb, within ``reach``, that is not the one spoken to;
+    at equal distance the one before the verb, its subject ("He said Lone Mesa was “in no rush”":
+    he said it, not the company of the clause he reported), else the first in order."""
     best: Hit | None = None
+    best_key = None
     for cand in cands:
         for v in verbs:
             d = v.start - cand.end if cand.end <= v.start else cand.start - v.end if v.end <= cand.start else 0
-            if d <= reach and (best is None or d < best.distance) and not qs.listener(cand, v):
-                best = Hit(cand, v, d)
+            key = (d, cand.end > v.start)
+            if d <= reach and (best_key is None or key < best_key) and not qs.listener(cand, v):
+                best, best_key = Hit(cand, v, d), key
     return best
 
 
