@@ -857,8 +857,8 @@ def rule_found(pl: Place) -> Found:
 
 _AND_BEFORE = re.compile(r"(?<![\w-])and\s*$", re.IGNORECASE)
 # a list item that opens with a name and a dash or colon: "- Corvane Health — Shares were up 4% ...", "* **Lyft**: ..."
-_ITEM_LABEL = re.compile(r"[ \t]*(?:[-*•·]|\d{1,2}[.)])[ \t]+(?:\*\*)?(?P<name>[A-Z][\w&.'’-]*(?:[ ](?:&[ ])?[A-Z][\w&.'’-]*){0,4})"
-                         r"(?:\*\*)?[ \t]*(?:(?P<colon>:)|[—–]|[ ]-[ ])[ \t]*")
+_ITEM_LABEL = re.compile(rf"[ \t]*(?:[-*•·]|\d{{1,2}}[.)])[ \t]+(?:\*\*)?(?P<name>{NAME})(?:\*\*)?[ \t]*(?:(?P<colon>:)|[—–]|[ ]-[ ])[ \t]*",
+                         re.VERBOSE)
 _ITEM_READ = 300  # characters of a list item after its label in which its sentences are about the label's name
 
 
@@ -886,7 +886,7 @@ def _item_label(pl: Place, s: int, e: int) -> Found | None:
     return Found((name,), "the name its list item opens with")
 APPOSITIVE_READ = 140  # characters before a verb read for "<Name>, the <description>,"
 # "<Name>, the|a|an <description>," right before the verb: the description has no clause mark, quote or bracket
-_APPOSED_NAME = re.compile(r"(?<![\w&.'’-])(?P<name>[A-Z][\w&.'’-]*(?:[ ](?:&[ ])?[A-Z][\w&.'’-]*){0,3}),[ ](?:the|a|an)[ ][a-z][^,;:()“”\"\n]{2,80},\s*\Z")
+_APPOSED_NAME = re.compile(rf"(?P<name>{NAME}),[ ](?:the|a|an)[ ][a-z][^,;:()“”\"\n]{{2,80}},\s*\Z", re.VERBOSE)
 _LABEL_END = re.compile(r"[\s:]+$")
 _LABEL_OWNER_END = ":—–-|("  # what ends the name a label hangs from ("Gold: weekly change", "SOL — 24h change")
 

@@ -556,14 +556,14 @@ def _resolve(fd: FinDoc, raw: list[_Raw]) -> list[Mention]:
     return out
 
 
-def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> list[_Raw]:
+def _speaking_names(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent], verbs: list[tuple[int, int]]) -> list[_Raw]:
     """ "First Last" right before or after a one-word reporting verb ("said Ann Lee") that the NER
     gave no label at all (it reads every sentence with a reporting verb): the small model misses
     many unfamiliar names, and a name that speaks is a person unless the guard says otherwise."""
     text, lx = fd.text, lex()
     labelled = _covered(len(text), ents)
     out = []
-    for v_start, v_end in lx.verb_name.spans(text):
+    for v_start, v_end in verbs:
         before = lx.name_before.search(text, _name_before_from(text, max(0, v_start - NAME_CHARS // 2), v_start), v_start)
         after = lx.name_after.match(text, v_end, v_end + NAME_CHARS // 2)
         for m in (before, after):
@@ -592,7 +592,7 @@ _OPENS = re.compile(r"(?:^|[.!?:;,“”\"(\n])[ \t]*\Z")  # what a sentence or 
 _SURNAME_AFTER = re.compile(r"[ \t]+(?P<name>[A-Z][a-z’'-]+(?:[A-Z][a-z]+)?)(?![\w’'-]|\.\w)")  # "said Lindqvist"
 
 
-def _speaking_surnames(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> list[_Raw]:
+def _speaking_surnames(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent], verbs: list[tuple[int, int]]) -> list[_Raw]:
     """The full names ("Sofia Lindqvist", where the article writes it) of one-word names right before
     or after a one-word reporting verb ("Lindqvist said", "said Lindqvist") that the NER labelled
     neither a person nor an organisation: a word that speaks and that the article also writes after
@@ -601,7 +601,7 @@ def _speaking_surnames(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) 
     text, lx = fd.text, lex()
     taken = _covered(len(text), [e for e in ents if e.label in ("PERSON", "ORG")])
     out, seen = [], set()
-    for v_start, v_end in lx.verb_name.spans(text):
+    for v_start, v_end in verbs:
         before = _SURNAME_BEFORE.search(text, max(0, v_start - NAME_CHARS // 2), v_start)
         after = _SURNAME_AFTER.match(text, v_end, v_end + NAME_CHARS // 2)
         for m in (before, after):
@@ -663,8 +663,9 @@ def _find_people(fd: FinDoc) -> SpanIndex[Mention]:
     surnames = _surnames_taken_for_orgs(fd, ents)
     starts = _head_starts(fd.text)
     org_names = _org_names(fd, surnames, ents, starts)
-    raw = surnames + _entity_people(fd, org_names, ents) + _rule_people(fd.text, starts) + _speaking_names(fd, org_names, ents) \
-        + _speaking_surnames(fd, org_names, ents)
+    verbs = list(lex().verb_name.spans(fd.text))  # the one-word reporting verbs, read by both scans below
+    raw = surnames + _entity_people(fd, org_names, ents) + _rule_people(fd.text, starts) \
+        + _speaking_names(fd, org_names, ents, verbs) + _speaking_surnames(fd, org_names, ents, verbs)
     raw.sort(key=lambda r: (r.start, -r.end))  # at one start, the longest name wins
     return SpanIndex(_resolve(fd, raw))
 
