@@ -704,7 +704,8 @@ class Registry:
         be a common word ("Miners fell 3%"), and a run naming several assets or one the lexicon
         knows is not a name of its own."""
         text, w = self.text, self.w
-        known = [a.end for a in self.lexicon_mentions]  # in text order
+        # in text order; a commodity word ending a company's name ("Anvil Copper") is no known asset inside it
+        known = [a.end for a in self.lexicon_mentions if not _company_word(text, a)]
         relative = _relative_before()
         for m in _mover_matches(text):
             end = m.start()
