@@ -28,7 +28,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from extractor.data import alternation, compiled, lexicon, words as word_list
+from extractor.data import alternation, compiled, lexicon, pattern_alternation, words as word_list
 from extractor.facts.attribution import OBJECT_REACH, object_marker
 from extractor.facts.doc import _LOWER_WORD
 from extractor.facts.figures import SET_OFF_WORDS
@@ -169,6 +169,18 @@ def _traded_after() -> re.Pattern:
     return re.compile(rf"['’]?s?[ ]+(?:{shares})\b|[ ]+(?:was|were|is|are|closed|ended|traded|finished)[ ]+(?:up|down|off|higher|lower|flat)\b")
 
 
+TARGET_NOUN_READ = 40  # characters before " on "/" for " read for a target noun
+
+
+@compiled
+def _target_noun_before() -> re.Pattern:
+    """A target noun of ``level_cues.json`` ("price target", "target price", "objective") ending where the text ends."""
+    nouns = pattern_alternation(lexicon("level_cues").kind_noun_patterns.target)
+    return re.compile(rf"(?<![\w-])(?:{nouns})\Z", re.IGNORECASE)
+
+
+# a name of up to four capitalised words, then "to"/"from"/"at"/"of" and a figure ("Sakura Motors to ¥3,650")
+_TARGET_OBJECT = re.compile(r"(?P<name>[A-Z][\w&.'’-]*(?:[ ](?:&[ ])?[A-Z][\w&.'’-]*){0,3})[ ]+(?:to|from|at|of)[ ]+(?:[A-Z]{0,3}[$€£¥₩₹]|\d)")
 _SHARES_OF = re.compile(r"\b[Ss]hares[ ]+(?:of|in)[ ]+\Z")
 _NAME_AFTER_AMPERSAND = re.compile(r"(?P<name>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,2})(?![\w&])")  # "Pike", "Finch Securities"
 _NAME_BEFORE_COMMA = re.compile(rf"(?P<name>{_WORD}(?:[ ]{_WORD}){{0,3}})\Z")
@@ -289,6 +301,7 @@ _AFTER_LAST_COMMA = re.compile(r"^.*[,;] ")  # a run's words up to the last one 
 _LISTED_NAMES = re.compile(r" and ")  # "Bittensor and Render have declined 10%"
 # a word no sentence would capitalise as a common word: a compound of capitalised parts, all capitals, an inner capital
 _NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+|[A-Z][A-Z0-9]{1,5}|[A-Za-z][a-z]+[A-Z][A-Za-z]*")
+_INNER_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][\w’'&-]*")  # a capitalised word right after a word in lower case or a comma
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][\"”’')]?\s+|\n\s*)$")  # right before a word that opens a sentence
 
 
@@ -489,6 +502,7 @@ class Registry:
         self.lower_words = lower_words if lower_words is not None else frozenset(_LOWER_WORD.findall(text))
         self._crypto_bias = self._article_bias()
         self.exchange_spans: list[tuple[int, int]] = []  # "NASDAQ" inside "(NASDAQ: XYZ)" is no index
+        self._inner_capitals: frozenset[str] | None = None  # see ``_proper_word``
         self._introductions()
 
     # -- what kind of article ------------------------------------------------------------------
@@ -609,6 +623,7 @@ class Registry:
         self._ampersand_names()
         self._movers()
         self._company_openers()
+        self._target_objects()
         self._anaphor_antecedents()
         self._bare_tickers()
         for m in _anchored(_index_re(), text, find_all(text, w.index_heads), 6):
@@ -655,6 +670,25 @@ class Registry:
             if name and "&" in name:
                 self._add(name, None, "stock")
 
+    def _target_objects(self) -> None:
+        """The capitalised name a broker's target is set for, right before the figure ("lifted its
+        target price for Sakura Motors to ¥3,650", "cut its price target on Harbour Telecom to HK$42.50
+        from HK$48"): a listed company, though the article names it nowhere else. Not an asset the
+        lexicon knows ("its target for Brent to $80"), an index, a region or sector, or a body."""
+        text, w = self.text, self.w
+        for q in find_all(text, (" on ", " for ")):
+            if _target_noun_before().search(text, max(0, q - TARGET_NOUN_READ), q) is None:
+                continue
+            m = _TARGET_OBJECT.match(text, q + (4 if text.startswith(" on ", q) else 5))
+            if m is None:
+                continue
+            name = clean_name(m.group("name"), w, self.lower_words)
+            toks = name.split(" ") if name else []
+            if not toks or canonical_asset(name) is not None or toks[-1] in w.not_asset_heads or toks[-1] in w.index_heads \
+                    or toks[0].lower() in w.not_names or " ".join(toks[:2]).lower() in w.not_names or name.upper() in self.by_key:
+                continue
+            self._add(name, None, "stock")
+
     def _company_openers(self) -> None:
         """Two to four capitalised words ending in a company word that open a sentence before a
         lower-case word ("Tallis Software was the standout. The company's stock rocketed 18.7% to
@@ -697,6 +731,15 @@ class Registry:
                 continue
             self._add(name, None, "stock")
 
+    def _proper_word(self, word: str) -> bool:
+        """Whether the article writes ``word`` capitalised inside a sentence (right after a word in lower
+        case or a comma: "a target for Persimmon") and never in lower case: a proper name, though it also
+        opens a sentence ("Persimmon ended 3.7 per cent lower"); "Miners" is written "miners" inside one.
+        The capitalised words inside sentences are read once per article."""
+        if self._inner_capitals is None:
+            self._inner_capitals = frozenset(_INNER_CAPITAL.findall(self.text))
+        return word in self._inner_capitals and word.lower() not in self.lower_words
+
     def _movers(self) -> None:
         """A capitalised name right before a move verb and its percent ("Corvane Therapeutics jumped
         31%"; "..., while Siemens has slid 2%") is the subject of the move: an entity, so that the
@@ -730,7 +773,8 @@ class Registry:
             if (object_marker().search(text, max(0, start - OBJECT_REACH), start) or _AGENT.search(text, max(0, start - 4), start)) \
                     and not _OWNED_BY.search(text, max(0, start - 20), start):
                 continue  # the object of a preposition ("copper on the London Metal Exchange fell", "the index tracked by X has lost")
-            if len(toks) < 2 and _SENTENCE_START.search(text, max(0, start - 3), start) and not _NAME_SHAPE.fullmatch(name):
+            if len(toks) < 2 and _SENTENCE_START.search(text, max(0, start - 3), start) and not _NAME_SHAPE.fullmatch(name) \
+                    and not self._proper_word(name):
                 continue  # one word opening a sentence may be a common word ("Miners fell 3%"; not "Rolls-Royce", "ZPHR")
             if bisect_right(known, end) > bisect_right(known, start):
                 continue  # a known asset inside ("European Stoxx 600")

@@ -511,8 +511,6 @@ def level_cell(fd: FinDoc, start: int) -> LevelCell | None:
 
 
 FIGURE_BLOCKERS = Table("level.figure", [
-    Rule("level.blocked.currency", "a money figure in a currency other than US dollars",
-         lambda n: not n.bare and n.money.currency != "USD"),
     Rule("level.blocked.amount", "an amount written with million/billion ('$4.2 billion'): never a level",
          lambda n: not n.bare and n.money.scaled and n.written_scale > n.config.max_scale),
     Rule("level.blocked.year", "a bare number from 1900 to 2100 without separators is a year", lambda n: n.bare and n.is_year),
@@ -974,6 +972,9 @@ SCALE = outcome("level.dropped.scale", "its asset is only carried over from earl
                 "quantity, and the dollar figure is two orders of magnitude from every price the article gives that asset "
                 "(no other asset priced near it)")
 NO_ASSET = outcome("level.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
+CURRENCY = outcome("level.dropped.currency", "a token's level in a currency other than the dollar ('support near €58,000'): a "
+                   "level has no currency, and a token's levels are read in dollars (a stock's or commodity's are in the "
+                   "currency it trades in: '1,450p', '¥3,650')")
 
 
 def tables() -> tuple[Table, ...]:
@@ -1024,6 +1025,7 @@ class _Setter:
     who: str
     asset: AssetChoice | None
     ids: frozenset[str]  # the assets named in the setter's own name: never the target's asset
+    at: int  # where ``who`` starts
 
 
 def _set_target(fd: FinDoc, g: Group) -> _Setter | None:
@@ -1050,15 +1052,27 @@ def _set_target(fd: FinDoc, g: Group) -> _Setter | None:
             if p.groupdict().get(part):
                 held = [a for a in fd.assets.within(p.start(part), p.end(part)) if a.asset.id not in ids]
                 if held:
-                    return _Setter(m.group("who"), AssetChoice(held[0], "target of"), ids)
+                    return _Setter(m.group("who"), AssetChoice(held[0], "target of"), ids, m.start("who"))
     if any(p.groupdict().get("obj") for p in parts):
-        return _Setter(m.group("who"), None, ids)
+        return _Setter(m.group("who"), None, ids, m.start("who"))
+    own = [a for a in fd.assets.within(sent.start_char, m.start("who")) if a.asset.id not in ids]
+    if own:  # "Pemberton Foods fell 2.9% ...; Garrick Walsh cut its target price to 1,050p": the asset its sentence names
+        return _Setter(m.group("who"), AssetChoice(own[-1], "before"), ids, m.start("who"))
     topic = dominant_asset(fd)
     if topic is not None and topic.asset.id not in ids:
-        return _Setter(m.group("who"), AssetChoice(topic, "topic"), ids)
+        return _Setter(m.group("who"), AssetChoice(topic, "topic"), ids, m.start("who"))
     lo = fd.sentence_at(max(0, sent.start_char - 1)).start_char  # the asset named last before the setter, in its sentence or the one before
     before = [a for a in fd.assets.within(lo, m.start("who")) if a.asset.id not in ids]
-    return _Setter(m.group("who"), AssetChoice(before[-1], "before") if before else None, ids)
+    return _Setter(m.group("who"), AssetChoice(before[-1], "before") if before else None, ids, m.start("who"))
+
+
+def _setter_name(fd: FinDoc, setter: _Setter) -> str | None:
+    """Who set a target, by name: a pronoun ("She lifted her target on the stock") is the person named
+    last in the sentence before (none: no speaker)."""
+    if setter.who.lower() not in lexicon("quote_lexicon").pronouns:
+        return setter.who
+    sent = fd.sentence_at(setter.at)
+    return person_near(fd, sent.start_char - 1) if sent.start_char > 0 else None
 
 
 def _running_index(fd: FinDoc, g: Group) -> AssetChoice | None:
@@ -1087,6 +1101,10 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
         for f in g.figures:
             f.cand.dropped(NO_ASSET.id)
         return
+    if asset.mention.asset.kind == "crypto" and any(f.money is not None and f.money.currency != "USD" for f in g.figures):
+        for f in g.figures:
+            f.cand.dropped(CURRENCY.id)
+        return
     weak = asset
     if _in_dollars(fd, g.figures[0]):  # (index points and other bare numbers have no dollar scale)
         asset = rescaled(fd, asset, g.figures[0].value, g.start)
@@ -1094,7 +1112,7 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
         for f in g.figures:
             f.cand.dropped(SCALE.id, f"{f.value} is far from every price the article gives {weak.id} ({weak.how}: {weak.mention.text!r})")
         return
-    speaker = person_near(fd, g.start) or (setter.who if setter else None)
+    speaker = person_near(fd, g.start) or (_setter_name(fd, setter) if setter else None)
     for i, f in enumerate(g.figures):
         kind = _range_kind(g, i) if fired.value == RANGE else None if fired.value == UNNAMED else fired.value
         if fired.value != RANGE and (own := respectively_asset(fd, f.start, f.end)) is not None:
