@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from extractor.facts.lazy import lazy
 from extractor.normalize.assets import AssetMention, find_assets
 from extractor.normalize.dates import DayRef, find_days
-from extractor.normalize.numbers import Money, finditer_money, finditer_percents
+from extractor.normalize.numbers import TOKEN_UNITS, Money, finditer_money, finditer_percents
 
 _KEY = "fin_view"
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]+")  # a word written in lower case
@@ -297,7 +297,12 @@ class FinDoc:
         """Every asset mention: lexicon assets and the entities the article introduces."""
         from extractor.facts.entities import article_assets
 
-        return SpanIndex(article_assets(self.text, self.lower_words))
+        found = article_assets(self.text, self.lower_words)
+        if any(m.currency in TOKEN_UNITS for m in self.money):  # a token as a price's unit
+            units = {(m.start, m.end): m.currency for m in self.money if m.currency in TOKEN_UNITS}
+            spans = sorted(units)
+            found = [a for a in found if not _unit_of(a, spans, units)]
+        return SpanIndex(found)
 
     @lazy
     def days(self) -> SpanIndex[DayRef]:
@@ -317,3 +322,12 @@ def view(doc: Doc) -> FinDoc:
     if fd is None:
         fd = doc.user_data[_KEY] = FinDoc(doc)
     return fd
+
+
+
+def _unit_of(a, spans: list[tuple[int, int]], units: dict[tuple[int, int], str]) -> bool:
+    """Whether the asset mention ``a`` is the unit a money figure is written in ("66,870 USDT"): the
+    token is what the price is counted in, not what it is the price of (so "It's down 3.2%" after
+    "BTC is sitting at 66,870 USDT" is bitcoin's move). ``spans``: the money spans in a token unit, sorted."""
+    i = bisect_right(spans, (a.start, float("inf"))) - 1
+    return i >= 0 and spans[i][0] < a.start and a.end <= spans[i][1] and units[spans[i]] == a.asset.canonical

@@ -17,7 +17,10 @@ _SCALES = {
     "t": 1e12, "tn": 1e12, "trillion": 1e12, "trillions": 1e12,
     "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,  # Indian numbering ("₹58 lakh", "Rs 1,200 crore")
 }
-# currency signs and words -> ISO 4217 code (pence are GBX; a stablecoin's ticker stands for itself)
+# stablecoins a figure may be counted in ("66,870 USDT"): a stablecoin's ticker stands for itself
+_TOKEN_CURRENCIES = {"usdt": "USDT", "usdc": "USDC", "dai": "DAI", "pyusd": "PYUSD", "fdusd": "FDUSD", "usde": "USDE"}
+TOKEN_UNITS = frozenset(_TOKEN_CURRENCIES.values())
+# currency signs and words -> ISO 4217 code (pence are GBX)
 _CURRENCIES = {
     "$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "dollar": "USD",
     "c$": "CAD", "ca$": "CAD", "cad": "CAD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "nz$": "NZD", "nzd": "NZD",
@@ -27,7 +30,7 @@ _CURRENCIES = {
     "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "pence": "GBX", "gbx": "GBX", "gbp p": "GBX",
     "¥": "JPY", "jpy": "JPY", "yen": "JPY", "yuan": "CNY", "cny": "CNY", "renminbi": "CNY", "rmb": "CNY",
     "₹": "INR", "inr": "INR", "rupees": "INR", "rs": "INR", "rs.": "INR", "₩": "KRW", "krw": "KRW", "won": "KRW", "chf": "CHF", "francs": "CHF",
-    "usdt": "USDT", "usdc": "USDC", "dai": "DAI", "pyusd": "PYUSD", "fdusd": "FDUSD", "usde": "USDE",
+    **_TOKEN_CURRENCIES,
     "cent": "USD", "cents": "USD",  # hundredths of a dollar (``CENTS``)
 }
 CENTS = frozenset({"cent", "cents"})  # written after the figure: "52 cents" is $0.52
