@@ -567,12 +567,16 @@ class Running:
         i = bisect_right(stream, pos - 1, key=lambda e: e.pos) - 1
         return stream[i] if i >= 0 else None
 
+    def last(self, pos: int) -> SpeakerEvent | None:
+        """The last speaker event before ``pos`` (however far)."""
+        found = [e for e in (self._last(s, pos) for s in self.streams) if e is not None]
+        return max(found, key=lambda e: e.pos) if found else None
+
     def at(self, pos: int) -> str | None:
         """The last speaker named before ``pos``, if recent enough."""
-        found = [e for e in (self._last(s, pos) for s in self.streams) if e is not None]
-        if not found:
+        last = self.last(pos)
+        if last is None:
             return None
-        last = max(found, key=lambda e: e.pos)
         if pos - last.pos > self.config.running_reach:
             return None
         if len(re.findall(r"\n\s*\n|\n", self.text[last.pos : pos])) > self.config.running_paragraphs:
@@ -689,6 +693,8 @@ class Quotes:
             if a <= p.start and p.end <= b:
                 word = _pronoun_gender(self.fd.text[p.start : p.end])
                 name = running.at(p.start) or self.last_person(p.start)
+                if (fresh := self.introduced_before(p.start, running)) is not None:
+                    name = fresh  # "I also spoke to Lena Okafor, a fund manager. She was blunt:"
                 if name is not None and word is not None and self.genders.get(name, word) not in (word, "?") \
                         and not self._named_near(name, p.start):
                     name = self.last_person(p.start, other=self.genders.get(name))  # "she said" of one, "he said" of another
@@ -722,6 +728,33 @@ class Quotes:
                     and (other is None or self.genders.get(m.name) != other):
                 return m.name
         return None
+
+    def introduced_before(self, pos: int, running: Running) -> str | None:
+        """The person a pronoun opening its sentence at ``pos`` refers to when the sentence before
+        introduces someone (names them for the first time in the article, outside quotes and
+        headings) and holds no speaker event: the newcomer, not the running speaker ("Marco Ruiz
+        disagreed, arguing that “...”. I also spoke to Lena Okafor, a portfolio manager. She was
+        blunt: “...”"). ``None`` when the pronoun does not open its sentence or nobody is introduced."""
+        fd = self.fd
+        sent = fd.sentence_at(pos)
+        if sent.start_char == 0 or _OPENING.fullmatch(fd.text, sent.start_char, pos) is None:
+            return None
+        prev = fd.sentence_at(sent.start_char - 1)
+        event = running.last(pos)
+        if event is not None and event.pos >= prev.start_char:
+            return None  # someone speaks in that sentence ("..., said Ann Lee, a trader at Halder & Co. She added:")
+        for m in reversed(speakers.people(fd).within(prev.start_char, prev.end_char)):
+            if self._first_mention.get(m.name) == m.start and not self.inside(m.start, m.end) and not self.lines.is_heading(m.start):
+                return m.name
+        return None
+
+    @lazy
+    def _first_mention(self) -> dict[str, int]:
+        """Person -> where the article first names them."""
+        out: dict[str, int] = {}
+        for m in speakers.people(self.fd):
+            out.setdefault(m.name, m.start)
+        return out
 
     def _named_near(self, name: str, pos: int) -> bool:
         """Whether ``name`` is written in the sentence of ``pos`` or the one before (fresher evidence
@@ -772,6 +805,7 @@ def nearest(qs: Quotes, cands: list[Speaker], verbs: list[Cue], reach: int) -> H
     return best
 
 
+_OPENING = re.compile(r"[\s*_>#“\"-]*")  # what may stand before a sentence's first word (markup, an opening mark)
 _AFTER_COMMA = re.compile(r",[ \t]*\Z")  # a participle's comma right before it
 _INTRODUCES_NEXT = re.compile(r"\s*(?:that\b|:)")  # "noting that ...", "added: ..."
 _INTRODUCES = re.compile(r"[^.!?:;\n“”\"]{0,50}:[ \t]*(?:\n|[“\"])")  # "... noted: “" or "... said:" ending its line
@@ -788,11 +822,21 @@ def speaker_events(qs: Quotes, running: Running) -> None:
     quotes and headings tied to a person, and every person who opens a clause ("Ann Lee is less
     worried."), with or without a reporting verb."""
     reach = qs.config.cue_reach
-    subjects = _subjects(qs)
+    # people who open a clause, and pronouns opening a sentence after one introducing someone ("She was blunt:")
+    subjects = sorted([(m.start, m.name) for m in _subjects(qs)]
+                      + [(p.start, None) for p in qs.pronouns if not qs.inside(p.start, p.end) and not qs.lines.is_heading(p.start)])
     j = 0
+
+    def introduce(start: int, name: str | None) -> None:
+        if name is None:  # a pronoun: an event only for a newcomer of the sentence before
+            name = qs.introduced_before(start, running)
+            if name is None:
+                return
+        running.add(start, name)
+
     for v in qs.verbs:
-        while j < len(subjects) and subjects[j].start < v.start:
-            running.add(subjects[j].start, subjects[j].name)
+        while j < len(subjects) and subjects[j][0] < v.start:
+            introduce(*subjects[j])
             j += 1
         sent = qs.fd.sentence_at(v.start)
         if v.end > sent.end_char or qs.lines.is_heading(v.start):
@@ -804,8 +848,8 @@ def speaker_events(qs: Quotes, running: Running) -> None:
             running.add(v.start, hit.speaker.name)
         elif hit is None and _INTRODUCES.match(qs.fd.text, v.end, min(sent.end_char + 1, v.end + 60)):
             running.add(v.start, None)  # "As the bank noted:": the quote that follows is no person's
-    for m in subjects[j:]:
-        running.add(m.start, m.name)
+    for start, name in subjects[j:]:
+        introduce(start, name)
 
 
 # --- 4. the speaker of a quote ------------------------------------------------------------------
