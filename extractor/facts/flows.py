@@ -742,14 +742,15 @@ class Amount:
     @lazy
     def own_cues(self) -> list[Cue]:
         """Cues in the amount's stretch and within reach that can belong to it: weak ones only when
-        the sentence names a fund; none inside a fund's name ("money market funds"), none across a
+        the sentence names a fund or the line stands under a heading that names flows ("...before
+        giving back $145M" under "ETF flows:"); none inside a fund's name ("money market funds"), none across a
         contrast ("..., while X funds attracted") and none after another fund named between the
         amount and the cue (that fund's own verb)."""
         m, text, reach = self.money, self.fd.text, self.config.max_cue_distance
         lex, funds = flow_lex(), _doc_products(self.fd, self.config)
         out = []
         for c in _doc_cues(self.fd).overlapping(max(self.lo, m.start - reach - 1), min(self.hi, m.end + reach + 1)):
-            if c.start < self.lo or c.end > self.hi or (c.start < m.end and m.start < c.end) or (c.weak and not self.sv.weak_cue_counts(c)):
+            if c.start < self.lo or c.end > self.hi or (c.start < m.end and m.start < c.end) or (c.weak and self.heading is None and not self.sv.weak_cue_counts(c)):
                 continue
             lo, hi = (c.end, m.start) if c.end <= m.start else (m.end, c.start)
             inside_name = any(f.start <= c.start and c.end <= f.end for f in funds.overlapping(c.start, c.end))

@@ -110,7 +110,7 @@ def patterns() -> Patterns:
     bio_sentence = re.compile(rf"(?:^|(?<=[.!?]\s))(?:{pattern_alternation(lx.bio_sentence_patterns)})")
     return Patterns(
         teaser_heading=re.compile(rf"^(?:{pattern_alternation(lx.teaser_heading_patterns)})$", flags),
-        teaser_label=re.compile(rf"(?:^|(?<=[.!?])[ \t]+)[ \t>*_-]*(?:{pattern_alternation(list(lx.teaser_heading_patterns) + list(lx.teaser_label_patterns))})[*_]*[ \t]*"
+        teaser_label=re.compile(rf"(?:^|(?<=[.!?])[ \t]+)(?:[^\w\s]|[ \t_]){{0,8}}(?:{pattern_alternation(list(lx.teaser_heading_patterns) + list(lx.teaser_label_patterns))})[*_]*[ \t]*"
                                 rf"(?:[:|–—]|[ \t]-[ \t])[*_ \t]*(?=\S)", flags),
         bio_heading=re.compile(rf"^(?:{pattern_alternation(lx.bio_heading_patterns)})$", flags),
         disclaimer=re.compile(rf"^\W*(?:{pattern_alternation(lx.disclaimer_patterns)})", flags),
