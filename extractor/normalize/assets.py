@@ -9,6 +9,7 @@ Three kinds of alias, compiled once into one regex:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from collections.abc import Iterator
 
@@ -248,7 +249,9 @@ def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
     """Every asset mention in ``text``, left to right, longest alias first.
 
     >>> [(m.text, m.asset.id) for m in find_assets("Bitcoin (BTC) and ether fell; LINK rose; (LINK) and DOGE/USDT")]
-    [('Bitcoin', 'BTC'), ('BTC', 'BTC'), ('ether', 'ETH'), ('LINK', 'LINK'), ('DOGE', 'DOGE')]
+    [('Bitcoin', 'BTC'), ('BTC', 'BTC'), ('ether', 'ETH'), ('LINK', 'LINK'), ('LINK', 'LINK'), ('DOGE', 'DOGE')]
+    >>> [m.text for m in find_assets("Click the LINK below; one TON of ore")]  # not named otherwise: the words
+    []
     >>> [(m.asset.id, m.asset.canonical) for m in find_assets("The Invesco QQQ Trust and the S&P 500 Index; Brent crude")]
     [('Invesco QQQ Trust', 'QQQ'), ('S&P 500', 'S&P 500'), ('Brent crude', 'Brent')]
     >>> [m.text for m in find_assets("Meridian's Nasdaq-listed shares and bitcoin-linked stocks fell; the Nasdaq-100 rose")]
@@ -270,4 +273,35 @@ def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
             written = " ".join(m.group(0).split())
             asset = Asset(_named_as().get(written.lower(), written), asset.kind, aid)
         out.append(AssetMention(m.start() + offset, m.end() + offset, m.group(0), asset))
+    confirmed = {t: aid for t, aid in ambiguous.items() if any(a.asset.canonical == aid for a in out)}
+    if confirmed:
+        out = sorted(out + _confirmed_tickers(text, offset, confirmed, assets, out), key=lambda a: a.start)
+    return out
+
+
+_CAPS_READ = 60  # characters either side of a bare ticker read to tell prose from a line in capitals
+
+
+def _confirmed_tickers(text: str, offset: int, confirmed: dict[str, str], assets: dict, found: list[AssetMention]) -> list[AssetMention]:
+    """An ambiguous ticker written bare in capitals ("LINK was steady at $16.90") where the text also
+    names that asset unambiguously ("Chainlink", "(LINK)", "$LINK", "LINK/USDT"): the text uses the
+    ticker, not the word. Not inside a line written in capitals (a headline's "LINK" or "TON" may be
+    the word), nor where another mention already stands.
+
+    >>> [m.text for m in find_assets("Chainlink (LINK) led. LINK rose 4% while TON fell.")]
+    ['Chainlink', 'LINK', 'LINK']
+    """
+    taken = sorted((a.start - offset, a.end - offset) for a in found)
+    out = []
+    for tick, aid in confirmed.items():
+        n, i = len(tick), text.find(tick)
+        while i >= 0:
+            j = i + n
+            if not (i and (text[i - 1].isalnum() or text[i - 1] in "$&/.-_")) and not (j < len(text) and (text[j].isalnum() or text[j] in "/-_")):
+                k = bisect_right(taken, (i, float("inf"))) - 1
+                overlaps = k >= 0 and taken[k][1] > i or k + 1 < len(taken) and taken[k + 1][0] < j
+                around = text[max(0, i - _CAPS_READ) : j + _CAPS_READ]
+                if not overlaps and any(c.islower() for c in around):
+                    out.append(AssetMention(i + offset, j + offset, tick, assets[aid]))
+            i = text.find(tick, i + 1)
     return out
