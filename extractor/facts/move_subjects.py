@@ -1022,7 +1022,14 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
         owner = [m for m in inside if m.end <= head.start and _APOSTROPHE.match(fd.text, m.end)]
         if owner:
             return Found((owner[-1],), f"the owner of {head.text!r}")
+    if (kind := c.anaphor_of.get(f"the {head.lower}")) is not None and _MODIFIED_REFERENCE.fullmatch(fd.text, ph.start, head.start):
+        return _anaphor(pl, kind, ph.start, ph.end)  # "The original memecoin jumped 11.6%": the memecoin named before
     return Found((), f"the parse's {ph.role} {full!r} names no asset")
+
+
+# "the original ", "the dollar-pegged ": a determiner and lower-case modifiers before an anaphor's noun (not
+# "the other", "the rival", "the second": those point to another asset than the one named before)
+_MODIFIED_REFERENCE = re.compile(r"(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?!(?:other|rival|second|third|latter|former|new|same)\b)(?:[a-z][a-z-]*\s+){1,3}")
 
 
 _FUND_HEADS = frozenset({"fund", "etf", "etp", "trust"})  # a fund named after an index is the fund, not the index
@@ -1071,15 +1078,16 @@ def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
     poss = _POSSESSOR.fullmatch(fd.text, ph.start, head.start)
     if poss is not None:  # "the exchange's shares": the company a descriptive noun refers back to
         return _described(pl, poss.group("noun"), "stock" if head.lower in ("shares", "share", "stock") else "any", ph.start, ph.end)
-    if not _DETERMINERS.fullmatch(fd.text, ph.start, head.start):  # "import prices", "miner shares": not a reference back
-        return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")
+    if not _DETERMINERS.fullmatch(fd.text, ph.start, head.start) and not _MODIFIED_REFERENCE.fullmatch(fd.text, ph.start, head.start):
+        return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")  # "import prices", "miner shares": not a reference back
     comp = re.match(r"\s+(?:of|in|for)\s+(?=\w)", fd.text[head.end : ph.end])
     if comp:  # "the price of the token" refers back; "prices of miners": its owner is named, and no asset
         rest = _anaphor_key(_squash(fd.text[head.end + comp.end() : ph.end]))
         if rest in subject_cues().anaphor_of:
             return _anaphor(pl, subject_cues().anaphor_of[rest], ph.start, ph.end)
         return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")
-    kind = "stock" if head.lower in ("shares", "share", "stock") else "crypto" if head.lower in ("token", "coin") else "any"
+    kind = "stock" if head.lower in ("shares", "share", "stock") else "crypto" if head.lower in ("token", "coin") \
+        else subject_cues().anaphor_of.get(f"the {head.lower}", "any")
     return _anaphor(pl, kind, ph.start, ph.end)
 
 
