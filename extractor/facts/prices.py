@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 
-from extractor.data import compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import PER_DOLLAR, AssetChoice, asset_for, clause_pair, counter_side, fx_pair, grounding, price_like, quoted_in_dollars, rescaled, section_asset
+from extractor.data import alternation, compiled, lexicon, pattern_alternation
+from extractor.facts.attribution import PER_DOLLAR, SCALE_LOOSE, AssetChoice, asset_for, near_price, stated_prices, clause_pair, counter_side, fx_pair, grounding, price_like, quoted_in_dollars, rescaled, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
@@ -204,6 +204,10 @@ TABLE_FX = outcome("price.table.fx_rate", "a bare number under a rate or price h
                    "('| Thai baht | 34.02 | +0.21% |' under '| Currency | Rate | Change |'): the quote of its dollar pair (USD/THB)")
 TABLE_SNAPSHOT = outcome("price.table.snapshot", "a coin's bare number right before its signed change in a table without a "
                          "header row ('| BTC | 69,420 | +1.1% |' as the table's first line): its price in dollars")
+BARE_QUOTE = outcome("price.prose.bare_at", "a coin's bare number after a verb of trading and 'at' ('BTC ... sits at 69,840', "
+                     "'ether was changing hands near 2,052'): its price in dollars, where the coin is named before it in its "
+                     "sentence with no quantity between ('its hashrate sits at 900'), no unit follows ('at 5,000 BTC') and the "
+                     "article prices the coin within a factor ten of it, if it prices it at all")
 PROSE_SNAPSHOT = outcome("price.prose.snapshot", "a coin's bare number right after its name and right before its signed change "
                          "in prose, as a trading desk's note writes a snapshot ('ETH 2,052 (+1.4%)', 'SOL 86.10, -0.8%'), its change "
                          "in words ('ETH 2,138, off 4.6%', 'SOL 86.10, flat') or the time it was read ('BTC 70,150 as of 07:30'): "
@@ -256,6 +260,7 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
     _fx_quotes(fd, config, out)
     _table_quotes(fd, out)
     _prose_snapshots(fd, out)
+    _bare_quotes(fd, out)
     for cand in magnitude_outliers([c for c in out.candidates if c.status == "fact"]):
         cand.dropped(MAGNITUDE.id, f"{cand.fact.value} is orders of magnitude away from the article's other {cand.fact.asset} prices")
     return out
@@ -528,6 +533,54 @@ _COIN_GAP = re.compile(r"[ \t*:]{1,4}")  # between a coin and its number: spaces
 # what a snapshot's coin follows: a line's start or a list mark, the end of the figure before ("...; ETH 3,020, flat"),
 # or a conjunction ("..., while Ether 2,050, -0.4%, lagged")
 _SNAPSHOT_OPENS = re.compile(r"(?:^|\n|[.;,|•·—–-]|\b(?:while|whereas|and|but|with))[ \t*]*\Z")
+
+
+# "sits at ", "was last trading around ", "changed hands near ": a verb of trading and "at"/"near"/"around", ending where the number starts
+_TRADED_AT = re.compile(r"(?<![\w-])(?:sits?|sat|sitting|trades?|traded|trading|changes|changed|changing|hands|hovers?|hovered|hovering|"
+                        r"stands?|stood|is|was|last)[ \t]+(?:(?:just|still|now|currently|last|trading|around|roughly|about)[ \t]+){0,2}"
+                        r"(?:at|near|around)[ \t]+\Z", re.IGNORECASE)
+_BARE_AFTER = re.compile(r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w%$€£¥.,/-]|[ \t]*(?:%|per ?cent|[A-Z]{2,}|[a-z]+/))")
+_UNIT_WORD = re.compile(r"[ \t]+(?:sats?|satoshis|gwei|points?|pts|basis|bps|million|billion|trillion|thousand|contracts?|coins|tokens|"
+                        r"addresses|wallets|transactions|times|x)\b", re.IGNORECASE)
+@compiled
+def _measure_word() -> re.Pattern:
+    """A quantity noun (``move_lexicon.json`` measure_words: "hashrate", "open interest", "funding")."""
+    return re.compile(rf"(?<![\w-])(?:{alternation(lexicon('move_lexicon').measure_words)})(?![\w-])", re.IGNORECASE)
+
+
+TRADED_READ = 48  # characters before " at "/" near "/" around " read for the verb of trading
+
+
+def _bare_quotes(fd: FinDoc, out: Proposal) -> None:
+    """A coin's bare number after a verb of trading ("BTC spent the session chopping between two
+    levels and sits at 69,840 as we type"): its price in dollars (``BARE_QUOTE``). Read only after
+    " at ", " near " and " around " (a bounded look back from each)."""
+    text = fd.text
+    taken = None
+    for q in find_all(text, (" at ", " near ", " around ")):
+        start = q + (4 if text.startswith(" at ", q) else 6 if text.startswith(" near ", q) else 8)
+        m = _BARE_AFTER.match(text, start)
+        if m is None or _UNIT_WORD.match(text, m.end()) or not _TRADED_AT.search(text, max(0, start - TRADED_READ), start):
+            continue
+        s, e = m.span("n")
+        if table_row(fd, s) is not None or fd.money.within(s, e):
+            continue
+        choice = asset_for(fd, s, e)
+        if choice is None or choice.how != "before" or choice.mention.asset.kind != "crypto":
+            continue
+        if _measure_word().search(text, choice.mention.end, start):
+            continue  # "bitcoin's hashrate sits at 900": a quantity of the coin
+        value = parse_number(text[s:e])
+        own = stated_prices(fd).get(choice.id)
+        if own and not near_price(own, value, SCALE_LOOSE):
+            continue
+        taken = {c.start for c in out.candidates} if taken is None else taken
+        if s in taken:
+            continue
+        cand = out.candidate(TYPE, s, e)
+        cand.trace.note(f"asset {choice.id} (named before it: {choice.mention.text!r})")
+        cand.made(PriceFact(asset=choice.id, value=value, currency="USD", qualifier="at", rule=BARE_QUOTE.id,
+                            **grounding(fd, s, e)), BARE_QUOTE.id)
 
 
 def _prose_snapshots(fd: FinDoc, out: Proposal) -> None:
