@@ -866,11 +866,14 @@ def _item_label(pl: Place, s: int, e: int) -> Found | None:
     """The name a list item opens with ("- Corvane Health — Shares were up 4%", "- **ETH**: The token
     slid 3%") when the clause's subject is no name of its own: nothing, or a description or anaphor
     with no capital after its first word ("The grocer", "Shares", "The ride-hailing company's
-    stock"); the item is about its label. Before a colon, only an asset the article knows."""
+    stock"), and no quantity ("Its crypto revenue"); the item is about its label. Before a colon,
+    only an asset the article knows."""
     fd, text = pl.fd, pl.fd.text
     words_ = text[s:e].split()
     if any(w[:1].isupper() for w in words_[1:]) or mentions(fd).within(s, e):
         return None
+    if subject_cues().quantity_end.search(text[s:e].rstrip(" \t,")):
+        return None  # "Its crypto revenue fell 38%": a quantity of the item's company, no move of it
     line = text.rfind("\n", max(0, pl.start - _ITEM_READ), pl.start) + 1
     if line == 0 and pl.start > _ITEM_READ:
         return None
