@@ -170,6 +170,49 @@ def pipe_tables(fd: FinDoc) -> tuple[PipeTable, ...]:
     return fd.cached("pipe_table_rows", build)
 
 
+_HEADER_WORD = re.compile(r"[*_]")  # markdown emphasis around a header cell
+_ROW_LABEL = re.compile(r"[*_ \t]*(?P<name>[A-Z][\w&.'’-]*(?:[ ](?:&[ ])?[A-Z][\w&.'’-]*){0,3})[*_ \t]*")  # "| **Kinsale Tech** |"
+
+
+def table_row_labels(fd: FinDoc, known: list) -> list:
+    r"""Asset mentions for the names that open the rows of a pipe table of figures ("| Kinsale Tech |
+    1,478p | +3.9pc |"): a company the table alone names, so a price in its row is its own. A row's
+    first cell, written as one to four capitalised words with a lower-case letter ("S2", "TP1": level
+    labels) that name nothing the text knows (no mention in ``known``; not a region, month, common word
+    the text writes in lower case ...: ``clean_name``), in a row with a figure, in a table whose first
+    header cell names such a column (``entities.json`` asset_column_headers: "Company", "Stock",
+    "Coin"; not "Broker", "Level", "Date"); the header row is no row.
+
+    >>> from extractor.facts.doc import view
+    >>> from spacy.lang.en import English
+    >>> fd = view(English().make_doc("The spot market was calm.\n\n| Company | Price | Change |\n|---|---|---|\n| Kinsale Tech | 1,478p | +3.9% |\n| Spot | 12 | +1% |\n| S2 | 9 | -1% |"))
+    >>> [(m.text, m.asset.kind) for m in table_row_labels(fd, [])]
+    [('Kinsale Tech', 'stock')]
+    """
+    from extractor.facts.entities import clean_name, words as entity_words  # (entities reads this module's neighbours)
+    from extractor.normalize.assets import Asset, AssetMention
+
+    text, w, out = fd.text, entity_words(), []
+    taken = sorted((m.start, m.end) for m in known)
+    columns = frozenset(lexicon("entities").asset_column_headers)
+    for table in pipe_tables(fd):
+        a, b = table.rows[0][0] if table.rows and table.rows[0] else (0, 0)
+        if _HEADER_WORD.sub("", text[a:b]).strip().lower() not in columns:
+            continue  # a table of brokers, levels, days ...: its rows open with no asset
+        for row in table.rows[1:]:
+            if len(row) < 2 or not any(ch.isdigit() for a, b in row[1:] for ch in text[a:b]):
+                continue
+            a, b = row[0]
+            m = _ROW_LABEL.fullmatch(text, a, b)
+            if m is None or any(s < m.end("name") and m.start("name") < e for s, e in taken):
+                continue
+            name = clean_name(m.group("name"), w, fd.lower_words)
+            if name is None or name != m.group("name") or name.split()[-1] in w.not_asset_heads or not any(c.islower() for c in name):
+                continue
+            out.append(AssetMention(m.start("name"), m.end("name"), name, Asset(name, "stock")))
+    return out
+
+
 def table_lines(fd: FinDoc) -> dict[int, list[str]]:
     """Line start -> the header cells of its pipe table, for every line of every pipe table."""
     return _tables(fd)

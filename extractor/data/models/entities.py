@@ -11,6 +11,8 @@ class Entities(Lexicon):
 
     exchanges: Phrases = Field(description="exchange prefixes inside a ticker's brackets: '(NASDAQ: XYZ)'")
     not_asset_heads: Phrases = Field(description="last words of names that are bodies, not assets: '... Commission (SEC)'")
+    asset_column_headers: Phrases = Field(description="first header cells of a pipe table whose rows open with the asset "
+                                                      "they are about ('| Company | Price |'), lower case: a name there is an asset")
     crypto_context: Phrases = Field(description="words near an introduction that make it a token")
     stock_context: Phrases = Field(description="words near an introduction (or in the name) that make it a listed company (case as written)")
     fund_heads: Phrases = Field(description="words that make a name a fund: ETF, Trust")
