@@ -298,11 +298,12 @@ class FinDoc:
         from extractor.facts.entities import article_assets
 
         found = article_assets(self.text, self.lower_words)
-        if "|" in self.text:  # names only a table gives ("| Kinsale Tech | 1,478p |")
-            from extractor.facts.windows import table_row_labels  # (windows reads this module)
+        from extractor.facts.windows import item_labels, table_row_labels  # (windows reads this module)
 
-            if labels := table_row_labels(self, found):
-                found = sorted(found + labels, key=lambda a: a.start)
+        # names only a table or a list gives ("| Kinsale Tech | 1,478p |", "- Lyft — The stock was indicated at $13.10")
+        labels = (table_row_labels(self, found) if "|" in self.text else []) + (item_labels(self, found) if "\n" in self.text else [])
+        if labels:
+            found = sorted(found + labels, key=lambda a: a.start)
         if any(m.currency in TOKEN_UNITS for m in self.money):  # a token as a price's unit
             units = {(m.start, m.end): m.currency for m in self.money if m.currency in TOKEN_UNITS}
             spans = sorted(units)

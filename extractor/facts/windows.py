@@ -213,6 +213,38 @@ def table_row_labels(fd: FinDoc, known: list) -> list:
     return out
 
 
+# "- Lyft — ", "* **Corvane Health** – ": a list item opening with a name and a dash
+_ITEM_LABEL = re.compile(r"(?m)^[ \t]*[-*•·][ \t]+[*_]{0,2}(?P<name>[A-Z][\w&.'’-]*(?:[ ](?:&[ ])?[A-Z][\w&.'’-]*){0,3})[*_]{0,2}[ \t]+[—–][ \t]+(?=\S)")
+
+
+def item_labels(fd: FinDoc, known: list) -> list:
+    r"""Asset mentions for the names that open list items before a dash ("- Lyft — The ride-hailing
+    company's stock was indicated at $13.10"): the company the item is about, though the list alone
+    names it, so the figures of the item are its own. One to four capitalised words with a lower-case
+    letter that name nothing the text knows (no mention in ``known``; not a common word the text writes
+    in lower case, a region, a month ...: ``clean_name``).
+
+    >>> from extractor.facts.doc import view
+    >>> from spacy.lang.en import English
+    >>> fd = view(English().make_doc("Movers:\n- Lyft — Its stock was indicated at $13.10.\n- Note — Prices are delayed; see the note."))
+    >>> [(m.text, m.asset.kind) for m in item_labels(fd, [])]
+    [('Lyft', 'stock')]
+    """
+    from extractor.facts.entities import clean_name, words as entity_words  # (entities reads this module's neighbours)
+    from extractor.normalize.assets import Asset, AssetMention
+
+    text, w, out = fd.text, entity_words(), []
+    taken = sorted((m.start, m.end) for m in known)
+    for m in _ITEM_LABEL.finditer(text):
+        if any(s < m.end("name") and m.start("name") < e for s, e in taken):
+            continue
+        name = clean_name(m.group("name"), w, fd.lower_words)
+        if name is None or name != m.group("name") or name.split()[-1] in w.not_asset_heads or not any(c.islower() for c in name):
+            continue
+        out.append(AssetMention(m.start("name"), m.end("name"), name, Asset(name, "stock")))
+    return out
+
+
 def table_lines(fd: FinDoc) -> dict[int, list[str]]:
     """Line start -> the header cells of its pipe table, for every line of every pipe table."""
     return _tables(fd)
