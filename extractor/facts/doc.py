@@ -330,7 +330,6 @@ def view(doc: Doc) -> FinDoc:
     return fd
 
 
-
 def _unit_of(a, spans: list[tuple[int, int]], units: dict[tuple[int, int], str]) -> bool:
     """Whether the asset mention ``a`` is the unit a money figure is written in ("66,870 USDT"): the
     token is what the price is counted in, not what it is the price of (so "It's down 3.2%" after

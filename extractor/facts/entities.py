@@ -32,6 +32,7 @@ from extractor.data import alternation, compiled, lexicon, pattern_alternation, 
 from extractor.facts.attribution import OBJECT_REACH, object_marker
 from extractor.facts.doc import _LOWER_WORD
 from extractor.facts.figures import SET_OFF_WORDS
+from extractor.facts.windows import LABEL_NAME
 from extractor.rx import PrefixScan, find_all, lower_exactly, matches_at
 from extractor.normalize.assets import Asset, AssetMention, asset_kind, canonical_asset, find_assets, word_names
 
@@ -180,7 +181,7 @@ def _target_noun_before() -> re.Pattern:
 
 
 # a name of up to four capitalised words, then "to"/"from"/"at"/"of" and a figure ("Sakura Motors to ¥3,650")
-_TARGET_OBJECT = re.compile(r"(?P<name>[A-Z][\w&.'’-]*(?:[ ](?:&[ ])?[A-Z][\w&.'’-]*){0,3})[ ]+(?:to|from|at|of)[ ]+(?:[A-Z]{0,3}[$€£¥₩₹]|\d)")
+_TARGET_OBJECT = re.compile(rf"(?P<name>{LABEL_NAME})[ ]+(?:to|from|at|of)[ ]+(?:[A-Z]{{0,3}}[$€£¥₩₹]|\d)")
 _SHARES_OF = re.compile(r"\b[Ss]hares[ ]+(?:of|in)[ ]+\Z")
 _NAME_AFTER_AMPERSAND = re.compile(r"(?P<name>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,2})(?![\w&])")  # "Pike", "Finch Securities"
 _NAME_BEFORE_COMMA = re.compile(rf"(?P<name>{_WORD}(?:[ ]{_WORD}){{0,3}})\Z")

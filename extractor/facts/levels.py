@@ -41,7 +41,7 @@ from extractor.facts.figures import asset_named_for, figure_context, magnitude_o
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
-from extractor.facts.windows import MAX_WINDOW, clause_after, clause_before, is_heading, pipe_tables
+from extractor.facts.windows import LABEL_NAME, MAX_WINDOW, clause_after, clause_before, is_heading, pipe_tables
 from extractor.normalize.assets import Asset, AssetMention
 from extractor.normalize.numbers import NUMBER, Money, parse_number, parse_scaled, scale_factor
 from extractor.records import PriceLevelFact
@@ -1007,8 +1007,7 @@ def _setter() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     lv = lexicon("level_cues")
     verbs = alternation(lv.target_setter_verbs)
     nouns = pattern_alternation(lv.kind_noun_patterns.target)  # "target", "price target", "objective", ...
-    name = r"[A-Z][\w&.’'-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&.’'-]*){0,3}"
-    who = (rf"(?P<who>{name})(?:[ \t]+on[ \t]+[A-Z][a-z]+|,[ \t]+who)?"
+    who = (rf"(?P<who>{LABEL_NAME})(?:[ \t]+on[ \t]+[A-Z][a-z]+|,[ \t]+who)?"
            rf"(?:[ \t]+(?P<first>[^,;.$]{{1,80}}?)[ \t]+and)?"  # "upgraded Acme to buy and raised its target"
            rf"[ \t]+(?:(?:has|have|also)[ \t]+)?")
     named = rf"(?P<mods>(?:[\w-]+[ \t]+){{0,2}}?)(?:{nouns})(?:[ \t]+(?:on|for)[ \t]+(?P<obj>[^,;.$]{{1,60}}?))?"

@@ -548,6 +548,7 @@ def _measure_word() -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:{alternation(lexicon('move_lexicon').measure_words)})(?![\w-])", re.IGNORECASE)
 
 
+MEASURE_READ = 120  # characters before the number read for a quantity noun between the coin and it
 TRADED_READ = 48  # characters before " at "/" near "/" around " read for the verb of trading
 
 
@@ -568,7 +569,7 @@ def _bare_quotes(fd: FinDoc, out: Proposal) -> None:
         choice = asset_for(fd, s, e)
         if choice is None or choice.how != "before" or choice.mention.asset.kind != "crypto":
             continue
-        if _measure_word().search(text, choice.mention.end, start):
+        if _measure_word().search(text, max(choice.mention.end, start - MEASURE_READ), start):
             continue  # "bitcoin's hashrate sits at 900": a quantity of the coin
         value = parse_number(text[s:e])
         own = stated_prices(fd).get(choice.id)

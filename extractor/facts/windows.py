@@ -9,6 +9,7 @@ does not grow with the length of a sentence (a scraped table without full stops 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -171,7 +172,27 @@ def pipe_tables(fd: FinDoc) -> tuple[PipeTable, ...]:
 
 
 _HEADER_WORD = re.compile(r"[*_]")  # markdown emphasis around a header cell
-_ROW_LABEL = re.compile(r"[*_ \t]*(?P<name>[A-Z][\w&.'’-]*(?:[ ](?:&[ ])?[A-Z][\w&.'’-]*){0,3})[*_ \t]*")  # "| **Kinsale Tech** |"
+LABEL_NAME = r"[A-Z][\w&.'’-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&.'’-]*){0,3}"  # one to four capitalised words ("Harcourt & Vale")
+_ROW_LABEL = re.compile(rf"[*_ \t]*(?P<name>{LABEL_NAME})[*_ \t]*")  # "| **Kinsale Tech** |"
+
+
+def _label_mention(fd: FinDoc, m: re.Match, taken: list[tuple[int, int]]):
+    """The asset mention of the name a table row or a list item opens with (group ``name`` of ``m``),
+    or ``None``: capitalised words with a lower-case letter ("S2", "TP1" are level labels) that overlap
+    no mention in ``taken`` (sorted spans) and that ``clean_name`` keeps whole (not a region, month or
+    common word the text writes in lower case), not ending in a body's word ("... Commission")."""
+    from extractor.facts.entities import clean_name, words as entity_words  # (entities reads this module's neighbours)
+    from extractor.normalize.assets import Asset, AssetMention
+
+    a, b = m.span("name")
+    i = bisect_right(taken, (a, float("inf"))) - 1
+    if (i >= 0 and taken[i][1] > a) or (i + 1 < len(taken) and taken[i + 1][0] < b):
+        return None
+    w = entity_words()
+    name = clean_name(m.group("name"), w, fd.lower_words)
+    if name is None or name != m.group("name") or name.split()[-1] in w.not_asset_heads or not any(c.islower() for c in name):
+        return None
+    return AssetMention(a, b, name, Asset(name, "stock"))
 
 
 def table_row_labels(fd: FinDoc, known: list) -> list:
@@ -189,10 +210,7 @@ def table_row_labels(fd: FinDoc, known: list) -> list:
     >>> [(m.text, m.asset.kind) for m in table_row_labels(fd, [])]
     [('Kinsale Tech', 'stock')]
     """
-    from extractor.facts.entities import clean_name, words as entity_words  # (entities reads this module's neighbours)
-    from extractor.normalize.assets import Asset, AssetMention
-
-    text, w, out = fd.text, entity_words(), []
+    text, out = fd.text, []
     taken = sorted((m.start, m.end) for m in known)
     columns = frozenset(lexicon("entities").asset_column_headers)
     for table in pipe_tables(fd):
@@ -202,19 +220,14 @@ def table_row_labels(fd: FinDoc, known: list) -> list:
         for row in table.rows[1:]:
             if len(row) < 2 or not any(ch.isdigit() for a, b in row[1:] for ch in text[a:b]):
                 continue
-            a, b = row[0]
-            m = _ROW_LABEL.fullmatch(text, a, b)
-            if m is None or any(s < m.end("name") and m.start("name") < e for s, e in taken):
-                continue
-            name = clean_name(m.group("name"), w, fd.lower_words)
-            if name is None or name != m.group("name") or name.split()[-1] in w.not_asset_heads or not any(c.islower() for c in name):
-                continue
-            out.append(AssetMention(m.start("name"), m.end("name"), name, Asset(name, "stock")))
+            m = _ROW_LABEL.fullmatch(text, *row[0])
+            if m is not None and (found := _label_mention(fd, m, taken)) is not None:
+                out.append(found)
     return out
 
 
 # "- Lyft — ", "* **Corvane Health** – ": a list item opening with a name and a dash
-_ITEM_LABEL = re.compile(r"(?m)^[ \t]*[-*•·][ \t]+[*_]{0,2}(?P<name>[A-Z][\w&.'’-]*(?:[ ](?:&[ ])?[A-Z][\w&.'’-]*){0,3})[*_]{0,2}[ \t]+[—–][ \t]+(?=\S)")
+_ITEM_LABEL = re.compile(rf"(?m)^[ \t]*[-*•·][ \t]+[*_]{{0,2}}(?P<name>{LABEL_NAME})[*_]{{0,2}}[ \t]+[—–][ \t]+(?=\S)")
 
 
 def item_labels(fd: FinDoc, known: list) -> list:
@@ -230,19 +243,8 @@ def item_labels(fd: FinDoc, known: list) -> list:
     >>> [(m.text, m.asset.kind) for m in item_labels(fd, [])]
     [('Lyft', 'stock')]
     """
-    from extractor.facts.entities import clean_name, words as entity_words  # (entities reads this module's neighbours)
-    from extractor.normalize.assets import Asset, AssetMention
-
-    text, w, out = fd.text, entity_words(), []
     taken = sorted((m.start, m.end) for m in known)
-    for m in _ITEM_LABEL.finditer(text):
-        if any(s < m.end("name") and m.start("name") < e for s, e in taken):
-            continue
-        name = clean_name(m.group("name"), w, fd.lower_words)
-        if name is None or name != m.group("name") or name.split()[-1] in w.not_asset_heads or not any(c.islower() for c in name):
-            continue
-        out.append(AssetMention(m.start("name"), m.end("name"), name, Asset(name, "stock")))
-    return out
+    return [found for m in _ITEM_LABEL.finditer(fd.text) if (found := _label_mention(fd, m, taken)) is not None]
 
 
 def table_lines(fd: FinDoc) -> dict[int, list[str]]:
