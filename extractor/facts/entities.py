@@ -504,6 +504,7 @@ class Registry:
         self._crypto_bias = self._article_bias()
         self.exchange_spans: list[tuple[int, int]] = []  # "NASDAQ" inside "(NASDAQ: XYZ)" is no index
         self._inner_capitals: frozenset[str] | None = None  # see ``_proper_word``
+        self._company_words: frozenset[int] | None = None  # see ``company_words``
         self._introductions()
 
     # -- what kind of article ------------------------------------------------------------------
@@ -732,6 +733,14 @@ class Registry:
                 continue
             self._add(name, None, "stock")
 
+    @property
+    def company_words(self) -> frozenset[int]:
+        """Where the lexicon mentions start that are the last word of a company's name (``_company_word``:
+        "Anvil Copper"), read once per article."""
+        if self._company_words is None:
+            self._company_words = frozenset(m.start for m in self.lexicon_mentions if _company_word(self.text, m))
+        return self._company_words
+
     def _proper_word(self, word: str) -> bool:
         """Whether the article writes ``word`` capitalised inside a sentence (right after a word in lower
         case or a comma: "a target for Persimmon") and never in lower case: a proper name, though it also
@@ -749,7 +758,7 @@ class Registry:
         knows is not a name of its own."""
         text, w = self.text, self.w
         # in text order; a commodity word ending a company's name ("Anvil Copper") is no known asset inside it
-        known = [a.end for a in self.lexicon_mentions if not _company_word(text, a)]
+        known = [a.end for a in self.lexicon_mentions if a.start not in self.company_words]
         relative = _relative_before()
         for m in _mover_matches(text):
             end = m.start()
@@ -843,7 +852,7 @@ class Registry:
         for start, end in _literal_matches(self.text, context_only, _NOT_AFTER_OPENER, _NOT_CONTEXT_END, at_start=False):
             text = self.text[start:end]
             found.append(AssetMention(start, end, text, context_only[text].asset()))
-        lexicon = [m for m in self.lexicon_mentions if not _inside(m.start, self.exchange_spans) and not _company_word(self.text, m)]
+        lexicon = [m for m in self.lexicon_mentions if not _inside(m.start, self.exchange_spans) and m.start not in self.company_words]
         return _merge(lexicon, found)
 
 
