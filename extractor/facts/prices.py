@@ -535,13 +535,20 @@ _COIN_GAP = re.compile(r"[ \t*:]{1,4}")  # between a coin and its number: spaces
 _SNAPSHOT_OPENS = re.compile(r"(?:^|\n|[.;,|•·—–-]|\b(?:while|whereas|and|but|with))[ \t*]*\Z")
 
 
-# "sits at ", "was last trading around ", "changed hands near ": a verb of trading and "at"/"near"/"around", ending where the number starts
-_TRADED_AT = re.compile(r"(?<![\w-])(?:sits?|sat|sitting|trades?|traded|trading|changes|changed|changing|hands|hovers?|hovered|hovering|"
-                        r"stands?|stood|is|was|last)[ \t]+(?:(?:just|still|now|currently|last|trading|around|roughly|about)[ \t]+){0,2}"
-                        r"(?:at|near|around)[ \t]+\Z", re.IGNORECASE)
 _BARE_AFTER = re.compile(r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w%$€£¥.,/-]|[ \t]*(?:%|per ?cent|[A-Z]{2,}|[a-z]+/))")
-_UNIT_WORD = re.compile(r"[ \t]+(?:sats?|satoshis|gwei|points?|pts|basis|bps|million|billion|trillion|thousand|contracts?|coins|tokens|"
-                        r"addresses|wallets|transactions|times|x)\b", re.IGNORECASE)
+
+
+@compiled
+def _bare_quote_cues() -> tuple[re.Pattern, re.Pattern]:
+    """A verb of trading and "at"/"near"/"around" ending where the number starts ("sits at ", "was last
+    trading around ", "changed hands near "), and a unit word right after the number ("5,000 sats")
+    (``price_cues.json`` bare_quote_verb_patterns, bare_quote_unit_patterns)."""
+    pc = lexicon("price_cues")
+    verbs = re.compile(rf"(?<![\w-])(?:{pattern_alternation(pc.bare_quote_verb_patterns)})[ \t]+"
+                       rf"(?:(?:just|still|now|currently|last|trading|around|roughly|about)[ \t]+){{0,2}}(?:at|near|around)[ \t]+\Z",
+                       re.IGNORECASE)
+    units = re.compile(rf"[ \t]+(?:{pattern_alternation(pc.bare_quote_unit_patterns)})\b", re.IGNORECASE)
+    return verbs, units
 @compiled
 def _measure_word() -> re.Pattern:
     """A quantity noun (``move_lexicon.json`` measure_words: "hashrate", "open interest", "funding")."""
@@ -561,7 +568,8 @@ def _bare_quotes(fd: FinDoc, out: Proposal) -> None:
     for q in find_all(text, (" at ", " near ", " around ")):
         start = q + (4 if text.startswith(" at ", q) else 6 if text.startswith(" near ", q) else 8)
         m = _BARE_AFTER.match(text, start)
-        if m is None or _UNIT_WORD.match(text, m.end()) or not _TRADED_AT.search(text, max(0, start - TRADED_READ), start):
+        traded, unit = _bare_quote_cues()
+        if m is None or unit.match(text, m.end()) or not traded.search(text, max(0, start - TRADED_READ), start):
             continue
         s, e = m.span("n")
         if table_row(fd, s) is not None or fd.money.within(s, e):

@@ -37,3 +37,7 @@ class PriceCues(Lexicon):
     fx_quoted_in_dollars: Annotated[list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]], Len(min_length=1)] = Field(
         description="ISO codes of currencies quoted in dollars ('the euro at 1.0840'); others are quoted per dollar ('146.52 yen per dollar')")
     move_after_pattern: Pattern = Field(description="a move right after the figure: '$97,000, up 2%'")
+    bare_quote_verb_patterns: Patterns = Field(description="regex: verbs of trading before 'at'/'near'/'around' and a coin's bare "
+                                                       "number ('sits at 69,840', 'changing hands near 2,052'): its price in dollars")
+    bare_quote_unit_patterns: Patterns = Field(description="regex: words after such a number that make it a count, not a price "
+                                                       "('5,000 BTC' is caught as capitals: 'sats', 'points', 'million')")
