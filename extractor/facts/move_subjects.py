@@ -113,6 +113,7 @@ class SubjectCues:
     trailing: re.Pattern  # auxiliaries, adverbs and hedges between a subject and its verb or figure
     leading: re.Pattern  # sentence adverbs before a subject ("Meanwhile,")
     quantity_end: re.Pattern  # a phrase that ends with a quantity noun ("ether's trading volume")
+    quantity_word: re.Pattern  # a quantity noun anywhere ("hashrate", "open interest"): the bare-quote rule's
     quantity_lead: re.Pattern  # a phrase headed by a quantity noun ("open interest in ether futures")
     possessive: re.Pattern  # between a name and its percent: "ether's 6%", "Zephyr's roughly 11%"
     plural: re.Pattern  # a plural subject referring back to a list of names ("they", "the three coins")
@@ -172,6 +173,7 @@ def subject_cues() -> SubjectCues:
         trailing=re.compile(rf"(?:[\s,]+(?:(?:{hedges})|{not_adverbs}[a-z]+ly)(?![\w-]))*[\s,]*$", re.IGNORECASE),
         leading=re.compile(rf"^\s*(?:(?:{alternation(sorted(words('move_not_subjects')))})(?![\w’'-])(?:\s*,\s*|\s+(?=[A-Z])))+"),
         quantity_end=re.compile(rf"(?<![\w-])(?:{measure})$", re.IGNORECASE),
+        quantity_word=re.compile(rf"(?<![\w-])(?:{measure})(?![\w-])", re.IGNORECASE),
         quantity_lead=re.compile(rf"^(?:(?:the|its|their|a|an)\s+)?(?:[\w’'-]+\s+){{0,2}}?(?:{measure})\s+(?:of|in|on|for|across|at)\b",
                                  re.IGNORECASE),
         possessive=re.compile(rf"(?<=\w)['’]s\s+(?:(?:{alternation(list(g.approximators) + list(lx.period_adjectives))})\s+){{0,2}}$",

@@ -24,13 +24,14 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 
-from extractor.data import alternation, compiled, lexicon, pattern_alternation
+from extractor.data import compiled, lexicon, pattern_alternation
 from extractor.facts.attribution import PER_DOLLAR, SCALE_LOOSE, AssetChoice, asset_for, near_price, stated_prices, clause_pair, counter_side, fx_pair, grounding, price_like, quoted_in_dollars, rescaled, section_asset
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.lazy import lazy
+from extractor.facts.move_subjects import subject_cues
 from extractor.facts.rules import Rule, Table, outcome
 from extractor.facts.windows import clause_after, clause_before, row_asset, table_cells, table_headers, table_row
 from extractor.normalize.assets import AssetMention
@@ -549,12 +550,6 @@ def _bare_quote_cues() -> tuple[re.Pattern, re.Pattern]:
                        re.IGNORECASE)
     units = re.compile(rf"[ \t]+(?:{pattern_alternation(pc.bare_quote_unit_patterns)})\b", re.IGNORECASE)
     return verbs, units
-@compiled
-def _measure_word() -> re.Pattern:
-    """A quantity noun (``move_lexicon.json`` measure_words: "hashrate", "open interest", "funding")."""
-    return re.compile(rf"(?<![\w-])(?:{alternation(lexicon('move_lexicon').measure_words)})(?![\w-])", re.IGNORECASE)
-
-
 MEASURE_READ = 120  # characters before the number read for a quantity noun between the coin and it
 TRADED_READ = 48  # characters before " at "/" near "/" around " read for the verb of trading
 
@@ -565,10 +560,10 @@ def _bare_quotes(fd: FinDoc, out: Proposal) -> None:
     " at ", " near " and " around " (a bounded look back from each)."""
     text = fd.text
     taken = None
+    traded, unit = _bare_quote_cues()
     for q in find_all(text, (" at ", " near ", " around ")):
         start = q + (4 if text.startswith(" at ", q) else 6 if text.startswith(" near ", q) else 8)
         m = _BARE_AFTER.match(text, start)
-        traded, unit = _bare_quote_cues()
         if m is None or unit.match(text, m.end()) or not traded.search(text, max(0, start - TRADED_READ), start):
             continue
         s, e = m.span("n")
@@ -577,7 +572,7 @@ def _bare_quotes(fd: FinDoc, out: Proposal) -> None:
         choice = asset_for(fd, s, e)
         if choice is None or choice.how != "before" or choice.mention.asset.kind != "crypto":
             continue
-        if _measure_word().search(text, max(choice.mention.end, start - MEASURE_READ), start):
+        if subject_cues().quantity_word.search(text, max(choice.mention.end, start - MEASURE_READ), start):
             continue  # "bitcoin's hashrate sits at 900": a quantity of the coin
         value = parse_number(text[s:e])
         own = stated_prices(fd).get(choice.id)

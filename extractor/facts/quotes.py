@@ -824,7 +824,8 @@ def speaker_events(qs: Quotes, running: Running) -> None:
     reach = qs.config.cue_reach
     # people who open a clause, and pronouns opening a sentence after one introducing someone ("She was blunt:")
     subjects = sorted([(m.start, m.name) for m in _subjects(qs)]
-                      + [(p.start, None) for p in qs.pronouns if not qs.inside(p.start, p.end) and not qs.lines.is_heading(p.start)])
+                      + [(p.start, None) for p in qs.pronouns if not qs.inside(p.start, p.end) and not qs.lines.is_heading(p.start)],
+                      key=lambda event: event[0])
     j = 0
 
     def introduce(start: int, name: str | None) -> None:

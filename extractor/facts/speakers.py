@@ -587,6 +587,8 @@ def _covered(n: int, ents: list[_Ent]) -> bytearray:
     for ent in ents:
         out[ent.start_char : ent.end_char] = b"\1" * (ent.end_char - ent.start_char)
     return out
+
+
 _SURNAME_BEFORE = re.compile(r"(?<![\w’'.-])(?P<name>[A-Z][a-z’'-]+(?:[A-Z][a-z]+)?)[ \t]+\Z")  # "Lindqvist" of "Lindqvist said"
 _OPENS = re.compile(r"(?:^|[.!?:;,“”\"(\n])[ \t]*\Z")  # what a sentence or clause opens after
 _SURNAME_AFTER = re.compile(r"[ \t]+(?P<name>[A-Z][a-z’'-]+(?:[A-Z][a-z]+)?)(?![\w’'-]|\.\w)")  # "said Lindqvist"
