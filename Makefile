@@ -1,8 +1,8 @@
 # Two commands do all the set-up on a fresh machine: `make run` and `make test`.
 # The venv's interpreter: Debian's python3.11 where it is installed with its venv module, else python3.
-# Debian builds its interpreter as one static executable with PGO and LTO; pyenv's default build is a
-# shared libpython without them. On the same venv contents the rule code ran about 17% faster on
-# Debian's and the bare model about 9% (bench/README.md, stop 37).
+# Debian's is one executable with the interpreter linked in (no shared libpython); pyenv's default
+# build here is a shared libpython configured without --enable-optimizations. On the same venv contents
+# the rule code ran about 17% faster on Debian's and the bare model about 9% (bench/README.md, stop 37).
 DEBIAN_PY := /usr/bin/python3.11
 PY ?= $(shell $(DEBIAN_PY) -c 'import ensurepip, venv' >/dev/null 2>&1 && echo $(DEBIAN_PY) || echo python3)
 VENV := .venv
