@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from extractor.data import alternation
 from extractor.facts import figures, flows, levels, metrics, prices, quotes
 from extractor.normalize import periods
+from extractor import rx
 from extractor.rx import Caseless, PrunedCaseless, lowered_pattern
 
 
@@ -35,6 +37,15 @@ _WORDS = [
 texts = st.lists(st.sampled_from(_WORDS) | st.text(alphabet="abcXYZ .,-’'\n0123456789", max_size=6), max_size=25).map(" ".join)
 
 
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    """``rx.PREFIX_SCAN_CHARS`` at 0 for the tests that ask for it (hypothesis runs a test's examples
+    inside one call, so a function-scoped monkeypatch would not do)."""
+    old, rx.PREFIX_SCAN_CHARS = rx.PREFIX_SCAN_CHARS, 0
+    yield
+    rx.PREFIX_SCAN_CHARS = old
+
+
 def _spans(it):
     return [(m.span(), m.groups()) for m in it]
 
@@ -47,6 +58,26 @@ def test_every_project_pattern_has_a_fast_path():
 @given(text=texts, which=st.integers(min_value=0, max_value=len(PATTERNS) - 1))
 def test_caseless_equals_ignorecase(text, which):
     p = PATTERNS[which]
+    assert _spans(p.finditer(text)) == _spans(p.slow.finditer(text))
+    assert _spans(p.finditer(text, 3, max(3, len(text) - 2))) == _spans(p.slow.finditer(text, 3, max(3, len(text) - 2)))
+
+
+SCANNED = [p for p in PATTERNS if p.prefix is not None]  # patterns a long text is scanned for with the prefix scan
+
+
+def test_some_project_patterns_have_a_prefix_scan():
+    assert len(SCANNED) >= 3
+
+
+# the words one of which a match of a scanned pattern needs, in odd cases, beside the words above
+_NEEDED = sorted({w for p in SCANNED for w in (p.required or ())} | {w.upper() for p in SCANNED for w in (p.required or ())})
+scan_texts = st.lists(st.sampled_from(_WORDS + _NEEDED) | st.text(alphabet="abcXYZ .,-’'\n0123456789", max_size=6), max_size=40).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(text=scan_texts, which=st.integers(min_value=0, max_value=len(SCANNED) - 1))
+def test_caseless_prefix_scan_equals_ignorecase(text, which, monkeypatch_module):
+    p = SCANNED[which]  # every text scanned the way a long one is (the prefix scan, then the pattern at each hit)
     assert _spans(p.finditer(text)) == _spans(p.slow.finditer(text))
     assert _spans(p.finditer(text, 3, max(3, len(text) - 2))) == _spans(p.slow.finditer(text, 3, max(3, len(text) - 2)))
 
