@@ -304,6 +304,42 @@ ADVERB_CUES = frozenset({"up", "down", "higher", "lower", "off", "by", "about", 
 
 _MASK = re.compile(r"\]\([^)\s]*\)|(?<![\w\]])\[|\\(?=\s)")  # markdown link targets and brackets, trailing backslashes
 
+# A wire dateline opening a sentence: a place in capitals ("LONDON", "NEW YORK"; a region may follow),
+# then a date or a news agency in brackets (or both), then a dash. The parser reads the place as the
+# sentence's subject ("LONDON, April 13, 2026 - Ether climbed ..." made LONDON the climber), so it is
+# masked in the text the parser reads.
+_DATELINE = re.compile(
+    r"""
+    [ \t]*[A-Z][A-Z.'’-]+(?:[ ][A-Z][A-Z.'’-]+){0,3}               # LONDON / NEW YORK / ST. LOUIS
+    (?:,[ ][A-Z][A-Za-z.]+(?:[ ][A-Z][A-Za-z.]+)?)?                 # , Calif. / , England
+    (?=[ ]?\(|,)                                                    # a date or an agency follows
+    (?:[ ]?\([A-Z][A-Za-z. ]{1,20}\))?                               # (Reuters)
+    (?:,[ ](?:[A-Z][a-z]{2,8}\.?[ ]\d{1,2}(?:,[ ]\d{4})?            # , April 13, 2026 / , Feb. 4
+          |\d{1,2}[ ][A-Z][a-z]{2,8}\.?(?:[ ]\d{4})?))?                # , 4 February 2026
+    (?:[ ]?\([A-Z][A-Za-z. ]{1,20}\))?                               # (Reuters) after the date
+    [ ]*(?:--|[-–—])[ ]+
+    """,
+    re.VERBOSE,
+)
+
+
+def parser_text(text: str) -> str:
+    """A sentence as the parser reads it: markdown link targets and brackets, and an opening wire
+    dateline, blanked (same length, so offsets stay).
+
+    >>> parser_text("LONDON, April 13, 2026 - Ether climbed 5%.")
+    '                         Ether climbed 5%.'
+    >>> parser_text("NEW YORK (Reuters) -- Bitcoin fell.").lstrip(), parser_text("SINGAPORE, Feb. 4 (Reuters) - Up.").lstrip()
+    ('Bitcoin fell.', 'Up.')
+    >>> parser_text("BTC - the largest coin - rose."), parser_text("US, EU - trade talks resumed.")
+    ('BTC - the largest coin - rose.', 'US, EU - trade talks resumed.')
+    """
+    text = _MASK.sub(lambda m: " " * len(m.group()), text)
+    m = _DATELINE.match(text)
+    if m is not None and (")" in m.group() or any(ch.isdigit() for ch in m.group())):
+        text = " " * m.end() + text[m.end():]
+    return text
+
 
 @dataclass
 class _Requests:
@@ -352,7 +388,7 @@ def parse_requested(fds: list[FinDoc], parser: Part, batch_size: int = 256) -> l
         r = _requests(fd)
         for i in sorted(r.wanted):
             sent = fd.sentences[i]
-            jobs.append((n, i, sent.start_char, _MASK.sub(lambda m: " " * len(m.group()), sent.text)))
+            jobs.append((n, i, sent.start_char, parser_text(sent.text)))
         r.wanted.clear()
     got = [False] * len(fds)
     with one_blas_thread():
