@@ -290,6 +290,9 @@ def surname_keys(full: str) -> list[str]:
 
 
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]\w*")
+# a romanised East Asian given name after the family name: two syllables joined by a hyphen, the
+# second in lower case ("Mei-ling", "Soo-jin", "Wen-hsuan")
+_GIVEN_NAME_AFTER = re.compile(r" ([A-Z][a-z]+-[a-z]+)(?![\w-])")
 _WORD_CHAR = re.compile(r"\w")
 _WORD_CHAR_OR_HYPHEN = re.compile(r"[\w-]")
 
@@ -351,6 +354,10 @@ class Names:
             if canonical_asset(first) or low in lx.org_words or first.isupper() or re.search(r"[’']s$|-[a-z]", first):
                 continue  # "Acme's Lee", "Market-maker Lee": not a first name
             return f"{first} {surname}"
+        for _, end in self.mentions(surname):  # the family name first: "Chen Mei-ling", "Kim Soo-jin"
+            m = _GIVEN_NAME_AFTER.match(self.text, end)
+            if m is not None:
+                return f"{surname} {m.group(1)}"
         return None
 
 
