@@ -304,6 +304,8 @@ class FinDoc:
         labels = (table_row_labels(self, found) if "|" in self.text else []) + (item_labels(self, found) if "\n" in self.text else [])
         if labels:
             found = sorted(found + labels, key=lambda a: a.start)
+        if any(a.asset.kind == "fx" for a in found):  # a currency as the unit figures are given in
+            found = [a for a in found if a.asset.kind != "fx" or not _denomination(self, a)]
         if any(m.currency in TOKEN_UNITS for m in self.money):  # a token as a price's unit
             units = {(m.start, m.end): m.currency for m in self.money if m.currency in TOKEN_UNITS}
             spans = sorted(units)
@@ -336,3 +338,22 @@ def _unit_of(a, spans: list[tuple[int, int]], units: dict[tuple[int, int], str])
     "BTC is sitting at 66,870 USDT" is bitcoin's move). ``spans``: the money spans in a token unit, sorted."""
     i = bisect_right(spans, (a.start, float("inf"))) - 1
     return i >= 0 and spans[i][0] < a.start and a.end <= spans[i][1] and units[spans[i]] == a.asset.canonical
+
+
+_IN_BEFORE = re.compile(r"(?<![\w-])[Ii]n\s+$")
+_TERMS_AFTER = re.compile(r"\s+terms\b")
+DENOMINATION_REACH = 40  # characters after "in <currency>" in which the figure in that currency stands
+
+
+def _denomination(fd: FinDoc, a: AssetMention) -> bool:
+    """Whether the currency mention ``a`` names what figures are given in, not an asset: "in euro
+    terms", or "in <currency>" with a figure in that currency soon after in the sentence ("in sterling
+    at £55,480"). "Volatility in sterling rose as the pound fell to $1.25" keeps its mention."""
+    if not _IN_BEFORE.search(fd.text, max(0, a.start - 8), a.start):
+        return False
+    if _TERMS_AFTER.match(fd.text, a.end):
+        return True
+    stop = min(fd.sentence_at(a.start).end_char, a.end + DENOMINATION_REACH)
+    figure = next(iter(fd.money.within(a.end, stop)), None)
+    return figure is not None and figure.currency == a.asset.canonical
+
