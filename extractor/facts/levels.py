@@ -998,12 +998,13 @@ def _in_dollars(fd: FinDoc, f: Figure) -> bool:
 
 
 @compiled
-def _setter() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _setter() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     """'<Name> raised its (price) target (on <asset>) to', '<Name>, who lifted her <asset> objective to'
     (the first pattern, ending at the figure), and '<Name> set a' + figure + '12-month target on
     <asset>' (the second, ending at the figure, and the third, from the figure's end): the name sets
     the target (any target noun of level_cues.json); the asset, when written, follows 'on'/'for' or
-    stands before the noun."""
+    stands before the noun. The fourth is the first anywhere (another broker's target earlier in
+    the sentence)."""
     lv = lexicon("level_cues")
     verbs = alternation(lv.target_setter_verbs)
     nouns = pattern_alternation(lv.kind_noun_patterns.target)  # "target", "price target", "objective", ...
@@ -1011,10 +1012,11 @@ def _setter() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
            rf"(?:[ \t]+(?P<first>[^,;.$]{{1,80}}?)[ \t]+and)?"  # "upgraded Acme to buy and raised its target"
            rf"[ \t]+(?:(?:has|have|also)[ \t]+)?")
     named = rf"(?P<mods>(?:[\w-]+[ \t]+){{0,2}}?)(?:{nouns})(?:[ \t]+(?:on|for)[ \t]+(?P<obj>[^,;.$]{{1,60}}?))?"
-    return (re.compile(rf"{who}(?:{verbs})[ \t]+(?:its|their|his|her|our|a|an)[ \t]+{named}"
-                       rf"[ \t]+(?:to|at|of)[ \t]+(?:(?:about|around|roughly)[ \t]+)?$"),
+    sets = rf"{who}(?:{verbs})[ \t]+(?:its|their|his|her|our|a|an)[ \t]+{named}[ \t]+(?:to|at|of)[ \t]+"
+    return (re.compile(rf"{sets}(?:(?:about|around|roughly)[ \t]+)?$"),
             re.compile(rf"{who}(?:{verbs}|has|have|holds?|keeps)[ \t]+(?:a|an)[ \t]+$"),
-            re.compile(rf"[ \t]+{named}(?=[ \t]*(?:[,;.)]|$)|[ \t]+(?:and|implying|which|after|following|as)\b)"))
+            re.compile(rf"[ \t]+{named}(?=[ \t]*(?:[,;.)]|$)|[ \t]+(?:and|implying|which|after|following|as)\b)"),
+            re.compile(sets))
 
 
 @dataclass(frozen=True)
@@ -1035,7 +1037,7 @@ def _set_target(fd: FinDoc, g: Group) -> _Setter | None:
     named last before the setter (in its sentence or the one before), never the setter (a broker is
     no asset of its own target); the setter is the level's speaker when no person is named."""
     sent = fd.sentence_at(g.start)
-    before, around, after = _setter()
+    before, around, after, other = _setter()
     lo = max(sent.start_char, g.start - MAX_WINDOW)
     m = before.search(fd.text, lo, g.start)
     parts = [m] if m is not None else []
@@ -1054,6 +1056,10 @@ def _set_target(fd: FinDoc, g: Group) -> _Setter | None:
                     return _Setter(m.group("who"), AssetChoice(held[0], "target of"), ids, m.start("who"))
     if any(p.groupdict().get("obj") for p in parts):
         return _Setter(m.group("who"), None, ids, m.start("who"))
+    # another broker setting its own target earlier in the sentence is no asset either ("Morgan Stanley
+    # raised its price target to $215, while Jefferies lifted its target to $205")
+    ids |= {a.asset.id for b in other.finditer(fd.text, sent.start_char, m.start("who"))
+            for a in fd.assets.within(b.start("who"), b.end("who"))}
     own = [a for a in fd.assets.within(sent.start_char, m.start("who")) if a.asset.id not in ids]
     if own:  # "Pemberton Foods fell 2.9% ...; Garrick Walsh cut its target price to 1,050p": the asset its sentence names
         return _Setter(m.group("who"), AssetChoice(own[-1], "before"), ids, m.start("who"))
