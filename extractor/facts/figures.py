@@ -179,6 +179,23 @@ def in_relative_clause(text: str, left: str, end: int, pos: int) -> bool:
     return close is not None and close.end() <= pos
 
 
+RELATIVE_REACH = 200  # characters before a figure searched for the relative clause it may close
+
+
+def closes_relative_clause(text: str, start: int, end: int, sent_start: int) -> bool:
+    """Whether the figure at ``start:end`` ends a relative clause or an appositive set off by commas
+    (its closing comma right after it): the words after that comma are the main clause's ("the token,
+    which last changed hands at $3,140, could retest ...": the modal is not the figure's).
+
+    >>> t = "the token, which last changed hands at $3,140, could retest its record"
+    >>> closes_relative_clause(t, 39, 45, 0), closes_relative_clause("it could retest $3,140, analysts said", 16, 22, 0)
+    (True, False)
+    """
+    if not text.startswith(",", end):
+        return False
+    return _relative_open().search(text[max(sent_start, start - RELATIVE_REACH) : start]) is not None
+
+
 _SCALE_IN = re.compile(rf"\d\s?({SCALE})")
 
 

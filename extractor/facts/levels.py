@@ -37,7 +37,7 @@ from extractor.facts.attribution import SCALE_TIGHT, AssetChoice, asset_for, dom
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence
-from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
+from extractor.facts.figures import asset_named_for, closes_relative_clause, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
@@ -750,6 +750,8 @@ class Clause:
         fc, near = figure_context(), self.right[: self.config.scenario_reach]
         if (side := _subordinator().search(near)) is not None:
             near = near[: side.start()]  # "$212.40 after a payments firm said it would ...": the side clause's forecast
+        if closes_relative_clause(self.fd.text, self.group.start, self.group.end, self.fd.sentence_at(self.group.start).start_char):
+            near = ""  # "the token, which last changed hands at $3,140, could retest ...": the main clause's forecast
         whole = clause_before(self.fd, self.group.start)
         return fc.is_hypothetical(whole) or bool(fc.hypothetical.search(near) and not fc.past_motion.search(near)
                                                      and not fc.past_motion.search(whole))
