@@ -1029,6 +1029,8 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
             return Found((owner[-1],), f"the owner of {head.text!r}")
     if (kind := c.anaphor_of.get(f"the {head.lower}")) is not None and _MODIFIED_REFERENCE.fullmatch(fd.text, ph.start, head.start):
         return _anaphor(pl, kind, ph.start, ph.end)  # "The original memecoin jumped 11.6%": the memecoin named before
+    if (named := _apposed(pl, ph)) is not None:  # "a little-known memecoin, Wobblefrog (WBFG), soared 134%"
+        return Found((named,), f"the appositive that names the parse's {ph.role}")
     return Found((), f"the parse's {ph.role} {full!r} names no asset")
 
 
@@ -1051,10 +1053,13 @@ def _apposed(pl: Place, ph: Phrase) -> Mention | None:
         a += 1
     while b > a and not text[b - 1].isalnum():
         b -= 1
-    ms = [m for m in mentions(pl.fd).within(a, b) if m.start == a and m.end == b]
+    ms = [m for m in mentions(pl.fd).within(a, b) if m.start == a and (m.end == b or _TICKER_AFTER.fullmatch(text, m.end, b))]
     if ms:
         return ms[0]
     return clean_name(pl.fd, a, b) if _NAME_FULL.fullmatch(text, a, b) else None
+
+
+_TICKER_AFTER = re.compile(r"\s*\(\s*[A-Z0-9.$-]{1,12}")  # "Wobblefrog (WBFG": the ticker after the name (its bracket stripped)
 
 
 def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
