@@ -14,13 +14,13 @@ import spacy
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from extractor.clean import CleanArticle, clean, load
 from extractor.clean.meta import Meta, parse_date
 from extractor.data import activate
 from extractor.facts import FACT_COMPONENTS, register
 from extractor.facts.doc import view
+from extractor.facts.model import affix_tokenizer
 from extractor.records import Article, ArticleRecord, Explanation
 from extractor.settings import Settings
 
@@ -77,13 +77,8 @@ def lean_tokenizer():
     True
     """
     def factory(nlp: Language) -> Tokenizer:
-        d = nlp.Defaults  # the arguments spaCy's own factory gives, but no special case yet
-        tokenizer = Tokenizer(nlp.vocab, rules={},
-                              prefix_search=compile_prefix_regex(d.prefixes).search if d.prefixes else None,
-                              suffix_search=compile_suffix_regex(d.suffixes).search if d.suffixes else None,
-                              infix_finditer=compile_infix_regex(d.infixes).finditer if d.infixes else None,
-                              token_match=d.token_match, url_match=d.url_match)
-        _lean_rules(tokenizer, d.tokenizer_exceptions, tokenizer)  # (the rule-less tokenizer is its own bare one)
+        tokenizer = affix_tokenizer(nlp)  # the arguments spaCy's own factory gives, but no special case yet
+        _lean_rules(tokenizer, nlp.Defaults.tokenizer_exceptions, tokenizer)  # (the rule-less tokenizer is its own bare one)
         return tokenizer
 
     return factory

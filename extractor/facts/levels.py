@@ -1060,7 +1060,7 @@ def _set_target(fd: FinDoc, g: Group) -> _Setter | None:
         return _Setter(m.group("who"), None, ids, m.start("who"))
     # another broker setting its own target earlier in the sentence is no asset either ("Morgan Stanley
     # raised its price target to $215, while Jefferies lifted its target to $205")
-    ids |= {a.asset.id for b in other.finditer(fd.text, sent.start_char, m.start("who"))
+    ids |= {a.asset.id for b in other.finditer(fd.text, max(sent.start_char, m.start("who") - MAX_WINDOW), m.start("who"))
             for a in fd.assets.within(b.start("who"), b.end("who"))}
     own = [a for a in fd.assets.within(sent.start_char, m.start("who")) if a.asset.id not in ids]
     if own:  # "Pemberton Foods fell 2.9% ...; Garrick Walsh cut its target price to 1,050p": the asset its sentence names

