@@ -293,6 +293,7 @@ _WORD = re.compile(r"(?<![\w-])[^\W\d_]\w*")
 # a romanised East Asian given name after the family name: two syllables joined by a hyphen, the
 # second in lower case ("Mei-ling", "Soo-jin", "Wen-hsuan")
 _GIVEN_NAME_AFTER = re.compile(r" ([A-Z][a-z]+-[a-z]+)(?![\w-])")
+_ONE_GIVEN_NAME_AFTER = re.compile(r" ([A-Z][a-z]+)(?=,)")
 _WORD_CHAR = re.compile(r"\w")
 _WORD_CHAR_OR_HYPHEN = re.compile(r"[\w-]")
 
@@ -358,6 +359,10 @@ class Names:
             m = _GIVEN_NAME_AFTER.match(self.text, end)
             if m is not None:
                 return f"{surname} {m.group(1)}"
+            # "Tanaka Hiroshi, chief equity strategist at ...": a one-word given name, then the person's post
+            m = _ONE_GIVEN_NAME_AFTER.match(self.text, end)
+            if m is not None and role_after(self.text, m.end()) is not None and is_person_name(full := f"{surname} {m.group(1)}"):
+                return full
         return None
 
 
