@@ -453,6 +453,9 @@ def _entity_people(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> l
 
 _INITIAL = re.compile(r"[A-Z]\.\s")  # a name opening with a lone initial ("J. Smith")
 _PLACE_BEFORE = re.compile(r"(?<![\w-])(?:on|via|at|from|to|in)\s+$")
+# "at", "at the", "at Frankfurt-based": a role noun after it names the kind of firm a post is held at
+_EMPLOYER_BEFORE = re.compile(r"(?<![\w-])at\s+(?:(?:the|a|an)\s+)?(?:[\w-]+-based\s+|[a-z][\w-]*\s+)?$")
+EMPLOYER_REACH = 48  # characters before a role noun searched for "at"
 
 
 def _rule_people(text: str, starts: list[int] | None = None) -> list[_Raw]:
@@ -464,6 +467,8 @@ def _rule_people(text: str, starts: list[int] | None = None) -> list[_Raw]:
         name = clean_name(m.group(group))
         if group == "name" and not m.group(group)[:1].isupper():
             continue
+        if _EMPLOYER_BEFORE.search(text, max(0, m.start() - EMPLOYER_REACH), m.start()):
+            continue  # "an analyst at Frankfurt-based broker Rheinkrypto": the noun describes the firm a post is held at
         if is_person_name(name):
             out.append(_Raw(m.start(group), m.start(group) + len(name), name, vouched=True))
     for m in (lex().handle_name.finditer(text) if "(@" in text else ()):
