@@ -200,6 +200,8 @@ MAGNITUDE = outcome("price.dropped.magnitude", "a price orders of magnitude away
 SCALE = outcome("price.dropped.scale", "its asset is only carried over from earlier sentences or named as the unit of a "
                 "quantity, and the dollar figure is two orders of magnitude from every price the article gives that asset "
                 "(no other asset priced near it)")
+CONVERTED = outcome("price.converted", "the same price in another currency right after a price ('$2,118, or €1,810', "
+                    "'$2,118 (€1,810)'): that price's asset and qualifier")
 NO_ASSET = outcome("price.dropped.no_asset", "no asset named in the figure's sentence, the sentences before it or its section")
 TABLE_FX = outcome("price.table.fx_rate", "a bare number under a rate or price header in a table row that opens with a currency "
                    "('| Thai baht | 34.02 | +0.21% |' under '| Currency | Rate | Change |'): the quote of its dollar pair (USD/THB)")
@@ -227,13 +229,19 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
     """A candidate for every dollar figure of the doc."""
     out = Proposal(tracing=fd.tracing)
     mentions = fd.money
+    prev = None  # the candidate of the figure before
     for i, m in enumerate(mentions):
         cand = out.candidate(TYPE, m.start, m.end)
+        before, prev = prev, cand
         f = Figure(fd, m, mentions[i - 1].end if i else None, mentions[i + 1].start if i + 1 < len(mentions) else None, config)
         if (hit := BLOCKERS.first(f, cand.trace)) is not None:
             cand.blocked(hit.id)
             continue
         kind = kinds().first(f, cand.trace)
+        if kind is None and before is not None and (same := _converted(fd, before, mentions[i - 1], m)) is not None:
+            cand.made(PriceFact(asset=same.asset, value=m.value, currency=m.currency, qualifier=same.qualifier,
+                                rule=CONVERTED.id, **grounding(fd, m.start, m.end)), CONVERTED.id)
+            continue
         if kind is None:
             cand.dropped(NO_CUE.id)
             continue
@@ -268,6 +276,16 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
 
 
 _PER = re.compile(r"^\s*(?:per|a|to\s+the|against\s+the)\s+(?:the\s+)?$", re.IGNORECASE)
+# between a price and the same price in another currency: ", or (about) " or " (" ("$2,118, or €1,810", "$2,118 (€1,810)")
+_CONVERSION = re.compile(r",\s+or\s+(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|approximately\s+)?|\s*\(\s*")
+
+
+def _converted(fd: FinDoc, before, prev: Money, m: Money) -> PriceFact | None:
+    """The price fact of the figure right before ``m`` when ``m`` gives it in another currency
+    ("$2,118, or €1,810"); not for a currency pair's quote."""
+    if before.status != "fact" or prev.currency == m.currency or "/" in before.fact.asset:
+        return None
+    return before.fact if _CONVERSION.fullmatch(fd.text, prev.end, m.start) else None
 
 
 def table_price_asset(fd: FinDoc, start: int):
