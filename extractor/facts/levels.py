@@ -1066,7 +1066,8 @@ def _set_target(fd: FinDoc, g: Group) -> _Setter | None:
     if own:  # "Pemberton Foods fell 2.9% ...; Garrick Walsh cut its target price to 1,050p": the asset its sentence names
         return _Setter(m.group("who"), AssetChoice(own[-1], "before"), ids, m.start("who"))
     if sent.i > 0 and "\n" not in fd.text[(prev := fd.sentences[sent.i - 1]).end_char : sent.start_char]:
-        named = {a.asset.id: a for a in fd.assets.within(prev.start_char, prev.end_char) if a.asset.id not in ids}
+        named = {a.asset.id: a for a in fd.assets.within(max(prev.start_char, prev.end_char - MAX_WINDOW), prev.end_char)
+                 if a.asset.id not in ids}
         if len(named) == 1:  # "Ether's rebound revived talk of a rally. ... Mei Tanabe has set a year-end target of $3,400"
             return _Setter(m.group("who"), AssetChoice(next(iter(named.values())), "before"), ids, m.start("who"))
     topic = dominant_asset(fd)
