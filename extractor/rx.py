@@ -164,9 +164,6 @@ class Caseless:
         self.pattern = pattern
         if self.fast is None:
             self.slow  # noqa: B018 - compiled now: every scan needs it (and a bad pattern fails when built)
-        self.prefix = None  # the prefix scan of a long text (``finditer``), where the pattern has few first characters
-        if self.fast is not None and 0 < _first_count(self.fast.pattern, self.fast.flags & ~re.UNICODE) <= SELECTIVE_FIRST_CHARS:
-            self.prefix = _prefix_scan(self.fast, self.fast.flags & ~re.UNICODE)
 
     @cached_property
     def slow(self) -> re.Pattern:
@@ -174,6 +171,15 @@ class Caseless:
         serves only ``match``, ``fullmatch`` and the rare text ``lower_exactly`` refuses (80 of the
         package's 151 were never compiled in a run over the bench articles)."""
         return re.compile(self.pattern, self._slow_flags)
+
+    @cached_property
+    def prefix(self) -> re.Pattern | None:
+        """The prefix scan of a long text (``finditer``), where the pattern has few first characters;
+        found on the first long scan (``PrunedCaseless`` and patterns only ever asked about short
+        windows never need it)."""
+        if self.fast is not None and 0 < _first_count(self.fast.pattern, self.fast.flags & ~re.UNICODE) <= SELECTIVE_FIRST_CHARS:
+            return _prefix_scan(self.fast, self.fast.flags & ~re.UNICODE)
+        return None
 
     @property
     def flags(self) -> int:
@@ -190,7 +196,7 @@ class Caseless:
             return
         if self.required is not None and not any(word in low for word in self.required):
             return  # a word every match needs is missing
-        if self.prefix is not None and endpos - pos > PREFIX_SCAN_CHARS:
+        if endpos - pos > PREFIX_SCAN_CHARS and self.prefix is not None:
             spans = _prefix_matches(self.prefix, self.fast, low, pos, endpos)
         else:
             spans = self.fast.finditer(low, pos, endpos)

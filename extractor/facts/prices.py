@@ -229,10 +229,9 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
     """A candidate for every dollar figure of the doc."""
     out = Proposal(tracing=fd.tracing)
     mentions = fd.money
-    prev = None  # the candidate of the figure before
+    cand = None
     for i, m in enumerate(mentions):
-        cand = out.candidate(TYPE, m.start, m.end)
-        before, prev = prev, cand
+        before, cand = cand, out.candidate(TYPE, m.start, m.end)  # (``before``: the candidate of the figure before)
         f = Figure(fd, m, mentions[i - 1].end if i else None, mentions[i + 1].start if i + 1 < len(mentions) else None, config)
         if (hit := BLOCKERS.first(f, cand.trace)) is not None:
             cand.blocked(hit.id)
