@@ -304,17 +304,18 @@ ADVERB_CUES = frozenset({"up", "down", "higher", "lower", "off", "by", "about", 
 
 _MASK = re.compile(r"\]\([^)\s]*\)|(?<![\w\]])\[|\\(?=\s)")  # markdown link targets and brackets, trailing backslashes
 
-# A wire dateline opening a sentence: a place in capitals ("LONDON", "NEW YORK"; a region may follow),
+# A wire dateline opening a sentence: a place ("LONDON", "NEW YORK", "Chicago"; a region may follow),
 # then a date or a news agency in brackets (or both), then a dash. The parser reads the place as the
 # sentence's subject ("LONDON, April 13, 2026 - Ether climbed ..." made LONDON the climber), so it is
-# masked in the text the parser reads.
+# masked in the text the parser reads. A place not written in capitals counts only before a date
+# ("Chicago, Oct. 2, 2026 -- "): "Bitcoin (BTC) - " opens a sentence, not a dateline.
 _DATELINE = re.compile(
     r"""
-    [ \t]*[A-Z][A-Z.'’-]+(?:[ ][A-Z][A-Z.'’-]+){0,3}               # LONDON / NEW YORK / ST. LOUIS
+    [ \t]*(?P<place>[A-Z][A-Za-z.'’-]+(?:[ ][A-Z][A-Za-z.'’-]+){0,3})  # LONDON / NEW YORK / ST. LOUIS / Chicago
     (?:,[ ][A-Z][A-Za-z.]+(?:[ ][A-Z][A-Za-z.]+)?)?                 # , Calif. / , England
     (?=[ ]?\(|,)                                                    # a date or an agency follows
     (?:[ ]?\([A-Z][A-Za-z. ]{1,20}\))?                               # (Reuters)
-    (?:,[ ](?:[A-Z][a-z]{2,8}\.?[ ]\d{1,2}(?:,[ ]\d{4})?            # , April 13, 2026 / , Feb. 4
+    (?P<date>,[ ](?:[A-Z][a-z]{2,8}\.?[ ]\d{1,2}(?:,[ ]\d{4})?      # , April 13, 2026 / , Feb. 4
           |\d{1,2}[ ][A-Z][a-z]{2,8}\.?(?:[ ]\d{4})?))?                # , 4 February 2026
     (?:[ ]?\([A-Z][A-Za-z. ]{1,20}\))?                               # (Reuters) after the date
     [ ]*(?:--|[-–—])[ ]+
@@ -331,12 +332,16 @@ def parser_text(text: str) -> str:
     '                         Ether climbed 5%.'
     >>> parser_text("NEW YORK (Reuters) -- Bitcoin fell.").lstrip(), parser_text("SINGAPORE, Feb. 4 (Reuters) - Up.").lstrip()
     ('Bitcoin fell.', 'Up.')
+    >>> parser_text("Chicago, Oct. 2, 2026 -- Acme sank 9%.").lstrip(), parser_text("Frankfurt, 4 March -- Up.").lstrip()
+    ('Acme sank 9%.', 'Up.')
     >>> parser_text("BTC - the largest coin - rose."), parser_text("US, EU - trade talks resumed.")
     ('BTC - the largest coin - rose.', 'US, EU - trade talks resumed.')
+    >>> parser_text("Bitcoin (BTC) - the largest coin - rose.")
+    'Bitcoin (BTC) - the largest coin - rose.'
     """
     text = _MASK.sub(lambda m: " " * len(m.group()), text)
     m = _DATELINE.match(text)
-    if m is not None and (")" in m.group() or any(ch.isdigit() for ch in m.group())):
+    if m is not None and (m.group("date") if not m.group("place").isupper() else (")" in m.group() or m.group("date"))):
         text = " " * m.end() + text[m.end():]
     return text
 

@@ -576,7 +576,7 @@ def clean_name(fd: FinDoc, start: int, end: int) -> Mention | None:
     name = fd.text[start:end].rstrip(".,")
     tick = _COMPANY_TICKER.search(name)
     name = name[: tick.start("tick")] if tick else name
-    if not name or name in not_subjects:
+    if not name or name in not_subjects or not any(ch.isalpha() for ch in name):  # "(since March) 2025": no name
         return None
     return Mention(start, start + len(name), name, "name")
 
