@@ -153,7 +153,8 @@ def cues() -> Cues:
         gainers=_words_re(lx.list_headers.get("gainers", [])),
         losers=_words_re(lx.list_headers.get("losers", [])),
         discount=re.compile(rf"^\s*(?:{alternation(lx.discount_words)})\s", flags),
-        level_before=re.compile(rf"(?<![\w-])(?:{alternation(lx.level_words)})\s+(?:(?:{fillers})\s+)*$", flags),
+        level_before=re.compile(rf"(?<![\w-])(?:{alternation(lx.level_words)})\s+(?:(?:{fillers})\s+)*"
+                                rf"(?:(?:(?:{alternation(lx.level_noun_modifiers)})\s+){{0,2}}(?:{alternation(lx.level_nouns)})\s+of\s+)?$", flags),
         range_before=re.compile(rf"(?:{alternation(lx.range_words)})\s+$", flags),
         neg_before=_words_re(lx.negative_before),
         pos_before=_words_re(lx.positive_before),
@@ -543,7 +544,8 @@ def blockers() -> Table:
     for name, pattern in c.not_a_move_after:
         doc = _AFTER_DOCS.get(name, f"the words right after the percent say it is {name.replace('_', ' ')}")
         rules.append(Rule(f"move.blocked.{name}", f"words right after the percent make it {doc}", _said_after(pattern)))
-    rules.append(Rule("move.blocked.level", "a level, not a change: 'climbed to 48%', 'up from 33%' (unless a cue word follows: "
+    rules.append(Rule("move.blocked.level", "a level, not a change: 'climbed to 48%', 'up from 33%', 'down from a prior range "
+                      "of 5%' (unless a cue word follows: "
                       "'to trade 19% higher', or a change noun comes before 'to': 'extending its gain to 8%')", _is_level))
     return Table("move.block", rules)
 

@@ -38,6 +38,9 @@ class MoveLexicon(Lexicon):
     measure_words: Phrases = Field(description="words between the subject and the percent (or in the subject's name) that say the "
                                                "percent measures something other than the price: dominance, yield, open interest, fees ...")
     level_words: Phrases = Field(description="words right before a percent that make it a level, not a change ('climbed to 56%', 'up from 41%')")
+    level_nouns: Phrases = Field(description="nouns of a stated value a level word may introduce before the percent, with 'of': "
+                                              "'down from a prior range of 5%', 'cut to an estimate of 3%' (a level, not a change)")
+    level_noun_modifiers: Phrases = Field(description="words before such a noun: 'prior', 'previous', 'revised', 'consensus'")
     range_words: Phrases = Field(description="words before a range of percents ('between 20% and 35%'): not a level, one subject each")
     references: Annotated[dict[RuleName, Phrases], Len(min_length=1)] = Field(description="reference points a move is measured from ('30% below its record high' -> peak)")
     reference_prepositions: Phrases = Field(description="prepositions before a reference point: 'below', 'from', 'off', 'short of'")
