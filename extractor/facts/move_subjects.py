@@ -1039,7 +1039,8 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
 _MODIFIED_REFERENCE = re.compile(r"(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?!(?:other|rival|second|third|latter|former|new|same)\b)(?:[a-z][a-z-]*\s+){1,3}")
 
 
-_FUND_HEADS = frozenset({"fund", "etf", "etp", "trust"})  # a fund named after an index is the fund, not the index
+# a fund named after an index is the fund, not the index; a subindex of an index is not the index either
+_FUND_HEADS = frozenset({"fund", "etf", "etp", "trust", "subindex"})
 
 
 def _apposed(pl: Place, ph: Phrase) -> Mention | None:
