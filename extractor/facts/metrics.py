@@ -64,6 +64,7 @@ from extractor.facts.attribution import grounding
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
+from extractor.facts.figures import figure_context
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import Fired, Rule, Table, outcome
 from extractor.normalize.assets import asset_kind
@@ -530,6 +531,9 @@ FORECAST = Table("metric.value.forecast", [
          lambda v: bool(cues().forecast.search(v.between) or cues().forecast.search(v.clause_before))),
     Rule("metric.value.forecast_horizon", "a forecast horizon right after the value ('$30 trillion by 2030'): not a reading",
          lambda v: bool(cues().horizon.match(v.right))),
+    Rule("metric.value.hypothetical", "a hypothetical word of the figure context (the words that make a dollar figure a forecast: "
+                                      "'sees', 'eyes', 'needs to') in the clause before the cue ('she sees the 10-year yield testing "
+                                      "2.9%'): not a reading", lambda v: figure_context().is_hypothetical(v.clause_before)),
 ])
 WIDGET = Table("metric.value.widget", [
     Rule("metric.value.quote_box", "a value followed right away by the next label of a quote box ('Market Cap $29B Today's Change ... "
