@@ -100,6 +100,8 @@ class Cues:
 # stay plain re.IGNORECASE patterns
 _ci = Caseless
 
+VALUE_VERB_WORDS = 12  # words between a kind noun and a verb that gives its value ("stands at")
+
 
 @compiled
 def cues() -> Cues:
@@ -118,7 +120,10 @@ def cues() -> Cues:
         return {k: _ci(rf"\b(?:{alt(v)}){fill}$") for k, v in table.model_dump().items()}
 
     return Cues(
-        noun_before={k: _ci(rf"{n}(?:\s+\w+){{0,6}}?{fill}$") for k, n in noun.items()},
+        # "support sits near ", "the target is ": a few free words, then filler; or the noun as the subject of a verb
+        # that gives its value, however far in the clause ("the median target among 24 analysts now stands at ")
+        noun_before={k: _ci(rf"{n}(?:\s+\w+){{0,6}}?{fill}$|{n}(?:\s+[^\s,;:.!?]+){{0,{VALUE_VERB_WORDS}}}?\s+(?:(?:now|still|currently)\s+)?"
+                            rf"(?:{lit(lv.value_verbs)})\s+(?:{links})\s+(?:the\s+)?$") for k, n in noun.items()},
         # "$X as support" (filler only), "$X as a worst-case floor" (two free words after a determiner),
         # "$X, Wednesday's close, as first support" (an appositive before the "as")
         # "$X is the nearest meaningful support" (a copula, a determiner and up to two free words)

@@ -49,6 +49,9 @@ class LevelCues(Lexicon):
     approximators: Phrases = Field(description="words between a range opener and its first figure ('between roughly $X and $Y')")
     table_label_patterns: TableLabelPatterns = Field(description="labels of the rows of a table of levels that name a kind by abbreviation ('R1', 'S2') or a level of no kind ('Pivot'); a kind noun ('Support 1') names its kind too")
     copulas: Phrases = Field(default_factory=list, description="verbs that tie a figure to a kind noun after a determiner ('$X *is* the nearest support', '$X *remains* a key ceiling')")
+    value_verbs: Phrases = Field(default_factory=list, description="verbs that give the value of the kind noun they follow, however "
+                                                         "far in its clause, before a link word ('the median price target among 24 analysts "
+                                                         "*stands* at $X')")
     table_value_header_patterns: Patterns = Field(default_factory=list, description="column headers of a table of one asset's levels whose header names no asset ('| Level | Price (USD) | Basis |'): the column holds the levels")
     stated_price_prepositions: Phrases = Field(default_factory=list, description="prepositions before a bare number in a sentence naming one coin, stock or commodity that make it that asset's stated price ('ETH slipped to 2,041'): the scale bare levels are checked against")
     filler_patterns: Patterns = Field(description="words that may stand between a cue and its figure ('the key', 'level at')")
