@@ -436,7 +436,9 @@ def _in_quote_marks(text: str, start: int, end: int) -> bool:
     return before in ("“", '"') and after[:1] in ("”", '"')
 
 
-def _entity_people(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> list[_Raw]:
+def _entity_people(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent], employers: frozenset[int] = frozenset()) -> list[_Raw]:
+    """PERSON entities that may be people; not one in employer position (``employers``: "a trader at prime
+    broker *Oxbow* Prime", where the NER read the firm's first word as a name)."""
     out = []
     for ent in ents:
         if ent.label != "PERSON":
@@ -445,6 +447,8 @@ def _entity_people(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent]) -> l
         if not name or not is_person_name(name, org_names) or _in_quote_marks(fd.text, ent.start_char, ent.end_char):
             continue
         start = ent.start_char + max(ent.text.find(name), 0)
+        if start in employers:
+            continue
         if _INITIAL.match(name) and _PLACE_BEFORE.search(fd.text, max(0, start - 8), start):
             continue  # "wrote in a thread on X. Traders at ...": a platform at a sentence end, not an initial
         out.append(_Raw(start, start + len(name), name))
@@ -458,17 +462,33 @@ _EMPLOYER_BEFORE = re.compile(r"(?<![\w-])at\s+(?:(?:the|a|an)\s+)?(?:[\w-]+-bas
 EMPLOYER_REACH = 48  # characters before a role noun searched for "at"
 
 
-def _rule_people(text: str, starts: list[int] | None = None) -> list[_Raw]:
+def _employer_position(text: str, m: re.Match) -> bool:
+    """A role-noun match after "at": "an analyst at Frankfurt-based broker Rheinkrypto", "a trader at prime
+    broker Oxbow Prime": the noun describes the firm a post is held at, and the name is that firm's."""
+    return bool(_EMPLOYER_BEFORE.search(text, max(0, m.start() - EMPLOYER_REACH), m.start()))
+
+
+def _role_matches(text: str, starts: list[int] | None) -> list[re.Match]:
+    """The role-noun matches of ``text`` ("analyst Ann Lee"), read once for ``_rule_people`` and ``_employers``."""
+    return list(_scan(lex().role_name, _head_starts(text) if starts is None else starts, text))
+
+
+def _employers(text: str, roles: list[re.Match]) -> frozenset[int]:
+    """Where the names in employer position (``_employer_position``) start."""
+    return frozenset(m.start("name") for m in roles if m.group("name") and _employer_position(text, m))
+
+
+def _rule_people(text: str, starts: list[int] | None = None, roles: list[re.Match] | None = None) -> list[_Raw]:
     """Names a role noun or a role appositive vouches for (evidence that outweighs an ORG label);
-    ``starts``: ``_head_starts(text)`` when the caller has it."""
+    ``starts``: ``_head_starts(text)``, ``roles``: ``_role_matches``, when the caller has them."""
     out = []
-    for m in _scan(lex().role_name, _head_starts(text) if starts is None else starts, text):
+    for m in _role_matches(text, starts) if roles is None else roles:
         group = "name" if m.group("name") else "handle"
         name = clean_name(m.group(group))
         if group == "name" and not m.group(group)[:1].isupper():
             continue
-        if _EMPLOYER_BEFORE.search(text, max(0, m.start() - EMPLOYER_REACH), m.start()):
-            continue  # "an analyst at Frankfurt-based broker Rheinkrypto": the noun describes the firm a post is held at
+        if _employer_position(text, m):
+            continue  # a firm's name (see _employer_position)
         if is_person_name(name):
             out.append(_Raw(m.start(group), m.start(group) + len(name), name, vouched=True))
     for m in (lex().handle_name.finditer(text) if "(@" in text else ()):
@@ -683,7 +703,8 @@ def _find_people(fd: FinDoc) -> SpanIndex[Mention]:
     starts = _head_starts(fd.text)
     org_names = _org_names(fd, surnames, ents, starts)
     verbs = list(lex().verb_name.spans(fd.text))  # the one-word reporting verbs, read by both scans below
-    raw = surnames + _entity_people(fd, org_names, ents) + _rule_people(fd.text, starts) \
+    roles = _role_matches(fd.text, starts)
+    raw = surnames + _entity_people(fd, org_names, ents, _employers(fd.text, roles)) + _rule_people(fd.text, starts, roles) \
         + _speaking_names(fd, org_names, ents, verbs) + _speaking_surnames(fd, org_names, ents, verbs)
     raw.sort(key=lambda r: (r.start, -r.end))  # at one start, the longest name wins
     return SpanIndex(_resolve(fd, raw))
