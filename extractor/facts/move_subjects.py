@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation, words
-from extractor.facts import grammar
+from extractor.facts import grammar, speakers
 from extractor.facts.attribution import object_marker
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.entities import describes_company, words as entity_words
@@ -1245,6 +1245,24 @@ def _nearest(pl: Place) -> Found:
 # --- the stage -------------------------------------------------------------------------------------
 
 def subject_at(pl: Place) -> Found:
+    """The subjects of the figure at ``pl`` (``_subject_at``); none where the one subject found is a
+    person the article introduces by full name and names here by surname ("If ether loses the
+    average, Quintero sees room for a slide toward $2,600, a drop of almost 20%"): people do not move."""
+    found = _subject_at(pl)
+    if len(found.subjects) == 1 and _introduced_person(pl.fd, found.subjects[0]):
+        return Found((), f"{found.subjects[0].subject!r} is a person the article introduced, not what moved")
+    return found
+
+
+def _introduced_person(fd: FinDoc, m: Mention) -> bool:
+    """``m`` is a one-word name that the article's person mentions resolve to a longer full name (a
+    surname of someone it introduced: "Rafael Quintero ... Quintero"), not an asset of the lexicon."""
+    if m.how != "name" or " " in m.subject or not m.subject[:1].isupper():
+        return False
+    return any(p.start == m.start and p.end == m.end and " " in p.name for p in speakers.people(fd).within(m.start, m.end))
+
+
+def _subject_at(pl: Place) -> Found:
     """The subjects of the figure at ``pl``: the rules, else the parse, else the nearest name (and a
     request to parse the sentence, answered before ``propose`` runs again)."""
     found = rule_found(pl)
