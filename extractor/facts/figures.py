@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.normalize.numbers import SCALE, scale_factor
+from extractor.normalize.numbers import CURRENCY, CURRENCY_AFTER, CURRENCY_BEFORE, SCALE, scale_factor
 from extractor.rx import Caseless
 
 NOT_A_PRICE_REACH = 60  # characters before a figure where "cost basis", "strike" ... rule it out
@@ -229,8 +229,10 @@ def asset_named_for(fd, end: int):
     return None
 
 
-_FIG = r"(?:US)?[$€£]?\d[\d,]*(?:\.\d+)?\s?[kKmMbB]?\b"
-_CHAIN_AFTER = re.compile(rf"((?:\s*,?\s*(?:and\s+|or\s+)?{_FIG})*)\s*,?\s*(?:(?:\w+\s+){{0,3}}?|(?P<named>(?:for|of|in|on)\s+[^.;:$]{{3,80}}?),?\s+)respectively\b",
+# one figure of a list: a currency sign or code before it ("$", "HK$", "GBP "), a scale letter or a currency
+# code or word after it ("3,420 euros"), as normalize.numbers reads money
+_FIG = rf"(?:{CURRENCY}|{CURRENCY_BEFORE}\s)?\d[\d,]*(?:\.\d+)?(?:\s?[kKmMbB]\b|\s{CURRENCY_AFTER}\b)?\b"
+_CHAIN_AFTER = re.compile(rf"((?:\s*,?\s*(?:and\s+|or\s+)?{_FIG})*)\s*,?\s*(?:(?:\w+,?\s+){{0,3}}?|(?P<named>(?:for|of|in|on)\s+[^.;:$]{{3,80}}?),?\s+)respectively\b",
                           re.IGNORECASE)
 _CHAIN_BEFORE = re.compile(rf"((?:{_FIG}\s*,?\s*(?:and\s+|or\s+)?)*)$", re.IGNORECASE)
 _ONE_FIG = re.compile(_FIG, re.IGNORECASE)
