@@ -156,6 +156,10 @@ def _streak_re(lex) -> Caseless:
     )
 
 
+NOUN_READ = 60  # characters after an amount read for the noun it is of
+_TALLY_MODIFIERS = r"(?:[\w$.,-]+\s+){0,3}?"  # words between a determiner and a tally word: "the *weekly* total", "the *$640 million weekly* haul"
+
+
 @compiled
 def flow_lex() -> FlowLex:
     """The flow lexicon, compiled once."""
@@ -200,10 +204,11 @@ def flow_lex() -> FlowLex:
         contrast=re.compile(_word_re(lex.contrast_words), re.I),
         cumulative=re.compile(rf"\b(?:{alt(lex.cumulative_patterns)})\b", re.I),
         breakdown=re.compile(rf"\b(?:{alt(lex.breakdown_patterns)})\b", re.I),
-        # "$5B in fees": an amount followed by a noun other than the tally itself ("$X in net ...", "$X of that")
-        other_noun=re.compile(rf"\s+(?:in|of)\s+(?!(?:the\s+|that\s+|this\s+)?{tally}\b|{pronouns}\b)[a-z]+", re.I),
+        # "$5B in fees": an amount followed by a noun other than the tally itself ("$X in net ...", "$X of that",
+        # "$X of the weekly total", "$X of the $640 million weekly haul": a few modifiers before the tally word)
+        other_noun=re.compile(rf"\s+(?:in|of)\s+(?!(?:(?:the|that|this)\s+{_TALLY_MODIFIERS})?{tally}\b|{pronouns}\b)[a-z]+", re.I),
         link_before_product=re.compile(rf"\s*(?:[\w'’-]+\s+){{0,3}}?(?:{alternation(lex.product_after_links)})\s+(?:the\s+|its\s+|their\s+)?", re.I),
-        of_object=re.compile(rf"\s+(?:worth\s+)?of\s+(?!(?:the\s+|that\s+|this\s+)?{tally}\b|{pronouns}\b)[a-z]", re.I),
+        of_object=re.compile(rf"\s+(?:worth\s+)?of\s+(?!(?:(?:the|that|this)\s+{_TALLY_MODIFIERS})?{tally}\b|{pronouns}\b)[a-z]", re.I),
         # what may stand between an amount and its head noun: "$X in net inflows", "($X) of cumulative outflows"
         # ("$X, lifting its assets to $Y": after a comma only a link word, no other words before the noun)
         gap_after=re.compile(rf"\s*\)?\s*(?:,\s*(?:{links}\s+)?|(?:{links}\s+)?(?:[A-Za-z-]+\s+){{0,2}})"),
@@ -701,6 +706,8 @@ class Amount:
     last_flow: Flow | None  # the latest flow of the doc
     config: Config
     heading: Heading | None = None  # the heading of the list whose line the amount is on
+    part: bool = False  # a part of a total named after it, the amount of ``last_flow`` ("$455 million of the $640 million")
+    named_total: bool = False  # the total the amount before it is a part of, a flow reported before ("of the $640 million")
 
     def direction(self, cue: Cue | None) -> str | None:
         """The direction a cue gives the amount: its own, or for a net cue the amount's sign."""
@@ -728,7 +735,7 @@ class Amount:
     @lazy
     def names_traded(self) -> bool:
         """The amount is followed by what it bought or sold: "$30 million (worth) of ether"."""
-        return flow_lex().of_object.match(self.fd.text, self.money.end, self.hi) is not None
+        return flow_lex().of_object.match(self.fd.text, self.money.end, self.noun_end) is not None
 
     @lazy
     def in_signed_list(self) -> bool:
@@ -781,16 +788,23 @@ class Amount:
         """A contrast between the amount before and this one: "..., while their assets hit $Y" starts anew."""
         return bool(flow_lex().contrast.search(self.fd.text, self.lo, self.money.start))
 
+    @property
+    def noun_end(self) -> int:
+        """How far the words after the amount are read for the noun it is of ("$455 million of the $640 million
+        weekly haul"): past the next amount, within the sentence and ``NOUN_READ`` characters."""
+        return min(self.sv.sent.end_char, self.money.end + NOUN_READ)
+
     @lazy
     def continues_tally(self) -> bool:
         """A flow a few sentences back, a continuation word in the stretch ("brings the total to"), no
         other noun after the amount ("$5B in fees"), and no turn to another subject in between
         ("Meanwhile, a miner disclosed another $X ...")."""
         f, lex, text = self.last_flow, flow_lex(), self.fd.text
-        return (f is not None and self.sv.sent.i - f.sent_i <= self.config.tally_lookback_sents
-                and (f.sent_i == self.sv.sent.i or not self.sv.topic_shift or self.sv.names_fund)
+        near = self.part or (self.sv.sent.i - f.sent_i <= self.config.tally_lookback_sents  # (a named total: however far)
+                             and (f.sent_i == self.sv.sent.i or not self.sv.topic_shift or self.sv.names_fund)) if f is not None else False
+        return (f is not None and near
                 and lex.continuation.search(text, self.lo, self.hi) is not None
-                and lex.other_noun.match(text, self.money.end, self.hi) is None)
+                and lex.other_noun.match(text, self.money.end, self.noun_end) is None)
 
     @lazy
     def day(self) -> tuple[int, DayRef] | None:
@@ -848,6 +862,9 @@ GATES = Table("flow.gate", [
 INHERIT_BREAKDOWN = "flow.inherit.breakdown"
 
 DIRECTION = Table("flow.direction", [
+    Rule("flow.blocked.named_total", "the total the amount before it is a part of, the amount of a flow reported before "
+         "('ETHA accounted for $455 million of the $640 million weekly haul'): a restatement, not a new flow",
+         lambda a: a.named_total and BLOCK),
     Rule("flow.blocked.amount_noun", "a block cue right after the amount is its head noun ('$4.2 billion in trading volume', '$9 billion in assets'): not a flow",
          lambda a: a.noun_cue is not None and a.noun_cue.kind == BLOCK and BLOCK),
     Rule(SIGNED, "an amount written with a minus sign that otherwise reads as a flow (a cue, a list, a fund's line) is an outflow ('IBIT: -$45 million', 'net flows of -$8 million')",
@@ -1203,11 +1220,14 @@ def _read_sentence(fd: FinDoc, sv: SentenceView, amounts: list[Money], running: 
     subject: Subject | None = None
     h = running.heading
     heading = h if h is not None and sv.sent.i - h.last_i == 1 and _list_row(sv) else None
+    totals = _named_totals(fd, amounts, running)
     for i, m in enumerate(amounts):
         lo = amounts[i - 1].end if i else sv.sent.start_char
         hi = amounts[i + 1].start if i + 1 < len(amounts) else sv.sent.end_char
         cand = out.candidate(TYPE, m.start, m.end)
-        a = Amount(fd, m, sv, lo, hi, prev_dir, running.last_flow, sv.config, heading)
+        parent = totals.get(i)  # "$455 million of the $640 million weekly haul": a part of the flow of $640 million
+        a = Amount(fd, m, sv, lo, hi, prev_dir, parent or running.last_flow, sv.config, heading,
+                   part=parent is not None, named_total=(i - 1) in totals)
         flow = _read_amount(a, cand, running)
         if flow is not None:
             prev_dir = flow.direction
@@ -1223,6 +1243,25 @@ def _read_sentence(fd: FinDoc, sv: SentenceView, amounts: list[Money], running: 
     else:
         running.heading = None
     return subject
+
+
+_OF_THE = re.compile(r"\s+of\s+(?:the|that|this)\s+", re.IGNORECASE)
+
+
+def _named_totals(fd: FinDoc, amounts: list[Money], running: Running) -> dict[int, Flow]:
+    """The amounts of a sentence written as a part of a total that follows them ("ETHA accounted for
+    $455 million *of the $640 million* weekly haul"), each with the flow reported before whose amount
+    that total is: the part takes that flow's direction and span; the total is not a new flow."""
+    out: dict[int, Flow] = {}
+    for i in range(len(amounts) - 1):
+        part, total = amounts[i], amounts[i + 1]
+        if not _OF_THE.fullmatch(fd.text, part.end, total.start):
+            continue
+        for f in reversed(running.flows):
+            if f.money.currency == total.currency and f.money.value == total.value:
+                out[i] = f
+                break
+    return out
 
 
 def _read_amount(a: Amount, cand: Candidate, running: Running) -> Flow | None:
