@@ -575,7 +575,9 @@ def _ellipsis(m: Member):
 _LIST_ITEM = re.compile(r"\s*\)\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?\$?[A-Z][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*){0,3}\s*\(\s*$")
 
 
-_AND_NAME = re.compile(r"(?:^|,)\s*and\s+(?:the\s+)?(?P<rest>[^\s,;][^,;]{0,40}?)\s*$")
+# (a short phrase of time may stand between the last percent and "and": "lost 6.8% over the week and WTI 7.4%")
+_AND_NAME = re.compile(r"(?:^|,|^\s*(?:over|in|on|for|during)\s+(?:the\s+|this\s+|last\s+)?[a-z-]+(?:\s+[a-z-]+)?)\s*and\s+(?:the\s+)?"
+                       r"(?P<rest>[^\s,;][^,;]{0,40}?)\s*$")
 
 
 def _and_name(g: Group) -> bool:
