@@ -170,6 +170,8 @@ def kinds() -> Table:
         Rule("price.table.snapshot_row", "a dollar figure in a table without a header row, right after a coin's cell and right "
              "before its signed change ('| OP | $0.7085 | (-5.2% w/w) |', as a list aligned in columns reads): the coin's price "
              "(qualifier at)", lambda f: _snapshot_row(f) and "at"),
+        Rule("price.appositive", "a figure set off by commas right after an asset's name ('Bitcoin, at $109,450, is within 2% "
+             "of its record'): that asset's price (qualifier at)", lambda f: _appositive(f) and "at"),
         Rule("price.list.respectively", "a later figure of a 'respectively' list after a price word ('bitcoin and ether closed at $X "
              "and $Y, respectively'): each asset's price in turn (qualifier at)",
              lambda f: f.has_price_word and respectively_asset(f.fd, f.money.start, f.money.end) is not None and "at"),
@@ -521,6 +523,20 @@ def _snapshot_quote(fd: FinDoc, out: Proposal, s: int, e: int, number: str, head
 
 
 _CHANGE_AFTER_CELL = re.compile(r"[ \t]*\|[ \t]*\(?[ \t]*[+\-−–]\d[\d.,]*[ \t]*%")  # the next cell opens with a signed change
+
+
+_APPOSITIVE_AT = re.compile(r",[ \t]+(?:(?:now|currently|last|recently|still)[ \t]+)?(?:at|near|around|about)[ \t]+$", re.IGNORECASE)
+_APPOSITIVE_END = re.compile(r"[ \t]*[,)]")
+APPOSITIVE_READ = 40  # characters before a figure read for ", at" after an asset's name
+
+
+def _appositive(f: Figure) -> bool:
+    """``f`` stands in an appositive right after an asset's name, closed by a comma: "Bitcoin, at $X, is ..."."""
+    text, s = f.fd.text, f.money.start
+    m = _APPOSITIVE_AT.search(text, max(0, s - APPOSITIVE_READ), s)
+    if m is None or not _APPOSITIVE_END.match(text, f.money.end):
+        return False
+    return any(a.end == m.start() for a in f.fd.assets.within(max(0, m.start() - APPOSITIVE_READ), m.start()))
 
 
 def _snapshot_row(f: Figure) -> bool:
