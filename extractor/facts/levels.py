@@ -127,7 +127,7 @@ def cues() -> Cues:
         # "$X as support" (filler only), "$X as a worst-case floor" (two free words after a determiner),
         # "$X, Wednesday's close, as first support" (an appositive before the "as")
         # "$X is the nearest meaningful support" (a copula, a determiner and up to two free words)
-        noun_after={k: _ci(rf"^(?:{fill}|(?:,[^,.;:\n$]{{1,40}},)?{fill}\bas\s+(?:(?:a|an|the|its|their)\s+(?:[\w-]+\s+){{0,2}}?|{fill})"
+        noun_after={k: _ci(rf"^(?:{fill}|(?:,[^,.;:\n$]{{1,40}},)?{fill}\bas\s+(?:(?:a|an|the|its|their)\s+(?:[\w'’-]+\s+){{0,3}}?|{fill})"
                            rf"|\s+{lit(lv.copulas)}\s+(?:(?:now|still|also)\s+)?(?:a|an|the|its|their)\s+(?:[\w-]+\s+){{0,2}}?){n}")
                     for k, n in noun.items()},
         noun_anywhere={k: _ci(n) for k, n in noun.items()},
