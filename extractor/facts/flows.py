@@ -800,9 +800,12 @@ class Amount:
         other noun after the amount ("$5B in fees"), and no turn to another subject in between
         ("Meanwhile, a miner disclosed another $X ...")."""
         f, lex, text = self.last_flow, flow_lex(), self.fd.text
-        near = self.part or (self.sv.sent.i - f.sent_i <= self.config.tally_lookback_sents  # (a named total: however far)
-                             and (f.sent_i == self.sv.sent.i or not self.sv.topic_shift or self.sv.names_fund)) if f is not None else False
-        return (f is not None and near
+        if f is None:
+            return False
+        near = self.part or (  # a part of a total named after it: the flow of that total, however far back
+            self.sv.sent.i - f.sent_i <= self.config.tally_lookback_sents
+            and (f.sent_i == self.sv.sent.i or not self.sv.topic_shift or self.sv.names_fund))
+        return (near
                 and lex.continuation.search(text, self.lo, self.hi) is not None
                 and lex.other_noun.match(text, self.money.end, self.noun_end) is None)
 

@@ -124,7 +124,7 @@ def cues() -> Cues:
         # that gives its value, however far in the clause ("the median target among 24 analysts now stands at ")
         noun_before={k: _ci(rf"{n}(?:\s+\w+){{0,6}}?{fill}$|{n}(?:\s+[^\s,;:.!?]+){{0,{VALUE_VERB_WORDS}}}?\s+(?:(?:now|still|currently)\s+)?"
                             rf"(?:{lit(lv.value_verbs)})\s+(?:{links})\s+(?:the\s+)?$") for k, n in noun.items()},
-        # "$X as support" (filler only), "$X as a worst-case floor" (two free words after a determiner),
+        # "$X as support" (filler only), "$X as the token's last meaningful support" (three free words after a determiner),
         # "$X, Wednesday's close, as first support" (an appositive before the "as")
         # "$X is the nearest meaningful support" (a copula, a determiner and up to two free words)
         noun_after={k: _ci(rf"^(?:{fill}|(?:,[^,.;:\n$]{{1,40}},)?{fill}\bas\s+(?:(?:a|an|the|its|their)\s+(?:[\w'’-]+\s+){{0,3}}?|{fill})"
