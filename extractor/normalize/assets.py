@@ -258,10 +258,14 @@ def find_assets(text: str, offset: int = 0) -> list[AssetMention]:
     ['Nasdaq-100']
     >>> [m.text for m in find_assets("in early U.S. trading")]
     []
+    >>> [m.text for m in find_assets("about C$124,600, or A$3.10; shares of C rose")]  # a currency sign's letters are no ticker
+    ['C']
     """
     assets, ci, exact, ambiguous, pattern, as_written = _lexicon()
     out = []
     for group, m in _matches(text):
+        if text.startswith("$", m.end()) and text[m.end() + 1 : m.end() + 2].isdigit():
+            continue  # the letters of a currency sign ("C$124,600", "A$3.10", "HK$47 million"), not a ticker
         if group == "ci":
             aid = _ci_id(ci, m.group("ci"))
         elif group == "exact":
