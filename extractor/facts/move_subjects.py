@@ -102,6 +102,7 @@ class SubjectCues:
     anaphor_of: dict[str, str]  # phrase (lower case) -> anaphor kind
     described: dict[str, frozenset[str]]  # "miner" -> lower-cased last words of the names it describes ("mining", "miners")
     company_noun: re.Pattern  # after an asset word, a noun it modifies to describe a company ("bitcoin *miner* Cinderford")
+    modifies_company: re.Pattern  # after an asset word, a company noun it modifies ("gold *miners* pushed it higher")
     change_heads: frozenset[str]  # one-word change nouns ("slide", "rally"): "Ether's slide" is ether's move
     kinds: dict[str, frozenset[str]]  # anaphor kind -> mention kinds it may refer to
     opening: re.Pattern
@@ -155,6 +156,7 @@ def subject_cues() -> SubjectCues:
         described={noun.lower(): frozenset(w.lower() for w in ws) for noun, ws in lx.described_names.items()},
         change_heads=frozenset(w.lower() for w in lx.change_nouns if " " not in w),
         company_noun=re.compile(rf"[ -](?:{alternation(lx.company_nouns)})\s+(?=[A-Z])"),
+        modifies_company=re.compile(rf"[ -](?:{alternation(lx.company_nouns)})(?![\w-])"),
         kinds={k: frozenset(v) for k, v in lx.anaphor_kinds.items()},
         opening=re.compile(rf"\s*(?:{alternation(lx.opening_determiners)})\s+[a-z]"),
         name_before_verb=re.compile(
@@ -436,9 +438,10 @@ def referent(pl: Place, kind: str, at: int) -> Mention | None:
     pool = mentions(pl.fd).within(lo, at) + pl.run.named_within(lo, at)
     if kind == "stock":
         pool += _company_openers(pl.fd, lo, pl.sent.start_char)
-    pool = [m for m in pool if m.kind in kinds and m.end <= at]
+    text = pl.fd.text
+    # (not an asset word that modifies a company noun: "as gold miners pushed it higher. It has gained 18.6%")
+    pool = [m for m in pool if m.kind in kinds and m.end <= at and not c.modifies_company.match(text, m.end)]
     if pool:
-        text = pl.fd.text
         free = [m for m in pool if not c.object_marker.search(text[max(0, m.start - cfg.object_reach) : m.start])]
         best = max(free or pool, key=lambda m: (m.start, m.how != "name"))
         return _past_side_clause(pl, best, pool, at) or best
@@ -758,6 +761,8 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
         return UNDECIDED
     if low in ("which", "that", "who") and depth == 0:
         return _antecedent(pl, start)
+    if low in ("having", "being"):  # a participle clause (", having climbed 4.3%"): its subject is the main clause's
+        return UNDECIDED
     if depth == 0 and (whose := _WHOSE.fullmatch(low)) is not None and whose.group("noun") in c.owner_heads:
         return _antecedent(pl, start)  # "..., whose shares plunged 7.9%"
     if (key := _anaphor_key(low)) in c.anaphor_of:
@@ -1150,6 +1155,12 @@ def parsed_found(pl: Place, parse: Parse) -> Found:
     if founds[0].quantity:
         return founds[0]
     subjects = distinct([m for f in founds for m in f.subjects])
+    if not subjects and len(phrases) == 1 and phrases[0].head.dep == "appos":
+        # an appositive that names no asset stands for the phrase it describes: "Brent crude, *India's biggest
+        # import bill*, traded at $71.80 a barrel, down 1.2%"
+        described = phrase_found(pl, parse, parse.phrase(parse.head(phrases[0].head), phrases[0].role))
+        if described.subjects:
+            return replace(described, how=f"{described.how} (described by an appositive)")
     if not subjects:
         return Found((), founds[0].how)
     return Found(tuple(subjects), founds[0].how if len(founds) == 1 else "the parse's conjoined subjects")
