@@ -459,10 +459,11 @@ def finditer_spelled_money(text: str, lo: int = 0, hi: int | None = None):
 # -- tables: the unit a caption or header states, and the signed figure of a cell ------------------
 _SCALE_WORD = r"(?P<scale>k|m|mn|mln|mil|million|millions|b|bn|bln|billion|billions)"
 _UNIT_STATEMENTS = (
-    # "($M)", "US$ millions", "$ mn", "USD bn", "(in US$m)": a currency sign or code right before a scale word
-    re.compile(rf"(?<![\w$])(?P<cur>US\$|\$|USD|€|EUR|£|GBP)\s?{_SCALE_WORD}(?![\w$])", re.IGNORECASE),
-    # "millions of dollars", "million USD", "billions of US dollars"
-    re.compile(rf"(?<![\w-]){_SCALE_WORD}\s+(?:of\s+)?(?P<cur>US\s+dollars|dollars|USD|US\$|euros|EUR|pounds|GBP)(?![\w$])", re.IGNORECASE),
+    # "($M)", "US$ millions", "$ mn", "USD bn", "(in US$m)", "(HK$ m)", "CHF m": a currency sign or code (the money
+    # patterns' own) right before a scale word
+    re.compile(rf"(?<![\w$])(?P<cur>{CURRENCY}|{CURRENCY_BEFORE})\s?{_SCALE_WORD}(?![\w$])", re.IGNORECASE),
+    # "millions of dollars", "million USD", "billions of US dollars", "millions of euros"
+    re.compile(rf"(?<![\w-]){_SCALE_WORD}\s+(?:of\s+)?(?P<cur>US\s+dollars|US\$|{CURRENCY_AFTER})(?![\w$])", re.IGNORECASE),
 )
 
 
@@ -483,6 +484,8 @@ def money_unit(text: str) -> MoneyUnit | None:
     (MoneyUnit(currency='USD', factor=1000000.0), MoneyUnit(currency='USD', factor=1000000.0), MoneyUnit(currency='EUR', factor=1000000000.0))
     >>> money_unit("billions of US dollars"), money_unit("£ mn")
     (MoneyUnit(currency='USD', factor=1000000000.0), MoneyUnit(currency='GBP', factor=1000000.0))
+    >>> money_unit("Thursday net flow (HK$ m)"), money_unit("Flows (CHF m)"), money_unit("A$ million")
+    (MoneyUnit(currency='HKD', factor=1000000.0), MoneyUnit(currency='CHF', factor=1000000.0), MoneyUnit(currency='AUD', factor=1000000.0))
     >>> money_unit("took in $612.0M on Friday") is None, money_unit("Price ($)") is None, money_unit("2 million shares") is None
     (True, True, True)
     """
