@@ -613,6 +613,7 @@ class Running:
     subject: Subject | None = None
     flows: list[Flow] = field(default_factory=list)
     heading: Heading | None = None  # the heading of the list being read
+    by_amount: dict[tuple[str, float], Flow] = field(default_factory=dict)  # the latest flow of each (currency, amount)
 
     @property
     def last_flow(self) -> Flow | None:
@@ -1235,6 +1236,7 @@ def _read_sentence(fd: FinDoc, sv: SentenceView, amounts: list[Money], running: 
         if flow is not None:
             prev_dir = flow.direction
             running.flows.append(flow)
+            running.by_amount[(flow.money.currency, flow.money.value)] = flow
             running.last_fund_sent = sv.sent.i  # a sentence with flows keeps the paragraph about fund flows
             if flow.attrs.product is not None and flow.attrs.product.specific and not flow.attrs.product.bare:
                 subject = Subject(sv.sent.i, flow.attrs.product)
@@ -1260,10 +1262,8 @@ def _named_totals(fd: FinDoc, amounts: list[Money], running: Running) -> dict[in
         part, total = amounts[i], amounts[i + 1]
         if not _OF_THE.fullmatch(fd.text, part.end, total.start):
             continue
-        for f in reversed(running.flows):
-            if f.money.currency == total.currency and f.money.value == total.value:
-                out[i] = f
-                break
+        if (f := running.by_amount.get((total.currency, total.value))) is not None:  # (a lookup: linear in the text)
+            out[i] = f
     return out
 
 
