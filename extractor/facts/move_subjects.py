@@ -666,12 +666,9 @@ def _list_item(pl: Place, start: int, end: int, first: bool) -> int | None:
     if _single(pl, start, end) is not None:
         return start
     m = _TRAILING_NAME.search(pl.fd.text, start, end) if first else None
-    if m and _single(pl, m.start("name"), end) is not None and not _PERCENT_IN.search(pl.fd.text, start, m.start("name")):
+    if m and _single(pl, m.start("name"), end) is not None and not pl.fd.percents.within(start, m.start("name")):
         return m.start("name")  # (not the object of another move: "led by a 3.9% jump in *Hanbit*, and Taiwan's Taiex gained 0.9%")
     return None
-
-
-_PERCENT_IN = re.compile(r"\d\s?(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
 
 
 def _with_list(pl: Place, start: int, end: int) -> int:
