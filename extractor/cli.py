@@ -431,8 +431,9 @@ def _interrupted(message: str) -> None:
 
 
 def run() -> None:
-    from extractor import recache
+    from extractor import lean_imports, recache
 
+    lean_imports.install()  # spaCy without its own command line: about 0.2 s less start-up
     recache.install()  # the compiled regexes of the last run: about half a second less start-up
     try:
         app()
