@@ -499,6 +499,23 @@ def _sentence_opener(pl: Place, at: int) -> Mention | None:
 _LOWER_NEXT = re.compile(r"\s+[a-z]")
 
 
+def _company_opener(pl: Place, at: int) -> Mention | None:
+    """The name of two or more capitalized words that opens the sentence of a company description at
+    ``at``, before a lower-case word and a main clause break (a colon, a semicolon, a dash): "Maison
+    Delacourt led the charge: *the Paris-listed leather goods house* rose 6.3%" (not "Ann Lee said the
+    chipmaker rose 6.3%"; the NER may read a company's name as a person's, so that is not asked)."""
+    fd = pl.fd
+    found = _opening_name(fd, pl.sent.start_char, at)
+    if found is None or found[0].end() >= at or not _LOWER_NEXT.match(fd.text, found[0].end(), found[0].end() + 3):
+        return None
+    name = found[1]
+    if name.how != "name" or " " not in name.subject or _common_word(fd, name):
+        return None
+    if not _MAIN_BREAK.search(fd.text, name.end, at):  # its own clause ends first: not "Ann Lee said the chipmaker ..."
+        return None
+    return name
+
+
 def _opening_name(fd: FinDoc, start: int, hi: int) -> tuple[re.Match, Mention] | None:
     """The capitalized name at ``start`` (read up to ``hi``) and its cleaned mention: what both
     ``_company_openers`` and ``_sentence_opener`` read at a sentence's start."""
@@ -1032,6 +1049,9 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
         owner = [m for m in inside if m.end <= head.start and _APOSTROPHE.match(fd.text, m.end)]
         if owner:
             return Found((owner[-1],), f"the owner of {head.text!r}")
+    if head.lower in c.described and _COMPANY_REFERENCE.fullmatch(fd.text, ph.start, head.start):
+        # "the carmaker", "the Paris-listed leather goods house": the company named before
+        return _described(pl, head.lower, "stock", ph.start, ph.end, latest=True)
     if (kind := c.anaphor_of.get(f"the {head.lower}")) is not None and _MODIFIED_REFERENCE.fullmatch(fd.text, ph.start, head.start):
         return _anaphor(pl, kind, ph.start, ph.end)  # "The original memecoin jumped 11.6%": the memecoin named before
     if (named := _apposed(pl, ph)) is not None:  # "a little-known memecoin, Wobblefrog (WBFG), soared 134%"
@@ -1041,7 +1061,12 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
 
 # "the original ", "the dollar-pegged ": a determiner and lower-case modifiers before an anaphor's noun (not
 # "the other", "the rival", "the second": those point to another asset than the one named before)
-_MODIFIED_REFERENCE = re.compile(r"(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?!(?:other|rival|second|third|latter|former|new|same)\b)(?:[a-z][a-z-]*\s+){1,3}")
+# "the Paris-listed leather goods ": a determiner and one to three modifiers, lower case or a place
+# joined to a participle ("Paris-listed", "U.S.-based")
+_MODIFIED_REFERENCE = re.compile(r"(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?!(?:other|rival|second|third|latter|former|new|same)\b)"
+                                 r"(?:(?:[a-z][a-z-]*|[A-Z][\w.]*-[a-z]+ed)\s+){1,3}")
+# "the ", "the Nasdaq-listed ": the same with no modifier too, before a noun that describes a company
+_COMPANY_REFERENCE = re.compile(_MODIFIED_REFERENCE.pattern.replace("{1,3}", "{0,3}"))
 
 
 # a fund named after an index is the fund, not the index; a subindex of an index is not the index either
@@ -1116,11 +1141,12 @@ _POSSESSOR = re.compile(r"(?:the|this|that)\s+(?:[a-z][\w-]*\s+){0,4}?(?P<noun>[
 _POSSESSED_SHARES = re.compile(_POSSESSOR.pattern + r"(?:shares|stock|share\s+price|stock\s+price)", re.IGNORECASE)
 
 
-def _described(pl: Place, noun: str, kind: str, start: int, end: int) -> Found:
+def _described(pl: Place, noun: str, kind: str, start: int, end: int, latest: bool = False) -> Found:
     """What "the <noun>'s shares" refers back to: the latest capitalized name, up to ``anaphor_sents``
     sentences back, whose last word is one the noun describes ("Polaris Mining ... the miner's stock";
-    ``described_names``), else none; for a noun the table does not hold ("the company's shares"),
-    what an anaphor of ``kind`` refers to."""
+    ``described_names``), else none (``latest``: else what an anaphor of ``kind`` refers to, as for the
+    subject "the chipmaker" after a name that does not say what the company makes); for a noun the
+    table does not hold ("the company's shares"), what an anaphor of ``kind`` refers to."""
     fd, text = pl.fd, pl.fd.text[start:end]
     words_ = subject_cues().described.get(noun.lower())
     if words_:
@@ -1128,11 +1154,15 @@ def _described(pl: Place, noun: str, kind: str, start: int, end: int) -> Found:
         found = None
         for nm in _NAME_FULL.finditer(fd.text, lo, start):
             name = clean_name(fd, nm.start(), nm.end())
-            if name is not None and name.subject.split(" ")[-1].lower() in words_ and len(name.subject.split(" ")) > 1:
+            if name is not None and name.subject.split(" ")[-1].lower() in words_ and len(name.subject.split(" ")) > 1 \
+                    and fd.sentence_at(name.start) is fd.sentence_at(name.end - 1):  # (not "Monday. Brill Retail")
                 found = name
         if found is not None:
             return Found((found,), f"{text!r} describes {found.subject}")
-        return Found((), f"{text!r}: no name before it that a {noun.lower()} describes")
+        if not latest:
+            return Found((), f"{text!r}: no name before it that a {noun.lower()} describes")
+    if latest and (opener := _company_opener(pl, start)) is not None:
+        return Found((opener,), f"{text!r} describes {opener.subject}, which opens the sentence")
     return _anaphor(pl, kind, start, end)
 
 
