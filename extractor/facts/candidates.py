@@ -62,6 +62,7 @@ class Candidate:
     trace: Trace = field(default_factory=Trace)
     claims: tuple[Claim, ...] = ()  # figures this fact says are its subject's (a move's end price)
     weak_asset: bool = False  # the fact's asset was only found near it (a claim may replace it)
+    orphan: Any = None  # dropped for want of an asset: the fact a claim on its figure completes (resolve.claimed_asset)
 
     def made(self, fact: Any, rule: str, consumes: tuple[tuple[int, int], ...] | None = None) -> "Candidate":
         """Mark this candidate a fact made by ``rule``."""

@@ -499,6 +499,21 @@ def _sentence_opener(pl: Place, at: int) -> Mention | None:
 _LOWER_NEXT = re.compile(r"\s+[a-z]")
 
 
+_LAST_WORD = re.compile(r"([a-z]+)\s*$")
+
+
+def _company_description(pl: Place, start: int, end: int) -> Found | None:
+    """``start:end`` is a company noun with a determiner and up to three modifiers ("the carmaker",
+    "the Paris-listed leather goods house"): the company it describes (``_described``, ``latest``)."""
+    fd = pl.fd
+    last = _LAST_WORD.search(fd.text, start, end)
+    if last is None or last.group(1) not in subject_cues().described or last.end() != end:
+        return None
+    if not _COMPANY_REFERENCE.fullmatch(fd.text, start, last.start()):
+        return None
+    return _described(pl, last.group(1), "stock", start, end, latest=True)
+
+
 def _company_opener(pl: Place, at: int) -> Mention | None:
     """The name of two or more capitalized words that opens the sentence of a company description at
     ``at``, before a lower-case word and a main clause break (a colon, a semicolon, a dash): "Maison
@@ -787,6 +802,8 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
         return _owned_gauge(pl, gauge, start)
     if (poss := _POSSESSED_SHARES.fullmatch(text)) is not None:  # "the lender's stock"
         return _described(pl, poss.group("noun"), "stock", start, end)
+    if (described := _company_description(pl, start, end)) is not None:  # "the discount chain"
+        return described
     if _quantity_end(text) or _quantity_lead(text):
         return Found((), "a quantity", quantity=text)
     one = _single(pl, start, end)
@@ -1157,12 +1174,15 @@ def _described(pl: Place, noun: str, kind: str, start: int, end: int, latest: bo
             if name is not None and name.subject.split(" ")[-1].lower() in words_ and len(name.subject.split(" ")) > 1 \
                     and fd.sentence_at(name.start) is fd.sentence_at(name.end - 1):  # (not "Monday. Brill Retail")
                 found = name
+        if found is not None and latest:  # the subject is the description, which names the company it refers to
+            return Found((Mention(start, end, found.subject, "anaphor", found.kind, found.key),), f"{text!r} describes {found.subject}")
         if found is not None:
             return Found((found,), f"{text!r} describes {found.subject}")
         if not latest:
             return Found((), f"{text!r}: no name before it that a {noun.lower()} describes")
     if latest and (opener := _company_opener(pl, start)) is not None:
-        return Found((opener,), f"{text!r} describes {opener.subject}, which opens the sentence")
+        return Found((Mention(start, end, opener.subject, "anaphor", opener.kind, opener.key),),
+                     f"{text!r} describes {opener.subject}, which opens the sentence")
     return _anaphor(pl, kind, start, end)
 
 

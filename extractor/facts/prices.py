@@ -257,6 +257,9 @@ def propose(fd: FinDoc, config: Config) -> Proposal:
             asset = asset_for(fd, m.start, m.end, skip=lambda a: a is own or skip(a))
         if asset is None:
             cand.dropped(NO_ASSET.id)
+            # "the Paris-listed leather goods house rose 6.3% to 412.50 euros": the move's subject may claim it
+            cand.orphan = PriceFact(asset="?", value=m.value, currency=m.currency, qualifier=qualifier, rule=rule,
+                                    **grounding(fd, m.start, m.end))
             continue
         if price_like(fd, m) and (checked := rescaled(fd, asset, m.value, m.start)) is not asset:
             if checked is None:

@@ -12,7 +12,9 @@ Three rules, applied in this order:
 3. ``resolve.claimed_asset``: a fact whose asset was only found near its figure (``weak_asset``)
    takes the asset another fact claims for that figure ("Shares of bitcoin treasury company X (XX)
    fell 5.6% to $212.40": the move's subject owns the price it ends at, not the bitcoin named
-   before), unless the two name one asset.
+   before), unless the two name one asset; a candidate dropped only because nothing near its
+   figure named an asset (``orphan``) becomes a fact of the claimed asset ("the Paris-listed
+   leather goods house rose 6.3% to 412.50 euros"), resolved again with the others by rules 1-2.
 
 The resolver is a pure function: it does not change the candidates, it returns their outcomes.
 ``doc._.facts`` reads it, so any pipeline of fact components, one alone included, gives facts.
@@ -25,7 +27,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from extractor.facts.candidates import Blocker, Candidate
+from extractor.facts.candidates import Blocker, Candidate, Claim
 from extractor.facts.rules import outcome
 
 PRECEDENCE: tuple[str, ...] = ("etf_flow", "price_level", "market_metric", "price", "percent_move", "quote")
@@ -69,6 +71,35 @@ class _Cover:
 
 def resolve(cands: list[Candidate], blocks: list[Blocker]) -> list[Outcome]:
     """Outcomes of ``cands`` in their order (see the module docstring)."""
+    outcomes = _resolve(cands, blocks)
+    orphans = _claimed_orphans(cands, outcomes)
+    if not orphans:
+        return outcomes
+    promoted = list(cands)
+    for i, cl in orphans.items():
+        c = cands[i]
+        promoted[i] = replace(c, status="fact", rule=c.orphan.rule, fact=c.orphan.model_copy(update={"asset": cl.asset}),
+                              consumes=((c.start, c.end),), weak_asset=False, orphan=None)
+    outcomes = _resolve(promoted, blocks)
+    for i, cl in orphans.items():
+        o = outcomes[i]
+        if o.status == "fact":
+            outcomes[i] = replace(o, rule=CLAIM_RULE.id, note=f"{CLAIM_RULE.id}: no asset near the figure; {cl.asset}, "
+                                                                 f"the subject of the move ending at it (the fact keeps its rule, {o.candidate.rule})")
+    return outcomes
+
+
+def _claimed_orphans(cands: list[Candidate], outcomes: list[Outcome]) -> dict[int, Claim]:
+    """Candidates dropped by their component for want of an asset, whose figure a fact claims."""
+    if not any(c.orphan is not None for c in cands):
+        return {}
+    claims = {(cl.start, cl.end): cl for c, o in zip(cands, outcomes) if c.claims and o.status == "fact" for cl in c.claims}
+    return {i: claims[(c.start, c.end)] for i, (c, o) in enumerate(zip(cands, outcomes))
+            if c.orphan is not None and o.status == "dropped" and o.rule == c.rule and (c.start, c.end) in claims}
+
+
+def _resolve(cands: list[Candidate], blocks: list[Blocker]) -> list[Outcome]:
+    """Rules 1 to 3 for weak assets (see ``resolve``)."""
     rank = {t: i for i, t in enumerate(PRECEDENCE)}
     length = max([e for c in cands for _, e in c.consumes] + [b.end for b in blocks] + [0])
     outcomes: dict[int, Outcome] = {}
