@@ -155,6 +155,17 @@ def _company_opener_matches(text: str) -> Iterator[tuple[int, str]]:
             yield m.start("name"), text[m.start("name") : w.end()]
 
 
+#: company nouns that name the firm of an analyst more often than a company that moves ("investment bank Jefferies")
+_NOT_INTRODUCING = frozenset({"bank", "broker", "brokerage", "house", "giant", "exchange"})
+
+
+@compiled
+def _described_company_re() -> re.Pattern:
+    """A company noun of ``described_names`` in lower case and the one to four capitalised words after it."""
+    nouns = sorted(n for n in lexicon("move_lexicon").described_names if n not in _NOT_INTRODUCING)
+    return re.compile(rf"(?<![\w-])(?:{alternation(nouns)})[ ]+(?P<name>[A-Z][\w&'’.-]*(?:[ ][A-Z][\w&'’.-]*){{0,3}})(?![\w&])")
+
+
 @compiled
 def _move_verb_after() -> re.Pattern:
     """A trading or move verb right after a name (``bare_ticker_verbs`` without the copulas: "Charts &
@@ -624,6 +635,7 @@ class Registry:
                 self._add(name if not name.isupper() else None, name if name.isupper() else None, "crypto")
         self._ampersand_names()
         self._movers()
+        self._described_companies()
         self._company_openers()
         self._target_objects()
         self._anaphor_antecedents()
@@ -688,6 +700,20 @@ class Registry:
             toks = name.split(" ") if name else []
             if not toks or canonical_asset(name) is not None or toks[-1] in w.not_asset_heads or toks[-1] in w.index_heads \
                     or toks[0].lower() in w.not_names or " ".join(toks[:2]).lower() in w.not_names or name.upper() in self.by_key:
+                continue
+            self._add(name, None, "stock")
+
+    def _described_companies(self) -> None:
+        """A capitalised name right after a noun that says what a company does ("Swedish steelmaker
+        Norrland Steel", "while miner Bracewell Resources, up 2.2%", "chipmaker Vantor"; ``move_lexicon``
+        ``described_names``, not the banks and brokers that name analysts): a listed company, so the
+        figures set off after it resolve to it, not to a company named before."""
+        w = self.w
+        for m in _described_company_re().finditer(self.text):
+            name = clean_name(m.group("name"), w, self.lower_words)
+            toks = name.split(" ") if name else []
+            if not toks or toks[0].lower() in w.not_names or toks[-1] in w.not_asset_heads or canonical_asset(name) is not None \
+                    or any(canonical_asset(t) for t in toks) or (len(toks) == 1 and not self._proper_word(name)):
                 continue
             self._add(name, None, "stock")
 
