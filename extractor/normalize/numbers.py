@@ -30,6 +30,7 @@ _CURRENCIES = {
     "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "pence": "GBX", "gbx": "GBX", "gbp p": "GBX",
     "¥": "JPY", "jpy": "JPY", "yen": "JPY", "yuan": "CNY", "cny": "CNY", "renminbi": "CNY", "rmb": "CNY",
     "₹": "INR", "inr": "INR", "rupees": "INR", "rs": "INR", "rs.": "INR", "₩": "KRW", "krw": "KRW", "won": "KRW", "chf": "CHF", "francs": "CHF",
+    "sek": "SEK", "kronor": "SEK", "swedish crowns": "SEK", "nok": "NOK", "norwegian crowns": "NOK", "dkk": "DKK", "danish crowns": "DKK",
     **_TOKEN_CURRENCIES,
     "cent": "USD", "cents": "USD",  # hundredths of a dollar (``CENTS``)
 }
@@ -41,8 +42,9 @@ NUMBER_END = r"(?![\d,.]*[eE][+\-]?\d)(?!,?\d)"
 SCALE = r"(?:[Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|[Ll]akhs?|[Cc]rores?|mln|bln|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"  # ("$214 Million" in a title)
 CURRENCY = r"(?:(?<![A-Za-z])(?:US|CA|C|AU|A|NZ|HK|NT|MX|S|R)\$|\$|€|£|¥|₹|₩)"  # "S$" only as a word of its own
 # codes and words written after the figure ("1.2 billion USD", "500 euros", "2,000 USDT", "85 pence")
-CURRENCY_AFTER = r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|cents?|yen|yuan|renminbi|rupees|francs|won)"
-CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR|Rs\.?)"  # "Rs 2,948.60": Indian rupees
+CURRENCY_AFTER = (r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|SEK|NOK|DKK|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|cents?|"
+                  r"yen|yuan|renminbi|rupees|francs|won|kronor|(?:Swedish|Norwegian|Danish)[ ]crowns)")
+CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR|SEK|NOK|DKK|Rs\.?)"  # "Rs 2,948.60": Indian rupees
 
 FRACTION = r"[1357]/8|[13]/4|1/2"  # eighths, quarters and halves written after a figure ("5-1/2%", "$5.61-1/4")
 
@@ -356,6 +358,8 @@ def finditer_money(text: str, offset: int = 0):
     [(5.615, 9), (4.3975, 29), (10.07, 37), (80.0, 42), (3.20625, 60)]
     >>> [(m.value, m.currency) for m in finditer_money("at 142.6 million won, 3,480 won; in 2024 won over fans")]
     [(142600000.0, 'KRW'), (3480.0, 'KRW')]
+    >>> [(m.value, m.currency) for m in finditer_money("to 86.42 Swedish crowns, 312.4 Norwegian crowns, SEK 41.5 and 9,800 kronor")]
+    [(86.42, 'SEK'), (312.4, 'NOK'), (41.5, 'SEK'), (9800.0, 'SEK')]
     >>> list(finditer_money("$1e400, $12e5, $1.5E3 and 999,999,999,999 trillion dollars"))
     []
     >>> [m.group(0) for m in PERCENT_RE.finditer("1e400% and 2.5e3 percent, but +3% stays")]
