@@ -128,6 +128,7 @@ class SubjectCues:
     named_heads: frozenset[str]  # "index", "fund": with words before them they name an asset
     index_descriptors: frozenset[str]  # "share" in "Nikkei share average": the words do not change the index
     group_heads: frozenset[str]  # "sector": with any words before it, it names a group ("the gaming sector")
+    sector: re.Pattern  # a sector named alone as what moved ("utilities", "the autos index", "Bank stocks")
 
 
 def _words_re(phrases, flags=re.IGNORECASE) -> re.Pattern:
@@ -192,6 +193,8 @@ def subject_cues() -> SubjectCues:
         owner_heads=frozenset(w.lower() for w in owners) - frozenset(w.lower() for w in lx.named_heads),
         named_heads=frozenset(w.lower() for w in lx.named_heads),
         group_heads=frozenset(w.lower() for w in lx.group_heads),
+        sector=re.compile(rf"(?:the\s+)?(?P<name>(?:{alternation(lx.sector_names)})(?:\s+(?:stocks|shares|sector|index|sub-index|subindex|names))?)",
+                          re.IGNORECASE),
         index_descriptors=frozenset(w.lower() for w in lx.index_descriptors),
     )
 
@@ -514,6 +517,18 @@ def _company_description(pl: Place, start: int, end: int) -> Found | None:
     return _described(pl, last.group(1), "stock", start, end, latest=True)
 
 
+_JOINED_BEFORE = re.compile(r"(?<![,;])\s(?:and|&)\s+$")  # a name's "and", not a clause's ", and"
+
+
+def _sector(pl: Place, start: int, end: int) -> Found | None:
+    """``start:end`` names a market sector alone ("utilities", "the autos index", "Bank stocks";
+    ``sector_names``): the sector, as written without its determiner, is what moved."""
+    m = subject_cues().sector.fullmatch(pl.fd.text, start, end)
+    if m is None or _JOINED_BEFORE.search(pl.fd.text, max(0, start - 8), start):
+        return None  # (not the last words of a longer name: "the FTSE 350 precious metals and *mining index*")
+    return Found((Mention(m.start("name"), m.end("name"), m.group("name"), "name", "name"),), "a sector named as what moved")
+
+
 def _company_opener(pl: Place, at: int) -> Mention | None:
     """The name of two or more capitalized words that opens the sentence of a company description at
     ``at``, before a lower-case word and a main clause break (a colon, a semicolon, a dash): "Maison
@@ -804,6 +819,8 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
         return _described(pl, poss.group("noun"), "stock", start, end)
     if (described := _company_description(pl, start, end)) is not None:  # "the discount chain"
         return described
+    if (sector := _sector(pl, start, end)) is not None:  # "utilities fell the most"
+        return sector
     if _quantity_end(text) or _quantity_lead(text):
         return Found((), "a quantity", quantity=text)
     one = _single(pl, start, end)
@@ -1039,6 +1056,8 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
                 name = clean_name(fd, ph.start + nm.start(), ph.start + nm.end())
                 if name is not None and not _common_word(fd, name):
                     return Found((name,), f"the parse's {ph.role}")
+    if (sector := _sector(pl, ph.start, ph.end)) is not None:  # "utilities fell the most, shedding 1.3%"
+        return sector
     if head.lower in c.group_heads:  # "the gaming sector", "the artificial intelligence (AI) sector"
         words_ = re.sub(r"^(?:the|a|an|its|their|this|that)\s+", "", full[: head.end - ph.start], flags=re.IGNORECASE).strip()
         if len(words_) > len(head.text):

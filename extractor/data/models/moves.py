@@ -85,6 +85,9 @@ class MoveLexicon(Lexicon):
                                                    "is ('Nikkei *share* average', 'Kospi *benchmark* index'; not 'equal-weight')")
     group_heads: Phrases = Field(description="head nouns that, with any words before them, name a group of assets that moves ('the "
                                              "gaming *sector*', 'the memecoin *segment*'); alone they name nothing")
+    sector_names: Phrases = Field(default_factory=lambda: ["utilities"], description="lower-case names of market sectors that, as the "
+                                  "subject of a move, name the group that moved ('*utilities* fell 1.3%', '*real estate* lost 0.9%', "
+                                  "'*autos* fell 1.4%'), alone or before 'stocks', 'shares', 'sector', 'index' or 'names'")
     change_nouns: Phrases = Field(description="cue words that are nouns of change ('a 5% *drop*', 'a *decline of* 5%'): the move's subject "
                                               "is the noun's owner ('in X', 'for X', \"X's\") or the subject of its verb ('X logged a 5% drop')")
     fibonacci_words: Phrases = Field(description="words of a Fibonacci retracement or extension ('38.2% Fib retracement')")
