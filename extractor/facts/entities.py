@@ -167,6 +167,24 @@ def _described_company_re() -> re.Pattern:
 
 
 @compiled
+def _pair_words() -> dict[str, str]:
+    """Lower-case currency words -> ISO code, for pairs written in words: the one-word names of the
+    lexicon's currencies ("yen", "sterling", "euro") and ``entities.json`` ``pair_words`` ("dollar")."""
+    from extractor.data import rows
+
+    out = {n.lower(): row.id for row in rows("assets") if row.kind == "fx" for n in (*row.names, *row.cased_names) if " " not in n}
+    out.update({k.lower(): v for k, v in lexicon("entities").pair_words.items()})
+    return out
+
+
+@compiled
+def _word_pair_re() -> re.Pattern:
+    """Two currency words joined by a slash or a hyphen ("dollar-yen", "Aussie/dollar")."""
+    words_ = alternation(sorted(_pair_words(), key=len, reverse=True))
+    return re.compile(rf"(?<![\w/-])(?P<base>{words_})[/-](?P<quote>{words_})(?![\w/-])", re.IGNORECASE)
+
+
+@compiled
 def _move_verb_after() -> re.Pattern:
     """A trading or move verb right after a name (``bare_ticker_verbs`` without the copulas: "Charts &
     Levels is our Wednesday column" says nothing of shares)."""
@@ -603,6 +621,11 @@ class Registry:
                 self._add(None, tick, self._kind("", m.start(), m.end(), None))
         for m in _PAIR.finditer(text):
             self._pair(m.group("base"), m.group("quote"))
+        for m in _word_pair_re().finditer(text):  # "dollar-yen", "Euro/sterling": an FX pair written in words
+            base, quote = (_pair_words()[x.lower()] for x in (m.group("base"), m.group("quote")))
+            if base != quote:
+                self._pair(base, quote)
+                self.by_key[f"{base}/{quote}"].names.add(m.group())
         # each scan below is tried only before the words its matches end in (see ``_anchored``)
         shares = find_all(text, ("shares",))
         for m in _anchored(_share_re(), text, sorted(shares + find_all(text, ("stock",))), 4, set(shares + find_all(text, ("Shares",)))):

@@ -23,6 +23,9 @@ class Entities(Lexicon):
     descriptor_openers: Phrases = Field(default_factory=list, description="lower-case words that, capitalized before another capitalized word at the start of a name, describe the company and are no part of its name ('Rival Acme Pay'); the nouns of move_lexicon described_names count too ('Chipmaker Acme')")
     dollar_codes: Phrases = Field(description="quote currencies that make BASE/QUOTE the base asset's price")
     currency_codes: Phrases = Field(description="ISO currency codes: two of them make an FX pair")
+    pair_words: dict[str, str] = Field(default_factory=dict, description="currency words (lower case) that name a pair's side "
+                                       "beside the one-word currency names of assets.jsonl ('yen', 'sterling'), and the ISO code each "
+                                       "stands for there: 'dollar-yen', 'Euro/sterling', 'Aussie/dollar' are FX pairs")
     not_entity_names: Phrases = Field(description="words that are never an asset's name: regions, demonyms, sectors, months, days, determiners")
     indicator_words: Phrases = Field(description="words of technical and sentiment indicators ('100-hour Simple Moving Average', 'Fear & Greed Index'): such a name is no index or asset")
     adjective_suffixes: Phrases = Field(description="'Name-listed', 'bitcoin-linked': the part after the hyphen makes an adjective, not a name")
