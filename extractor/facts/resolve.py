@@ -1,6 +1,6 @@
 """The one resolver: candidates and blockers of all components -> facts, by a declared precedence.
 
-Three rules, applied in this order:
+Four rules, applied in this order:
 
 1. a fact candidate whose figure lies in a ``Blocker`` span that names its type is vetoed (the
    candidate reports the blocker's rule id).
@@ -15,6 +15,9 @@ Three rules, applied in this order:
    before), unless the two name one asset; a candidate dropped only because nothing near its
    figure named an asset (``orphan``) becomes a fact of the claimed asset ("the Paris-listed
    leather goods house rose 6.3% to 412.50 euros"), resolved again with the others by rules 1-2.
+4. ``resolve.restated_name``: a fact that restates an earlier one (same type, same asset of the
+   lexicon, same value: the closing table's "Brent | $64.27 | -1.3%" after "Brent crude futures
+   fell 1.3% to $64.27") takes the name the earlier one gave the asset: one asset, one name.
 
 The resolver is a pure function: it does not change the candidates, it returns their outcomes.
 ``doc._.facts`` reads it, so any pipeline of fact components, one alone included, gives facts.
@@ -29,8 +32,14 @@ from spacy.tokens import Doc
 
 from extractor.facts.candidates import Blocker, Candidate, Claim
 from extractor.facts.rules import outcome
+from extractor.normalize.assets import canonical_asset
 
 PRECEDENCE: tuple[str, ...] = ("etf_flow", "price_level", "market_metric", "price", "percent_move", "quote")
+
+RESTATED_RULE = outcome("resolve.restated_name", "a fact restating an earlier one (same type, asset and value) takes the name the "
+                        "earlier one gave the asset ('Brent' in a closing table after 'Brent crude fell 1.3%')")
+_NAME_FIELD = {"price": "asset", "percent_move": "subject", "price_level": "asset"}
+_VALUE_FIELD = {"price": "value", "percent_move": "percent", "price_level": "value"}
 
 PRECEDENCE_RULE = outcome("resolve.precedence", "a figure two fact types want goes to the type that comes first in the precedence table")
 CLAIM_RULE = outcome("resolve.claimed_asset", "a fact whose asset was only found near its figure takes the asset another fact claims "
@@ -73,8 +82,45 @@ def resolve(cands: list[Candidate], blocks: list[Blocker]) -> list[Outcome]:
     """Outcomes of ``cands`` in their order (see the module docstring)."""
     outcomes = _resolve(cands, blocks)
     orphans = _claimed_orphans(cands, outcomes)
-    if not orphans:
-        return outcomes
+    if orphans:
+        outcomes = _promote(cands, blocks, orphans)
+    _apply_restated_names(outcomes)
+    return outcomes
+
+
+def _apply_restated_names(outcomes: list[Outcome]) -> None:
+    """Rule 4: a restated fact takes the name the first statement gave its asset (in text order)."""
+    first: dict[tuple, str] = {}
+    for i in sorted((i for i, o in enumerate(outcomes) if o.status == "fact" and o.candidate.type in _NAME_FIELD),
+                    key=lambda i: (outcomes[i].candidate.start, i)):
+        o = outcomes[i]
+        fact, field = o.fact, _NAME_FIELD[o.candidate.type]
+        name = getattr(fact, field)
+        asset = canonical_asset(name)
+        if asset is None:
+            continue
+        key = (o.candidate.type, asset, round(float(getattr(fact, _VALUE_FIELD[o.candidate.type])), 6))
+        said = first.setdefault(key, name)
+        if said != name and _instrument(said) == _instrument(name):  # (not "gold" for "gold futures": another contract)
+            outcomes[i] = replace(o, rule=RESTATED_RULE.id, claimed=fact.model_copy(update={field: said}),
+                                  note=(o.note + "; " if o.note else "") + f"{RESTATED_RULE.id}: {name} -> {said} "
+                                       f"(the fact keeps its rule, {fact.rule})")
+
+
+_INSTRUMENT_WORDS = frozenset({"futures", "future", "spot", "forward", "forwards", "contract", "contracts", "options"})
+
+
+def _instrument(name: str) -> frozenset[str]:
+    """The words of ``name`` that say which contract of an asset it is ("gold futures", "spot gold").
+
+    >>> sorted(_instrument("U.S. gold futures")), sorted(_instrument("Brent crude"))
+    (['futures'], [])
+    """
+    return _INSTRUMENT_WORDS.intersection(name.lower().split())
+
+
+def _promote(cands: list[Candidate], blocks: list[Blocker], orphans: dict[int, Claim]) -> list[Outcome]:
+    """Rules 1-3 again with the claimed orphans made facts of the claimed asset."""
     promoted = list(cands)
     for i, cl in orphans.items():
         c = cands[i]
