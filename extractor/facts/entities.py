@@ -160,9 +160,27 @@ _NOT_INTRODUCING = frozenset({"bank", "broker", "brokerage", "house", "giant", "
 
 
 @compiled
+def _described_nouns() -> tuple[str, ...]:
+    """The company nouns of ``described_names`` that introduce a company (not ``_NOT_INTRODUCING``), each with the space after it."""
+    return tuple(f"{n} " for n in sorted(lexicon("move_lexicon").described_names) if n not in _NOT_INTRODUCING)
+
+
+def _word_pair_starts(text: str) -> list[int]:
+    """Where a word written right before a slash or a hyphen starts: where ``_word_pair_re`` can match."""
+    out = []
+    for q in find_all(text, ("/", "-")):
+        i = q
+        while i > 0 and q - i < 12 and text[i - 1].isalpha():
+            i -= 1
+        if i < q:
+            out.append(i)
+    return sorted(set(out))
+
+
+@compiled
 def _described_company_re() -> re.Pattern:
     """A company noun of ``described_names`` in lower case and the one to four capitalised words after it."""
-    nouns = sorted(n for n in lexicon("move_lexicon").described_names if n not in _NOT_INTRODUCING)
+    nouns = [n.strip() for n in _described_nouns()]
     return re.compile(rf"(?<![\w-])(?:{alternation(nouns)})[ ]+(?P<name>[A-Z][\w&'’.-]*(?:[ ][A-Z][\w&'’.-]*){{0,3}})(?![\w&])")
 
 
@@ -621,7 +639,7 @@ class Registry:
                 self._add(None, tick, self._kind("", m.start(), m.end(), None))
         for m in _PAIR.finditer(text):
             self._pair(m.group("base"), m.group("quote"))
-        for m in _word_pair_re().finditer(text):  # "dollar-yen", "Euro/sterling": an FX pair written in words
+        for m in matches_at(_word_pair_re(), text, _word_pair_starts(text)):  # "dollar-yen", "Euro/sterling": an FX pair in words
             base, quote = (_pair_words()[x.lower()] for x in (m.group("base"), m.group("quote")))
             if base != quote:
                 self._pair(base, quote)
@@ -732,7 +750,8 @@ class Registry:
         ``described_names``, not the banks and brokers that name analysts): a listed company, so the
         figures set off after it resolve to it, not to a company named before."""
         w = self.w
-        for m in _described_company_re().finditer(self.text):
+        nouns = [n for n in _described_nouns() if n[:-1] in self.lower_words]  # (the words the text writes in lower case)
+        for m in matches_at(_described_company_re(), self.text, find_all(self.text, nouns)):
             name = clean_name(m.group("name"), w, self.lower_words)
             toks = name.split(" ") if name else []
             if not toks or toks[0].lower() in w.not_names or toks[-1] in w.not_asset_heads or canonical_asset(name) is not None \
