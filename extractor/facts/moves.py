@@ -51,7 +51,8 @@ from extractor.facts.entities import words as entity_words
 from extractor.facts.figures import written_scale
 from extractor.facts.grammar import ParsingComponent, any_parsed, parsed, requested
 from extractor.facts.lazy import lazy
-from extractor.facts.move_subjects import Found, Mention, Place, Run, distinct, listed, mentions, plural_referents, subject_at, subject_cues
+from extractor.facts.move_subjects import (Found, Mention, Place, Run, distinct, listed, listed_after, mentions, plural_referents, subject_at,
+                                          subject_cues)
 from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
 from extractor.facts.windows import MAX_WINDOW, clause_before, table_headers, table_row
 from extractor.normalize.periods import finditer_periods
@@ -698,6 +699,9 @@ def group_subjects(g: Group, members: list[Member], signs: list, run: Run) -> li
     if paired:
         run.remember_list(tuple(paired))
         return [Found((s,), "paired in order") for s in paired]
+    after = listed_after(g.fd, g.last.end, min(g.sent.end_char, g.last.end + g.config.reach), n)
+    if after:  # "gains of 3.4% and 2.9% for A and B, respectively"
+        return [Found((s,), "paired in order with the names listed after the percents") for s in after]
     if k != 1:  # as many subjects as percents is the only pairing to trust
         return [Found((), f"{k} subjects for {n} percents")] * n
     return [shared] * n
