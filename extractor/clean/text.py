@@ -52,7 +52,8 @@ _MD_LINE_PREFIX = re.compile(
     """,
     re.VERBOSE | re.MULTILINE,
 )
-_MD_RULE = re.compile(r"^[ \t]*(?:[-=*_][ \t]*){3,}$", re.MULTILINE)  # setext underlines, horizontal rules
+# setext underlines, horizontal rules ("---", "* * *"); not the rules of an aligned table ("------   --------")
+_MD_RULE = re.compile(r"^[ \t]*(?:[-=*_][ \t]?){3,}[ \t]*$", re.MULTILINE)
 _MD_RULE_GATE = re.compile(r"[-=*_][ \t]*[-=*_][ \t]*[-=*_]")  # what every match of _MD_RULE holds
 _JSON_ARRAY = re.compile(r'\[\s*"[^"\]\n]{0,80}"(?:\s*,\s*"[^"\]\n]{0,80}"){1,9}\s*\]')  # ["a","b"] left by scrapers
 _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+(?=[,;:](?:\s|$))")  # "word , next" -> "word, next"
@@ -124,6 +125,10 @@ def reduce_json_fragments(text: str) -> str:
 # a line of at most 300 characters with a gap of two spaces or a tab between two words
 _GAPPED_LINE = re.compile(r"(?m)^(?=[^\n]{3,300}$)[ \t]*[^\s|][^\n]*?\S(?: {2,}|\t)\S[^\n]*")
 _GAP = re.compile(r" {2,}|\t+")
+_TABLE_RULE_LINE = re.compile(r"(?m)^[ \t]*[-=_]{3,}(?:[ \t]+[-=_]{3,})+[ \t]*$")
+_TABLE_RULE_GATE = re.compile(r"[-=_]{3}[ \t]{2,}[-=_]")
+_NEXT_CELL = re.compile(r" *\S+(?: \S+)*")  # the cell from a position on: words with single spaces between them
+_DASH_ROW = re.compile(r"[ \t]*[-=_]{3,}(?:[ \t]+[-=_]{3,})*[ \t]*")  # "------   --------": a rule between a table's rows
 _FIGURE_CELL = re.compile(r"[(+\-−–]?(?:US)?[$€£¥]?\d[\d,.]*(?:[kKmMbB%]|bn|pc)?\)?")
 
 
@@ -133,6 +138,18 @@ def _rows_fit(rows: list[list[str]]) -> bool:
     width = len(rows[1])
     return width >= 2 and all(len(r) == width for r in rows[1:]) and len(rows[0]) in (width, width - 1) \
         and all(any(_FIGURE_CELL.fullmatch(c) for c in r[1:]) for r in rows[1:])
+
+
+def _padded(rows: list[list[str]]) -> list[list[str]]:
+    """Rows shorter than the header whose cells after the first are all figures, padded after their
+    label ("TOTAL   +256.5" under "Ticker   Issuer   Net flow": the figures stay in the last columns).
+
+    >>> _padded([["Ticker", "Issuer", "Net flow"], ["IBIT", "BlackRock", "+245.6"], ["TOTAL", "+256.5"]])[2]
+    ['TOTAL', '', '+256.5']
+    """
+    width = len(rows[0])
+    return [rows[0]] + [r[:1] + [""] * (width - len(r)) + r[1:] if 2 <= len(r) < width and all(_FIGURE_CELL.fullmatch(c) for c in r[1:]) else r
+                        for r in rows[1:]]
 
 
 def _aligned_cells(lines: list[str]) -> list[list[str]] | None:
@@ -163,8 +180,11 @@ def _aligned_cells(lines: list[str]) -> list[list[str]] | None:
         inside = [line for line in lines if line[:c].strip() and line[e:].strip()]
         starts = sum(e < len(line) and line[e] != " " for line in inside)  # cells left-aligned after the cut
         ends = sum(line[c - 1] != " " for line in inside)  # or right-aligned before it
+        # or the cells after it right-aligned, each after a gap of two spaces or more ("BlackRock      +245.6")
+        right = len(inside) >= 3 and len({m.end() for line in inside if (m := _NEXT_CELL.match(line, c))}) == 1 \
+            and all(len(line) - len(line[c:].lstrip(" ")) - len(line[:c].rstrip()) >= 2 for line in inside)
         if c > 0 and e < width and len(inside) >= 2 and sum(line[c - 1 : e + 1].count("  ") > 0 for line in inside) * 2 >= len(inside) \
-                and max(starts, ends) * 2 >= len(inside):
+                and (max(starts, ends) * 2 >= len(inside) or right):
             cuts.append((c, e))
         c = e
     if not cuts:
@@ -188,6 +208,12 @@ def aligned_to_pipes(text: str) -> str:
     | DAX | 25,100 | 24,300 |
     | FTSE | 8,690 | 8,420 |
     End.
+    >>> print(aligned_to_pipes("  Ticker   Net flow\n  ------   --------\n  IBIT       +245.6\n  FBTC        +88.2\n  ------   --------\n  TOTAL      +333.8"))
+    | Ticker | Net flow |
+    |---|---|
+    | IBIT | +245.6 |
+    | FBTC | +88.2 |
+    | TOTAL | +333.8 |
     >>> aligned_to_pipes("It rose.  Then it fell.\nA second  line of prose.")
     'It rose.  Then it fell.\nA second  line of prose.'
     """
@@ -199,10 +225,11 @@ def aligned_to_pipes(text: str) -> str:
 
     def close() -> None:
         nonlocal pos
-        if len(block) >= 2:
-            rows = [_GAP.split(m.group().strip()) for m in block]
+        lines = [m.group() for m in block if not _DASH_ROW.fullmatch(m.group())]  # (rules under the header, over a total)
+        if len(lines) >= 2:
+            rows = [_GAP.split(line.strip()) for line in lines]
             if not _rows_fit(rows):
-                rows = _aligned_cells([m.group() for m in block]) or rows
+                rows = _padded(rows) if _rows_fit(_padded(rows)) else _aligned_cells(lines) or rows
             width = len(rows[1])
             if _rows_fit(rows):
                 if len(rows[0]) == width - 1:
@@ -328,4 +355,7 @@ def normalize_text(text: str, *, markdown: bool = True) -> str:
     if markdown:
         text = strip_markdown(text)
     text = reduce_json_fragments(text)
-    return unwrap_lines(collapse_whitespace(aligned_to_pipes(text)))
+    text = aligned_to_pipes(text)
+    if markdown and _TABLE_RULE_GATE.search(text):  # a table's rules left where no table was read: gone, as other rules are
+        text = _TABLE_RULE_LINE.sub("", text)
+    return unwrap_lines(collapse_whitespace(text))
