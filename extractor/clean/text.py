@@ -148,7 +148,8 @@ def _padded(rows: list[list[str]]) -> list[list[str]]:
     ['TOTAL', '', '+256.5']
     """
     width = len(rows[0])
-    return [rows[0]] + [r[:1] + [""] * (width - len(r)) + r[1:] if 2 <= len(r) < width and all(_FIGURE_CELL.fullmatch(c) for c in r[1:]) else r
+    return [rows[0]] + [r[:1] + [""] * (width - len(r)) + r[1:]
+                        if 2 <= len(r) < width and not any(ch.isdigit() for ch in r[0]) and all(_FIGURE_CELL.fullmatch(c) for c in r[1:]) else r
                         for r in rows[1:]]
 
 
@@ -229,7 +230,8 @@ def aligned_to_pipes(text: str) -> str:
         if len(lines) >= 2:
             rows = [_GAP.split(line.strip()) for line in lines]
             if not _rows_fit(rows):
-                rows = _padded(rows) if _rows_fit(_padded(rows)) else _aligned_cells(lines) or rows
+                cells = _aligned_cells(lines)
+                rows = cells if cells and _rows_fit(cells) else _padded(rows)
             width = len(rows[1])
             if _rows_fit(rows):
                 if len(rows[0]) == width - 1:

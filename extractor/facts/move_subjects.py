@@ -1126,7 +1126,7 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
 # "the other", "the rival", "the second": those point to another asset than the one named before)
 # "the Paris-listed leather goods ": a determiner and one to three modifiers, lower case or a place
 # joined to a participle ("Paris-listed", "U.S.-based")
-_MODIFIED_REFERENCE = re.compile(r"(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?!(?:other|rival|second|third|latter|former|new|same)\b)"
+_MODIFIED_REFERENCE = re.compile(r"(?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)\s+(?!(?:other|rival|second|third|latter|former|new|same)\b)"
                                  r"(?:(?:[a-z][a-z-]*|[A-Z][\w.]*-[a-z]+ed)\s+){1,3}")
 # "the ", "the Nasdaq-listed ": the same with no modifier too, before a noun that describes a company
 _COMPANY_REFERENCE = re.compile(_MODIFIED_REFERENCE.pattern.replace("{1,3}", "{0,3}"))
@@ -1181,7 +1181,7 @@ def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
         return Found((name,), how)
     poss = _POSSESSOR.fullmatch(fd.text, ph.start, head.start)
     if poss is not None:  # "the exchange's shares": the company a descriptive noun refers back to
-        return _described(pl, poss.group("noun"), "stock" if head.lower in ("shares", "share", "stock") else "any", ph.start, ph.end)
+        return _described(pl, poss.group("noun"), "stock" if head.lower in _SHARE_HEADS else "any", ph.start, ph.end)
     if not _DETERMINERS.fullmatch(fd.text, ph.start, head.start) and not _MODIFIED_REFERENCE.fullmatch(fd.text, ph.start, head.start):
         return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")  # "import prices", "miner shares": not a reference back
     comp = re.match(r"\s+(?:of|in|for)\s+(?=\w)", fd.text[head.end : ph.end])
@@ -1190,10 +1190,12 @@ def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
         if rest in subject_cues().anaphor_of:
             return _anaphor(pl, subject_cues().anaphor_of[rest], ph.start, ph.end)
         return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")
-    kind = "stock" if head.lower in ("shares", "share", "stock") else "crypto" if head.lower in ("token", "coin") \
+    kind = "stock" if head.lower in _SHARE_HEADS else "crypto" if head.lower in ("token", "coin") \
         else subject_cues().anaphor_of.get(f"the {head.lower}", "any")
     return _anaphor(pl, kind, ph.start, ph.end)
 
+
+_SHARE_HEADS = frozenset({"shares", "share", "stock", "adrs", "adr", "adss"})  # what a company's shareholders hold
 
 # "MSCI's ", "S&P Dow Jones's ": an index provider's possessive (one to three capitalised words) opening the phrase
 _PROVIDER = re.compile(r"(?P<owner>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})['’]s\s+(?=\S)")
