@@ -425,7 +425,10 @@ def _org_names(fd: FinDoc, surnames: list[_Raw], ents: list[_Ent], starts: list[
     org_labels = {e.name.lower() for e in ents if e.label == "ORG"} - {r.name.lower() for r in surnames}
     person_labels = {e.name.lower() for e in ents if e.label == "PERSON"}
     named_orgs = {clean_name(m.group("name")).lower() for m in _scan(lex().org_head, starts, fd.text)}
-    return frozenset((org_labels - person_labels) | named_orgs)
+    # a name written where a post is held ("an analyst at Brecken Hale"): the firm's, wherever else it stands
+    employers = {e.name.lower() for e in ents if e.name and " " in e.name
+                 and _AT_FIRM_BEFORE.search(fd.text, max(0, e.start_char - EMPLOYER_REACH), e.start_char)}
+    return frozenset((org_labels - person_labels) | named_orgs | employers)
 
 
 def _in_quote_marks(text: str, start: int, end: int) -> bool:
@@ -447,8 +450,8 @@ def _entity_people(fd: FinDoc, org_names: frozenset[str], ents: list[_Ent], empl
         if not name or not is_person_name(name, org_names) or _in_quote_marks(fd.text, ent.start_char, ent.end_char):
             continue
         start = ent.start_char + max(ent.text.find(name), 0)
-        if start in employers:
-            continue
+        if start in employers or _AT_FIRM_BEFORE.search(fd.text, max(0, start - EMPLOYER_REACH), start):
+            continue  # (a firm a post is held at: "head of research at crypto fund *Sable Ridge*")
         if _INITIAL.match(name) and _PLACE_BEFORE.search(fd.text, max(0, start - 8), start):
             continue  # "wrote in a thread on X. Traders at ...": a platform at a sentence end, not an initial
         out.append(_Raw(start, start + len(name), name))
@@ -460,6 +463,8 @@ _PLACE_BEFORE = re.compile(r"(?<![\w-])(?:on|via|at|from|to|in)\s+$")
 # "at", "at the", "at Frankfurt-based": a role noun after it names the kind of firm a post is held at
 _EMPLOYER_BEFORE = re.compile(r"(?<![\w-])at\s+(?:(?:the|a|an)\s+)?(?:[\w-]+-based\s+|[a-z][\w-]*\s+)?$")
 EMPLOYER_REACH = 48  # characters before a role noun searched for "at"
+# "at ", "at crypto fund ", "at the Zurich-based asset manager ": a name right after is the firm a post is held at
+_AT_FIRM_BEFORE = re.compile(r"(?<![\w-])at\s+(?:(?:the|a|an)\s+)?(?:[\w-]+-based\s+)?(?:[a-z][\w-]*\s+){0,3}$")
 
 
 def _employer_position(text: str, m: re.Match) -> bool:
