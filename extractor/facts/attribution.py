@@ -144,8 +144,18 @@ def _noun_after() -> re.Pattern:
 
 def _modifies_noun(fd: FinDoc, a: AssetMention) -> bool:
     """Whether the coin or commodity mention ``a`` modifies a company noun after it ("one of the largest
-    listed bitcoin miners, were indicated 7.9% lower at $11.42"): not the asset a figure is about."""
+    listed bitcoin miners, were indicated 7.9% lower at $11.42"), or the index mention ``a`` names a
+    listing's venue ("in their Nasdaq debut", "a NYSE-listed miner"): not the asset a figure is about."""
+    if a.asset.kind == "index":
+        return venue_after().match(fd.text, a.end) is not None
     return a.asset.kind in ("crypto", "commodity") and _noun_after().match(fd.text, a.end) is not None
+
+
+@compiled
+def venue_after() -> re.Pattern:
+    """Right after an index or exchange name: a noun that makes it a listing's venue (``move_lexicon``
+    venue_nouns: "Nasdaq *debut*"), or "-listed", "-traded"."""
+    return re.compile(rf"(?:[ ](?:{alternation(lexicon('move_lexicon').venue_nouns)})(?![\w-])|-(?:listed|traded|quoted)\b)")
 
 
 @compiled

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation, words
 from extractor.facts import grammar, speakers
-from extractor.facts.attribution import object_marker
+from extractor.facts.attribution import object_marker, venue_after
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.entities import describes_company, words as entity_words
 from extractor.facts.windows import Row, clause_before, row_asset, table_row
@@ -443,7 +443,8 @@ def referent(pl: Place, kind: str, at: int) -> Mention | None:
         pool += _company_openers(pl.fd, lo, pl.sent.start_char)
     text = pl.fd.text
     # (not an asset word that modifies a company noun: "as gold miners pushed it higher. It has gained 18.6%")
-    pool = [m for m in pool if m.kind in kinds and m.end <= at and not c.modifies_company.match(text, m.end)]
+    pool = [m for m in pool if m.kind in kinds and m.end <= at and not c.modifies_company.match(text, m.end)
+            and not (m.kind == "index" and venue_after().match(text, m.end))]  # (not "in their Nasdaq debut")
     if pool:
         free = [m for m in pool if not c.object_marker.search(text[max(0, m.start - cfg.object_reach) : m.start])]
         best = max(free or pool, key=lambda m: (m.start, m.how != "name"))

@@ -85,6 +85,9 @@ class MoveLexicon(Lexicon):
                                                    "is ('Nikkei *share* average', 'Kospi *benchmark* index'; not 'equal-weight')")
     group_heads: Phrases = Field(description="head nouns that, with any words before them, name a group of assets that moves ('the "
                                              "gaming *sector*', 'the memecoin *segment*'); alone they name nothing")
+    venue_nouns: Phrases = Field(default_factory=lambda: ["debut"], description="nouns after an index or exchange name that make it "
+                                 "the venue of a listing, not what moved or is priced ('their *Nasdaq debut*', 'a *NYSE listing*'); "
+                                 "'-listed' and '-traded' after the name too")
     sector_names: Phrases = Field(default_factory=lambda: ["utilities"], description="lower-case names of market sectors that, as the "
                                   "subject of a move, name the group that moved ('*utilities* fell 1.3%', '*real estate* lost 0.9%', "
                                   "'*autos* fell 1.4%'), alone or before 'stocks', 'shares', 'sector', 'index' or 'names'")
