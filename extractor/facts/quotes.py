@@ -695,6 +695,8 @@ class Quotes:
                 name = running.at(p.start) or self.last_person(p.start)
                 if (fresh := self.introduced_before(p.start, running)) is not None:
                     name = fresh  # "I also spoke to Lena Okafor, a fund manager. She was blunt:"
+                elif (acting := self.acting_before(p.start, running)) is not None:
+                    name = acting  # "Quintero picked the yield; Lindqvist picked the flows. '...,' he said"
                 if name is not None and word is not None and self.genders.get(name, word) not in (word, "?") \
                         and not self._named_near(name, p.start):
                     name = self.last_person(p.start, other=self.genders.get(name))  # "she said" of one, "he said" of another
@@ -748,6 +750,21 @@ class Quotes:
                 return m.name
         return None
 
+    def acting_before(self, pos: int, running: Running) -> str | None:
+        """The person a he/she at ``pos`` refers to when the last person named before it, in its
+        sentence or the one before and after the last speaker event, is the subject of a verb there
+        ("Lindqvist picked the ETF flow tally. “...,” he said"): the one who last did something,
+        not the running speaker. ``None`` otherwise."""
+        fd = self.fd
+        sent = fd.sentence_at(pos)
+        lo = fd.sentence_at(max(0, sent.start_char - 1)).start_char
+        event = running.last(pos)
+        for m in reversed(speakers.people(fd).within(lo, pos)):
+            if (event is not None and m.start <= event.pos) or self.inside(m.start, m.end) or self.lines.is_heading(m.start):
+                return None
+            return m.name if _ACTING.match(fd.text, m.end) else None
+        return None
+
     @lazy
     def _first_mention(self) -> dict[str, int]:
         """Person -> where the article first names them."""
@@ -788,6 +805,10 @@ class Quotes:
         if text[v.end : cand.start].strip():
             return False
         return not re.search(r"[”\"’'][,.?!]?\s*\Z|[,.?!][”\"’']\s*\Z", text[max(0, v.start - 4) : v.start])
+
+
+# after a name: a verb in the past or present tense, the name the subject of its clause ("Lindqvist *picked*")
+_ACTING = re.compile(r"[ \t]+(?!(?:is|was|has|says|said|added|told|noted)\b)[a-z]{3,}(?:ed|es)\b")
 
 
 def nearest(qs: Quotes, cands: list[Speaker], verbs: list[Cue], reach: int) -> Hit | None:
