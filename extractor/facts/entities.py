@@ -260,7 +260,8 @@ def _called_token_re() -> re.Pattern:
 @compiled
 def _index_re() -> re.Pattern:
     heads = "|".join(sorted(words().index_heads))
-    return re.compile(rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&)){{1,5}}[ ](?:{heads}))\b")
+    first = _WORD.replace("[A-Z][\\w&.'’+-]*", "[A-Z][\\w&.'’+-]*(?:/[A-Z][\\w&.'’+-]*)?", 1)  # "S&P/TSX Global Mining index"
+    return re.compile(rf"(?P<name>{first}(?:[ ](?:{_WORD}|&)){{1,5}}[ ](?:{heads}))\b")
 
 
 @compiled

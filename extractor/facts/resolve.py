@@ -184,8 +184,8 @@ def _apply_claims(cands: list[Candidate], outcomes: dict[int, Outcome]) -> None:
     for i, c in enumerate(cands):
         o = outcomes[i]
         cl = claims.get((c.start, c.end))
-        if cl is None or o.status != "fact" or not c.weak_asset or cl.owns(c.fact.asset):
-            continue
+        if cl is None or o.status != "fact" or not c.weak_asset or (cl.owns(c.fact.asset) and _instrument(cl.asset) in (frozenset(), _instrument(c.fact.asset))):
+            continue  # (one asset: kept; but "gold futures" claims a price of "gold" or "spot gold" found only near)
         outcomes[i] = replace(o, rule=CLAIM_RULE.id, claimed=c.fact.model_copy(update={"asset": cl.asset}),
                               note=f"{CLAIM_RULE.id}: {c.fact.asset} -> {cl.asset} (the fact keeps its rule, {c.rule})")
 
