@@ -482,6 +482,8 @@ def level_cells(fd: FinDoc) -> dict[int, LevelCell]:
                 running = section_asset(fd, table.start)
                 topic = running.mention if running is not None else dominant_asset(fd)
                 by_column = [topic if cues().table_value_header.search(fd.text, a, b) else None for a, b in header[1:]]
+            if cues().table_value_header.search(fd.text, *header[0]) and not any(c[0] for c in columns):
+                _figure_first_rows(fd, table, by_column, out)  # "| Level | Type | Why |" over "| 19,520 | Support | 50-day MA |"
             for row in table.rows[1:]:
                 if len(row) != len(header):
                     continue
@@ -506,6 +508,29 @@ def level_cells(fd: FinDoc) -> dict[int, LevelCell]:
 # between two levels of one cell: a slash, semicolon or "or", or a comma and a space (not a thousands separator),
 # before a figure ("68,900 / 65,000", "1.52; 1.60", "$73,000 or $75,400")
 _CELL_SEPARATOR = re.compile(r"(?:[ \t]*[/;][ \t]*|,[ \t]+|[ \t]+or[ \t]+)(?=\$?\d)")
+
+
+def _figure_first_rows(fd: FinDoc, table, by_column: list, out: dict[int, LevelCell]) -> None:
+    """A table of one asset's levels with the levels first ("| Level | Type | Why it matters |" over "|
+    19,520 | Support | 50-day moving average |"): a row whose first cell is a figure and another cell
+    names a kind ("Support", "Pivot") is that kind of level of the section's or article's asset."""
+    running = section_asset(fd, table.start)
+    topic = running.mention if running is not None else dominant_asset(fd)
+    if topic is None:
+        return
+    for row in table.rows[1:]:
+        if len(row) < 2 or not _FIGURE_CELL.fullmatch(fd.text, *row[0]):
+            continue
+        labels = [_label_kind(fd.text[a:b]) for a, b in row[1:]]
+        named = next((kind for is_level, kind in labels if is_level), "none")
+        if named == "none":
+            continue
+        a, b = row[0]
+        a += len(fd.text[a:b]) - len(fd.text[a:b].lstrip())
+        out[a] = LevelCell(a, b, named, topic)
+
+
+_FIGURE_CELL = re.compile(r"\s*[$€£]?\d[\d,.]*\s*")
 
 
 def level_cell(fd: FinDoc, start: int) -> LevelCell | None:
