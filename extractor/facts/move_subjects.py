@@ -518,6 +518,38 @@ def _company_description(pl: Place, start: int, end: int) -> Found | None:
     return _described(pl, last.group(1), "stock", start, end, latest=True)
 
 
+_FORMER_LATTER = re.compile(r"(?:[Tt]he\s+)?(?P<which>former|latter)", re.IGNORECASE)
+_AND_BETWEEN = re.compile(r"\s*,?\s+(?:and|&)\s+(?:the\s+)?")
+
+
+def _former_latter(pl: Place, start: int, end: int) -> Found | None:
+    """"the former" / "the latter" at ``start:end``: the first or the second of the last two things
+    named as "A and B" (assets, or sectors named alone) in its sentence or the one before ("Gold and
+    bitcoin ... have parted ways. The former has gained 14%"; "Utilities and homebuilders were hit
+    hardest, the latter losing 6.2%"); ``None`` for another phrase."""
+    fd = pl.fd
+    m = _FORMER_LATTER.fullmatch(fd.text, start, end)
+    if m is None:
+        return None
+    lo = _sentence_back(fd, pl.sent, 1, False)
+    items = list(mentions(fd).within(lo, start))
+    items += [Mention(s.start("name"), s.end("name"), s.group("name"), "name") for s in _sector_scan().finditer(fd.text, lo, start)]
+    items.sort(key=lambda x: (x.start, -x.end))
+    for a, b in zip(reversed(items[:-1]), reversed(items[1:])):
+        if a.end <= b.start and _AND_BETWEEN.fullmatch(fd.text, a.end, b.start):
+            pick = a if m.group("which").lower() == "former" else b
+            subject = pick.key if pick.key and pick.kind != "crypto" and pick.how != "name" else pick.subject  # (as ``_anaphor`` names it)
+            return Found((Mention(start, end, subject, "anaphor", pick.kind, pick.key),),
+                         f"{fd.text[start:end]!r} of {a.subject!r} and {b.subject!r}")
+    return Found((), f"{fd.text[start:end]!r}: no 'A and B' named before it")
+
+
+@compiled
+def _sector_scan() -> re.Pattern:
+    """The sector names of ``sector_names`` anywhere in a text, as whole words."""
+    return re.compile(rf"(?<![\w-])(?:{subject_cues().sector.pattern})(?![\w-])", re.IGNORECASE)
+
+
 _JOINED_BEFORE = re.compile(r"(?<![,;])\s(?:and|&)\s+$")  # a name's "and", not a clause's ", and"
 
 
@@ -849,6 +881,8 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
         return described
     if (sector := _sector(pl, start, end)) is not None:  # "utilities fell the most"
         return sector
+    if (pick := _former_latter(pl, start, end)) is not None:  # "Gold and bitcoin ... The former has gained 14%"
+        return pick
     if _quantity_end(text) or _quantity_lead(text):
         return Found((), "a quantity", quantity=text)
     one = _single(pl, start, end)
@@ -1086,6 +1120,8 @@ def phrase_found(pl: Place, parse: Parse, ph: Phrase, conjoined: bool = False) -
                     return Found((name,), f"the parse's {ph.role}")
     if (sector := _sector(pl, ph.start, ph.end)) is not None:  # "utilities fell the most, shedding 1.3%"
         return sector
+    if (pick := _former_latter(pl, ph.start, ph.end)) is not None:
+        return pick
     if head.lower in c.group_heads:  # "the gaming sector", "the artificial intelligence (AI) sector"
         words_ = re.sub(r"^(?:the|a|an|its|their|this|that)\s+", "", full[: head.end - ph.start], flags=re.IGNORECASE).strip()
         if len(words_) > len(head.text):
