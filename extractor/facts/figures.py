@@ -89,7 +89,8 @@ def figure_context() -> FigureContext:
         past_motion=Caseless(rf"\b(?:{alt(ctx.past_motion_patterns)})\b"),
         # the two patterns anchored at the end of the words before a figure (tried from every
         # position) scan a lower-cased copy, and not at all without a word every match needs
-        not_left=Caseless(rf"\b(?:{alt(ctx.not_a_price_left_patterns)})\b[^$\d]{{0,45}}$"),
+        # (a year between the cue and the figure does not end the cue's reach: "cost guidance for 2026 to a range of $X")
+        not_left=Caseless(rf"\b(?:{alt(ctx.not_a_price_left_patterns)})\b(?:[^$\d]|(?<![\d.,])(?:19|20)\d\d(?![\d.,%])){{0,45}}$"),
         not_right=re.compile(rf"^\s*(?:{alt(ctx.not_a_price_right_patterns)})\b", flags),
         traded_left=Caseless(rf"\b(?:{alt(ctx.traded_left_patterns)})\s+(?:(?:roughly|about|nearly|around|just)\s+)?$"),
         traded_right=re.compile(rf"^\s*(?:{alt(ctx.traded_right_patterns)})\b", flags),
