@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, replace
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import counter_side, fx_pair, grounding, is_dollar
+from extractor.facts.attribution import counter_side, fx_pair, grounding, is_dollar, quoted_in_dollars
 from extractor.facts.candidates import Candidate, Claim
 from extractor.facts.component import Proposal
 from extractor.facts.doc import FinDoc, Percent, Sentence
@@ -839,6 +839,15 @@ PAIR_REACH = 80  # characters after the percent where the quote that names a cur
 
 
 def _pair(fd: FinDoc, s: Mention, sent: Sentence, p: Percent) -> str | None:
+    """``_pair_quoted``, but never "X/USD" for a currency markets quote per dollar: "the yen weakened
+    1.1% against the greenback" moved USD/JPY the other way, and the yen keeps its name."""
+    pair = _pair_quoted(fd, s, sent, p)
+    if pair is not None and pair.endswith("/USD") and pair.split("/")[0] not in quoted_in_dollars():
+        return None
+    return pair
+
+
+def _pair_quoted(fd: FinDoc, s: Mention, sent: Sentence, p: Percent) -> str | None:
     """A currency's move named by its pair, when the sentence quotes it against another currency
     between the subject and ``PAIR_REACH`` characters past the percent ("The euro eased 0.2% to
     $1.0714": EUR/USD; "The dollar added 0.3% to 0.9121 Swiss franc": USD/CHF; "the dollar was last at
