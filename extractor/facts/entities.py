@@ -130,6 +130,8 @@ _PLACE_THEN_NAME = re.compile(
     rf"(?:[A-Z][\w]*(?:[ ][A-Z][\w]*)?-based[ ]|(?:[A-Z][a-z]+[ ]){{0,2}}[A-Z][a-z]+['\u2019]s[ ])?"  # "Chicago-based", "North Chicago's"
     rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&|of)){{1,3}})[ ](?P<next>[a-z]+)")
 ANTECEDENT_READ = 400  # characters before a share anaphor read for the sentence before it
+#: after a comma, a share anaphor whose owner opens the same sentence ("Acme Corp beat forecasts, its stock rising 4%")
+_SAME_SENTENCE_ANAPHORS = (", its stock", ", its shares", ", its share price", ", with its shares", ", its stock price")
 
 
 @compiled
@@ -791,16 +793,28 @@ class Registry:
             if cut < 0 and lo > 0:
                 continue
             start = 0 if cut < 0 else cut + (1 if text[cut] == "\n" else 2)
-            m = _PLACE_THEN_NAME.match(text, start, q)
-            if m is None or m.group("next") in reporting_words():
+            self._opening_company(start, q)
+        for q in find_all(text, _SAME_SENTENCE_ANAPHORS):  # "Halden Photonics bucked the trend, its stock rising 1.2%"
+            lo = max(0, q - ANTECEDENT_READ)
+            cut = max(text.rfind(". ", lo, q), text.rfind("! ", lo, q), text.rfind("? ", lo, q), text.rfind("\n", lo, q))
+            if cut < 0 and lo > 0:
                 continue
-            name = clean_name(m.group("name"), w, self.lower_words)
-            toks = name.split(" ") if name else []
-            if len(toks) < 2 or toks[-1] in w.not_asset_heads or toks[0].lower() in w.not_names \
-                    or " ".join(toks[:2]).lower() in w.not_names or canonical_asset(name) is not None \
-                    or any(canonical_asset(t) for t in toks):
-                continue
-            self._add(name, None, "stock")
+            self._opening_company(0 if cut < 0 else cut + (1 if text[cut] == "\n" else 2), q)
+
+    def _opening_company(self, start: int, hi: int) -> None:
+        """Register the two to four capitalised words opening the sentence at ``start`` (before ``hi``,
+        before a lower-case word that is no reporting verb) as a listed company."""
+        w = self.w
+        m = _PLACE_THEN_NAME.match(self.text, start, hi)
+        if m is None or m.group("next") in reporting_words():
+            return
+        name = clean_name(m.group("name"), w, self.lower_words)
+        toks = name.split(" ") if name else []
+        if len(toks) < 2 or toks[-1] in w.not_asset_heads or toks[0].lower() in w.not_names \
+                or " ".join(toks[:2]).lower() in w.not_names or canonical_asset(name) is not None \
+                or any(canonical_asset(t) for t in toks):
+            return
+        self._add(name, None, "stock")
 
     @property
     def company_words(self) -> frozenset[int]:
