@@ -43,7 +43,7 @@ SCALE = r"(?:[Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|[Ll]akhs?|[Cc]rores?|
 CURRENCY = r"(?:(?<![A-Za-z])(?:US|CA|C|AU|A|NZ|HK|NT|MX|S|R)\$|\$|€|£|¥|₹|₩)"  # "S$" only as a word of its own
 # codes and words written after the figure ("1.2 billion USD", "500 euros", "2,000 USDT", "85 pence")
 CURRENCY_AFTER = (r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|SEK|NOK|DKK|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|cents?|"
-                  r"yen|yuan|renminbi|rupees|francs|won|kronor|(?:Swedish|Norwegian|Danish)[ ]crowns)")
+                  r"yen|yuan|renminbi|rupees|francs|won|kronor|Swedish[ ]crowns|Norwegian[ ]crowns|Danish[ ]crowns)")  # (flat: a nested group scans slower)
 CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR|SEK|NOK|DKK|Rs\.?)"  # "Rs 2,948.60": Indian rupees
 
 FRACTION = r"[1357]/8|[13]/4|1/2"  # eighths, quarters and halves written after a figure ("5-1/2%", "$5.61-1/4")
