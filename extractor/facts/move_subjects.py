@@ -128,6 +128,7 @@ class SubjectCues:
     named_heads: frozenset[str]  # "index", "fund": with words before them they name an asset
     index_descriptors: frozenset[str]  # "share" in "Nikkei share average": the words do not change the index
     group_heads: frozenset[str]  # "sector": with any words before it, it names a group ("the gaming sector")
+    share_heads: frozenset[str]  # what a company's shareholders hold ("shares", "stock", "ADRs"; and "share"), lower case
     sector: re.Pattern  # a sector named alone as what moved ("utilities", "the autos index", "Bank stocks")
 
 
@@ -193,6 +194,7 @@ def subject_cues() -> SubjectCues:
         owner_heads=frozenset(w.lower() for w in owners) - frozenset(w.lower() for w in lx.named_heads),
         named_heads=frozenset(w.lower() for w in lx.named_heads),
         group_heads=frozenset(w.lower() for w in lx.group_heads),
+        share_heads=frozenset({"share"} | {w.lower() for w in lx.share_nouns}),
         sector=re.compile(rf"(?:the\s+)?(?P<name>(?:{alternation(lx.sector_names)})(?:\s+(?:stocks|shares|sector|index|sub-index|subindex|names))?)",
                           re.IGNORECASE),
         index_descriptors=frozenset(w.lower() for w in lx.index_descriptors),
@@ -518,7 +520,7 @@ def _company_description(pl: Place, start: int, end: int) -> Found | None:
     return _described(pl, last.group(1), "stock", start, end, latest=True)
 
 
-_FORMER_LATTER = re.compile(r"(?:[Tt]he\s+)?(?P<which>former|latter)", re.IGNORECASE)
+_FORMER_LATTER = re.compile(r"(?:the\s+)?(?P<which>former|latter)", re.IGNORECASE)
 _AND_BETWEEN = re.compile(r"\s*,?\s+(?:and|&)\s+(?:the\s+)?")
 
 
@@ -1218,7 +1220,7 @@ def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
         return Found((name,), how)
     poss = _POSSESSOR.fullmatch(fd.text, ph.start, head.start)
     if poss is not None:  # "the exchange's shares": the company a descriptive noun refers back to
-        return _described(pl, poss.group("noun"), "stock" if head.lower in _SHARE_HEADS else "any", ph.start, ph.end)
+        return _described(pl, poss.group("noun"), "stock" if head.lower in subject_cues().share_heads else "any", ph.start, ph.end)
     if not _DETERMINERS.fullmatch(fd.text, ph.start, head.start) and not _MODIFIED_REFERENCE.fullmatch(fd.text, ph.start, head.start):
         return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")  # "import prices", "miner shares": not a reference back
     comp = re.match(r"\s+(?:of|in|for)\s+(?=\w)", fd.text[head.end : ph.end])
@@ -1227,12 +1229,11 @@ def _owned(pl: Place, ph: Phrase, inside: list[Mention]) -> Found:
         if rest in subject_cues().anaphor_of:
             return _anaphor(pl, subject_cues().anaphor_of[rest], ph.start, ph.end)
         return Found((), f"{fd.text[ph.start:ph.end]!r} names no asset")
-    kind = "stock" if head.lower in _SHARE_HEADS else "crypto" if head.lower in ("token", "coin") \
+    kind = "stock" if head.lower in subject_cues().share_heads else "crypto" if head.lower in ("token", "coin") \
         else subject_cues().anaphor_of.get(f"the {head.lower}", "any")
     return _anaphor(pl, kind, ph.start, ph.end)
 
 
-_SHARE_HEADS = frozenset({"shares", "share", "stock", "adrs", "adr", "adss"})  # what a company's shareholders hold
 
 # "MSCI's ", "S&P Dow Jones's ": an index provider's possessive (one to three capitalised words) opening the phrase
 _PROVIDER = re.compile(r"(?P<owner>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})['’]s\s+(?=\S)")
