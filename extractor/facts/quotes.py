@@ -1004,6 +1004,33 @@ class Said:
         return m.group("name") if speakers.role_after(fd.text, e) or speakers.signed_role(fd.text, e) else None
 
 
+    @lazy
+    def named_after(self) -> str | None:
+        """A person the sentence right after a standalone quote names as the one whose words they were:
+        '“...”' then 'That was the assessment of Ann Lee, a partner at ...', 'So said Ann Lee', 'That is
+        how Ann Lee put it'; the name counts when the article knows the person or a role follows it."""
+        if not self.standalone:
+            return None
+        fd = self.qs.fd
+        m = _NAMED_AFTER.match(fd.text, self.q.close + 1, min(len(fd.text), self.q.close + 1 + NAMED_AFTER_REACH))
+        if m is None:
+            return None
+        s, e = m.span("name")
+        known = [p for p in speakers.people(fd).within(s, s + speakers.NAME_CHARS) if p.start == s]
+        if known:
+            return known[0].name
+        return m.group("name") if speakers.role_after(fd.text, e) else None
+
+
+NAMED_AFTER_REACH = 200  # characters after a quote's closing mark read for "That was the view of Ann Lee"
+_NAMED_AFTER = re.compile(
+    r"[ \t]*\n?[ \t]*\n?[ \t]*(?:"
+    r"(?:That|This|Those|Such)[ \t]+(?:was|is|were|are)[ \t]+(?:the[ \t]+)?(?:\w+[ \t]+)?"
+    r"(?:assessment|view|verdict|take|reaction|warning|message|conclusion|argument|words?|reading|judg(?:e)?ment)[ \t]+of[ \t]+"
+    r"|So[ \t]+(?:said|says)[ \t]+"
+    r"|(?:That|This)[ \t]+(?:was|is)[ \t]+how[ \t]+(?=[A-Z]\w+(?:[ \t]+[A-Z][\w'’.-]+){1,3}[ \t]+(?:put|saw|described|framed|summed)\b))"
+    r"(?P<name>[A-Z][\w'’.-]+(?:[ \t]+[A-Z][\w'’.-]+){1,3})")
+
 # after a quote's closing mark: the same line or the next (a blockquote's ">" kept), a dash, then a name of two to four
 # capitalised words ending the line or followed by a comma or bracket
 _SIGNATURE = re.compile(r"[ \t]*(?:\n[ \t>]*)?[—–-]{1,2}[ \t]*(?P<name>[A-Z][\w'’.-]+(?:[ \t]+[A-Z][\w'’.-]+){1,3})(?=[ \t]*(?:[,(]|\n|\Z))")
@@ -1018,6 +1045,9 @@ SPEAKER = Table("quote.speaker", [
          "the move as “...”\", \"Ann Lee took to X: “...”\")", lambda s: not s.verbs and s.subject),
     Rule("quote.speaker.signature", "no reporting verb: a person signing the quote with a dash on the line after it ('“...”' / "
          "'— Ann Lee, head of research')", lambda s: not s.verbs and s.signature),
+    Rule("quote.speaker.named_after", "no reporting verb: a quote standing alone whose next sentence names whose words they "
+         "were ('“...”' then 'That was the assessment of Ann Lee, a partner at ...', 'So said Ann Lee')",
+         lambda s: not s.verbs and s.named_after),
     Rule("quote.speaker.running", "no reporting verb: a quote standing as whole sentence(s), or long enough not to be a "
          "scare quote, is the running speaker's", lambda s: not s.verbs and (s.standalone or s.long) and s.running_speaker),
 ])
