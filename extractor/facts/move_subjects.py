@@ -1431,14 +1431,27 @@ def listed(fd: FinDoc, names: list[Mention]) -> bool:
 
 
 
+_VERB_AFTER_PLURAL = re.compile(r"\s+(?:were|are|have|had|both|each|all|[a-z]+ed)\b")
+
+
 def plural_referents(pl: Place, n: int) -> tuple[Mention, ...]:
     """The ``n`` names a plural subject ("they", "the three coins") refers to: the latest list of
     names that moved one percent each, in this sentence's ``running_sents`` before; else ``()``."""
     s, e = clause_subject_span(pl, pl.anchor)
-    if e <= s or not subject_cues().plural.fullmatch(pl.fd.text[s:e].strip()):
-        return ()
+    span = pl.fd.text[s:e].strip()
+    m = subject_cues().plural.match(span) if e > s else None
+    if m is None or not (m.end() == len(span) or _VERB_AFTER_PLURAL.match(span, m.end())):
+        return ()  # (the plural, whole or before its verb: "the two benchmarks were on track for")
     run = pl.run
-    if len(run.listed) != n:
-        return ()
     lo = _sentence_back(pl.fd, pl.sent, pl.config.running_sents, True)
-    return run.listed if run.listed[0].start >= lo else ()
+    if len(run.listed) == n and run.listed[0].start >= lo:
+        return run.listed
+    # else the last n distinct assets the sentences before named ("Brent fell 1.3%. WTI dipped 1.1%. Over the
+    # week, the two benchmarks were on track for declines of 4.2% and 3.9%, respectively")
+    recent: list[Mention] = []
+    for m in reversed(mentions(pl.fd).within(lo, pl.sent.start_char)):
+        if m.how == "asset" and all((m.key or m.subject) != (r.key or r.subject) for r in recent):
+            recent.insert(0, m)
+            if len(recent) == n:
+                return tuple(recent)
+    return ()
