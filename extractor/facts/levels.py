@@ -33,7 +33,8 @@ from statistics import median
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import SCALE_TIGHT, AssetChoice, asset_for, dominant_asset, grounding, near_price, price_like, quoted_in_dollars, rescaled, section_asset
+from extractor.facts.attribution import (PER_DOLLAR, SCALE_TIGHT, AssetChoice, asset_for, dominant_asset, grounding, near_price, price_like,
+                                         quoted_in_dollars, rescaled, section_asset)
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence
@@ -81,6 +82,7 @@ class Cues:
     target_after: re.Pattern  # " is next"
     moving_average: Caseless  # "the 100-day EMA ("
     described_as: re.Pattern  # ", which is regarded as"
+    describing: re.Pattern  # "regard " before the figure (then "as" after it)
     connector: re.Pattern  # " and ", "-", " or even "
     bare_number: PrefixScan  # 6,300 not followed by a unit (scanned from digit to digit)
     trading: re.Pattern  # "trades near ", "changing hands at ": a traded price follows
@@ -151,6 +153,7 @@ def cues() -> Cues:
         described_as=re.compile(
             rf"^,?\s*(?:which|that)\s+(?:(?:is|was|has\s+been|are|were|could|would|may|might|will|can|should)\s+)?"
             rf"(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b", flags),
+        describing=re.compile(rf"\b{lit(lv.describing_verbs)}\s+(?:(?:the|a|an)\s+)?$", flags),
         connector=re.compile(
             rf"^\s*(?:,\s*)?(?P<conn>{alt(lv.connector_patterns)})\s*(?:the\s+)?(?:{ma})?\s*\(?\s*$", flags),
         # a number not inside a money figure, ticker or date (5,800 / 100.42 / 6147), not followed by a unit
@@ -932,6 +935,14 @@ CLAUSE_BLOCKERS = Table("level.blocked", [
 ])
 
 
+_AS_AFTER = re.compile(r"\s*(?:per\s+\w+\s+)?as\s+(?:a|an|the|their|its)\s+(?!(?:[\w-]+\s+)?(?:range|band|channel|corridor)\b)")
+
+
+def _described_active(c) -> bool:
+    """'regard $X as the line in the sand': a describing verb right before the figure and "as a/the" after it."""
+    return bool(cues().describing.search(c.left)) and _AS_AFTER.match(c.right) is not None
+
+
 def _noun_rule(kind: str) -> Rule:
     return Rule(f"level.noun.{kind}", f"a {kind} noun is the kind noun nearest the figure ('{kind} near $X', 'the $X {kind}')",
                 lambda c: c.nearest_noun == kind and kind)
@@ -952,8 +963,9 @@ def kinds() -> Table:
         Rule("level.label", "the figure follows the colon of a label naming one kind ('- Support: $X, then $Y', "
              "'Upside targets: $X and $Y'), whatever its appositives name", lambda c: c.label),
         *(_noun_rule(k) for k in lexicon("level_cues").kind_noun_patterns.model_dump()),
-        Rule("level.described.seen_as", "'$X, which is widely regarded as a floor': the kind a noun after it names, if any",
-             lambda c: bool(cues().described_as.search(c.right)) and (c.named_kind(c.config.described_reach) or UNNAMED)),
+        Rule("level.described.seen_as", "'$X, which is widely regarded as a floor', 'traders regard 160 yen per dollar as the line "
+             "in the sand': the kind a noun after it names, if any",
+             lambda c: (bool(cues().described_as.search(c.right)) or _described_active(c)) and (c.named_kind(c.config.described_reach) or UNNAMED)),
         *(_appositive_rule(k) for k in KINDS),
         Rule("level.moving_average.resistance", "a moving average's value with 'resistance' after it ('under the 200-day EMA ($X), which acts as resistance')",
              lambda c: bool(cues().moving_average.search(c.left)) and c.names("resistance", c.config.moving_average_reach) and "resistance"),
@@ -1129,11 +1141,28 @@ def _running_index(fd: FinDoc, g: Group) -> AssetChoice | None:
     return AssetChoice(index, "running index")
 
 
+def _per_dollar_pair(fd: FinDoc, g: Group) -> str | None:
+    """"USD/JPY" for levels written in a currency markets quote per dollar and followed by "per dollar"
+    ("160 yen per dollar"), else ``None``."""
+    money = g.figures[0].money
+    if money is None or money.currency in ("USD", "GBX") or money.currency in quoted_in_dollars() or not re.fullmatch(r"[A-Z]{3}", money.currency):
+        return None
+    return f"USD/{money.currency}" if PER_DOLLAR.match(fd.text, g.figures[-1].end) else None
+
+
 def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     skip = passing_over(fd, g.start)
     named = asset_named_for(fd, g.end)
     setter = _set_target(fd, g) if fired.value == "target" and not named else None
     cell = level_cell(fd, g.start) if fired.id == "level.table.cell" else None
+    if (pair := _per_dollar_pair(fd, g)) is not None:  # "160 yen per dollar": a level of USD/JPY
+        speaker = person_near(fd, g.start)
+        for i, f in enumerate(g.figures):
+            kind = _range_kind(g, i) if fired.value == RANGE else None if fired.value == UNNAMED else fired.value
+            fact = PriceLevelFact(asset=pair, value=f.value, kind=kind, speaker=speaker, rule=fired.id,
+                                  **grounding(fd, f.start, f.end, when_span=(g.start, g.end)))
+            f.cand.made(fact, fired.id)
+        return
     asset = (AssetChoice(cell.asset, "table") if cell else None) or (AssetChoice(named, "for") if named else None) or (setter.asset if setter else None) \
         or asset_for(fd, g.start, g.end, skip=skip) or section_asset(fd, g.start, skip=skip, topic_sections=True) \
         or _running_index(fd, g)

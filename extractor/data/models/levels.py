@@ -63,6 +63,8 @@ class LevelCues(Lexicon):
     beside_words: Phrases = Field(description="prepositions that make a figure before a generic noun a price crossing a mark, not a level ('slipped below the $X mark')")
     target_after_patterns: Patterns = Field(description="words right after a figure that make it a target ('is next', 'in sight', 'by year-end')")
     described_as: Phrases = Field(description="participles of '$X, which is widely regarded as a floor'")
+    describing_verbs: Phrases = Field(default_factory=lambda: ["regard"], description="the same verbs in the active voice, before the "
+                                      "figure: 'traders regard 160 yen per dollar as the line in the sand'")
     target_setter_verbs: Phrases = Field(default_factory=list, description="verbs by which a firm or person sets its own target ('Acme Securities *raised* its price target on Orbis to $X'): the one who sets it is the level's speaker, not its asset")
     moving_average_pattern: Pattern = Field(description="a moving average named before its value ('the 50-day SMA ($X)')")
     connector_patterns: Patterns = Field(description="words that join figures into one group ('$X and $Y', '$X or even $Y', '$X-$Y')")
