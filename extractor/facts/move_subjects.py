@@ -520,6 +520,7 @@ def _company_description(pl: Place, start: int, end: int) -> Found | None:
     return _described(pl, last.group(1), "stock", start, end, latest=True)
 
 
+_PARTICIPLE = re.compile(r"[a-z]{3,}ing")  # a lone present participle opening a clause ("closing", "ending", "finishing")
 _FORMER_LATTER = re.compile(r"(?:the\s+)?(?P<which>former|latter)", re.IGNORECASE)
 _AND_BETWEEN = re.compile(r"\s*,?\s+(?:and|&)\s+(?:the\s+)?")
 
@@ -867,8 +868,8 @@ def _np_found(pl: Place, start: int, end: int, depth: int = 0) -> Found:
         return UNDECIDED
     if low in ("which", "that", "who") and depth == 0:
         return _antecedent(pl, start)
-    if low in ("having", "being"):  # a participle clause (", having climbed 4.3%"): its subject is the main clause's
-        return UNDECIDED
+    if low in ("having", "being") or (_PARTICIPLE.fullmatch(low) and depth == 0):
+        return UNDECIDED  # a participle clause (", having climbed 4.3%", ", closing up 1.8%"): its subject is the main clause's
     if depth == 0 and (whose := _WHOSE.fullmatch(low)) is not None and whose.group("noun") in c.owner_heads:
         return _antecedent(pl, start)  # "..., whose shares plunged 7.9%"
     if (key := _anaphor_key(low)) in c.anaphor_of:
