@@ -191,6 +191,10 @@ def price_like(fd: FinDoc, m) -> bool:
     return m.currency == "USD" and m.value > 0 and (not m.scaled or written_scale(fd.text[m.start : m.end]) == 1e3)
 
 
+_PER_SHARE_FIGURE = re.compile(r"\s+(?:a|per)\s+share\b")
+_EARNINGS_BEFORE = re.compile(r"\b(?:earnings|earned|EPS|profit|loss|dividends?|income|revenue)\b", re.IGNORECASE)
+
+
 def stated_prices(fd: FinDoc) -> dict[str, list[float]]:
     """Asset id -> the plain dollar figures the article ties to that asset in their own sentence
     (an asset named before the figure, or after it in its clause; ``price_like``: "$67,250", not
@@ -201,6 +205,8 @@ def stated_prices(fd: FinDoc) -> dict[str, list[float]]:
         for m in fd.money:
             if not price_like(fd, m):
                 continue
+            if _PER_SHARE_FIGURE.match(fd.text, m.end) and _EARNINGS_BEFORE.search(fd.text, max(0, m.start - 40), m.start):
+                continue  # "earnings of $0.41 a share": a company figure, not what its stock costs
             choice = asset_for(fd, m.start, m.end, lookback_sents=0)
             if choice is not None and not _quantity_unit(fd, choice.mention):  # "holds 9,500 BTC ... $22.10" states no BTC price
                 out.setdefault(choice.id, []).append(m.value)
