@@ -993,16 +993,8 @@ class Said:
         """A person signing the quote on the line after it (or after it on its line) with a dash:
         '“...”' then '— Ann Lee, head of research' (a pull quote); the name counts when the article knows
         the person or a role follows it."""
-        fd = self.qs.fd
-        m = _SIGNATURE.match(fd.text, self.q.close + 1)
-        if m is None:
-            return None
-        s, e = m.span("name")
-        known = [p for p in speakers.people(fd).within(s, s + speakers.NAME_CHARS) if p.start == s]
-        if known:
-            return known[0].name
-        return m.group("name") if speakers.role_after(fd.text, e) or speakers.signed_role(fd.text, e) else None
-
+        m = _SIGNATURE.match(self.qs.fd.text, self.q.close + 1)
+        return _person_named(self.qs.fd, m, signed=True) if m is not None else None
 
     @lazy
     def named_after(self) -> str | None:
@@ -1013,13 +1005,17 @@ class Said:
             return None
         fd = self.qs.fd
         m = _NAMED_AFTER.match(fd.text, self.q.close + 1, min(len(fd.text), self.q.close + 1 + NAMED_AFTER_REACH))
-        if m is None:
-            return None
-        s, e = m.span("name")
-        known = [p for p in speakers.people(fd).within(s, s + speakers.NAME_CHARS) if p.start == s]
-        if known:
-            return known[0].name
-        return m.group("name") if speakers.role_after(fd.text, e) else None
+        return _person_named(fd, m) if m is not None else None
+
+
+def _person_named(fd: FinDoc, m: re.Match, signed: bool = False) -> str | None:
+    """The person of group ``name`` of ``m``: the full name the article knows starting there, else the
+    name as written when a role follows it (``signed``: or a signature's role, "— Ann Lee, Acme")."""
+    s, e = m.span("name")
+    known = [p for p in speakers.people(fd).within(s, s + speakers.NAME_CHARS) if p.start == s]
+    if known:
+        return known[0].name
+    return m.group("name") if speakers.role_after(fd.text, e) or (signed and speakers.signed_role(fd.text, e)) else None
 
 
 NAMED_AFTER_REACH = 200  # characters after a quote's closing mark read for "That was the view of Ann Lee"
