@@ -131,7 +131,7 @@ _PLACE_THEN_NAME = re.compile(
     rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&|of)){{1,3}})[ ](?P<next>[a-z]+)")
 ANTECEDENT_READ = 400  # characters before a share anaphor read for the sentence before it
 #: after a comma, a share anaphor whose owner opens the same sentence ("Acme Corp beat forecasts, its stock rising 4%")
-_SAME_SENTENCE_ANAPHORS = (", its stock", ", its shares", ", its share price", ", with its shares", ", its stock price")
+_SAME_SENTENCE_ANAPHORS = tuple(", " + a.lower() for a in SHARE_ANAPHORS if a.startswith("Its "))
 
 
 @compiled
@@ -424,6 +424,16 @@ class Entity:
 
     def asset(self) -> Asset:
         return Asset(self.id, self.kind)
+
+
+def _sentence_start(text: str, q: int, hi: int) -> int | None:
+    """Where the sentence holding ``q`` starts (after ". ", "! ", "? " or a line break before ``hi``, read
+    at most ``ANTECEDENT_READ`` characters back from ``q``); ``None`` when no start lies that close."""
+    lo = max(0, q - ANTECEDENT_READ)
+    cut = max(text.rfind(". ", lo, hi), text.rfind("! ", lo, hi), text.rfind("? ", lo, hi), text.rfind("\n", lo, hi))
+    if cut < 0:
+        return None if lo > 0 else 0
+    return cut + (1 if text[cut] == "\n" else 2)
 
 
 def _suffix_for_ticker(words_: list[str], tick: str) -> list[str]:
@@ -788,18 +798,11 @@ class Registry:
             after = q + len(next(a for a in _ANAPHORS_LONGEST_FIRST if text.startswith(a, q)))
             if text[after : after + 1].isalnum() or NOT_ANAPHOR_AFTER.match(text, after):
                 continue  # "The stocks", "The stock market", "The shares of Acme": not an anaphor
-            lo = max(0, q - ANTECEDENT_READ)
-            cut = max(text.rfind(". ", lo, q - 2), text.rfind("! ", lo, q - 2), text.rfind("? ", lo, q - 2), text.rfind("\n", lo, q - 2))
-            if cut < 0 and lo > 0:
-                continue
-            start = 0 if cut < 0 else cut + (1 if text[cut] == "\n" else 2)
-            self._opening_company(start, q)
+            if (start := _sentence_start(text, q, q - 2)) is not None:
+                self._opening_company(start, q)
         for q in find_all(text, _SAME_SENTENCE_ANAPHORS):  # "Halden Photonics bucked the trend, its stock rising 1.2%"
-            lo = max(0, q - ANTECEDENT_READ)
-            cut = max(text.rfind(". ", lo, q), text.rfind("! ", lo, q), text.rfind("? ", lo, q), text.rfind("\n", lo, q))
-            if cut < 0 and lo > 0:
-                continue
-            self._opening_company(0 if cut < 0 else cut + (1 if text[cut] == "\n" else 2), q)
+            if (start := _sentence_start(text, q, q)) is not None:
+                self._opening_company(start, q)
 
     def _opening_company(self, start: int, hi: int) -> None:
         """Register the two to four capitalised words opening the sentence at ``start`` (before ``hi``,

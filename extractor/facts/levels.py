@@ -44,7 +44,7 @@ from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
 from extractor.facts.speakers import person_near
 from extractor.facts.windows import LABEL_NAME, MAX_WINDOW, clause_after, clause_before, is_heading, pipe_tables
 from extractor.normalize.assets import Asset, AssetMention
-from extractor.normalize.numbers import NUMBER, Money, parse_number, parse_scaled, scale_factor
+from extractor.normalize.numbers import NUMBER, Money, parse_number, parse_scaled, scale_factor, table_figure
 from extractor.records import PriceLevelFact
 from extractor.rx import Caseless, PrefixScan, find_all
 
@@ -486,7 +486,7 @@ def level_cells(fd: FinDoc) -> dict[int, LevelCell]:
                 topic = running.mention if running is not None else dominant_asset(fd)
                 by_column = [topic if cues().table_value_header.search(fd.text, a, b) else None for a, b in header[1:]]
             if cues().table_value_header.search(fd.text, *header[0]) and not any(c[0] for c in columns):
-                _figure_first_rows(fd, table, by_column, out)  # "| Level | Type | Why |" over "| 19,520 | Support | 50-day MA |"
+                _figure_first_rows(fd, table, out)  # "| Level | Type | Why |" over "| 19,520 | Support | 50-day MA |"
             for row in table.rows[1:]:
                 if len(row) != len(header):
                     continue
@@ -513,7 +513,7 @@ def level_cells(fd: FinDoc) -> dict[int, LevelCell]:
 _CELL_SEPARATOR = re.compile(r"(?:[ \t]*[/;][ \t]*|,[ \t]+|[ \t]+or[ \t]+)(?=\$?\d)")
 
 
-def _figure_first_rows(fd: FinDoc, table, by_column: list, out: dict[int, LevelCell]) -> None:
+def _figure_first_rows(fd: FinDoc, table, out: dict[int, LevelCell]) -> None:
     """A table of one asset's levels with the levels first ("| Level | Type | Why it matters |" over "|
     19,520 | Support | 50-day moving average |"): a row whose first cell is a figure and another cell
     names a kind ("Support", "Pivot") is that kind of level of the section's or article's asset."""
@@ -522,7 +522,7 @@ def _figure_first_rows(fd: FinDoc, table, by_column: list, out: dict[int, LevelC
     if topic is None:
         return
     for row in table.rows[1:]:
-        if len(row) < 2 or not _FIGURE_CELL.fullmatch(fd.text, *row[0]):
+        if len(row) < 2 or table_figure(fd.text[row[0][0] : row[0][1]]) is None:
             continue
         labels = [_label_kind(fd.text[a:b]) for a, b in row[1:]]
         named = next((kind for is_level, kind in labels if is_level), "none")
@@ -531,9 +531,6 @@ def _figure_first_rows(fd: FinDoc, table, by_column: list, out: dict[int, LevelC
         a, b = row[0]
         a += len(fd.text[a:b]) - len(fd.text[a:b].lstrip())
         out[a] = LevelCell(a, b, named, topic)
-
-
-_FIGURE_CELL = re.compile(r"\s*[$€£]?\d[\d,.]*\s*")
 
 
 def level_cell(fd: FinDoc, start: int) -> LevelCell | None:
@@ -1156,12 +1153,7 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     setter = _set_target(fd, g) if fired.value == "target" and not named else None
     cell = level_cell(fd, g.start) if fired.id == "level.table.cell" else None
     if (pair := _per_dollar_pair(fd, g)) is not None:  # "160 yen per dollar": a level of USD/JPY
-        speaker = person_near(fd, g.start)
-        for i, f in enumerate(g.figures):
-            kind = _range_kind(g, i) if fired.value == RANGE else None if fired.value == UNNAMED else fired.value
-            fact = PriceLevelFact(asset=pair, value=f.value, kind=kind, speaker=speaker, rule=fired.id,
-                                  **grounding(fd, f.start, f.end, when_span=(g.start, g.end)))
-            f.cand.made(fact, fired.id)
+        _level_facts(fd, g, fired, None, person_near(fd, g.start), pair)
         return
     asset = (AssetChoice(cell.asset, "table") if cell else None) or (AssetChoice(named, "for") if named else None) or (setter.asset if setter else None) \
         or asset_for(fd, g.start, g.end, skip=skip) or section_asset(fd, g.start, skip=skip, topic_sections=True) \
@@ -1183,14 +1175,20 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
         for f in g.figures:
             f.cand.dropped(SCALE.id, f"{f.value} is far from every price the article gives {weak.id} ({weak.how}: {weak.mention.text!r})")
         return
-    speaker = person_near(fd, g.start) or (_setter_name(fd, setter) if setter else None)
+    _level_facts(fd, g, fired, asset, person_near(fd, g.start) or (_setter_name(fd, setter) if setter else None))
+
+
+def _level_facts(fd: FinDoc, g: Group, fired: Fired, asset: AssetChoice | None, speaker: str | None, pair: str | None = None) -> None:
+    """A level fact for each figure of ``g``, of ``asset`` (or of the currency ``pair`` its figures are
+    quoted in: "160 yen per dollar")."""
     for i, f in enumerate(g.figures):
         kind = _range_kind(g, i) if fired.value == RANGE else None if fired.value == UNNAMED else fired.value
-        if fired.value != RANGE and (own := respectively_asset(fd, f.start, f.end)) is not None:
-            asset = AssetChoice(own, "respectively")  # "bitcoin and ether ... $150,000 and $6,000, respectively"
-        if fd.tracing:
-            f.cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})" + (f"; speaker {speaker}" if speaker else ""))
-        fact = PriceLevelFact(asset=scale_key(asset.mention.asset), value=f.value, kind=kind, speaker=speaker, rule=fired.id,
+        if pair is None:
+            if fired.value != RANGE and (own := respectively_asset(fd, f.start, f.end)) is not None:
+                asset = AssetChoice(own, "respectively")  # "bitcoin and ether ... $150,000 and $6,000, respectively"
+            if fd.tracing:
+                f.cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})" + (f"; speaker {speaker}" if speaker else ""))
+        fact = PriceLevelFact(asset=pair or scale_key(asset.mention.asset), value=f.value, kind=kind, speaker=speaker, rule=fired.id,
                               **grounding(fd, f.start, f.end, when_span=(g.start, g.end)))
         f.cand.made(fact, fired.id)
 
