@@ -140,6 +140,7 @@ class Cues:
     bound: re.Pattern  # the gap between an amount and the cue it is bound to ("$2 billion in trading volume")
     forecast: Caseless  # a forecast or hypothetical word ("could", "expects", "typically")
     horizon: re.Pattern  # a forecast horizon right after a value ("by 2030")
+    gauge_description: re.Pattern  # a clause that says what a gauge measures (", which tracks expected swings,")
     clause: re.Pattern  # a clause break
     relative: re.Pattern  # the start of a relative clause ("which has")
     predicate: re.Pattern  # a bare predicate before a percent: "is down", "slid"
@@ -232,6 +233,7 @@ def cues() -> Cues:
         forecast=Caseless(rf"(?<![\w-])(?:{alternation(ms.forecast_words)})(?![\w-])"
                           rf"|(?<![\w-])(?<!ed\s)(?:{alternation(ms.forecast_direction_words)})(?![\w-])"),
         horizon=re.compile(rf"\s*,?\s*(?:{pattern_alternation(ms.forecast_after_patterns)})", re.I),
+        gauge_description=re.compile(rf",\s*(?:{alternation(ms.gauge_description_openers)})\s[^,;]*,", re.I),
         clause=re.compile(rf"[;:—–]|,\s|\b(?:{alternation(ms.clause_words)})\b", re.I),
         predicate=re.compile(rf"\s*(?:(?:{alternation(ms.auxiliary_words)})\s+)?(?:{alternation(ms.percent_change_negative + ms.percent_change_positive)})"
                              rf"(?:\s+by)?\s+(?:{approx}\s+)*", re.I),
@@ -522,13 +524,13 @@ PERCENT_VALUES = Table("metric.value.percent", [
 SCORE_VALUES = Table("metric.value.score", [
     Rule("metric.value.in_date", "a number inside a date ('March 12') is not an index reading", lambda v: v.inside(v.cue.fd.days)),
     Rule("metric.value.in_money", "a number inside a money figure ('45 dollars') is not an index reading", lambda v: v.inside(v.cue.fd.money)),
-    Rule("metric.value.over_max", "an index reads 0 to 100: a larger number is something else",
-         lambda v: v.number > v.cue.config.max_score),
+    Rule("metric.value.over_max", "an index reads 0 to 100 (or to its entry's max_score): a larger number is something else",
+         lambda v: v.number > (v.cue.spec.entry.max_score or v.cue.config.max_score)),
 ])
 FORECAST = Table("metric.value.forecast", [
     Rule("metric.value.forecast", "a forecast or hypothetical word between the cue and the value or in the clause before them "
                                   "('could swell toward', 'expects ... to reach', 'typically above'): not a reading",
-         lambda v: bool(cues().forecast.search(v.between) or cues().forecast.search(v.clause_before))),
+         lambda v: bool(cues().forecast.search(cues().gauge_description.sub(", ", v.between)) or cues().forecast.search(v.clause_before))),
     Rule("metric.value.forecast_horizon", "a forecast horizon right after the value ('$30 trillion by 2030'): not a reading",
          lambda v: bool(cues().horizon.match(v.right))),
     Rule("metric.value.hypothetical", "a hypothetical word of the figure context (the words that make a dollar figure a forecast: "

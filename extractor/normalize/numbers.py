@@ -16,6 +16,7 @@ _SCALES = {
     "b": 1e9, "bn": 1e9, "bln": 1e9, "billion": 1e9, "billions": 1e9,
     "t": 1e12, "tn": 1e12, "trillion": 1e12, "trillions": 1e12,
     "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,  # Indian numbering ("₹58 lakh", "Rs 1,200 crore")
+    "lakh crore": 1e12, "lakh crores": 1e12,  # a lakh of crores ("₹3.1 lakh crore" is 3.1 trillion rupees)
 }
 # stablecoins a figure may be counted in ("66,870 USDT"): a stablecoin's ticker stands for itself
 _TOKEN_CURRENCIES = {"usdt": "USDT", "usdc": "USDC", "dai": "DAI", "pyusd": "PYUSD", "fdusd": "FDUSD", "usde": "USDE"}
@@ -39,7 +40,7 @@ CENTS = frozenset({"cent", "cents"})  # written after the figure: "52 cents" is 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 # After a NUMBER: no exponent ("$1e400" is not $1) and no digits the NUMBER stopped short of ("$1,2345").
 NUMBER_END = r"(?![\d,.]*[eE][+\-]?\d)(?!,?\d)"
-SCALE = r"(?:[Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|[Ll]akhs?|[Cc]rores?|mln|bln|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"  # ("$214 Million" in a title)
+SCALE = r"(?:[Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|[Ll]akh[ ][Cc]rores?|[Ll]akhs?|[Cc]rores?|mln|bln|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"  # ("$214 Million" in a title)
 CURRENCY = r"(?:(?<![A-Za-z])(?:US|CA|C|AU|A|NZ|HK|NT|MX|S|R)\$|\$|€|£|¥|₹|₩)"  # "S$" only as a word of its own
 # codes and words written after the figure ("1.2 billion USD", "500 euros", "2,000 USDT", "85 pence")
 CURRENCY_AFTER = (r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|SEK|NOK|DKK|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|cents?|"
@@ -180,8 +181,8 @@ def scale_factor(word: str | None) -> float:
 
     >>> scale_factor("K"), scale_factor("bn"), scale_factor("trillion"), scale_factor(None)
     (1000.0, 1000000000.0, 1000000000000.0, 1.0)
-    >>> scale_factor("lakh"), scale_factor("Crore")
-    (100000.0, 10000000.0)
+    >>> scale_factor("lakh"), scale_factor("Crore"), scale_factor("lakh crore")
+    (100000.0, 10000000.0, 1000000000000.0)
     """
     if not word:
         return 1.0
@@ -216,6 +217,8 @@ def parse_money(text: str) -> Money:
     ('SGD', 'HKD', 5000000.0)
     >>> parse_money("Rs 2,948.60").currency, parse_money("Rs. 1,210").value
     ('INR', 1210.0)
+    >>> parse_money("₹3.1 lakh crore").value, parse_money("₹58 lakh").value
+    (3100000000000.0, 5800000.0)
     >>> parse_money("151.93 yen").currency
     'JPY'
     >>> [(m.value, m.negative) for m in finditer_money("the $0.16-$0.17 band")]

@@ -33,6 +33,8 @@ class MetricCue(Entry):
     units: Phrases | None = Field(None, description="for 'quantity': the unit words a figure must carry ('shares'); facts carry the word")
     coin_units: bool = Field(False, description="a money metric also reads amounts in coins ('3.15 million ETH'): the unit is the coin's id")
     unit: Phrase = Field(description="the unit facts carry (USD, percent, index, EH/s)")
+    max_score: float | None = Field(None, gt=0, description="for 'score': the highest reading of this index (a gauge that reads past 100, "
+                                                           "the MOVE index); else the component's max_score")
     after: Reach = Field(description="characters after the cue (same sentence) where its value may stand")
     before: Reach = Field(description="characters before the cue where its value may stand when none follows it (0: never before)")
     scaled: bool = Field(False, description="money must be written with a scale word ('$2.1 billion'): an amount, not a price")
@@ -58,6 +60,8 @@ class MetricCue(Entry):
             raise ValueError(f"metric {self.id}: 'units' goes with value 'quantity' (and it needs them)")
         if self.rate and self.value != "percent":
             raise ValueError(f"metric {self.id}: a rate reads percents")
+        if self.max_score is not None and self.value != "score":
+            raise ValueError(f"metric {self.id}: max_score goes with value 'score'")
         if self.coin_units and self.value != "money":
             raise ValueError(f"metric {self.id}: coin_units goes with value 'money'")
         return self
@@ -90,6 +94,9 @@ class MetricPatterns(Lexicon):
     forecast_direction_words: Phrases = Field(default_factory=list, description="words of direction that make a value a forecast "
                                               "('could swell *toward* $5 trillion') unless a past-tense verb stands right before "
                                               "them ('edged toward $55.6 billion' is a reading)")
+    gauge_description_openers: Phrases = Field(default_factory=list, description="the opening words of a phrase set off by commas that "
+                                               "says what a gauge measures (', which tracks expected swings in the S&P 500,', ', a gauge of "
+                                               "expected volatility,'): its words are no forecast")
     forecast_after_patterns: Patterns = Field(description="regex (case-insensitive) of a forecast horizon right after a value ('by 2030')")
     clause_words: Phrases = Field(description="words that open a new clause: a percent past one belongs to the asset named after it, and a "
                                                "forecast word before one does not reach the cue")
