@@ -31,7 +31,7 @@ _CURRENCIES = {
     "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "pence": "GBX", "gbx": "GBX", "gbp p": "GBX",
     "¥": "JPY", "jpy": "JPY", "yen": "JPY", "yuan": "CNY", "cny": "CNY", "renminbi": "CNY", "rmb": "CNY",
     "₹": "INR", "inr": "INR", "rupees": "INR", "rs": "INR", "rs.": "INR", "₩": "KRW", "krw": "KRW", "won": "KRW", "chf": "CHF", "francs": "CHF",
-    "sek": "SEK", "kronor": "SEK", "swedish crowns": "SEK", "nok": "NOK", "norwegian crowns": "NOK", "dkk": "DKK", "danish crowns": "DKK",
+    "swiss francs": "CHF", "sek": "SEK", "kronor": "SEK", "swedish crowns": "SEK", "nok": "NOK", "norwegian crowns": "NOK", "dkk": "DKK", "danish crowns": "DKK",
     **_TOKEN_CURRENCIES,
     "cent": "USD", "cents": "USD",  # hundredths of a dollar (``CENTS``)
 }
@@ -44,7 +44,7 @@ SCALE = r"(?:[Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|[Ll]akh[ ][Cc]rores?|
 CURRENCY = r"(?:(?<![A-Za-z])(?:US|CA|C|AU|A|NZ|HK|NT|MX|S|R)\$|\$|€|£|¥|₹|₩)"  # "S$" only as a word of its own
 # codes and words written after the figure ("1.2 billion USD", "500 euros", "2,000 USDT", "85 pence")
 CURRENCY_AFTER = (r"(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|HKD|SGD|INR|KRW|SEK|NOK|DKK|USDT|USDC|PYUSD|FDUSD|dollars|euros|pounds|pence|cents?|"
-                  r"yen|yuan|renminbi|rupees|francs|won|kronor|Swedish[ ]crowns|Norwegian[ ]crowns|Danish[ ]crowns)")  # (flat: a nested group scans slower)
+                  r"yen|yuan|renminbi|rupees|francs|Swiss[ ]francs|won|kronor|Swedish[ ]crowns|Norwegian[ ]crowns|Danish[ ]crowns)")  # (flat: a nested group scans slower)
 CURRENCY_BEFORE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|HKD|SGD|CNY|INR|SEK|NOK|DKK|Rs\.?)"  # "Rs 2,948.60": Indian rupees
 
 FRACTION = r"[1357]/8|[13]/4|1/2"  # eighths, quarters and halves written after a figure ("5-1/2%", "$5.61-1/4")
@@ -219,8 +219,8 @@ def parse_money(text: str) -> Money:
     ('INR', 1210.0)
     >>> parse_money("₹3.1 lakh crore").value, parse_money("₹58 lakh").value
     (3100000000000.0, 5800000.0)
-    >>> parse_money("151.93 yen").currency
-    'JPY'
+    >>> parse_money("151.93 yen").currency, parse_money("0.9312 Swiss francs").currency
+    ('JPY', 'CHF')
     >>> [(m.value, m.negative) for m in finditer_money("the $0.16-$0.17 band")]
     [(0.16, False), (0.17, False)]
     >>> [m.value for m in finditer_money("EUR/USD 1.1684; USD 2 billion")]  # a pair's second code is no currency sign
