@@ -37,6 +37,7 @@ from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.entities import describes_company, words as entity_words
 from extractor.facts.windows import Row, clause_before, row_asset, table_row
 from extractor.normalize.assets import asset_kind
+from extractor.normalize.periods import number_word
 from extractor.rx import lower_exactly
 
 if TYPE_CHECKING:
@@ -1435,14 +1436,37 @@ def listed(fd: FinDoc, names: list[Mention]) -> bool:
 _VERB_AFTER_PLURAL = re.compile(r"\s+(?:were|are|have|had|both|each|all|[a-z]+ed)\b")
 
 
-def plural_referents(pl: Place, n: int) -> tuple[Mention, ...]:
-    """The ``n`` names a plural subject ("they", "the three coins") refers to: the latest list of
-    names that moved one percent each, in this sentence's ``running_sents`` before; else ``()``."""
+def _plural_subject(pl: Place) -> str | None:
+    """The plural subject of the figure at ``pl`` ("they", "both benchmarks"), whole or before its verb
+    ("the two benchmarks were on track for"); else ``None``."""
     s, e = clause_subject_span(pl, pl.anchor)
     span = pl.fd.text[s:e].strip()
     m = subject_cues().plural.match(span) if e > s else None
     if m is None or not (m.end() == len(span) or _VERB_AFTER_PLURAL.match(span, m.end())):
-        return ()  # (the plural, whole or before its verb: "the two benchmarks were on track for")
+        return None
+    return m.group()
+
+
+def plural_count(pl: Place) -> int | None:
+    """How many names the plural subject of the figure at ``pl`` stands for: a number word or a word
+    of ``plural_counts`` in it ("the three coins", "both benchmarks"); for one without ("they"), the
+    length of the latest list of names that moved; ``None`` without a plural subject."""
+    plural = _plural_subject(pl)
+    if plural is None:
+        return None
+    counts = lexicon("move_lexicon").plural_counts
+    for word in plural.lower().split():
+        n = counts.get(word) or number_word(word)
+        if n:
+            return n
+    return len(pl.run.listed) or None
+
+
+def plural_referents(pl: Place, n: int) -> tuple[Mention, ...]:
+    """The ``n`` names a plural subject ("they", "the three coins") refers to: the latest list of
+    names that moved one percent each, in this sentence's ``running_sents`` before; else ``()``."""
+    if _plural_subject(pl) is None:
+        return ()
     run = pl.run
     lo = _sentence_back(pl.fd, pl.sent, pl.config.running_sents, True)
     if len(run.listed) == n and run.listed[0].start >= lo:

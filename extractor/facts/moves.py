@@ -51,7 +51,7 @@ from extractor.facts.entities import words as entity_words
 from extractor.facts.figures import written_scale
 from extractor.facts.grammar import ParsingComponent, any_parsed, parsed, requested
 from extractor.facts.lazy import lazy
-from extractor.facts.move_subjects import (Found, Mention, Place, Run, distinct, listed, listed_after, mentions, plural_referents, subject_at,
+from extractor.facts.move_subjects import (Found, Mention, Place, Run, distinct, listed, listed_after, mentions, plural_count, plural_referents, subject_at,
                                           subject_cues)
 from extractor.facts.rules import NO_TRACE, Rule, Table, Trace, outcome
 from extractor.facts.windows import MAX_WINDOW, clause_before, table_headers, table_row
@@ -677,13 +677,31 @@ def _respectively(g: Group, n: int) -> list[Mention] | None:
     return None
 
 
+def _each_moved(g: Group, names: tuple[Mention, ...]) -> bool:
+    """Every one of ``names`` stands in the sentence right before ``g``'s and a percent follows it
+    before the next name (or that sentence's end): the names a one-percent plural subject ("Both
+    benchmarks have shed 6%") may stand for are those the sentence before gave moves."""
+    if g.sent.i == 0:
+        return False
+    prev = g.fd.sentences[g.sent.i - 1]
+    ends = [m.start for m in names[1:]] + [prev.end_char]
+    return all(prev.start_char <= m.start and g.fd.percents.within(m.end, end) for m, end in zip(names, ends))
+
+
 def group_subjects(g: Group, members: list[Member], signs: list, run: Run) -> list[Found]:
     """The subjects of each member. A group of ``n`` percents with ``n`` subjects pairs them in order
     ("X and Y rose 2% and 3%", "... respectively"); with one subject, every percent is its (a range:
     each percent on its own); one percent with several subjects is a move of each ("X and Y both
     fell 7%")."""
     n = len(members)
-    if n == 1 or g.is_range:
+    if n == 1 and not g.is_range:
+        pl = _place(g, g.first, members[0], signs[0], run)
+        found = subject_at(pl)
+        if len(found.subjects) < 2 and (count := plural_count(pl) or 0) >= 2 and (back := plural_referents(pl, count)) \
+                and _each_moved(g, back):
+            return [Found(back, f"a plural subject: each of the {count} names of the sentence before, which moved, moved by the percent")]
+        return [found]
+    if g.is_range:
         return [subject_at(_place(g, m.percent, m, f, run)) for m, f in zip(members, signs)]
     shared = subject_at(_place(g, g.first, members[0], signs[0], run))
     k = len(shared.subjects)

@@ -9,6 +9,17 @@ _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "thirty": 30, "couple": 2,
 }
+
+
+def number_word(word: str) -> int | None:
+    """The count a number word names ("three" -> 3), else ``None``.
+
+    >>> number_word("Three"), number_word("couple"), number_word("benchmarks")
+    (3, 2, None)
+    """
+    return _NUMBER_WORDS.get(fold(word))
+
+
 _UNIT = {"hour": "H", "day": "D", "session": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
 
 PERIOD_RE = Caseless(

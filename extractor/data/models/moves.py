@@ -94,6 +94,9 @@ class MoveLexicon(Lexicon):
     change_nouns: Phrases = Field(description="cue words that are nouns of change ('a 5% *drop*', 'a *decline of* 5%'): the move's subject "
                                               "is the noun's owner ('in X', 'for X', \"X's\") or the subject of its verb ('X logged a 5% drop')")
     fibonacci_words: Phrases = Field(description="words of a Fibonacci retracement or extension ('38.2% Fib retracement')")
+    plural_counts: dict[Phrase, int] = Field(default_factory=dict, description="words of a plural subject that say how many names it "
+                                             "stands for besides the number words ('both' 2, 'trio' 3): 'Both benchmarks have shed 6%' is a "
+                                             "move of each of the two names before")
     plural_anaphor_patterns: Patterns = Field(description="regex: a plural subject that refers back to the names a list before moved "
                                                           "('Bitcoin, ether and solana rose ... *They* are up 5%, 6% and 7% on the week')")
     episode_subject_patterns: Patterns = Field(description="regex: a subject that names an episode of the running asset's price ('the "
