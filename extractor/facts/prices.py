@@ -29,6 +29,7 @@ from extractor.facts.attribution import PER_DOLLAR, SCALE_LOOSE, AssetChoice, as
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
+from extractor.facts.entities import words as entity_words
 from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.lazy import lazy
 from extractor.facts.move_subjects import subject_cues
@@ -324,14 +325,43 @@ def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
         return AssetChoice(named, "respectively")
     if (named := asset_named_for(fd, end)) is not None:
         return AssetChoice(named, "for")
-    skip = passing_over(fd, start)
+    passing = passing_over(fd, start)
+
+    def skip(a: AssetMention) -> bool:
+        return _held_by_fund(fd, a) or (passing is not None and passing(a))
+
     choice = asset_for(fd, start, end, skip=skip) or section_asset(fd, start, skip=skip)
+    if choice is not None and choice.mention.end <= start and _ITS_UNITS.search(fd.text, fd.sentence_at(start).start_char, start) \
+            and any(_held_by_fund(fd, a) for a in fd.assets.within(choice.mention.end, start)):
+        choice = None  # "its units": the fund named after the asset chosen, nearer the figure, is what "its" stands for
     currency = next((a for a in fd.assets.within(start, end) if a.asset.kind == "fx"), None)
     if currency is not None and (choice is None or choice.how != "before" or choice.mention.asset.kind == "fx"):
         # "the dollar weakened to 149.20 yen": the pair its currency word names ("Tamaki Robotics
         # soared to 4,380 yen" stays the company's price, in yen)
         return AssetChoice(currency, "currency")
     return choice
+
+
+@compiled
+def _fund_named_around() -> tuple[re.Pattern, re.Pattern]:
+    """A fund's name around a coin or commodity: a fund head right after it ("... Bitcoin *ETF*", "...
+    Gold *Trust*"; ``entities.json`` fund_heads, singular), and a capitalised word or fund brand right
+    before it ("*Harbour Peak* Bitcoin ETF", "*iShares* Bitcoin Trust")."""
+    heads = [h for h in entity_words().fund_heads if h[0].isupper() and not h.endswith("s")]
+    return (re.compile(rf"[ ](?:{'|'.join(map(re.escape, heads))})(?![\w-])"),
+            re.compile(rf"(?:[A-Z][\w&.’'-]*|{'|'.join(map(re.escape, entity_words().fund_heads))})[ ]$"))
+
+
+_ITS_UNITS = re.compile(r"(?<![\w-])(?:[Ii]ts|[Tt]heir)\s+(?:units|shares)\b")  # a fund's or company's securities, by possessive
+
+
+def _held_by_fund(fd: FinDoc, a: AssetMention) -> bool:
+    """The coin or commodity mention ``a`` is what a named fund holds ("the Harbour Peak Bitcoin ETF
+    rose 1.8% to HK$11.42"): the figure is the fund's units' price, never the coin's."""
+    if a.asset.kind not in ("crypto", "commodity"):
+        return False
+    head, name = _fund_named_around()
+    return head.match(fd.text, a.end) is not None and name.search(fd.text, max(0, a.start - 40), a.start) is not None
 
 
 # --- currency quotes written without a currency sign --------------------------------------------
