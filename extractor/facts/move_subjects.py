@@ -651,7 +651,9 @@ def _anaphor(pl: Place, kind: str, start: int, end: int) -> Found:
         ref = _sentence_opener(pl, start)
     if ref is None:
         return Found((), f"{pl.fd.text[start:end]!r} refers to no {kind} asset named before")
-    subject = ref.key if ref.key and ref.kind != "crypto" and ref.how != "name" else ref.subject
+    # (a coin, a currency and a name introduced by the article keep the name the text gave them: "euro", not
+    # its ISO code; other assets their lexicon key)
+    subject = ref.key if ref.key and ref.kind not in ("crypto", "fx") and ref.how != "name" else ref.subject
     if _squash(pl.fd.text[start:end]).endswith("futures") and ref.kind in ("commodity", "index") and "futures" not in subject:
         subject += " futures"  # "Futures dropped 2%" in a story about gold: gold futures
     m = Mention(start, end, subject, "anaphor", ref.kind, ref.key)
