@@ -59,6 +59,7 @@ class Words:
     bare_ticker_verb: re.Pattern | None = None  # " fell", " traded": after an all-capitals word, it is a ticker in use
     not_bare_tickers: frozenset[str] = frozenset()
     descriptors: frozenset[str] = frozenset()  # "rival", "chipmaker": capitalized before a name, a description of the company
+    index_variants: tuple[str, ...] = ()  # "equal-weight": before an index's name, another index
     commodity_modifiers: frozenset[str] = frozenset()  # "Spot", "Comex": before "Gold", the commodity still
     venue: re.Pattern | None = None  # "on the London Metal Exchange": a place where things trade, named after a place word
 
@@ -85,6 +86,7 @@ def words() -> Words:
         indicator_words=frozenset(e.indicator_words),
         bare_ticker_verb=re.compile(rf"[ ](?:{alternation(e.bare_ticker_verbs)})(?![\w-])"),
         not_bare_tickers=frozenset(e.not_bare_tickers),
+        index_variants=tuple(e.index_variants),
         commodity_modifiers=frozenset(e.commodity_modifiers),
         venue=re.compile(rf"(?<![\w-])(?:{alternation(e.venue_place_words)})\s+the\s+(?P<name>.+[ ](?:{alternation(e.venue_heads)}))$") if e.venue_heads else None,
     )
@@ -270,6 +272,13 @@ def _index_re() -> re.Pattern:
 def _token_apposition() -> re.Pattern:
     """A token noun and the comma that sets off the ticker after it ("its governance token, ")."""
     return re.compile(rf"(?i:{words().token_nouns}),[ ]$")
+
+
+@compiled
+def _index_variant_re() -> re.Pattern:
+    """A variant word of ``index_variants`` and the up to three words after it ("equal-weight S&P 500")."""
+    return re.compile(rf"(?<![\w-])(?P<variant>{alternation(words().index_variants, ignore_case=True)})[ ]"
+                      rf"(?P<run>[A-Z][\w&.'’+-]*(?:[ ](?:[A-Z][\w&.'’+-]*|\d+)){{0,2}})")
 
 
 @compiled
@@ -699,6 +708,7 @@ class Registry:
             if name and len(name.split(" ")) >= 2 and canonical_asset(name) is None \
                     and not set(name.split(" ")) & w.indicator_words:
                 self._add(name, None, "index")
+        self._index_variants()
         heads = ("Fund", "Trust")  # a fund named in full without a ticker ("the Lantern Hill Digital Opportunities Fund")
         for m in _anchored(_fund_re(), text, find_all(text, heads), 6):
             name = clean_name(m.group("name"), w, self.lower_words)
@@ -706,6 +716,19 @@ class Registry:
                     and not any(t in w.not_asset_heads or t in w.fund_heads for t in name.split(" ")[:-1]) \
                     and name.split(" ")[-1] not in w.not_asset_heads and not any(canonical_asset(t) for t in name.split(" ")):
                 self._add(name, None, "etf")  # (a fund named after its coin, "Kestrel Solana Trust", is the flows module's)
+
+    def _index_variants(self) -> None:
+        """An index named with a variant word before it ("the equal-weight S&P 500", "the equally weighted
+        Nasdaq 100"): an index of its own, named as written (not the index it varies)."""
+        low = lower_exactly(self.text)
+        if low is None or not any(v in low for v in self.w.index_variants):
+            return
+        for m in _index_variant_re().finditer(self.text):
+            for n in (3, 2, 1):  # the longest run of words after it that names an index of the lexicon
+                name = " ".join(m.group("run").split(" ")[:n])
+                if len(name.split(" ")) == n and asset_kind(canonical_asset(name) or "") == "index":
+                    self._add(f"{m.group('variant').lower()} {name}", None, "index")
+                    break
 
     def _ampersand_names(self) -> None:
         """Capitalised words joined by an ampersand, right before its shares, a move verb or "was/were

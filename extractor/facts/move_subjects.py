@@ -748,8 +748,11 @@ def _single(pl: Place, start: int, end: int) -> Mention | None:
     text = fd.text[start:end]
     m = c.shares_of.match(text) or _MODIFIERS.match(text)
     if m:
-        start += m.end()
+        lead, start = start, start + m.end()
         text = fd.text[start:end]
+        wide = next(iter(mentions(fd).within(lead, end)), None)
+        if wide is not None and wide.start < start < wide.end and c.owner_suffix.match(fd.text[wide.end : end]):
+            return wide  # a name that opens with the lower-case word taken for a modifier ("the equal-weighted Nasdaq 100")
     for men in mentions(fd).within(start, end):
         if (men.start == start or _descriptor_before(fd.text[start : men.start])) and c.owner_suffix.match(fd.text[men.end : end]):
             return men  # (after a descriptor: "Rival Tollis & Pike")

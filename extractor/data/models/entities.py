@@ -33,6 +33,8 @@ class Entities(Lexicon):
                                        "the article trades ('VUSD fell as low as $0.96'): with a second mention, an entity")
     not_bare_tickers: Phrases = Field(default_factory=list, description="all-capitals words that are no ticker however they are "
                                       "used (titles, agencies, economic data, company suffixes, page labels)")
+    index_variants: Phrases = Field(default_factory=list, description="lower-case words before an index's name that make another "
+                                    "index of it ('the *equal-weight* S&P 500'): the two together name an index of their own")
     commodity_modifiers: Phrases = Field(default_factory=list, description="capitalized words before a capitalized commodity that "
                                          "leave it the commodity ('Spot Gold', 'Comex Copper', 'The Copper'): any other makes it the "
                                          "last word of a company's name ('Anvil Copper')")
