@@ -38,6 +38,7 @@ from extractor.facts.attribution import (PER_DOLLAR, SCALE_TIGHT, AssetChoice, a
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence
+from extractor.facts.entities import words as entity_words
 from extractor.facts.figures import asset_named_for, closes_relative_clause, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
 from extractor.facts.lazy import lazy
 from extractor.facts.rules import NO_TRACE, Fired, Rule, Table, Trace, outcome
@@ -1178,6 +1179,18 @@ def _make_facts(fd: FinDoc, g: Group, fired: Fired) -> None:
     _level_facts(fd, g, fired, asset, person_near(fd, g.start) or (_setter_name(fd, setter) if setter else None))
 
 
+def _level_asset_name(asset: AssetChoice) -> str:
+    """The name a level gives its asset: ``scale_key``; but a commodity the figure's sentence does not name
+    ("... said the metal could find support at $3,950" after "Spot gold rose") is the commodity itself, not
+    the venue or instrument a modifier named before ("Spot", "Comex": ``entities.json`` commodity_modifiers)."""
+    a = asset.mention.asset
+    first = asset.mention.text.split(" ", 1)[0]
+    if a.kind == "commodity" and asset.how not in ("before", "after", "respectively") and a.canonical \
+            and " " in asset.mention.text and first[:1].isupper() and first in entity_words().commodity_modifiers:
+        return a.canonical
+    return scale_key(a)
+
+
 def _level_facts(fd: FinDoc, g: Group, fired: Fired, asset: AssetChoice | None, speaker: str | None, pair: str | None = None) -> None:
     """A level fact for each figure of ``g``, of ``asset`` (or of the currency ``pair`` its figures are
     quoted in: "160 yen per dollar")."""
@@ -1188,7 +1201,7 @@ def _level_facts(fd: FinDoc, g: Group, fired: Fired, asset: AssetChoice | None, 
                 asset = AssetChoice(own, "respectively")  # "bitcoin and ether ... $150,000 and $6,000, respectively"
             if fd.tracing:
                 f.cand.trace.note(f"asset {asset.id} ({asset.how}: {asset.mention.text!r})" + (f"; speaker {speaker}" if speaker else ""))
-        fact = PriceLevelFact(asset=pair or scale_key(asset.mention.asset), value=f.value, kind=kind, speaker=speaker, rule=fired.id,
+        fact = PriceLevelFact(asset=pair or _level_asset_name(asset), value=f.value, kind=kind, speaker=speaker, rule=fired.id,
                               **grounding(fd, f.start, f.end, when_span=(g.start, g.end)))
         f.cand.made(fact, fired.id)
 
