@@ -711,8 +711,16 @@ def _find_people(fd: FinDoc) -> SpanIndex[Mention]:
     roles = _role_matches(fd.text, starts)
     raw = surnames + _entity_people(fd, org_names, ents, _employers(fd.text, roles)) + _rule_people(fd.text, starts, roles) \
         + _speaking_names(fd, org_names, ents, verbs) + _speaking_surnames(fd, org_names, ents, verbs)
+    raw = [r for r in raw if r.vouched or not _introduced_company(fd, r.start, r.end)]
     raw.sort(key=lambda r: (r.start, -r.end))  # at one start, the longest name wins
     return SpanIndex(_resolve(fd, raw))
+
+
+def _introduced_company(fd: FinDoc, start: int, end: int) -> bool:
+    """``start:end`` is a name the asset registry introduced as a listed company or another asset
+    ("Peruvian developer *Minera Cuesta Alta*", "shares of *Kestrel Labs*"), whatever the NER read it
+    as: no person, unless a role vouches for one."""
+    return any(a.start == start and a.end == end and a.asset.kind != "fx" for a in fd.assets.within(start, end))
 
 
 def people(fd: FinDoc) -> SpanIndex[Mention]:
