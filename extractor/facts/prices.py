@@ -331,7 +331,8 @@ def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
         return _held_by_fund(fd, a) or (passing is not None and passing(a))
 
     choice = asset_for(fd, start, end, skip=skip) or section_asset(fd, start, skip=skip)
-    if choice is not None and choice.mention.end <= start and _ITS_UNITS.search(fd.text, fd.sentence_at(start).start_char, start) \
+    if choice is not None and choice.mention.end <= start \
+            and _ITS_UNITS.search(fd.text, max(fd.sentence_at(start).start_char, start - ITS_UNITS_REACH), start) \
             and any(_held_by_fund(fd, a) for a in fd.assets.within(choice.mention.end, start)):
         choice = None  # "its units": the fund named after the asset chosen, nearer the figure, is what "its" stands for
     currency = next((a for a in fd.assets.within(start, end) if a.asset.kind == "fx"), None)
@@ -352,6 +353,7 @@ def _fund_named_around() -> tuple[re.Pattern, re.Pattern]:
             re.compile(rf"(?:[A-Z][\w&.’'-]*|{'|'.join(map(re.escape, entity_words().fund_heads))})[ ]$"))
 
 
+ITS_UNITS_REACH = 80  # characters before a figure where "its units" is read (a bounded window: linear time on any sentence)
 _ITS_UNITS = re.compile(r"(?<![\w-])(?:[Ii]ts|[Tt]heir)\s+(?:units|shares)\b")  # a fund's or company's securities, by possessive
 
 
