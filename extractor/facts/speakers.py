@@ -717,10 +717,10 @@ def _find_people(fd: FinDoc) -> SpanIndex[Mention]:
 
 
 def _introduced_company(fd: FinDoc, start: int, end: int) -> bool:
-    """``start:end`` is a name the asset registry introduced as a listed company or another asset
-    ("Peruvian developer *Minera Cuesta Alta*", "shares of *Kestrel Labs*"), whatever the NER read it
-    as: no person, unless a role vouches for one."""
-    return any(a.start == start and a.end == end and a.asset.kind != "fx" for a in fd.assets.within(start, end))
+    """``start:end`` is a name the asset registry knows as a listed company or a fund ("Peruvian developer
+    *Minera Cuesta Alta*", "shares of *Kestrel Labs*"), whatever the NER read it as: no person, unless a
+    role vouches for one (a surname that is also a coin, a commodity or a currency, "Gold said", stays a person)."""
+    return any(a.start == start and a.end == end and a.asset.kind in ("stock", "etf") for a in fd.assets.within(start, end))
 
 
 def people(fd: FinDoc) -> SpanIndex[Mention]:
