@@ -282,6 +282,15 @@ def _index_variant_re() -> re.Pattern:
 
 
 @compiled
+def _sector_index_re() -> re.Pattern:
+    """A named index (up to three words), a sector name of ``move_lexicon`` sector_names and an index noun
+    ("FTSE 350 mining sub-index")."""
+    sectors = alternation(lexicon("move_lexicon").sector_names)
+    return re.compile(rf"(?<![\w-])(?P<name>(?P<index>[A-Z][\w&.'’+-]*(?:[ ](?:[A-Z][\w&.'’+-]*|\d+)){{0,2}})[ ](?:{sectors})"
+                      rf"[ ](?:sub-index|subindex|sector[ ]index|index))(?![\w-])")
+
+
+@compiled
 def _fund_re() -> re.Pattern:
     return re.compile(rf"(?P<name>{_WORD}(?:[ ](?:{_WORD}|&)){{1,5}}[ ](?:Fund|Trust))\b")
 
@@ -709,6 +718,7 @@ class Registry:
                     and not set(name.split(" ")) & w.indicator_words:
                 self._add(name, None, "index")
         self._index_variants()
+        self._sector_indices()
         heads = ("Fund", "Trust")  # a fund named in full without a ticker ("the Lantern Hill Digital Opportunities Fund")
         for m in _anchored(_fund_re(), text, find_all(text, heads), 6):
             name = clean_name(m.group("name"), w, self.lower_words)
@@ -729,6 +739,18 @@ class Registry:
                 if len(name.split(" ")) == n and asset_kind(canonical_asset(name) or "") == "index":
                     self._add(f"{m.group('variant').lower()} {name}", None, "index")
                     break
+
+    def _sector_indices(self) -> None:
+        """A sector's index of a named index ("the FTSE 350 mining sub-index", "the Stoxx 600 banks index";
+        ``move_lexicon`` sector_names): an index of its own, named as written (not the index it is part of)."""
+        if "index" not in self.text:
+            return
+        for m in _sector_index_re().finditer(self.text):
+            words_, name = m.group("index").split(" "), m.group("name")
+            while words_ and words_[0] in self.w.openers:  # "The FTSE 350 ...": the index starts after its opener
+                name = name[len(words_.pop(0)) + 1 :]
+            if any(asset_kind(canonical_asset(" ".join(words_[:n])) or "") == "index" for n in range(len(words_), 0, -1)):
+                self._add(name, None, "index")
 
     def _ampersand_names(self) -> None:
         """Capitalised words joined by an ampersand, right before its shares, a move verb or "was/were
