@@ -281,6 +281,20 @@ def _index_variant_re() -> re.Pattern:
                       rf"(?P<run>[A-Z][\w&.'’+-]*(?:[ ](?:[A-Z][\w&.'’+-]*|\d+)){{0,2}})")
 
 
+def _index_prefix(words_: list[str]) -> str | None:
+    """The longest run of ``words_`` from the first that names an index of the lexicon ("S&P 500" of
+    "S&P 500 Energy"), else ``None``.
+
+    >>> _index_prefix(["Nasdaq", "100", "Futures"]), _index_prefix(["Acme", "Labs"])
+    ('Nasdaq 100', None)
+    """
+    for n in range(len(words_), 0, -1):
+        name = " ".join(words_[:n])
+        if asset_kind(canonical_asset(name) or "") == "index":
+            return name
+    return None
+
+
 @compiled
 def _sector_index_re() -> re.Pattern:
     """A named index (up to three words), a sector name of ``move_lexicon`` sector_names and an index noun
@@ -734,11 +748,9 @@ class Registry:
         if low is None or not any(v in low for v in self.w.index_variants):
             return
         for m in _index_variant_re().finditer(self.text):
-            for n in (3, 2, 1):  # the longest run of words after it that names an index of the lexicon
-                name = " ".join(m.group("run").split(" ")[:n])
-                if len(name.split(" ")) == n and asset_kind(canonical_asset(name) or "") == "index":
-                    self._add(f"{m.group('variant').lower()} {name}", None, "index")
-                    break
+            name = _index_prefix(m.group("run").split(" "))
+            if name is not None:
+                self._add(f"{m.group('variant').lower()} {name}", None, "index")
 
     def _sector_indices(self) -> None:
         """A sector's index of a named index ("the FTSE 350 mining sub-index", "the Stoxx 600 banks index";
@@ -749,7 +761,7 @@ class Registry:
             words_, name = m.group("index").split(" "), m.group("name")
             while words_ and words_[0] in self.w.openers:  # "The FTSE 350 ...": the index starts after its opener
                 name = name[len(words_.pop(0)) + 1 :]
-            if any(asset_kind(canonical_asset(" ".join(words_[:n])) or "") == "index" for n in range(len(words_), 0, -1)):
+            if _index_prefix(words_) is not None:
                 self._add(name, None, "index")
 
     def _ampersand_names(self) -> None:
