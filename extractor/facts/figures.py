@@ -237,6 +237,11 @@ _CHAIN_AFTER = re.compile(rf"((?:\s*,?\s*(?:and\s+|or\s+)?{_FIG})*)\s*,?\s*(?:(?
                           re.IGNORECASE)
 _CHAIN_BEFORE = re.compile(rf"((?:{_FIG}\s*,?\s*(?:and\s+|or\s+)?)*)$", re.IGNORECASE)
 _ONE_FIG = re.compile(_FIG, re.IGNORECASE)
+# a list of figures led by the "respectively" of a list of moves before it ("silver and platinum added 2.4%
+# and 3.1%, respectively, to $61.85 and $1,742"; "... respectively (to $61.85 and $1,742)")
+_LEAD_REACH = 40  # characters before a list's first figure where its leading "respectively ... to" is read
+_RESPECTIVELY_LEAD = re.compile(r"(?:%|percent|per\s?cent)\s*,?\s*respectively\s*,?\s*\(?\s*(?:to|at)\s+$", re.IGNORECASE)
+_CHAIN_ON = re.compile(rf"((?:\s*,?\s*(?:and\s+)?{_FIG})*)", re.IGNORECASE)
 
 
 def _distinct(mentions: list) -> list:
@@ -274,6 +279,31 @@ def respectively_asset(fd, start: int, end: int):
         if len(mentions) == n:
             break
     return mentions[n_before] if n >= 2 and len(mentions) == n else None
+
+
+def respectively_led(fd, start: int, end: int):
+    """The asset a figure belongs to in a list of figures that a "respectively" after a list of moves
+    leads ("Brent and WTI rose 0.9% and 1.2%, respectively, to $74.10 and $70.55"): the figure's place
+    in its list picks the asset mention at the same place among the last distinct assets before the
+    "respectively" (as many as the list has figures); ``None`` otherwise."""
+    sent = fd.sentence_at(start)
+    before = _CHAIN_BEFORE.search(fd.text, max(sent.start_char, start - 200), start)
+    n_before = len(_ONE_FIG.findall(before.group(1))) if before else 0
+    chain_start = before.start(1) if before else start
+    lead = _RESPECTIVELY_LEAD.search(fd.text, max(sent.start_char, chain_start - _LEAD_REACH), chain_start)
+    if lead is None:
+        return None
+    after = _CHAIN_ON.match(fd.text, end, min(sent.end_char, end + 200))
+    n = n_before + 1 + (len(_ONE_FIG.findall(after.group(1))) if after else 0)
+    if n < 2:
+        return None
+    mentions = []
+    for a in reversed(fd.assets.within(sent.start_char, lead.start())):
+        if a.asset.id not in {x.asset.id for x in mentions}:
+            mentions.insert(0, a)
+        if len(mentions) == n:
+            break
+    return mentions[n_before] if len(mentions) == n else None
 
 
 MAGNITUDE_FACTOR = 100.0  # a figure this many times above or below its asset's median in the article is another asset's

@@ -30,7 +30,7 @@ from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
 from extractor.facts.doc import FinDoc, Sentence, SpanIndex
 from extractor.facts.entities import words as entity_words
-from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, written_scale
+from extractor.facts.figures import asset_named_for, figure_context, magnitude_outliers, passing_over, respectively_asset, respectively_led, written_scale
 from extractor.facts.lazy import lazy
 from extractor.facts.move_subjects import subject_cues
 from extractor.facts.rules import Rule, Table, outcome
@@ -130,6 +130,19 @@ class Figure:
         return figure_context().traded(self.near, self.right)
 
 
+_PAREN_OPEN = re.compile(r"\(\s*$")
+_PAREN_THEN_PRICE = re.compile(r"^\s*\)\s*,?\s*(?:to|at)\s*$", re.IGNORECASE)
+
+
+def _paren_change(f: "Figure") -> bool:
+    """A figure in parentheses right after a move that is the change in money: signed ("fell 2% (-$0.40)")
+    or followed by the price ("rose 5% ($1.20) to $25.20")."""
+    if not _PAREN_OPEN.search(f.near):
+        return False
+    signed = f.fd.text[f.money.start] in "+-−–" or f.fd.text[f.money.start - 1 : f.money.start] in ("+", "-", "−", "–")
+    return signed or bool(_PAREN_THEN_PRICE.match(f.right))
+
+
 _FROM_END = re.compile(r"\bfrom\s*$", re.I)
 _FROM_TO_END = re.compile(r"\bfrom\s+(?:near\s+|around\s+|about\s+)?\S+\s+to\s*$", re.I)
 
@@ -165,7 +178,7 @@ def kinds() -> Table:
         Rule("price.then_move", "a move right after the figure: '$97,000, up 2%' (qualifier at)",
              lambda f: bool(cues().move_after.search(f.right)) and "at"),
         Rule("price.after_move", "a move that ends at the figure, whatever the verb ('lost 9.8% to $101.70'), or stands right before it ('up 3.1% at $3,145', 'flat at $2.31') (qualifier at)",
-             lambda f: bool(cues().move_before.search(f.near)) and "at"),
+             lambda f: bool(cues().move_before.search(f.near)) and not _paren_change(f) and "at"),
         Rule("price.table.column", "a figure in a pipe-table column headed by a price word ('| Coin | Price |'): the price of "
              "the asset named in its row (qualifier at)", lambda f: f.table_asset is not None and "at"),
         Rule("price.table.snapshot_row", "a dollar figure in a table without a header row, right after a coin's cell and right "
@@ -176,6 +189,9 @@ def kinds() -> Table:
         Rule("price.list.respectively", "a later figure of a 'respectively' list after a price word ('bitcoin and ether closed at $X "
              "and $Y, respectively'): each asset's price in turn (qualifier at)",
              lambda f: f.has_price_word and respectively_asset(f.fd, f.money.start, f.money.end) is not None and "at"),
+        Rule("price.list.respectively_led", "a figure of a list that the 'respectively' of a list of moves leads ('Brent and WTI "
+             "rose 0.9% and 1.2%, respectively, to $74.10 and $70.55'): each asset's price in turn (qualifier at)",
+             lambda f: respectively_led(f.fd, f.money.start, f.money.end) is not None and "at"),
     ]
     return Table("price.kind", rules)
 
@@ -321,7 +337,7 @@ def figure_asset(fd: FinDoc, start: int, end: int) -> AssetChoice | None:
             return AssetChoice(a, "per")
     if (named := table_price_asset(fd, start)) is not None:
         return AssetChoice(named, "table row")
-    if (named := respectively_asset(fd, start, end)) is not None:
+    if (named := respectively_asset(fd, start, end) or respectively_led(fd, start, end)) is not None:
         return AssetChoice(named, "respectively")
     if (named := asset_named_for(fd, end)) is not None:
         return AssetChoice(named, "for")
