@@ -477,6 +477,23 @@ def _windows(doc: Doc, index: int) -> list[tuple[_Window, str]]:
     return out
 
 
+@compiled
+def _particles() -> frozenset[str]:
+    return frozenset(lexicon("quote_lexicon").name_particles)
+
+
+def _with_surname(span: Span) -> Span:
+    """A PERSON entity that ends in a name particle, with the Capitalised word after it: the model
+    often stops a name at "van der" and tags the surname apart ("Henrike van der" + "Sloot")."""
+    doc = span.doc
+    if span.label_ != "PERSON" or span.end >= len(doc) or span[-1].lower_ not in _particles():
+        return span
+    nxt = doc[span.end]
+    if not (nxt.is_title and nxt.is_alpha) or span[-1].whitespace_ != " ":
+        return span
+    return Span(doc, span.start, span.end + 1, label=span.label)
+
+
 def tag_entities_many(docs: list[Doc], ner: Part | None, batch_size: int = 256) -> list[Doc]:
     """Set each Doc's ``ents`` from one ``ner`` pass over the name windows of all their candidate
     sentences (many small windows batch far better than a few per Doc)."""
@@ -499,7 +516,7 @@ def tag_entities_many(docs: list[Doc], ner: Part | None, batch_size: int = 256) 
                 continue
             span = doc.char_span(w.sent_start + where[0], w.sent_start + where[1], label=ent.label_, alignment_mode="contract")
             if span is not None and len(span):
-                found[w.doc].append(span)
+                found[w.doc].append(_with_surname(span))
     for doc, spans in zip(docs, found):
         if spans:
             doc.ents = filter_spans(list(doc.ents) + spans)
