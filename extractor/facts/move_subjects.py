@@ -679,7 +679,8 @@ def clean_name(fd: FinDoc, start: int, end: int) -> Mention | None:
         start += len(parts[0]) + 1
         parts = parts[1:]
     heads = subject_cues().named_heads
-    while parts and parts[-1] in not_subjects and parts[-1].lower() not in heads:  # "the Acme Gold Miners ETF" keeps its "ETF"
+    while parts and ((parts[-1] in not_subjects and parts[-1].lower() not in heads)  # "the Acme Gold Miners ETF" keeps its "ETF"
+                     or (len(parts) > 1 and WIRE_CODE.fullmatch(parts[-1]))):  # "Aluminium CMAL3 dipped": the wire's code
         parts = parts[:-1]
         end = start + len(" ".join(parts))
     if not parts or start >= end or (len(parts) == 1 and ew.adjective.match(parts[0])):  # "the Australian-born miner": no name
@@ -696,6 +697,10 @@ def clean_name(fd: FinDoc, start: int, end: int) -> Mention | None:
         return None
     return Mention(start, start + len(name), name, "name")
 
+
+# A news wire's instrument code written after a name ("Aluminium CMAL3", "Corn Cv1", "Brent LCOc1",
+# "Spot gold XAU=", "the S&P 500 .SPX"): never part of the name
+WIRE_CODE = re.compile(r"[A-Z]{1,5}c?[cv]\d{1,2}|[A-Z]{2,6}\d{1,2}|[A-Z]{2,8}=[A-Z0-9]{0,3}|\.[A-Z][A-Za-z0-9]{1,6}")
 
 # "Acme Corporation ACME": a company name followed by its ticker (some wires write it so)
 _COMPANY_TICKER = re.compile(r"\b(?:Company|Corporation|Holdings|Limited|Group|Corp\.?|Inc\.?|Ltd\.?|plc|PLC)(?P<tick>[ ][A-Z]{1,5})$")
