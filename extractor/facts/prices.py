@@ -385,7 +385,8 @@ def _held_by_fund(fd: FinDoc, a: AssetMention) -> bool:
 # --- currency quotes written without a currency sign --------------------------------------------
 
 _FX_NUMBER = re.compile(r"(?<![\w$.,/£€¥-])(?:\d{1,3}(?:,\d{3})+\.\d{1,5}|\d{1,4}\.\d{2,5})(?![\w%]|[.,:]\d|\s?(?:[ap]\.?m\b|GMT|ET\b|hours?|percent|per\s?cent|bps|basis))")
-_FX_BEFORE = re.compile(r"\b(?:at|to|from|near|around|about|touched|hit|reached|tested|(?:low|high|level)\s+of|compared\s+with)\s+(?:(?:roughly|about|around)\s+)?$",
+_FX_BEFORE = re.compile(r"\b(?:at|to|from|near|around|about|touch(?:ed|ing)|hit(?:ting)?|reach(?:ed|ing)|test(?:ed|ing)|(?:low|high|level)\s+of"
+                        r"|as\s+(?:high|low|strong|weak)\s+as|compared\s+with)\s+(?:(?:roughly|about|around)\s+)?$",
                         re.IGNORECASE)
 # a sentence that goes on about the currency the sentence before named ("It touched 87.49 intraday.",
 # "On Friday the currency opened at 87.40."): its quotes are that currency's
