@@ -84,6 +84,8 @@ class Cues:
     moving_average: Caseless  # "the 100-day EMA ("
     described_as: re.Pattern  # ", which is regarded as"
     describing: re.Pattern  # "regard " before the figure (then "as" after it)
+    naming: re.Pattern  # "calling " before the figure (then a kind noun after it, no "as")
+    holding_after: re.Pattern  # " hold", " to hold", " holds": the figure is what holds
     connector: re.Pattern  # " and ", "-", " or even "
     bare_number: PrefixScan  # 6,300 not followed by a unit (scanned from digit to digit)
     trading: re.Pattern  # "trades near ", "changing hands at ": a traded price follows
@@ -155,6 +157,8 @@ def cues() -> Cues:
             rf"^,?\s*(?:which|that)\s+(?:(?:is|was|has\s+been|are|were|could|would|may|might|will|can|should)\s+)?"
             rf"(?:\w+\s+){{0,2}}{lit(lv.described_as)}\s+as\b", flags),
         describing=re.compile(rf"\b{lit(lv.describing_verbs)}\s+(?:(?:the|a|an)\s+)?$", flags),
+        naming=re.compile(rf"\b{lit(lv.naming_verbs)}\s+(?:(?:the|a|an)\s+)?$", flags),
+        holding_after=re.compile(rf"^\s*(?:{alt(lv.holding_after_patterns)})", flags),
         connector=re.compile(
             rf"^\s*(?:,\s*)?(?P<conn>{alt(lv.connector_patterns)})\s*(?:the\s+)?(?:{ma})?\s*\(?\s*$", flags),
         # a number not inside a money figure, ticker or date (5,800 / 100.42 / 6147), not followed by a unit
@@ -964,6 +968,11 @@ def kinds() -> Table:
         Rule("level.described.seen_as", "'$X, which is widely regarded as a floor', 'traders regard 160 yen per dollar as the line "
              "in the sand': the kind a noun after it names, if any",
              lambda c: (bool(cues().described_as.search(c.right)) or _described_active(c)) and (c.named_kind(c.config.described_reach) or UNNAMED)),
+        Rule("level.described.named", "a naming verb before the figure and a kind noun after it, with no 'as' ('calling $90,000 "
+             "\"the floor that matters\"', 'dubbed 1.08 the line in the sand'): the kind it names",
+             lambda c: bool(cues().naming.search(c.left)) and c.named_kind(c.config.described_reach)),
+        Rule("level.holding.support", "the figure is what holds ('I'd want to see $95,000 hold', 'as long as 1.08 holds', 'needs "
+             "$2,000 to hold')", lambda c: bool(cues().holding_after.match(c.right)) and "support"),
         *(_appositive_rule(k) for k in KINDS),
         Rule("level.moving_average.resistance", "a moving average's value with 'resistance' after it ('under the 200-day EMA ($X), which acts as resistance')",
              lambda c: bool(cues().moving_average.search(c.left)) and c.names("resistance", c.config.moving_average_reach) and "resistance"),

@@ -65,6 +65,10 @@ class LevelCues(Lexicon):
     described_as: Phrases = Field(description="participles of '$X, which is widely regarded as a floor'")
     describing_verbs: Phrases = Field(default_factory=lambda: ["regard"], description="the same verbs in the active voice, before the "
                                       "figure: 'traders regard 160 yen per dollar as the line in the sand'")
+    naming_verbs: Phrases = Field(default_factory=list, description="verbs that name a figure by a kind noun with no 'as' between: "
+                                  "'calling $90,000 \"the floor that matters\"', 'dubbed 2,000 the line in the sand'")
+    holding_after_patterns: Patterns = Field(default_factory=list, description="words right after a figure that make it the subject "
+                                             "of holding, a support: 'I want to see $95,000 hold', 'as long as 1.08 holds'")
     target_setter_verbs: Phrases = Field(default_factory=list, description="verbs by which a firm or person sets its own target ('Acme Securities *raised* its price target on Orbis to $X'): the one who sets it is the level's speaker, not its asset")
     moving_average_pattern: Pattern = Field(description="a moving average named before its value ('the 50-day SMA ($X)')")
     connector_patterns: Patterns = Field(description="words that join figures into one group ('$X and $Y', '$X or even $Y', '$X-$Y')")
