@@ -95,11 +95,18 @@ def figure_context() -> FigureContext:
         traded_left=Caseless(rf"\b(?:{alt(ctx.traded_left_patterns)})\s+(?:(?:roughly|about|nearly|around|just)\s+)?$"),
         traded_right=re.compile(rf"^\s*(?:{alt(ctx.traded_right_patterns)})\b", flags),
         revisit=re.compile(rf"\b(?:{alt(ctx.revisit_patterns)})\b(?:\s+[\w'’-]+){{0,4}}\s*$", flags),
+        # "like bitcoin and ether", "than its peers", "more than triple the 17% advance of the PHLX index"
         passing=re.compile(rf"\b(?:{alt(ctx.passing_cue_patterns)})\s+(?:(?:the|fellow|peers?|rivals?|its)\s+)?"
-                           rf"(?:[\w$.&’'-]+(?:,\s*|\s+(?:and|or)\s+)){{0,4}}$", flags),
+                           rf"(?:[\w$.&’'-]+(?:,\s*|\s+(?:and|or)\s+)){{0,4}}$"
+                           rf"|\b(?:{alt(ctx.passing_cue_patterns)})\s+(?:[\w-]+\s+){{0,2}}?(?:the|a|an)\s+[\d.,]+\s*%\s+[\w-]+\s+(?:of|in|for|by)\s+(?:the\s+)?$",
+                           flags),
     )
 
 
+# ", and has bounced ...": a verb phrase coordinated after a comma goes back to the sentence's subject, past
+# a comparison ("It has gained 61%, more than the index's 17%, and has bounced 72% from its April low of $X")
+_AND_VERB = re.compile(r",\s+and\s+(?:has|have|had|is|was|are|were|now|also|then|later|[a-z]{3,}ed)\b")
+_WHICH_AFTER = re.compile(r",?\s+(?:which|that)\s")
 PASSING_REACH = 80  # characters before an asset's name where a comparison word makes it a passing mention
 
 
@@ -123,7 +130,9 @@ def passing_over(fd, pos: int):
             return True
         if not fc.passing.search(left):
             return False
-        if clause_break().search(fd.text, m.end, pos) or fd.sentence_at(pos).i != sent.i:
+        if _WHICH_AFTER.match(fd.text, m.end, pos):
+            return False  # "trailing the 6% gain of Solana, which closed at $182": the clause about the name holds the figure
+        if clause_break().search(fd.text, m.end, pos) or _AND_VERB.search(fd.text, m.end, pos) or fd.sentence_at(pos).i != sent.i:
             return True
         if any(a.asset.id != m.asset.id for a in fd.assets.within(sent.start_char, m.start)):
             return True  # the sentence's own asset comes first: "Ether is faring worse than bitcoin, down 5.4% at $2,871.50"
