@@ -33,7 +33,7 @@ from statistics import median
 from spacy.language import Language
 
 from extractor.data import alternation, compiled, lexicon, pattern_alternation
-from extractor.facts.attribution import (PER_DOLLAR, SCALE_TIGHT, AssetChoice, asset_for, dominant_asset, grounding, near_price, price_like,
+from extractor.facts.attribution import (PER_DOLLAR, SCALE_TIGHT, AssetChoice, asset_for, dominant_asset, grounding, stock_topic, near_price, price_like,
                                          quoted_in_dollars, rescaled, section_asset)
 from extractor.facts.candidates import Candidate
 from extractor.facts.component import FactComponent, Proposal
@@ -1063,7 +1063,8 @@ def _setter() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
            rf"(?:[ \t]+(?P<first>[^,;.$]{{1,80}}?)[ \t]+and)?"  # "upgraded Acme to buy and raised its target"
            rf"[ \t]+(?:(?:has|have|also)[ \t]+)?")
     named = rf"(?P<mods>(?:[\w-]+[ \t]+){{0,2}}?)(?:{nouns})(?:[ \t]+(?:on|for)[ \t]+(?P<obj>[^,;.$]{{1,60}}?))?"
-    sets = rf"{who}(?:{verbs})[ \t]+(?:its|their|his|her|our|a|an)[ \t]+{named}[ \t]+(?:to|at|of)[ \t]+"
+    # "raised its target to $X"; "went to a Street-high $X" (the noun right before the figure)
+    sets = rf"{who}(?:{verbs})[ \t]+(?:to[ \t]+)?(?:its|their|his|her|our|a|an)[ \t]+{named}[ \t]+(?:(?:to|at|of)[ \t]+)?"
     return (re.compile(rf"{sets}(?:(?:about|around|roughly)[ \t]+)?$"),
             re.compile(rf"{who}(?:{verbs}|has|have|holds?|keeps)[ \t]+(?:a|an)[ \t]+$"),
             re.compile(rf"[ \t]+{named}(?=[ \t]*(?:[,;.)]|$)|[ \t]+(?:and|implying|which|after|following|as)\b)"),
@@ -1119,12 +1120,18 @@ def _set_target(fd: FinDoc, g: Group) -> _Setter | None:
                  if a.asset.id not in ids}
         if len(named) == 1:  # "Ether's rebound revived talk of a rally. ... Mei Tanabe has set a year-end target of $3,400"
             return _Setter(m.group("who"), AssetChoice(next(iter(named.values())), "before"), ids, m.start("who"))
-    topic = dominant_asset(fd)
+    topic = dominant_asset(fd) or _stock_topic_mention(fd)  # (a broker's target is most often on the company the piece is about)
     if topic is not None and topic.asset.id not in ids:
         return _Setter(m.group("who"), AssetChoice(topic, "topic"), ids, m.start("who"))
     lo = fd.sentence_at(max(0, sent.start_char - 1)).start_char  # the asset named last before the setter, in its sentence or the one before
     before = [a for a in fd.assets.within(lo, m.start("who")) if a.asset.id not in ids]
     return _Setter(m.group("who"), AssetChoice(before[-1], "before") if before else None, ids, m.start("who"))
+
+
+def _stock_topic_mention(fd: FinDoc):
+    """The first mention of the company the article names most often (``attribution.stock_topic``), if any."""
+    tid = stock_topic(fd)
+    return next((a for a in fd.assets if a.asset.id == tid), None) if tid is not None else None
 
 
 def _setter_name(fd: FinDoc, setter: _Setter) -> str | None:
